@@ -1,17 +1,26 @@
 """ingest: turn messy news sources into clean, de-duplicated articles."""
 
+from ._bundle import BundleOptions, BundleReader, read_bundle, write_bundle
+from ._decode import Decoded, DecodeOptions, decode
 from ._document import Document, Meta
 from ._errors import BundleError, DecodeError, IngestError, LimitError, OptionsError, Problem
 
 __all__ = [
     "BundleError",
+    "BundleOptions",
+    "BundleReader",
     "DecodeError",
+    "DecodeOptions",
+    "Decoded",
     "Document",
     "IngestError",
     "LimitError",
     "Meta",
     "OptionsError",
     "Problem",
+    "decode",
+    "read_bundle",
+    "write_bundle",
 ]
 
 __version__ = "0.1.0"

@@ -140,6 +140,72 @@ def _decode_as(data: bytes, encoding: str) -> str:
     return data.decode(encoding)
 
 
+def _from_bom(
+    data: bytes, source: str, *, strict: bool
+) -> tuple[str, str, tuple[Problem, ...]] | None:
+    """Text, encoding and problems when *data* starts with a byte-order mark."""
+    for bom, encoding in _BOMS:
+        if not data.startswith(bom):
+            continue
+        body = data[len(bom) :]
+        try:
+            return body.decode(encoding), encoding, ()
+        except UnicodeDecodeError as exc:
+            where = exc.start + len(bom)
+            if strict:
+                raise DecodeError(
+                    f"the {encoding} byte-order mark is followed by bytes that are not "
+                    f"{encoding} (at byte {where}); re-save the file as {encoding} "
+                    "or remove the mark",
+                    source=source,
+                ) from exc
+            problem = Problem(
+                "invalid-bytes",
+                f"bytes after the {encoding} byte-order mark are not valid {encoding} "
+                f"(first at byte {where}); they were replaced with U+FFFD",
+                source,
+            )
+            return body.decode(encoding, errors="replace"), encoding, (problem,)
+    return None
+
+
+class _RejectedError(Exception):
+    """A declaration that does not hold (internal: becomes a problem or DecodeError)."""
+
+    def __init__(self, code: str, msg: str) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+
+
+def _from_declaration(
+    data: bytes, origin: str, label: str, *, utf8_evidence: bool
+) -> tuple[str, str]:
+    """Text and encoding by one declaration, or :class:`_RejectedError` saying why not."""
+    encoding = normalize_encoding(label)
+    if encoding is None:
+        raise _RejectedError(
+            "unknown-charset",
+            f"the {origin} declares charset {label!r}, which is not a known encoding; "
+            "fix the declaration or remove it",
+        )
+    if utf8_evidence and encoding != "utf-8":
+        raise _RejectedError(
+            "declared-charset-mismatch",
+            f"the {origin} declares charset {label!r}, but the bytes are valid UTF-8 "
+            "with non-ASCII characters; decoded as UTF-8 (fix the declaration)",
+        )
+    try:
+        return _decode_as(data, encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise _RejectedError(
+            "declared-charset-mismatch",
+            f"the {origin} declares charset {label!r}, but byte {exc.start} "
+            f"(0x{data[exc.start]:02x}) is not valid {encoding}; "
+            "fix the declaration or re-encode the input",
+        ) from exc
+
+
 def decode(
     data: bytes,
     *,
@@ -165,29 +231,10 @@ def decode(
     problems: list[Problem] = []
     first_declared = declared[0][1] if declared else None
 
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            body = data[len(bom) :]
-            try:
-                text = body.decode(encoding)
-            except UnicodeDecodeError as exc:
-                if strict:
-                    raise DecodeError(
-                        f"the {encoding} byte-order mark is followed by bytes that are not "
-                        f"{encoding} (at byte {exc.start + len(bom)}); re-save the file as "
-                        f"{encoding} or remove the mark",
-                        source=source,
-                    ) from exc
-                problems.append(
-                    Problem(
-                        "invalid-bytes",
-                        f"bytes after the {encoding} byte-order mark are not valid {encoding} "
-                        f"(first at byte {exc.start + len(bom)}); they were replaced with U+FFFD",
-                        source,
-                    )
-                )
-                text = body.decode(encoding, errors="replace")
-            return Decoded(text, encoding, "bom", 1.0, first_declared, tuple(problems))
+    bom_result = _from_bom(data, source, strict=strict)
+    if bom_result is not None:
+        text, encoding, bom_problems = bom_result
+        return Decoded(text, encoding, "bom", 1.0, first_declared, bom_problems)
 
     try:
         utf8_text: str | None = data.decode("utf-8")
@@ -199,36 +246,12 @@ def decode(
     utf8_evidence = utf8_text is not None and not data.isascii()
 
     for origin, label in declared:
-        encoding = normalize_encoding(label)
-        if encoding is None:
-            msg = (
-                f"the {origin} declares charset {label!r}, which is not a known encoding; "
-                "fix the declaration or remove it"
-            )
-            if strict:
-                raise DecodeError(msg, source=source)
-            problems.append(Problem("unknown-charset", msg, source))
-            continue
-        if utf8_evidence and encoding != "utf-8":
-            msg = (
-                f"the {origin} declares charset {label!r}, but the bytes are valid UTF-8 "
-                "with non-ASCII characters; decoded as UTF-8 (fix the declaration)"
-            )
-            if strict:
-                raise DecodeError(msg, source=source)
-            problems.append(Problem("declared-charset-mismatch", msg, source))
-            continue
         try:
-            text = _decode_as(data, encoding)
-        except UnicodeDecodeError as exc:
-            msg = (
-                f"the {origin} declares charset {label!r}, but byte {exc.start} "
-                f"(0x{data[exc.start]:02x}) is not valid {encoding}; "
-                "fix the declaration or re-encode the input"
-            )
+            text, encoding = _from_declaration(data, origin, label, utf8_evidence=utf8_evidence)
+        except _RejectedError as rejected:
             if strict:
-                raise DecodeError(msg, source=source) from exc
-            problems.append(Problem("declared-charset-mismatch", msg, source))
+                raise DecodeError(rejected.msg, source=source) from rejected.__cause__
+            problems.append(Problem(rejected.code, rejected.msg, source))
             continue
         return Decoded(text, encoding, f"declared:{origin}", 1.0, first_declared, tuple(problems))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NoReturn, TypeAlias
 
 import attrs
@@ -24,6 +24,8 @@ PROVENANCE_KEYS: Final = frozenset(
         "encoding_confidence",
         "encoding_rule",
         "line",
+        "offset",
+        "size",
     }
 )
 
@@ -88,6 +90,10 @@ def _to_meta(value: Mapping[str, MetaValue] | None) -> Meta:
     return value if isinstance(value, Meta) else Meta(value)
 
 
+def _to_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(value)
+
+
 def derive_id(name: str, text: str) -> str:
     """The stable default id of a document: 16 hex digits of xxh3-64 over name and text.
 
@@ -139,10 +145,10 @@ class Document:
     title: str = ""
     meta: Meta = attrs.field(factory=Meta, converter=_to_meta)
     source: str = ""
-    problems: tuple[Problem, ...] = attrs.field(default=(), converter=tuple)
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_to_problems)
     id: str = attrs.field()
 
-    @id.default
+    @id.default  # noqa: A003 -- see the field
     def _default_id(self) -> str:
         return derive_id(self.name, self.text)
 
