@@ -1,6 +1,7 @@
 """ingest: turn messy news sources into clean, de-duplicated articles."""
 
-from ._bundle import BundleOptions, BundleReader, read_bundle, write_bundle
+from ._bundle import BundleOptions, BundleReader, read_bundle
+from ._bundle_writer import write_bundle
 from ._decode import Decoded, DecodeOptions, decode
 from ._document import Document, Meta
 from ._errors import BundleError, DecodeError, IngestError, LimitError, OptionsError, Problem

@@ -17,11 +17,10 @@ The reader streams: it holds one member at a time, whatever the bundle's size.
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Final, TextIO, cast
@@ -29,24 +28,22 @@ from typing import Any, BinaryIO, Final, TextIO, cast
 import attrs
 import xxhash
 
-from ._atomic import atomic_writer
 from ._decode import WINDOWS_1252, DecodeOptions, decode
-from ._document import PROVENANCE_KEYS, Document, MetaValue, derive_id
+from ._document import Document, MetaValue, derive_id
 from ._errors import BundleError, DecodeError, LimitError, OptionsError, Problem
 from ._header import (
     HEADER_PREFIX,
     HeaderSyntaxError,
-    format_header,
     is_end_line,
     is_header_line,
     parse_header,
 )
+from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
 
-__all__ = ["BundleOptions", "BundleReader", "read_bundle", "write_bundle"]
+__all__ = ["STRUCTURAL_KEYS", "BundleOptions", "BundleReader", "read_bundle"]
 
 #: Header attributes that become Document fields or steer reading, not meta.
-_STRUCTURAL_KEYS: Final = frozenset({"name", "id", "title", "length", "encoding"})
-_CHUNK: Final = 1 << 16
+STRUCTURAL_KEYS: Final = frozenset({"name", "id", "title", "length", "encoding"})
 _LEADING_NAME_RE: Final = re.compile(r'([^\s"=\\<>]+)(?:[ \t]|$)')
 _QUOTED_NAME_RE: Final = re.compile(r'(?:^|[ \t])name="([^"\\]*)"')
 
@@ -74,99 +71,6 @@ class BundleOptions:
     max_member_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
     max_members: int | None = attrs.field(default=None, validator=_positive)
     decode: DecodeOptions = attrs.field(factory=DecodeOptions)
-
-
-class _Input:
-    """A binary stream with push-back that tracks byte offset and line number."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self._pending = b""
-        self.offset = 0
-        self.line = 1
-
-    def _consume(self, data: bytes) -> bytes:
-        self.offset += len(data)
-        self.line += data.count(b"\n")
-        return data
-
-    def readline(self, limit: int) -> bytes:
-        """One line with its line break, at most *limit* bytes; ``b""`` at the end."""
-        if self._pending:
-            cut = self._pending.find(b"\n", 0, limit)
-            if cut != -1 or len(self._pending) >= limit:
-                end = cut + 1 if cut != -1 else limit
-                line, self._pending = self._pending[:end], self._pending[end:]
-                return self._consume(line)
-            line, self._pending = self._pending, b""
-            line += self._stream.readline(limit - len(line))
-            return self._consume(line)
-        return self._consume(self._stream.readline(limit))
-
-    def read(self, size: int) -> bytes:
-        """Up to *size* bytes; fewer only at the end of the stream."""
-        parts = [self._pending[:size]]
-        self._pending = self._pending[size:]
-        missing = size - len(parts[0])
-        while missing > 0:
-            chunk = self._stream.read(min(missing, _CHUNK * 16))
-            if not chunk:
-                break
-            parts.append(chunk)
-            missing -= len(chunk)
-        return self._consume(b"".join(parts))
-
-    def unread(self, data: bytes) -> None:
-        """Push *data* back; it is read again next."""
-        if data:
-            self._pending = data + self._pending
-            self.offset -= len(data)
-            self.line -= data.count(b"\n")
-
-
-class _Transcoder(io.RawIOBase):
-    """Re-encode a UTF-16 or UTF-32 stream as UTF-8, incrementally."""
-
-    def __init__(self, raw: BinaryIO, encoding: str) -> None:
-        super().__init__()
-        self._raw = raw
-        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        self._replacement = "\ufffd".encode(encoding)
-        self._buffer = b""
-        self._eof = False
-        self.replaced = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._buffer and not self._eof:
-            chunk = self._raw.read(_CHUNK)
-            self._eof = not chunk
-            text = self._decoder.decode(chunk, final=self._eof)
-            if "\ufffd" in text and self._replacement not in chunk:
-                self.replaced = True
-            self._buffer = text.encode("utf-8")
-        size = min(len(buffer), len(self._buffer))
-        buffer[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
-
-
-def _sniff_wide(head: bytes) -> str | None:
-    """The encoding of a stream that starts with a BOM or a header in UTF-16/32."""
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if head.startswith(bom):
-            return encoding
-    for encoding in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
-        if head.startswith("<<<FILE".encode(encoding)):
-            return encoding
-    return None
 
 
 @attrs.define
@@ -236,7 +140,7 @@ class BundleReader:
         elif isinstance(source, bytes | bytearray | memoryview):
             yield from self._read(io.BytesIO(bytes(source)))
         elif isinstance(source, io.TextIOBase):
-            yield from self._read(_TextAsUtf8(source))  # type: ignore[arg-type]
+            yield from self._read(TextAsUtf8(source))  # type: ignore[arg-type]
         else:
             yield from self._read(source)  # type: ignore[arg-type]
 
@@ -260,12 +164,12 @@ class BundleReader:
             stream if hasattr(stream, "peek") else io.BufferedReader(cast("io.RawIOBase", stream)),
         )
         head = buffered.peek(16)[:16]
-        transcoder: _Transcoder | None = None
-        wide = _sniff_wide(head)
+        transcoder: Transcoder | None = None
+        wide = sniff_wide(head)
         if wide is not None:
-            transcoder = _Transcoder(buffered, wide)
-            buffered = io.BufferedReader(transcoder, _CHUNK)
-        inp = _skip_utf8_bom(buffered)
+            transcoder = Transcoder(buffered, wide)
+            buffered = io.BufferedReader(transcoder, CHUNK)
+        inp = skip_utf8_bom(buffered)
         yield from self._members(inp)
         if transcoder is not None and transcoder.replaced:
             self._fail(
@@ -277,7 +181,7 @@ class BundleReader:
                 ),
             )
 
-    def _members(self, inp: _Input) -> Iterator[Document]:
+    def _members(self, inp: Input) -> Iterator[Document]:
         line_limit = self.options.max_member_bytes + 1
         names: set[int] = set()
         stray: list[bytes] = []
@@ -358,7 +262,7 @@ class BundleReader:
         )
         return self._document(member, data, line, offset)
 
-    def _member(self, inp: _Input, header: bytes, line_no: int) -> Document:
+    def _member(self, inp: Input, header: bytes, line_no: int) -> Document:
         member = self._parse_member_header(header, line_no)
         body_line, body_offset = inp.line, inp.offset
         length = self._length(member)
@@ -429,7 +333,7 @@ class BundleReader:
         )
         return None
 
-    def _read_lines(self, inp: _Input, member: _Member) -> bytes:
+    def _read_lines(self, inp: Input, member: _Member) -> bytes:
         parts: list[bytes] = []
         size = 0
         limit = self.options.max_member_bytes
@@ -457,7 +361,7 @@ class BundleReader:
             line=member.header_line,
         )
 
-    def _read_length(self, inp: _Input, member: _Member, length: int) -> bytes:
+    def _read_length(self, inp: Input, member: _Member, length: int) -> bytes:
         if length > self.options.max_member_bytes:
             raise self._too_big(member)
         body = inp.read(length)
@@ -520,7 +424,7 @@ class BundleReader:
             self.problems.append(located)
             member.problems.append(located)
         meta: dict[str, MetaValue] = {
-            key: value for key, value in attributes.items() if key not in _STRUCTURAL_KEYS
+            key: value for key, value in attributes.items() if key not in STRUCTURAL_KEYS
         }
         meta.update(decoded.meta())
         meta.update({"line": member.header_line, "offset": offset, "size": len(body)})
@@ -534,15 +438,6 @@ class BundleReader:
             problems=tuple(member.problems),
             id=attributes.get("id") or derive_id(member.name, text),
         )
-
-
-def _skip_utf8_bom(stream: BinaryIO) -> _Input:
-    """An input over *stream* that skips a UTF-8 byte-order mark at its start."""
-    inp = _Input(stream)
-    start = inp.read(3)
-    if start != codecs.BOM_UTF8:
-        inp.unread(start)
-    return inp
 
 
 def _line_of(doc: Document) -> int | None:
@@ -582,27 +477,6 @@ def _recover_header(text: str) -> str:
     return quoted.group(1) if quoted is not None else content
 
 
-class _TextAsUtf8(io.RawIOBase):
-    """A text stream seen as the UTF-8 bytes of its text."""
-
-    def __init__(self, text: TextIO) -> None:
-        super().__init__()
-        self._text = text
-        self._buffer = b""
-        self.name = getattr(text, "name", "<text>")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if not self._buffer:
-            self._buffer = self._text.read(_CHUNK).encode("utf-8", "surrogatepass")
-        size = min(len(buffer), len(self._buffer))
-        buffer[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
-
-
 def read_bundle(
     source: BundleSource, *, strict: bool = False, options: BundleOptions | None = None
 ) -> BundleReader:
@@ -620,87 +494,3 @@ def read_bundle(
     [('a.txt', 'Hello\\n'), ('b.txt', 'World\\n')]
     """
     return BundleReader(source, strict=strict, options=options)
-
-
-def _attribute_value(value: MetaValue) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _header_for(doc: Document, body: bytes) -> str:
-    attributes = {"length": str(len(body))}
-    if doc.id != derive_id(doc.name, doc.text):
-        attributes["id"] = doc.id
-    if doc.title:
-        attributes["title"] = doc.title
-    for key, value in doc.meta.items():
-        if key in PROVENANCE_KEYS or key in _STRUCTURAL_KEYS:
-            continue
-        written = _attribute_value(value)
-        if written is not None:
-            attributes[key] = written
-    return format_header(doc.name, attributes)
-
-
-def _encode_body(doc: Document, target: str) -> bytes:
-    try:
-        return doc.text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise BundleError(
-            f"document {doc.name!r} holds a lone surrogate U+{ord(doc.text[exc.start]):04X} "
-            f"at character {exc.start}, which UTF-8 cannot store; fix the text before writing",
-            source=target,
-        ) from exc
-
-
-def _check_keys(doc: Document, target: str) -> None:
-    for key in doc.meta:
-        if key in PROVENANCE_KEYS:
-            continue
-        if (
-            not (key[:1].isascii() and key[:1].isalpha())
-            or not all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
-            or key != key.lower()
-        ):
-            raise BundleError(
-                f"document {doc.name!r} has meta key {key!r}, which a header cannot hold; "
-                "keys are lower-case ASCII letters, digits, '-' and '_', starting with a letter",
-                source=target,
-            )
-
-
-def _write_members(docs: Iterable[Document], out: BinaryIO, target: str) -> int:
-    count = 0
-    for doc in docs:
-        _check_keys(doc, target)
-        body = _encode_body(doc, target)
-        out.write(_header_for(doc, body).encode("utf-8"))
-        out.write(b"\n")
-        out.write(body)
-        out.write(b"\n")
-        count += 1
-    return count
-
-
-def write_bundle(docs: Iterable[Document], target: str | os.PathLike[str] | BinaryIO) -> int:
-    """Write *docs* as one UTF-8 bundle; returns how many were written.
-
-    Every header carries ``length``, so any text (empty, without a final line
-    break, with CRLF, NUL or lines that look like headers) reads back exactly.
-    ``id`` is written when it is not the derived one, ``title`` when not empty,
-    and meta entries as attributes (provenance entries such as ``encoding`` are
-    left out: the next read records its own). A path is written atomically.
-
-    >>> out = io.BytesIO()
-    >>> write_bundle([Document(name="a.txt", text="no newline")], out)
-    1
-    >>> out.getvalue()
-    b'<<<FILE a.txt length="10">>>\\nno newline\\n'
-    """
-    if isinstance(target, str | os.PathLike):
-        with atomic_writer(target) as handle:
-            return _write_members(docs, handle, os.fspath(target))
-    return _write_members(docs, target, str(getattr(target, "name", "<stream>")))
