@@ -2,14 +2,20 @@
 
 from ._bundle import BundleOptions, BundleReader, read_bundle
 from ._bundle_writer import write_bundle
+from ._clean import CleanResult, RemovedSpan, clean
+from ._clean_corpus import BoilerplateModel, learn_boilerplate
+from ._clean_options import CleanOptions
 from ._decode import Decoded, DecodeOptions, decode
 from ._document import Document, Meta
 from ._errors import BundleError, DecodeError, IngestError, LimitError, OptionsError, Problem
 
 __all__ = [
+    "BoilerplateModel",
     "BundleError",
     "BundleOptions",
     "BundleReader",
+    "CleanOptions",
+    "CleanResult",
     "DecodeError",
     "DecodeOptions",
     "Decoded",
@@ -19,7 +25,10 @@ __all__ = [
     "Meta",
     "OptionsError",
     "Problem",
+    "RemovedSpan",
+    "clean",
     "decode",
+    "learn_boilerplate",
     "read_bundle",
     "write_bundle",
 ]

@@ -18,6 +18,9 @@ import attrs
 __all__ = [
     "BundleError",
     "DecodeError",
+    "HtmlError",
+    "IdConflictError",
+    "IndexFileError",
     "IngestError",
     "LimitError",
     "OptionsError",
@@ -86,6 +89,30 @@ class BundleError(PositionedError):
 
 class DecodeError(PositionedError):
     """Bytes could not be decoded as the encoding they declare (strict mode only)."""
+
+
+class HtmlError(PositionedError):
+    """An HTML page yielded no article text.
+
+    Raised by :func:`ingest.extract_html` in strict mode; lenient mode records
+    the same message as a :class:`Problem` and returns a document with empty text.
+    """
+
+
+class IdConflictError(IngestError, ValueError):
+    """Two different documents were given the same id.
+
+    Ids are how a :class:`ingest.DuplicateIndex` tells documents apart; a
+    document whose id is already indexed with another text cannot be added.
+    """
+
+
+class IndexFileError(PositionedError):
+    """A saved duplicate index file is not in the documented format.
+
+    Raised by :meth:`ingest.DuplicateIndex.load`; the message names what was
+    expected and what was found. Loading never unpickles anything.
+    """
 
 
 class LimitError(PositionedError):
