@@ -7,7 +7,16 @@ from ._clean_corpus import BoilerplateModel, learn_boilerplate
 from ._clean_options import CleanOptions
 from ._decode import Decoded, DecodeOptions, decode
 from ._document import Document, Meta
-from ._errors import BundleError, DecodeError, IngestError, LimitError, OptionsError, Problem
+from ._errors import (
+    BundleError,
+    DecodeError,
+    HtmlError,
+    IngestError,
+    LimitError,
+    OptionsError,
+    Problem,
+)
+from ._html import HtmlOptions, extract_html
 
 __all__ = [
     "BoilerplateModel",
@@ -20,6 +29,8 @@ __all__ = [
     "DecodeOptions",
     "Decoded",
     "Document",
+    "HtmlError",
+    "HtmlOptions",
     "IngestError",
     "LimitError",
     "Meta",
@@ -28,6 +39,7 @@ __all__ = [
     "RemovedSpan",
     "clean",
     "decode",
+    "extract_html",
     "learn_boilerplate",
     "read_bundle",
     "write_bundle",

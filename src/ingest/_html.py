@@ -1,0 +1,240 @@
+"""HTML pages to documents: decode, parse, read metadata, extract the article.
+
+The stages live in their own modules: ``_html_parse`` (bytes to an lxml tree),
+``_html_meta`` (title, author, dates... from meta tags, OpenGraph and JSON-LD),
+``_html_blocks`` (tree to text blocks), ``_html_page`` (per-element totals over
+the blocks) and ``_html_extract`` (which blocks are the article). This module
+holds the options and the one public function. ``docs/html.md`` explains the
+rules and the parser choice.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+from bs4 import BeautifulSoup
+
+from ._clean import clean
+from ._clean_options import CleanOptions
+from ._document import Document, MetaValue
+from ._errors import HtmlError, LimitError, OptionsError, Problem
+from ._html_extract import extract_article
+from ._html_meta import read_meta
+from ._html_parse import Parsed, decode_page, parse_soup, parse_text
+
+__all__ = ["HtmlOptions", "extract_html"]
+
+_DEFAULT_MAX_BYTES: Final = 32 * 1024 * 1024
+_DEFAULT_MAX_ELEMENTS: Final = 500_000
+_DEFAULT_MAX_DEPTH: Final = 512
+_UNNAMED: Final = "<html>"
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OptionsError(
+            f"HtmlOptions.{attribute.name} must be a positive integer, got {value!r}; "
+            f"use {attribute.default!r} (the default) or a larger number"
+        )
+
+
+def _clean_options(_instance: object, _attribute: object, value: object) -> None:
+    if value is not None and not isinstance(value, CleanOptions):
+        raise OptionsError(
+            f"HtmlOptions.clean must be an ingest.CleanOptions or None, got {value!r}; "
+            "pass None to keep the extracted text as it is"
+        )
+
+
+def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise OptionsError(f"HtmlOptions.{attribute.name} must be True or False, got {value!r}")
+
+
+@attrs.frozen
+class HtmlOptions:
+    """How :func:`extract_html` reads a page. Derive variants with :func:`attrs.evolve`.
+
+    >>> HtmlOptions(max_depth=0)
+    Traceback (most recent call last):
+    ...
+    ingest._errors.OptionsError: HtmlOptions.max_depth must be a positive integer, got 0; \
+use 512 (the default) or a larger number
+
+    Attributes:
+        max_bytes: The largest input accepted, in bytes (for ``str`` input, in
+            characters). Larger pages raise :class:`ingest.LimitError` before any
+            work is done. The default, 32 MiB, is far above any real article.
+        max_elements: The most elements a parsed page may have. Work and memory
+            grow with the element count, and markup can pack an element into
+            eight bytes; pages over the limit raise :class:`ingest.LimitError`.
+            Real articles have a few thousand.
+        max_depth: Element nesting kept when a page is re-parsed with
+            BeautifulSoup (pages nested deeper than libxml2's limit, and soups
+            passed in). Deeper elements are flattened into lines of text, so
+            their text is kept, their structure is not.
+        strict: Raise instead of recovering: a charset declaration the bytes
+            contradict raises :class:`ingest.DecodeError`, a page without
+            article text raises :class:`ingest.HtmlError`. Off by default:
+            both become ``Document.problems``.
+        json_ld_fallback: Use JSON-LD ``articleBody`` when the page's markup
+            yields almost no article text.
+        clean: How the text-level cleaner (:func:`ingest.clean`) then removes
+            boilerplate lines the markup did not give away ("Advertisement",
+            "Read more:" lists, newsletter prompts); ``None`` skips it. What it
+            removed is counted in ``meta["boilerplate_removed"]``.
+    """
+
+    max_bytes: int = attrs.field(default=_DEFAULT_MAX_BYTES, validator=_positive)
+    max_elements: int = attrs.field(default=_DEFAULT_MAX_ELEMENTS, validator=_positive)
+    max_depth: int = attrs.field(default=_DEFAULT_MAX_DEPTH, validator=_positive)
+    strict: bool = attrs.field(default=False, validator=_flag)
+    json_ld_fallback: bool = attrs.field(default=True, validator=_flag)
+    clean: CleanOptions | None = attrs.field(factory=CleanOptions, validator=_clean_options)
+
+
+def extract_html(
+    data: bytes | str | BeautifulSoup,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    options: HtmlOptions | None = None,
+) -> Document:
+    """Extract the article of an HTML page as a :class:`Document`.
+
+    *data* is the page as fetched (``bytes``, decoded with the page's own and
+    the caller's charset declarations), as text, or a ``BeautifulSoup`` the
+    caller already parsed. *url* is where the page came from (it names the
+    document and resolves a relative canonical URL); *content_type* is the
+    HTTP ``Content-Type`` header, whose charset outranks the page's own.
+
+    >>> page = b'''<html lang="en"><head><title>Rain due | Daily Planet</title>
+    ... <meta property="og:site_name" content="Daily Planet"></head><body>
+    ... <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+    ... <article><h1>Rain due</h1>
+    ... <p>Forecasters expect rain across the region from Thursday, ending a dry month.</p>
+    ... <p>Farmers welcomed the news after weeks without a drop.</p></article>
+    ... <aside class="most-read"><a href="/x">Ten things about clouds</a></aside></body></html>'''
+    >>> doc = extract_html(page, url="https://planet.example/rain")
+    >>> print(doc.title)
+    Rain due
+    >>> print(doc.text)
+    Forecasters expect rain across the region from Thursday, ending a dry month.
+    Farmers welcomed the news after weeks without a drop.
+    >>> doc.meta["language"], doc.meta["site_name"], doc.meta["encoding_rule"]
+    ('en', 'Daily Planet', 'utf-8')
+    """
+    opts = options or HtmlOptions()
+    source = url or _UNNAMED
+    meta: dict[str, MetaValue] = {}
+    problems: list[Problem] = []
+    if isinstance(data, BeautifulSoup):
+        parsed = parse_soup(data, source=source, max_depth=opts.max_depth)
+        doc_source = "<soup>"
+    elif isinstance(data, bytes | str):
+        _check_size(data, opts, source)
+        if isinstance(data, bytes):
+            decoded = decode_page(data, content_type, source, strict=opts.strict)
+            meta.update(decoded.meta())
+            problems.extend(decoded.problems)
+            text, doc_source = decoded.text, "<bytes>"
+        else:
+            text, doc_source = data, "<str>"
+        parsed = parse_text(text, source=source, max_depth=opts.max_depth)
+    else:
+        raise TypeError(
+            "extract_html() takes bytes, str or a BeautifulSoup object, "
+            f"got {type(data).__name__}; decode or parse the page first"
+        )
+    return _document(
+        parsed,
+        meta,
+        problems,
+        url=url,
+        content_type=content_type,
+        opts=opts,
+        source=source,
+        doc_source=doc_source,
+    )
+
+
+def _check_size(data: bytes | str, opts: HtmlOptions, source: str) -> None:
+    if len(data) > opts.max_bytes:
+        unit = "bytes" if isinstance(data, bytes) else "characters"
+        raise LimitError(
+            f"the page is {len(data)} {unit}, over the limit of {opts.max_bytes}; "
+            "raise HtmlOptions.max_bytes to read it",
+            source=source,
+        )
+
+
+def _document(
+    parsed: Parsed,
+    meta: dict[str, MetaValue],
+    problems: list[Problem],
+    *,
+    url: str | None,
+    content_type: str | None,
+    opts: HtmlOptions,
+    source: str,
+    doc_source: str,
+) -> Document:
+    problems.extend(parsed.problems)
+    elements = int(parsed.root.xpath("count(//*)"))
+    if elements > opts.max_elements:
+        raise LimitError(
+            f"the page has {elements} elements, over the limit of {opts.max_elements}; "
+            "raise HtmlOptions.max_elements to read it",
+            source=source,
+        )
+    page = read_meta(parsed.root, url=url, source=source)
+    problems.extend(page.problems)
+    extraction = extract_article(
+        parsed.root,
+        title=page.title,
+        json_ld_body=page.article_body if opts.json_ld_fallback else "",
+    )
+    if not extraction.lines:
+        message = "no article text found in the page; check that it is an article, not an index"
+        if opts.strict:
+            raise HtmlError(message, source=source)
+        problems.append(Problem("no-article-text", message, source))
+    fields: dict[str, MetaValue] = {
+        "url": url,
+        "content-type": content_type,
+        "canonical_url": page.canonical_url,
+        "site_name": page.site_name,
+        "author": page.author,
+        "published": page.published,
+        "modified": page.modified,
+        "language": page.language,
+        "description": page.description,
+        "parser": parsed.parser,
+        "extraction": extraction.method,
+        "container": extraction.container,
+    }
+    meta.update({key: value for key, value in fields.items() if value})
+    document = Document(
+        name=url or _UNNAMED,
+        text="\n".join(extraction.lines),
+        title=page.title,
+        meta=meta,
+        source=doc_source,
+        problems=tuple(problems),
+    )
+    if opts.clean is None:
+        return document
+    cleaned = clean(document, opts.clean).document
+    assert cleaned is not None  # noqa: S101 (clean() returns a document for a document)
+    text = cleaned.text.rstrip("\n")
+    if document.text and not text:
+        message = (
+            "the text cleaner removed every line of the extracted text as boilerplate; "
+            "pass HtmlOptions(clean=None) to keep it"
+        )
+        if opts.strict:
+            raise HtmlError(message, source=source)
+        problem = Problem("no-article-text", message, source)
+        return attrs.evolve(cleaned, text=text, problems=(*cleaned.problems, problem))
+    return attrs.evolve(cleaned, text=text)

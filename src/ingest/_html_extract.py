@@ -1,0 +1,376 @@
+"""Find the article in a page's text blocks and render it as structured text.
+
+The steps, each a small function:
+
+1. :func:`boilerplate_elements` marks page furniture: elements that are
+   furniture by what they are (``nav``, ``aside``, ``footer``, ``figure``, ARIA
+   landmarks) or what they are called (class and id words such as ``related``,
+   ``share``, ``comment``, ``newsletter``, ``most-read``), unless they hold most
+   of the page's prose; and teaser cards repeated side by side (related and
+   most-read lists that carry no telling names);
+2. :func:`choose_container` scores every element by the prose beneath it minus
+   a penalty for link text and short fragments, and takes the best one: the
+   tightest element holding the article and little else. Semantic markup
+   (``<article>``, ``<main>``, ``itemprop=articleBody``) earns a bonus;
+3. :func:`render` keeps the container's blocks that are not furniture and not
+   link lists (of several ``<article>`` elements, only the main one), drops
+   short labels at the edges, and gives one paragraph, heading or list item
+   per line.
+
+When that finds almost nothing, JSON-LD ``articleBody`` is used instead, then
+the page's prose blocks, then all of its text that is not furniture.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+from lxml import etree
+
+from ._html_blocks import Block, split_blocks
+from ._html_page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
+
+__all__ = ["Extraction", "extract_article"]
+
+#: Elements that are page furniture whatever they are called.
+_FURNITURE_TAGS: Final = frozenset(
+    {"aside", "dialog", "figcaption", "figure", "footer", "form", "header", "menu", "nav"}
+)
+#: Furniture tags that never hold the article, however much prose they have.
+_NEVER_CONTENT_TAGS: Final = frozenset(
+    {"aside", "dialog", "figcaption", "figure", "footer", "menu", "nav"}
+)
+_FURNITURE_ROLES: Final = frozenset(
+    {"banner", "complementary", "contentinfo", "dialog", "menu", "menubar", "navigation", "search"}
+)
+#: Class and id words of furniture, matched inside camelCase and hyphenated names
+#: (names are lower-cased first).
+_FURNITURE_RE: Final = re.compile(
+    r"comment|disqus|share|sharing|social|related|recommend|promo|newsletter|subscri|signup"
+    r"|sign-up|most-?read|most-?popular|mostpopular|popular|trending|cookie|consent|gdpr"
+    r"|banner|sidebar|breadcrumb|sponsor|outbrain|taboola|popup|modal|byline|author"
+    r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager"
+    r"|advert|adslot|ad-slot|dfp|widget|skip-?link|tag-?list|taglist|keywords|read-?more"
+    r"|also-?read|print|caption|credit|timestamp|published|updated|rating|login|overlay"
+    r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden"
+    # The same words in class names written in other languages.
+    r"|koment|komment|coment|relacionad|correlat|verwandt|similaire|publicidad|publicidade"
+    r"|werbung|reklam|pubblicit|compartir|partilhar|condivid|partager|teilen"
+)
+#: Whole-word furniture names too short to match inside other words.
+_FURNITURE_WORDS: Final = frozenset(
+    {
+        "ad", "ads", "aside", "date", "hidden", "image", "img", "meta", "nav", "photo", "picture",
+        "share", "social", "tag", "tags", "time",
+    }
+)  # fmt: skip
+#: Names that mark the article body itself; they override furniture words.
+_BODY_RE: Final = re.compile(
+    r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
+    r"|story-?content|main-?content|article-?text|story-?text|body-?text|articlebody"
+    r"|rich-?text|page-?content"
+)
+_WORD_SPLIT_RE: Final = re.compile(r"[^a-z0-9]+")
+_SEMANTIC_TAGS: Final = frozenset({"article", "main"})
+#: Elements that hold one paragraph: never a container of the article. (Table
+#: cells are not among them: old layouts put the whole article in a ``<td>``.)
+_PARAGRAPH_TAGS: Final = frozenset({"p", "pre", "blockquote", "li", "dd", "dt"})
+
+#: Rendered blocks with more of their text in links than this are dropped.
+_MAX_RENDER_LINKS: Final = 0.5
+#: ... except paragraphs (``<p>``), which may link most of their words and still be
+#: prose (hover cards, affiliate links), up to this density.
+_MAX_PARAGRAPH_LINKS: Final = 0.65
+#: Container score multiplier for semantic markup and body class names.
+_SEMANTIC_BONUS: Final = 1.15
+#: A furniture element holding at least this share of the page's prose, in at
+#: least this many blocks, is kept: its name misleads (``content has-sidebar``).
+_PROTECT_SHARE: Final = 0.5
+_PROTECT_BLOCKS: Final = 3
+#: A teaser card holds at most this many characters ...
+_MAX_CARD: Final = 1000
+#: ... and leads with a link of at least this many characters (or holds a link block).
+_MIN_CARD_LINK: Final = 10
+#: Teasers count as a list from this many side by side.
+_MIN_CARDS: Final = 3
+#: Non-paragraph lines shorter than this at the edges of the article are labels.
+_MAX_LABEL: Final = 30
+#: Below this many characters, the extraction counts as having found nothing.
+_MIN_ARTICLE: Final = 100
+
+
+@attrs.frozen
+class Extraction:
+    """The article text and how it was found.
+
+    Attributes:
+        lines: The article's lines (paragraphs, headings, list items).
+        method: ``"container"``, ``"json-ld"``, ``"prose"``, ``"page-text"`` or
+            ``"empty"`` (see :func:`extract_article`).
+        container: A short description of the chosen element (``div.article-body``).
+    """
+
+    lines: tuple[str, ...]
+    method: str
+    container: str = ""
+
+
+def _names(element: etree._Element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".strip().lower()
+
+
+def describe(element: etree._Element) -> str:
+    """A CSS-like label for *element*: ``div#main.story-body``."""
+    label = str(element.tag)
+    if element.get("id"):
+        label += "#" + str(element.get("id")).strip()
+    classes = (element.get("class") or "").split()
+    if classes:
+        label += "." + ".".join(classes[:3])
+    return label
+
+
+def is_body_named(element: etree._Element) -> bool:
+    """Whether class, id or microdata name *element* as the article body."""
+    if (element.get("itemprop") or "").lower() == "articlebody":
+        return True
+    names = _names(element)
+    return bool(names and _BODY_RE.search(names))
+
+
+def _furniture_name(names: str) -> bool:
+    """Whether lower-cased class and id *names* are those of furniture."""
+    if _BODY_RE.search(names):
+        return False
+    if _FURNITURE_RE.search(names):
+        return True
+    return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
+
+
+def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -> bool:
+    """Whether *element* looks like page furniture by tag, role or name.
+
+    *memo* caches the verdict on names across the elements of one page (pages
+    repeat class names; the name patterns are the costly part).
+
+    >>> import lxml.html
+    >>> is_furniture(lxml.html.fragment_fromstring('<div class="related-links">x</div>'))
+    True
+    >>> is_furniture(lxml.html.fragment_fromstring('<div class="story-body share-on">x</div>'))
+    False
+    """
+    tag = element.tag
+    if tag in _FURNITURE_TAGS:
+        return True
+    role = (element.get("role") or "").lower()
+    if role in _FURNITURE_ROLES:
+        return True
+    names = _names(element)
+    if not names or tag in {"body", "html", "article", "main"}:
+        return False
+    if (element.get("itemprop") or "").lower() == "articlebody":
+        return False
+    if memo is None:
+        return _furniture_name(names)
+    verdict = memo.get(names)
+    if verdict is None:
+        verdict = memo[names] = _furniture_name(names)
+    return verdict
+
+
+def _is_card(page: Page, element: etree._Element) -> bool:
+    """A teaser: a short element that leads with a link or holds a link list."""
+    stats = page.stats[element]
+    if stats.total > _MAX_CARD or element.tag in HEADINGS or element.tag == "p":
+        return False
+    if stats.blocks >= 2 and stats.link_blocks >= 1:
+        return True
+    first = page.blocks[stats.first]
+    return first.starts_with_link and first.link_length >= _MIN_CARD_LINK
+
+
+def _card_lists(page: Page, limit: float) -> set[etree._Element]:
+    """Teasers repeated at least three times side by side (related, most read...).
+
+    A list holding *limit* characters of prose or more is the article itself
+    (a listicle, a digest).
+    """
+    cards: set[etree._Element] = set()
+    for parent, kids in page.children.items():
+        if len(kids) < _MIN_CARDS or page.stats[parent].prose >= limit > 0:
+            continue
+        groups: dict[tuple[str, str], list[etree._Element]] = {}
+        for child in kids:
+            if _is_card(page, child):
+                signature = (str(child.tag), (child.get("class") or "").split(" ")[0])
+                groups.setdefault(signature, []).append(child)
+        for members in groups.values():
+            if len(members) >= _MIN_CARDS:
+                cards.update(members)
+    return cards
+
+
+def boilerplate_elements(page: Page) -> set[etree._Element]:
+    """Furniture not holding most of the prose, and repeated teaser cards."""
+    prose_total = sum(block.length for block in page.blocks if is_prose(block))
+    limit = _PROTECT_SHARE * prose_total
+    memo: dict[str, bool] = {}
+    furniture = {
+        element
+        for element, entry in page.stats.items()
+        if is_furniture(element, memo)
+        and (
+            element.tag in _NEVER_CONTENT_TAGS
+            or entry.prose < limit
+            or entry.prose_blocks < _PROTECT_BLOCKS
+            or prose_total == 0
+        )
+    }
+    return furniture | _card_lists(page, limit)
+
+
+def _in_set(page: Page, members: set[etree._Element]) -> dict[etree._Element, bool | None]:
+    """For each element, whether it or an ancestor is in *members*."""
+    return page.inherit(lambda element: True if element in members else None)
+
+
+def _contribution(block: Block) -> float:
+    if is_prose(block):
+        return float(block.length - block.link_length)
+    if block.owner.tag in _PARAGRAPH_TAGS and block.link_density <= MAX_PROSE_LINKS:
+        return 0.0  # a short paragraph: neutral
+    # Link text is navigation; short unlinked text is mostly labels and captions.
+    return -(block.link_length + 0.25 * (block.length - block.link_length))
+
+
+def choose_container(page: Page, boilerplate: set[etree._Element]) -> etree._Element | None:
+    """The element whose subtree best holds the article, or ``None`` without prose."""
+    furniture = _in_set(page, boilerplate)
+    scores = page.totals(
+        lambda block: -0.1 * block.length if furniture[block.owner] else _contribution(block)
+    )
+    best: etree._Element | None = None
+    best_key = (0.0, 0)
+    for element, raw in scores.items():
+        if raw <= 0 or element.tag in _PARAGRAPH_TAGS or element.tag in HEADINGS:
+            continue
+        bonus = element.tag in _SEMANTIC_TAGS or is_body_named(element)
+        key = (raw * _SEMANTIC_BONUS if bonus else raw, page.depth[element])
+        if key > best_key:
+            best, best_key = element, key
+    return best
+
+
+def _main_article(
+    page: Page,
+    under: dict[etree._Element, bool | None],
+    articles: dict[etree._Element, etree._Element | None],
+    container: etree._Element,
+) -> etree._Element | None:
+    """Of several ``<article>`` elements in the container, the one with the most own prose."""
+    own: dict[etree._Element, int] = {}
+    for block in page.blocks:
+        article = articles[block.owner]
+        if article is None or article is container or not under[article]:
+            continue
+        if is_prose(block):
+            own[article] = own.get(article, 0) + block.length
+    if len(own) < 2:
+        return None
+    return max(own, key=own.__getitem__)
+
+
+def _other_article(
+    inner: etree._Element | None,
+    article: etree._Element,
+    container: etree._Element,
+    under: dict[etree._Element, bool | None],
+) -> bool:
+    """Whether *inner* is an ``<article>`` inside the container other than the main one.
+
+    Such articles are teasers or comments; text outside every inner article
+    (an introduction, a standfirst) stays.
+    """
+    return (
+        inner is not None and inner is not article and inner is not container and bool(under[inner])
+    )
+
+
+def render(
+    page: Page,
+    container: etree._Element,
+    boilerplate: set[etree._Element],
+    *,
+    title: str,
+    trim: bool = True,
+) -> list[str]:
+    """The lines of the container's blocks that belong to the article.
+
+    With *trim*, short labels before and after the article's paragraphs go too.
+    """
+    under = page.inherit(lambda element: True if element is container else None)
+    furniture = _in_set(page, boilerplate)
+    articles = page.inherit(lambda element: element if element.tag == "article" else None)
+    article = _main_article(page, under, articles, container)
+    kept: list[Block] = []
+    for block in page.blocks:
+        owner = block.owner
+        if not under[owner] or furniture[owner] or block.is_markup:
+            continue
+        if article is not None and _other_article(articles[owner], article, container, under):
+            continue
+        limit = _MAX_PARAGRAPH_LINKS if owner.tag == "p" else _MAX_RENDER_LINKS
+        if block.link_density > limit:
+            continue
+        if owner.tag == "h1" or (title and block.text == title):
+            continue
+        kept.append(block)
+    return [line for block in (_trim_edges(kept) if trim else kept) for line in block.lines]
+
+
+def _is_label(block: Block) -> bool:
+    """A short line that is not a paragraph: a dateline, a kicker, a "Comments" label.
+
+    Length is :attr:`Block.weight`, where a Han or kana character
+    counts three times.
+    """
+    return block.weight < _MAX_LABEL and block.owner.tag not in _PARAGRAPH_TAGS
+
+
+def _trim_edges(blocks: list[Block]) -> list[Block]:
+    """Drop labels before the first and after the last paragraph, and trailing headings."""
+    start, end = 0, len(blocks)
+    while start < end and _is_label(blocks[start]):
+        start += 1
+    while end > start and (_is_label(blocks[end - 1]) or blocks[end - 1].owner.tag in HEADINGS):
+        end -= 1
+    return blocks[start:end]
+
+
+def extract_article(root: etree._Element, *, title: str = "", json_ld_body: str = "") -> Extraction:
+    """Extract the article of a parsed page (see the module docstring).
+
+    The fallbacks, in order: JSON-LD ``articleBody``; every prose block of the
+    page; all of the page's text that is neither furniture nor link lists.
+    """
+    body = root.find("body")
+    top = body if body is not None else root
+    page = Page.of(split_blocks(top))
+    boilerplate = boilerplate_elements(page)
+    container = choose_container(page, boilerplate)
+    if container is not None:
+        lines = render(page, container, boilerplate, title=title)
+        if sum(map(len, lines)) >= _MIN_ARTICLE:
+            return Extraction(tuple(lines), "container", describe(container))
+    ld_lines = [line.strip() for line in json_ld_body.splitlines() if line.strip()]
+    if sum(map(len, ld_lines)) >= _MIN_ARTICLE:
+        return Extraction(tuple(ld_lines), "json-ld")
+    prose = [line for block in page.blocks if is_prose(block) for line in block.lines]
+    if sum(map(len, prose)) >= _MIN_ARTICLE:
+        return Extraction(tuple(prose), "prose")
+    lines = render(page, top, boilerplate, title=title, trim=False)
+    if lines:
+        return Extraction(tuple(lines), "page-text")
+    return Extraction((), "empty")

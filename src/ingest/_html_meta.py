@@ -1,0 +1,353 @@
+"""Article metadata from a page's ``<head>``, OpenGraph tags and JSON-LD.
+
+Each field has an ordered list of sources; the first non-empty one wins. JSON-LD
+is read defensively: invalid or absurdly nested blocks are skipped and reported,
+never raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from itertools import islice
+from typing import Final
+from urllib.parse import urljoin
+
+import attrs
+from lxml import etree
+
+from ._errors import Problem
+from ._html_parse import writable
+
+__all__ = ["PageMeta", "clean_title", "normalize_date", "read_meta"]
+
+#: Schema.org types whose JSON-LD object describes the article itself.
+_ARTICLE_TYPES: Final = frozenset(
+    {
+        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
+        "liveblogposting", "techarticle", "scholarlyarticle", "report", "posting",
+    }
+)  # fmt: skip
+
+#: Separators between an article title and the site name in ``<title>``.
+_TITLE_SEPARATOR_RE: Final = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022/»«]+\s+")
+_SPACE_RE: Final = re.compile(r"\s+")
+_DATE_ONLY_RE: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_OFFSET_RE: Final = re.compile(r"([+-]\d{2})(\d{2})$")
+#: At most this many JSON-LD objects are inspected per page.
+_MAX_JSON_OBJECTS: Final = 2000
+
+
+@attrs.frozen
+class PageMeta:
+    """What the page says about itself; every field is ``""`` when unknown.
+
+    Attributes:
+        title: The article title, the site's name stripped.
+        author: Author names, comma-separated.
+        published: Publication date-time in ISO 8601.
+        modified: Last modification date-time in ISO 8601.
+        canonical_url: The canonical URL, absolute when a base URL was known.
+        site_name: The publication's name.
+        language: A BCP 47 language tag (``en``, ``pt-BR``).
+        description: The page's summary.
+        article_body: JSON-LD ``articleBody`` (used by the extractor, not in meta).
+        problems: JSON-LD blocks that could not be read.
+    """
+
+    title: str = ""
+    author: str = ""
+    published: str = ""
+    modified: str = ""
+    canonical_url: str = ""
+    site_name: str = ""
+    language: str = ""
+    description: str = ""
+    article_body: str = ""
+    problems: tuple[Problem, ...] = ()
+
+
+def _norm(text: str | None) -> str:
+    # JSON-LD strings may hold escaped NULs and lone surrogates ("\\ud800").
+    return _SPACE_RE.sub(" ", writable(text or "")).strip()
+
+
+def _first(*values: str | None) -> str:
+    for value in values:
+        cleaned = _norm(value)
+        if cleaned:
+            return cleaned
+    return ""
+
+
+def normalize_date(value: str) -> str:
+    """An ISO 8601 rendering of a date as pages write it, or ``""``.
+
+    >>> normalize_date("2019-11-19T10:00:00Z"), normalize_date("2019/11/19")
+    ('2019-11-19T10:00:00+00:00', '2019-11-19')
+    >>> normalize_date("Tue, 19 Nov 2019 10:00:00 +0100"), normalize_date("soon")
+    ('2019-11-19T10:00:00+01:00', '')
+    """
+    text = _norm(value)
+    if not text:
+        return ""
+    date_only = _DATE_ONLY_RE.match(text)
+    if date_only:
+        year, month, day = (int(part) for part in date_only.groups())
+        try:
+            return datetime(year, month, day, tzinfo=UTC).date().isoformat()
+        except ValueError:
+            return ""
+    candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
+    candidate = _OFFSET_RE.sub(r"\1:\2", candidate)
+    try:
+        return datetime.fromisoformat(candidate).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return ""
+
+
+def _language(value: str) -> str:
+    parts = [part for part in re.split(r"[-_]", _norm(value)) if part]
+    if not parts or not parts[0].isalpha() or len(parts[0]) > 8:
+        return ""
+    tag = [parts[0].lower()]
+    tag += [part.upper() if len(part) == 2 else part for part in parts[1:3]]
+    return "-".join(tag)
+
+
+def clean_title(title: str, site_name: str, headline: str = "") -> str:
+    """Strip a site name that ``<title>`` adds before or after the article title.
+
+    >>> clean_title("Rates rise again | The Daily Planet", "The Daily Planet")
+    'Rates rise again'
+    >>> clean_title("Rates rise again - Planet", "", headline="Rates rise again")
+    'Rates rise again'
+    >>> clean_title("Covid-19 - what we know", "")
+    'Covid-19 - what we know'
+    """
+    parts = _TITLE_SEPARATOR_RE.split(title)
+    if len(parts) < 2:
+        return title
+    site = site_name.casefold()
+    if headline and headline in parts:
+        return headline
+    if site:
+        kept = [part for part in parts if part.casefold() != site]
+        if len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0] if kept else title
+    # Without a known site name: drop one short trailing segment ("... | CNN").
+    last = parts[-1]
+    if len(last.split()) <= 3 and len(last) * 3 < len(title) and not headline:
+        return title[: title.rfind(last)].rstrip(" |-\u2013\u2014:\u00b7\u2022/»«")
+    return title
+
+
+def _json_objects(data: object) -> Iterator[dict[str, object]]:
+    """The JSON objects in *data*, breadth-first, without recursion.
+
+    At most ``_MAX_JSON_OBJECTS`` containers are visited, so a hostile block
+    (a list of a million objects) costs no more than a normal one.
+
+    >>> [obj["n"] for obj in _json_objects([{"n": 1, "c": {"n": 2}}, [{"n": 3}]])]
+    [1, 2, 3]
+    """
+    queue: deque[object] = deque([data])
+    for _ in range(_MAX_JSON_OBJECTS):
+        if not queue:
+            return
+        item = queue.popleft()
+        values = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict):
+            yield item
+        if isinstance(values, Iterable) and len(queue) < _MAX_JSON_OBJECTS:
+            queue.extend(
+                islice(
+                    (value for value in values if isinstance(value, dict | list)),
+                    _MAX_JSON_OBJECTS,
+                )
+            )
+
+
+def _types(obj: dict[str, object]) -> set[str]:
+    value = obj.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.casefold() for v in values if isinstance(v, str)}
+
+
+def _names(value: object) -> list[str]:
+    """Names in a JSON-LD person/organization value (string, object or list)."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items[:20]:
+        if isinstance(item, str):
+            names.append(_norm(item))
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str):
+                names.append(_norm(name))
+    return [name for name in names if name and not name.startswith("http")]
+
+
+def _text(value: object) -> str:
+    return _norm(value) if isinstance(value, str) else ""
+
+
+def _read_json_ld(root: etree._Element, source: str) -> tuple[dict[str, str], list[Problem]]:
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    "json-ld-invalid", f"a JSON-LD block is not valid JSON ({exc}); skipped", source
+                )
+            )
+            continue
+        except RecursionError:
+            # The C scanner checks its own depth and raises cleanly: a hostile block.
+            problems.append(
+                Problem(
+                    "json-ld-invalid", "a JSON-LD block nests too deeply to read; skipped", source
+                )
+            )
+            continue
+        for obj in _json_objects(data):
+            types = _types(obj)
+            if types & _ARTICLE_TYPES:
+                _article_fields(obj, found)
+            elif "website" in types or "organization" in types or "newsmediaorganization" in types:
+                found.setdefault("site_name", _text(obj.get("name")))
+    return {key: value for key, value in found.items() if value}, problems
+
+
+def _article_fields(obj: dict[str, object], found: dict[str, str]) -> None:
+    def put(key: str, value: str) -> None:
+        if value and not found.get(key):
+            found[key] = value
+
+    put("title", _text(obj.get("headline")) or _text(obj.get("name")))
+    put("author", ", ".join(dict.fromkeys(_names(obj.get("author")))))
+    put("published", _text(obj.get("datePublished")))
+    put("modified", _text(obj.get("dateModified")))
+    put("description", _text(obj.get("description")))
+    put("language", _text(obj.get("inLanguage")))
+    url = obj.get("url") or obj.get("mainEntityOfPage")
+    if isinstance(url, dict):
+        url = url.get("@id")
+    put("url", _text(url))
+    publisher = _names(obj.get("publisher"))
+    put("site_name", publisher[0] if publisher else "")
+    body = obj.get("articleBody")
+    if isinstance(body, str) and len(body) > len(found.get("article_body", "")):
+        found["article_body"] = body
+
+
+def _element_text(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return "".join(str(piece) for piece in element.itertext())
+
+
+def read_meta(root: etree._Element, *, url: str | None, source: str) -> PageMeta:
+    """Collect :class:`PageMeta` from a parsed page."""
+    metas: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
+        equiv = (meta.get("http-equiv") or "").strip()
+        key = (key or equiv).lower()
+        content = meta.get("content")
+        if key and content and key not in metas:
+            metas[key] = content
+    links: dict[str, str] = {}
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = link.get("href")
+        for name in rel:
+            if href and name not in links:
+                links[name] = href
+    ld, problems = _read_json_ld(root, source)
+
+    title_element = root.find(".//title")
+    page_title = _norm(_element_text(title_element))
+    headline = _norm(_element_text(next(root.iter("h1"), None)))
+    site_name = _first(
+        metas.get("og:site_name"), ld.get("site_name"), metas.get("application-name")
+    )
+    title = _first(
+        metas.get("og:title"), ld.get("title"), metas.get("twitter:title"), headline, page_title
+    )
+    title = clean_title(title, site_name, headline if headline != title else "")
+
+    authors = [
+        metas.get("author"),
+        ld.get("author"),
+        metas.get("article:author"),
+        metas.get("dc.creator"),
+        metas.get("byl"),
+        metas.get("parsely-author"),
+    ]
+    author = _first(*(a for a in authors if a and not a.startswith("http")))
+    published = ""
+    for candidate in (
+        metas.get("article:published_time"),
+        ld.get("published"),
+        metas.get("datepublished"),
+        metas.get("pubdate"),
+        metas.get("publish-date"),
+        metas.get("date"),
+        metas.get("dc.date"),
+        metas.get("dc.date.issued"),
+        metas.get("parsely-pub-date"),
+        next((t.get("datetime") for t in root.iter("time") if t.get("datetime")), None),
+    ):
+        published = normalize_date(candidate or "")
+        if published:
+            break
+    modified = normalize_date(
+        _first(metas.get("article:modified_time"), ld.get("modified"), metas.get("datemodified"))
+    )
+    canonical = _first(links.get("canonical"), metas.get("og:url"), ld.get("url"))
+    if canonical and url:
+        canonical = urljoin(url, canonical)
+    language = _language(
+        _first(
+            root.get("lang"),
+            root.get("xml:lang"),
+            metas.get("content-language"),
+            metas.get("language"),
+            ld.get("language"),
+            metas.get("og:locale"),
+        )
+    )
+    description = _first(
+        metas.get("description"), metas.get("og:description"), metas.get("twitter:description"),
+        ld.get("description"),
+    )  # fmt: skip
+    return PageMeta(
+        title=title,
+        author=author,
+        published=published,
+        modified=modified,
+        canonical_url=canonical,
+        site_name=site_name,
+        language=language,
+        description=description,
+        article_body=writable(ld.get("article_body", "")),
+        problems=tuple(problems),
+    )

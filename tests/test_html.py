@@ -1,0 +1,461 @@
+"""HTML extraction: fixture pages, metadata, decoding provenance, hostile input."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest import (
+    DecodeError,
+    HtmlError,
+    HtmlOptions,
+    IngestError,
+    LimitError,
+    OptionsError,
+    extract_html,
+)
+from ingest._html_meta import clean_title, normalize_date
+
+from .conftest import FIXTURES
+from .strategies import html_texts
+
+HTML = FIXTURES / "html"
+_UNWRITABLE = re.compile(r"[\x00\ud800-\udfff]")
+PAGES = sorted(HTML.glob("*.html"))
+
+
+def _expected(page: Path) -> str:
+    return page.with_suffix(".expected.txt").read_text(encoding="utf-8").rstrip("\n")
+
+
+def test_fixture_glob_is_not_empty() -> None:
+    assert len(PAGES) >= 8
+    for page in PAGES:
+        assert page.with_suffix(".expected.txt").is_file(), page.name
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_fixture_text(page: Path) -> None:
+    doc = extract_html(page.read_bytes(), url=f"https://news.example/{page.stem}")
+    assert doc.text == _expected(page)
+    assert doc.name == f"https://news.example/{page.stem}"
+    assert doc.source == "<bytes>"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_fixture_from_callers_soup(page: Path) -> None:
+    # A soup the caller built (with html.parser, from correctly decoded text)
+    # gives the same article as the lxml path.
+    from_bytes = extract_html(page.read_bytes())
+    decoded = page.read_bytes().decode(str(from_bytes.meta.get("encoding", "utf-8")))
+    doc = extract_html(BeautifulSoup(decoded, "html.parser"))
+    assert doc.text == from_bytes.text
+    assert doc.title == from_bytes.title
+    provenance = ("parser", "encoding", "encoding_declared", "encoding_confidence", "encoding_rule")
+    assert doc.meta.without(*provenance) == from_bytes.meta.without(*provenance)
+    assert doc.meta["parser"] == "bs4:caller"
+    assert doc.source == "<soup>"
+
+
+# -- metadata ----------------------------------------------------------------------
+
+
+def test_news_metadata() -> None:
+    doc = extract_html(
+        (HTML / "news_related.html").read_bytes(), url="https://herald.example/news/x?utm=1"
+    )
+    assert doc.title == "Harbour bridge to close for repairs"
+    assert dict(doc.meta) == {
+        "encoding": "utf-8",
+        "encoding_declared": "utf-8",
+        "encoding_confidence": 1.0,
+        "encoding_rule": "declared:meta",
+        "url": "https://herald.example/news/x?utm=1",
+        "canonical_url": "https://herald.example/news/harbour-bridge-repairs",
+        "site_name": "The Coastal Herald",
+        "author": "Maria Lopes",
+        "published": "2024-02-11T08:30:00+00:00",
+        "language": "en-GB",
+        "description": "The bridge will close for six weeks from March.",
+        "parser": "lxml",
+        "extraction": "container",
+        "container": "div.article-body",
+        "boilerplate_removed": 0,
+    }
+    assert doc.problems == ()
+
+
+def test_json_ld_metadata() -> None:
+    doc = extract_html((HTML / "divs_most_read.html").read_bytes())
+    assert doc.title == "Museum returns carved panels"
+    assert doc.meta["author"] == "Jan Novak, Eva Berg"
+    assert doc.meta["published"] == "2023-09-05T14:00:00+02:00"
+    assert doc.meta["modified"] == "2023-09-06T09:15:00+02:00"
+    assert doc.meta["site_name"] == "Valley Post"
+    assert doc.meta["language"] == "en"
+    assert doc.meta["encoding_rule"] == "declared:http-equiv"
+    assert "canonical_url" not in doc.meta
+
+
+def test_opengraph_locale_and_url() -> None:
+    doc = extract_html((HTML / "blog_comments.html").read_bytes())
+    assert doc.meta["language"] == "en-US"
+    assert doc.meta["canonical_url"] == "https://slowdesk.example/2021/03/paper-notebook/"
+    assert doc.title == "Why I switched to a paper notebook"
+
+
+def test_json_ld_body_fallback_and_invalid_block() -> None:
+    doc = extract_html((HTML / "json_ld_body.html").read_bytes())
+    assert doc.meta["extraction"] == "json-ld"
+    assert doc.meta["author"] == "Ana Souza"
+    assert doc.meta["published"] == "2022-05-30"
+    assert [p.code for p in doc.problems] == ["json-ld-invalid"]
+    no_fallback = extract_html(
+        (HTML / "json_ld_body.html").read_bytes(), options=HtmlOptions(json_ld_fallback=False)
+    )
+    assert "feira" not in no_fallback.text
+
+
+def test_hostile_json_ld_is_reported_not_raised() -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    page = f'<script type="application/ld+json">{nested}</script><p>{"word " * 30}</p>'
+    doc = extract_html(page)
+    assert doc.text == ("word " * 30).strip()
+    assert [p.code for p in doc.problems] == ["json-ld-invalid"]
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "headline", "expected"),
+    [
+        ("Rates rise | The Daily Planet", "The Daily Planet", "", "Rates rise"),
+        ("The Daily Planet - Rates rise", "The Daily Planet", "", "Rates rise"),
+        ("Rates rise \u2013 Planet", "", "Rates rise", "Rates rise"),
+        ("Rates rise again, says bank | CNN", "", "", "Rates rise again, says bank"),
+        ("Covid-19 - what we know so far", "", "", "Covid-19 - what we know so far"),
+        ("No separator here", "Planet", "", "No separator here"),
+    ],
+)
+def test_clean_title(title: str, site: str, headline: str, expected: str) -> None:
+    assert clean_title(title, site, headline) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2019-11-19T10:00:00Z", "2019-11-19T10:00:00+00:00"),
+        ("2019-11-19T10:00:00+0100", "2019-11-19T10:00:00+01:00"),
+        ("2019-11-19", "2019-11-19"),
+        ("2019/11/19", "2019-11-19"),
+        ("Tue, 19 Nov 2019 10:00:00 GMT", "2019-11-19T10:00:00+00:00"),
+        ("2019-13-45", ""),
+        ("last Tuesday", ""),
+        ("", ""),
+    ],
+)
+def test_normalize_date(raw: str, expected: str) -> None:
+    assert normalize_date(raw) == expected
+
+
+def test_text_cleaner_runs_after_extraction() -> None:
+    body = "<p>" + "Talks stalled on Friday after a long week of meetings. " * 2 + "</p>"
+    page = f"<article>{body}<p>Advertisement</p>{body}</article>"
+    doc = extract_html(page)
+    assert "Advertisement" not in doc.text
+    assert doc.meta["boilerplate_removed"] == 1
+    raw = extract_html(page, options=HtmlOptions(clean=None))
+    assert raw.text.split("\n")[1] == "Advertisement"
+    assert "boilerplate_removed" not in raw.meta
+
+
+def test_everything_cleaned_away_is_a_problem() -> None:
+    doc = extract_html("<article><p>Advertisement</p></article>")
+    assert doc.text == ""
+    assert [p.code for p in doc.problems] == ["no-article-text"]
+    with pytest.raises(HtmlError, match="the text cleaner removed every line"):
+        extract_html("<p>Advertisement</p>", options=HtmlOptions(strict=True))
+
+
+def test_json_ld_strings_are_made_writable() -> None:
+    body = "Line with a NUL\\u0000 and a lone surrogate \\ud800 in it. " * 3
+    page = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"headline": "Bad\\u0000title", "articleBody": "{body}"}}</script>'
+    )
+    doc = extract_html(page)
+    assert doc.title == "Bad title"
+    assert doc.meta["extraction"] == "json-ld"
+    assert "\x00" not in doc.text
+    assert "\ufffd" in doc.text
+
+
+# -- decoding provenance -------------------------------------------------------------
+
+
+def test_undeclared_legacy_encodings_are_recorded() -> None:
+    cp1252 = extract_html((HTML / "cp1252_undeclared.html").read_bytes())
+    assert (cp1252.meta["encoding"], cp1252.meta["encoding_rule"]) == ("windows-1252", "fallback")
+    sjis = extract_html((HTML / "shift_jis_undeclared.html").read_bytes())
+    assert sjis.meta["encoding_rule"] == "chardet"
+    assert sjis.meta["encoding"] in {"shift_jis", "cp932"}
+    assert sjis.title == "市内で初雪、平年より九日早く"
+
+
+def test_utf16_without_bom_is_sniffed() -> None:
+    doc = extract_html((HTML / "utf16_no_bom.html").read_bytes(), content_type="text/html")
+    assert (doc.meta["encoding"], doc.meta["encoding_rule"]) == ("utf-16-le", "declared:sniff")
+    big_endian = (HTML / "utf16_no_bom.html").read_bytes().decode("utf-16-le").encode("utf-16-be")
+    assert extract_html(big_endian).text == doc.text
+
+
+def test_wrong_declaration_is_a_problem_then_strict_error() -> None:
+    data = (HTML / "wrong_declaration_cyrillic.html").read_bytes()
+    doc = extract_html(data)
+    assert doc.meta["encoding_declared"] == "utf-8"
+    assert doc.meta["encoding_rule"] == "chardet"
+    assert [p.code for p in doc.problems] == ["declared-charset-mismatch"]
+    with pytest.raises(DecodeError, match="declares charset 'utf-8'"):
+        extract_html(data, options=HtmlOptions(strict=True))
+
+
+def test_http_content_type_outranks_meta() -> None:
+    data = '<meta charset="shift_jis"><p>Grüße aus Köln, wo es heute regnet.</p>'.encode()
+    doc = extract_html(data, content_type="text/html; charset=UTF-8")
+    assert doc.meta["encoding_rule"] == "declared:http"
+    assert doc.meta["content-type"] == "text/html; charset=UTF-8"
+    assert doc.text == "Grüße aus Köln, wo es heute regnet."
+
+
+def test_str_input_with_xml_declaration() -> None:
+    # lxml refuses a str that still carries an encoding declaration.
+    page = (HTML / "broken_markup.html").read_text(encoding="utf-8")
+    assert page.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    doc = extract_html(page)
+    assert doc.text == _expected(HTML / "broken_markup.html")
+    assert doc.source == "<str>"
+    assert "encoding" not in doc.meta
+
+
+# -- structure -----------------------------------------------------------------------
+
+
+def test_structure_lines() -> None:
+    page = """<article><h1>Title</h1><p>First paragraph with <b>bold</b> and
+    <a href="/x">a link</a>, long enough to count as prose for the extractor.</p>
+    <h2>Section</h2><ul><li>One</li><li>Two</li></ul><p>Line one<br>line two</p>
+    <pre>code  kept
+  as is</pre><p hidden>Hidden text</p><p style="display:none">Also hidden</p></article>"""
+    assert extract_html(page).text.split("\n") == [
+        "First paragraph with bold and a link, long enough to count as prose for the extractor.",
+        "Section",
+        "One",
+        "Two",
+        "Line one",
+        "line two",
+        "code kept",
+        "as is",
+    ]
+
+
+def test_only_the_main_of_several_articles() -> None:
+    long = "The river rose two metres overnight and the old bridge was closed to traffic. " * 3
+    other = "<article><p>{} is a story about something else entirely, told at length.</p></article>"
+    page = (
+        "<main><p>Live report from the valley, updated through the day by our staff.</p>"
+        f"<article><p>{long}</p><p>{long}</p></article>"
+        + "".join(other.format(name) for name in ("Gardening", "Football", "Cooking"))
+        + "</main>"
+    )
+    doc = extract_html(page)
+    assert doc.text.split("\n") == [
+        "Live report from the valley, updated through the day by our staff.",
+        long.strip(),
+        long.strip(),
+    ]
+
+
+def test_layout_table_cell_can_hold_the_article() -> None:
+    page = """<table><tr><td>Menu<br><a href=/a>Home</a><br><a href=/b>Archive</a></td>
+    <td><p>The council voted on Monday to keep the old library open for five more years.</p>
+    <p>Campaigners had collected four thousand signatures over the summer to save it.</p></td>
+    <td>Weather: sunny</td></tr></table>"""
+    doc = extract_html(page)
+    assert doc.meta["container"] == "td"
+    assert doc.text == (
+        "The council voted on Monday to keep the old library open for five more years.\n"
+        "Campaigners had collected four thousand signatures over the summer to save it."
+    )
+
+
+def test_markup_lxml_rejects_goes_to_beautifulsoup() -> None:
+    doc = extract_html(b"<!-- only a comment -->")
+    assert doc.meta["parser"] == "bs4:html.parser"
+    assert doc.text == ""
+    assert [p.code for p in doc.problems] == ["no-article-text"]
+    # An unclosed first comment swallows the page for libxml2; html.parser recovers.
+    doc = extract_html("<!-- oops\n<p>Real text after a broken comment, kept anyway.</p>")
+    assert doc.meta["parser"] == "bs4:html.parser"
+    assert doc.text.endswith("Real text after a broken comment, kept anyway.")
+
+
+def test_unclosed_tags_do_not_make_html_parser_quadratic() -> None:
+    # CVE-2025-6069: 16,000 unclosed "<a " take html.parser ~15 s on Python 3.11.7.
+    for page in ("<!--" + "<a " * 16_000, "<body>" + "<div>" * 3000 + "<a " * 16_000):
+        start = time.process_time()
+        doc = extract_html(page)
+        assert time.process_time() - start < 5
+        assert doc.meta["parser"] in {"bs4:html.parser", "bs4:lxml"}
+
+
+def test_plain_text_page() -> None:
+    assert extract_html("Just a line of text, no markup at all.").text == (
+        "Just a line of text, no markup at all."
+    )
+
+
+# -- limits and hostile input ----------------------------------------------------------
+# Time bounds use CPU time (``time.process_time``): other work on a shared machine
+# must not make them fail, and what they guard is the work done, not the wait.
+
+
+def test_deep_nesting_keeps_all_text() -> None:
+    depth = 100_000
+    page = "<body><p>Before.</p>" + "<div>" * depth + "Deep text." + "</div>" * depth
+    page += "<p>After the deep part.</p></body>"
+    start = time.process_time()
+    doc = extract_html(page.encode())
+    assert time.process_time() - start < 20
+    assert doc.text == "Before.\nDeep text.\nAfter the deep part."
+    assert doc.meta["parser"] == "bs4:lxml"
+    assert [p.code for p in doc.problems] == ["html-depth-limit", "html-nesting-flattened"]
+
+
+def test_deep_and_wide_page_through_beautifulsoup_is_linear() -> None:
+    # Past libxml2's limit, with 40,000 paragraphs flattened into one element:
+    # looking up that element's last child each time would be quadratic.
+    page = "<body>" + "<div>" * 3000 + "<p>Some words of text here, a sentence.</p>" * 40_000
+    start = time.process_time()
+    doc = extract_html(page)
+    assert time.process_time() - start < 15
+    assert doc.meta["parser"] == "bs4:lxml"
+    assert doc.text.count("Some words of text here, a sentence.") == 40_000
+
+
+def test_libxml2_truncation_is_detected_below_our_depth_limit() -> None:
+    # 3,000 levels: libxml2 (2,048 with huge_tree) would drop the rest silently.
+    page = "<div>" * 3000 + "Inner text." + "</div>" * 3000 + "<p>Outer text.</p>"
+    doc = extract_html(page, options=HtmlOptions(max_depth=5000))
+    assert doc.text == "Inner text.\nOuter text."
+    assert [p.code for p in doc.problems] == ["html-depth-limit"]
+
+
+def test_large_page_finishes_in_bounded_time() -> None:
+    paragraph = "<p>" + "A sentence of an unusually long article, repeated. " * 4 + "</p>\n"
+    page = ("<html><body><nav><a href='/'>Home</a></nav><article>" + paragraph * 50_000).encode()
+    assert len(page) > 10_000_000
+    start = time.process_time()
+    doc = extract_html(page)
+    assert time.process_time() - start < 30
+    assert doc.text.count("\n") == 49_999
+
+
+def test_max_bytes_limit() -> None:
+    with pytest.raises(LimitError) as caught:
+        extract_html(b"<p>" + b"x" * 100, options=HtmlOptions(max_bytes=64))
+    assert str(caught.value) == (
+        "<html>: the page is 103 bytes, over the limit of 64; "
+        "raise HtmlOptions.max_bytes to read it"
+    )
+
+
+def test_max_elements_limit() -> None:
+    page = "<p>a</p>" * 20
+    assert extract_html(page, options=HtmlOptions(max_elements=22)).text == "\n".join("a" * 20)
+    with pytest.raises(LimitError) as caught:
+        extract_html(page, url="https://a.example/", options=HtmlOptions(max_elements=21))
+    assert str(caught.value) == (
+        "https://a.example/: the page has 22 elements, over the limit of 21; "
+        "raise HtmlOptions.max_elements to read it"
+    )
+
+
+def test_many_paragraphs_under_deep_nesting_is_linear() -> None:
+    # 20,000 paragraphs under 2,000 nested divs: per-block ancestor walks would
+    # cost 40 million steps; the page index keeps it linear.
+    page = "<body>" + "<div>" * 2000 + "<p>Some words of text here.</p>" * 20_000
+    start = time.process_time()
+    doc = extract_html(page)
+    assert time.process_time() - start < 10
+    assert doc.text.count("Some words of text here.") == 20_000
+
+
+def test_max_bytes_message_names_the_source() -> None:
+    with pytest.raises(LimitError) as caught:
+        extract_html("x" * 10, url="https://a.example/", options=HtmlOptions(max_bytes=5))
+    assert str(caught.value) == (
+        "https://a.example/: the page is 10 characters, over the limit of 5; "
+        "raise HtmlOptions.max_bytes to read it"
+    )
+
+
+def test_strict_mode_without_article() -> None:
+    with pytest.raises(HtmlError) as caught:
+        extract_html(b"<html><body></body></html>", options=HtmlOptions(strict=True))
+    assert str(caught.value) == (
+        "<html>: no article text found in the page; check that it is an article, not an index"
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"max_bytes": 0},
+        {"max_elements": 1.5},
+        {"max_depth": -1},
+        {"max_depth": True},
+        {"strict": "yes"},
+        {"clean": "normal"},
+    ],
+)
+def test_options_are_validated(changes: dict[str, Any]) -> None:
+    with pytest.raises(OptionsError, match="HtmlOptions"):
+        attrs.evolve(HtmlOptions(), **changes)
+
+
+def test_wrong_input_type() -> None:
+    with pytest.raises(TypeError, match="takes bytes, str or a BeautifulSoup object"):
+        extract_html(json.loads("1"))
+
+
+@given(
+    st.one_of(
+        html_texts,
+        html_texts.map(lambda s: s.encode("utf-8", "surrogatepass")),
+        st.binary(max_size=300),
+    )
+)
+def test_any_input_gives_a_document(data: str | bytes) -> None:
+    try:
+        doc = extract_html(data)
+    except IngestError:  # pragma: no cover - lenient mode raises only on limits
+        pytest.fail("lenient mode raised")
+    assert "\n\n" not in doc.text
+    assert doc.text == doc.text.strip()
+    for value in (doc.text, doc.title, *doc.meta.values()):
+        assert not isinstance(value, str) or _UNWRITABLE.search(value) is None
+    assert doc.text or doc.problems  # an empty document says why
+
+
+@given(html_texts)
+def test_strict_mode_raises_only_documented_errors(data: str) -> None:
+    with contextlib.suppress(HtmlError, DecodeError):
+        extract_html(data.encode("utf-8", "surrogatepass"), options=HtmlOptions(strict=True))
