@@ -6,11 +6,15 @@ from ._clean import CleanResult, RemovedSpan, clean
 from ._clean_corpus import BoilerplateModel, learn_boilerplate
 from ._clean_options import CleanOptions
 from ._decode import Decoded, DecodeOptions, decode
+from ._dedup import DuplicateIndex, find_duplicates
+from ._dedup_options import Cluster, DedupOptions, Evidence, Member
 from ._document import Document, Meta
 from ._errors import (
     BundleError,
     DecodeError,
     HtmlError,
+    IdConflictError,
+    IndexFileError,
     IngestError,
     LimitError,
     OptionsError,
@@ -25,14 +29,21 @@ __all__ = [
     "BundleReader",
     "CleanOptions",
     "CleanResult",
+    "Cluster",
     "DecodeError",
     "DecodeOptions",
     "Decoded",
+    "DedupOptions",
     "Document",
+    "DuplicateIndex",
+    "Evidence",
     "HtmlError",
     "HtmlOptions",
+    "IdConflictError",
+    "IndexFileError",
     "IngestError",
     "LimitError",
+    "Member",
     "Meta",
     "OptionsError",
     "Problem",
@@ -40,6 +51,7 @@ __all__ = [
     "clean",
     "decode",
     "extract_html",
+    "find_duplicates",
     "learn_boilerplate",
     "read_bundle",
     "write_bundle",

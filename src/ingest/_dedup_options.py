@@ -1,0 +1,213 @@
+"""The options of de-duplication and the records of its decisions.
+
+:class:`DedupOptions` configures a :class:`ingest.DuplicateIndex`; an
+:class:`Evidence` says why two documents were judged duplicates; a
+:class:`Cluster` groups duplicates around a representative.
+
+The defaults come from ``benchmarks/dedup_quality.py``; ``docs/dedup.md``
+shows the threshold sweeps that justify each one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal, TypeAlias, get_args
+
+import attrs
+
+from ._errors import OptionsError
+
+__all__ = ["KINDS", "Cluster", "DedupOptions", "Direction", "Evidence", "Kind", "Member"]
+
+Kind: TypeAlias = Literal["exact", "near", "containment", "paraphrase"]
+"""A kind of duplicate, from the strongest to the weakest."""
+
+Direction: TypeAlias = Literal["", "subset", "superset"]
+"""For containment: whether this document is inside the matched one (``subset``)
+or holds it (``superset``); empty for the other kinds."""
+
+#: Every kind, strongest first: a pair is reported as the first kind that fires.
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
+
+
+def _fraction(name: str) -> Any:
+    def check(_instance: object, _attribute: object, value: float) -> None:
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
+            raise OptionsError(
+                f"DedupOptions.{name} must be a number in (0, 1], got {value!r}; "
+                "it is a similarity or a share"
+            )
+
+    return check
+
+
+def _int_range(name: str, low: int, high: int) -> Any:
+    def check(_instance: object, _attribute: object, value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise OptionsError(
+                f"DedupOptions.{name} must be an integer from {low} to {high}, got {value!r}"
+            )
+
+    return check
+
+
+def _check_kinds(_instance: object, _attribute: object, value: frozenset[str]) -> None:
+    unknown = sorted(value - set(KINDS))
+    if unknown or not value:
+        raise OptionsError(
+            f"DedupOptions.kinds must be a non-empty set of {', '.join(KINDS)}; "
+            f"got {sorted(value)!r}"
+        )
+
+
+def _to_kinds(value: object) -> frozenset[str]:
+    if isinstance(value, str):
+        raise OptionsError(
+            f"DedupOptions.kinds must be a set of kind names, got the string {value!r}; "
+            f"write {{{value!r}}}"
+        )
+    try:
+        kinds: frozenset[str] = frozenset(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise OptionsError(
+            f"DedupOptions.kinds must be a set of kind names, got {value!r}"
+        ) from None
+    return kinds
+
+
+@attrs.frozen
+class DedupOptions:
+    """How :class:`ingest.DuplicateIndex` detects duplicates.
+
+    Change a field with :func:`attrs.evolve`:
+
+    >>> options = attrs.evolve(DedupOptions(), kinds={"exact", "near"})
+    >>> sorted(options.kinds)
+    ['exact', 'near']
+    >>> DedupOptions(near_threshold=1.5)
+    Traceback (most recent call last):
+    ...
+    ingest._errors.OptionsError: DedupOptions.near_threshold must be a number in (0, 1], \
+got 1.5; it is a similarity or a share
+
+    Attributes:
+        kinds: Which kinds of duplicate to detect (``exact``, ``near``,
+            ``containment``, ``paraphrase``). Pairs of a kind left out are
+            not linked.
+        num_perm: Permutations per document signature (word shingles). More
+            means sharper Jaccard estimates and slower signatures.
+        seed: Seed of the MinHash permutations. Same seed, same input: same
+            clusters. Indexes with different seeds cannot be compared.
+        shingle_size: Words per shingle for ``near`` and ``containment``.
+        near_threshold: Minimum exact Jaccard similarity of the word-shingle
+            sets of two documents for a ``near`` duplicate (also the LSH
+            threshold that proposes candidates).
+        containment_threshold: Minimum share of the smaller document's word
+            shingles found in the larger one for ``containment``.
+        sentence_threshold: Minimum Jaccard similarity of the stemmed content
+            words of two sentences for them to be *aligned*.
+        paraphrase_threshold: Minimum share of aligned sentences for a
+            ``paraphrase``: the share of the document with fewer sentences
+            that have an aligned sentence in the other.
+        min_aligned_sentences: Minimum number of aligned sentences, in each
+            document, for a ``paraphrase`` (guards short documents, whose
+            share is high by chance). ``1`` compares single sentences.
+        sentence_num_perm: Permutations per sentence signature.
+    """
+
+    kinds: frozenset[str] = attrs.field(
+        default=frozenset(KINDS), converter=_to_kinds, validator=_check_kinds
+    )
+    num_perm: int = attrs.field(default=128, validator=_int_range("num_perm", 16, 1024))
+    seed: int = attrs.field(default=1, validator=_int_range("seed", 0, 2**32 - 1))
+    shingle_size: int = attrs.field(default=5, validator=_int_range("shingle_size", 1, 16))
+    near_threshold: float = attrs.field(default=0.7, validator=_fraction("near_threshold"))
+    containment_threshold: float = attrs.field(
+        default=0.4, validator=_fraction("containment_threshold")
+    )
+    sentence_threshold: float = attrs.field(default=0.4, validator=_fraction("sentence_threshold"))
+    paraphrase_threshold: float = attrs.field(
+        default=0.4, validator=_fraction("paraphrase_threshold")
+    )
+    min_aligned_sentences: int = attrs.field(
+        default=3, validator=_int_range("min_aligned_sentences", 1, 1000)
+    )
+    sentence_num_perm: int = attrs.field(
+        default=64, validator=_int_range("sentence_num_perm", 16, 1024)
+    )
+
+    def to_json(self) -> dict[str, object]:
+        """The options as a JSON object (``kinds`` as a sorted list)."""
+        data = attrs.asdict(self)
+        data["kinds"] = sorted(self.kinds)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DedupOptions:
+        """The options that :meth:`to_json` wrote; unknown keys raise :class:`OptionsError`."""
+        known = {field.name for field in attrs.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise OptionsError(
+                f"unknown DedupOptions fields {unknown}; expected some of {sorted(known)}"
+            )
+        return cls(**data)
+
+
+@attrs.frozen
+class Evidence:
+    """Why a document was judged a duplicate of another.
+
+    Attributes:
+        kind: The strongest kind that fired for the pair.
+        matched: The id of the other document.
+        estimated: The similarity estimated from MinHash signatures (Jaccard
+            for ``near``, containment for ``containment``, share of aligned
+            sentences found through LSH for ``paraphrase``; 1.0 for ``exact``).
+        exact: The same measure computed exactly on the sets; the decision
+            compares it with the kind's threshold.
+        direction: For ``containment``: ``subset`` when this document lies
+            inside the matched one, ``superset`` when it holds it.
+    """
+
+    kind: Kind
+    matched: str
+    estimated: float
+    exact: float
+    direction: Direction = ""
+
+
+@attrs.frozen
+class Member:
+    """One document of a :class:`Cluster`.
+
+    Attributes:
+        id: The document's id.
+        name: The document's name.
+        evidence: How it joined the cluster: its strongest verified link
+            towards the representative (``None`` for the representative).
+    """
+
+    id: str
+    name: str
+    evidence: Evidence | None = None
+
+
+@attrs.frozen
+class Cluster:
+    """A group of documents that are duplicates of one another.
+
+    Attributes:
+        id: The cluster's id: the representative's id.
+        representative: The id of the member with the most complete text
+            (most words; ties go to the smallest id).
+        members: Every member, the representative first, then by id.
+    """
+
+    id: str
+    representative: str
+    members: tuple[Member, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The members' ids, in order."""
+        return tuple(member.id for member in self.members)

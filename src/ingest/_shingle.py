@@ -1,0 +1,228 @@
+"""Tokens to sets of 32-bit hashes: the shingles that MinHash signs.
+
+Second stage of de-duplication, after :mod:`ingest._text`. Everything here is
+vectorised over whole batches of documents with numpy; no Python code runs
+per token.
+
+**Token hash.** A token of ``n`` bytes is read as little-endian 64-bit
+blocks ``b_0, b_1, ...`` (the last one zero-padded); starting from
+``h = n * K0``, each block mixes in as ``h = (h ^ b_i) * K1; h ^= h >> 31``
+(modulo 2**64), and the MurmurHash3 finalizer's first half gives the top 32
+bits. All tokens of a batch are hashed together: their first blocks are read
+straight from the joined bytes through an unaligned ``uint64`` view, so no
+Python code runs per token. :func:`token_hash` is the same in plain Python.
+
+**Shingle hash.** A word *k*-shingle is ``sum h_i * Q**(k-1-i)`` over its
+token hashes, modulo 2**32, computed for every position at once. A text with
+fewer than *k* words has one shingle of all its words; a text without words
+has none. The values are plain ``uint32``, the input of datasketch 2.0's
+default ``affine32`` MinHash scheme.
+
+>>> token_hash(b"tiktok") == int(hash_streams([b"the  tiktok deal"])[0][1])
+True
+>>> shingles([b"a", b"b", b"c", b"a", b"b", b"c"], 2).size  # ab, bc, ca
+3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "Counts",
+    "Hashes",
+    "hash_streams",
+    "jaccard",
+    "overlap",
+    "shingle_hashes",
+    "shingles",
+    "split_sets",
+    "token_hash",
+    "token_set",
+]
+
+Hashes: TypeAlias = npt.NDArray[np.uint32]
+"""32-bit hashes: a sorted array of distinct values (a set), or values in order."""
+
+Counts: TypeAlias = npt.NDArray[np.int64]
+"""How many of a flat array's values belong to each document, in order."""
+
+_MASK: Final = 0xFFFFFFFF
+_MASK64: Final = (1 << 64) - 1
+_K0: Final = 0x9E3779B97F4A7C15
+_K1: Final = 0xBF58476D1CE4E5B9
+_K2: Final = 0xFF51AFD7ED558CCD
+#: Odd multiplier of the shingle polynomial (the 32-bit golden ratio).
+_Q: Final = np.uint32(0x9E3779B1)
+_SPACE: Final = ord(" ")
+_APOSTROPHE: Final = ord("'")
+#: ``_BYTE_MASKS[n]`` keeps the low ``n`` bytes of a 64-bit block (``n`` <= 8).
+_BYTE_MASKS: Final = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
+
+
+def token_hash(token: bytes) -> int:
+    """The hash of one token, in plain Python (the reference of :func:`hash_streams`).
+
+    >>> token_hash(b"deal")
+    342519713
+    """
+    value = len(token) * _K0 & _MASK64
+    for start in range(0, len(token), 8):
+        block = int.from_bytes(token[start : start + 8], "little")
+        value = (value ^ block) * _K1 & _MASK64
+        value ^= value >> 31
+    value ^= value >> 33
+    value = value * _K2 & _MASK64
+    value ^= value >> 33
+    return value >> 32
+
+
+def _mix_blocks(
+    data: bytearray, starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]
+) -> npt.NDArray[np.uint64]:
+    """The 64-bit states of the tokens at *starts* in *data* (padded with 8 bytes)."""
+    blocks = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    state = lengths.astype(np.uint64) * np.uint64(_K0)
+    active = np.arange(starts.size)
+    offset = 0
+    while active.size:
+        block = blocks[starts[active] + offset]
+        block &= _BYTE_MASKS[np.minimum(lengths[active] - offset, 8)]
+        mixed = (state[active] ^ block) * np.uint64(_K1)
+        mixed ^= mixed >> np.uint64(31)
+        state[active] = mixed
+        offset += 8
+        active = active[lengths[active] > offset]
+    return state
+
+
+def hash_streams(streams: Sequence[bytes]) -> tuple[Hashes, Counts]:
+    """The hashes of the words of each stream, in order.
+
+    A stream is a :func:`ingest._text.word_stream`: words are runs of bytes
+    other than spaces, and an apostrophe counts as a space unless it stands
+    between two word bytes (as :func:`ingest._text.split_stream` does).
+
+    Returns the hashes of all streams, concatenated, and the number of tokens
+    of each stream.
+    """
+    if not streams:
+        return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    joined = bytearray(b" ".join(streams))
+    joined += b" " * 9
+    data = np.frombuffer(joined, dtype=np.uint8)
+    apostrophes = np.flatnonzero(data == _APOSTROPHE)
+    if apostrophes.size:
+        # An apostrophe between two word bytes is part of a word; others are spaces.
+        before, after = data[apostrophes - 1], data[apostrophes + 1]
+        inner = (before != _SPACE) & (before != _APOSTROPHE)
+        inner &= (after != _SPACE) & (after != _APOSTROPHE)
+        data[apostrophes[~inner]] = _SPACE
+    is_word = np.empty(data.size - 7, dtype=bool)
+    is_word[0] = False
+    np.not_equal(data[: data.size - 8], _SPACE, out=is_word[1:])
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    state = _mix_blocks(joined, starts, ends - starts)
+    state ^= state >> np.uint64(33)
+    state *= np.uint64(_K2)
+    state ^= state >> np.uint64(33)
+    hashes = (state >> np.uint64(32)).astype(np.uint32)
+    # Stream i occupies bytes [offset_i, offset_i + len_i) of the joined data.
+    lengths = np.fromiter(map(len, streams), dtype=np.int64, count=len(streams))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    owner = np.searchsorted(offsets, starts, side="right") - 1
+    counts = np.bincount(owner, minlength=len(streams)).astype(np.int64)
+    return hashes, counts
+
+
+def shingle_hashes(hashes: Hashes, counts: Counts, k: int) -> tuple[Hashes, Counts]:
+    """The word *k*-shingle hashes of each document (repeats kept), and their counts.
+
+    *hashes* and *counts* are token hashes as :func:`hash_streams` returns them.
+    """
+    total = int(hashes.size)
+    span = max(total - k + 1, 0)
+    combined = hashes[:span].copy()
+    for offset in range(1, k):
+        combined *= _Q
+        combined += hashes[offset : offset + span]
+    # A shingle starting at token t is whole if it ends inside t's document.
+    ends = np.cumsum(counts)
+    doc_end = np.repeat(ends, counts)[:span]
+    values = combined[np.arange(span) + k <= doc_end]
+    shingle_counts = np.maximum(counts - k + 1, 0)
+    short = np.flatnonzero((counts > 0) & (counts < k))
+    if short.size:
+        # Documents with fewer than k words: one shingle of all of them.
+        where = np.concatenate(([0], np.cumsum(shingle_counts)[:-1]))[short]
+        extra = [_one_shingle(hashes[ends[d] - counts[d] : ends[d]]) for d in short]
+        values = np.insert(values, where, np.array(extra, dtype=np.uint32))
+        shingle_counts[short] = 1
+    return values, shingle_counts.astype(np.int64)
+
+
+def _one_shingle(tokens: Hashes) -> int:
+    value = 0
+    for token in tokens.tolist():
+        value = (value * int(_Q) + token) & _MASK
+    return value
+
+
+def split_sets(values: Hashes, counts: Counts) -> list[Hashes]:
+    """*values* split by *counts* into sorted sets of distinct hashes.
+
+    One sort for all groups: by group, then value; repeats within a group dropped.
+
+    >>> split_sets(np.array([3, 1, 3, 2, 2], np.uint32), np.array([3, 0, 2]))
+    [array([1, 3], dtype=uint32), array([], dtype=uint32), array([2], dtype=uint32)]
+    """
+    if counts.size == 0:
+        return []
+    group = np.repeat(np.arange(counts.size), counts)
+    order = np.lexsort((values, group))
+    values, group = values[order], group[order]
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (group[1:] != group[:-1])
+    sizes = np.bincount(group[keep], minlength=counts.size)
+    return np.split(values[keep], np.cumsum(sizes)[:-1])
+
+
+def shingles(tokens: Sequence[bytes], k: int) -> Hashes:
+    """The set of word *k*-shingle hashes of *tokens*, sorted."""
+    hashes, counts = hash_streams([b" ".join(tokens)])
+    values, _ = shingle_hashes(hashes, counts, k)
+    return np.unique(values)
+
+
+def token_set(tokens: Sequence[str]) -> Hashes:
+    """The set of the hashes of *tokens* (strings), sorted: unigram shingles.
+
+    >>> token_set(["b", "a", "b"]).tolist() == sorted({token_hash(b"a"), token_hash(b"b")})
+    True
+    """
+    return np.unique(hash_streams([" ".join(tokens).encode()])[0])
+
+
+def overlap(a: Hashes, b: Hashes) -> int:
+    """The number of hashes in both sorted sets *a* and *b*.
+
+    >>> overlap(np.array([1, 2, 3], np.uint32), np.array([2, 3, 4], np.uint32))
+    2
+    """
+    return int(np.intersect1d(a, b, assume_unique=True).size)
+
+
+def jaccard(a: Hashes, b: Hashes) -> float:
+    """The exact Jaccard similarity of two sorted hash sets (1.0 for two empty sets).
+
+    >>> jaccard(np.array([1, 2, 3], np.uint32), np.array([2, 3, 4], np.uint32))
+    0.5
+    """
+    common = overlap(a, b)
+    union = int(a.size) + int(b.size) - common
+    return common / union if union else 1.0

@@ -1,0 +1,155 @@
+"""Saving and loading a DuplicateIndex: round trip, and bad files give positioned errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest import DedupOptions, Document, DuplicateIndex, IndexFileError
+
+from .conftest import FIXTURES, SEEDS
+
+
+def _docs() -> list[Document]:
+    paths = [*sorted(SEEDS.glob("*.txt")), *sorted((FIXTURES / "dedup").glob("*.txt"))]
+    assert len(paths) == 9
+    return [Document(p.name, p.read_text(encoding="utf-8")) for p in paths]
+
+
+def test_round_trip_keeps_clusters_and_answers(tmp_path: Path) -> None:
+    options = DedupOptions(num_perm=64, seed=7)
+    docs = _docs()
+    index = DuplicateIndex(options)
+    index.extend(docs[:-1])
+    path = tmp_path / "index.ingest"
+    index.save(path)
+    assert path.exists()
+    assert not list(tmp_path.glob(".*tmp"))
+    loaded = DuplicateIndex.load(path)
+    assert loaded.options == options
+    assert len(loaded) == len(index)
+    assert loaded.clusters() == index.clusters()
+    assert loaded.query(docs[-1]) == index.query(docs[-1])
+    # Loaded indexes keep growing like the original.
+    assert loaded.add(docs[-1]) == index.add(docs[-1])
+    assert loaded.clusters() == index.clusters()
+
+
+def test_empty_index_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "empty.npz"
+    DuplicateIndex().save(path)
+    assert DuplicateIndex.load(path).clusters() == []
+
+
+def _saved(tmp_path: Path) -> tuple[Path, dict[str, np.ndarray]]:
+    path = tmp_path / "index.npz"
+    index = DuplicateIndex()
+    index.extend(_docs()[:3])
+    index.save(path)
+    with np.load(path) as archive:
+        return path, {name: archive[name] for name in archive.files}
+
+
+def _write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    with path.open("wb") as out:
+        np.savez(out, **arrays)  # type: ignore[arg-type]
+
+
+def _header(arrays: dict[str, np.ndarray]) -> dict[str, object]:
+    header: dict[str, object] = json.loads(arrays["header"].tobytes())
+    return header
+
+
+def _with_header(arrays: dict[str, np.ndarray], **changes: object) -> dict[str, np.ndarray]:
+    header = _header(arrays) | changes
+    raw = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    return arrays | {"header": raw}
+
+
+def test_header_says_format_and_version(tmp_path: Path) -> None:
+    _, arrays = _saved(tmp_path)
+    header = _header(arrays)
+    assert header["format"] == "ingest.DuplicateIndex"
+    assert header["version"] == 1
+    assert isinstance(header["documents"], list)
+    assert len(header["documents"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: _with_header(a, version=2), "expected version 1, found 2"),
+        (lambda a: _with_header(a, format="other"), "expected format 'ingest.DuplicateIndex'"),
+        (
+            lambda a: _with_header(a, options={"num_perm": 3}),
+            "invalid options in header: DedupOptions.num_perm must be an integer",
+        ),
+        (lambda a: a | {"header": np.frombuffer(b"\xff{", np.uint8)}, "header is not UTF-8 JSON"),
+        (
+            lambda a: _with_header(a, documents=[_header(a)["documents"][0]] * 3),  # type: ignore[index]
+            "document ids must be unique, repeated: ['",
+        ),
+        (lambda a: {k: v for k, v in a.items() if k != "signatures"}, "missing ['signatures']"),
+        (
+            lambda a: a | {"signatures": a["signatures"][:, :5]},
+            "signature arrays have shapes (3, 5)",
+        ),
+        (
+            lambda a: a | {"shingle_counts": a["shingle_counts"] + 1},
+            "the counts of shingles do not add up",
+        ),
+        (
+            lambda a: a | {"shingles": a["shingles"].astype(np.int64)},
+            "array 'shingles' should hold uint32, found int64",
+        ),
+    ],
+)
+def test_bad_files_raise_index_file_error(tmp_path: Path, change: object, message: str) -> None:
+    path, arrays = _saved(tmp_path)
+    _write(path, change(arrays))  # type: ignore[operator]
+    with pytest.raises(IndexFileError) as info:
+        DuplicateIndex.load(path)
+    assert info.value.source == str(path)
+    assert message in str(info.value)
+
+
+def test_not_an_archive(tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    path.write_bytes(b"not a zip file")
+    with pytest.raises(IndexFileError, match="expected a DuplicateIndex file"):
+        DuplicateIndex.load(path)
+
+
+def test_pickled_arrays_are_refused_not_unpickled(tmp_path: Path) -> None:
+    path, arrays = _saved(tmp_path)
+    _write(path, arrays | {"header": np.array([{"evil": 1}], dtype=object)})
+    with pytest.raises(IndexFileError, match="Object arrays cannot be loaded"):
+        DuplicateIndex.load(path)
+
+
+def test_corrupt_bytes_give_index_file_error_or_a_valid_index(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    data = path.read_bytes()
+    broken = tmp_path / "broken.npz"
+    sources = set()
+    for offset in range(0, len(data), max(1, len(data) // 60)):
+        flipped = bytearray(data)
+        flipped[offset] ^= 0xFF
+        broken.write_bytes(bytes(flipped))
+        try:
+            DuplicateIndex.load(broken)
+        except IndexFileError as error:  # anything else fails the test
+            sources.add(error.source)
+    assert sources == {str(broken)}
+
+
+def test_a_sentence_repeated_many_times_is_cheap() -> None:
+    text = "The talks stalled on Monday, officials in Beijing said. " * 20_000
+    paraphrase = "Officials in Beijing said on Monday that the talks had stalled. " * 3
+    index = DuplicateIndex(DedupOptions(kinds={"paraphrase"}))
+    index.add(Document("a", text))
+    [evidence] = index.add(Document("b", paraphrase))
+    assert (evidence.kind, evidence.exact) == ("paraphrase", 1.0)

@@ -1,0 +1,176 @@
+"""The text, shingle and signature stages, checked against datasketch with fixed seeds."""
+
+from __future__ import annotations
+
+import datasketch
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+
+from ingest._dedup_features import document_signatures
+from ingest._dedup_options import DedupOptions
+from ingest._shingle import (
+    hash_streams,
+    jaccard,
+    shingle_hashes,
+    shingles,
+    split_sets,
+    token_hash,
+    token_set,
+)
+from ingest._signature import (
+    EMPTY_VALUE,
+    Permutations,
+    band_keys,
+    estimate_jaccard,
+    lsh_params,
+    signature,
+    signatures,
+    to_minhash,
+)
+from ingest._text import content_stems, sentences, word_bytes, words
+
+from .conftest import SEEDS
+
+
+def _identity(value: int) -> int:
+    """The hash function to inject into datasketch: our inputs are hashes already."""
+    return value
+
+
+def _datasketch(values: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    minhash = datasketch.MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
+    minhash.update_batch(values.tolist())
+    return np.asarray(minhash.hashvalues)
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(16, 0), (128, 1), (256, 42)])
+def test_signatures_equal_datasketch_value_for_value(num_perm: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sets = [
+        np.unique(rng.integers(0, 2**32, size, dtype=np.uint32)) for size in (1, 7, 500, 40_000)
+    ]
+    perms = Permutations.create(num_perm, seed)
+    matrix = signatures(sets, perms)
+    for values, row in zip(sets, matrix, strict=True):
+        assert np.array_equal(row, _datasketch(values, num_perm, seed))
+
+
+def test_empty_set_has_the_empty_signature() -> None:
+    perms = Permutations.create(32, 1)
+    empty = np.empty(0, dtype=np.uint32)
+    matrix = signatures([empty, np.array([5], np.uint32), empty], perms)
+    assert (matrix[0] == EMPTY_VALUE).all()
+    assert (matrix[2] == EMPTY_VALUE).all()
+    assert np.array_equal(matrix[1], signature(np.array([5], np.uint32), perms))
+    assert datasketch.MinHash(num_perm=32, seed=1).is_empty()
+
+
+def test_band_keys_are_the_keys_minhashlsh_stores() -> None:
+    perms = Permutations.create(128, 1)
+    sig = signature(np.arange(1000, dtype=np.uint32), perms)
+    lsh = MinHashLSH(threshold=0.7, num_perm=128)
+    lsh.insert("doc", to_minhash(sig, perms))
+    bands, rows = lsh_params(0.7, 128)
+    assert (bands, rows) == (lsh.b, lsh.r)
+    stored = [key for table in lsh.hashtables for key in table]
+    assert band_keys(sig, bands, rows) == stored
+
+
+def test_estimated_jaccard_tracks_the_exact_one() -> None:
+    rng = np.random.default_rng(3)
+    pool = np.unique(rng.integers(0, 2**32, 4000, dtype=np.uint32))
+    a, b = pool[:3000], pool[1000:]
+    perms = Permutations.create(256, 1)
+    estimate = estimate_jaccard(signature(a, perms), signature(b, perms))
+    assert jaccard(a, b) == pytest.approx(0.5, abs=0.01)
+    assert estimate == pytest.approx(0.5, abs=0.1)
+
+
+def test_shingles_are_positional_and_fall_back_to_one_shingle() -> None:
+    assert shingles([b"a", b"b", b"c"], 2).size == 2
+    assert np.array_equal(shingles([b"a", b"b"], 2), shingles([b"a", b"b"], 9))
+    assert not np.array_equal(shingles([b"a", b"b"], 2), shingles([b"b", b"a"], 2))
+    assert shingles([], 3).size == 0
+    assert token_set(["b", "a", "b"]).tolist() == sorted({token_hash(b"a"), token_hash(b"b")})
+
+
+def _reference_shingles(tokens: list[bytes], k: int) -> set[int]:
+    """Shingle hashes the slow way, one token and one position at a time."""
+    hashes = [token_hash(t) for t in tokens]
+    windows = [hashes[i : i + k] for i in range(max(1, len(hashes) - k + 1))] if hashes else []
+    result = set()
+    for window in windows:
+        value = 0
+        for h in window:
+            value = (value * 0x9E3779B1 + h) & 0xFFFFFFFF
+        result.add(value)
+    return result
+
+
+def test_vectorised_hashing_equals_the_python_reference() -> None:
+    docs = [
+        [b"the", b"caf\xc3\xa9", b"deal"],
+        [],
+        [b"a"],
+        [b"one", b"two", b"three", b"four", b"five", b"six", b"seven"],
+        [b"x", b"y"],
+    ]
+    streams = [b"  ".join(doc) for doc in docs]
+    hashes, counts = hash_streams(streams)
+    assert counts.tolist() == [len(doc) for doc in docs]
+    assert hashes.tolist() == [token_hash(t) for doc in docs for t in doc]
+    for k in (1, 2, 3, 5):
+        values, shingle_counts = shingle_hashes(hashes, counts, k)
+        sets = split_sets(values, shingle_counts)
+        assert [set(s.tolist()) for s in sets] == [_reference_shingles(d, k) for d in docs]
+
+
+def test_document_signatures_are_the_index_path() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    options = DedupOptions()
+    perms = Permutations.create(options.num_perm, options.seed)
+    expected = np.stack([signature(shingles(word_bytes(t), 5), perms) for t in texts])
+    assert np.array_equal(document_signatures(texts, options), expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Don't STOP", ["don't", "stop"]),
+        ("'quoted' rock''n roll", ["quoted", "rock", "n", "roll"]),
+        ("snake_case e-mail 10:30", ["snake", "case", "e", "mail", "10", "30"]),
+        ("\uff34\uff49\uff4b\u00ad\uff34\uff4f\uff4b\u2019s caf\u00e9", ["tiktok's", "caf\u00e9"]),
+        ("", []),
+    ],
+)
+def test_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+    assert word_bytes(text) == [w.encode() for w in expected]
+
+
+def test_content_stems_drop_stop_words_and_possessives() -> None:
+    assert content_stems(words("The President's tariffs were raised again")) == [
+        "presid",
+        "tariff",
+        "rais",
+    ]
+
+
+def test_sentences_split_on_punctuation_and_lines_not_on_wrapping() -> None:
+    text = (
+        "Headline Without A Full Stop\n"
+        "The first sentence is hard\nwrapped across lines. The second one is not.\n"
+        "- A list item with four words\nOk."
+    )
+    assert [" ".join(s) for s in sentences(text)] == [
+        "headline without a full stop",
+        "the first sentence is hard wrapped across lines",
+        "the second one is not",
+        "a list item with four words ok",
+    ]
+
+
+def test_long_sentences_are_cut() -> None:
+    text = " ".join(f"w{i}" for i in range(100))
+    assert [len(s) for s in sentences(text)] == [40, 40, 20]
