@@ -21,6 +21,9 @@ from ._errors import (
     Problem,
 )
 from ._html import HtmlOptions, extract_html
+from ._pipeline import Outcome, Pipeline, PipelineOptions, Report
+from ._safepath import UnsafePathError
+from ._sources import Failure, InputError
 
 __all__ = [
     "BoilerplateModel",
@@ -37,17 +40,24 @@ __all__ = [
     "Document",
     "DuplicateIndex",
     "Evidence",
+    "Failure",
     "HtmlError",
     "HtmlOptions",
     "IdConflictError",
     "IndexFileError",
     "IngestError",
+    "InputError",
     "LimitError",
     "Member",
     "Meta",
     "OptionsError",
+    "Outcome",
+    "Pipeline",
+    "PipelineOptions",
     "Problem",
     "RemovedSpan",
+    "Report",
+    "UnsafePathError",
     "clean",
     "decode",
     "extract_html",

@@ -1,0 +1,408 @@
+"""The ``ingest`` command: parsing arguments and printing, over :class:`ingest.Pipeline`.
+
+Every command is documented, with examples, in ``docs/cli.md``. Exit codes:
+
+* ``0``: every document was written (or dropped as a duplicate);
+* ``1``: some documents failed (each is reported on stderr), or the run
+  stopped on an error (``--strict``, an output that cannot be written);
+* ``2``: usage error (bad arguments, a missing input, an output that would
+  overwrite an input); nothing was read or written.
+
+Documents go to stdout (or ``-o``); everything else (progress, warnings,
+explanations, the closing summary) goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Final, TextIO, cast
+
+import attrs
+from tqdm import tqdm
+
+from . import __version__
+from ._atomic import atomic_writer
+from ._clean_options import CleanOptions
+from ._dedup_options import DedupOptions
+from ._errors import IngestError, OptionsError
+from ._pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
+from ._sinks import Format
+
+__all__ = ["main"]
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_INTERRUPTED: Final = 130
+
+_EXAMPLES: Final = {
+    "clean": """examples:
+  ingest clean seeds/tiktok.bundle --dedup          # cleaned bundle on stdout
+  ingest clean pages/ feed.jsonl -o clean.bundle    # a directory and a JSONL file
+  ingest clean news.bundle --format jsonl -o out.jsonl --workers 4
+  ingest clean seeds/tiktok.bundle --explain > /dev/null   # what was removed, and why
+  cat news.bundle | ingest clean - --format dir -o articles/""",
+    "dedup": """examples:
+  ingest dedup seeds/tiktok.bundle                  # a table of duplicate clusters
+  ingest dedup news.bundle --format csv > clusters.csv
+  ingest dedup a.bundle b.bundle --format jsonl --all""",
+    "extract": """examples:
+  ingest extract page.html                          # one document, as a bundle
+  ingest extract pages/*.html --format jsonl -o pages.jsonl""",
+    "pack": """examples:
+  ingest pack seeds/ -o seeds.bundle                # every file under seeds/ as a member""",
+    "unpack": """examples:
+  ingest unpack seeds/tiktok.bundle -o articles/    # one file per member""",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ingest",
+        description="Turn messy news sources into clean, de-duplicated articles.",
+        epilog="exit codes: 0 ok, 1 some documents failed, 2 usage error. "
+        "Run 'ingest COMMAND --help' for a command's options and examples.",
+    )
+    parser.add_argument("--version", action="version", version=f"ingest {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    talk = common.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    talk.add_argument("-v", "--verbose", action="store_true", help="report every document")
+    common.add_argument(
+        "--strict", action="store_true", help="stop at the first problem (default: report, skip)"
+    )
+    workers = argparse.ArgumentParser(add_help=False)
+    workers.add_argument(
+        "--workers", type=_positive, default=1, metavar="N", help="processes to use (default: 1)"
+    )
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "-o", "--output", metavar="OUT", help="write here, atomically (default: stdout)"
+    )
+    docs_format = argparse.ArgumentParser(add_help=False)
+    docs_format.add_argument(
+        "--format",
+        choices=("bundle", "jsonl", "dir"),
+        default="bundle",
+        help="output format (default: bundle; dir needs -o DIR)",
+    )
+
+    def command(
+        name: str, help_: str, parents: list[argparse.ArgumentParser]
+    ) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            parents=[*parents, common],
+            epilog=_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    inputs_help = "bundles, HTML, JSONL or text files, directories, or - for stdin"
+    clean = command(
+        "clean", "Clean documents (and drop duplicates) into a bundle, JSONL or a directory.",
+        [output, docs_format, workers],
+    )  # fmt: skip
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+    clean.add_argument("--dedup", action="store_true", help="drop duplicates, keep one per cluster")
+    clean.add_argument(
+        "--explain", action="store_true", help="tell on stderr what was removed, and why"
+    )
+    clean.add_argument(
+        "--aggressiveness",
+        choices=("conservative", "normal", "aggressive"),
+        default="normal",
+        help="how boldly to remove boilerplate (default: normal)",
+    )
+    clean.add_argument(
+        "--rules", action="append", default=[], metavar="FILE", help="a rules file to add"
+    )
+
+    dedup = command("dedup", "Report clusters of duplicate documents.", [output, workers])
+    dedup.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+    dedup.add_argument(
+        "--format",
+        choices=("table", "json", "jsonl", "csv"),
+        default="table",
+        help="table (default), or json, jsonl, csv for machines",
+    )
+    dedup.add_argument("--all", action="store_true", help="list documents without duplicates too")
+    dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
+
+    extract = command(
+        "extract", "Extract the article of HTML pages as documents.", [output, docs_format, workers]
+    )
+    extract.add_argument("inputs", nargs="+", metavar="PAGE", help="HTML files, or - for stdin")
+    extract.add_argument("--no-clean", action="store_true", help="keep the text as extracted")
+    extract.add_argument(
+        "--explain", action="store_true", help="tell on stderr what cleaning removed, and why"
+    )
+
+    pack = command("pack", "Pack the files of a directory into one bundle.", [output])
+    pack.add_argument("inputs", nargs=1, metavar="DIR", help="the directory to pack")
+
+    unpack = command("unpack", "Unpack a bundle: one file per member.", [])
+    unpack.add_argument("inputs", nargs=1, metavar="BUNDLE", help="the bundle, or - for stdin")
+    unpack.add_argument("-o", "--output", required=True, metavar="DIR", help="a new directory")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
+    """The pipeline options and output format that a command's arguments ask for."""
+    workers = getattr(args, "workers", 1)
+    base = PipelineOptions(strict=args.strict, workers=workers)
+    if args.command == "clean":
+        cleaning = CleanOptions(aggressiveness=args.aggressiveness, rule_files=args.rules)
+        options = attrs.evolve(
+            base,
+            clean=cleaning,
+            dedup=DedupOptions() if args.dedup else None,
+            explain=args.explain,
+        )
+        return options, cast("Format", args.format)
+    if args.command == "dedup":
+        clean = None if args.no_clean else CleanOptions()
+        return attrs.evolve(base, clean=clean, dedup=DedupOptions()), "bundle"
+    if args.command == "extract":
+        clean = None if args.no_clean else CleanOptions()
+        options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain)
+        return options, cast("Format", args.format)
+    if args.command == "pack":
+        if not os.path.isdir(args.inputs[0]):  # noqa: PTH112 -- a plain check on an argument
+            raise OptionsError(f"pack takes a directory, and {args.inputs[0]!r} is not one")
+        return attrs.evolve(base, clean=None, read_as="text"), "bundle"
+    return attrs.evolve(base, clean=None, read_as="bundle"), "dir"
+
+
+class _Console:
+    """Everything printed on stderr: messages, explanations, the progress bar."""
+
+    def __init__(self, command: str, *, quiet: bool, verbose: bool, explain: bool) -> None:
+        self.command = command
+        self.quiet = quiet
+        self.verbose = verbose
+        self.explain = explain
+        show_bar = not quiet and sys.stderr.isatty()
+        self.bar = tqdm(
+            unit=" docs", file=sys.stderr, disable=not show_bar, leave=False, dynamic_ncols=True
+        )
+
+    def say(self, message: str, *, always: bool = False) -> None:
+        if self.quiet and not always:
+            return
+        if self.bar.disable:
+            print(message, file=sys.stderr)
+        else:
+            self.bar.write(message, file=sys.stderr)
+
+    def error(self, message: str) -> None:
+        self.say(f"ingest {self.command}: error: {message}", always=True)
+
+    def progress(self, _outcome: Outcome) -> None:
+        self.bar.update(1)
+
+    def outcome(self, outcome: Outcome) -> None:
+        doc = outcome.document
+        if outcome.failure is not None:
+            self.say(f"ingest {self.command}: failed: {outcome.failure}")
+        elif doc is not None:
+            for problem in doc.problems:
+                self.say(f"ingest {self.command}: warning: {problem}")
+        if self.explain and outcome.cleaning is not None:
+            self.say(outcome.cleaning.explain(), always=True)
+        if outcome.status == "duplicate" and doc is not None and (self.explain or self.verbose):
+            ev = outcome.evidence
+            why = f" ({ev.kind}, similarity {ev.exact:.2f} to {ev.matched})" if ev else ""
+            self.say(f"{doc.name}: dropped, a duplicate of {outcome.duplicate_of}{why}")
+        elif self.verbose and outcome.status == "kept" and doc is not None:
+            self.say(f"{doc.name}: kept ({doc.id})")
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ingest`` command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "output", None) == "-":
+        args.output = None  # `-o -`: stdout, as without -o
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    console = _Console(
+        args.command,
+        quiet=args.quiet,
+        verbose=args.verbose,
+        explain=getattr(args, "explain", False),
+    )
+    try:
+        return _run(args, console)
+    except OptionsError as exc:
+        console.error(str(exc))
+        return EXIT_USAGE
+    except (IngestError, OSError) as exc:
+        stopped = "; stopped (--strict)" if args.strict and isinstance(exc, IngestError) else ""
+        if args.output:
+            stopped += f"; {args.output} was left as it was"
+        console.error(f"{exc}{stopped}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        console.error("interrupted; the output was left as it was")
+        return EXIT_INTERRUPTED
+    finally:
+        console.close()
+
+
+def _run(args: argparse.Namespace, console: _Console) -> int:
+    options, fmt = _options(args)
+    pipeline = Pipeline(options, progress=console.progress)
+    if args.command == "dedup":
+        outcomes = []
+        for outcome in pipeline.run(_checked(args.inputs, args.output)):
+            console.outcome(outcome)
+            outcomes.append(outcome)
+        _write_text(args.output, lambda out: _print_clusters(outcomes, args, out))
+        summary = pipeline.report.summary(written="unique")
+    else:
+        target = args.output if args.output is not None else sys.stdout.buffer
+        try:
+            pipeline.write(args.inputs, target, fmt, on_outcome=console.outcome)
+        except BrokenPipeError:
+            # The reader of our stdout went away (`| head`): stop quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_FAILED
+        summary = pipeline.report.summary()
+    report = pipeline.report
+    console.say(f"ingest {args.command}: {summary}")
+    if not report.balanced:  # pragma: no cover - the accounting is tested; this is a tripwire
+        console.error("the counts do not add up; this is a bug in ingest, please report it")
+        return EXIT_FAILED
+    return EXIT_FAILED if report.failures else EXIT_OK
+
+
+def _checked(inputs: list[str], output: str | None) -> list[str]:
+    check_inputs(inputs, output)
+    return inputs
+
+
+# -- the cluster report of `ingest dedup` --------------------------------------------
+
+_COLUMNS: Final = (
+    "cluster",
+    "representative",
+    "member",
+    "name",
+    "source",
+    "kind",
+    "score",
+    "matched",
+)
+
+
+def _rows(outcomes: list[Outcome], *, include_singletons: bool) -> list[dict[str, object]]:
+    """One row per document of a cluster with duplicates: the representative, then the rest."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        doc = outcome.document
+        if doc is None or outcome.status == "failed":
+            continue
+        cluster = doc.meta.get("cluster_id")
+        if isinstance(cluster, str):
+            groups.setdefault(cluster, []).append(outcome)
+        elif include_singletons:
+            groups[doc.id] = [outcome]
+    rows: list[dict[str, object]] = []
+    for cluster, members in groups.items():
+        members.sort(key=lambda o: o.status != "kept")
+        for outcome in members:
+            doc, ev = outcome.document, outcome.evidence
+            assert doc is not None  # noqa: S101 -- filtered above
+            rows.append(
+                {
+                    "cluster": cluster,
+                    "representative": outcome.duplicate_of or doc.id,
+                    "member": doc.id,
+                    "name": doc.name,
+                    "source": doc.source,
+                    "kind": ev.kind if ev is not None else "representative",
+                    "score": round(ev.exact, 4) if ev is not None else None,
+                    "matched": ev.matched if ev is not None else None,
+                }
+            )
+    return rows
+
+
+def _print_clusters(outcomes: list[Outcome], args: argparse.Namespace, out: TextIO) -> None:
+    rows = _rows(outcomes, include_singletons=args.all)
+    if args.format == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_table(rows, out)
+
+
+def _print_table(rows: list[dict[str, object]], out: TextIO) -> None:
+    if not rows:
+        out.write("no duplicates found\n")
+        return
+    shown = [("cluster", "name", "source", "kind", "score", "matched")]
+    previous = None
+    for row in rows:
+        first = row["cluster"] != previous
+        previous = row["cluster"]
+        score = row["score"]
+        shown.append(
+            (
+                str(row["cluster"]) if first else "",
+                str(row["name"]),
+                str(row["source"]),
+                str(row["kind"]),
+                f"{score:.2f}" if isinstance(score, float) else "",
+                str(row["matched"] or ""),
+            )
+        )
+    widths = [max(len(line[i]) for line in shown) for i in range(len(shown[0]))]
+    for line in shown:
+        cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        out.write("  ".join(cells).rstrip() + "\n")
+    groups = len(dict.fromkeys(row["cluster"] for row in rows if row["kind"] != "representative"))
+    out.write(f"{groups} cluster{'s' if groups != 1 else ''} with duplicates\n")
+
+
+def _write_text(target: str | None, write: Callable[[TextIO], None]) -> None:
+    if target is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    with atomic_writer(target) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        text.detach()

@@ -1,0 +1,102 @@
+"""The options of :class:`ingest.Pipeline` and the outcome it reports per document."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import attrs
+
+from ._bundle import BundleOptions
+from ._clean import CleanResult
+from ._clean_options import CleanOptions
+from ._dedup_options import DedupOptions, Evidence
+from ._document import Document
+from ._errors import OptionsError
+from ._html import HtmlOptions
+from ._sources import Failure, ReadAs
+
+__all__ = ["Outcome", "PipelineOptions", "Status"]
+
+_READ_AS: Final = ("auto", "bundle", "html", "text")
+
+Status = Literal["kept", "duplicate", "failed"]
+
+
+def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise OptionsError(
+            f"PipelineOptions.{attribute.name} must be a whole number of at least 1, got {value!r}"
+        )
+
+
+def _read_as(_instance: object, _attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in _READ_AS:
+        raise OptionsError(f"PipelineOptions.read_as must be one of {_READ_AS}, got {value!r}")
+
+
+@attrs.frozen
+class PipelineOptions:
+    """What the pipeline does to each document. Derive variants with :func:`attrs.evolve`.
+
+    >>> PipelineOptions(workers=0)
+    Traceback (most recent call last):
+    ...
+    ingest._errors.OptionsError: PipelineOptions.workers must be a whole number of at least 1, got 0
+
+    Attributes:
+        clean: How to clean each document; ``None`` leaves text as read.
+        dedup: How to find duplicates; ``None`` (the default) keeps them all.
+            With it, only each cluster's representative is kept, and the run
+            holds every document in memory until the end (the representative
+            is known only then); without it the pipeline streams.
+        html: How HTML pages (files, and bundle members whose ``content-type``
+            or extension says HTML) are extracted. Its ``clean`` is not used:
+            ``clean`` above cleans every document, extracted or not.
+        bundle: Limits of the bundle reader; ``max_member_bytes`` also bounds
+            text and HTML files and JSONL lines.
+        read_as: ``auto`` detects each input's kind; ``bundle``, ``html`` or
+            ``text`` read every input as that (``text``: one document per file,
+            HTML not extracted).
+        strict: Stop at the first problem (a :class:`~ingest.IngestError` is
+            raised) instead of recording failures and recovering.
+        explain: Keep each document's :class:`~ingest.CleanResult` on its
+            :class:`Outcome` (it costs a copy of the text per document).
+        workers: Processes for reading HTML, extracting and cleaning; ``1``
+            works in the calling process. Output order never depends on it.
+        chunk_size: Documents sent to a worker at once.
+    """
+
+    clean: CleanOptions | None = attrs.field(factory=CleanOptions)
+    dedup: DedupOptions | None = None
+    html: HtmlOptions = attrs.field(factory=HtmlOptions)
+    bundle: BundleOptions = attrs.field(factory=BundleOptions)
+    read_as: ReadAs = attrs.field(default="auto", validator=_read_as)
+    strict: bool = False
+    explain: bool = False
+    workers: int = attrs.field(default=1, validator=_at_least_one)
+    chunk_size: int = attrs.field(default=64, validator=_at_least_one)
+
+
+@attrs.frozen
+class Outcome:
+    """What became of one document.
+
+    Attributes:
+        status: ``kept`` (written, when there is an output), ``duplicate``
+            (dropped; ``duplicate_of`` is the kept document) or ``failed``.
+        document: The document after extraction and cleaning (``None`` when
+            it failed before it was read). A duplicate carries
+            ``meta["duplicate_of"]``, ``["kind"]`` and ``["score"]``; a kept
+            document with duplicates carries ``meta["cluster_id"]``.
+        failure: Why it failed.
+        cleaning: What cleaning removed, when ``PipelineOptions.explain``.
+        duplicate_of: The id of the kept representative of its cluster.
+        evidence: Why it is a duplicate (its strongest link in the cluster).
+    """
+
+    status: Status
+    document: Document | None = None
+    failure: Failure | None = None
+    cleaning: CleanResult | None = None
+    duplicate_of: str | None = None
+    evidence: Evidence | None = None

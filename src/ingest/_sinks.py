@@ -1,0 +1,158 @@
+"""The last stage of the pipeline: documents to a bundle, JSONL records or a directory.
+
+Every output is written atomically: a path gets a temporary file (or
+directory) beside it, renamed over it only when the run completes; a crash or
+an error leaves the old output, or none, never a partial one. A sink's
+``write`` either writes the whole document or raises an error and writes
+nothing of it, so one bad document does not spoil the output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Final, Literal, Protocol
+
+from ._atomic import atomic_writer
+from ._bundle_writer import write_bundle
+from ._document import PROVENANCE_KEYS, Document, MetaValue
+from ._errors import OptionsError
+from ._safepath import SafeDirectory
+
+__all__ = [
+    "FORMATS",
+    "JSONL_META_KEYS",
+    "Format",
+    "Sink",
+    "check_target",
+    "jsonl_record",
+    "open_sink",
+]
+
+Format = Literal["bundle", "jsonl", "dir"]
+FORMATS: Final = ("bundle", "jsonl", "dir")
+
+#: The ``meta`` keys every JSONL record has (``null`` when unknown), in order.
+JSONL_META_KEYS: Final = (
+    "path",
+    "encoding",
+    "encoding_confidence",
+    "boilerplate_removed",
+    "cluster_id",
+    "duplicate_of",
+    "kind",
+    "score",
+)
+_TOP_LEVEL: Final = frozenset({"url"})
+
+
+class Sink(Protocol):
+    """Where the pipeline puts the documents it keeps."""
+
+    def write(self, doc: Document) -> None:
+        """Write *doc* whole, or raise (an :class:`~ingest.IngestError` or
+        :class:`UnicodeEncodeError`) having written nothing of it."""
+
+
+def jsonl_record(doc: Document) -> dict[str, object]:
+    """*doc* as a JSONL record (``docs/cli.md``, "JSONL records").
+
+    >>> record = jsonl_record(Document("a.txt", "Hi", meta={"url": "https://x.example/a"}))
+    >>> record["id"], record["url"], record["meta"]["path"], record["meta"]["cluster_id"]
+    ('e544201e02b66407', 'https://x.example/a', 'a.txt', None)
+    """
+    meta: dict[str, MetaValue] = dict.fromkeys(JSONL_META_KEYS)
+    meta["path"] = doc.name
+    for key, value in doc.meta.items():
+        if key in _TOP_LEVEL or (key in PROVENANCE_KEYS and key not in JSONL_META_KEYS):
+            continue
+        meta[key] = value
+    url = doc.meta.get("url") or doc.meta.get("canonical_url") or ""
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "title": doc.title,
+        "source": doc.source,
+        "url": url,
+        "meta": meta,
+    }
+
+
+class _BundleSink:
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+
+    def write(self, doc: Document) -> None:
+        write_bundle([doc], self._handle)
+
+
+class _JsonlSink:
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+
+    def write(self, doc: Document) -> None:
+        line = json.dumps(jsonl_record(doc), ensure_ascii=False) + "\n"
+        self._handle.write(line.encode("utf-8"))
+
+
+class _DirSink:
+    def __init__(self, directory: SafeDirectory) -> None:
+        self._directory = directory
+
+    def write(self, doc: Document) -> None:
+        self._directory.write(doc.name, doc.text.encode("utf-8"))
+
+
+def check_target(target: str | os.PathLike[str], fmt: Format) -> None:
+    """Refuse an output path the format cannot replace safely (an :class:`OptionsError`)."""
+    path = Path(target)
+    if fmt == "dir":
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            raise OptionsError(f"--format dir writes a directory, but {str(path)!r} is a file")
+        if path.is_dir() and any(path.iterdir()):
+            raise OptionsError(
+                f"the output directory {str(path)!r} is not empty; "
+                "choose a new directory (it is created) or empty it first"
+            )
+    elif path.is_dir():
+        raise OptionsError(f"the output {str(path)!r} is a directory; use --format dir or a file")
+    if not path.parent.is_dir():
+        raise OptionsError(f"the output's directory {str(path.parent)!r} does not exist")
+
+
+@contextlib.contextmanager
+def open_sink(target: str | os.PathLike[str] | BinaryIO, fmt: Format) -> Iterator[Sink]:
+    """A sink writing *fmt* to *target* (a path, written atomically, or a binary stream)."""
+    if isinstance(target, str | os.PathLike):
+        if fmt == "dir":
+            with _atomic_directory(Path(target)) as tmp, SafeDirectory(tmp) as directory:
+                yield _DirSink(directory)
+            return
+        with atomic_writer(target) as handle:
+            yield _BundleSink(handle) if fmt == "bundle" else _JsonlSink(handle)
+        return
+    if fmt == "dir":
+        raise OptionsError("--format dir needs an output directory: give -o DIR")
+    yield _BundleSink(target) if fmt == "bundle" else _JsonlSink(target)
+    target.flush()
+
+
+@contextlib.contextmanager
+def _atomic_directory(target: Path) -> Iterator[Path]:
+    """A new directory beside *target*, renamed to it when the block completes."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)
+        # rename(2) replaces an empty directory atomically and refuses a full one.
+        tmp.replace(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
