@@ -1,0 +1,161 @@
+"""De-duplication at scale: single process vs the Dask engine on a LocalCluster.
+
+Usage: ``python benchmarks/scale.py [--sizes 10000 100000] [--engines single dask]
+[--workers 2] [--file-docs 5000]`` (``--sizes 1000000`` for the million).
+
+For each size N, a corpus of N synthetic news documents with a planted
+duplicate structure (``tests/synthetic.py``: seed-shaped articles, near
+copies, truncations, sentence shuffles with word swaps) is written as JSONL
+files of ``--file-docs`` documents. Each engine then runs in a fresh Python
+process from the files to the clusters:
+
+* **single**: read every file, :func:`ingest.find_duplicates`;
+* **dask**: :meth:`ingest._dask.DaskEngine.find_duplicates` on the files,
+  ``LocalCluster(--workers)``, one partition per file.
+
+Reported per run: wall time (startup of the cluster included), peak memory
+(the highest sum of the resident memory of the process and all its children,
+sampled every 0.2 s: Dask's scheduler, nannies and workers included), and
+pair precision and recall of the clusters against the planted ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Final
+
+import psutil
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.synthetic import Corpus, generate, pair_scores  # noqa: E402
+
+from ingest import Document, find_duplicates  # noqa: E402
+
+
+class PeakMemory:
+    """The peak of the summed RSS of this process and its children, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def write_corpus(corpus: Corpus, directory: Path, file_docs: int) -> None:
+    """*corpus* as JSONL files of *file_docs* documents, plus ``labels.json``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for number, start in enumerate(range(0, len(corpus.docs), file_docs)):
+        with (directory / f"docs-{number:05d}.jsonl").open("w", encoding="utf-8") as out:
+            for doc in corpus.docs[start : start + file_docs]:
+                out.write(json.dumps({"name": doc.name, "text": doc.text}) + "\n")
+    (directory / "labels.json").write_text(json.dumps(corpus.labels), encoding="utf-8")
+
+
+def read_corpus(directory: Path) -> Corpus:
+    """The corpus that :func:`write_corpus` wrote."""
+    from ingest._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
+
+    docs: list[Document] = []
+    for path in sorted(directory.glob("docs-*.jsonl")):
+        docs.extend(read_jsonl(path))
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    return Corpus(docs, labels)
+
+
+def run_one(engine: str, directory: Path, workers: int) -> dict[str, float]:
+    """One engine on the corpus in *directory*, in this process; its measurements."""
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        if engine == "single":
+            corpus = read_corpus(directory)
+            clusters = find_duplicates(corpus.docs)
+        else:
+            from ingest._dask import DaskEngine, DaskOptions  # noqa: PLC0415
+
+            with DaskEngine(DaskOptions(workers=workers)) as dask_engine:
+                clusters = dask_engine.find_duplicates(sorted(directory.glob("docs-*.jsonl")))
+        seconds = time.perf_counter() - start
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    if engine == "dask":
+        corpus = read_corpus(directory)
+    precision, recall = pair_scores(Corpus(corpus.docs, labels), clusters)
+    return {
+        "seconds": seconds,
+        "peak_gb": memory.peak / 1e9,
+        "precision": precision,
+        "recall": recall,
+        "clusters": float(sum(len(c.members) > 1 for c in clusters)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", default=["single", "dask"])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--file-docs", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: ENGINE:DIRECTORY
+    args = parser.parse_args()
+    if args.run:
+        engine, directory = args.run.split(":", 1)
+        print(json.dumps(run_one(engine, Path(directory), args.workers)))
+        return
+    print(
+        f"{'N':>9} {'engine':>7} {'seconds':>9} {'docs/s':>8} {'peak GB':>8} "
+        f"{'precision':>9} {'recall':>7} {'clusters':>8}"
+    )
+    with tempfile.TemporaryDirectory(prefix="ingest-scale-") as tmp:
+        for size in args.sizes:
+            directory = Path(tmp) / str(size)
+            write_corpus(generate(size, seed=args.seed), directory, args.file_docs)
+            for engine in args.engines:
+                command = [sys.executable, __file__, "--workers", str(args.workers)]
+                command += ["--run", f"{engine}:{directory}"]
+                output = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+                result = json.loads(output.stdout.strip().splitlines()[-1])
+                print(
+                    f"{size:>9} {engine:>7} {result['seconds']:>9.1f} "
+                    f"{size / result['seconds']:>8.0f} {result['peak_gb']:>8.2f} "
+                    f"{result['precision']:>9.4f} {result['recall']:>7.4f} "
+                    f"{int(result['clusters']):>8}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

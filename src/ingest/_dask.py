@@ -1,0 +1,321 @@
+"""De-duplication as Dask stages, on a cluster or a local one (``pip install 'ingest[dask]'``).
+
+The same decisions as :class:`ingest.DuplicateIndex`, made by partition (the
+stage functions are in :mod:`ingest._dask_stages`):
+
+1. **read, prepare, sign** (one task per input file, or per
+   ``partition_docs`` documents given in memory): documents, then the core's
+   features (:func:`ingest._dedup_features.compute_features`). Partitions
+   stay on the workers.
+2. **ids**: the client checks ids across partitions (a repeated document is
+   dropped, as ``DuplicateIndex.add`` ignores it; the same id with another
+   text raises :class:`ingest.IdConflictError`).
+3. **band keys** per partition: the exact key, the document bands and the
+   sentence bands, with the core's ``(bands, rows)`` (:func:`ingest._signature.lsh_params`),
+   each hashed to 64 bits.
+4. **group by band key**: a Dask DataFrame shuffle on the key; each bucket
+   yields its candidate pairs (every pair of its members, as a query of the
+   single-process LSH returns every member of a bucket) and, for sentence
+   buckets, the aligned sentence candidates.
+5. **verify** with the core's ``verify``, one task per pair of partitions
+   that holds candidates, on the workers that hold the partitions.
+6. **connected components**: the verified links (duplicates only, few) are
+   gathered, and the core's union-find and evidence make the clusters
+   (:func:`ingest._links.cluster_links`).
+7. **write** (:meth:`DaskEngine.dedup`): one JSONL file per input partition,
+   each document with its cluster id.
+
+The only difference from the single-process engine is the 64-bit hash of a
+band key: two different bands with the same hash (about one chance in
+``2**64`` per pair of bands) make one more candidate, which verification
+then judges on exact sets.
+
+>>> DaskOptions(workers=0)
+Traceback (most recent call last):
+...
+ingest._errors.OptionsError: DaskOptions.workers must be an integer >= 1, got 0
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import attrs
+import numpy as np
+
+try:
+    import dask.dataframe as dd
+    import pandas as pd
+    from distributed import Client, Future, LocalCluster
+except ImportError as error:  # pragma: no cover - depends on the installed extras
+    raise ImportError(
+        "the Dask engine needs dask, distributed and pandas: pip install 'ingest[dask]'"
+    ) from error
+
+from ._dask_stages import (
+    SLOT_BITS,
+    Prepare,
+    bucket_pairs,
+    clean_document,
+    empty_keys,
+    expand_inputs,
+    id_table,
+    partition_keys,
+    read_jsonl,
+    select_features,
+    sign_partition,
+    verify_block,
+    write_partition,
+)
+from ._dedup_options import Cluster, DedupOptions
+from ._document import Document
+from ._errors import IdConflictError, OptionsError
+from ._links import Link, Node, cluster_links
+
+__all__ = [
+    "DaskEngine",
+    "DaskOptions",
+    "DaskRun",
+    "Prepare",
+    "clean_document",
+    "expand_inputs",
+    "read_jsonl",
+]
+
+
+def _positive(name: str) -> Any:
+    def check(_instance: object, _attribute: object, value: int | None) -> None:
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise OptionsError(f"DaskOptions.{name} must be an integer >= 1, got {value!r}")
+
+    return check
+
+
+@attrs.frozen
+class DaskOptions:
+    """Where and how the Dask engine runs.
+
+    Attributes:
+        scheduler: The address of a running Dask scheduler
+            (``tcp://HOST:8786``); ``None`` starts a ``LocalCluster`` for the
+            engine's lifetime (its dashboard on a free port).
+        workers: Worker processes of the ``LocalCluster``.
+        threads_per_worker: Threads per worker of the ``LocalCluster``
+            (signing holds the GIL: processes scale, threads do not).
+        partition_docs: Documents per partition when documents are given in
+            memory (an input file is always one partition).
+        shuffle_partitions: Partitions of the band-key shuffle; ``None``:
+            as many as input partitions.
+    """
+
+    scheduler: str | None = None
+    workers: int = attrs.field(default=2, validator=_positive("workers"))
+    threads_per_worker: int = attrs.field(default=1, validator=_positive("threads_per_worker"))
+    partition_docs: int = attrs.field(default=2000, validator=_positive("partition_docs"))
+    shuffle_partitions: int | None = attrs.field(
+        default=None, validator=_positive("shuffle_partitions")
+    )
+
+
+@attrs.frozen
+class DaskRun:
+    """What :meth:`DaskEngine.dedup` did.
+
+    Attributes:
+        documents: Documents read (after ``prepare``, repeats dropped).
+        clusters: Clusters of two or more documents.
+        duplicates: Documents in those clusters other than the representatives.
+        outputs: The JSONL files written, one per partition, in input order.
+    """
+
+    documents: int
+    clusters: int
+    duplicates: int
+    outputs: tuple[Path, ...]
+
+
+# -- the engine --------------------------------------------------------------------------
+
+
+class DaskEngine:
+    """A Dask client for de-duplication; a context manager.
+
+    Without a scheduler address it starts a ``LocalCluster`` and closes it on
+    exit; with one it connects and leaves the cluster running.
+
+    Args:
+        options: Where to run (:class:`DaskOptions`).
+
+    Both methods take a *prepare* step applied to every document on the
+    workers before signing (cleaning: :func:`clean_document`); see :data:`Prepare`.
+    """
+
+    def __init__(self, options: DaskOptions | None = None) -> None:
+        self.options = options if options is not None else DaskOptions()
+        self._cluster: LocalCluster | None = None
+        if self.options.scheduler is None:
+            self._cluster = LocalCluster(
+                n_workers=self.options.workers,
+                threads_per_worker=self.options.threads_per_worker,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self._cluster)
+        else:
+            self.client = Client(self.options.scheduler)
+
+    def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the client, and the ``LocalCluster`` if the engine started one."""
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def find_duplicates(
+        self,
+        docs: Sequence[Document] | Sequence[str | Path],
+        options: DedupOptions | None = None,
+        *,
+        prepare: Prepare | None = None,
+    ) -> list[Cluster]:
+        """The clusters of *docs* (documents, or input files and globs), singletons included.
+
+        Equal to :func:`ingest.find_duplicates` on the same documents and options.
+        """
+        options = options if options is not None else DedupOptions()
+        parts = self._sign(docs, options, prepare, keep_docs=False)
+        nodes, dropped = self._ids(parts)
+        links = self._links(parts, dropped, options)
+        return cluster_links(nodes, {(a.id, b.id): link for a, b, link in links})
+
+    def dedup(
+        self,
+        inputs: Sequence[str | Path],
+        output: str | Path,
+        options: DedupOptions | None = None,
+        *,
+        prepare: Prepare | None = None,
+    ) -> DaskRun:
+        """De-duplicate the input files (bundles, ``.jsonl``; globs) into *output*, a directory.
+
+        Writes ``part-NNNNN.jsonl`` per input file, in input order: one JSON
+        object per document with ``id``, ``name``, ``title``, ``text``,
+        ``meta``, ``source``, ``cluster`` (the representative's id),
+        ``representative`` and ``evidence`` (how it joined its cluster).
+        """
+        options = options if options is not None else DedupOptions()
+        out = Path(output)
+        out.mkdir(parents=True, exist_ok=True)
+        parts = self._sign(
+            expand_inputs([str(i) for i in inputs]), options, prepare, keep_docs=True
+        )
+        _, dropped = self._ids(parts)
+        links = self._links(parts, dropped, options)
+        linked = {n.id: n for a, b, _ in links for n in (a, b)}
+        clusters = cluster_links(
+            sorted(linked.values(), key=lambda n: n.id),
+            {(a.id, b.id): link for a, b, link in links},
+        )
+        membership = {m.id: (c.id, m.evidence) for c in clusters for m in c.members}
+        [shared] = self.client.scatter([membership], broadcast=True)
+        paths = tuple(out / f"part-{i:05d}.jsonl" for i in range(len(parts)))
+        written = self.client.gather(
+            [
+                self.client.submit(write_partition, part, dropped.get(i, frozenset()), shared, path)
+                for i, (part, path) in enumerate(zip(parts, paths, strict=True))
+            ]
+        )
+        duplicates = sum(len(c.members) - 1 for c in clusters)
+        return DaskRun(sum(written), len(clusters), duplicates, paths)
+
+    # -- stages ---------------------------------------------------------------------
+
+    def _sign(
+        self,
+        docs: Sequence[Document] | Sequence[str | Path],
+        options: DedupOptions,
+        prepare: Prepare | None,
+        *,
+        keep_docs: bool,
+    ) -> list[Future]:
+        sources: list[Path | list[Document]]
+        documents = [d for d in docs if isinstance(d, Document)]
+        if len(documents) == len(docs):
+            size = self.options.partition_docs
+            sources = [documents[i : i + size] for i in range(0, len(documents), size)]
+        else:
+            sources = list(expand_inputs([str(d) for d in docs]))
+        return [
+            self.client.submit(sign_partition, i, source, options, prepare, keep_docs, pure=False)
+            for i, source in enumerate(sources)
+        ]
+
+    def _ids(self, parts: list[Future]) -> tuple[list[Node], dict[int, frozenset[int]]]:
+        """Every document's node, and per partition the rows that repeat a document."""
+        tables = self.client.gather(self.client.map(id_table, parts))
+        seen: dict[str, tuple[int, str]] = {}
+        nodes = []
+        dropped: defaultdict[int, set[int]] = defaultdict(set)
+        for index, table in enumerate(tables):
+            for row, (doc_id, name, words, text_key) in enumerate(table):
+                known = seen.get(doc_id)
+                if known is None:
+                    seen[doc_id] = (text_key, name)
+                    nodes.append(Node(doc_id, name, words))
+                elif known[0] != text_key:
+                    raise IdConflictError(
+                        f"document {name!r} has id {doc_id!r}, which document {known[1]!r} "
+                        "already has with a different text; give the documents distinct ids "
+                        "(or leave ids to be derived from name and text)"
+                    )
+                else:
+                    dropped[index].add(row)
+        return nodes, {i: frozenset(rows) for i, rows in dropped.items()}
+
+    def _links(
+        self, parts: list[Future], dropped: dict[int, frozenset[int]], options: DedupOptions
+    ) -> list[tuple[Node, Node, Link]]:
+        if not parts:
+            return []
+        key_parts = [
+            self.client.submit(partition_keys, part, dropped.get(i, frozenset()), options)
+            for i, part in enumerate(parts)
+        ]
+        keys = dd.from_delayed(key_parts, meta=empty_keys(), verify_meta=False)
+        shuffled = keys.shuffle(on="key", npartitions=self.options.shuffle_partitions or len(parts))
+        meta = pd.DataFrame({c: np.empty(0, dtype=np.int64) for c in ("sa", "sb")}).assign(
+            i=np.empty(0, dtype=np.int32), j=np.empty(0, dtype=np.int32)
+        )
+        pairs_frame = shuffled.map_partitions(bucket_pairs, meta=meta)
+        pairs = self.client.compute(pairs_frame).result()
+        if pairs.empty:
+            return []
+        table = pairs.drop_duplicates().to_numpy(dtype=np.int64)
+        blocks = (table[:, 0] >> SLOT_BITS) * len(parts) + (table[:, 1] >> SLOT_BITS)
+        order = np.argsort(blocks, kind="stable")
+        table, blocks = table[order], blocks[order]
+        bounds = np.flatnonzero(np.diff(blocks)) + 1
+        futures = []
+        for rows in np.split(table, bounds):
+            # Only the documents of the pairs travel, not whole partitions.
+            left, right = int(rows[0, 0] >> SLOT_BITS), int(rows[0, 1] >> SLOT_BITS)
+            left_docs = self.client.submit(select_features, parts[left], np.unique(rows[:, 0]))
+            right_docs = self.client.submit(select_features, parts[right], np.unique(rows[:, 1]))
+            futures.append(self.client.submit(verify_block, left_docs, right_docs, rows, options))
+        return [link for block in self.client.gather(futures) for link in block]

@@ -1,0 +1,321 @@
+"""The stages of the Dask engine (:mod:`ingest._dask`) as plain functions of one partition.
+
+Each function runs inside a Dask task on a worker and knows nothing of Dask:
+reading and signing a partition, its band keys, the candidate pairs of a
+shuffled partition of keys, the verification of the pairs between two
+partitions, and the output of a partition.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ._atomic import atomic_writer
+from ._bundle import read_bundle
+from ._clean import clean
+from ._clean_options import CleanOptions
+from ._dedup_features import DocFeatures, compute_features
+from ._dedup_options import DedupOptions, Evidence
+from ._document import Document
+from ._errors import DecodeError, OptionsError
+from ._links import Link, Node, verify
+from ._signature import Signatures, lsh_params
+
+__all__ = [
+    "JSONL_SUFFIXES",
+    "SLOT_BITS",
+    "Part",
+    "Prepare",
+    "band_hashes",
+    "bucket_pairs",
+    "clean_document",
+    "empty_keys",
+    "expand_inputs",
+    "id_table",
+    "partition_keys",
+    "read_jsonl",
+    "select_features",
+    "sign_partition",
+    "verify_block",
+    "write_partition",
+]
+
+Prepare = Callable[[Document], Document | None]
+"""A step applied to each document before signing (cleaning); ``None`` drops it.
+
+It runs on the workers, so it must pickle: a module-level function or a
+:func:`functools.partial` of one."""
+
+#: JSONL input: one JSON object per line, with these optional fields besides ``text``.
+JSONL_SUFFIXES: Final = frozenset({".jsonl", ".ndjson"})
+
+SLOT_BITS: Final = 32
+_MASK64: Final = np.uint64(0xFFFFFFFFFFFFFFFF)
+_NAMESPACE_EXACT: Final = np.uint64(0x51ED27A9D0C2B3F1)
+_NAMESPACE_DOC: Final = np.uint64(0x9E3779B97F4A7C15)
+_NAMESPACE_SENTENCE: Final = np.uint64(0xC2B2AE3D27D4EB4F)
+_KEYS_META: Final = {"key": np.int64, "slot": np.int64, "sent": np.int32}
+
+
+@attrs.frozen(eq=False)
+class Part:
+    """One partition, as it stays on a worker (``docs`` empty unless they are written)."""
+
+    index: int
+    docs: list[Document]
+    features: list[DocFeatures]
+
+
+# -- stage 1: read, prepare, sign -------------------------------------------------
+
+
+def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
+    """The files matching *patterns* (globs), each once, sorted per pattern."""
+    paths: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(str(pattern), recursive=True))  # noqa: PTH207 - user globs
+        if not matches:
+            raise OptionsError(f"input {str(pattern)!r} matches no file; check the path or glob")
+        paths.extend(Path(m) for m in matches if Path(m).is_file())
+    return list(dict.fromkeys(paths))
+
+
+def read_jsonl(path: Path) -> Iterator[Document]:
+    """Documents from a JSONL file: one object per line with ``text`` and optionally
+    ``name``, ``id``, ``title``, ``meta`` (an object of JSON scalars)."""
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = _record(line)
+                fields = {
+                    k: record[k] for k in ("id", "title", "meta") if record.get(k) is not None
+                }
+                yield Document(
+                    name=str(record.get("name", f"{path.name}:{number}")),
+                    text=record["text"],
+                    source=str(path),
+                    **fields,
+                )
+            except (ValueError, TypeError) as error:
+                raise DecodeError(
+                    f"expected a JSON object with a 'text' string per line: {error}",
+                    source=str(path),
+                    line=number,
+                ) from error
+
+
+def _record(line: str) -> dict[str, Any]:
+    record = json.loads(line)
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise TypeError("not an object with a 'text' string")
+    return record
+
+
+def _read(path: Path) -> list[Document]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return list(read_jsonl(path))
+    return list(read_bundle(path))
+
+
+def clean_document(doc: Document, options: CleanOptions | None = None) -> Document:
+    """*doc* cleaned by :func:`ingest.clean` (same id): a :data:`Prepare` step.
+
+    Use ``functools.partial(clean_document, options=...)`` for other options.
+    """
+    cleaned = clean(doc, options).document
+    return cleaned if cleaned is not None else doc
+
+
+def sign_partition(
+    index: int,
+    source: Path | list[Document],
+    options: DedupOptions,
+    prepare: Prepare | None,
+    keep_docs: bool,  # noqa: FBT001 - a task's arguments are positional
+) -> Part:
+    """Read (or take), prepare and sign one partition; keep the documents only if asked."""
+    docs = _read(source) if isinstance(source, Path) else source
+    if prepare is not None:
+        docs = [d for d in map(prepare, docs) if d is not None]
+    return Part(index, docs if keep_docs else [], compute_features(docs, options))
+
+
+# -- stage 3: band keys -------------------------------------------------------------
+
+
+def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The splitmix64 finalizer, elementwise."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values = values * np.uint64(0x94D049BB133111EB)
+    values ^= values >> np.uint64(31)
+    return values
+
+
+def band_hashes(sigs: Signatures, bands: int, rows: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each band of each signature row, ``(len(sigs), bands)``.
+
+    Band ``i`` covers slots ``[i * rows, (i + 1) * rows)`` as in
+    ``MinHashLSH``: equal bands hash equal, and the band index is mixed in, so
+    equal values in different bands do not meet.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
+    >>> h = band_hashes(sigs, 2, 2)
+    >>> bool(h[0, 0] == h[1, 0]), bool(h[0, 1] == h[1, 1]), bool(h[0, 0] == h[0, 1])
+    (True, False, False)
+    """
+    with np.errstate(over="ignore"):
+        blocks = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
+        state = np.broadcast_to(
+            _mix64(np.arange(1, bands + 1, dtype=np.uint64)), (len(sigs), bands)
+        ).copy()
+        for r in range(rows):
+            state = _mix64(state * np.uint64(0x100000001B3) + blocks[:, :, r])
+    return state
+
+
+def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -> pd.DataFrame:
+    """The bucket keys of *part*'s documents: ``key`` (int64), ``slot`` and ``sent`` (-1 for
+    document keys)."""
+    doc_bands, doc_rows = lsh_params(options.near_threshold, options.num_perm)
+    sent_bands, sent_rows = lsh_params(options.sentence_threshold, options.sentence_num_perm)
+    keys: list[npt.NDArray[np.uint64]] = []
+    slots: list[npt.NDArray[np.int64]] = []
+    sents: list[npt.NDArray[np.int32]] = []
+    base = part.index << SLOT_BITS
+    live = [(row, f) for row, f in enumerate(part.features) if row not in dropped and f.words > 0]
+    if live:
+        rows = np.array([row for row, _ in live], dtype=np.int64) + base
+        exact = np.array([f.exact_key for _, f in live], dtype=np.uint64)
+        keys.append(_mix64(exact ^ _NAMESPACE_EXACT))
+        slots.append(rows)
+        hashes = band_hashes(np.stack([f.signature for _, f in live]), doc_bands, doc_rows)
+        keys.append((hashes ^ _NAMESPACE_DOC).reshape(-1))
+        slots.append(np.repeat(rows, doc_bands))
+        sents.append(np.full(len(live) * (1 + doc_bands), -1, dtype=np.int32))
+        counts = np.array([len(f.sentence_signatures) for _, f in live], dtype=np.int64)
+        if counts.sum():
+            sigs = np.concatenate([f.sentence_signatures for _, f in live if len(f.sentences)])
+            hashes = band_hashes(sigs, sent_bands, sent_rows)
+            keys.append((hashes ^ _NAMESPACE_SENTENCE).reshape(-1))
+            slots.append(np.repeat(np.repeat(rows, counts), sent_bands))
+            index = np.concatenate([np.arange(c, dtype=np.int32) for c in counts])
+            sents.append(np.repeat(index, sent_bands))
+    if not keys:
+        return empty_keys()
+    return pd.DataFrame(
+        {
+            "key": np.concatenate(keys).view(np.int64),
+            "slot": np.concatenate(slots),
+            "sent": np.concatenate(sents),
+        }
+    )
+
+
+def empty_keys() -> pd.DataFrame:
+    return pd.DataFrame({name: np.empty(0, dtype=t) for name, t in _KEYS_META.items()})
+
+
+# -- stage 4: buckets to candidate pairs ---------------------------------------------
+
+
+def bucket_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of documents sharing a bucket of *frame* (a shuffled partition of keys):
+    ``sa < sb`` slots, with ``i``, ``j`` the sentences for sentence buckets (else -1)."""
+    shared = frame[frame.duplicated("key", keep=False)]
+    merged = shared.merge(shared, on="key", suffixes=("_a", "_b"))
+    merged = merged[merged["slot_a"] < merged["slot_b"]]
+    pairs = pd.DataFrame(
+        {
+            "sa": merged["slot_a"].to_numpy(),
+            "sb": merged["slot_b"].to_numpy(),
+            "i": merged["sent_a"].to_numpy(),
+            "j": merged["sent_b"].to_numpy(),
+        }
+    )
+    return pairs.drop_duplicates(ignore_index=True)
+
+
+# -- stage 5: verification ------------------------------------------------------------
+
+
+def select_features(part: Part, slots: npt.NDArray[np.int64]) -> dict[int, DocFeatures]:
+    """The features of *part*'s documents at *slots*: what a verification task needs of it."""
+    low = (1 << SLOT_BITS) - 1
+    return {slot: part.features[slot & low] for slot in slots.tolist()}
+
+
+def verify_block(
+    left: dict[int, DocFeatures],
+    right: dict[int, DocFeatures],
+    pairs: npt.NDArray[np.int64],
+    options: DedupOptions,
+) -> list[tuple[Node, Node, Link]]:
+    """Verify the candidate pairs (rows ``sa, sb, i, j``) between two partitions, given
+    the features of their documents (:func:`select_features`)."""
+    sentence_pairs: defaultdict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for sa, sb, i, j in pairs.tolist():
+        found = sentence_pairs[sa, sb]
+        if i >= 0:
+            # As the single-process index: the later document (sb) queries the earlier.
+            found.append((j, i))
+    features = {**left, **right}
+    links = []
+    for (sa, sb), found in sentence_pairs.items():
+        a, b = features[sa], features[sb]
+        link = verify(b, a, found, options)
+        if link is not None:
+            links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
+    return links
+
+
+# -- stage 7: output -------------------------------------------------------------------
+
+
+def _evidence_json(evidence: Evidence | None) -> dict[str, object] | None:
+    return None if evidence is None else attrs.asdict(evidence)
+
+
+def write_partition(
+    part: Part,
+    dropped: frozenset[int],
+    membership: dict[str, tuple[str, Evidence | None]],
+    path: Path,
+) -> int:
+    lines = []
+    for row, doc in enumerate(part.docs):
+        if row in dropped:
+            continue
+        cluster, evidence = membership.get(doc.id, (doc.id, None))
+        record = {
+            "id": doc.id,
+            "name": doc.name,
+            "title": doc.title,
+            "text": doc.text,
+            "meta": dict(doc.meta),
+            "source": doc.source,
+            "cluster": cluster,
+            "representative": cluster == doc.id,
+            "evidence": _evidence_json(evidence),
+        }
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    with atomic_writer(path) as out:
+        out.write("".join(lines).encode("utf-8", "surrogatepass"))
+    return len(lines)
+
+
+def id_table(part: Part) -> list[tuple[str, str, int, int]]:
+    return [(f.id, f.name, f.words, f.text_key) for f in part.features]

@@ -1,0 +1,92 @@
+"""Verified links to clusters, for engines that find their links outside a :class:`DuplicateIndex`.
+
+The Dask engine (:mod:`ingest._dask`) verifies candidate pairs on workers and
+the Redis index (:mod:`ingest._redis_index`) keeps its links in Redis; both
+end where :meth:`ingest.DuplicateIndex.clusters` ends: connected components of
+the verified links, then each component's representative and evidence by the
+core's :func:`ingest._dedup._cluster`. Same links, same clusters, member for
+member.
+
+This module is the seam between those engines and the dedup core: everything
+they take from :mod:`ingest._dedup` goes through here, so that a change of
+the core's internals is made in one place.
+
+>>> from ingest._dedup import _Link
+>>> nodes = [Node("a", "a.txt", 5), Node("b", "b.txt", 9), Node("c", "c.txt", 1)]
+>>> clusters = cluster_links(nodes, {("a", "b"): _Link("near", 0.8, 0.75)})
+>>> [(c.id, c.ids) for c in clusters]
+[('b', ('b', 'a')), ('c', ('c',))]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
+
+import attrs
+
+from ._dedup import _cluster, _Link, _lsh, _ordered, verify
+from ._dedup_features import DocFeatures
+from ._dedup_options import Cluster
+
+__all__ = ["Link", "Node", "cluster_links", "memory_lsh", "ordered_evidence", "verify"]
+
+Link = _Link
+"""A verified pair (kind, estimated and exact score, containment direction)."""
+
+memory_lsh = _lsh
+"""``memory_lsh(threshold, num_perm)``: the core's in-memory LSH, banded by ``lsh_params``."""
+
+ordered_evidence = _ordered
+"""``ordered_evidence(this_id, {other_id: link})``: the evidence of *this_id*, strongest first."""
+
+
+@attrs.frozen
+class Node:
+    """What clustering needs of a document: the fields of a ``DocFeatures`` it reads.
+
+    Attributes:
+        id: The document's id.
+        name: The document's name.
+        words: Its number of words (the representative has the most).
+    """
+
+    id: str
+    name: str
+    words: int
+
+
+def cluster_links(nodes: Iterable[Node], links: Mapping[tuple[str, str], _Link]) -> list[Cluster]:
+    """The clusters of *nodes* under *links* (keyed ``(smaller id, larger id)``), as the core's.
+
+    Union-find over the links, then the core's representative and Prim's
+    evidence per component; singletons included; largest first, then by id.
+    """
+    parent: dict[str, str] = {}
+    order: list[Node] = []
+    for node in nodes:
+        if node.id not in parent:
+            parent[node.id] = node.id
+            order.append(node)
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    neighbours: defaultdict[str, list[tuple[str, _Link]]] = defaultdict(list)
+    for (a, b), link in links.items():
+        neighbours[a].append((b, link))
+        neighbours[b].append((a, link))
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: defaultdict[str, list[Node]] = defaultdict(list)
+    for node in order:
+        groups[find(node.id)].append(node)
+    # The core's _cluster reads only .id, .name and .words of its group.
+    result = [_cluster(cast(Sequence[DocFeatures], group), neighbours) for group in groups.values()]
+    result.sort(key=lambda c: (-len(c.members), c.id))
+    return result
