@@ -82,3 +82,66 @@ bundle_bytes = st.lists(
     st.one_of(_header_lines, _length_headers, _text_lines, st.just("Été — “ok”".encode())),
     max_size=25,
 ).flatmap(lambda lines: st.sampled_from([b"\n", b"\r\n"]).map(lambda eol: eol.join(lines)))
+
+# -- de-duplication ---------------------------------------------------------------
+
+_article_vocabulary: Final = [
+    *("officials", "talks", "tariffs", "beijing", "washington", "trade", "deal", "stalled"),
+    *("negotiators", "president", "ministry", "algorithm", "platform", "users", "app"),
+    *("company", "shares", "market", "billion", "review", "export", "licence", "court"),
+    *("judge", "ruling", "senators", "vote", "bill", "weekend", "monday"),
+    *("the", "a", "of", "and", "to", "in", "on", "for", "with", "that", "said", "would"),
+]
+
+#: Sentences of 4 to 14 words from a small news vocabulary, so that texts share
+#: words, shingles and stems often, as articles on one story do.
+article_sentences = st.lists(st.sampled_from(_article_vocabulary), min_size=4, max_size=14).map(
+    lambda words: " ".join(words).capitalize() + "."
+)
+
+#: Article-like texts of 1 to 8 sentences.
+article_texts = st.lists(article_sentences, min_size=1, max_size=8).map(" ".join)
+
+#: Sets of 32-bit hashes as MinHash takes them.
+hash_sets = st.lists(st.integers(0, 2**32 - 1), max_size=200)
+
+# -- HTML pages --------------------------------------------------------------------
+
+_html_pieces = st.sampled_from(
+    [
+        "<html>", "<body>", "<div class='story'>", "</div>", "<p>", "</p>", "<br>", "<a href='/x'>",
+        "</a>", "<script>x()</script>", "<!-- c -->", "<h1>", "</h1>", "<nav>", "</nav>", "&amp;",
+        "&#8217;", "&bogus;", "<", ">", "<table><tr><td>", '<meta charset="shift_jis">',
+        '<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": "x"}</script>',
+        "<?xml version='1.0' encoding='utf-8'?>", "\x00", "\ufeff",
+    ]
+)  # fmt: skip
+
+#: Markup-like text: tags (balanced or not), entities, declarations and prose.
+html_texts = st.lists(st.one_of(_html_pieces, st.text(max_size=20)), max_size=40).map("".join)
+
+# -- boilerplate cleaning ------------------------------------------------------------
+
+_cleaning_lines = st.sampled_from(
+    [
+        "", "", "   ", "MOST READ :", "Read also:", "Related", "Trending", "Lire aussi :",
+        "Читайте также:", "You may also like", "More from Reuters", "Advertisement",
+        "Share this article", "Facebook Twitter Email", "Sign up for our newsletter",
+        "We use cookies to improve your experience.", "© 2025 Acme News. All rights reserved.",
+        "Skip to content", "Photo: Jane Doe/Reuters", "READ MORE: Oil prices fall again",
+        "- Oil prices fall for a third day", "* Markets rally after the vote",
+        "1. Charge your phone", "[Ten charts on trade](https://example.com/t)",
+        "TikTok Ban Looms as Deadline Nears", "The Negotiation Deadlock", "### What Lies Ahead",
+        "**The Uncertain Future of TikTok**", "He declined to comment.",
+        "\u201cRead also the fine print,\u201d she said.", "> Share this article, he wrote.",
+        "The talks stalled on Friday after both sides refused to move on tariffs.",
+        "Will China authorize a sale?", "line with a carriage return\r",
+    ]
+)  # fmt: skip
+
+#: Texts built from boilerplate lines, markers, headlines, subheadings, paragraphs,
+#: blank lines and arbitrary text, with or without a final line end.
+cleaning_texts = st.tuples(
+    st.lists(st.one_of(_cleaning_lines, st.text(max_size=30)), max_size=30),
+    st.booleans(),
+).map(lambda parts: "\n".join(parts[0]) + ("\n" if parts[1] else ""))

@@ -183,12 +183,21 @@ class BundleReader:
 
     def _members(self, inp: Input) -> Iterator[Document]:
         line_limit = self.options.max_member_bytes + 1
+        # A header that never ends must stop at max_header_bytes, not after reading
+        # max_member_bytes: read that much first, the rest of a long line after.
+        head_limit = min(self.options.max_header_bytes + 1, line_limit)
         names: set[int] = set()
         stray: list[bytes] = []
-        stray_line = stray_offset = 0
+        stray_line = stray_offset = stray_size = 0
         while True:
             line_no, offset = inp.line, inp.offset
-            line = inp.readline(line_limit)
+            line = inp.readline(head_limit)
+            if (
+                len(line) == head_limit
+                and not line.endswith(b"\n")
+                and not line.startswith(HEADER_PREFIX)
+            ):
+                line += inp.readline(line_limit - len(line))
             if line.startswith(HEADER_PREFIX) and len(line) > self.options.max_header_bytes:
                 raise LimitError(
                     "a header line is longer than "
@@ -206,8 +215,18 @@ class BundleReader:
                 )
             if line and not is_header_line(line) and not is_end_line(line):
                 if not stray:
-                    stray_line, stray_offset = line_no, offset
+                    stray_line, stray_offset, stray_size = line_no, offset, 0
                 stray.append(line)
+                stray_size += len(line)
+                if stray_size > self.options.max_member_bytes:
+                    raise LimitError(
+                        "text outside any member is larger than "
+                        f"max_member_bytes={self.options.max_member_bytes}; does the bundle "
+                        "start with a <<<FILE name>>> header? raise "
+                        "BundleOptions.max_member_bytes if the input is trusted",
+                        source=self.source,
+                        line=stray_line,
+                    )
                 continue
             if stray:
                 doc = self._stray(b"".join(stray), stray_line, stray_offset)

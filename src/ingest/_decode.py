@@ -51,6 +51,10 @@ _WHATWG_1252_TABLE: Final = "".join(
 
 WINDOWS_1252: Final = "windows-1252"
 
+#: Text codecs that are not charsets: they raise ``UnicodeError`` (not
+#: ``UnicodeDecodeError``) on ordinary bytes, or on every input.
+_NOT_CHARSETS: Final = frozenset({"idna", "punycode", "undefined"})
+
 
 @attrs.frozen
 class DecodeOptions:
@@ -125,8 +129,13 @@ def normalize_encoding(label: str) -> str | None:
     if not cleaned:
         return None
     try:
-        name = codecs.lookup(cleaned).name
+        info = codecs.lookup(cleaned)
     except LookupError:
+        return None
+    name = info.name
+    # bytes-to-bytes codecs (base64, zlib, rot13...) are not charsets: bytes.decode
+    # refuses them with LookupError; the codecs module marks them.
+    if not getattr(info, "_is_text_encoding", True) or name in _NOT_CHARSETS:
         return None
     if name in _WINDOWS_1252_LABELS:
         return WINDOWS_1252

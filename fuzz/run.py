@@ -1,0 +1,209 @@
+"""Run every fuzz target for a fixed budget and print what happened.
+
+Usage (from the repository root, with ``pip install -e '.[fuzz]'``)::
+
+    python fuzz/run.py --runs 1000000            # executions per target
+    python fuzz/run.py --seconds 5               # a smoke run
+    python fuzz/run.py --seconds 600 html dedup  # some targets only
+
+Targets run one after another (one core). Each prints executions, crashes
+and limits hit; the figures are also written to ``fuzz/results.json`` (or
+``--results``). A crash saves its input and traceback under
+``fuzz/crashes/``; turn it into a regression fixture in
+``fixtures/adversarial/``. The exit status is 1 when any target crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+HERE: Final = Path(__file__).resolve().parent
+ROOT: Final = HERE.parent
+
+
+@attrs.frozen
+class Target:
+    """One harness: its script, the longest input, seed directories, dictionary."""
+
+    name: str
+    script: str
+    max_len: int
+    seeds: tuple[str, ...] = ()
+    dictionary: str | None = None
+
+
+TARGETS: Final = (
+    Target("bundle_lenient", "fuzz_bundle_lenient.py", 4096,
+           ("fixtures/bundles", "seeds", "fixtures/adversarial"), "bundle.dict"),
+    Target("bundle_strict", "fuzz_bundle_strict.py", 4096,
+           ("fixtures/bundles", "seeds", "fixtures/adversarial"), "bundle.dict"),
+    Target("decode", "fuzz_decode.py", 4096, ("fixtures/encodings", "fixtures/adversarial")),
+    Target("html", "fuzz_html.py", 16384, ("fixtures/html", "fixtures/adversarial"), "html.dict"),
+    Target("dedup", "fuzz_dedup.py", 4096, ("seeds", "fixtures/dedup")),
+    Target("index_file", "fuzz_index_file.py", 16384),
+)  # fmt: skip
+
+
+def _index_seeds(directory: Path) -> None:
+    """Real saved indexes, for the index-file target to mutate."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import ingest  # noqa: PLC0415 -- only this target needs the library in this process
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    for count in (0, 1, 3):
+        index = ingest.DuplicateIndex(ingest.DedupOptions(num_perm=16, sentence_num_perm=16))
+        index.extend(ingest.Document(name=f"s{i}", text=t[:600]) for i, t in enumerate(texts))
+        if count == 0:
+            index = ingest.DuplicateIndex(ingest.DedupOptions(num_perm=16, sentence_num_perm=16))
+        index.save(directory / f"index-{count}.npz")
+
+
+def run_target(
+    target: Target,
+    *,
+    runs: int | None,
+    seconds: float | None,
+    work: Path,
+    crash_dir: Path,
+    timeout: int,
+) -> dict[str, object]:
+    """Run one target to its budget; its figures, as the harness wrote them."""
+    corpus = work / "corpus" / target.name
+    corpus.mkdir(parents=True, exist_ok=True)
+    seeds = [str(ROOT / s) for s in target.seeds if (ROOT / s).is_dir()]
+    if target.name == "index_file":
+        seed_dir = work / "seeds-index"
+        seed_dir.mkdir(exist_ok=True)
+        _index_seeds(seed_dir)
+        seeds.append(str(seed_dir))
+    stats_path = work / f"{target.name}.stats.json"
+    log_path = work / f"{target.name}.log"
+    log_path.unlink(missing_ok=True)
+    base_env = dict(os.environ, FUZZ_STATS=str(stats_path), FUZZ_CRASH_DIR=str(crash_dir))
+    command = [
+        sys.executable, str(HERE / target.script),
+        f"-max_len={target.max_len}", f"-timeout={timeout}", "-rss_limit_mb=2048",
+        f"-artifact_prefix={crash_dir}/{target.name}-", "-print_final_stats=1",
+        str(corpus), *seeds,
+    ]  # fmt: skip
+    if target.dictionary:
+        command.insert(2, f"-dict={HERE / target.dictionary}")
+    crash_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    total: dict[str, object] = {"target": target.name, "executions": 0, "crashes": 0}
+    stops: list[str] = []
+    # libFuzzer stops for good on a hang or out-of-memory; the input is saved with
+    # -artifact_prefix, the run counts it as a crash and goes on with the budget left.
+    while True:
+        spent = int(str(total["executions"]))
+        left_seconds = None if seconds is None else seconds - (time.monotonic() - started)
+        if (runs is not None and spent >= runs) or (left_seconds is not None and left_seconds < 1):
+            break
+        stats_path.unlink(missing_ok=True)
+        env = _budget_env(base_env, None if runs is None else runs - spent, left_seconds)
+        with log_path.open("ab") as log:
+            done = subprocess.run(  # noqa: S603 -- our own harness scripts
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
+            )
+        part = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
+        total = _merge(total, part)
+        if done.returncode == 0:
+            break
+        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        stops.append(next((t for t in tail if "ERROR: libFuzzer" in t), f"exit {done.returncode}"))
+        total["crashes"] = int(str(total["crashes"])) + 1
+        if not part or len(stops) >= 5:
+            break  # it cannot start, or keeps stopping: look at the log
+    total["wall_seconds"] = round(time.monotonic() - started, 1)
+    total["libfuzzer_stops"] = stops
+    total["log"] = str(log_path)
+    return total
+
+
+def _budget_env(base: dict[str, str], runs: int | None, seconds: float | None) -> dict[str, str]:
+    env = dict(base)
+    env.pop("FUZZ_RUNS", None)
+    env.pop("FUZZ_SECONDS", None)
+    if runs is not None:
+        env["FUZZ_RUNS"] = str(runs)
+    if seconds is not None:
+        env["FUZZ_SECONDS"] = str(round(seconds, 1))
+    return env
+
+
+def _merge(total: dict[str, object], part: dict[str, object]) -> dict[str, object]:
+    """Add the figures of one libFuzzer process to those of the run so far."""
+    merged = dict(total)
+    for key in ("executions", "crashes", "limits_hit"):
+        merged[key] = int(str(total.get(key, 0))) + int(str(part.get(key, 0)))
+    outcomes = dict(total.get("outcomes", {}))  # type: ignore[call-overload]
+    for key, count in dict(part.get("outcomes", {})).items():  # type: ignore[call-overload]
+        outcomes[key] = outcomes.get(key, 0) + count
+    merged["outcomes"] = outcomes
+    distinct = dict(total.get("distinct_crashes", {}))  # type: ignore[call-overload]
+    distinct.update(part.get("distinct_crashes", {}))
+    merged["distinct_crashes"] = distinct
+    return merged
+
+
+def _row(stats: dict[str, object]) -> str:
+    executions = int(str(stats.get("executions", 0)))
+    seconds = float(str(stats.get("wall_seconds", 0))) or 1.0
+    return (
+        f"{stats['target']:<15} {executions:>10,} {seconds:>8.0f} {executions / seconds:>8.0f} "
+        f"{stats.get('crashes', 0)!s:>7} {stats.get('limits_hit', 0)!s:>7}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", help="targets to run (default: all)")
+    parser.add_argument("--runs", type=int, help="executions per target")
+    parser.add_argument("--seconds", type=float, help="seconds per target")
+    parser.add_argument("--timeout", type=int, default=60, help="seconds one input may take")
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="corpus, logs")
+    parser.add_argument("--crash-dir", type=Path, default=HERE / "crashes")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    if args.runs is None and args.seconds is None:
+        parser.error("give a budget: --runs N and/or --seconds S")
+    by_name = {t.name: t for t in TARGETS}
+    unknown = [n for n in args.targets if n not in by_name]
+    if unknown:
+        parser.error(f"unknown targets {unknown}; choose from {sorted(by_name)}")
+    chosen = [by_name[n] for n in args.targets] or list(TARGETS)
+    work: Path = args.work
+    results: dict[str, dict[str, object]] = {}
+    if args.results.exists():
+        results = json.loads(args.results.read_text(encoding="utf-8"))
+    print(f"{'target':<15} {'executions':>10} {'seconds':>8} {'exec/s':>8} {'crashes':>7} "
+          f"{'limits':>7}", flush=True)  # fmt: skip
+    crashed = False
+    for target in chosen:
+        stats = run_target(
+            target,
+            runs=args.runs,
+            seconds=args.seconds,
+            work=work,
+            crash_dir=args.crash_dir,
+            timeout=args.timeout,
+        )
+        crashed = crashed or bool(stats.get("crashes"))
+        results[target.name] = stats
+        print(_row(stats), flush=True)
+        args.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
