@@ -127,6 +127,39 @@ def test_results_do_not_depend_on_input_order(seeds: list[Document]) -> None:
     assert one_by_one.clusters() == expected
 
 
+_FARM = "Farmers in the northern valley harvested record wheat yields."
+_EXPORT = "Exporters shipped the surplus grain to Asian ports by rail."
+_LIBRARY = "Municipal libraries extended their opening hours on weekends."
+_MUSEUM = "Museum curators catalogued fragile medieval manuscripts overnight."
+_BRIDGE = "Engineers inspected the old suspension bridge after the storm."
+
+
+@pytest.mark.parametrize(("window", "clusters"), [(1, 2), (2, 1)])
+def test_a_sentence_that_merges_two_aligns_with_both(window: int, clusters: int) -> None:
+    # Neither source sentence alone shares half the stems of the merged one
+    # (Jaccard 5/11 and 4/12); the two together do (9/14).
+    merged = "Northern farmers harvested record wheat, and exporters shipped it to Asian ports."
+    options = DedupOptions(min_aligned_sentences=1, sentence_window=window)
+    docs = [Document("source", f"{_FARM} {_EXPORT}"), Document("rewrite", merged)]
+    found = find_duplicates(docs, options)
+    assert len(found) == clusters
+    if clusters == 1:
+        evidence = found[0].members[1].evidence
+        assert evidence is not None
+        assert (evidence.kind, evidence.exact) == ("paraphrase", 1.0)
+
+
+def test_a_merged_run_aligns_only_when_each_sentence_shares_a_stem() -> None:
+    # (farm, library) merged has Jaccard 7/12 with the farm sentence, but the
+    # library sentence shares no stem with it: only the farm sentence aligns.
+    options = DedupOptions(min_aligned_sentences=1, paraphrase_threshold=0.1)
+    short = Document("short", f"{_FARM} {_LIBRARY}")
+    long = Document("long", f"{_FARM} {_MUSEUM} {_BRIDGE}")
+    [cluster] = find_duplicates([short, long], options)
+    evidence = next(m.evidence for m in cluster.members if m.evidence is not None)
+    assert (evidence.kind, evidence.exact) == ("paraphrase", 0.5)
+
+
 def test_evidence_is_the_strongest_link_to_the_representative() -> None:
     base = " ".join(
         f"Sentence number {i} tells how negotiators in city {i} reviewed tariff plan {i}."
@@ -193,6 +226,11 @@ def test_clusters_are_sorted_largest_first() -> None:
         ("seed", -1, "DedupOptions.seed must be an integer from 0 to 4294967295, got -1"),
         ("shingle_size", 0, "DedupOptions.shingle_size must be an integer from 1 to 16, got 0"),
         ("near_threshold", 0, "DedupOptions.near_threshold must be a number in (0, 1], got 0"),
+        (
+            "sentence_window",
+            5,
+            "DedupOptions.sentence_window must be an integer from 1 to 4, got 5",
+        ),
         ("paraphrase_threshold", True, "must be a number in (0, 1], got True"),
         ("kinds", {"fuzzy"}, "DedupOptions.kinds must be a non-empty set of exact, near"),
         ("kinds", set(), "got []"),

@@ -115,29 +115,111 @@ def _aligned_share(
     return share_a if count_a < count_b else share_b
 
 
+def _similar(left: frozenset[int], right: frozenset[int], threshold: float) -> bool:
+    """Whether the Jaccard similarity of two stem sets is at least *threshold*."""
+    common = len(left & right)
+    return common > 0 and common / (len(left) + len(right) - common) >= threshold
+
+
+def _runs(features: DocFeatures, window: int) -> dict[tuple[int, ...], frozenset[int]]:
+    """The distinct runs of 2 to *window* adjacent sentences, as sentence groups, with their
+    merged stem sets (a run that repeats a sentence adds nothing to it and is left out)."""
+    order = features.sentence_group_of
+    runs: dict[tuple[int, ...], frozenset[int]] = {}
+    for size in range(2, window + 1):
+        for start in range(len(order) - size + 1):
+            run = order[start : start + size]
+            if run not in runs and len(set(run)) == size:
+                runs[run] = frozenset().union(*(features.sentence_groups[g][0] for g in run))
+    return runs
+
+
+def _merged_alignment(
+    x: DocFeatures, y: DocFeatures, threshold: float, window: int
+) -> tuple[set[int], set[int]]:
+    """The groups of *x* and *y* aligned through a run of *x*'s sentences (see
+    :attr:`DedupOptions.sentence_window`): the run's merged stems are similar to
+    one sentence of *y*, and each sentence of the run shares a stem with it."""
+    x_aligned: set[int] = set()
+    y_aligned: set[int] = set()
+    runs = _runs(x, window)
+    if not runs:
+        return x_aligned, y_aligned
+    # Which sentences of y hold each stem: a run is only compared with the
+    # sentences that share a stem with every one of its parts.
+    holders: defaultdict[int, set[int]] = defaultdict(set)
+    for j, (right, _) in enumerate(y.sentence_groups):
+        for stem in right:
+            holders[stem].add(j)
+    for run, merged in runs.items():
+        parts = (x.sentence_groups[g][0] for g in run)
+        found = set.intersection(*(set().union(*(holders[s] for s in p)) for p in parts))
+        for j in found:
+            if _similar(merged, y.sentence_groups[j][0], threshold):
+                x_aligned.update(run)
+                y_aligned.add(j)
+    return x_aligned, y_aligned
+
+
+def _estimated_runs(
+    x: DocFeatures, y: DocFeatures, pairs: Iterable[tuple[int, int]], options: DedupOptions
+) -> tuple[set[int], set[int]]:
+    """The estimate of :func:`_merged_alignment` over the runs of *x* through the
+    candidate sentence pairs ``(i in x, j in y)``: a run's signature is the
+    element-wise minimum of its sentences' signatures (the signature of the union),
+    and a part shares a stem when its estimated Jaccard with the sentence is not 0."""
+    x_aligned: set[int] = set()
+    y_aligned: set[int] = set()
+    size_x = len(x.sentence_hashes)
+    for i, j in pairs:
+        for size in range(2, options.sentence_window + 1):
+            for start in range(max(0, i - size + 1), min(i, size_x - size) + 1):
+                run = x.sentence_group_of[start : start + size]
+                if len(set(run)) < size:
+                    continue
+                rows = x.sentence_signatures[start : start + size]
+                target = y.sentence_signatures[j]
+                if any(estimate_jaccard(row, target) == 0 for row in rows):
+                    continue
+                if estimate_jaccard(rows.min(axis=0), target) >= options.sentence_threshold:
+                    x_aligned.update(run)
+                    y_aligned.add(y.sentence_group_of[j])
+    return x_aligned, y_aligned
+
+
 def _paraphrase(
     a: DocFeatures, b: DocFeatures, candidates: Iterable[tuple[int, int]], options: DedupOptions
 ) -> tuple[float, float] | None:
-    threshold = options.sentence_threshold
+    threshold, window = options.sentence_threshold, options.sentence_window
     a_exact: set[int] = set()
     b_exact: set[int] = set()
     for i, (left, _) in enumerate(a.sentence_groups):
         for j, (right, _) in enumerate(b.sentence_groups):
-            common = len(left & right)
-            if common and common / (len(left) + len(right) - common) >= threshold:
+            if _similar(left, right, threshold):
                 a_exact.add(i)
                 b_exact.add(j)
+    if window > 1:
+        a_runs, b_found = _merged_alignment(a, b, threshold, window)
+        b_runs, a_found = _merged_alignment(b, a, threshold, window)
+        a_exact |= a_runs | a_found
+        b_exact |= b_runs | b_found
     exact = _aligned_share(a_exact, b_exact, a, b, options.min_aligned_sentences)
     if exact < options.paraphrase_threshold:
         return None
     a_est: set[int] = set()
     b_est: set[int] = set()
+    candidates = list(candidates)
     group_pairs = {(a.sentence_group_of[i], b.sentence_group_of[j]) for i, j in candidates}
     for ga, gb in group_pairs:
         i, j = a.sentence_groups[ga][1][0], b.sentence_groups[gb][1][0]
         if estimate_jaccard(a.sentence_signatures[i], b.sentence_signatures[j]) >= threshold:
             a_est.add(ga)
             b_est.add(gb)
+    if window > 1:
+        a_runs, b_found = _estimated_runs(a, b, candidates, options)
+        b_runs, a_found = _estimated_runs(b, a, [(j, i) for i, j in candidates], options)
+        a_est |= a_runs | a_found
+        b_est |= b_runs | b_found
     return _aligned_share(a_est, b_est, a, b, options.min_aligned_sentences), exact
 
 

@@ -104,7 +104,8 @@ got 1.5; it is a similarity or a share
         containment_threshold: Minimum share of the smaller document's word
             shingles found in the larger one for ``containment``.
         sentence_threshold: Minimum Jaccard similarity of the stemmed content
-            words of two sentences for them to be *aligned*.
+            words of two sentences for them to be *aligned* (also the
+            sentence LSH threshold that proposes candidates).
         paraphrase_threshold: Minimum share of aligned sentences for a
             ``paraphrase``: the share of the document with fewer sentences
             that have an aligned sentence in the other.
@@ -112,6 +113,13 @@ got 1.5; it is a similarity or a share
             document, for a ``paraphrase`` (guards short documents, whose
             share is high by chance). ``1`` compares single sentences.
         sentence_num_perm: Permutations per sentence signature.
+        sentence_window: The longest run of adjacent sentences of one
+            document that may align, merged, with one sentence of the other
+            (a rewrite that merges two sentences into one, or splits one in
+            two). A run aligns when the union of its stems has Jaccard
+            similarity >= ``sentence_threshold`` with the sentence and each
+            of its sentences shares a stem with it; all its sentences count
+            as aligned. ``1`` aligns single sentences only.
     """
 
     kinds: frozenset[str] = attrs.field(
@@ -124,9 +132,9 @@ got 1.5; it is a similarity or a share
     containment_threshold: float = attrs.field(
         default=0.4, validator=_fraction("containment_threshold")
     )
-    sentence_threshold: float = attrs.field(default=0.4, validator=_fraction("sentence_threshold"))
+    sentence_threshold: float = attrs.field(default=0.5, validator=_fraction("sentence_threshold"))
     paraphrase_threshold: float = attrs.field(
-        default=0.4, validator=_fraction("paraphrase_threshold")
+        default=0.3, validator=_fraction("paraphrase_threshold")
     )
     min_aligned_sentences: int = attrs.field(
         default=3, validator=_int_range("min_aligned_sentences", 1, 1000)
@@ -134,6 +142,7 @@ got 1.5; it is a similarity or a share
     sentence_num_perm: int = attrs.field(
         default=64, validator=_int_range("sentence_num_perm", 16, 1024)
     )
+    sentence_window: int = attrs.field(default=2, validator=_int_range("sentence_window", 1, 4))
 
     def to_json(self) -> dict[str, object]:
         """The options as a JSON object (``kinds`` as a sorted list)."""
