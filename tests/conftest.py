@@ -1,8 +1,10 @@
-"""Shared pytest configuration: hypothesis profiles and fixture paths."""
+"""Shared pytest configuration: hypothesis profiles, fixture paths, the command runner."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -21,3 +23,17 @@ settings.register_profile(
 )
 settings.register_profile("quick", max_examples=20, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def run_ingest(
+    *args: str | Path, stdin: bytes = b"", cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m ingest ARGS`` in a subprocess, output captured, never raising on failure."""
+    return subprocess.run(  # noqa: S603 -- our own command, fixed arguments
+        [sys.executable, "-m", "ingest", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
+    )

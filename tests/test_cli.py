@@ -18,28 +18,20 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest
+from ingest._cli import main
 
-from .conftest import FIXTURES, SEEDS
+from .conftest import FIXTURES, SEEDS, run_ingest
 from .strategies import article_texts, bundle_bytes
 
 SEED_BUNDLE = str(SEEDS / "tiktok.bundle")
 
 
-def _ingest(
-    *args: str | Path, stdin: bytes = b"", cwd: Path | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(  # noqa: S603 -- our own command, fixed arguments
-        [sys.executable, "-m", "ingest", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=120,
-        cwd=cwd,
-    )
+_ingest = run_ingest
 
 
 def test_version_and_help() -> None:
@@ -126,6 +118,96 @@ def test_dedup_reports_clusters_as_csv(tmp_path: Path) -> None:
     ]
     assert rows[1]["representative"] == rows[0]["member"]
     assert result.stderr.endswith(b"6 documents in: 5 unique, 1 dropped as duplicates, 0 failed\n")
+
+
+def _ingest_without(modules: list[str], *args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    """``ingest ARGS`` in a Python where *modules* cannot be imported: an extra not installed."""
+    code = (
+        f"import sys; sys.modules.update(dict.fromkeys({modules!r})); "
+        "from ingest._cli import main; raise SystemExit(main(sys.argv[1:]))"
+    )
+    return subprocess.run(  # noqa: S603 -- our own command, fixed arguments
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_import_ingest_leaves_the_engine_extras_alone() -> None:
+    """``ingest.DaskEngine`` and ``ingest.RedisIndex`` are imported on first use only."""
+    code = (
+        "import json, sys, ingest; "
+        "print(json.dumps([sorted(m for m in ('dask', 'distributed', 'pandas', 'ingest._dask', "
+        "'ingest._redis_index') if m in sys.modules), 'DaskEngine' in dir(ingest), "
+        "'RedisIndex' in dir(ingest), 'DaskEngine' in ingest.__all__]))"
+    )
+    result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
+    )
+    assert json.loads(result.stdout) == [[], True, True, False]
+    code = (
+        "import sys; sys.modules.update(dict.fromkeys(['distributed', 'redis'])); import ingest\n"
+        "for name in ('DaskEngine', 'RedisIndex'):\n"
+        "    try: getattr(ingest, name)\n"
+        "    except ImportError as error: print(error)\n"
+    )
+    result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
+    )
+    assert result.stdout.decode().splitlines() == [
+        (
+            "ingest.DaskEngine needs the 'dask' extra, which is not installed (import of "
+            "distributed halted; None in sys.modules): pip install 'ingest[dask]'"
+        ),
+        (
+            "ingest.RedisIndex needs the 'redis' extra, which is not installed (import of "
+            "redis halted; None in sys.modules): pip install 'ingest[redis]'"
+        ),
+    ]
+
+
+def test_engine_flags_and_missing_extras_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "part-00000.jsonl").write_bytes(b"")
+    dask = ["--engine", "dask", "-o", str(out)]
+    for args, message in [
+        (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler ADDRESS needs --engine dask"),
+        (["--engine", "dask"], "give -o DIR"),
+        ([*dask, "--format", "csv"], "--format and --all shape"),
+        ([*dask, "--scheduler", "tcp://h:1", "--workers", "2"], "--workers sizes the local"),
+        (["--engine", "dask", "-o", SEED_BUNDLE], "is also an input"),
+        (["--engine", "dask", "-o", str(SEEDS)], "is inside the output directory"),
+        (["--engine", "dask", "-o", str(full)], "exists and is not an empty directory"),
+        ([str(SEEDS), *dask], "matches no file (a directory: give its files"),
+        ([str(SEEDS / "*.txt"), *dask], "reads bundles (.bundle) and JSONL"),
+        (["-", *dask], "not stdin"),
+    ]:
+        # In-process: these are refused before anything is imported, read or written.
+        assert main(["dedup", SEED_BUNDLE, *args]) == 2, args
+        captured = capsys.readouterr()
+        [line] = captured.err.splitlines()
+        assert line.startswith("ingest dedup: error: ")
+        assert message in line
+        assert captured.out == ""
+    assert main(["index", "query", "--redis", "localhost:6379", SEED_BUNDLE]) == 2
+    assert "--redis expects a Redis URL, redis://HOST:PORT/DB" in capsys.readouterr().err
+    no_dask = _ingest_without(
+        ["dask", "distributed"], "dedup", "--engine", "dask", SEED_BUNDLE, "-o", out
+    )
+    assert no_dask.returncode == 2
+    assert no_dask.stderr.decode().startswith("ingest dedup: error: ingest.DaskEngine needs the")
+    assert no_dask.stderr.decode().endswith(": pip install 'ingest[dask]'\n")
+    url = "redis://127.0.0.1:9/0"
+    no_redis = _ingest_without(["redis"], "index", "add", "--redis", url, SEED_BUNDLE)
+    assert no_redis.returncode == 2
+    assert no_redis.stderr.decode().endswith(": pip install 'ingest[redis]'\n")
+    assert not out.exists()
+    assert no_dask.stdout == no_redis.stdout == b""
 
 
 def test_pack_unpack_round_trip_and_extract(tmp_path: Path) -> None:

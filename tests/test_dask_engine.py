@@ -5,21 +5,30 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
 import pytest
 
-from ingest import DedupOptions, Document, IdConflictError, OptionsError, write_bundle
+import ingest
+from ingest import (
+    DecodeError,
+    DedupOptions,
+    Document,
+    IdConflictError,
+    OptionsError,
+    write_bundle,
+)
 from ingest import find_duplicates as single_process
 
-from .conftest import SEEDS
+from .conftest import SEEDS, run_ingest
 from .synthetic import Corpus, generate, pair_scores
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
 
-from ingest._dask import DaskEngine, DaskOptions, clean_document
-from ingest._dask_stages import band_hashes
+from ingest._dask import DaskEngine, DaskOptions, DaskRun, clean_document
+from ingest._dask_stages import band_hashes, read_jsonl
 
 DOCS = 2000
 
@@ -105,3 +114,94 @@ def test_band_hashes_group_equal_bands_only() -> None:
     hashes = band_hashes(sigs, 2, 2)
     assert hashes[0, 0] == hashes[1, 0] != hashes[2, 0]
     assert hashes[0, 1] == hashes[2, 1] != hashes[1, 1]
+
+
+# -- the public names and `ingest dedup --engine dask` ---------------------------------------
+
+
+def test_the_engine_is_public_and_imported_on_first_use() -> None:
+    assert (ingest.DaskEngine, ingest.DaskOptions, ingest.DaskRun) == (
+        DaskEngine,
+        DaskOptions,
+        DaskRun,
+    )
+    assert ingest.clean_document is clean_document
+
+
+def _records(out: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(line)
+        for path in sorted(out.iterdir())
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def test_cli_dedup_with_dask_clusters_as_the_local_engine(
+    engine: DaskEngine, corpus: Corpus, tmp_path: Path
+) -> None:
+    docs = corpus.docs[:160]
+    (tmp_path / "in").mkdir()
+    write_bundle(docs[:80], tmp_path / "in" / "a.bundle")
+    with (tmp_path / "in" / "b.jsonl").open("w", encoding="utf-8") as lines:
+        for doc in docs[80:]:
+            lines.write(json.dumps({"name": doc.name, "text": doc.text}) + "\n")
+    out = tmp_path / "out"
+    address = engine.client.scheduler.address
+    inputs = [tmp_path / "in" / "*.bundle", tmp_path / "in" / "b.jsonl"]
+    result = run_ingest("dedup", *inputs, "--engine", "dask", "--scheduler", address, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    summary, clusters = result.stderr.decode().splitlines()
+    assert (
+        summary == "ingest dedup: 160 documents in: 160 written, 0 dropped as duplicates, 0 failed"
+    )
+    assert clusters.endswith(f"duplicates; 2 JSONL files in {out}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no temporary left
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.jsonl", "part-00001.jsonl"]
+    found = {r["id"]: r["cluster"] for r in _records(out)}
+
+    local = run_ingest("dedup", *sorted((tmp_path / "in").iterdir()), "--format", "jsonl", "--all")
+    assert local.returncode == 0, local.stderr
+    expected = {r["member"]: r["cluster"] for r in map(json.loads, local.stdout.splitlines())}
+    assert found == expected
+    duplicates = len(found) - len(set(found.values()))
+    assert duplicates > 25
+    assert f": {len(found) - duplicates} unique, {duplicates} duplicates;" in clusters
+
+
+def test_cli_dedup_with_dask_fails_whole_on_a_bad_input(engine: DaskEngine, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "Markets rallied on Monday."}\nnot json\n', encoding="utf-8")
+    out = tmp_path / "out"
+    address = engine.client.scheduler.address
+    result = run_ingest("dedup", feed, "--engine", "dask", "--scheduler", address, "-o", out)
+    assert result.returncode == 1
+    [line] = result.stderr.decode().splitlines()
+    assert line.startswith(f"ingest dedup: error: {feed}: expected a JSON object")
+    assert line.endswith(f"(at line 2); {out} was left as it was")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl"]
+
+
+def test_cli_dedup_with_dask_starts_a_local_cluster_without_a_scheduler(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()  # an empty directory is replaced
+    result = run_ingest(
+        "dedup", SEEDS / "tiktok.bundle", "--engine", "dask", "--workers", "1", "-o", out, "-v"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode().splitlines() == [
+        f"{out}/part-00000.jsonl: written",
+        "ingest dedup: 5 documents in: 5 written, 0 dropped as duplicates, 0 failed",
+        f"ingest dedup: 0 clusters with duplicates: 5 unique, 0 duplicates; 1 JSONL file in {out}",
+    ]
+    assert [r["name"][:3] for r in _records(out)] == ["000", "001", "002", "003", "004"]
+
+
+def test_jsonl_lines_that_are_not_documents_raise_with_their_line(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b'{"text": "Markets rallied."}\n\n{"text": "bad \xff"}\n')
+    with pytest.raises(DecodeError, match=r"can't decode byte 0xff .*\(at line 3\)$"):
+        list(read_jsonl(feed))
+    feed.write_bytes(b'{"name": "a", "text": "Markets rallied."}\n[1]\n')
+    with pytest.raises(DecodeError, match=r"not an object with a 'text' string \(at line 2\)$"):
+        list(read_jsonl(feed))

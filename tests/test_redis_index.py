@@ -7,6 +7,7 @@ except in CI (``CI`` set), where they fail: ``.ci/run`` installs the server.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,14 +15,17 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
+import ingest
 from ingest import DedupOptions, Document, IdConflictError, IndexFileError, OptionsError
 from ingest import find_duplicates as single_process
 from ingest._dedup_features import compute_features
 
+from .conftest import FIXTURES, SEEDS, run_ingest
 from .synthetic import generate
 
 pytest.importorskip("redis", reason="the redis client is not installed: pip install '.[redis]'")
@@ -204,3 +208,98 @@ def test_features_round_trip_without_pickle() -> None:
     assert (back.shingles == features.shingles).all()
     with pytest.raises(IndexFileError, match="damaged"):
         decode_features(b"IDF1\x00\x00")
+
+
+# -- the public name and `ingest index add|query` ---------------------------------------------
+
+
+def test_the_index_is_public_and_imported_on_first_use() -> None:
+    assert ingest.RedisIndex is RedisIndex
+
+
+def _lines(result: subprocess.CompletedProcess[bytes]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_cli_index_add_then_query(url: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    name = _name(request)
+    bundle = SEEDS / "tiktok.bundle"
+    added = run_ingest("index", "add", "--redis", url, "--name", name, bundle)
+    assert added.returncode == 0, added.stderr
+    assert [(r["name"][:3], r["matches"]) for r in _lines(added)] == [
+        (n, []) for n in ("000", "001", "002", "003", "004")
+    ]
+    assert added.stderr.decode() == (
+        f"ingest index add: 5 documents in: 5 indexed, 0 already indexed, 0 failed; "
+        f"0 with matches in index {name!r}\n"
+    )
+    # Again, with a truncated copy of 001 and a line that is not a document.
+    feed = tmp_path / "feed.jsonl"
+    copy = (FIXTURES / "dedup" / "truncated_001.txt").read_text(encoding="utf-8")
+    feed.write_text(json.dumps({"name": "copy.txt", "text": copy}) + "\n{broken\n", "utf-8")
+    again = run_ingest("index", "add", "--redis", url, "--name", name, bundle, feed)
+    assert again.returncode == 1
+    *failed, summary = again.stderr.decode().splitlines()
+    assert failed == [
+        (
+            f"ingest index add: failed: {feed}: record (at line 2): not a JSON object: "
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+        )
+    ]
+    assert summary == (
+        "ingest index add: 7 documents in: 1 indexed, 5 already indexed, 1 failed; "
+        f"1 with matches in index {name!r}"
+    )
+    assert [r["status"] for r in _lines(again)] == 5 * ["already indexed"] + ["indexed"]
+    [copied] = [r for r in _lines(again) if r["name"] == "copy.txt"]
+    [evidence] = copied["matches"]
+    assert (evidence["kind"], evidence["direction"]) == ("containment", "subset")
+    index = RedisIndex(url, name=name)
+    assert len(index) == 6
+    assert evidence["matched"] in index
+
+    queried = run_ingest("index", "query", "--redis", url, "--name", name, feed, "-o", "-", "-v")
+    assert queried.returncode == 1
+    assert _lines(queried) == [{**copied, "status": "queried"}]  # the index is unchanged
+    assert len(index) == 6
+    matches = f"matches {evidence['matched']} (containment {evidence['exact']:.2f})"
+    assert queried.stderr.decode().splitlines() == [
+        f"copy.txt ({copied['id']}): queried, {matches}",
+        failed[0].replace("index add", "index query"),
+        (
+            f"ingest index query: 2 documents in: 1 queried, 1 failed; 1 with matches in index "
+            f"{name!r}"
+        ),
+    ]
+    index.close()
+
+
+def test_cli_index_add_reports_id_conflicts_as_failed_documents(
+    url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"name": "a", "text": TEXT, "id": "same"},
+        {"name": "b", "text": "Another text entirely, about the harvest.", "id": "same"},
+        {"name": "c", "text": TEXT.replace("Monday", "Friday")},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run_ingest("index", "add", "--redis", url, "--name", _name(request), feed)
+    assert result.returncode == 1
+    failed, summary = result.stderr.decode().splitlines()
+    assert failed.startswith("ingest index add: failed: document 'b' has id 'same'")
+    assert summary.startswith("ingest index add: 3 documents in: 2 indexed, 0 already indexed, 1 ")
+    assert [(r["name"], r["status"]) for r in _lines(result)] == [
+        ("a", "indexed"),
+        ("c", "indexed"),
+    ]
+
+
+def test_cli_index_names_an_unreachable_server_in_one_line() -> None:
+    url = f"redis://127.0.0.1:{_free_port()}/0"
+    result = run_ingest("index", "query", "--redis", url, SEEDS / "tiktok.bundle")
+    assert result.returncode == 1
+    assert result.stdout == b""
+    [line] = result.stderr.decode().splitlines()  # no traceback
+    assert line.startswith(f"ingest index query: error: {url} index 'default': could not reach")
+    assert line.endswith("; start redis-server or check the URL (redis://HOST:PORT/DB)")

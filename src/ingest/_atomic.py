@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
-__all__ = ["atomic_writer"]
+__all__ = ["atomic_writer", "write_text"]
 
 
 @contextlib.contextmanager
@@ -38,3 +40,17 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_text(target: str | os.PathLike[str] | None, write: Callable[[TextIO], None]) -> None:
+    """Call *write* with a UTF-8 text stream: stdout when *target* is ``None``, else a
+    file that :func:`atomic_writer` replaces when *write* returns."""
+    if target is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    with atomic_writer(target) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        text.detach()

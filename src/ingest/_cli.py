@@ -6,7 +6,8 @@ Every command is documented, with examples, in ``docs/cli.md``. Exit codes:
 * ``1``: some documents failed (each is reported on stderr), or the run
   stopped on an error (``--strict``, an output that cannot be written);
 * ``2``: usage error (bad arguments, a missing input, an output that would
-  overwrite an input); nothing was read or written.
+  overwrite an input, an optional extra that is not installed); nothing was
+  read or written.
 
 Documents go to stdout (or ``-o``); everything else (progress, warnings,
 explanations, the closing summary) goes to stderr.
@@ -16,19 +17,19 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final, TextIO, cast
 
 import attrs
 from tqdm import tqdm
 
 from . import __version__
-from ._atomic import atomic_writer
+from ._atomic import write_text
 from ._clean_options import CleanOptions
+from ._cli_scale import check_engine_args, dedup_with_dask, index_command
 from ._dedup_options import DedupOptions
 from ._errors import IngestError, OptionsError
 from ._pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
@@ -51,7 +52,18 @@ _EXAMPLES: Final = {
     "dedup": """examples:
   ingest dedup seeds/tiktok.bundle                  # a table of duplicate clusters
   ingest dedup news.bundle --format csv > clusters.csv
-  ingest dedup a.bundle b.bundle --format jsonl --all""",
+  ingest dedup a.bundle b.bundle --format jsonl --all
+  ingest dedup --engine dask 'feeds/*.bundle' dumps/*.jsonl -o labelled/   # a local Dask cluster
+  ingest dedup --engine dask --scheduler tcp://10.0.0.5:8786 '/shared/*.jsonl' -o /shared/out/""",
+    "index": """examples:
+  ingest index add --redis redis://127.0.0.1:6379/0 --name news today.bundle
+  ingest index query --redis redis://127.0.0.1:6379/0 --name news tomorrow.jsonl""",
+    "add": """examples:
+  ingest index add --redis redis://127.0.0.1:6379/0 --name news today.bundle > matches.jsonl
+  ingest index add --redis redis://127.0.0.1:6379/0 pages/ --workers 2 -o matches.jsonl""",
+    "query": """examples:
+  ingest index query --redis redis://127.0.0.1:6379/0 --name news tomorrow.jsonl
+  ingest index query --redis redis://127.0.0.1:6379/0 draft.txt -v   # matches on stderr too""",
     "extract": """examples:
   ingest extract page.html                          # one document, as a bundle
   ingest extract pages/*.html --format jsonl -o pages.jsonl""",
@@ -81,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     workers = argparse.ArgumentParser(add_help=False)
     workers.add_argument(
-        "--workers", type=_positive, default=1, metavar="N", help="processes to use (default: 1)"
+        "--workers", type=_positive, metavar="N", help="processes to use (default: 1)"
     )
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument(
@@ -128,15 +140,32 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     dedup = command("dedup", "Report clusters of duplicate documents.", [output, workers])
-    dedup.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+    dedup.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help=f"{inputs_help} (--engine dask: bundles or JSONL files, or globs of them)",
+    )
     dedup.add_argument(
         "--format",
         choices=("table", "json", "jsonl", "csv"),
-        default="table",
         help="table (default), or json, jsonl, csv for machines",
     )
     dedup.add_argument("--all", action="store_true", help="list documents without duplicates too")
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
+    dedup.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default): this process; dask: a Dask cluster, writing every document "
+        "with its cluster as JSONL files into -o DIR (pip install 'ingest[dask]')",
+    )
+    dedup.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler (tcp://HOST:8786); "
+        "default: a local cluster of --workers processes (default 2)",
+    )
 
     extract = command(
         "extract", "Extract the article of HTML pages as documents.", [output, docs_format, workers]
@@ -153,6 +182,41 @@ def _parser() -> argparse.ArgumentParser:
     unpack = command("unpack", "Unpack a bundle: one file per member.", [])
     unpack.add_argument("inputs", nargs=1, metavar="BUNDLE", help="the bundle, or - for stdin")
     unpack.add_argument("-o", "--output", required=True, metavar="DIR", help="a new directory")
+
+    index_help = (
+        "Add documents to, or query, a duplicate index in Redis (pip install 'ingest[redis]')."
+    )
+    index = commands.add_parser(
+        "index",
+        help=index_help,
+        description=index_help,
+        epilog=_EXAMPLES["index"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = index.add_subparsers(dest="action", metavar="ACTION", required=True)
+    redis = argparse.ArgumentParser(add_help=False)
+    redis.add_argument(
+        "--redis", required=True, metavar="URL", help="the Redis server: redis://HOST:PORT/DB"
+    )
+    redis.add_argument(
+        "--name",
+        default="default",
+        help="the index's name: its keys are ingest:NAME:* (default: default)",
+    )
+    redis.add_argument("--no-clean", action="store_true", help="index the text as read")
+    for action, help_ in (
+        ("add", "Index documents; print each one's matches among those indexed before."),
+        ("query", "Print each document's matches in the index; the index is unchanged."),
+    ):
+        sub = actions.add_parser(
+            action,
+            help=help_,
+            description=f"{help_} One JSON line per document on stdout (or -o OUT).",
+            parents=[redis, output, workers, common],
+            epilog=_EXAMPLES[action],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
     return parser
 
 
@@ -168,7 +232,7 @@ def _positive(text: str) -> int:
 
 def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
     """The pipeline options and output format that a command's arguments ask for."""
-    workers = getattr(args, "workers", 1)
+    workers = getattr(args, "workers", None) or 1
     base = PipelineOptions(strict=args.strict, workers=workers)
     if args.command == "clean":
         cleaning = CleanOptions(aggressiveness=args.aggressiveness, rule_files=args.rules)
@@ -250,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     console = _Console(
-        args.command,
+        f"index {args.action}" if args.command == "index" else args.command,
         quiet=args.quiet,
         verbose=args.verbose,
         explain=getattr(args, "explain", False),
@@ -274,6 +338,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, console: _Console) -> int:
+    if args.command == "index":
+        return index_command(args, console)
+    if args.command == "dedup":
+        check_engine_args(args)
+        if args.engine == "dask":
+            return dedup_with_dask(args, console)
+        args.format = args.format or "table"
     options, fmt = _options(args)
     pipeline = Pipeline(options, progress=console.progress)
     if args.command == "dedup":
@@ -281,7 +352,7 @@ def _run(args: argparse.Namespace, console: _Console) -> int:
         for outcome in pipeline.run(_checked(args.inputs, args.output)):
             console.outcome(outcome)
             outcomes.append(outcome)
-        _write_text(args.output, lambda out: _print_clusters(outcomes, args, out))
+        write_text(args.output, lambda out: _print_clusters(outcomes, args, out))
         summary = pipeline.report.summary(written="unique")
     else:
         target = args.output if args.output is not None else sys.stdout.buffer
@@ -394,15 +465,3 @@ def _print_table(rows: list[dict[str, object]], out: TextIO) -> None:
         out.write("  ".join(cells).rstrip() + "\n")
     groups = len(dict.fromkeys(row["cluster"] for row in rows if row["kind"] != "representative"))
     out.write(f"{groups} cluster{'s' if groups != 1 else ''} with duplicates\n")
-
-
-def _write_text(target: str | None, write: Callable[[TextIO], None]) -> None:
-    if target is None:
-        write(sys.stdout)
-        sys.stdout.flush()
-        return
-    with atomic_writer(target) as handle:
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        write(text)
-        text.flush()
-        text.detach()

@@ -111,6 +111,9 @@ class DaskOptions:
             memory (an input file is always one partition).
         shuffle_partitions: Partitions of the band-key shuffle; ``None``:
             as many as input partitions.
+        log_level: The level below which the ``LocalCluster``'s processes
+            keep quiet (a :mod:`logging` level); ``logging.CRITICAL`` also
+            silences the log of a failed task, whose error the client raises.
     """
 
     scheduler: str | None = None
@@ -120,6 +123,7 @@ class DaskOptions:
     shuffle_partitions: int | None = attrs.field(
         default=None, validator=_positive("shuffle_partitions")
     )
+    log_level: int = logging.ERROR
 
 
 @attrs.frozen
@@ -127,16 +131,20 @@ class DaskRun:
     """What :meth:`DaskEngine.dedup` did.
 
     Attributes:
-        documents: Documents read (after ``prepare``, repeats dropped).
+        documents: Documents written: those read (after ``prepare``) less the repeats.
         clusters: Clusters of two or more documents.
         duplicates: Documents in those clusters other than the representatives.
         outputs: The JSONL files written, one per partition, in input order.
+        repeated: Documents dropped because they repeat an earlier one (same
+            id, same text), as ``DuplicateIndex.add`` ignores them; not in
+            ``documents``.
     """
 
     documents: int
     clusters: int
     duplicates: int
     outputs: tuple[Path, ...]
+    repeated: int = 0
 
 
 # -- the engine --------------------------------------------------------------------------
@@ -164,7 +172,7 @@ class DaskEngine:
                 threads_per_worker=self.options.threads_per_worker,
                 processes=True,
                 dashboard_address=":0",
-                silence_logs=logging.ERROR,
+                silence_logs=self.options.log_level,
             )
             self.client = Client(self._cluster)
         else:
@@ -242,7 +250,8 @@ class DaskEngine:
             ]
         )
         duplicates = sum(len(c.members) - 1 for c in clusters)
-        return DaskRun(sum(written), len(clusters), duplicates, paths)
+        repeated = sum(len(rows) for rows in dropped.values())
+        return DaskRun(sum(written), len(clusters), duplicates, paths, repeated)
 
     # -- stages ---------------------------------------------------------------------
 

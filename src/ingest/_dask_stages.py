@@ -93,12 +93,12 @@ def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
 def read_jsonl(path: Path) -> Iterator[Document]:
     """Documents from a JSONL file: one object per line with ``text`` and optionally
     ``name``, ``id``, ``title``, ``meta`` (an object of JSON scalars)."""
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
                 continue
             try:
-                record = _record(line)
+                record = _record(raw.decode("utf-8"))  # UnicodeDecodeError is a ValueError
                 fields = {
                     k: record[k] for k in ("id", "title", "meta") if record.get(k) is not None
                 }
