@@ -9,8 +9,10 @@ Invariants:
   :class:`ingest.LimitError` for a page over ``max_bytes``), nothing else;
 * strict extraction returns one or raises :class:`ingest.HtmlError` (no
   article text) or :class:`ingest.DecodeError` (a contradicted declaration);
-* the text has no NUL and no lone surrogate, nor has the title or any meta
-  value: the document can be written to a bundle (UTF-8);
+* the text has no NUL, no other C0 control but tab and line breaks, no
+  U+FFFE/U+FFFF and no lone surrogate, nor has the title or any meta value:
+  the document can be written to a bundle (UTF-8), and a character written as
+  a reference (``&#19;``) comes out as the same character written raw does;
 * a document with no text says why in its problems.
 """
 
@@ -27,7 +29,7 @@ with instrumented(enabled=__name__ == "__main__"):
 MAX_BYTES = 32 * 1024
 CONTENT_TYPES = (None, "text/html; charset=utf-8", "text/html; charset=shift_jis",
                  "text/html; charset=base64", "text/html")  # fmt: skip
-_UNWRITABLE_RE = re.compile(r"[\x00\ud800-\udfff]")
+_UNWRITABLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def check(data: bytes) -> str:

@@ -126,8 +126,16 @@ def run_target(
             break  # it cannot start, or keeps stopping: look at the log
     total["wall_seconds"] = round(time.monotonic() - started, 1)
     total["libfuzzer_stops"] = stops
-    total["log"] = str(log_path)
+    total["log"] = _relative(log_path)
+    crashes = dict(total.get("distinct_crashes", {}))  # type: ignore[call-overload]
+    total["distinct_crashes"] = {site: _relative(file) for site, file in crashes.items()}
     return total
+
+
+def _relative(path: str | Path) -> str:
+    """*path* relative to the repository when it is inside it: results.json is committed."""
+    resolved = Path(path).resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(path)
 
 
 def _budget_env(base: dict[str, str], runs: int | None, seconds: float | None) -> dict[str, str]:

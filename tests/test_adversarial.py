@@ -95,12 +95,14 @@ class Result:
     message: str = ""
     texts: list[str] = attrs.Factory(list)
     problems: set[str] = attrs.Factory(set)
+    problem_messages: list[str] = attrs.Factory(list)
+    documents: list[ingest.Document] = attrs.Factory(list)
     encoding: str | None = None
     parser: str | None = None
 
 
-def _html(data: bytes, options: dict[str, Any]) -> Result:
-    doc = ingest.extract_html(data, options=ingest.HtmlOptions(**options))
+def _html(data: bytes, options: dict[str, Any], url: str | None) -> Result:
+    doc = ingest.extract_html(data, url=url, options=ingest.HtmlOptions(**options))
     assert "\x00" not in doc.text
     doc.text.encode("utf-8")  # writable: no lone surrogates
     encoding = doc.meta.get("encoding")
@@ -109,6 +111,7 @@ def _html(data: bytes, options: dict[str, Any]) -> Result:
         "ok",
         texts=[doc.text],
         problems={p.code for p in doc.problems},
+        problem_messages=[p.message for p in doc.problems],
         encoding=str(encoding) if encoding is not None else None,
         parser=str(parser) if parser is not None else None,
     )
@@ -123,6 +126,8 @@ def _bundle(data: bytes | EndlessStream, options: dict[str, Any], *, strict: boo
         "ok",
         texts=[d.text for d in docs],
         problems={p.code for p in reader.problems},
+        problem_messages=[p.message for p in reader.problems],
+        documents=docs,
         encoding=encodings.pop() if len(encodings) == 1 else None,
     )
 
@@ -168,7 +173,7 @@ def run_case(case: dict[str, Any], tmp: Path) -> Result:
     try:
         if target == "html":
             assert isinstance(data, bytes)
-            return _html(data, options)
+            return _html(data, options, case.get("url"))
         if target in ("bundle", "bundle_strict"):
             return _bundle(data, options, strict=target == "bundle_strict")
         assert isinstance(data, bytes)
@@ -196,10 +201,23 @@ def check_expectations(case: dict[str, Any], result: Result) -> None:
         assert len(result.texts) == expect["documents"]
     if "contains" in expect:
         assert any(expect["contains"] in text for text in result.texts), result.texts[:1]
+    for excluded in expect.get("excludes", ()):
+        assert not any(excluded in text for text in result.texts), (excluded, result.texts[:1])
     if "min_chars" in expect:
         assert sum(len(text) for text in result.texts) >= expect["min_chars"]
     if "problems" in expect:
         assert set(expect["problems"]) <= result.problems, result.problems
+    if "problem_message" in expect:
+        assert any(expect["problem_message"] in m for m in result.problem_messages), (
+            result.problem_messages
+        )
+    if expect.get("round_trip"):
+        out = io.BytesIO()
+        ingest.write_bundle(result.documents, out)
+        back = list(ingest.read_bundle(out.getvalue()))
+        assert [(d.name, d.id, d.text) for d in back] == [
+            (d.name, d.id, d.text) for d in result.documents
+        ]
     if "encoding" in expect:
         assert result.encoding == expect["encoding"]
     if "parser" in expect:
@@ -313,6 +331,14 @@ def test_fuzz_harness_holds_on_committed_inputs(harness: str, folders: tuple[str
     assert paths
     outcomes = {check(p.read_bytes()) for p in paths}
     assert outcomes <= {"ok", "limit", "error"}
+
+
+def test_index_file_harness_holds_on_committed_index_files() -> None:
+    """The index-file harness's invariant holds on every committed index fixture."""
+    check = _harness("fuzz_index_file").check
+    paths = sorted(ADVERSARIAL.glob("index-*.npz"))
+    assert paths
+    assert {check(p.read_bytes()) for p in paths} <= {"ok", "error"}
 
 
 if __name__ == "__main__":

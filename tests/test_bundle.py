@@ -147,6 +147,20 @@ def test_writer_refuses_unwritable_documents() -> None:
         )
 
 
+@pytest.mark.parametrize("text", ["\ufeff", "\ufeffHello\n", "\ufeff\ufeffx", "x\ufeff"])
+def test_text_starting_with_a_bom_character_round_trips(text: str) -> None:
+    """A reader takes a body's leading BOM as a mark; the writer adds one for U+FEFF text."""
+    doc = ingest.Document(name="a.txt", text=text)
+    out = io.BytesIO()
+    ingest.write_bundle([doc], out)
+    body = text.encode()
+    if text.startswith("\ufeff"):
+        body = b"\xef\xbb\xbf" + body
+    assert out.getvalue() == f'<<<FILE a.txt length="{len(body)}">>>\n'.encode() + body + b"\n"
+    (back,) = ingest.read_bundle(out.getvalue(), strict=True)
+    assert (back.text, back.id) == (doc.text, doc.id)
+
+
 def test_writer_is_atomic_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "out.bundle"
     target.write_bytes(b"old")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,39 @@ def test_not_an_archive(tmp_path: Path) -> None:
     path.write_bytes(b"not a zip file")
     with pytest.raises(IndexFileError, match="expected a DuplicateIndex file"):
         DuplicateIndex.load(path)
+
+
+def test_encrypted_member_gives_index_file_error(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    data = bytearray(path.read_bytes())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + flags_at] |= 1  # general purpose flag bit 0: encrypted
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexFileError) as info:
+        DuplicateIndex.load(path)
+    assert str(info.value) == (
+        f"{path}: expected a DuplicateIndex file (a NumPy .npz archive), could not read it: "
+        "File 'header.npy' is encrypted, password required for extraction; "
+        "save the index again with DuplicateIndex.save"
+    )
+
+
+def test_member_that_is_not_an_array_gives_index_file_error(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, b"no .npy header" if name == "signatures.npy" else content)
+    with pytest.raises(IndexFileError) as info:
+        DuplicateIndex.load(path)
+    assert str(info.value) == (
+        f"{path}: member 'signatures.npy' is not a NumPy array (it has no .npy header); "
+        "save the index again with DuplicateIndex.save"
+    )
 
 
 def test_pickled_arrays_are_refused_not_unpickled(tmp_path: Path) -> None:

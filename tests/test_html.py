@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given
@@ -24,13 +25,17 @@ from ingest import (
     OptionsError,
     extract_html,
 )
+from ingest._deadline import Deadline
+from ingest._html_blocks import split_blocks
 from ingest._html_meta import clean_title, normalize_date
 
 from .conftest import FIXTURES
 from .strategies import html_texts
 
 HTML = FIXTURES / "html"
-_UNWRITABLE = re.compile(r"[\x00\ud800-\udfff]")
+#: What a page's text may not hold, written raw or as a character reference: NUL
+#: and other C0 controls (but tab and line breaks), U+FFFE, U+FFFF, lone surrogates.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 PAGES = sorted(HTML.glob("*.html"))
 
 
@@ -196,6 +201,28 @@ def test_json_ld_strings_are_made_writable() -> None:
     assert doc.meta["extraction"] == "json-ld"
     assert "\x00" not in doc.text
     assert "\ufffd" in doc.text
+
+
+@pytest.mark.parametrize("reference", ["&#19;", "&#x13;", "&#65535;", "&#xFFFE;", "&#1;"])
+def test_character_references_to_controls_read_as_the_raw_characters(reference: str) -> None:
+    raw = reference.replace("&#x", "").replace("&#", "").rstrip(";")
+    char = chr(int(raw, 16) if "x" in reference else int(raw))
+    words = "A control{}between words, in a paragraph long enough to be the article."
+    by_reference = extract_html(f"<title>T{reference}itle</title><p>{words.format(reference)}</p>")
+    written_raw = extract_html(f"<title>T{char}itle</title><p>{words.format(char)}</p>")
+    assert by_reference.text == written_raw.text == words.format(" ")
+    assert by_reference.title == written_raw.title == "T itle"
+
+
+def test_canonical_url_that_cannot_be_resolved_is_kept_and_reported() -> None:
+    page = '<link rel="canonical" href="http://[x/a"><p>Some article text here.</p>'
+    doc = extract_html(page, url="https://a.example/a")
+    assert doc.meta["canonical_url"] == "http://[x/a"
+    assert [p.code for p in doc.problems] == ["bad-url"]
+    assert doc.problems[0].message == (
+        "the canonical URL 'http://[x/a' cannot be resolved against 'https://a.example/a' "
+        "(Invalid IPv6 URL); kept as the page gives it"
+    )
 
 
 # -- decoding provenance -------------------------------------------------------------
@@ -388,6 +415,47 @@ def test_max_elements_limit() -> None:
     )
 
 
+def test_time_budget_zero_stops_after_the_first_stage() -> None:
+    page = b"<p>Some article text here.</p>"
+    with pytest.raises(LimitError) as caught:
+        extract_html(page, url="https://a.example/", options=HtmlOptions(time_budget=0))
+    assert re.fullmatch(
+        r"https://a\.example/: the page used up its time budget \(\d+\.\d\d s of CPU time, "
+        r"HtmlOptions\.time_budget=0 s\) after decoding; raise HtmlOptions\.time_budget, "
+        r"or set it to None, to read it",
+        str(caught.value),
+    )
+    # Text and soups have no decoding stage: the next check stops them.
+    with pytest.raises(LimitError, match=r"time_budget=0 s\) after parsing;"):
+        extract_html(page.decode(), options=HtmlOptions(time_budget=0))
+    with pytest.raises(LimitError, match="while converting the BeautifulSoup tree"):
+        extract_html(BeautifulSoup(page, "html.parser"), options=HtmlOptions(time_budget=0))
+    assert extract_html(page, options=HtmlOptions(time_budget=None)).text
+
+
+def test_time_budget_is_checked_inside_the_block_loop() -> None:
+    """An injected clock that advances one second per reading: deterministic."""
+    readings: list[float] = []
+
+    def clock() -> float:
+        readings.append(float(len(readings)))
+        return readings[-1]
+
+    tree = lxml.html.fromstring("<div>" + "<p>a</p>" * 5000 + "</div>")
+    deadline = Deadline(3.5, source="https://a.example/", clock=clock)
+    with pytest.raises(LimitError) as caught:
+        split_blocks(tree, deadline=deadline)
+    # Readings: 0 at the start, then one per 1,024 events of the walk (10,002 events).
+    assert readings == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert str(caught.value) == (
+        "https://a.example/: the page used up its time budget (4.00 s of CPU time, "
+        "HtmlOptions.time_budget=3.5 s) while splitting the page into blocks; "
+        "raise HtmlOptions.time_budget, or set it to None, to read it"
+    )
+    assert len(split_blocks(tree, deadline=Deadline(None, source="x", clock=clock))) == 5000
+    assert len(readings) == 5
+
+
 def test_many_paragraphs_under_deep_nesting_is_linear() -> None:
     # 20,000 paragraphs under 2,000 nested divs: per-block ancestor walks would
     # cost 40 million steps; the page index keeps it linear.
@@ -424,6 +492,9 @@ def test_strict_mode_without_article() -> None:
         {"max_depth": True},
         {"strict": "yes"},
         {"clean": "normal"},
+        {"time_budget": -1},
+        {"time_budget": float("inf")},
+        {"time_budget": "10"},
     ],
 )
 def test_options_are_validated(changes: dict[str, Any]) -> None:

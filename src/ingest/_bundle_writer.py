@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Iterable
 from typing import BinaryIO
@@ -39,14 +40,21 @@ def _header_for(doc: Document, body: bytes) -> str:
 
 
 def _encode_body(doc: Document, target: str) -> bytes:
+    """The body's bytes: the text in UTF-8.
+
+    A reader takes a byte-order mark at the start of a body as the mark of its
+    encoding, not as text, so a text that itself starts with U+FEFF gets one
+    more mark before it (bundle format, section 5).
+    """
     try:
-        return doc.text.encode("utf-8")
+        body = doc.text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise BundleError(
             f"document {doc.name!r} holds a lone surrogate U+{ord(doc.text[exc.start]):04X} "
             f"at character {exc.start}, which UTF-8 cannot store; fix the text before writing",
             source=target,
         ) from exc
+    return codecs.BOM_UTF8 + body if body.startswith(codecs.BOM_UTF8) else body
 
 
 def _check_keys(doc: Document, target: str) -> None:

@@ -160,20 +160,15 @@ def _from_bom(
         try:
             return body.decode(encoding), encoding, ()
         except UnicodeDecodeError as exc:
-            where = exc.start + len(bom)
-            if strict:
-                raise DecodeError(
-                    f"the {encoding} byte-order mark is followed by bytes that are not "
-                    f"{encoding} (at byte {where}); re-save the file as {encoding} "
-                    "or remove the mark",
-                    source=source,
-                ) from exc
-            problem = Problem(
-                "invalid-bytes",
-                f"bytes after the {encoding} byte-order mark are not valid {encoding} "
-                f"(first at byte {where}); they were replaced with U+FFFD",
-                source,
+            # One message for both modes: a lenient problem reads as the strict error.
+            msg = (
+                f"the {encoding} byte-order mark is followed by bytes that are not "
+                f"{encoding} (at byte {exc.start + len(bom)}); re-save the file as "
+                f"{encoding} or remove the mark (lenient reading replaces them with U+FFFD)"
             )
+            if strict:
+                raise DecodeError(msg, source=source) from exc
+            problem = Problem("invalid-bytes", msg, source)
             return body.decode(encoding, errors="replace"), encoding, (problem,)
     return None
 

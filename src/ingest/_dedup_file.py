@@ -118,15 +118,25 @@ def read_index(path: Path) -> tuple[DedupOptions, list[DocFeatures]]:
         EOFError,
         zipfile.BadZipFile,
         zlib.error,
-        NotImplementedError,
+        RuntimeError,
     ) as error:
-        # NotImplementedError: a ZIP feature (version, compression) zipfile lacks.
+        # RuntimeError: an encrypted member; its subclass NotImplementedError: a ZIP
+        # feature (version, compression) that zipfile lacks.
         if isinstance(error, IndexFileError):
             raise
         raise IndexFileError(
-            f"expected a DuplicateIndex file (a NumPy .npz archive), could not read it: {error}",
+            f"expected a DuplicateIndex file (a NumPy .npz archive), could not read it: {error}; "
+            "save the index again with DuplicateIndex.save",
             source=source,
         ) from error
+    for name, value in arrays.items():
+        # NumPy returns the raw bytes of a member that has no .npy header.
+        if not isinstance(value, np.ndarray):
+            raise IndexFileError(
+                f"member {name + '.npy'!r} is not a NumPy array (it has no .npy header); "
+                "save the index again with DuplicateIndex.save",
+                source=source,
+            )
     for name, dtype in _ARRAYS.items():
         if arrays[name].dtype != dtype:
             raise IndexFileError(

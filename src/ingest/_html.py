@@ -10,6 +10,7 @@ rules and the parser choice.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import attrs
@@ -17,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from ._clean import clean
 from ._clean_options import CleanOptions
+from ._deadline import Deadline
 from ._document import Document, MetaValue
 from ._errors import HtmlError, LimitError, OptionsError, Problem
 from ._html_extract import extract_article
@@ -28,6 +30,7 @@ __all__ = ["HtmlOptions", "extract_html"]
 _DEFAULT_MAX_BYTES: Final = 32 * 1024 * 1024
 _DEFAULT_MAX_ELEMENTS: Final = 500_000
 _DEFAULT_MAX_DEPTH: Final = 512
+_DEFAULT_TIME_BUDGET: Final = 10.0
 _UNNAMED: Final = "<html>"
 
 
@@ -44,6 +47,21 @@ def _clean_options(_instance: object, _attribute: object, value: object) -> None
         raise OptionsError(
             f"HtmlOptions.clean must be an ingest.CleanOptions or None, got {value!r}; "
             "pass None to keep the extracted text as it is"
+        )
+
+
+def _budget(_instance: object, _attribute: object, value: object) -> None:
+    if value is None:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise OptionsError(
+            f"HtmlOptions.time_budget must be None or a number of seconds >= 0, got {value!r}; "
+            f"use {_DEFAULT_TIME_BUDGET!r} (the default), a larger number, or None for no budget"
         )
 
 
@@ -74,6 +92,13 @@ use 512 (the default) or a larger number
             BeautifulSoup (pages nested deeper than libxml2's limit, and soups
             passed in). Deeper elements are flattened into lines of text, so
             their text is kept, their structure is not.
+        time_budget: Seconds of CPU time (of the calling thread) that one page
+            may take, or ``None`` for no budget. It is checked between the
+            stages of the work and inside the loops over the tree; a page that
+            uses it up raises :class:`ingest.LimitError`. The size limits bound
+            the work already; this is the backstop for input that is slow in a
+            way they do not foresee. The default, 10 s, is a thousand times what
+            a real article takes.
         strict: Raise instead of recovering: a charset declaration the bytes
             contradict raises :class:`ingest.DecodeError`, a page without
             article text raises :class:`ingest.HtmlError`. Off by default:
@@ -89,6 +114,7 @@ use 512 (the default) or a larger number
     max_bytes: int = attrs.field(default=_DEFAULT_MAX_BYTES, validator=_positive)
     max_elements: int = attrs.field(default=_DEFAULT_MAX_ELEMENTS, validator=_positive)
     max_depth: int = attrs.field(default=_DEFAULT_MAX_DEPTH, validator=_positive)
+    time_budget: float | None = attrs.field(default=_DEFAULT_TIME_BUDGET, validator=_budget)
     strict: bool = attrs.field(default=False, validator=_flag)
     json_ld_fallback: bool = attrs.field(default=True, validator=_flag)
     clean: CleanOptions | None = attrs.field(factory=CleanOptions, validator=_clean_options)
@@ -129,8 +155,9 @@ def extract_html(
     source = url or _UNNAMED
     meta: dict[str, MetaValue] = {}
     problems: list[Problem] = []
+    deadline = Deadline(opts.time_budget, source=source)
     if isinstance(data, BeautifulSoup):
-        parsed = parse_soup(data, source=source, max_depth=opts.max_depth)
+        parsed = parse_soup(data, source=source, max_depth=opts.max_depth, deadline=deadline)
         doc_source = "<soup>"
     elif isinstance(data, bytes | str):
         _check_size(data, opts, source)
@@ -139,9 +166,10 @@ def extract_html(
             meta.update(decoded.meta())
             problems.extend(decoded.problems)
             text, doc_source = decoded.text, "<bytes>"
+            deadline.check("after decoding")
         else:
             text, doc_source = data, "<str>"
-        parsed = parse_text(text, source=source, max_depth=opts.max_depth)
+        parsed = parse_text(text, source=source, max_depth=opts.max_depth, deadline=deadline)
     else:
         raise TypeError(
             "extract_html() takes bytes, str or a BeautifulSoup object, "
@@ -156,6 +184,7 @@ def extract_html(
         opts=opts,
         source=source,
         doc_source=doc_source,
+        deadline=deadline,
     )
 
 
@@ -179,8 +208,10 @@ def _document(
     opts: HtmlOptions,
     source: str,
     doc_source: str,
+    deadline: Deadline,
 ) -> Document:
     problems.extend(parsed.problems)
+    deadline.check("after parsing")
     elements = int(parsed.root.xpath("count(//*)"))
     if elements > opts.max_elements:
         raise LimitError(
@@ -190,10 +221,12 @@ def _document(
         )
     page = read_meta(parsed.root, url=url, source=source)
     problems.extend(page.problems)
+    deadline.check("after reading the metadata")
     extraction = extract_article(
         parsed.root,
         title=page.title,
         json_ld_body=page.article_body if opts.json_ld_fallback else "",
+        deadline=deadline,
     )
     if not extraction.lines:
         message = "no article text found in the page; check that it is an article, not an index"
@@ -225,6 +258,7 @@ def _document(
     )
     if opts.clean is None:
         return document
+    deadline.check("after extracting the article, before cleaning it")
     cleaned = clean(document, opts.clean).document
     assert cleaned is not None  # noqa: S101 (clean() returns a document for a document)
     text = cleaned.text.rstrip("\n")

@@ -15,7 +15,9 @@ from typing import Final
 import attrs
 from lxml import etree
 
-__all__ = ["BLOCK_TAGS", "Block", "split_blocks"]
+from ._deadline import CHECK_EVERY, Deadline
+
+__all__ = ["BLOCK_TAGS", "Block", "split_blocks", "writable"]
 
 #: Elements whose text is never shown to a reader.
 SKIP_TAGS: Final = frozenset(
@@ -44,6 +46,27 @@ _WIDE_RE: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _MARKUP_RE: Final = re.compile(r"<[a-zA-Z!/][^>]*>")
 #: Zero-width space: not whitespace to ``str.split``, but a word break on the page.
 _ZWSP: Final = "\u200b"
+#: Characters libxml2 would turn into U+FFFD and that lxml refuses in strings it
+#: builds (C0 controls except tab, line feed and carriage return, U+FFFE, U+FFFF)
+#: become spaces. Lone surrogates (possible in a caller's str) cannot be encoded:
+#: U+FFFD instead. Applied to the decoded page before parsing, and again to the
+#: tree's text, where character references (``&#19;``, ``&#65535;``) put them.
+_INVALID_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """*text* with what lxml and UTF-8 cannot hold replaced.
+
+    C0 controls (but tab and line ends) become spaces, lone surrogates U+FFFD.
+
+    >>> writable("a\\x00b\\ud800c") == "a b\\ufffdc"
+    True
+    """
+    return _INVALID_RE.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else " "
 
 
 @attrs.define(slots=True)
@@ -133,6 +156,7 @@ class _Splitter:
     def add(self, text: str | None) -> None:
         if not text:
             return
+        text = writable(text)  # as the same characters written raw were, before parsing
         if not self.pre_depth:
             text = text.replace("\n", " ")
         self.pieces.append(text)
@@ -185,11 +209,12 @@ class _Splitter:
         self.add(element.tail)
 
 
-def split_blocks(root: etree._Element) -> list[Block]:
+def split_blocks(root: etree._Element, *, deadline: Deadline | None = None) -> list[Block]:
     """The text blocks of *root*'s subtree, in document order.
 
     Hidden elements and those in :data:`SKIP_TAGS` are skipped with their
-    subtrees (their tail text, which belongs to the parent, is kept).
+    subtrees (their tail text, which belongs to the parent, is kept). The
+    *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring("<div><p>One <a href='/x'>link</a><br>two</p>tail</div>")
@@ -199,7 +224,9 @@ def split_blocks(root: etree._Element) -> list[Block]:
     splitter = _Splitter()
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped: set[etree._Element] = set()
-    for event, element in walker:
+    for count, (event, element) in enumerate(walker):
+        if deadline is not None and not count % CHECK_EVERY:
+            deadline.check("while splitting the page into blocks")
         tag = element.tag
         if not isinstance(tag, str):
             continue

@@ -29,6 +29,7 @@ from typing import Final
 import attrs
 from lxml import etree
 
+from ._deadline import Deadline
 from ._html_blocks import Block, split_blocks
 from ._html_page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
@@ -349,16 +350,28 @@ def _trim_edges(blocks: list[Block]) -> list[Block]:
     return blocks[start:end]
 
 
-def extract_article(root: etree._Element, *, title: str = "", json_ld_body: str = "") -> Extraction:
+def extract_article(
+    root: etree._Element,
+    *,
+    title: str = "",
+    json_ld_body: str = "",
+    deadline: Deadline | None = None,
+) -> Extraction:
     """Extract the article of a parsed page (see the module docstring).
 
     The fallbacks, in order: JSON-LD ``articleBody``; every prose block of the
     page; all of the page's text that is neither furniture nor link lists.
+    The *deadline*, if any, is checked while the page is split into blocks and
+    after each pass over them.
     """
     body = root.find("body")
     top = body if body is not None else root
-    page = Page.of(split_blocks(top))
+    page = Page.of(split_blocks(top, deadline=deadline))
+    if deadline is not None:
+        deadline.check("after indexing the blocks")
     boilerplate = boilerplate_elements(page)
+    if deadline is not None:
+        deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
     if container is not None:
         lines = render(page, container, boilerplate, title=title)

@@ -21,7 +21,7 @@ import attrs
 from lxml import etree
 
 from ._errors import Problem
-from ._html_parse import writable
+from ._html_blocks import writable
 
 __all__ = ["PageMeta", "clean_title", "normalize_date", "read_meta"]
 
@@ -57,7 +57,8 @@ class PageMeta:
         language: A BCP 47 language tag (``en``, ``pt-BR``).
         description: The page's summary.
         article_body: JSON-LD ``articleBody`` (used by the extractor, not in meta).
-        problems: JSON-LD blocks that could not be read.
+        problems: JSON-LD blocks that could not be read, a canonical URL
+            that could not be resolved.
     """
 
     title: str = ""
@@ -324,7 +325,17 @@ def read_meta(root: etree._Element, *, url: str | None, source: str) -> PageMeta
     )
     canonical = _first(links.get("canonical"), metas.get("og:url"), ld.get("url"))
     if canonical and url:
-        canonical = urljoin(url, canonical)
+        try:
+            canonical = urljoin(url, canonical)
+        except ValueError as error:  # "Invalid IPv6 URL": an unclosed "[" in the host
+            problems.append(
+                Problem(
+                    "bad-url",
+                    f"the canonical URL {canonical!r} cannot be resolved against {url!r} "
+                    f"({error}); kept as the page gives it",
+                    source,
+                )
+            )
     language = _language(
         _first(
             root.get("lang"),

@@ -34,9 +34,10 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 from lxml import etree
 
+from ._deadline import CHECK_EVERY, Deadline
 from ._decode import Decoded, decode
 from ._errors import Problem
-from ._html_blocks import BLOCK_TAGS
+from ._html_blocks import BLOCK_TAGS, writable
 
 __all__ = [
     "Parsed",
@@ -45,7 +46,6 @@ __all__ = [
     "parse_soup",
     "parse_text",
     "soup_to_tree",
-    "writable",
 ]
 
 #: How far into the bytes to look for ``<meta charset>`` and ``http-equiv``. The
@@ -73,10 +73,6 @@ _CONTENT_TYPE_CHARSET_RE: Final = re.compile(
 #: An XML declaration names an encoding the text no longer has (it is decoded);
 #: html.parser would keep it as text, so it is dropped.
 _XML_DECL_TEXT_RE: Final = re.compile(r"^\ufeff?(\s*<\?xml[^>]*\?>)+")
-#: Characters libxml2 would turn into U+FFFD and that lxml refuses in strings it
-#: builds (C0 controls except tab, line feed and carriage return) become spaces.
-#: Lone surrogates (possible in a caller's str) cannot be encoded: U+FFFD instead.
-_INVALID_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 #: libxml2 reports the nesting limit with this error before dropping the rest.
 _DEPTH_LIMIT_ERROR: Final = etree.ErrorTypes.ERR_RESOURCE_LIMIT
@@ -166,21 +162,6 @@ def _sanitize(text: str) -> str:
     return writable(_XML_DECL_TEXT_RE.sub("", text, count=1))
 
 
-def writable(text: str) -> str:
-    """*text* with what lxml and UTF-8 cannot hold replaced.
-
-    C0 controls (but tab and line ends) become spaces, lone surrogates U+FFFD.
-
-    >>> writable("a\\x00b\\ud800c") == "a b\\ufffdc"
-    True
-    """
-    return _INVALID_RE.sub(_replacement, text)
-
-
-def _replacement(match: re.Match[str]) -> str:
-    return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else " "
-
-
 def decode_page(data: bytes, content_type: str | None, source: str, *, strict: bool) -> Decoded:
     """Decode page bytes with the page's own and the caller's declarations."""
     return decode(
@@ -188,7 +169,9 @@ def decode_page(data: bytes, content_type: str | None, source: str, *, strict: b
     )
 
 
-def parse_text(text: str, *, source: str, max_depth: int) -> Parsed:
+def parse_text(
+    text: str, *, source: str, max_depth: int, deadline: Deadline | None = None
+) -> Parsed:
     """Parse decoded page text: lxml first, BeautifulSoup where lxml loses text."""
     text = _sanitize(text)
     # Parse UTF-8 bytes with the encoding forced: lxml refuses a str that carries an
@@ -202,7 +185,9 @@ def parse_text(text: str, *, source: str, max_depth: int) -> Parsed:
         # libxml2 found no element at all (empty page, only a comment): let
         # html.parser recover whatever there is.
         soup = BeautifulSoup(_UNCLOSED_TAG_RE.sub("&lt;", text), "html.parser")
-        return _from_soup(soup, "bs4:html.parser", source=source, max_depth=max_depth)
+        return _from_soup(
+            soup, "bs4:html.parser", source=source, max_depth=max_depth, deadline=deadline
+        )
     if any(error.type == _DEPTH_LIMIT_ERROR for error in parser.error_log):
         problem = Problem(
             "html-depth-limit",
@@ -210,8 +195,17 @@ def parse_text(text: str, *, source: str, max_depth: int) -> Parsed:
             "page; re-parsed with BeautifulSoup on lxml's event parser",
             source,
         )
+        if deadline is not None:
+            deadline.check("after parsing with lxml")
         soup = BeautifulSoup(text, "lxml")
-        return _from_soup(soup, "bs4:lxml", source=source, max_depth=max_depth, problem=problem)
+        return _from_soup(
+            soup,
+            "bs4:lxml",
+            source=source,
+            max_depth=max_depth,
+            problem=problem,
+            deadline=deadline,
+        )
     return Parsed(root, "lxml")
 
 
@@ -222,15 +216,18 @@ def _from_soup(
     source: str,
     max_depth: int,
     problem: Problem | None = None,
+    deadline: Deadline | None = None,
 ) -> Parsed:
-    root, flattened = soup_to_tree(soup, max_depth=max_depth)
+    root, flattened = soup_to_tree(soup, max_depth=max_depth, deadline=deadline)
     problems = [problem] if problem else []
     return Parsed(root, parser, tuple(problems + _flattened(flattened, source)))
 
 
-def parse_soup(soup: BeautifulSoup, *, source: str, max_depth: int) -> Parsed:
+def parse_soup(
+    soup: BeautifulSoup, *, source: str, max_depth: int, deadline: Deadline | None = None
+) -> Parsed:
     """Convert a caller's soup to the lxml tree the extractor works on."""
-    return _from_soup(soup, "bs4:caller", source=source, max_depth=max_depth)
+    return _from_soup(soup, "bs4:caller", source=source, max_depth=max_depth, deadline=deadline)
 
 
 def _flattened(count: int, source: str) -> list[Problem]:
@@ -294,13 +291,15 @@ class _TextSink:
         return element
 
 
-def soup_to_tree(soup: BeautifulSoup | Tag, *, max_depth: int) -> tuple[lxml.html.HtmlElement, int]:
+def soup_to_tree(
+    soup: BeautifulSoup | Tag, *, max_depth: int, deadline: Deadline | None = None
+) -> tuple[lxml.html.HtmlElement, int]:
     """Build an lxml ``<html>`` tree from a soup, without recursion.
 
     Elements deeper than *max_depth* are not created: their text is appended,
     in document order, to the deepest created ancestor, with a ``<br>`` where a
     block element began or ended. Returns the root and how many elements were
-    flattened.
+    flattened. The *deadline*, if any, is checked every :data:`CHECK_EVERY` nodes.
 
     >>> soup = BeautifulSoup("<div><p>a<div>b</div>c</p></div>d", "html.parser")
     >>> root, flat = soup_to_tree(soup, max_depth=2)
@@ -314,7 +313,9 @@ def soup_to_tree(soup: BeautifulSoup | Tag, *, max_depth: int) -> tuple[lxml.htm
     flattened = 0
     flat_blocks: set[int] = set()
     sink = _TextSink()
-    for node in soup.descendants:
+    for count, node in enumerate(soup.descendants):
+        if deadline is not None and not count % CHECK_EVERY:
+            deadline.check("while converting the BeautifulSoup tree")
         parent = node.parent
         if parent is None:
             continue
