@@ -126,9 +126,14 @@ def run_trafilatura(html: bytes, _url: str) -> str:
 
 def run_readability(html: bytes, _url: str) -> str:
     """readability-lxml's summary, as text, one block per line."""
+    from bs4 import UnicodeDammit  # noqa: PLC0415
     from readability import Document as ReadabilityDocument  # noqa: PLC0415
 
-    summary = ReadabilityDocument(html).summary(html_partial=True)
+    # readability-lxml 0.8 cannot take bytes on Python 3 (its charset regexes are
+    # str patterns) and 0.9 pins chardet < 6, which ingest cannot install beside
+    # chardet 7: it gets the page decoded by bs4's UnicodeDammit, declarations first.
+    text = UnicodeDammit(html, is_html=True).unicode_markup or ""
+    summary = ReadabilityDocument(text).summary(html_partial=True)
     if not summary.strip():
         return ""
     return "\n".join(str(piece) for piece in lxml.html.fromstring(summary).itertext())
