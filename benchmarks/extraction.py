@@ -126,7 +126,7 @@ def run_trafilatura(html: bytes, _url: str) -> str:
 
 def run_readability(html: bytes, _url: str) -> str:
     """readability-lxml's summary, as text, one block per line."""
-    from bs4 import UnicodeDammit  # noqa: PLC0415
+    from bs4.dammit import UnicodeDammit  # noqa: PLC0415
     from readability import Document as ReadabilityDocument  # noqa: PLC0415
 
     # readability-lxml 0.8 cannot take bytes on Python 3 (its charset regexes are
