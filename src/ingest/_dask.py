@@ -40,10 +40,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -51,7 +51,8 @@ import numpy as np
 try:
     import dask.dataframe as dd
     import pandas as pd
-    from distributed import Client, Future, LocalCluster
+    from dask import delayed
+    from distributed import Client, Future, LocalCluster, as_completed
 except ImportError as error:  # pragma: no cover - depends on the installed extras
     raise ImportError(
         "the Dask engine needs dask, distributed and pandas: pip install 'ingest[dask]'"
@@ -76,6 +77,8 @@ from ._dedup_options import Cluster, DedupOptions
 from ._document import Document
 from ._errors import IdConflictError, OptionsError
 from ._links import Link, Node, cluster_links
+
+_T = TypeVar("_T")
 
 __all__ = [
     "DaskEngine",
@@ -302,8 +305,9 @@ class DaskEngine:
     ) -> list[tuple[Node, Node, Link]]:
         if not parts:
             return []
+        # Delayed, not futures: each partition's keys are freed once the shuffle has them.
         key_parts = [
-            self.client.submit(partition_keys, part, dropped.get(i, frozenset()), options)
+            delayed(partition_keys, pure=True)(part, dropped.get(i, frozenset()), options)
             for i, part in enumerate(parts)
         ]
         keys = dd.from_delayed(key_parts, meta=empty_keys(), verify_meta=False)
@@ -320,11 +324,29 @@ class DaskEngine:
         order = np.argsort(blocks, kind="stable")
         table, blocks = table[order], blocks[order]
         bounds = np.flatnonzero(np.diff(blocks)) + 1
-        futures = []
-        for rows in np.split(table, bounds):
+        # A few blocks in flight per worker: the features a block copies from another
+        # worker are freed when it is done, instead of every block's copies at once.
+        limit = 2 * max(1, len(self.client.scheduler_info()["workers"]))
+        running: as_completed = as_completed(with_results=True)
+        done: list[tuple[int, list[tuple[Node, Node, Link]]]] = []
+        for number, rows in enumerate(np.split(table, bounds)):
             # Only the documents of the pairs travel, not whole partitions.
             left, right = int(rows[0, 0] >> SLOT_BITS), int(rows[0, 1] >> SLOT_BITS)
             left_docs = self.client.submit(select_features, parts[left], np.unique(rows[:, 0]))
             right_docs = self.client.submit(select_features, parts[right], np.unique(rows[:, 1]))
-            futures.append(self.client.submit(verify_block, left_docs, right_docs, rows, options))
-        return [link for block in self.client.gather(futures) for link in block]
+            running.add(
+                self.client.submit(
+                    _numbered, number, verify_block, left_docs, right_docs, rows, options
+                )
+            )
+            del left_docs, right_docs  # held by the verification task until it ends
+            while running.count() >= limit:
+                done.append(next(running)[1])
+        done.extend(result for _, result in running)
+        done.sort(key=lambda item: item[0])
+        return [link for _, block in done for link in block]
+
+
+def _numbered(number: int, function: Callable[..., _T], *args: Any) -> tuple[int, _T]:
+    """``(number, function(*args))``: a task's result with its place in submission order."""
+    return number, function(*args)

@@ -24,12 +24,17 @@ from ._atomic import atomic_writer
 from ._bundle import read_bundle
 from ._clean import clean
 from ._clean_options import CleanOptions
-from ._dedup_features import DocFeatures, compute_features
+from ._dedup_features import (
+    DocFeatures,
+    compute_features,
+    restore_sentence_signatures,
+    without_sentence_signatures,
+)
 from ._dedup_options import DedupOptions, Evidence
 from ._document import Document
 from ._errors import DecodeError, OptionsError
 from ._links import Link, Node, verify
-from ._signature import Signatures, lsh_params
+from ._signature import band_hashes, lsh_params, mix64
 
 __all__ = [
     "JSONL_SUFFIXES",
@@ -149,42 +154,13 @@ def sign_partition(
     docs = _read(source) if isinstance(source, Path) else source
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
-    return Part(index, docs if keep_docs else [], compute_features(docs, options))
+    # The sentence signatures are most of the features: partition_keys and verify
+    # compute them again when they need them.
+    features = [without_sentence_signatures(f) for f in compute_features(docs, options)]
+    return Part(index, docs if keep_docs else [], features)
 
 
 # -- stage 3: band keys -------------------------------------------------------------
-
-
-def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The splitmix64 finalizer, elementwise."""
-    values = values ^ (values >> np.uint64(30))
-    values = values * np.uint64(0xBF58476D1CE4E5B9)
-    values ^= values >> np.uint64(27)
-    values = values * np.uint64(0x94D049BB133111EB)
-    values ^= values >> np.uint64(31)
-    return values
-
-
-def band_hashes(sigs: Signatures, bands: int, rows: int) -> npt.NDArray[np.uint64]:
-    """A 64-bit hash of each band of each signature row, ``(len(sigs), bands)``.
-
-    Band ``i`` covers slots ``[i * rows, (i + 1) * rows)`` as in
-    ``MinHashLSH``: equal bands hash equal, and the band index is mixed in, so
-    equal values in different bands do not meet.
-
-    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
-    >>> h = band_hashes(sigs, 2, 2)
-    >>> bool(h[0, 0] == h[1, 0]), bool(h[0, 1] == h[1, 1]), bool(h[0, 0] == h[0, 1])
-    (True, False, False)
-    """
-    with np.errstate(over="ignore"):
-        blocks = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
-        state = np.broadcast_to(
-            _mix64(np.arange(1, bands + 1, dtype=np.uint64)), (len(sigs), bands)
-        ).copy()
-        for r in range(rows):
-            state = _mix64(state * np.uint64(0x100000001B3) + blocks[:, :, r])
-    return state
 
 
 def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -> pd.DataFrame:
@@ -200,20 +176,24 @@ def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -
     if live:
         rows = np.array([row for row, _ in live], dtype=np.int64) + base
         exact = np.array([f.exact_key for _, f in live], dtype=np.uint64)
-        keys.append(_mix64(exact ^ _NAMESPACE_EXACT))
+        keys.append(mix64(exact ^ _NAMESPACE_EXACT))
         slots.append(rows)
         hashes = band_hashes(np.stack([f.signature for _, f in live]), doc_bands, doc_rows)
         keys.append((hashes ^ _NAMESPACE_DOC).reshape(-1))
         slots.append(np.repeat(rows, doc_bands))
         sents.append(np.full(len(live) * (1 + doc_bands), -1, dtype=np.int32))
-        counts = np.array([len(f.sentence_signatures) for _, f in live], dtype=np.int64)
+        # One entry per distinct sentence (its first copy), as the single-process index.
+        restored = restore_sentence_signatures([f for _, f in live], options)
+        firsts = [f.sentence_firsts for f in restored]
+        counts = np.array([i.size for i in firsts], dtype=np.int64)
         if counts.sum():
-            sigs = np.concatenate([f.sentence_signatures for _, f in live if len(f.sentences)])
+            sigs = np.concatenate(
+                [f.sentence_signatures[i] for f, i in zip(restored, firsts, strict=True)]
+            )
             hashes = band_hashes(sigs, sent_bands, sent_rows)
             keys.append((hashes ^ _NAMESPACE_SENTENCE).reshape(-1))
             slots.append(np.repeat(np.repeat(rows, counts), sent_bands))
-            index = np.concatenate([np.arange(c, dtype=np.int32) for c in counts])
-            sents.append(np.repeat(index, sent_bands))
+            sents.append(np.repeat(np.concatenate(firsts).astype(np.int32), sent_bands))
     if not keys:
         return empty_keys()
     return pd.DataFrame(

@@ -1,14 +1,18 @@
 """The duplicate index: candidates through LSH, verified pairs, clusters.
 
 The last stage of de-duplication. A :class:`DuplicateIndex` holds the
-features of the documents added to it (:mod:`ingest._dedup_features`) and two
-datasketch ``MinHashLSH`` indexes that propose candidates:
+features of the documents added to it (:mod:`ingest._dedup_features`, without
+their sentence signatures, which are computed again when a paraphrase is
+verified) and two LSH indexes that propose candidates, with the bands of a
+datasketch ``MinHashLSH`` at the same threshold, each band hashed to 64 bits
+and kept in sorted arrays (:class:`ingest._bands.BandIndex`, as the Dask
+engine's shuffle groups them):
 
 * the **document LSH** over word-shingle signatures, at ``near_threshold``;
-* the **sentence LSH** over the signatures of each sentence's stemmed content
-  words, at ``sentence_threshold``. Two documents with a candidate sentence
-  pair are candidates for ``containment`` (a truncated copy shares whole
-  sentences) and ``paraphrase`` (a reworded copy shares aligned ones).
+* the **sentence LSH** over the signatures of each distinct sentence's stemmed
+  content words, at ``sentence_threshold``. Two documents with a candidate
+  sentence pair are candidates for ``containment`` (a truncated copy shares
+  whole sentences) and ``paraphrase`` (a reworded copy shares aligned ones).
 
 Every candidate pair is verified on exact sets before it is linked, so an LSH
 false positive never merges clusters. Each pair's decision depends only on
@@ -30,20 +34,29 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 from datasketch import MinHashLSH
 
-from ._dedup_features import DocFeatures, compute_features, permutations
+from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
+from ._bands import BandIndex
+from ._dedup_features import (
+    DocFeatures,
+    compute_features,
+    sentence_signatures,
+    without_sentence_signatures,
+)
 from ._dedup_file import read_index, write_index
 from ._dedup_options import KINDS, Cluster, DedupOptions, Direction, Evidence, Kind, Member
 from ._document import Document
 from ._errors import IdConflictError, OptionsError
 from ._shingle import jaccard, overlap
-from ._signature import estimate_jaccard, lsh_params, to_minhash
+from ._signature import band_hashes, estimate_jaccard, lsh_params
 
 __all__ = ["DuplicateIndex", "find_duplicates"]
 
@@ -96,131 +109,20 @@ def _containment(
     return estimated, exact, small.id
 
 
-def _aligned_share(
-    a_groups: set[int], b_groups: set[int], a: DocFeatures, b: DocFeatures, minimum: int
-) -> float:
-    """The share of aligned sentences of the document with fewer sentences.
-
-    *a_groups* and *b_groups* are the aligned sentence groups (see
-    :attr:`DocFeatures.sentence_groups`); every copy of an aligned sentence counts.
-    """
-    aligned_a = sum(len(a.sentence_groups[g][1]) for g in a_groups)
-    aligned_b = sum(len(b.sentence_groups[g][1]) for g in b_groups)
-    if min(aligned_a, aligned_b) < minimum:
-        return 0.0
-    count_a, count_b = len(a.sentence_hashes), len(b.sentence_hashes)
-    share_a, share_b = aligned_a / count_a, aligned_b / count_b
-    if count_a == count_b:
-        return max(share_a, share_b)
-    return share_a if count_a < count_b else share_b
-
-
-def _similar(left: frozenset[int], right: frozenset[int], threshold: float) -> bool:
-    """Whether the Jaccard similarity of two stem sets is at least *threshold*."""
-    common = len(left & right)
-    return common > 0 and common / (len(left) + len(right) - common) >= threshold
-
-
-def _runs(features: DocFeatures, window: int) -> dict[tuple[int, ...], frozenset[int]]:
-    """The distinct runs of 2 to *window* adjacent sentences, as sentence groups, with their
-    merged stem sets (a run that repeats a sentence adds nothing to it and is left out)."""
-    order = features.sentence_group_of
-    runs: dict[tuple[int, ...], frozenset[int]] = {}
-    for size in range(2, window + 1):
-        for start in range(len(order) - size + 1):
-            run = order[start : start + size]
-            if run not in runs and len(set(run)) == size:
-                runs[run] = frozenset().union(*(features.sentence_groups[g][0] for g in run))
-    return runs
-
-
-def _merged_alignment(
-    x: DocFeatures, y: DocFeatures, threshold: float, window: int
-) -> tuple[set[int], set[int]]:
-    """The groups of *x* and *y* aligned through a run of *x*'s sentences (see
-    :attr:`DedupOptions.sentence_window`): the run's merged stems are similar to
-    one sentence of *y*, and each sentence of the run shares a stem with it."""
-    x_aligned: set[int] = set()
-    y_aligned: set[int] = set()
-    runs = _runs(x, window)
-    if not runs:
-        return x_aligned, y_aligned
-    # Which sentences of y hold each stem: a run is only compared with the
-    # sentences that share a stem with every one of its parts.
-    holders: defaultdict[int, set[int]] = defaultdict(set)
-    for j, (right, _) in enumerate(y.sentence_groups):
-        for stem in right:
-            holders[stem].add(j)
-    for run, merged in runs.items():
-        parts = (x.sentence_groups[g][0] for g in run)
-        found = set.intersection(*(set().union(*(holders[s] for s in p)) for p in parts))
-        for j in found:
-            if _similar(merged, y.sentence_groups[j][0], threshold):
-                x_aligned.update(run)
-                y_aligned.add(j)
-    return x_aligned, y_aligned
-
-
-def _estimated_runs(
-    x: DocFeatures, y: DocFeatures, pairs: Iterable[tuple[int, int]], options: DedupOptions
-) -> tuple[set[int], set[int]]:
-    """The estimate of :func:`_merged_alignment` over the runs of *x* through the
-    candidate sentence pairs ``(i in x, j in y)``: a run's signature is the
-    element-wise minimum of its sentences' signatures (the signature of the union),
-    and a part shares a stem when its estimated Jaccard with the sentence is not 0."""
-    x_aligned: set[int] = set()
-    y_aligned: set[int] = set()
-    size_x = len(x.sentence_hashes)
-    for i, j in pairs:
-        for size in range(2, options.sentence_window + 1):
-            for start in range(max(0, i - size + 1), min(i, size_x - size) + 1):
-                run = x.sentence_group_of[start : start + size]
-                if len(set(run)) < size:
-                    continue
-                rows = x.sentence_signatures[start : start + size]
-                target = y.sentence_signatures[j]
-                if any(estimate_jaccard(row, target) == 0 for row in rows):
-                    continue
-                if estimate_jaccard(rows.min(axis=0), target) >= options.sentence_threshold:
-                    x_aligned.update(run)
-                    y_aligned.add(y.sentence_group_of[j])
-    return x_aligned, y_aligned
-
-
 def _paraphrase(
     a: DocFeatures, b: DocFeatures, candidates: Iterable[tuple[int, int]], options: DedupOptions
 ) -> tuple[float, float] | None:
     threshold, window = options.sentence_threshold, options.sentence_window
-    a_exact: set[int] = set()
-    b_exact: set[int] = set()
-    for i, (left, _) in enumerate(a.sentence_groups):
-        for j, (right, _) in enumerate(b.sentence_groups):
-            if _similar(left, right, threshold):
-                a_exact.add(i)
-                b_exact.add(j)
-    if window > 1:
-        a_runs, b_found = _merged_alignment(a, b, threshold, window)
-        b_runs, a_found = _merged_alignment(b, a, threshold, window)
-        a_exact |= a_runs | a_found
-        b_exact |= b_runs | b_found
-    exact = _aligned_share(a_exact, b_exact, a, b, options.min_aligned_sentences)
+    if share_bound(a, b, options.min_aligned_sentences) < options.paraphrase_threshold:
+        return None  # not even if every sentence that shares a stem aligned
+    a_exact, b_exact = exact_alignment(a, b, threshold=threshold, window=window)
+    exact = aligned_share(a_exact, b_exact, a, b, options.min_aligned_sentences)
     if exact < options.paraphrase_threshold:
         return None
-    a_est: set[int] = set()
-    b_est: set[int] = set()
-    candidates = list(candidates)
-    group_pairs = {(a.sentence_group_of[i], b.sentence_group_of[j]) for i, j in candidates}
-    for ga, gb in group_pairs:
-        i, j = a.sentence_groups[ga][1][0], b.sentence_groups[gb][1][0]
-        if estimate_jaccard(a.sentence_signatures[i], b.sentence_signatures[j]) >= threshold:
-            a_est.add(ga)
-            b_est.add(gb)
-    if window > 1:
-        a_runs, b_found = _estimated_runs(a, b, candidates, options)
-        b_runs, a_found = _estimated_runs(b, a, [(j, i) for i, j in candidates], options)
-        a_est |= a_runs | a_found
-        b_est |= b_runs | b_found
-    return _aligned_share(a_est, b_est, a, b, options.min_aligned_sentences), exact
+    pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
+    sigs = sentence_signatures(a, options), sentence_signatures(b, options)
+    a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
+    return aligned_share(a_est, b_est, a, b, options.min_aligned_sentences), exact
 
 
 def verify(
@@ -247,11 +149,38 @@ def verify(
         found = _containment(a, b, options)
         if found is not None:
             return _Link("containment", found[0], found[1], found[2])
-    if "paraphrase" in kinds and a.sentence_hashes and b.sentence_hashes:
+    if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
         aligned = _paraphrase(a, b, sentence_pairs, options)
         if aligned is not None:
             return _Link("paraphrase", aligned[0], aligned[1])
     return None
+
+
+#: Documents whose band keys are hashed at once.
+_KEY_BATCH: Final = 256
+
+
+@attrs.frozen(eq=False)
+class _BandKeys:
+    """A document's band hashes: its signature's (``1 x bands``) and those of the first
+    copy of each distinct sentence (``firsts``, one row each)."""
+
+    document: npt.NDArray[np.uint64]
+    firsts: npt.NDArray[np.intp]
+    sentences: npt.NDArray[np.uint64]
+
+
+def _truncated(features: DocFeatures) -> DocFeatures:
+    """*features* with at most ``_MAX_SENTENCES - 1`` sentences (keys hold 20 bits)."""
+    if features.sentence_count < _MAX_SENTENCES:
+        return features
+    sizes = features.sentence_sizes[: _MAX_SENTENCES - 1]
+    return attrs.evolve(
+        features,
+        sentence_values=features.sentence_values[: int(sizes.sum())],
+        sentence_sizes=sizes,
+        sentence_signatures=features.sentence_signatures[: _MAX_SENTENCES - 1],
+    )
 
 
 class DuplicateIndex:
@@ -275,13 +204,16 @@ class DuplicateIndex:
                 "build one with ingest.DedupOptions(...)"
             )
         self.options = options if options is not None else DedupOptions()
-        self._perms, self._sentence_perms = permutations(self.options)
         self._docs: list[DocFeatures] = []
         self._slots: dict[str, int] = {}
         self._exact: defaultdict[int, list[int]] = defaultdict(list)
         self._links: dict[tuple[str, str], _Link] = {}
-        self._doc_lsh = _lsh(self.options.near_threshold, self.options.num_perm)
-        self._sentence_lsh = _lsh(self.options.sentence_threshold, self.options.sentence_num_perm)
+        self._doc_params = lsh_params(self.options.near_threshold, self.options.num_perm)
+        self._sentence_params = lsh_params(
+            self.options.sentence_threshold, self.options.sentence_num_perm
+        )
+        self._doc_lsh = BandIndex(self._doc_params[0])
+        self._sentence_lsh = BandIndex(self._sentence_params[0])
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -291,20 +223,21 @@ class DuplicateIndex:
 
     def add(self, doc: Document) -> list[Evidence]:
         """Add *doc*; return its verified matches among the documents indexed before."""
-        return self._add(compute_features([doc], self.options)[0])
+        [(features, keys)] = self._keyed(compute_features([doc], self.options))
+        return self._add(features, keys)
 
     def extend(self, docs: Iterable[Document]) -> None:
         """Add many documents, signing them in one vectorised batch."""
-        for features in compute_features(list(docs), self.options):
-            self._add(features)
+        for features, keys in self._keyed(compute_features(list(docs), self.options)):
+            self._add(features, keys)
 
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged.
 
         A document that is itself in the index is not reported as its own match.
         """
-        features = compute_features([doc], self.options)[0]
-        return _ordered(features.id, self._match(features))
+        [(features, keys)] = self._keyed(compute_features([doc], self.options))
+        return _ordered(features.id, self._match(features, keys))
 
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
@@ -339,13 +272,31 @@ class DuplicateIndex:
         """Read an index that :meth:`save` wrote; raises :class:`ingest.IndexFileError`."""
         options, docs = read_index(Path(path))
         index = cls(options)
-        for features in docs:
-            index._add(features)
+        for features, keys in index._keyed(docs):
+            index._add(features, keys)
         return index
 
     # -- internals ---------------------------------------------------------------
 
-    def _add(self, features: DocFeatures) -> list[Evidence]:
+    def _keyed(self, docs: Sequence[DocFeatures]) -> Iterator[tuple[DocFeatures, _BandKeys]]:
+        """*docs* with their band keys, hashed ``_KEY_BATCH`` documents at a time."""
+        for start in range(0, len(docs), _KEY_BATCH):
+            batch = [_truncated(f) for f in docs[start : start + _KEY_BATCH]]
+            doc_keys = band_hashes(
+                np.stack([f.signature for f in batch]).reshape(len(batch), -1), *self._doc_params
+            )
+            firsts = [f.sentence_firsts for f in batch]
+            sigs = [f.sentence_signatures[i] for f, i in zip(batch, firsts, strict=True)]
+            width = self.options.sentence_num_perm
+            stacked = np.concatenate([np.empty((0, width), dtype=np.uint32), *sigs])
+            sentence_keys = band_hashes(stacked, *self._sentence_params)
+            bounds = np.cumsum([i.size for i in firsts])[:-1]
+            for f, keys, i, sent in zip(
+                batch, doc_keys, firsts, np.split(sentence_keys, bounds), strict=True
+            ):
+                yield f, _BandKeys(keys[None], i, sent)
+
+    def _add(self, features: DocFeatures, keys: _BandKeys) -> list[Evidence]:
         slot = self._slots.get(features.id)
         if slot is not None:
             known = self._docs[slot]
@@ -355,41 +306,40 @@ class DuplicateIndex:
                     f"already holds for {known.name!r} with a different text; give the "
                     "documents distinct ids (or leave ids to be derived from name and text)"
                 )
-            return _ordered(features.id, self._match(features))
-        if len(features.sentence_hashes) >= _MAX_SENTENCES:
-            features = attrs.evolve(
-                features,
-                sentence_hashes=features.sentence_hashes[: _MAX_SENTENCES - 1],
-                sentence_signatures=features.sentence_signatures[: _MAX_SENTENCES - 1],
-            )
-        links = self._match(features)
+            return _ordered(features.id, self._match(features, keys))
+        links = self._match(features, keys)
         slot = len(self._docs)
-        self._docs.append(features)
+        # The band keys are made: the sentence signatures are computed again if needed.
+        self._docs.append(without_sentence_signatures(features))
         self._slots[features.id] = slot
         for other, link in links.items():
             self._links[min(features.id, other), max(features.id, other)] = link
         if features.words:
             self._exact[features.exact_key].append(slot)
-            self._doc_lsh.insert(slot, to_minhash(features.signature, self._perms))
-        for _, (first, *_copies) in features.sentence_groups:
-            key = slot << _SENTENCE_BITS | first
-            sig = features.sentence_signatures[first]
-            self._sentence_lsh.insert(key, to_minhash(sig, self._sentence_perms))
+            self._doc_lsh.insert(keys.document, [slot])
+        # One entry per distinct sentence (its first copy).
+        if keys.firsts.size:
+            self._sentence_lsh.insert(keys.sentences, slot << _SENTENCE_BITS | keys.firsts)
         return _ordered(features.id, links)
 
-    def _match(self, features: DocFeatures) -> dict[str, _Link]:
+    def _match(self, features: DocFeatures, keys: _BandKeys) -> dict[str, _Link]:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
         candidates: set[int] = set(self._exact.get(features.exact_key, ()))
-        if self._docs:
-            candidates.update(self._doc_lsh.query(to_minhash(features.signature, self._perms)))
+        _, slots = self._doc_lsh.query(keys.document)
+        candidates.update(slots.tolist())
         sentence_pairs: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
         # One query per distinct sentence; the index holds one key per distinct sentence.
-        for _, (i, *_copies) in features.sentence_groups:
-            sig = features.sentence_signatures[i]
-            for key in self._sentence_lsh.query(to_minhash(sig, self._sentence_perms)):
-                sentence_pairs[key >> _SENTENCE_BITS].append((i, key & (_MAX_SENTENCES - 1)))
+        if keys.firsts.size:
+            rows, found = self._sentence_lsh.query(keys.sentences)
+            for i, slot, j in zip(
+                keys.firsts[rows].tolist(),
+                (found >> _SENTENCE_BITS).tolist(),
+                (found & (_MAX_SENTENCES - 1)).tolist(),
+                strict=True,
+            ):
+                sentence_pairs[slot].append((i, j))
         candidates.update(sentence_pairs)
         links = {}
         for slot in sorted(candidates):

@@ -17,24 +17,30 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import xxhash
 
 from ._dedup_options import DedupOptions
 from ._document import Document
-from ._shingle import Hashes, hash_streams, shingle_hashes, split_sets
-from ._signature import Permutations, Signatures, signatures, signatures_flat
+from ._shingle import Hashes, flat_sets, hash_streams, shingle_hashes, split_sets
+from ._signature import Permutations, Signatures, signatures_flat
 from ._text import content_stems, sentences, word_stream
 
 __all__ = [
     "MIN_SENTENCE_STEMS",
     "DocFeatures",
+    "Sizes",
     "compute_features",
     "document_signatures",
     "permutations",
+    "restore_sentence_signatures",
+    "sentence_signatures",
     "text_key",
+    "without_sentence_signatures",
 ]
 
 #: Sentences with fewer distinct content stems than this do not take part in
@@ -42,9 +48,17 @@ __all__ = [
 MIN_SENTENCE_STEMS = 2
 
 
+Sizes: TypeAlias = npt.NDArray[np.int64]
+"""How many values of a flat array belong to each sentence, in order."""
+
+
 @attrs.frozen(eq=False)
 class DocFeatures:
     """What the index keeps of one document.
+
+    Sentences are kept flat (one array of stem hashes and one of sizes),
+    not as one array or set per sentence: a few bytes per stem, which is what
+    lets a worker hold a million documents' features.
 
     Attributes:
         id: The document's id.
@@ -55,7 +69,9 @@ class DocFeatures:
         words: The number of words (how complete the text is).
         shingles: The sorted set of word-shingle hashes.
         signature: The MinHash signature of ``shingles``.
-        sentence_hashes: Per aligned sentence, the sorted set of its content-stem hashes.
+        sentence_values: Per aligned sentence, the sorted set of its content-stem
+            hashes, concatenated.
+        sentence_sizes: The number of stems of each aligned sentence.
         sentence_signatures: Their MinHash signatures, one row per sentence.
     """
 
@@ -66,34 +82,54 @@ class DocFeatures:
     words: int
     shingles: Hashes
     signature: Signatures
-    sentence_hashes: tuple[Hashes, ...]
+    sentence_values: Hashes
+    sentence_sizes: Sizes
     sentence_signatures: Signatures
 
-    @functools.cached_property
+    @property
+    def sentence_count(self) -> int:
+        """The number of aligned sentences."""
+        return int(self.sentence_sizes.size)
+
+    @property
+    def sentence_hashes(self) -> tuple[Hashes, ...]:
+        """Each sentence's sorted stem set, as views into ``sentence_values``."""
+        if not self.sentence_sizes.size:
+            return ()
+        return tuple(np.split(self.sentence_values, np.cumsum(self.sentence_sizes)[:-1]))
+
+    @property
     def sentences(self) -> tuple[frozenset[int], ...]:
-        """``sentence_hashes`` as frozensets, for exact alignment (made when first used)."""
+        """The sentences' stem sets as frozensets (for inspection; made on every call)."""
         return tuple(frozenset(s.tolist()) for s in self.sentence_hashes)
 
     @functools.cached_property
-    def sentence_groups(self) -> tuple[tuple[frozenset[int], tuple[int, ...]], ...]:
-        """The distinct sentences, each with the indices of its copies, in first-seen order.
+    def sentence_group_of(self) -> npt.NDArray[np.intp]:
+        """For each sentence, the number of its group: equal stem sets share a group,
+        numbered in first-seen order.
 
-        Alignment works on these, so a text that repeats one sentence 20,000
-        times costs one comparison, not 20,000 squared.
+        Alignment works on the groups, so a text that repeats one sentence
+        20,000 times costs one comparison, not 20,000 squared.
         """
-        groups: dict[frozenset[int], list[int]] = {}
-        for i, sentence in enumerate(self.sentences):
-            groups.setdefault(sentence, []).append(i)
-        return tuple((sentence, tuple(indices)) for sentence, indices in groups.items())
+        groups: dict[bytes, int] = {}
+        data = self.sentence_values.tobytes()
+        width = self.sentence_values.itemsize
+        first = 0
+        group_of = np.empty(self.sentence_sizes.size, dtype=np.intp)
+        for i, size in enumerate(self.sentence_sizes.tolist()):
+            last = first + size * width
+            group_of[i] = groups.setdefault(data[first:last], len(groups))
+            first = last
+        return group_of
 
-    @functools.cached_property
-    def sentence_group_of(self) -> tuple[int, ...]:
-        """For each sentence, the number of its group in :attr:`sentence_groups`."""
-        group_of = [0] * len(self.sentence_hashes)
-        for number, (_, indices) in enumerate(self.sentence_groups):
-            for i in indices:
-                group_of[i] = number
-        return tuple(group_of)
+    @property
+    def sentence_firsts(self) -> npt.NDArray[np.intp]:
+        """The first sentence of each group, by group number."""
+        group_of = self.sentence_group_of
+        firsts = np.full(int(group_of.max()) + 1 if group_of.size else 0, -1, dtype=np.intp)
+        # Assigning in reverse leaves the earliest index of each group.
+        firsts[group_of[::-1]] = np.arange(group_of.size - 1, -1, -1, dtype=np.intp)
+        return firsts
 
 
 def text_key(text: str) -> int:
@@ -131,21 +167,21 @@ def compute_features(docs: Sequence[Document], options: DedupOptions) -> list[Do
     per_doc = [sentences(doc.text) for doc in docs]
     stems = [content_stems(sentence) for doc in per_doc for sentence in doc]
     stem_hashes, stem_counts = hash_streams([" ".join(group).encode() for group in stems])
-    all_sets = split_sets(stem_hashes, stem_counts)
-    sentence_sets: list[list[Hashes]] = []
-    first = 0
-    for doc_sentences in per_doc:
-        sets = all_sets[first : first + len(doc_sentences)]
-        sentence_sets.append([s for s in sets if s.size >= MIN_SENTENCE_STEMS])
-        first += len(doc_sentences)
-    flat = [s for sets in sentence_sets for s in sets]
-    sentence_signatures = signatures(flat, sentence_perms)
+    set_values, set_sizes = flat_sets(stem_hashes, stem_counts)
+    kept = set_sizes >= MIN_SENTENCE_STEMS
+    sentence_values = set_values[np.repeat(kept, set_sizes)]
+    sentence_sizes = set_sizes[kept]
+    sentence_signatures = signatures_flat(sentence_values, sentence_sizes, sentence_perms)
+    owner = np.repeat(np.arange(len(docs)), [len(doc) for doc in per_doc])
+    per_doc_kept = np.bincount(owner[kept], minlength=len(docs)).tolist()
     result = []
-    first = 0
+    first = value_first = 0
     token_sets = np.split(hashes, np.cumsum(words)[:-1]) if docs else []
-    for doc, token_hashes, n_words, shingle_set, sig, sets in zip(
-        docs, token_sets, words.tolist(), shingle_sets, doc_signatures, sentence_sets, strict=True
+    for doc, token_hashes, n_words, shingle_set, sig, count in zip(
+        docs, token_sets, words.tolist(), shingle_sets, doc_signatures, per_doc_kept, strict=True
     ):
+        sizes = sentence_sizes[first : first + count]
+        value_last = value_first + int(sizes.sum())
         result.append(
             DocFeatures(
                 id=doc.id,
@@ -155,12 +191,56 @@ def compute_features(docs: Sequence[Document], options: DedupOptions) -> list[Do
                 words=n_words,
                 shingles=shingle_set,
                 signature=sig,
-                sentence_hashes=tuple(sets),
-                sentence_signatures=sentence_signatures[first : first + len(sets)],
+                sentence_values=sentence_values[value_first:value_last],
+                sentence_sizes=sizes,
+                sentence_signatures=sentence_signatures[first : first + count],
             )
         )
-        first += len(sets)
+        first += count
+        value_first = value_last
     return result
+
+
+@functools.lru_cache(maxsize=16)
+def _sentence_permutations(num_perm: int, seed: int) -> Permutations:
+    return Permutations.create(num_perm, seed)
+
+
+def without_sentence_signatures(features: DocFeatures) -> DocFeatures:
+    """*features* without its sentence signatures (none kept: 0 rows).
+
+    What an index keeps once it has made a document's band keys: the
+    signatures are most of a document's features, and only verification of
+    a paraphrase needs them again (:func:`sentence_signatures` recomputes them).
+    """
+    if not features.sentence_count:
+        return features
+    width = features.sentence_signatures.shape[1]
+    return attrs.evolve(features, sentence_signatures=np.empty((0, width), dtype=np.uint32))
+
+
+def sentence_signatures(features: DocFeatures, options: DedupOptions) -> Signatures:
+    """*features*' sentence signatures: those kept, or the same ones computed again."""
+    return restore_sentence_signatures([features], options)[0].sentence_signatures
+
+
+def restore_sentence_signatures(
+    docs: Sequence[DocFeatures], options: DedupOptions
+) -> list[DocFeatures]:
+    """*docs* with their sentence signatures, computed in one pass for those without."""
+    missing = [f for f in docs if len(f.sentence_signatures) != f.sentence_count]
+    if not missing:
+        return list(docs)
+    perms = _sentence_permutations(options.sentence_num_perm, options.seed)
+    values = np.concatenate([f.sentence_values for f in missing])
+    sizes = np.concatenate([f.sentence_sizes for f in missing])
+    sigs = signatures_flat(values, sizes.astype(np.int64), perms)
+    bounds = np.cumsum([f.sentence_count for f in missing])[:-1]
+    restored = {
+        id(f): attrs.evolve(f, sentence_signatures=rows)
+        for f, rows in zip(missing, np.split(sigs, bounds), strict=True)
+    }
+    return [restored.get(id(f), f) for f in docs]
 
 
 def document_signatures(texts: Sequence[str], options: DedupOptions) -> Signatures:

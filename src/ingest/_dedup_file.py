@@ -34,7 +34,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from ._dedup_features import DocFeatures
+from ._dedup_features import DocFeatures, restore_sentence_signatures
 from ._dedup_options import DedupOptions
 from ._errors import IndexFileError, OptionsError
 
@@ -72,17 +72,19 @@ def write_index(path: Path, options: DedupOptions, docs: Sequence[DocFeatures]) 
             for d in docs
         ],
     }
-    sentences = [s for d in docs for s in d.sentence_hashes]
     arrays: dict[str, npt.NDArray[Any]] = {
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
         "shingles": _concat([d.shingles for d in docs]),
         "shingle_counts": np.array([d.shingles.size for d in docs], dtype=np.int64),
         "signatures": _rows([d.signature for d in docs], options.num_perm),
-        "sentence_hashes": _concat(sentences),
-        "sentence_sizes": np.array([s.size for s in sentences], dtype=np.int64),
-        "sentence_counts": np.array([len(d.sentence_hashes) for d in docs], dtype=np.int64),
+        "sentence_hashes": _concat([d.sentence_values for d in docs]),
+        "sentence_sizes": np.concatenate(
+            [np.empty(0, dtype=np.int64), *(d.sentence_sizes for d in docs)]
+        ).astype(np.int64),
+        "sentence_counts": np.array([d.sentence_count for d in docs], dtype=np.int64),
         "sentence_signatures": _rows(
-            [row for d in docs for row in d.sentence_signatures], options.sentence_num_perm
+            [d.sentence_signatures for d in restore_sentence_signatures(docs, options)],
+            options.sentence_num_perm,
         ),
     }
     temporary = path.with_name(f".{path.name}.tmp")
@@ -95,8 +97,11 @@ def _concat(parts: Sequence[npt.NDArray[np.uint32]]) -> npt.NDArray[np.uint32]:
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint32)
 
 
-def _rows(rows: Sequence[npt.NDArray[np.uint32]], width: int) -> npt.NDArray[np.uint32]:
-    return np.stack(rows) if rows else np.empty((0, width), dtype=np.uint32)
+def _rows(blocks: Sequence[npt.NDArray[np.uint32]], width: int) -> npt.NDArray[np.uint32]:
+    """*blocks* of rows (or single rows) of *width* values, stacked."""
+    return np.concatenate(
+        [np.empty((0, width), dtype=np.uint32), *(b.reshape(-1, width) for b in blocks)]
+    )
 
 
 def read_index(path: Path) -> tuple[DedupOptions, list[DocFeatures]]:
@@ -173,13 +178,19 @@ def _header(raw: npt.NDArray[np.uint8], source: str) -> dict[str, Any]:
     return header
 
 
-def _split(
+def _check_counts(
     values: npt.NDArray[Any], counts: npt.NDArray[np.int64], what: str, source: str
-) -> list[npt.NDArray[Any]]:
+) -> None:
     if counts.ndim != 1 or (counts < 0).any() or int(counts.sum()) != len(values):
         raise IndexFileError(
             f"the counts of {what} do not add up to the {len(values)} stored", source=source
         )
+
+
+def _split(
+    values: npt.NDArray[Any], counts: npt.NDArray[np.int64], what: str, source: str
+) -> list[npt.NDArray[Any]]:
+    _check_counts(values, counts, what, source)
     return np.split(values, np.cumsum(counts)[:-1]) if counts.size else []
 
 
@@ -206,7 +217,10 @@ def _documents(
     if len(arrays["shingle_counts"]) != n or len(arrays["sentence_counts"]) != n:
         raise IndexFileError(f"per-document counts do not match {n} documents", source=source)
     shingles = _split(arrays["shingles"], arrays["shingle_counts"], "shingles", source)
-    sentences = _split(arrays["sentence_hashes"], sizes, "sentence hashes", source)
+    sentence_values = arrays["sentence_hashes"]
+    _check_counts(sentence_values, sizes, "sentence hashes", source)
+    # Where each sentence's hashes start, and one past the last sentence.
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
     counts = arrays["sentence_counts"]
     if int(counts.sum()) != len(sizes) or (counts < 0).any():
         raise IndexFileError("the sentence counts do not match the sentences", source=source)
@@ -236,7 +250,8 @@ def _documents(
                 words=words,
                 shingles=doc_shingles,
                 signature=sig,
-                sentence_hashes=tuple(sentences[first:last]),
+                sentence_values=sentence_values[bounds[first] : bounds[last]],
+                sentence_sizes=sizes[first:last],
                 sentence_signatures=sentence_signatures[first:last],
             )
         )

@@ -81,7 +81,7 @@ def encode_features(features: DocFeatures) -> bytes:
     >>> (g.id, g.words, bool((g.signature == f.signature).all()))
     ('a', 5, True)
     """
-    sizes = np.array([s.size for s in features.sentence_hashes], dtype=_U32)
+    sizes = features.sentence_sizes.astype(_U32)
     header = {
         "id": features.id,
         "name": features.name,
@@ -100,7 +100,7 @@ def encode_features(features: DocFeatures) -> bytes:
         features.shingles,
         features.signature,
         sizes,
-        *features.sentence_hashes,
+        features.sentence_values,
         features.sentence_signatures.reshape(-1),
     ]
     body = b"".join(np.ascontiguousarray(p, dtype=_U32).tobytes() for p in parts)
@@ -118,8 +118,6 @@ def decode_features(data: bytes, source: str = "<redis>") -> DocFeatures:
         sizes = values[n + k : n + k + s].astype(np.int64)
         start = n + k + s
         hashes_end = start + int(sizes.sum())
-        bounds = np.cumsum(sizes)[:-1]
-        sentence_hashes = tuple(np.split(values[start:hashes_end], bounds)) if s else ()
         sentence_signatures = values[hashes_end:].reshape(s, header["sentence_num_perm"])
         _check(
             values.size == hashes_end + s * header["sentence_num_perm"] and values.size >= start,
@@ -133,7 +131,8 @@ def decode_features(data: bytes, source: str = "<redis>") -> DocFeatures:
             words=header["words"],
             shingles=values[:n],
             signature=values[n : n + k],
-            sentence_hashes=sentence_hashes,
+            sentence_values=values[start:hashes_end],
+            sentence_sizes=sizes,
             sentence_signatures=sentence_signatures,
         )
     except (ValueError, KeyError, TypeError, struct.error) as error:

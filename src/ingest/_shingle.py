@@ -35,6 +35,7 @@ import numpy.typing as npt
 __all__ = [
     "Counts",
     "Hashes",
+    "flat_sets",
     "hash_streams",
     "jaccard",
     "overlap",
@@ -173,23 +174,36 @@ def _one_shingle(tokens: Hashes) -> int:
     return value
 
 
-def split_sets(values: Hashes, counts: Counts) -> list[Hashes]:
-    """*values* split by *counts* into sorted sets of distinct hashes.
+def flat_sets(values: Hashes, counts: Counts) -> tuple[Hashes, Counts]:
+    """*values* grouped by *counts* into sorted sets of distinct hashes, kept flat:
+    the sets concatenated, and the size of each.
 
     One sort for all groups: by group, then value; repeats within a group dropped.
+
+    >>> flat_sets(np.array([3, 1, 3, 2, 2], np.uint32), np.array([3, 0, 2]))
+    (array([1, 3, 2], dtype=uint32), array([2, 0, 1]))
+    """
+    if counts.size == 0:
+        return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    group = np.repeat(np.arange(counts.size), counts)
+    order = np.lexsort((values, group))
+    values, group = values[order], group[order]
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (group[1:] != group[:-1])
+    sizes = np.bincount(group[keep], minlength=counts.size).astype(np.int64)
+    return values[keep], sizes
+
+
+def split_sets(values: Hashes, counts: Counts) -> list[Hashes]:
+    """*values* split by *counts* into sorted sets of distinct hashes (see :func:`flat_sets`).
 
     >>> split_sets(np.array([3, 1, 3, 2, 2], np.uint32), np.array([3, 0, 2]))
     [array([1, 3], dtype=uint32), array([], dtype=uint32), array([2], dtype=uint32)]
     """
     if counts.size == 0:
         return []
-    group = np.repeat(np.arange(counts.size), counts)
-    order = np.lexsort((values, group))
-    values, group = values[order], group[order]
-    keep = np.ones(values.size, dtype=bool)
-    keep[1:] = (values[1:] != values[:-1]) | (group[1:] != group[:-1])
-    sizes = np.bincount(group[keep], minlength=counts.size)
-    return np.split(values[keep], np.cumsum(sizes)[:-1])
+    flat, sizes = flat_sets(values, counts)
+    return np.split(flat, np.cumsum(sizes)[:-1])
 
 
 def shingles(tokens: Sequence[bytes], k: int) -> Hashes:

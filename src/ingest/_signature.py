@@ -37,10 +37,12 @@ __all__ = [
     "EMPTY_VALUE",
     "Permutations",
     "Signatures",
+    "band_hashes",
     "band_keys",
     "estimate_jaccard",
     "fmix32",
     "lsh_params",
+    "mix64",
     "signature",
     "signatures",
     "signatures_flat",
@@ -176,6 +178,38 @@ def band_keys(sig: Signatures, bands: int, rows: int) -> list[bytes]:
     [b'\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x02', b'\\x00\\x00\\x00\\x03\\x00\\x00\\x00\\x04']
     """
     return [bytes(sig[i * rows : (i + 1) * rows].byteswap().data) for i in range(bands)]
+
+
+def mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The splitmix64 finalizer, elementwise."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values = values * np.uint64(0x94D049BB133111EB)
+    values ^= values >> np.uint64(31)
+    return values
+
+
+def band_hashes(sigs: Signatures, bands: int, rows: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each band of each signature row, ``(len(sigs), bands)``.
+
+    Band ``i`` covers slots ``[i * rows, (i + 1) * rows)`` as in
+    ``MinHashLSH``: equal bands hash equal, and the band index is mixed in, so
+    equal values in different bands do not meet.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
+    >>> h = band_hashes(sigs, 2, 2)
+    >>> bool(h[0, 0] == h[1, 0]), bool(h[0, 1] == h[1, 1]), bool(h[0, 0] == h[0, 1])
+    (True, False, False)
+    """
+    with np.errstate(over="ignore"):
+        blocks = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
+        state = np.broadcast_to(
+            mix64(np.arange(1, bands + 1, dtype=np.uint64)), (len(sigs), bands)
+        ).copy()
+        for r in range(rows):
+            state = mix64(state * np.uint64(0x100000001B3) + blocks[:, :, r])
+    return state
 
 
 def to_minhash(sig: Signatures, perms: Permutations) -> datasketch.MinHash:

@@ -1,0 +1,319 @@
+"""Sentence alignment: which sentences of two documents say the same thing.
+
+The paraphrase signal of :mod:`ingest._dedup` counts the sentences of a pair
+of documents that align (see ``docs/dedup.md``). Alignment works on the
+distinct sentences of each document (its sentence *groups*:
+:attr:`ingest._dedup_features.DocFeatures.sentence_group_of`), with numpy
+over whole documents; no Python code runs per pair of sentences.
+
+* **Exact** (:func:`exact_alignment`): every pair of groups whose stem sets
+  have a Jaccard similarity of at least the threshold, and every run of 2 to
+  ``window`` adjacent sentences of one document whose merged stems are that
+  similar to one sentence of the other, each sentence of the run sharing a
+  stem with it. The shared stems of all pairs of sets come from one join on
+  the stem hashes (a sorted array and ``searchsorted``), counted with
+  ``bincount``.
+* **Estimated** (:func:`estimated_alignment`): the same over the candidate
+  sentence pairs the sentence LSH proposed, from MinHash signatures (a run's
+  signature is the element-wise minimum of its sentences', the signature of
+  the union).
+
+>>> from ingest import Document
+>>> from ingest._dedup_features import compute_features
+>>> from ingest._dedup_options import DedupOptions
+>>> a, b = compute_features(
+...     [
+...         Document("a", "Officials reviewed the deal on Monday. Talks stalled in Beijing."),
+...         Document("b", "Talks stalled in Beijing again. Officials reviewed the deal."),
+...     ],
+...     DedupOptions(),
+... )
+>>> a_mask, b_mask = exact_alignment(a, b, threshold=0.5, window=2)
+>>> a_mask.tolist(), b_mask.tolist()
+([True, True], [True, True])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ._dedup_features import DocFeatures
+from ._signature import Signatures
+
+__all__ = ["Mask", "aligned_share", "estimated_alignment", "exact_alignment", "share_bound"]
+
+Mask: TypeAlias = npt.NDArray[np.bool_]
+"""One flag per sentence group of a document: aligned or not."""
+
+_Index: TypeAlias = npt.NDArray[np.intp]
+_Values: TypeAlias = npt.NDArray[np.uint32]
+_Counts: TypeAlias = npt.NDArray[np.int64]
+
+#: Cells of a matrix of shared-stem counts computed at once (bounds the memory
+#: that two very long documents take: blocks of rows of the matrix).
+_BLOCK: Final = 1 << 22
+_LOW32: Final = np.uint64(0xFFFFFFFF)
+
+
+def _ranges(starts: _Index, lengths: _Index) -> _Index:
+    """The ranges ``[start, start + length)``, concatenated into one index array."""
+    total = int(lengths.sum())
+    offsets = np.cumsum(lengths) - lengths
+    index: _Index = np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.intp)
+    return index
+
+
+class _Sets:
+    """Sets in flat form: ``values`` of set 0, then of set 1, ...; ``owner`` says whose."""
+
+    def __init__(self, values: _Values, sizes: _Index) -> None:
+        self.values = values
+        self.sizes = sizes
+        self.starts: _Index = np.cumsum(sizes) - sizes
+        self.owner: _Index = np.repeat(np.arange(sizes.size, dtype=np.intp), sizes)
+
+    @classmethod
+    def groups(cls, features: DocFeatures) -> _Sets:
+        """The stem sets of *features*' sentence groups, in group order."""
+        sizes = features.sentence_sizes.astype(np.intp)
+        firsts = features.sentence_firsts
+        lengths = sizes[firsts]
+        starts = (np.cumsum(sizes) - sizes)[firsts]
+        return cls(features.sentence_values[_ranges(starts, lengths)], lengths)
+
+    def gather(self, members: _Index) -> tuple[_Values, _Index]:
+        """The values of the sets *members* (in that order, repeats allowed) and, for
+        each value, its position in *members*."""
+        lengths = self.sizes[members]
+        values = self.values[_ranges(self.starts[members], lengths)]
+        return values, np.repeat(np.arange(members.size, dtype=np.intp), lengths)
+
+
+class _Lookup:
+    """The sets of one document sorted by value, to count what other sets share with them."""
+
+    def __init__(self, sets: _Sets) -> None:
+        order = np.argsort(sets.values, kind="stable")
+        self.values = sets.values[order]
+        self.owner = sets.owner[order]
+        self.sizes = sets.sizes
+        self.count = int(sets.sizes.size)
+
+    def common(self, values: _Values, owner: _Index, rows: int) -> _Counts:
+        """``(rows, count)``: how many of the values of set ``r`` (the *values* whose
+        *owner* is ``r``) each of the looked-up sets holds."""
+        low = np.searchsorted(self.values, values, side="left")
+        high = np.searchsorted(self.values, values, side="right")
+        found = high - low
+        cells = np.repeat(owner, found) * self.count + self.owner[_ranges(low, found)]
+        counts: _Counts = np.bincount(cells, minlength=rows * self.count)
+        return counts.reshape(rows, self.count)
+
+    def step(self, per_row: int = 1) -> int:
+        """Rows of a block of :meth:`common` (see ``_BLOCK``)."""
+        return max(1, _BLOCK // max(1, self.count * per_row))
+
+
+def _similar(common: _Counts, left: _Index, right: _Index, threshold: float) -> Mask:
+    """Which pairs of sets (sizes *left* by *right*, *common* shared) have a Jaccard
+    similarity of at least *threshold*: as ``common / union >= threshold`` in floats."""
+    union = left[:, None] + right[None, :] - common
+    similar: Mask = (common > 0) & (common / np.maximum(union, 1) >= threshold)
+    return similar
+
+
+def _runs(group_of: _Index, window: int) -> Iterator[_Index]:
+    """The distinct runs of 2 to *window* adjacent sentences, as rows of sentence groups,
+    one array per run length (a run that repeats a sentence adds nothing and is left out)."""
+    for size in range(2, window + 1):
+        if group_of.size < size:
+            return
+        runs = sliding_window_view(group_of, size)
+        distinct = np.ones(len(runs), dtype=bool)
+        for k in range(size):
+            for m in range(k + 1, size):
+                distinct &= runs[:, k] != runs[:, m]
+        if distinct.any():
+            yield np.unique(runs[distinct], axis=0)
+
+
+def _merged(
+    x: DocFeatures,
+    x_sets: _Sets,
+    y: _Lookup,
+    masks: tuple[Mask, Mask],
+    *,
+    threshold: float,
+    window: int,
+) -> None:
+    """Mark the groups of *x* and *y* aligned through a run of *x*'s sentences: the run's
+    merged stems are similar to one sentence of *y*, and each sentence of the run
+    shares a stem with it (*masks*: of *x* and of *y*, updated)."""
+    x_mask, y_mask = masks
+    for runs in _runs(x.sentence_group_of, window):
+        size = runs.shape[1]
+        step = y.step(size)
+        for first in range(0, len(runs), step):
+            block = runs[first : first + step]
+            values, part = x_sets.gather(block.reshape(-1))
+            parts = y.common(values, part, block.size).reshape(len(block), size, y.count)
+            shares = (parts > 0).all(axis=1)
+            # The merged stems of each run: its parts' values, without repeats.
+            keys = np.unique((part // size).astype(np.uint64) << np.uint64(32) | values)
+            merged = (keys >> np.uint64(32)).astype(np.intp)
+            sizes = np.bincount(merged, minlength=len(block)).astype(np.intp)
+            common = y.common((keys & _LOW32).astype(np.uint32), merged, len(block))
+            aligned = shares & _similar(common, sizes, y.sizes, threshold)
+            x_mask[block[aligned.any(axis=1)].reshape(-1)] = True
+            y_mask |= aligned.any(axis=0)
+
+
+def exact_alignment(
+    a: DocFeatures, b: DocFeatures, *, threshold: float, window: int
+) -> tuple[Mask, Mask]:
+    """The sentence groups of *a* and of *b* that align, on exact stem sets."""
+    a_sets, b_sets = _Sets.groups(a), _Sets.groups(b)
+    a_mask = np.zeros(a_sets.sizes.size, dtype=bool)
+    b_mask = np.zeros(b_sets.sizes.size, dtype=bool)
+    b_lookup = _Lookup(b_sets)
+    step = b_lookup.step()
+    for first in range(0, a_mask.size, step):
+        last = min(a_mask.size, first + step)
+        low, high = np.searchsorted(a_sets.owner, [first, last])
+        common = b_lookup.common(
+            a_sets.values[low:high], a_sets.owner[low:high] - first, last - first
+        )
+        similar = _similar(common, a_sets.sizes[first:last], b_sets.sizes, threshold)
+        a_mask[first:last] |= similar.any(axis=1)
+        b_mask |= similar.any(axis=0)
+    if window > 1:
+        _merged(a, a_sets, b_lookup, (a_mask, b_mask), threshold=threshold, window=window)
+        _merged(b, b_sets, _Lookup(a_sets), (b_mask, a_mask), threshold=threshold, window=window)
+    return a_mask, b_mask
+
+
+def _estimated_runs(
+    x: DocFeatures,
+    y: DocFeatures,
+    signatures: tuple[Signatures, Signatures],
+    pairs: npt.NDArray[np.int64],
+    masks: tuple[Mask, Mask],
+    *,
+    threshold: float,
+    window: int,
+) -> None:
+    """The estimate of :func:`_merged` over the runs of *x* through the candidate
+    sentence pairs ``(i in x, j in y)``: a part shares a stem when its estimated
+    Jaccard with the sentence is not 0 (*signatures* and *masks*: of *x* and of *y*)."""
+    x_sigs, y_sigs = signatures
+    x_mask, y_mask = masks
+    num_perm = float(x_sigs.shape[1])
+    count = x.sentence_count
+    for size in range(2, window + 1):
+        offsets = np.arange(size, dtype=np.intp)
+        for back in range(size):
+            # The runs of this size in which sentence i is at position `back`.
+            starts = pairs[:, 0] - back
+            inside = (starts >= 0) & (starts + size <= count)
+            if not inside.any():
+                continue
+            rows = starts[inside, None] + offsets
+            targets = pairs[inside, 1]
+            groups = x.sentence_group_of[rows]
+            keep = np.ones(len(rows), dtype=bool)
+            for k in range(size):
+                for m in range(k + 1, size):
+                    keep &= groups[:, k] != groups[:, m]
+            sigs = x_sigs[rows]
+            target = y_sigs[targets]
+            keep &= (sigs == target[:, None, :]).any(axis=2).all(axis=1)
+            merged = sigs.min(axis=1)
+            estimated = np.count_nonzero(merged == target, axis=1) / num_perm
+            keep &= estimated >= threshold
+            x_mask[groups[keep].reshape(-1)] = True
+            y_mask[y.sentence_group_of[targets[keep]]] = True
+
+
+def estimated_alignment(
+    a: DocFeatures,
+    b: DocFeatures,
+    signatures: tuple[Signatures, Signatures],
+    pairs: npt.NDArray[np.int64],
+    *,
+    threshold: float,
+    window: int,
+) -> tuple[Mask, Mask]:
+    """The sentence groups of *a* and *b* aligned by MinHash estimates, over the candidate
+    sentence pairs ``(i in a, j in b)`` (rows of *pairs*) and the runs through them;
+    *signatures*: the sentence signatures of *a* and of *b*."""
+    a_sigs, b_sigs = signatures
+    a_mask = np.zeros(a.sentence_firsts.size, dtype=bool)
+    b_mask = np.zeros(b.sentence_firsts.size, dtype=bool)
+    if not len(pairs):
+        return a_mask, b_mask
+    # One comparison per pair of groups, between their first sentences.
+    width = b_mask.size
+    cells = np.unique(a.sentence_group_of[pairs[:, 0]] * width + b.sentence_group_of[pairs[:, 1]])
+    ga, gb = cells // width, cells % width
+    left = a_sigs[a.sentence_firsts[ga]]
+    right = b_sigs[b.sentence_firsts[gb]]
+    estimated = np.count_nonzero(left == right, axis=1) / float(left.shape[1])
+    aligned = estimated >= threshold
+    a_mask[ga[aligned]] = True
+    b_mask[gb[aligned]] = True
+    if window > 1:
+        masks = a_mask, b_mask
+        _estimated_runs(a, b, signatures, pairs, masks, threshold=threshold, window=window)
+        flipped = signatures[::-1], pairs[:, ::-1], masks[::-1]
+        _estimated_runs(b, a, *flipped, threshold=threshold, window=window)
+    return a_mask, b_mask
+
+
+def aligned_share(
+    a_mask: Mask, b_mask: Mask, a: DocFeatures, b: DocFeatures, minimum: int
+) -> float:
+    """The share of aligned sentences of the document with fewer sentences (0 when
+    either has fewer than *minimum* aligned); every copy of an aligned sentence counts."""
+    aligned_a = int(np.bincount(a.sentence_group_of)[a_mask].sum())
+    aligned_b = int(np.bincount(b.sentence_group_of)[b_mask].sum())
+    return _share(aligned_a, aligned_b, a, b, minimum)
+
+
+def share_bound(a: DocFeatures, b: DocFeatures, minimum: int) -> float:
+    """An upper bound of the exact :func:`aligned_share`, cheap to compute: the share
+    if every sentence that shares a stem with the other document aligned.
+
+    A sentence aligns only with a sentence it shares a stem with (alone or as a
+    part of a run, which must share a stem with the sentence too), and the share
+    never falls when more sentences align, so a pair below the paraphrase
+    threshold here is below it exactly.
+    """
+    a_sorted, b_sorted = np.sort(a.sentence_values), np.sort(b.sentence_values)
+    return _share(_sharing(a, b_sorted), _sharing(b, a_sorted), a, b, minimum)
+
+
+def _sharing(x: DocFeatures, y_sorted: _Values) -> int:
+    """The number of sentences of *x* that share a stem with *y_sorted* (the sorted
+    stem hashes of the other document)."""
+    if not y_sorted.size:
+        return 0
+    values = x.sentence_values
+    at = np.minimum(np.searchsorted(y_sorted, values), y_sorted.size - 1)
+    hits = y_sorted[at] == values
+    owner = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
+    return int(np.count_nonzero(np.bincount(owner[hits], minlength=x.sentence_count)))
+
+
+def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minimum: int) -> float:
+    if min(aligned_a, aligned_b) < minimum:
+        return 0.0
+    count_a, count_b = a.sentence_count, b.sentence_count
+    share_a, share_b = aligned_a / count_a, aligned_b / count_b
+    if count_a == count_b:
+        return max(share_a, share_b)
+    return share_a if count_a < count_b else share_b
