@@ -1,7 +1,8 @@
 """De-duplication at scale: single process vs the Dask engine on a LocalCluster.
 
 Usage: ``python benchmarks/scale.py [--sizes 10000 100000] [--engines single dask]
-[--workers 2] [--file-docs 5000]`` (``--sizes 1000000`` for the million).
+[--workers 2] [--memory-limit GB] [--file-docs 5000]`` (``--sizes 1000000`` for the
+million).
 
 For each size N, a corpus of N synthetic news documents with a planted
 duplicate structure (``tests/synthetic.py``: seed-shaped articles, near
@@ -11,7 +12,9 @@ process from the files to the clusters:
 
 * **single**: read every file, :func:`ingest.find_duplicates`;
 * **dask**: :meth:`ingest._dask.DaskEngine.find_duplicates` on the files,
-  ``LocalCluster(--workers)``, one partition per file.
+  ``LocalCluster(--workers)``, one partition per file, each worker with
+  ``DaskOptions.memory_limit`` (``--memory-limit`` GB; default the option's
+  default, 0 for none).
 
 Reported per run: wall time (startup of the cluster included), peak memory
 (the highest sum of the resident memory of the process and all its children,
@@ -31,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Final
 
+import attrs
 import psutil
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -96,7 +100,9 @@ def read_corpus(directory: Path) -> Corpus:
     return Corpus(docs, labels)
 
 
-def run_one(engine: str, directory: Path, workers: int) -> dict[str, float]:
+def run_one(
+    engine: str, directory: Path, workers: int, memory_limit: float | None
+) -> dict[str, float]:
     """One engine on the corpus in *directory*, in this process; its measurements."""
     with PeakMemory() as memory:
         start = time.perf_counter()
@@ -106,7 +112,10 @@ def run_one(engine: str, directory: Path, workers: int) -> dict[str, float]:
         else:
             from ingest._dask import DaskEngine, DaskOptions  # noqa: PLC0415
 
-            with DaskEngine(DaskOptions(workers=workers)) as dask_engine:
+            options = DaskOptions(workers=workers)
+            if memory_limit is not None:
+                options = attrs.evolve(options, memory_limit=int(memory_limit * 1e9) or None)
+            with DaskEngine(options) as dask_engine:
                 clusters = dask_engine.find_duplicates(sorted(directory.glob("docs-*.jsonl")))
         seconds = time.perf_counter() - start
     labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
@@ -127,13 +136,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--engines", nargs="+", default=["single", "dask"])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--memory-limit", type=float, help="GB per Dask worker, 0 for none")
     parser.add_argument("--file-docs", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: ENGINE:DIRECTORY
     args = parser.parse_args()
     if args.run:
         engine, directory = args.run.split(":", 1)
-        print(json.dumps(run_one(engine, Path(directory), args.workers)))
+        print(json.dumps(run_one(engine, Path(directory), args.workers, args.memory_limit)))
         return
     print(
         f"{'N':>9} {'engine':>7} {'seconds':>9} {'docs/s':>8} {'peak GB':>8} "
@@ -145,6 +155,8 @@ def main() -> None:
             write_corpus(generate(size, seed=args.seed), directory, args.file_docs)
             for engine in args.engines:
                 command = [sys.executable, __file__, "--workers", str(args.workers)]
+                if args.memory_limit is not None:
+                    command += ["--memory-limit", str(args.memory_limit)]
                 command += ["--run", f"{engine}:{directory}"]
                 output = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
                 result = json.loads(output.stdout.strip().splitlines()[-1])

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 import pytest
 
 import ingest
@@ -27,8 +28,19 @@ from .synthetic import Corpus, generate, pair_scores
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
 
+from dask.sizeof import sizeof
+from distributed.system import MEMORY_LIMIT
+
 from ingest._dask import DaskEngine, DaskOptions, DaskRun, clean_document
-from ingest._dask_stages import band_hashes, read_jsonl
+from ingest._dask_stages import (
+    SLOT_BITS,
+    band_hashes,
+    bucket_pairs,
+    read_jsonl,
+    sign_partition,
+    split_blocks,
+    trim_memory,
+)
 
 DOCS = 2000
 
@@ -114,6 +126,45 @@ def test_band_hashes_group_equal_bands_only() -> None:
     hashes = band_hashes(sigs, 2, 2)
     assert hashes[0, 0] == hashes[1, 0] != hashes[2, 0]
     assert hashes[0, 1] == hashes[2, 1] != hashes[1, 1]
+
+
+def test_candidates_are_grouped_by_pair_of_partitions_each_once() -> None:
+    def slot(partition: int, row: int) -> int:
+        return (partition << SLOT_BITS) | row
+
+    keys = pd.DataFrame(
+        {
+            "key": np.array([7, 7, 7, 9, 9, 5], dtype=np.int64),
+            "slot": np.array([slot(1, 0), slot(0, 3), slot(1, 2), slot(0, 3), slot(1, 0), 1]),
+            "sent": np.array([-1, -1, -1, -1, -1, -1], dtype=np.int32),
+        }
+    )
+    pairs = bucket_pairs(keys)
+    # The same pair from two buckets, as from two shuffled partitions: kept once.
+    blocks = split_blocks(pd.concat([pairs, pairs]))
+    assert sorted(blocks) == [(0 << SLOT_BITS) | 1, (1 << SLOT_BITS) | 1]
+    assert blocks[1].tolist() == [
+        [slot(0, 3), slot(1, 0), -1, -1],
+        [slot(0, 3), slot(1, 2), -1, -1],
+    ]
+    assert blocks[(1 << SLOT_BITS) | 1].tolist() == [[slot(1, 0), slot(1, 2), -1, -1]]
+    assert split_blocks(pairs.iloc[:0]) == {}
+
+
+def test_partitions_tell_dask_their_size_and_memory_is_trimmed(corpus: Corpus) -> None:
+    docs = corpus.docs[:50]
+    part = sign_partition(0, docs, DedupOptions(), None, keep_docs=True)
+    arrays = sum(f.shingles.nbytes + f.signature.nbytes for f in part.features)
+    texts = sum(len(d.text) for d in docs)
+    assert sizeof(part) > arrays + texts
+    assert trim_memory() in {0, 1}
+
+
+def test_workers_get_a_memory_limit_derived_from_the_machine() -> None:
+    assert DaskOptions(workers=2).memory_limit == MEMORY_LIMIT // 3 // 2
+    assert DaskOptions(workers=4, memory_limit=None).memory_limit is None
+    with pytest.raises(OptionsError, match="memory_limit must be an integer >= 1, got 0"):
+        DaskOptions(memory_limit=0)
 
 
 # -- the public names and `ingest dedup --engine dask` ---------------------------------------

@@ -16,9 +16,11 @@ stage functions are in :mod:`ingest._dask_stages`):
 4. **group by band key**: a Dask DataFrame shuffle on the key; each bucket
    yields its candidate pairs (every pair of its members, as a query of the
    single-process LSH returns every member of a bucket) and, for sentence
-   buckets, the aligned sentence candidates.
-5. **verify** with the core's ``verify``, one task per pair of partitions
-   that holds candidates, on the workers that hold the partitions.
+   buckets, the aligned sentence candidates. A second shuffle, on the pair of
+   partitions of each candidate (its *block*), brings a block's candidates
+   together on a worker, each once; the client learns only the block numbers.
+5. **verify** with the core's ``verify``, one task per block, on the workers
+   that hold the partitions.
 6. **connected components**: the verified links (duplicates only, few) are
    gathered, and the core's union-find and evidence make the clusters
    (:func:`ingest._links.cluster_links`).
@@ -41,18 +43,18 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 import attrs
-import numpy as np
 
 try:
     import dask.dataframe as dd
-    import pandas as pd
     from dask import delayed
     from distributed import Client, Future, LocalCluster, as_completed
+    from distributed.system import MEMORY_LIMIT
 except ImportError as error:  # pragma: no cover - depends on the installed extras
     raise ImportError(
         "the Dask engine needs dask, distributed and pandas: pip install 'ingest[dask]'"
@@ -61,15 +63,20 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 from ._dask_stages import (
     SLOT_BITS,
     Prepare,
+    block_numbers,
+    block_rows,
     bucket_pairs,
     clean_document,
     empty_keys,
+    empty_pairs,
     expand_inputs,
     id_table,
     partition_keys,
     read_jsonl,
     select_features,
     sign_partition,
+    split_blocks,
+    trim_memory,
     verify_block,
     write_partition,
 )
@@ -99,6 +106,13 @@ def _positive(name: str) -> Any:
     return check
 
 
+def _memory_share(options: DaskOptions) -> int:
+    """A third of the machine's memory (or of the container's limit), shared by the workers."""
+    # attrs runs the factory before the validators: a bad workers is reported by its own.
+    workers = options.workers if isinstance(options.workers, int) and options.workers > 0 else 1
+    return int(MEMORY_LIMIT // 3 // workers)
+
+
 @attrs.frozen
 class DaskOptions:
     """Where and how the Dask engine runs.
@@ -114,6 +128,13 @@ class DaskOptions:
             memory (an input file is always one partition).
         shuffle_partitions: Partitions of the band-key shuffle; ``None``:
             as many as input partitions.
+        memory_limit: Bytes each worker of the ``LocalCluster`` may use
+            (Dask's ``memory_limit``): above 60% of it a worker spills
+            partitions to its local disk, at 80% it pauses, at 95% it is
+            restarted. Default: a third of the machine's memory (or of its
+            container's limit), shared by the workers (4 GB each for 2 workers
+            on 24 GB); ``None``: Dask's own default, all the memory, which
+            never spills.
         log_level: The level below which the ``LocalCluster``'s processes
             keep quiet (a :mod:`logging` level); ``logging.CRITICAL`` also
             silences the log of a failed task, whose error the client raises.
@@ -125,6 +146,9 @@ class DaskOptions:
     partition_docs: int = attrs.field(default=2000, validator=_positive("partition_docs"))
     shuffle_partitions: int | None = attrs.field(
         default=None, validator=_positive("shuffle_partitions")
+    )
+    memory_limit: int | None = attrs.field(
+        default=attrs.Factory(_memory_share, takes_self=True), validator=_positive("memory_limit")
     )
     log_level: int = logging.ERROR
 
@@ -176,6 +200,7 @@ class DaskEngine:
                 processes=True,
                 dashboard_address=":0",
                 silence_logs=self.options.log_level,
+                memory_limit=self.options.memory_limit or "auto",
             )
             self.client = Client(self._cluster)
         else:
@@ -212,6 +237,7 @@ class DaskEngine:
         options = options if options is not None else DedupOptions()
         parts = self._sign(docs, options, prepare, keep_docs=False)
         nodes, dropped = self._ids(parts)
+        self._trim()
         links = self._links(parts, dropped, options)
         return cluster_links(nodes, {(a.id, b.id): link for a, b, link in links})
 
@@ -237,7 +263,9 @@ class DaskEngine:
             expand_inputs([str(i) for i in inputs]), options, prepare, keep_docs=True
         )
         _, dropped = self._ids(parts)
+        self._trim()
         links = self._links(parts, dropped, options)
+        self._trim()
         linked = {n.id: n for a, b, _ in links for n in (a, b)}
         clusters = cluster_links(
             sorted(linked.values(), key=lambda n: n.id),
@@ -257,6 +285,10 @@ class DaskEngine:
         return DaskRun(sum(written), len(clusters), duplicates, paths, repeated)
 
     # -- stages ---------------------------------------------------------------------
+
+    def _trim(self) -> None:
+        """Between stages: the workers give their allocators' free memory back."""
+        self.client.run(trim_memory)
 
     def _sign(
         self,
@@ -311,37 +343,40 @@ class DaskEngine:
             for i, part in enumerate(parts)
         ]
         keys = dd.from_delayed(key_parts, meta=empty_keys(), verify_meta=False)
-        shuffled = keys.shuffle(on="key", npartitions=self.options.shuffle_partitions or len(parts))
-        meta = pd.DataFrame({c: np.empty(0, dtype=np.int64) for c in ("sa", "sb")}).assign(
-            i=np.empty(0, dtype=np.int32), j=np.empty(0, dtype=np.int32)
-        )
-        pairs_frame = shuffled.map_partitions(bucket_pairs, meta=meta)
-        pairs = self.client.compute(pairs_frame).result()
-        if pairs.empty:
-            return []
-        table = pairs.drop_duplicates().to_numpy(dtype=np.int64)
-        blocks = (table[:, 0] >> SLOT_BITS) * len(parts) + (table[:, 1] >> SLOT_BITS)
-        order = np.argsort(blocks, kind="stable")
-        table, blocks = table[order], blocks[order]
-        bounds = np.flatnonzero(np.diff(blocks)) + 1
+        partitions = self.options.shuffle_partitions or len(parts)
+        shuffled = keys.shuffle(on="key", npartitions=partitions)
+        pairs = shuffled.map_partitions(bucket_pairs, meta=empty_pairs())
+        # The candidates stay on the workers: a second shuffle brings each block's
+        # together, and the client gets the block numbers only.
+        by_block = pairs.shuffle(on="block", npartitions=partitions).to_delayed()
+        tables: list[Future] = self.client.compute([delayed(split_blocks)(p) for p in by_block])
+        numbers: list[list[int]] = self.client.gather(self.client.map(block_numbers, tables))
+        order = {block: rank for rank, block in enumerate(sorted(chain.from_iterable(numbers)))}
+        self._trim()
         # A few blocks in flight per worker: the features a block copies from another
         # worker are freed when it is done, instead of every block's copies at once.
         limit = 2 * max(1, len(self.client.scheduler_info()["workers"]))
         running: as_completed = as_completed(with_results=True)
         done: list[tuple[int, list[tuple[Node, Node, Link]]]] = []
-        for number, rows in enumerate(np.split(table, bounds)):
-            # Only the documents of the pairs travel, not whole partitions.
-            left, right = int(rows[0, 0] >> SLOT_BITS), int(rows[0, 1] >> SLOT_BITS)
-            left_docs = self.client.submit(select_features, parts[left], np.unique(rows[:, 0]))
-            right_docs = self.client.submit(select_features, parts[right], np.unique(rows[:, 1]))
-            running.add(
-                self.client.submit(
-                    _numbered, number, verify_block, left_docs, right_docs, rows, options
+        low = (1 << SLOT_BITS) - 1
+        pending = list(zip(tables, numbers, strict=True))[::-1]
+        del tables
+        while pending:
+            table, blocks = pending.pop()  # released once its blocks' rows are taken
+            for block in blocks:
+                # Only the documents of the candidates travel, not whole partitions.
+                rows = self.client.submit(block_rows, table, block)
+                left = self.client.submit(select_features, parts[block >> SLOT_BITS], rows, 0)
+                right = self.client.submit(select_features, parts[block & low], rows, 1)
+                running.add(
+                    self.client.submit(
+                        _numbered, order[block], verify_block, left, right, rows, options
+                    )
                 )
-            )
-            del left_docs, right_docs  # held by the verification task until it ends
-            while running.count() >= limit:
-                done.append(next(running)[1])
+                del rows, left, right  # held by the verification task until it ends
+                while running.count() >= limit:
+                    done.append(next(running)[1])
+            del table
         done.extend(result for _, result in running)
         done.sort(key=lambda item: item[0])
         return [link for _, block in done for link in block]

@@ -2,12 +2,15 @@
 
 Each function runs inside a Dask task on a worker and knows nothing of Dask:
 reading and signing a partition, its band keys, the candidate pairs of a
-shuffled partition of keys, the verification of the pairs between two
-partitions, and the output of a partition.
+shuffled partition of keys, the candidate rows of each pair of partitions,
+the verification of the pairs between two partitions, and the output of a
+partition.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import glob
 import json
 from collections import defaultdict
@@ -42,15 +45,20 @@ __all__ = [
     "Part",
     "Prepare",
     "band_hashes",
+    "block_numbers",
+    "block_rows",
     "bucket_pairs",
     "clean_document",
     "empty_keys",
+    "empty_pairs",
     "expand_inputs",
     "id_table",
     "partition_keys",
     "read_jsonl",
     "select_features",
     "sign_partition",
+    "split_blocks",
+    "trim_memory",
     "verify_block",
     "write_partition",
 ]
@@ -70,6 +78,16 @@ _NAMESPACE_EXACT: Final = np.uint64(0x51ED27A9D0C2B3F1)
 _NAMESPACE_DOC: Final = np.uint64(0x9E3779B97F4A7C15)
 _NAMESPACE_SENTENCE: Final = np.uint64(0xC2B2AE3D27D4EB4F)
 _KEYS_META: Final = {"key": np.int64, "slot": np.int64, "sent": np.int32}
+_PAIRS_META: Final = {
+    "block": np.int64,
+    "sa": np.int64,
+    "sb": np.int64,
+    "i": np.int32,
+    "j": np.int32,
+}
+#: What a Python object costs besides its arrays (the heads of a DocFeatures, its
+#: arrays and strings): for Dask's estimate of a partition's size.
+_OBJECT_BYTES: Final = 1000
 
 
 @attrs.frozen(eq=False)
@@ -79,6 +97,20 @@ class Part:
     index: int
     docs: list[Document]
     features: list[DocFeatures]
+
+    def __sizeof__(self) -> int:
+        """An estimate of the bytes held, as Dask's ``sizeof`` reads it: a worker with a
+        ``memory_limit`` spills partitions to disk by this size."""
+        arrays = sum(
+            f.shingles.nbytes
+            + f.signature.nbytes
+            + f.sentence_values.nbytes
+            + f.sentence_sizes.nbytes
+            + f.sentence_signatures.nbytes
+            for f in self.features
+        )
+        texts = sum(len(d.text) + len(d.name) for d in self.docs)
+        return arrays + texts + _OBJECT_BYTES * (len(self.features) + len(self.docs))
 
 
 # -- stage 1: read, prepare, sign -------------------------------------------------
@@ -214,14 +246,17 @@ def empty_keys() -> pd.DataFrame:
 
 def bucket_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     """Every pair of documents sharing a bucket of *frame* (a shuffled partition of keys):
-    ``sa < sb`` slots, with ``i``, ``j`` the sentences for sentence buckets (else -1)."""
+    ``sa < sb`` slots, with ``i``, ``j`` the sentences for sentence buckets (else -1),
+    and ``block``, the pair of their partitions (``sa``'s partition in the high bits)."""
     shared = frame[frame.duplicated("key", keep=False)]
     merged = shared.merge(shared, on="key", suffixes=("_a", "_b"))
     merged = merged[merged["slot_a"] < merged["slot_b"]]
+    sa, sb = merged["slot_a"].to_numpy(), merged["slot_b"].to_numpy()
     pairs = pd.DataFrame(
         {
-            "sa": merged["slot_a"].to_numpy(),
-            "sb": merged["slot_b"].to_numpy(),
+            "block": ((sa >> SLOT_BITS) << SLOT_BITS) | (sb >> SLOT_BITS),
+            "sa": sa,
+            "sb": sb,
             "i": merged["sent_a"].to_numpy(),
             "j": merged["sent_b"].to_numpy(),
         }
@@ -229,13 +264,39 @@ def bucket_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     return pairs.drop_duplicates(ignore_index=True)
 
 
+def empty_pairs() -> pd.DataFrame:
+    return pd.DataFrame({name: np.empty(0, dtype=t) for name, t in _PAIRS_META.items()})
+
+
+def split_blocks(frame: pd.DataFrame) -> dict[int, npt.NDArray[np.int64]]:
+    """The candidate rows (``sa, sb, i, j``, each once, sorted) of each block of *frame*
+    (a partition of :func:`bucket_pairs` shuffled by block), by block."""
+    if frame.empty:
+        return {}
+    table = frame.drop_duplicates().to_numpy(dtype=np.int64)
+    table = table[np.lexsort(table.T[::-1])]
+    bounds = np.flatnonzero(np.diff(table[:, 0])) + 1
+    return {int(rows[0, 0]): np.ascontiguousarray(rows[:, 1:]) for rows in np.split(table, bounds)}
+
+
+def block_numbers(blocks: dict[int, npt.NDArray[np.int64]]) -> list[int]:
+    """The blocks that :func:`split_blocks` found, in order."""
+    return sorted(blocks)
+
+
+def block_rows(blocks: dict[int, npt.NDArray[np.int64]], block: int) -> npt.NDArray[np.int64]:
+    """The candidate rows of *block*: what its verification task needs of :func:`split_blocks`."""
+    return blocks[block]
+
+
 # -- stage 5: verification ------------------------------------------------------------
 
 
-def select_features(part: Part, slots: npt.NDArray[np.int64]) -> dict[int, DocFeatures]:
-    """The features of *part*'s documents at *slots*: what a verification task needs of it."""
+def select_features(part: Part, rows: npt.NDArray[np.int64], column: int) -> dict[int, DocFeatures]:
+    """The features of *part*'s documents at the slots in *column* of *rows* (a block's
+    candidates): what a verification task needs of the partition."""
     low = (1 << SLOT_BITS) - 1
-    return {slot: part.features[slot & low] for slot in slots.tolist()}
+    return {slot: part.features[slot & low] for slot in np.unique(rows[:, column]).tolist()}
 
 
 def verify_block(
@@ -299,3 +360,17 @@ def write_partition(
 
 def id_table(part: Part) -> list[tuple[str, str, int, int]]:
     return [(f.id, f.name, f.words, f.text_key) for f in part.features]
+
+
+def trim_memory() -> int:
+    """Give the C allocator's free memory back to the system (glibc's ``malloc_trim``):
+    what a stage's temporary arrays leave behind. 1 if memory was released, else 0
+    (also where there is no glibc)."""
+    library = ctypes.util.find_library("c")
+    if library is None:
+        return 0
+    try:
+        trim = ctypes.CDLL(library).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return 0
+    return int(trim(0))
