@@ -30,7 +30,7 @@ from .synthetic import generate
 
 pytest.importorskip("redis", reason="the redis client is not installed: pip install '.[redis]'")
 
-from ingest._redis_index import RedisIndex, decode_features, encode_features
+from ingest._redis_index import CONNECT_TIMEOUT, RedisIndex, decode_features, encode_features
 
 TEXT = "Officials said on Monday that the talks over the sale had stalled again. " * 4
 
@@ -193,6 +193,18 @@ def test_other_options_for_an_existing_index_raise(
 def test_an_unreachable_server_raises_a_clear_error() -> None:
     with pytest.raises(IndexFileError, match="could not reach Redis"):
         RedisIndex(f"redis://127.0.0.1:{_free_port()}/0", name="x")
+
+
+def test_connections_time_out_unless_the_url_says_otherwise(
+    url: str, request: pytest.FixtureRequest
+) -> None:
+    default = RedisIndex(url, name=_name(request))
+    pool = default._redis.connection_pool.connection_kwargs
+    assert pool["socket_connect_timeout"] == CONNECT_TIMEOUT
+    custom = RedisIndex(f"{url}?socket_connect_timeout=2.5", name=_name(request))
+    assert custom._redis.connection_pool.connection_kwargs["socket_connect_timeout"] == 2.5
+    default.close()
+    custom.close()
 
 
 def test_features_round_trip_without_pickle() -> None:

@@ -64,6 +64,10 @@ _MAGIC: Final = b"IDF1"
 _U32: Final = np.dtype("<u4")
 #: Documents signed, matched and written per round trip of :meth:`RedisIndex.extend`.
 _BATCH: Final = 512
+#: Seconds to wait for a TCP connection when the URL sets none
+#: (``?socket_connect_timeout=S`` in the URL overrides it): a host that drops
+#: packets fails with a clear error instead of hanging.
+CONNECT_TIMEOUT: Final = 10.0
 
 
 def encode_features(features: DocFeatures) -> bytes:
@@ -171,8 +175,9 @@ class RedisIndex:
             :class:`ingest.OptionsError`, because signatures made with other
             options cannot be compared.
 
-    Raises :class:`ingest.IndexFileError` when Redis cannot be reached or holds
-    something else under the name.
+    Raises :class:`ingest.IndexFileError` when Redis cannot be reached (within
+    :data:`CONNECT_TIMEOUT` seconds, unless the URL sets
+    ``socket_connect_timeout``) or holds something else under the name.
     """
 
     def __init__(
@@ -186,6 +191,7 @@ class RedisIndex:
         self._source = f"{url} index {name!r}"
         try:
             params = redis.connection.parse_url(url)  # type: ignore[no-untyped-call]
+            params.setdefault("socket_connect_timeout", CONNECT_TIMEOUT)
             # A first contact without retries: a wrong URL fails at once.
             with redis.Redis(**params, retry=Retry(NoBackoff(), 0)) as probe:
                 probe.ping()
