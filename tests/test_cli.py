@@ -260,14 +260,16 @@ def test_unpack_refuses_every_unsafe_name(tmp_path: Path) -> None:
     )
 
 
-def test_killed_mid_write_leaves_the_old_output(tmp_path: Path) -> None:
-    """SIGKILL while the output is being written: the old file stays whole."""
+@pytest.mark.parametrize("old", [b"the old output\n", None], ids=["old-output", "no-output"])
+def test_killed_mid_write_leaves_the_old_output(tmp_path: Path, old: bytes | None) -> None:
+    """SIGKILL while the output is being written: the old file stays whole, or none appears."""
     text = (SEEDS / "001_c51191e24029489c.txt").read_text(encoding="utf-8")
     big = tmp_path / "big.bundle"
     docs = (ingest.Document(f"{i}.txt", f"{i}\n{text}") for i in range(3000))
     ingest.write_bundle(docs, big)
     out = tmp_path / "out.bundle"
-    out.write_bytes(b"the old output\n")
+    if old is not None:
+        out.write_bytes(old)
     proc = subprocess.Popen(  # noqa: S603 -- our own command, fixed arguments
         [sys.executable, "-m", "ingest", "clean", str(big), "-o", str(out)],
         stdout=subprocess.DEVNULL,
@@ -287,7 +289,10 @@ def test_killed_mid_write_leaves_the_old_output(tmp_path: Path) -> None:
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    assert out.read_bytes() == b"the old output\n"
+    if old is None:
+        assert not out.exists()
+    else:
+        assert out.read_bytes() == old
 
 
 _SUMMARY = re.compile(
