@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 import attrs
 import numpy as np
@@ -241,27 +241,7 @@ class DuplicateIndex:
 
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
-        parent = {doc.id: doc.id for doc in self._docs}
-
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        neighbours: defaultdict[str, list[tuple[str, _Link]]] = defaultdict(list)
-        for (a, b), link in self._links.items():
-            neighbours[a].append((b, link))
-            neighbours[b].append((a, link))
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        groups: defaultdict[str, list[DocFeatures]] = defaultdict(list)
-        for doc in self._docs:
-            groups[find(doc.id)].append(doc)
-        result = [_cluster(group, neighbours) for group in groups.values()]
-        result.sort(key=lambda c: (-len(c.members), c.id))
-        return result
+        return _clusters(self._docs, self._links)
 
     def save(self, path: str | Path) -> None:
         """Write the index to *path* (a NumPy ``.npz`` archive with a JSON header, no pickle)."""
@@ -341,20 +321,78 @@ class DuplicateIndex:
             ):
                 sentence_pairs[slot].append((i, j))
         candidates.update(sentence_pairs)
-        links = {}
-        for slot in sorted(candidates):
-            other = self._docs[slot]
-            if other.id == features.id:
-                continue
-            link = verify(features, other, sentence_pairs.get(slot, ()), self.options)
-            if link is not None:
-                links[other.id] = link
-        return links
+        return verify_candidates(features, self._docs, candidates, sentence_pairs, self.options)
 
 
-def _cluster(
-    group: Sequence[DocFeatures], neighbours: dict[str, list[tuple[str, _Link]]]
-) -> Cluster:
+def verify_candidates(
+    features: DocFeatures,
+    docs: Sequence[DocFeatures],
+    candidates: Iterable[int],
+    sentence_pairs: Mapping[int, Sequence[tuple[int, int]]],
+    options: DedupOptions,
+) -> dict[str, _Link]:
+    """The verified links of *features* to the candidate positions in *docs*, by id.
+
+    *sentence_pairs* maps a candidate's position to its aligned sentence
+    candidates ``(sentence of features, sentence of the candidate)``.
+    Candidates are verified in position order; *features* itself is skipped.
+    """
+    links = {}
+    for slot in sorted(candidates):
+        other = docs[slot]
+        if other.id == features.id:
+            continue
+        link = verify(features, other, sentence_pairs.get(slot, ()), options)
+        if link is not None:
+            links[other.id] = link
+    return links
+
+
+class _Node(Protocol):
+    """What clustering reads of a document (a ``DocFeatures`` or a ``_links.Node``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def words(self) -> int: ...
+
+
+def _clusters(nodes: Iterable[_Node], links: Mapping[tuple[str, str], _Link]) -> list[Cluster]:
+    """The clusters of *nodes* under *links*: union-find, then each component's evidence.
+
+    A node id given twice counts once. Singletons included; largest first, then by id.
+    """
+    parent: dict[str, str] = {}
+    order: list[_Node] = []
+    for node in nodes:
+        if node.id not in parent:
+            parent[node.id] = node.id
+            order.append(node)
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    neighbours: defaultdict[str, list[tuple[str, _Link]]] = defaultdict(list)
+    for (a, b), link in links.items():
+        neighbours[a].append((b, link))
+        neighbours[b].append((a, link))
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: defaultdict[str, list[_Node]] = defaultdict(list)
+    for node in order:
+        groups[find(node.id)].append(node)
+    result = [_cluster(group, neighbours) for group in groups.values()]
+    result.sort(key=lambda c: (-len(c.members), c.id))
+    return result
+
+
+def _cluster(group: Sequence[_Node], neighbours: dict[str, list[tuple[str, _Link]]]) -> Cluster:
     """The cluster of *group*, a connected component of the verified links."""
     representative = min(group, key=lambda f: (-f.words, f.id))
     names = {f.id: f.name for f in group}

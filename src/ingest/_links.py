@@ -4,7 +4,7 @@ The Dask engine (:mod:`ingest._dask`) verifies candidate pairs on workers and
 the Redis index (:mod:`ingest._redis_index`) keeps its links in Redis; both
 end where :meth:`ingest.DuplicateIndex.clusters` ends: connected components of
 the verified links, then each component's representative and evidence by the
-core's :func:`ingest._dedup._cluster`. Same links, same clusters, member for
+core's :func:`ingest._dedup._clusters`. Same links, same clusters, member for
 member.
 
 This module is the seam between those engines and the dedup core: everything
@@ -20,17 +20,22 @@ the core's internals is made in one place.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import cast
+from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ._dedup import _cluster, _Link, _lsh, _ordered, verify
-from ._dedup_features import DocFeatures
+from ._dedup import _clusters, _Link, _lsh, _ordered, verify, verify_candidates
 from ._dedup_options import Cluster
 
-__all__ = ["Link", "Node", "cluster_links", "memory_lsh", "ordered_evidence", "verify"]
+__all__ = [
+    "Link",
+    "Node",
+    "cluster_links",
+    "memory_lsh",
+    "ordered_evidence",
+    "verify",
+    "verify_candidates",
+]
 
 Link = _Link
 """A verified pair (kind, estimated and exact score, containment direction)."""
@@ -63,30 +68,4 @@ def cluster_links(nodes: Iterable[Node], links: Mapping[tuple[str, str], _Link])
     Union-find over the links, then the core's representative and Prim's
     evidence per component; singletons included; largest first, then by id.
     """
-    parent: dict[str, str] = {}
-    order: list[Node] = []
-    for node in nodes:
-        if node.id not in parent:
-            parent[node.id] = node.id
-            order.append(node)
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    neighbours: defaultdict[str, list[tuple[str, _Link]]] = defaultdict(list)
-    for (a, b), link in links.items():
-        neighbours[a].append((b, link))
-        neighbours[b].append((a, link))
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: defaultdict[str, list[Node]] = defaultdict(list)
-    for node in order:
-        groups[find(node.id)].append(node)
-    # The core's _cluster reads only .id, .name and .words of its group.
-    result = [_cluster(cast(Sequence[DocFeatures], group), neighbours) for group in groups.values()]
-    result.sort(key=lambda c: (-len(c.members), c.id))
-    return result
+    return _clusters(nodes, links)

@@ -52,7 +52,15 @@ from ._dedup_features import DocFeatures, compute_features, permutations
 from ._dedup_options import Cluster, DedupOptions, Evidence
 from ._document import Document
 from ._errors import IdConflictError, IndexFileError, OptionsError
-from ._links import Link, Node, cluster_links, memory_lsh, ordered_evidence, verify
+from ._links import (
+    Link,
+    Node,
+    cluster_links,
+    memory_lsh,
+    ordered_evidence,
+    verify,
+    verify_candidates,
+)
 from ._signature import Signatures, band_keys, lsh_params, to_minhash
 
 __all__ = ["FORMAT", "VERSION", "RedisIndex", "decode_features", "encode_features"]
@@ -435,15 +443,7 @@ class _Batch:
             for index, j in self._sentence_lsh.query(to_minhash(sig, self._sentence_perms)):
                 sentence_pairs[index].append((i, j))
         candidates.update(sentence_pairs)
-        links = {}
-        for index in sorted(candidates):
-            other = self.features[index]
-            if other.id == features.id:
-                continue
-            link = verify(features, other, sentence_pairs.get(index, ()), self.options)
-            if link is not None:
-                links[other.id] = link
-        return links
+        return verify_candidates(features, self.features, candidates, sentence_pairs, self.options)
 
     def add(self, features: DocFeatures, links: dict[str, Link]) -> None:
         index = len(self.features)
