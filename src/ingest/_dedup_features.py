@@ -140,8 +140,8 @@ def text_key(text: str) -> int:
 def permutations(options: DedupOptions) -> tuple[Permutations, Permutations]:
     """The permutations of document signatures and of sentence signatures."""
     return (
-        Permutations.create(options.num_perm, options.seed),
-        Permutations.create(options.sentence_num_perm, options.seed),
+        _permutations(options.num_perm, options.seed),
+        _permutations(options.sentence_num_perm, options.seed),
     )
 
 
@@ -202,7 +202,9 @@ def compute_features(docs: Sequence[Document], options: DedupOptions) -> list[Do
 
 
 @functools.lru_cache(maxsize=16)
-def _sentence_permutations(num_perm: int, seed: int) -> Permutations:
+def _permutations(num_perm: int, seed: int) -> Permutations:
+    """Drawn once per ``(num_perm, seed)``: drawing costs more than signing a short
+    text, and the arrays are read-only, so sharing them is safe."""
     return Permutations.create(num_perm, seed)
 
 
@@ -231,7 +233,7 @@ def restore_sentence_signatures(
     missing = [f for f in docs if len(f.sentence_signatures) != f.sentence_count]
     if not missing:
         return list(docs)
-    perms = _sentence_permutations(options.sentence_num_perm, options.seed)
+    perms = _permutations(options.sentence_num_perm, options.seed)
     values = np.concatenate([f.sentence_values for f in missing])
     sizes = np.concatenate([f.sentence_sizes for f in missing])
     sigs = signatures_flat(values, sizes.astype(np.int64), perms)
@@ -249,7 +251,7 @@ def document_signatures(texts: Sequence[str], options: DedupOptions) -> Signatur
     The same tokens, shingles and signatures as :func:`compute_features`, in
     batches of ``_BATCH`` texts.
     """
-    perms = Permutations.create(options.num_perm, options.seed)
+    perms = _permutations(options.num_perm, options.seed)
     parts = []
     for start in range(0, len(texts), _BATCH):
         hashes, words = hash_streams([word_stream(t) for t in texts[start : start + _BATCH]])

@@ -94,7 +94,9 @@ class Permutations:
         gen = np.random.RandomState(seed)
         a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
         b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-        return cls(seed, a.reshape(-1, 1), b.reshape(-1, 1))
+        a, b = a.reshape(-1, 1), b.reshape(-1, 1)
+        a.flags.writeable = b.flags.writeable = False
+        return cls(seed, a, b)
 
     @property
     def num_perm(self) -> int:
@@ -202,13 +204,14 @@ def band_hashes(sigs: Signatures, bands: int, rows: int) -> npt.NDArray[np.uint6
     >>> bool(h[0, 0] == h[1, 0]), bool(h[0, 1] == h[1, 1]), bool(h[0, 0] == h[0, 1])
     (True, False, False)
     """
-    with np.errstate(over="ignore"):
-        blocks = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
-        state = np.broadcast_to(
-            mix64(np.arange(1, bands + 1, dtype=np.uint64)), (len(sigs), bands)
-        ).copy()
-        for r in range(rows):
-            state = mix64(state * np.uint64(0x100000001B3) + blocks[:, :, r])
+    # Integer arrays wrap around silently (only numpy scalars warn): every operand
+    # here is an array, so no ``np.errstate`` (it costs more than a small batch).
+    blocks = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
+    state = np.broadcast_to(
+        mix64(np.arange(1, bands + 1, dtype=np.uint64)), (len(sigs), bands)
+    ).copy()
+    for r in range(rows):
+        state = mix64(state * np.uint64(0x100000001B3) + blocks[:, :, r])
     return state
 
 
