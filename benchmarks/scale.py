@@ -1,13 +1,15 @@
 """De-duplication at scale: single process vs the Dask engine on a LocalCluster.
 
 Usage: ``python benchmarks/scale.py [--sizes 10000 100000] [--engines single dask]
-[--workers 2] [--memory-limit GB] [--file-docs 5000]`` (``--sizes 1000000`` for the
-million).
+[--workers 2] [--memory-limit GB] [--file-docs 5000] [--corpus-dir DIR]``
+(``--sizes 1000000`` for the million; ``--corpus-dir`` keeps the generated
+corpora and reuses them).
 
 For each size N, a corpus of N synthetic news documents with a planted
 duplicate structure (``tests/synthetic.py``: seed-shaped articles, near
 copies, truncations, sentence shuffles with word swaps) is written as JSONL
-files of ``--file-docs`` documents. Each engine then runs in a fresh Python
+files of ``--file-docs`` documents, as it is generated (the benchmark's own
+process never holds the corpus). Each engine then runs in a fresh Python
 process from the files to the clusters:
 
 * **single**: read every file, :func:`ingest.find_duplicates`;
@@ -25,6 +27,7 @@ pair precision and recall of the clusters against the planted ones.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -40,7 +43,7 @@ import psutil
 ROOT: Final = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.synthetic import Corpus, generate, pair_scores  # noqa: E402
+from tests.synthetic import id_pair_scores, iter_documents  # noqa: E402
 
 from ingest import Document, find_duplicates  # noqa: E402
 
@@ -79,25 +82,47 @@ class PeakMemory:
         self.peak = max(self.peak, self._sample())
 
 
-def write_corpus(corpus: Corpus, directory: Path, file_docs: int) -> None:
-    """*corpus* as JSONL files of *file_docs* documents, plus ``labels.json``."""
+def write_corpus(size: int, seed: int, directory: Path, file_docs: int) -> None:
+    """The corpus of :func:`tests.synthetic.generate` as JSONL files of *file_docs*
+    documents, written as it is generated, plus ``labels.json`` (ids and labels).
+
+    A directory that holds a complete corpus (its ``labels.json`` is written last)
+    is kept as it is: ``--corpus-dir`` reuses corpora between runs.
+    """
+    if (directory / "labels.json").exists():
+        return
     directory.mkdir(parents=True, exist_ok=True)
-    for number, start in enumerate(range(0, len(corpus.docs), file_docs)):
+    ids: list[str] = []
+    labels: list[int] = []
+    documents = iter_documents(size, seed=seed)
+    for number in itertools.count():
+        chunk = list(itertools.islice(documents, file_docs))
+        if not chunk:
+            break
         with (directory / f"docs-{number:05d}.jsonl").open("w", encoding="utf-8") as out:
-            for doc in corpus.docs[start : start + file_docs]:
+            for doc, label in chunk:
                 out.write(json.dumps({"name": doc.name, "text": doc.text}) + "\n")
-    (directory / "labels.json").write_text(json.dumps(corpus.labels), encoding="utf-8")
+                ids.append(doc.id)
+                labels.append(label)
+    (directory / "labels.json").write_text(
+        json.dumps({"ids": ids, "labels": labels}), encoding="utf-8"
+    )
 
 
-def read_corpus(directory: Path) -> Corpus:
-    """The corpus that :func:`write_corpus` wrote."""
+def read_labels(directory: Path) -> tuple[list[str], list[int]]:
+    """The ids and planted labels of the corpus in *directory*, in file order."""
+    table = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    return table["ids"], table["labels"]
+
+
+def read_docs(directory: Path) -> list[Document]:
+    """The documents of the corpus in *directory*, in file order."""
     from ingest._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
 
     docs: list[Document] = []
     for path in sorted(directory.glob("docs-*.jsonl")):
         docs.extend(read_jsonl(path))
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    return Corpus(docs, labels)
+    return docs
 
 
 def run_one(
@@ -107,8 +132,7 @@ def run_one(
     with PeakMemory() as memory:
         start = time.perf_counter()
         if engine == "single":
-            corpus = read_corpus(directory)
-            clusters = find_duplicates(corpus.docs)
+            clusters = find_duplicates(read_docs(directory))
         else:
             from ingest._dask import DaskEngine, DaskOptions  # noqa: PLC0415
 
@@ -118,10 +142,8 @@ def run_one(
             with DaskEngine(options) as dask_engine:
                 clusters = dask_engine.find_duplicates(sorted(directory.glob("docs-*.jsonl")))
         seconds = time.perf_counter() - start
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    if engine == "dask":
-        corpus = read_corpus(directory)
-    precision, recall = pair_scores(Corpus(corpus.docs, labels), clusters)
+    ids, labels = read_labels(directory)
+    precision, recall = id_pair_scores(ids, labels, clusters)
     return {
         "seconds": seconds,
         "peak_gb": memory.peak / 1e9,
@@ -139,6 +161,9 @@ def main() -> None:
     parser.add_argument("--memory-limit", type=float, help="GB per Dask worker, 0 for none")
     parser.add_argument("--file-docs", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--corpus-dir", type=Path, help="keep the corpora here and reuse them (default: a temp dir)"
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: ENGINE:DIRECTORY
     args = parser.parse_args()
     if args.run:
@@ -150,9 +175,10 @@ def main() -> None:
         f"{'precision':>9} {'recall':>7} {'clusters':>8}"
     )
     with tempfile.TemporaryDirectory(prefix="ingest-scale-") as tmp:
+        root = args.corpus_dir or Path(tmp)
         for size in args.sizes:
-            directory = Path(tmp) / str(size)
-            write_corpus(generate(size, seed=args.seed), directory, args.file_docs)
+            directory = root / f"{size}-seed{args.seed}-{args.file_docs}"
+            write_corpus(size, args.seed, directory, args.file_docs)
             for engine in args.engines:
                 command = [sys.executable, __file__, "--workers", str(args.workers)]
                 if args.memory_limit is not None:

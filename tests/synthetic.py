@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -117,23 +117,34 @@ def _variant(kind: str, base: list[str], words: _Words, rng: random.Random) -> l
 
 def generate(count: int, seed: int = 1, duplicate_share: float = 0.5) -> Corpus:
     """*count* documents; about *duplicate_share* of the bases get 1 to 3 planted duplicates."""
+    docs: list[Document] = []
+    labels: list[int] = []
+    for doc, label in iter_documents(count, seed, duplicate_share):
+        docs.append(doc)
+        labels.append(label)
+    return Corpus(docs, labels)
+
+
+def iter_documents(
+    count: int, seed: int = 1, duplicate_share: float = 0.5
+) -> Iterator[tuple[Document, int]]:
+    """The documents of :func:`generate` one at a time, each with its label: a corpus of
+    a million documents is written to disk without holding it in memory."""
     rng = random.Random(seed)  # noqa: S311 - test data, not cryptography
     skeletons = _skeletons()
     # Vocabularies grow with the corpus, so that unrelated articles share about as
     # many sentences at any size (the cost of a corpus of news on many stories).
     words = _Words(rng, 5_000 + count // 2, max(200_000, 40 * count))
-    docs: list[Document] = []
-    labels: list[int] = []
+    made = 0
     label = 0
-    while len(docs) < count:
+    while made < count:
         base = _base(rng.choice(skeletons), words)
         kinds = [] if rng.random() >= duplicate_share else rng.choices(KINDS, k=rng.randint(1, 3))
         texts = [("base", base)] + [(kind, _variant(kind, base, words, rng)) for kind in kinds]
-        for i, (kind, paragraphs) in enumerate(texts[: count - len(docs)]):
-            docs.append(Document(f"{label:07d}-{i}-{kind}.txt", "\n".join(paragraphs)))
-            labels.append(label)
+        for i, (kind, paragraphs) in enumerate(texts[: count - made]):
+            yield Document(f"{label:07d}-{i}-{kind}.txt", "\n".join(paragraphs)), label
+            made += 1
         label += 1
-    return Corpus(docs, labels)
 
 
 def _pairs(groups: Iterable[Sequence[str]]) -> set[tuple[str, str]]:
@@ -142,11 +153,18 @@ def _pairs(groups: Iterable[Sequence[str]]) -> set[tuple[str, str]]:
 
 def pair_scores(corpus: Corpus, clusters: Sequence[Cluster]) -> tuple[float, float]:
     """Pair precision and recall of *clusters* against the planted clusters."""
+    return id_pair_scores([d.id for d in corpus.docs], corpus.labels, clusters)
+
+
+def id_pair_scores(
+    ids: Sequence[str], labels: Sequence[int], clusters: Sequence[Cluster]
+) -> tuple[float, float]:
+    """:func:`pair_scores` from the documents' ids alone (no texts in memory)."""
     planted: defaultdict[int, list[str]] = defaultdict(list)
-    for doc, label in zip(corpus.docs, corpus.labels, strict=True):
-        planted[label].append(doc.id)
-    truth = _pairs(planted.values())
-    found = _pairs(c.ids for c in clusters)
+    for doc_id, label in zip(ids, labels, strict=True):
+        planted[label].append(doc_id)
+    truth = _pairs(group for group in planted.values() if len(group) > 1)
+    found = _pairs(c.ids for c in clusters if len(c.ids) > 1)
     hits = len(truth & found)
     precision = hits / len(found) if found else 1.0
     recall = hits / len(truth) if truth else 1.0
