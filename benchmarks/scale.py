@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import logging
 import subprocess
 import sys
 import tempfile
@@ -49,23 +50,39 @@ from ingest import Document, find_duplicates  # noqa: E402
 
 
 class PeakMemory:
-    """The peak of the summed RSS of this process and its children, sampled in a thread."""
+    """The peak of the summed RSS of this process and its children, sampled in a thread.
 
-    def __init__(self, interval: float = 0.2) -> None:
+    With a *timeline* file, each sample is also written there as a line: seconds,
+    the total, this process's share and the largest child's (GB), and the
+    engine's log lines (its stages, ``ingest.dask`` at INFO) as they come.
+    """
+
+    def __init__(self, interval: float = 0.2, timeline: Path | None = None) -> None:
         self.interval = interval
         self.peak = 0
+        self.started = time.perf_counter()
+        self._timeline = timeline.open("w", encoding="utf-8") if timeline else None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> int:
         me = psutil.Process()
-        total = 0
+        sizes = []
         for proc in [me, *me.children(recursive=True)]:
             try:
-                total += proc.memory_info().rss
+                sizes.append(proc.memory_info().rss)
             except psutil.Error:
                 continue
-        return total
+        if self._timeline is not None:
+            gb = [sum(sizes) / 1e9, sizes[0] / 1e9, max(sizes[1:], default=0) / 1e9]
+            self.note("\t".join(f"{value:.2f}" for value in gb))
+        return sum(sizes)
+
+    def note(self, line: str) -> None:
+        """A line in the timeline, after the seconds since the start."""
+        if self._timeline is not None:
+            self._timeline.write(f"{time.perf_counter() - self.started:.1f}\t{line}\n")
+            self._timeline.flush()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -73,6 +90,11 @@ class PeakMemory:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakMemory:
+        if self._timeline is not None:
+            handler = logging.Handler()
+            handler.emit = lambda record: self.note(f"# {record.getMessage()}")  # type: ignore[method-assign]
+            logging.getLogger("ingest.dask").addHandler(handler)
+            logging.getLogger("ingest.dask").setLevel(logging.INFO)
         self._thread.start()
         return self
 
@@ -80,6 +102,8 @@ class PeakMemory:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self._sample())
+        if self._timeline is not None:
+            self._timeline.close()
 
 
 def write_corpus(size: int, seed: int, directory: Path, file_docs: int) -> None:
@@ -126,10 +150,14 @@ def read_docs(directory: Path) -> list[Document]:
 
 
 def run_one(
-    engine: str, directory: Path, workers: int, memory_limit: float | None
+    engine: str,
+    directory: Path,
+    workers: int,
+    memory_limit: float | None,
+    timeline: Path | None = None,
 ) -> dict[str, float]:
     """One engine on the corpus in *directory*, in this process; its measurements."""
-    with PeakMemory() as memory:
+    with PeakMemory(timeline=timeline) as memory:
         start = time.perf_counter()
         if engine == "single":
             clusters = find_duplicates(read_docs(directory))
@@ -164,11 +192,20 @@ def main() -> None:
     parser.add_argument(
         "--corpus-dir", type=Path, help="keep the corpora here and reuse them (default: a temp dir)"
     )
+    parser.add_argument(
+        "--timeline",
+        type=Path,
+        help="write each run's memory samples and stages to FILE-<corpus>-<engine>.tsv",
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: ENGINE:DIRECTORY
     args = parser.parse_args()
     if args.run:
         engine, directory = args.run.split(":", 1)
-        print(json.dumps(run_one(engine, Path(directory), args.workers, args.memory_limit)))
+        timeline = args.timeline and args.timeline.with_name(
+            f"{args.timeline.stem}-{Path(directory).name}-{engine}{args.timeline.suffix}"
+        )
+        result = run_one(engine, Path(directory), args.workers, args.memory_limit, timeline)
+        print(json.dumps(result))
         return
     print(
         f"{'N':>9} {'engine':>7} {'seconds':>9} {'docs/s':>8} {'peak GB':>8} "
@@ -183,6 +220,8 @@ def main() -> None:
                 command = [sys.executable, __file__, "--workers", str(args.workers)]
                 if args.memory_limit is not None:
                     command += ["--memory-limit", str(args.memory_limit)]
+                if args.timeline is not None:
+                    command += ["--timeline", str(args.timeline)]
                 command += ["--run", f"{engine}:{directory}"]
                 output = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
                 result = json.loads(output.stdout.strip().splitlines()[-1])

@@ -41,6 +41,7 @@ ingest._errors.OptionsError: DaskOptions.workers must be an integer >= 1, got 0
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import chain
@@ -86,6 +87,9 @@ from ._errors import IdConflictError, OptionsError
 from ._links import Link, Node, cluster_links
 
 _T = TypeVar("_T")
+
+#: Each stage's end and duration, at INFO (``logging.getLogger("ingest.dask")``).
+_log = logging.getLogger("ingest.dask")
 
 __all__ = [
     "DaskEngine",
@@ -235,11 +239,15 @@ class DaskEngine:
         Equal to :func:`ingest.find_duplicates` on the same documents and options.
         """
         options = options if options is not None else DedupOptions()
+        started = time.monotonic()
         parts = self._sign(docs, options, prepare, keep_docs=False)
         nodes, dropped = self._ids(parts)
+        _stage("read, signed, ids", started, documents=len(nodes))
         self._trim()
         links = self._links(parts, dropped, options)
-        return cluster_links(nodes, {(a.id, b.id): link for a, b, link in links})
+        clusters = cluster_links(nodes, {(a.id, b.id): link for a, b, link in links})
+        _stage("clusters", started, clusters=len(clusters))
+        return clusters
 
     def dedup(
         self,
@@ -259,10 +267,13 @@ class DaskEngine:
         options = options if options is not None else DedupOptions()
         out = Path(output)
         out.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
         parts = self._sign(
             expand_inputs([str(i) for i in inputs]), options, prepare, keep_docs=True
         )
-        _, dropped = self._ids(parts)
+        nodes, dropped = self._ids(parts)
+        _stage("read, signed, ids", started, documents=len(nodes))
+        del nodes
         self._trim()
         links = self._links(parts, dropped, options)
         self._trim()
@@ -280,6 +291,7 @@ class DaskEngine:
                 for i, (part, path) in enumerate(zip(parts, paths, strict=True))
             ]
         )
+        _stage("written", started, files=len(paths))
         duplicates = sum(len(c.members) - 1 for c in clusters)
         repeated = sum(len(rows) for rows in dropped.values())
         return DaskRun(sum(written), len(clusters), duplicates, paths, repeated)
@@ -337,6 +349,7 @@ class DaskEngine:
     ) -> list[tuple[Node, Node, Link]]:
         if not parts:
             return []
+        started = time.monotonic()
         # Delayed, not futures: each partition's keys are freed once the shuffle has them.
         key_parts = [
             delayed(partition_keys, pure=True)(part, dropped.get(i, frozenset()), options)
@@ -352,6 +365,7 @@ class DaskEngine:
         tables: list[Future] = self.client.compute([delayed(split_blocks)(p) for p in by_block])
         numbers: list[list[int]] = self.client.gather(self.client.map(block_numbers, tables))
         order = {block: rank for rank, block in enumerate(sorted(chain.from_iterable(numbers)))}
+        _stage("band keys shuffled, candidates by block", started, blocks=len(order))
         self._trim()
         # A few blocks in flight per worker: the features a block copies from another
         # worker are freed when it is done, instead of every block's copies at once.
@@ -379,7 +393,16 @@ class DaskEngine:
             del table
         done.extend(result for _, result in running)
         done.sort(key=lambda item: item[0])
-        return [link for _, block in done for link in block]
+        links = [link for _, block in done for link in block]
+        _stage("verified", started, links=len(links))
+        return links
+
+
+def _stage(name: str, started: float, **counts: int) -> None:
+    """Log the end of a stage: its name, the seconds since *started*, what it counted."""
+    if _log.isEnabledFor(logging.INFO):
+        figures = " ".join(f"{key}={value}" for key, value in counts.items())
+        _log.info("%s after %.1f s %s", name, time.monotonic() - started, figures)
 
 
 def _numbered(number: int, function: Callable[..., _T], *args: Any) -> tuple[int, _T]:
