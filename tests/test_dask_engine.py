@@ -154,7 +154,7 @@ def test_candidates_are_grouped_by_pair_of_partitions_each_once() -> None:
 def test_partitions_tell_dask_their_size_and_memory_is_trimmed(corpus: Corpus) -> None:
     docs = corpus.docs[:50]
     part = sign_partition(0, docs, DedupOptions(), None, keep_docs=True)
-    arrays = sum(f.shingles.nbytes + f.signature.nbytes for f in part.features)
+    arrays = part.table.shingles.nbytes + part.table.sentence_values.nbytes
     texts = sum(len(d.text) for d in docs)
     assert sizeof(part) > arrays + texts
     assert trim_memory() in {0, 1}

@@ -380,8 +380,10 @@ class DaskEngine:
             for block in blocks:
                 # Only the documents of the candidates travel, not whole partitions.
                 rows = self.client.submit(block_rows, table, block)
-                left = self.client.submit(select_features, parts[block >> SLOT_BITS], rows, 0)
-                right = self.client.submit(select_features, parts[block & low], rows, 1)
+                left = self.client.submit(
+                    select_features, parts[block >> SLOT_BITS], rows, 0, options
+                )
+                right = self.client.submit(select_features, parts[block & low], rows, 1, options)
                 running.add(
                     self.client.submit(
                         _numbered, order[block], verify_block, left, right, rows, options

@@ -27,15 +27,11 @@ from ._atomic import atomic_writer
 from ._bundle import read_bundle
 from ._clean import clean
 from ._clean_options import CleanOptions
-from ._dedup_features import (
-    DocFeatures,
-    compute_features,
-    restore_sentence_signatures,
-    without_sentence_signatures,
-)
+from ._dedup_features import DocFeatures, compute_features
 from ._dedup_options import DedupOptions, Evidence
 from ._document import Document
 from ._errors import DecodeError, OptionsError
+from ._feature_table import FeatureTable
 from ._links import Link, Node, verify
 from ._signature import band_hashes, lsh_params, mix64
 
@@ -96,21 +92,13 @@ class Part:
 
     index: int
     docs: list[Document]
-    features: list[DocFeatures]
+    table: FeatureTable
 
     def __sizeof__(self) -> int:
         """An estimate of the bytes held, as Dask's ``sizeof`` reads it: a worker with a
         ``memory_limit`` spills partitions to disk by this size."""
-        arrays = sum(
-            f.shingles.nbytes
-            + f.signature.nbytes
-            + f.sentence_values.nbytes
-            + f.sentence_sizes.nbytes
-            + f.sentence_signatures.nbytes
-            for f in self.features
-        )
         texts = sum(len(d.text) + len(d.name) for d in self.docs)
-        return arrays + texts + _OBJECT_BYTES * (len(self.features) + len(self.docs))
+        return self.table.nbytes + texts + _OBJECT_BYTES * len(self.docs)
 
 
 # -- stage 1: read, prepare, sign -------------------------------------------------
@@ -186,10 +174,9 @@ def sign_partition(
     docs = _read(source) if isinstance(source, Path) else source
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
-    # The sentence signatures are most of the features: partition_keys and verify
-    # compute them again when they need them.
-    features = [without_sentence_signatures(f) for f in compute_features(docs, options)]
-    return Part(index, docs if keep_docs else [], features)
+    # Packed, without signatures: partition_keys and verification compute them again.
+    table = FeatureTable.pack(compute_features(docs, options))
+    return Part(index, docs if keep_docs else [], table)
 
 
 # -- stage 3: band keys -------------------------------------------------------------
@@ -204,18 +191,18 @@ def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -
     slots: list[npt.NDArray[np.int64]] = []
     sents: list[npt.NDArray[np.int32]] = []
     base = part.index << SLOT_BITS
-    live = [(row, f) for row, f in enumerate(part.features) if row not in dropped and f.words > 0]
+    table = part.table
+    live = [row for row in np.flatnonzero(table.words > 0).tolist() if row not in dropped]
     if live:
-        rows = np.array([row for row, _ in live], dtype=np.int64) + base
-        exact = np.array([f.exact_key for _, f in live], dtype=np.uint64)
-        keys.append(mix64(exact ^ _NAMESPACE_EXACT))
+        rows = np.array(live, dtype=np.int64) + base
+        keys.append(mix64(table.exact_keys[live] ^ _NAMESPACE_EXACT))
         slots.append(rows)
-        hashes = band_hashes(np.stack([f.signature for _, f in live]), doc_bands, doc_rows)
+        restored = table.rows(live, options, sentence_signatures=True)
+        hashes = band_hashes(np.stack([f.signature for f in restored]), doc_bands, doc_rows)
         keys.append((hashes ^ _NAMESPACE_DOC).reshape(-1))
         slots.append(np.repeat(rows, doc_bands))
         sents.append(np.full(len(live) * (1 + doc_bands), -1, dtype=np.int32))
         # One entry per distinct sentence (its first copy), as the single-process index.
-        restored = restore_sentence_signatures([f for _, f in live], options)
         firsts = [f.sentence_firsts for f in restored]
         counts = np.array([i.size for i in firsts], dtype=np.int64)
         if counts.sum():
@@ -292,11 +279,14 @@ def block_rows(blocks: dict[int, npt.NDArray[np.int64]], block: int) -> npt.NDAr
 # -- stage 5: verification ------------------------------------------------------------
 
 
-def select_features(part: Part, rows: npt.NDArray[np.int64], column: int) -> dict[int, DocFeatures]:
+def select_features(
+    part: Part, rows: npt.NDArray[np.int64], column: int, options: DedupOptions
+) -> dict[int, DocFeatures]:
     """The features of *part*'s documents at the slots in *column* of *rows* (a block's
     candidates): what a verification task needs of the partition."""
     low = (1 << SLOT_BITS) - 1
-    return {slot: part.features[slot & low] for slot in np.unique(rows[:, column]).tolist()}
+    slots = np.unique(rows[:, column]).tolist()
+    return dict(zip(slots, part.table.rows([s & low for s in slots], options), strict=True))
 
 
 def verify_block(
@@ -359,7 +349,10 @@ def write_partition(
 
 
 def id_table(part: Part) -> list[tuple[str, str, int, int]]:
-    return [(f.id, f.name, f.words, f.text_key) for f in part.features]
+    """Per document: id, name, word count, text key (what the client checks ids with)."""
+    table = part.table
+    columns = (table.ids, table.names, table.words.tolist(), table.text_keys.tolist())
+    return list(zip(*columns, strict=True))
 
 
 def trim_memory() -> int:
