@@ -62,6 +62,7 @@ class PeakMemory:
         self.peak = 0
         self.started = time.perf_counter()
         self._timeline = timeline.open("w", encoding="utf-8") if timeline else None
+        self._handler = logging.Handler()  # the stages into the timeline, while it is open
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -91,9 +92,8 @@ class PeakMemory:
 
     def __enter__(self) -> PeakMemory:
         if self._timeline is not None:
-            handler = logging.Handler()
-            handler.emit = lambda record: self.note(f"# {record.getMessage()}")  # type: ignore[method-assign]
-            logging.getLogger("ingest.dask").addHandler(handler)
+            self._handler.emit = lambda record: self.note(f"# {record.getMessage()}")  # type: ignore[method-assign]
+            logging.getLogger("ingest.dask").addHandler(self._handler)
             logging.getLogger("ingest.dask").setLevel(logging.INFO)
         self._thread.start()
         return self
@@ -103,6 +103,7 @@ class PeakMemory:
         self._thread.join()
         self.peak = max(self.peak, self._sample())
         if self._timeline is not None:
+            logging.getLogger("ingest.dask").removeHandler(self._handler)
             self._timeline.close()
 
 

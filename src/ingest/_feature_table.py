@@ -32,7 +32,7 @@ import numpy.typing as npt
 from ._dedup_features import DocFeatures, permutations, restore_sentence_signatures
 from ._dedup_options import DedupOptions
 from ._shingle import Hashes
-from ._signature import signatures_flat
+from ._signature import signatures
 
 __all__ = ["FeatureTable"]
 
@@ -107,9 +107,7 @@ class FeatureTable:
         signatures too when asked, else none (0 rows, as the indexes keep them)."""
         doc_perms, sentence_perms = permutations(options)
         shingles = [_part(self.shingles, self.shingle_ends, i) for i in indices]
-        counts = np.fromiter((s.size for s in shingles), dtype=np.int64, count=len(shingles))
-        values = _flat(shingles, np.uint32)
-        signatures = signatures_flat(values, counts, doc_perms)
+        doc_signatures = signatures(shingles, doc_perms)
         empty = np.empty((0, sentence_perms.num_perm), dtype=np.uint32)
         rows = [
             DocFeatures(
@@ -124,7 +122,7 @@ class FeatureTable:
                 sentence_sizes=_part(self.sentence_sizes, self.sentence_ends, i).astype(np.int64),
                 sentence_signatures=empty,
             )
-            for i, shingle_set, signature in zip(indices, shingles, signatures, strict=True)
+            for i, shingle_set, signature in zip(indices, shingles, doc_signatures, strict=True)
         ]
         return restore_sentence_signatures(rows, options) if sentence_signatures else rows
 
