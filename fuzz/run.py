@@ -5,12 +5,16 @@ Usage (from the repository root, with ``pip install -e '.[fuzz]'``)::
     python fuzz/run.py --runs 1000000            # executions per target
     python fuzz/run.py --seconds 5               # a smoke run
     python fuzz/run.py --seconds 600 html dedup  # some targets only
+    python fuzz/run.py --runs 1000000 --resume dedup  # go on to 1M in total
 
 Targets run one after another (one core). Each prints executions, crashes
 and limits hit; the figures are also written to ``fuzz/results.json`` (or
-``--results``). A crash saves its input and traceback under
-``fuzz/crashes/``; turn it into a regression fixture in
-``fixtures/adversarial/``. The exit status is 1 when any target crashed.
+``--results``), after every libFuzzer process, so a run stopped part way
+keeps the figures of what it did (``"complete": false``). ``--resume`` goes
+on from a target's recorded figures with the corpus found so far (in
+``--work``): ``--runs`` is then the total, and the record lists each session.
+A crash saves its input and traceback under ``fuzz/crashes/``; turn it into
+a regression fixture in ``fixtures/adversarial/``. The exit status is 1 when any target crashed.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -84,8 +89,15 @@ def run_target(
     work: Path,
     crash_dir: Path,
     timeout: int,
+    previous: dict[str, object] | None = None,
+    progress: Callable[[dict[str, object]], None] | None = None,
 ) -> dict[str, object]:
-    """Run one target to its budget; its figures, as the harness wrote them."""
+    """Run one target to its budget; its figures, as the harness wrote them.
+
+    *previous*: the figures of an earlier run to go on from (``--resume``): the
+    budget in runs is then the total. *progress* gets the figures so far after
+    each libFuzzer process.
+    """
     corpus = work / "corpus" / target.name
     corpus.mkdir(parents=True, exist_ok=True)
     seeds = [str(ROOT / s) for s in target.seeds if (ROOT / s).is_dir()]
@@ -96,19 +108,17 @@ def run_target(
         seeds.append(str(seed_dir))
     stats_path = work / f"{target.name}.stats.json"
     log_path = work / f"{target.name}.log"
-    log_path.unlink(missing_ok=True)
+    if not previous:
+        log_path.unlink(missing_ok=True)
     base_env = dict(os.environ, FUZZ_STATS=str(stats_path), FUZZ_CRASH_DIR=str(crash_dir))
     command = _command(target, [str(corpus), *seeds], crash_dir, timeout)
     crash_dir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    total: dict[str, object] = {"target": target.name, "executions": 0, "crashes": 0}
-    stops: list[str] = []
-    processes = 0
+    tally = _Tally(target.name, log_path, previous)
     # libFuzzer stops for good on a hang or out-of-memory; the input is saved with
     # -artifact_prefix, the run counts it as a crash and goes on with the budget left.
     while True:
-        spent = int(str(total["executions"]))
-        left_seconds = None if seconds is None else seconds - (time.monotonic() - started)
+        spent = tally.executions
+        left_seconds = None if seconds is None else seconds - tally.seconds
         if (runs is not None and spent >= runs) or (left_seconds is not None and left_seconds < 1):
             break
         stats_path.unlink(missing_ok=True)
@@ -116,29 +126,79 @@ def run_target(
         if target.process_runs is not None:
             process_runs = min(process_runs or target.process_runs, target.process_runs)
         env = _budget_env(base_env, process_runs, left_seconds)
-        processes += 1
+        tally.processes += 1
         with log_path.open("ab") as log:
             done = subprocess.run(  # noqa: S603 -- our own harness scripts
                 command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
             )
         part = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
-        total = _merge(total, part)
+        tally.total = _merge(tally.total, part)
+        if progress is not None:
+            progress(tally.figures(complete=False))
         if done.returncode == 0:
             if target.process_runs is None or not part.get("executions"):
                 break
             continue  # this process's share is done; the budget goes on in a new one
         tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
-        stops.append(next((t for t in tail if "ERROR: libFuzzer" in t), f"exit {done.returncode}"))
-        total["crashes"] = int(str(total["crashes"])) + 1
-        if not part or len(stops) >= 5:
+        stop = next((t for t in tail if "ERROR: libFuzzer" in t), f"exit {done.returncode}")
+        tally.stops.append(stop)
+        tally.total["crashes"] = int(str(tally.total["crashes"])) + 1
+        if not part or len(tally.stops) >= 5:
             break  # it cannot start, or keeps stopping: look at the log
-    total["wall_seconds"] = round(time.monotonic() - started, 1)
-    total["libfuzzer_stops"] = stops
-    total["processes"] = processes
-    total["log"] = _relative(log_path)
-    crashes = dict(total.get("distinct_crashes", {}))  # type: ignore[call-overload]
-    total["distinct_crashes"] = {site: _relative(file) for site, file in crashes.items()}
-    return total
+    return tally.figures(complete=runs is None or tally.executions >= runs)
+
+
+class _Tally:
+    """The figures of one target's run so far, from an earlier run's if it goes on."""
+
+    def __init__(self, name: str, log: Path, previous: dict[str, object] | None) -> None:
+        self.log = log
+        self.started = time.monotonic()
+        self.total: dict[str, object] = {"target": name, "executions": 0, "crashes": 0}
+        self.stops: list[str] = []
+        self.processes = 0
+        self.earlier_seconds = 0.0
+        self.sessions: list[dict[str, object]] = []
+        if previous:
+            self.total = _merge(self.total, previous)
+            self.stops = list(previous.get("libfuzzer_stops", []))  # type: ignore[call-overload]
+            self.processes = int(str(previous.get("processes", 0)))
+            self.earlier_seconds = float(str(previous.get("wall_seconds", 0)))
+            self.sessions = list(previous.get("sessions", []))  # type: ignore[call-overload]
+            if not self.sessions:  # recorded before sessions were listed: one session
+                self.sessions = [
+                    {"executions": self.executions, "wall_seconds": self.earlier_seconds}
+                ]
+        self.first = self.executions
+        self.session_start = datetime.now(UTC).isoformat(timespec="seconds")
+
+    @property
+    def executions(self) -> int:
+        return int(str(self.total["executions"]))
+
+    @property
+    def seconds(self) -> float:
+        """Seconds of this session."""
+        return time.monotonic() - self.started
+
+    def figures(self, *, complete: bool) -> dict[str, object]:
+        """The record of the whole run, for results.json."""
+        crashes = dict(self.total.get("distinct_crashes", {}))  # type: ignore[call-overload]
+        session = {
+            "started": self.session_start,
+            "executions": self.executions - self.first,
+            "wall_seconds": round(self.seconds, 1),
+        }
+        return {
+            **self.total,
+            "distinct_crashes": {site: _relative(file) for site, file in crashes.items()},
+            "wall_seconds": round(self.earlier_seconds + self.seconds, 1),
+            "libfuzzer_stops": self.stops,
+            "processes": self.processes,
+            "log": _relative(self.log),
+            "complete": complete,
+            "sessions": [*self.sessions, session],
+        }
 
 
 def _command(target: Target, corpora: list[str], crash_dir: Path, timeout: int) -> list[str]:
@@ -204,6 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpus, logs")
     parser.add_argument("--crash-dir", type=Path, default=HERE / "crashes")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from each target's figures in --results (--runs is the total)",
+    )
     args = parser.parse_args(argv)
     if args.runs is None and args.seconds is None:
         parser.error("give a budget: --runs N and/or --seconds S")
@@ -220,6 +285,11 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{'limits':>7}", flush=True)  # fmt: skip
     crashed = False
     for target in chosen:
+
+        def record(stats: dict[str, object], name: str = target.name) -> None:
+            results[name] = stats
+            _write_json(args.results, results)
+
         stats = run_target(
             target,
             runs=args.runs,
@@ -227,12 +297,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             work=work,
             crash_dir=args.crash_dir,
             timeout=args.timeout,
+            previous=results.get(target.name) if args.resume else None,
+            progress=record,
         )
         crashed = crashed or bool(stats.get("crashes"))
-        results[target.name] = stats
+        record(stats)
         print(_row(stats), flush=True)
-        args.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 1 if crashed else 0
+
+
+def _write_json(path: Path, value: object) -> None:
+    """Write *value* to *path* as JSON, atomically: a stopped run leaves the old file or the new."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(value, indent=1) + "\n", encoding="utf-8")
+    temporary.replace(path)
 
 
 if __name__ == "__main__":

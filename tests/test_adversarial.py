@@ -341,6 +341,43 @@ def test_index_file_harness_holds_on_committed_index_files() -> None:
     assert {check(p.read_bytes()) for p in paths} <= {"ok", "error"}
 
 
+def test_fuzz_runner_goes_on_from_recorded_figures(tmp_path: Path) -> None:
+    """``run.py --resume``: a target's figures add to those recorded, session by session."""
+    run = _harness("run")
+    previous = {
+        "target": "dedup",
+        "executions": 100_000,
+        "crashes": 0,
+        "limits_hit": 3,
+        "outcomes": {"ok": 99_997, "limit": 3},
+        "distinct_crashes": {},
+        "wall_seconds": 900.0,
+        "processes": 10,
+        "libfuzzer_stops": [],
+    }
+    tally = run._Tally("dedup", tmp_path / "dedup.log", previous)
+    part = {
+        "executions": 10_000,
+        "crashes": 0,
+        "limits_hit": 1,
+        "outcomes": {"ok": 9_999, "limit": 1},
+    }
+    tally.total = run._merge(tally.total, part)
+    tally.processes += 1
+    record = tally.figures(complete=False)
+    assert record["executions"] == 110_000
+    assert record["limits_hit"] == 4
+    assert record["outcomes"] == {"ok": 109_996, "limit": 4}
+    assert record["processes"] == 11
+    assert record["complete"] is False
+    assert float(record["wall_seconds"]) >= 900.0
+    earlier, now = record["sessions"]
+    assert earlier == {"executions": 100_000, "wall_seconds": 900.0}
+    assert now["executions"] == 10_000
+    again = run._Tally("dedup", tmp_path / "dedup.log", record)
+    assert again.figures(complete=True)["sessions"][:2] == [earlier, now]
+
+
 if __name__ == "__main__":
     # python tests/test_adversarial.py CASE-NAME: run one case, exit 0 when it holds.
     chosen = next(c for c in CASES if c["name"] == sys.argv[1])
