@@ -49,6 +49,20 @@ def test_rows_are_the_features_packed_signatures_included(options: DedupOptions)
             _same(row, features[i], sentence_signatures=with_sentences)
 
 
+@pytest.mark.parametrize("options", OPTIONS)
+def test_unsigned_features_pack_to_the_same_table(options: DedupOptions) -> None:
+    """``compute_features(signed=False)`` (how a partition is signed) skips only the
+    signatures: its table gives back the signed features, signatures included."""
+    docs = [*generate(30, seed=5).docs, Document("empty", ""), Document("one", "Word.")]
+    signed = compute_features(docs, options)
+    unsigned = compute_features(docs, options, signed=False)
+    assert all(f.signature.size == 0 and f.sentence_signatures.size == 0 for f in unsigned)
+    table = FeatureTable.pack(unsigned)
+    rows = table.rows(range(len(docs)), options, sentence_signatures=True)
+    for row, features in zip(rows, signed, strict=True):
+        _same(row, features, sentence_signatures=True)
+
+
 def test_a_table_is_smaller_than_the_features_it_packs() -> None:
     features = compute_features(generate(60, seed=2).docs, DedupOptions())
     table = FeatureTable.pack(features)

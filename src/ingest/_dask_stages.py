@@ -174,8 +174,8 @@ def sign_partition(
     docs = _read(source) if isinstance(source, Path) else source
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
-    # Packed, without signatures: partition_keys and verification compute them again.
-    table = FeatureTable.pack(compute_features(docs, options))
+    # Packed, never signed here: partition_keys and verification sign what they need.
+    table = FeatureTable.pack(compute_features(docs, options, signed=False))
     return Part(index, docs if keep_docs else [], table)
 
 

@@ -149,19 +149,30 @@ def permutations(options: DedupOptions) -> tuple[Permutations, Permutations]:
 _BATCH = 256
 
 
-def compute_features(docs: Sequence[Document], options: DedupOptions) -> list[DocFeatures]:
-    """The features of each of *docs*, in order."""
+def compute_features(
+    docs: Sequence[Document], options: DedupOptions, *, signed: bool = True
+) -> list[DocFeatures]:
+    """The features of each of *docs*, in order.
+
+    ``signed=False`` leaves the signatures out (an empty document signature, no
+    sentence signatures kept): for a :class:`~ingest._feature_table.FeatureTable`,
+    which does not keep them.
+    """
     if len(docs) > _BATCH:
         return [
             features
             for start in range(0, len(docs), _BATCH)
-            for features in compute_features(docs[start : start + _BATCH], options)
+            for features in compute_features(docs[start : start + _BATCH], options, signed=signed)
         ]
     doc_perms, sentence_perms = permutations(options)
     streams = [word_stream(doc.text) for doc in docs]
     hashes, words = hash_streams(streams)
     values, counts = shingle_hashes(hashes, words, options.shingle_size)
-    doc_signatures = signatures_flat(values, counts, doc_perms)
+    doc_signatures = (
+        signatures_flat(values, counts, doc_perms)
+        if signed
+        else np.empty((len(docs), 0), dtype=np.uint32)
+    )
     shingle_sets = split_sets(values, counts)
     # Sentences: sets of content-stem hashes, kept when they have enough stems.
     per_doc = [sentences(doc.text) for doc in docs]
@@ -171,7 +182,11 @@ def compute_features(docs: Sequence[Document], options: DedupOptions) -> list[Do
     kept = set_sizes >= MIN_SENTENCE_STEMS
     sentence_values = set_values[np.repeat(kept, set_sizes)]
     sentence_sizes = set_sizes[kept]
-    sentence_signatures = signatures_flat(sentence_values, sentence_sizes, sentence_perms)
+    sentence_signatures = (
+        signatures_flat(sentence_values, sentence_sizes, sentence_perms)
+        if signed
+        else np.empty((0, sentence_perms.num_perm), dtype=np.uint32)  # none kept, as an index
+    )
     owner = np.repeat(np.arange(len(docs)), [len(doc) for doc in per_doc])
     per_doc_kept = np.bincount(owner[kept], minlength=len(docs)).tolist()
     result = []
