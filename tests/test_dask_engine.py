@@ -35,8 +35,10 @@ from ingest._dask import DaskEngine, DaskOptions, DaskRun, clean_document
 from ingest._dask_stages import (
     SLOT_BITS,
     band_hashes,
+    block_partitions,
     bucket_pairs,
     read_jsonl,
+    select_features,
     sign_partition,
     split_blocks,
     trim_memory,
@@ -61,6 +63,17 @@ def test_clusters_equal_the_single_process_engine(engine: DaskEngine, corpus: Co
     assert engine.find_duplicates(corpus.docs) == expected
     assert sum(len(c.members) > 1 for c in expected) > DOCS // 5
     assert pair_scores(corpus, expected) == (1.0, 1.0)
+
+
+def test_partitions_verified_in_groups_give_the_same_clusters(
+    engine: DaskEngine, corpus: Corpus
+) -> None:
+    """14 partitions in 3 groups (5, 5, 4): blocks within and across groups."""
+    options = DaskOptions(
+        scheduler=engine.client.scheduler.address, partition_docs=150, verify_groups=3
+    )
+    with DaskEngine(options) as grouped:
+        assert grouped.find_duplicates(corpus.docs) == single_process(corpus.docs)
 
 
 def test_files_in_and_partitioned_jsonl_out(
@@ -149,6 +162,40 @@ def test_candidates_are_grouped_by_pair_of_partitions_each_once() -> None:
     ]
     assert blocks[(1 << SLOT_BITS) | 1].tolist() == [[slot(1, 0), slot(1, 2), -1, -1]]
     assert split_blocks(pairs.iloc[:0]) == {}
+
+
+def test_blocks_pair_groups_of_partitions() -> None:
+    def slot(partition: int, row: int) -> int:
+        return (partition << SLOT_BITS) | row
+
+    keys = pd.DataFrame(
+        {
+            "key": np.array([7, 7, 7, 9, 9], dtype=np.int64),
+            "slot": np.array([slot(0, 1), slot(2, 0), slot(5, 3), slot(1, 4), slot(2, 2)]),
+            "sent": np.array([-1, -1, -1, 3, 0], dtype=np.int32),
+        }
+    )
+    blocks = split_blocks(bucket_pairs(keys, 3))  # groups {0, 1, 2}, {3, 4, 5}
+    assert sorted(blocks) == [0, 1]  # group 0 with itself; group 0 with group 1
+    assert blocks[0].tolist() == [[slot(0, 1), slot(2, 0), -1, -1], [slot(1, 4), slot(2, 2), 3, 0]]
+    assert blocks[1].tolist() == [
+        [slot(0, 1), slot(5, 3), -1, -1],
+        [slot(2, 0), slot(5, 3), -1, -1],
+    ]
+    assert list(block_partitions(0, 3, 6)) == [0, 1, 2]
+    assert list(block_partitions(1, 3, 6)) == [0, 1, 2, 3, 4, 5]
+    assert list(block_partitions((1 << SLOT_BITS) | 1, 4, 6)) == [4, 5]  # the last group is short
+
+
+def test_a_partition_gives_the_features_of_its_own_candidates_only(corpus: Corpus) -> None:
+    options = DedupOptions()
+    part = sign_partition(2, corpus.docs[:10], options, None, keep_docs=False)
+    rows = np.array([[(1 << SLOT_BITS) | 4, (2 << SLOT_BITS) | 3, -1, -1],
+                     [(2 << SLOT_BITS) | 3, (2 << SLOT_BITS) | 7, 1, 2],
+                     [(2 << SLOT_BITS) | 0, (3 << SLOT_BITS) | 1, -1, -1]])  # fmt: skip
+    selected = select_features(part, rows, options)
+    assert sorted(selected) == [(2 << SLOT_BITS) | r for r in (0, 3, 7)]
+    assert [f.id for f in selected.values()] == [corpus.docs[r].id for r in (0, 3, 7)]
 
 
 def test_partitions_tell_dask_their_size_and_memory_is_trimmed(corpus: Corpus) -> None:

@@ -62,9 +62,9 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
     ) from error
 
 from ._dask_stages import (
-    SLOT_BITS,
     Prepare,
     block_numbers,
+    block_partitions,
     block_rows,
     bucket_pairs,
     clean_document,
@@ -132,6 +132,12 @@ class DaskOptions:
             memory (an input file is always one partition).
         shuffle_partitions: Partitions of the band-key shuffle; ``None``:
             as many as input partitions.
+        verify_groups: Verification pairs groups of partitions, at most this
+            many groups: one task per pair of groups that share candidates
+            (at most ``verify_groups * (verify_groups + 1) / 2``), each given
+            the features of its candidates only. Fewer groups: fewer, larger
+            tasks (more memory each); with up to this many partitions, a group
+            is one partition.
         memory_limit: Bytes each worker of the ``LocalCluster`` may use
             (Dask's ``memory_limit``): above 60% of it a worker spills
             partitions to its local disk, at 80% it pauses, at 95% it is
@@ -151,6 +157,7 @@ class DaskOptions:
     shuffle_partitions: int | None = attrs.field(
         default=None, validator=_positive("shuffle_partitions")
     )
+    verify_groups: int = attrs.field(default=32, validator=_positive("verify_groups"))
     memory_limit: int | None = attrs.field(
         default=attrs.Factory(_memory_share, takes_self=True), validator=_positive("memory_limit")
     )
@@ -357,8 +364,9 @@ class DaskEngine:
         ]
         keys = dd.from_delayed(key_parts, meta=empty_keys(), verify_meta=False)
         partitions = self.options.shuffle_partitions or len(parts)
+        group = -(-len(parts) // self.options.verify_groups)  # partitions per group
         shuffled = keys.shuffle(on="key", npartitions=partitions)
-        pairs = shuffled.map_partitions(bucket_pairs, meta=empty_pairs())
+        pairs = shuffled.map_partitions(bucket_pairs, group, meta=empty_pairs())
         # The candidates stay on the workers: a second shuffle brings each block's
         # together, and the client gets the block numbers only.
         by_block = pairs.shuffle(on="block", npartitions=partitions).to_delayed()
@@ -372,7 +380,6 @@ class DaskEngine:
         limit = 2 * max(1, len(self.client.scheduler_info()["workers"]))
         running: as_completed = as_completed(with_results=True)
         done: list[tuple[int, list[tuple[Node, Node, Link]]]] = []
-        low = (1 << SLOT_BITS) - 1
         pending = list(zip(tables, numbers, strict=True))[::-1]
         del tables
         while pending:
@@ -380,16 +387,16 @@ class DaskEngine:
             for block in blocks:
                 # Only the documents of the candidates travel, not whole partitions.
                 rows = self.client.submit(block_rows, table, block)
-                left = self.client.submit(
-                    select_features, parts[block >> SLOT_BITS], rows, 0, options
-                )
-                right = self.client.submit(select_features, parts[block & low], rows, 1, options)
+                selected = [
+                    self.client.submit(select_features, parts[p], rows, options)
+                    for p in block_partitions(block, group, len(parts))
+                ]
                 running.add(
                     self.client.submit(
-                        _numbered, order[block], verify_block, left, right, rows, options
+                        _numbered, order[block], verify_block, selected, rows, options
                     )
                 )
-                del rows, left, right  # held by the verification task until it ends
+                del rows, selected  # held by the verification task until it ends
                 while running.count() >= limit:
                     done.append(next(running)[1])
             del table

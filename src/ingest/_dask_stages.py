@@ -42,6 +42,7 @@ __all__ = [
     "Prepare",
     "band_hashes",
     "block_numbers",
+    "block_partitions",
     "block_rows",
     "bucket_pairs",
     "clean_document",
@@ -231,17 +232,18 @@ def empty_keys() -> pd.DataFrame:
 # -- stage 4: buckets to candidate pairs ---------------------------------------------
 
 
-def bucket_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+def bucket_pairs(frame: pd.DataFrame, group: int = 1) -> pd.DataFrame:
     """Every pair of documents sharing a bucket of *frame* (a shuffled partition of keys):
     ``sa < sb`` slots, with ``i``, ``j`` the sentences for sentence buckets (else -1),
-    and ``block``, the pair of their partitions (``sa``'s partition in the high bits)."""
+    and ``block``, the pair of groups of *group* partitions they are in (``sa``'s group
+    in the high bits): one verification task per block."""
     shared = frame[frame.duplicated("key", keep=False)]
     merged = shared.merge(shared, on="key", suffixes=("_a", "_b"))
     merged = merged[merged["slot_a"] < merged["slot_b"]]
     sa, sb = merged["slot_a"].to_numpy(), merged["slot_b"].to_numpy()
     pairs = pd.DataFrame(
         {
-            "block": ((sa >> SLOT_BITS) << SLOT_BITS) | (sb >> SLOT_BITS),
+            "block": (((sa >> SLOT_BITS) // group) << SLOT_BITS) | ((sb >> SLOT_BITS) // group),
             "sa": sa,
             "sb": sb,
             "i": merged["sent_a"].to_numpy(),
@@ -279,31 +281,41 @@ def block_rows(blocks: dict[int, npt.NDArray[np.int64]], block: int) -> npt.NDAr
 # -- stage 5: verification ------------------------------------------------------------
 
 
+def block_partitions(block: int, group: int, partitions: int) -> range | list[int]:
+    """The partitions whose documents the candidates of *block* can be: those of its two
+    groups of *group* partitions (out of *partitions*), each once."""
+    first, second = block >> SLOT_BITS, block & ((1 << SLOT_BITS) - 1)
+    left = range(first * group, min((first + 1) * group, partitions))
+    if first == second:
+        return left
+    return [*left, *range(second * group, min((second + 1) * group, partitions))]
+
+
 def select_features(
-    part: Part, rows: npt.NDArray[np.int64], column: int, options: DedupOptions
+    part: Part, rows: npt.NDArray[np.int64], options: DedupOptions
 ) -> dict[int, DocFeatures]:
-    """The features of *part*'s documents at the slots in *column* of *rows* (a block's
-    candidates): what a verification task needs of the partition."""
+    """The features of *part*'s documents among the candidates *rows* (a block's ``sa, sb``
+    slots): what a verification task needs of the partition, by slot."""
     low = (1 << SLOT_BITS) - 1
-    slots = np.unique(rows[:, column]).tolist()
-    return dict(zip(slots, part.table.rows([s & low for s in slots], options), strict=True))
+    slots = np.unique(rows[:, :2])
+    mine = slots[(slots >> SLOT_BITS) == part.index].tolist()
+    return dict(zip(mine, part.table.rows([s & low for s in mine], options), strict=True))
 
 
 def verify_block(
-    left: dict[int, DocFeatures],
-    right: dict[int, DocFeatures],
+    selected: Sequence[dict[int, DocFeatures]],
     pairs: npt.NDArray[np.int64],
     options: DedupOptions,
 ) -> list[tuple[Node, Node, Link]]:
-    """Verify the candidate pairs (rows ``sa, sb, i, j``) between two partitions, given
-    the features of their documents (:func:`select_features`)."""
+    """Verify the candidate pairs (rows ``sa, sb, i, j``) of a block, given the features
+    of their documents, selected from each partition (:func:`select_features`)."""
     sentence_pairs: defaultdict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for sa, sb, i, j in pairs.tolist():
         found = sentence_pairs[sa, sb]
         if i >= 0:
             # As the single-process index: the later document (sb) queries the earlier.
             found.append((j, i))
-    features = {**left, **right}
+    features = {slot: f for part in selected for slot, f in part.items()}
     links = []
     for (sa, sb), found in sentence_pairs.items():
         a, b = features[sa], features[sb]
