@@ -17,10 +17,12 @@ stage functions are in :mod:`ingest._dask_stages`):
    yields its candidate pairs (every pair of its members, as a query of the
    single-process LSH returns every member of a bucket) and, for sentence
    buckets, the aligned sentence candidates. A second shuffle, on the pair of
-   partitions of each candidate (its *block*), brings a block's candidates
-   together on a worker, each once; the client learns only the block numbers.
-5. **verify** with the core's ``verify``, one task per block, on the workers
-   that hold the partitions.
+   groups of partitions of each candidate (its *block*; at most
+   ``DaskOptions.verify_groups`` groups), brings a block's candidates together
+   on a worker, each once; the client learns only the block numbers.
+5. **verify** with the core's ``verify``, one task per block, given the
+   features of the block's candidates, selected on the workers that hold the
+   partitions.
 6. **connected components**: the verified links (duplicates only, few) are
    gathered, and the core's union-find and evidence make the clusters
    (:func:`ingest._links.cluster_links`).
