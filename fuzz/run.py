@@ -64,6 +64,7 @@ TARGETS: Final = (
     # per dedup execution): 10,000 executions per process stay far below 2 GB.
     Target("dedup", "fuzz_dedup.py", 4096, ("seeds", "fixtures/dedup"), process_runs=10_000),
     Target("index_file", "fuzz_index_file.py", 16384),
+    Target("clean", "fuzz_clean.py", 8192, ("seeds", "fixtures/cleaning"), "clean.dict"),
 )  # fmt: skip
 
 

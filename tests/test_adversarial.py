@@ -309,6 +309,7 @@ HARNESSES: Final = (
     ("fuzz_decode", ("encodings", "adversarial")),
     ("fuzz_html", ("html", "adversarial")),
     ("fuzz_dedup", ("dedup",)),
+    ("fuzz_clean", ("cleaning", "adversarial")),
 )
 
 
