@@ -26,6 +26,8 @@ def check(data: bytes) -> str:
         index = ingest.DuplicateIndex.load(_PATH)
     except ingest.IndexFileError:
         return "error"
+    finally:
+        _PATH.unlink()  # none left behind when libFuzzer ends the process
     index.clusters()
     return "ok"
 
