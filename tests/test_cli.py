@@ -180,6 +180,8 @@ def test_engine_flags_and_missing_extras_are_usage_errors(
         (["--engine", "dask"], "give -o DIR"),
         ([*dask, "--format", "csv"], "--format and --all shape"),
         ([*dask, "--scheduler", "tcp://h:1", "--workers", "2"], "--workers sizes the local"),
+        (["--connect-timeout", "5"], "--connect-timeout needs --engine dask --scheduler"),
+        ([*dask, "--connect-timeout", "5"], "--connect-timeout is how long to wait for"),
         (["--engine", "dask", "-o", SEED_BUNDLE], "is also an input"),
         (["--engine", "dask", "-o", str(SEEDS)], "is inside the output directory"),
         (["--engine", "dask", "-o", str(full)], "exists and is not an empty directory"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,38 @@ def test_a_scheduler_address_connects_and_leaves_the_cluster_running(engine: Das
         assert other.find_duplicates(docs) == single_process(docs)
         assert other.find_duplicates([]) == []
     assert engine.find_duplicates(docs) == single_process(docs)
+
+
+def test_a_scheduler_that_does_not_answer_is_a_connection_error(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port that nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(
+        ConnectionError, match=f"no Dask scheduler answered at {address} within 1 s"
+    ):
+        DaskEngine(DaskOptions(scheduler=address, connect_timeout=1))
+    with pytest.raises(OptionsError, match="connect_timeout must be seconds > 0, got 0"):
+        DaskOptions(connect_timeout=0)
+    out = tmp_path / "out"
+    feed = SEEDS / "tiktok.bundle"
+    result = run_ingest(
+        "dedup",
+        feed,
+        "--engine",
+        "dask",
+        "--scheduler",
+        address,
+        "--connect-timeout",
+        "1",
+        "-o",
+        out,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.decode().splitlines()
+    assert line.startswith(f"ingest dedup: error: no Dask scheduler answered at {address}")
+    assert line.endswith(f"{out} was left as it was")
+    assert not out.exists()
 
 
 def test_inputs_that_match_nothing_raise(engine: DaskEngine, tmp_path: Path) -> None:

@@ -166,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
         help="with --engine dask: a running scheduler (tcp://HOST:8786); "
         "default: a local cluster of --workers processes (default 2)",
     )
+    dedup.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --scheduler: how long to wait for it to answer (default 30)",
+    )
 
     extract = command(
         "extract", "Extract the article of HTML pages as documents.", [output, docs_format, workers]

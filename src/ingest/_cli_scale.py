@@ -54,6 +54,8 @@ def check_engine_args(args: argparse.Namespace) -> None:
             raise OptionsError(
                 "--scheduler ADDRESS needs --engine dask (the local engine runs in this process)"
             )
+        if args.connect_timeout is not None:
+            raise OptionsError("--connect-timeout needs --engine dask --scheduler ADDRESS")
         return
     if args.output is None:
         raise OptionsError(
@@ -68,6 +70,11 @@ def check_engine_args(args: argparse.Namespace) -> None:
         raise OptionsError(
             "--workers sizes the local cluster that --engine dask starts without --scheduler; "
             "the workers of a running scheduler are its own"
+        )
+    if args.scheduler is None and args.connect_timeout is not None:
+        raise OptionsError(
+            "--connect-timeout is how long to wait for --scheduler ADDRESS; "
+            "without it, --engine dask starts its own cluster"
         )
 
 
@@ -91,6 +98,8 @@ def dedup_with_dask(args: argparse.Namespace, console: _Console) -> int:
     options = ingest.DaskOptions(
         scheduler=args.scheduler, workers=args.workers or 2, log_level=logging.CRITICAL
     )
+    if args.connect_timeout is not None:
+        options = attrs.evolve(options, connect_timeout=args.connect_timeout)
     prepare = None if args.no_clean else ingest.clean_document
     out.parent.mkdir(parents=True, exist_ok=True)
     # The workers write into a new directory beside the target, renamed over it at the end.

@@ -150,6 +150,8 @@ class DaskOptions:
         log_level: The level below which the ``LocalCluster``'s processes
             keep quiet (a :mod:`logging` level); ``logging.CRITICAL`` also
             silences the log of a failed task, whose error the client raises.
+        connect_timeout: Seconds to wait for the scheduler at ``scheduler``
+            to answer; then :class:`ConnectionError` naming the address.
     """
 
     scheduler: str | None = None
@@ -164,6 +166,12 @@ class DaskOptions:
         default=attrs.Factory(_memory_share, takes_self=True), validator=_positive("memory_limit")
     )
     log_level: int = logging.ERROR
+    connect_timeout: float = attrs.field(default=30.0)
+
+    @connect_timeout.validator
+    def _check_connect_timeout(self, _attribute: object, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise OptionsError(f"DaskOptions.connect_timeout must be seconds > 0, got {value!r}")
 
 
 @attrs.frozen
@@ -217,7 +225,15 @@ class DaskEngine:
             )
             self.client = Client(self._cluster)
         else:
-            self.client = Client(self.options.scheduler)
+            address, timeout = self.options.scheduler, self.options.connect_timeout
+            try:
+                self.client = Client(address, timeout=timeout)
+            except OSError as error:
+                raise ConnectionError(
+                    f"no Dask scheduler answered at {address} within {timeout:g} s ({error}): "
+                    "check the address and that the scheduler runs (`dask scheduler`), or wait "
+                    "longer (DaskOptions.connect_timeout, --connect-timeout)"
+                ) from error
 
     def __enter__(self) -> DaskEngine:
         return self
