@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ import ingest
 ROOT: Final = Path(__file__).resolve().parent.parent
 ADVERSARIAL: Final = ROOT / "fixtures" / "adversarial"
 FUZZ: Final = ROOT / "fuzz"
+_UNWRITABLE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MANIFEST: Final = json.loads((ADVERSARIAL / "manifest.json").read_text(encoding="utf-8"))
 CASES: Final[list[dict[str, Any]]] = MANIFEST["cases"]
 
@@ -103,8 +105,9 @@ class Result:
 
 def _html(data: bytes, options: dict[str, Any], url: str | None) -> Result:
     doc = ingest.extract_html(data, url=url, options=ingest.HtmlOptions(**options))
-    assert "\x00" not in doc.text
-    doc.text.encode("utf-8")  # writable: no lone surrogates
+    for value in (doc.text, doc.title, *doc.meta.values()):
+        # writable: no NUL, other C0 controls, noncharacters or lone surrogates
+        assert not isinstance(value, str) or _UNWRITABLE.search(value) is None, repr(value)
     encoding = doc.meta.get("encoding")
     parser = doc.meta.get("parser")
     return Result(

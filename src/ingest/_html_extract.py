@@ -30,7 +30,7 @@ import attrs
 from lxml import etree
 
 from ._deadline import Deadline
-from ._html_blocks import Block, split_blocks
+from ._html_blocks import Block, split_blocks, writable
 from ._html_page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
 __all__ = ["Extraction", "extract_article"]
@@ -122,15 +122,25 @@ def _names(element: etree._Element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}".strip().lower()
 
 
+#: The longest :func:`describe` label; longer ones are cut, ending in an ellipsis.
+MAX_LABEL: Final = 120
+
+
 def describe(element: etree._Element) -> str:
-    """A CSS-like label for *element*: ``div#main.story-body``."""
+    """A CSS-like label for *element*: ``div#main.story-body``.
+
+    At most :data:`MAX_LABEL` characters, with what document text may not
+    hold (controls, lone surrogates: ``id="a&#19;b"``) replaced as in the text.
+    """
     label = str(element.tag)
     if element.get("id"):
         label += "#" + str(element.get("id")).strip()
     classes = (element.get("class") or "").split()
     if classes:
         label += "." + ".".join(classes[:3])
-    return label
+    if len(label) > MAX_LABEL:
+        label = label[: MAX_LABEL - 1] + "\u2026"
+    return writable(label)
 
 
 def is_body_named(element: etree._Element) -> bool:

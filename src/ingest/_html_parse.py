@@ -32,6 +32,7 @@ import attrs
 import lxml.html
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
+from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
 from ._deadline import CHECK_EVERY, Deadline
@@ -84,6 +85,10 @@ _LINE_TAGS: Final = BLOCK_TAGS | {"br"}
 #: sees it (runs of them are quadratic there, CVE-2025-6069). Each match looks
 #: ahead only to the next ``<`` or ``>``, so the scan is linear.
 _UNCLOSED_TAG_RE: Final = re.compile(r"<(?=[^<>]*(?:<|\Z))")
+
+#: ``<!`` opening a declaration or marked section: html.parser rejects some of them
+#: (``<![sDATA[``: "unknown status keyword"); escaped, they are text.
+_DECLARATION_RE: Final = re.compile(r"<!")
 
 _SKIPPED_STRINGS: Final = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
 
@@ -184,7 +189,12 @@ def parse_text(
     except etree.ParserError:
         # libxml2 found no element at all (empty page, only a comment): let
         # html.parser recover whatever there is.
-        soup = BeautifulSoup(_UNCLOSED_TAG_RE.sub("&lt;", text), "html.parser")
+        markup = _UNCLOSED_TAG_RE.sub("&lt;", text)
+        try:
+            soup = BeautifulSoup(markup, "html.parser")
+        except ParserRejectedMarkup:
+            # html.parser asserts on some declarations; what they hold is kept as text.
+            soup = BeautifulSoup(_DECLARATION_RE.sub("&lt;!", markup), "html.parser")
         return _from_soup(
             soup, "bs4:html.parser", source=source, max_depth=max_depth, deadline=deadline
         )
