@@ -134,6 +134,21 @@ def _ingest_without(modules: list[str], *args: str | Path) -> subprocess.Complet
     )
 
 
+def test_datasketch_is_imported_when_an_index_needs_it() -> None:
+    """Reading and cleaning start without datasketch (and the scipy it loads, ~0.5 s)."""
+    code = (
+        "import sys, ingest; before = 'datasketch' in sys.modules; "
+        "ingest.clean(ingest.Document('a', 'Markets rallied.')); "
+        "cleaned = 'datasketch' in sys.modules; "
+        "ingest.find_duplicates([ingest.Document('a', 'Markets rallied on Monday.')]); "
+        "print(before, cleaned, 'datasketch' in sys.modules)"
+    )
+    result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == [b"False", b"False", b"True"]
+
+
 def test_import_ingest_leaves_the_engine_extras_alone() -> None:
     """``ingest.DaskEngine`` and ``ingest.RedisIndex`` are imported on first use only."""
     code = (

@@ -36,12 +36,14 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
 from ._bands import BandIndex
@@ -83,6 +85,8 @@ class _Link:
 
 def _lsh(threshold: float, num_perm: int) -> MinHashLSH:
     """An in-memory ``MinHashLSH`` (band keys as :func:`ingest._signature.band_keys`)."""
+    from datasketch import MinHashLSH  # noqa: PLC0415 -- imported when first needed
+
     return MinHashLSH(
         threshold=threshold, num_perm=num_perm, params=lsh_params(threshold, num_perm)
     )

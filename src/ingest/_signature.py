@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
-import datasketch
 import numpy as np
 import numpy.typing as npt
-from datasketch.lsh import _optimal_param
 
 from ._shingle import Counts, Hashes
+
+if TYPE_CHECKING:
+    import datasketch
 
 __all__ = [
     "EMPTY_VALUE",
@@ -166,6 +167,10 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     >>> lsh_params(0.5, 128)
     (25, 5)
     """
+    # datasketch (and the scipy it loads, ~0.5 s) only once an index needs it:
+    # reading, cleaning and extracting start without it.
+    from datasketch.lsh import _optimal_param  # noqa: PLC0415
+
     bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
     if bands < 2:
         # Thresholds near 1 optimise to one band, which MinHashLSH refuses.
@@ -217,6 +222,8 @@ def band_hashes(sigs: Signatures, bands: int, rows: int) -> npt.NDArray[np.uint6
 
 def to_minhash(sig: Signatures, perms: Permutations) -> datasketch.MinHash:
     """*sig* as a ``datasketch.MinHash`` (for ``MinHashLSH``), sharing the permutations."""
+    import datasketch  # noqa: PLC0415 -- see lsh_params
+
     return datasketch.MinHash(
         seed=perms.seed,
         hashvalues=sig,
