@@ -134,6 +134,13 @@ def _ingest_without(modules: list[str], *args: str | Path) -> subprocess.Complet
     )
 
 
+def _python(code: str) -> subprocess.CompletedProcess[bytes]:
+    """``python -c CODE`` in a fresh interpreter (what a module imports shows there)."""
+    return subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
+    )
+
+
 def test_datasketch_is_imported_when_an_index_needs_it() -> None:
     """Reading and cleaning start without datasketch (and the scipy it loads, ~0.5 s)."""
     code = (
@@ -143,9 +150,7 @@ def test_datasketch_is_imported_when_an_index_needs_it() -> None:
         "ingest.find_duplicates([ingest.Document('a', 'Markets rallied on Monday.')]); "
         "print(before, cleaned, 'datasketch' in sys.modules)"
     )
-    result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
-        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
-    )
+    result = _python(code)
     assert result.stdout.split() == [b"False", b"False", b"True"]
 
 
@@ -157,9 +162,7 @@ def test_import_ingest_leaves_the_engine_extras_alone() -> None:
         "'ingest._redis_index') if m in sys.modules), 'DaskEngine' in dir(ingest), "
         "'RedisIndex' in dir(ingest), 'DaskEngine' in ingest.__all__]))"
     )
-    result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
-        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
-    )
+    result = _python(code)
     assert json.loads(result.stdout) == [[], True, True, False]
     code = (
         "import sys; sys.modules.update(dict.fromkeys(['distributed', 'redis'])); import ingest\n"
@@ -167,9 +170,7 @@ def test_import_ingest_leaves_the_engine_extras_alone() -> None:
         "    try: getattr(ingest, name)\n"
         "    except ImportError as error: print(error)\n"
     )
-    result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed code
-        [sys.executable, "-c", code], capture_output=True, check=True, timeout=60
-    )
+    result = _python(code)
     assert result.stdout.decode().splitlines() == [
         (
             "ingest.DaskEngine needs the 'dask' extra, which is not installed (import of "
