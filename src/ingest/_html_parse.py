@@ -86,10 +86,6 @@ _LINE_TAGS: Final = BLOCK_TAGS | {"br"}
 #: ahead only to the next ``<`` or ``>``, so the scan is linear.
 _UNCLOSED_TAG_RE: Final = re.compile(r"<(?=[^<>]*(?:<|\Z))")
 
-#: ``<!`` opening a declaration or marked section: html.parser rejects some of them
-#: (``<![sDATA[``: "unknown status keyword"); escaped, they are text.
-_DECLARATION_RE: Final = re.compile(r"<!")
-
 _SKIPPED_STRINGS: Final = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
 
 
@@ -193,8 +189,9 @@ def parse_text(
         try:
             soup = BeautifulSoup(markup, "html.parser")
         except ParserRejectedMarkup:
-            # html.parser asserts on some declarations; what they hold is kept as text.
-            soup = BeautifulSoup(_DECLARATION_RE.sub("&lt;!", markup), "html.parser")
+            # html.parser asserts on some declarations and marked sections
+            # (``<![sDATA[``: "unknown status keyword"): escaped, they are text.
+            soup = BeautifulSoup(markup.replace("<!", "&lt;!"), "html.parser")
         return _from_soup(
             soup, "bs4:html.parser", source=source, max_depth=max_depth, deadline=deadline
         )
