@@ -12,7 +12,8 @@ files of ``--file-docs`` documents, as it is generated (the benchmark's own
 process never holds the corpus). Each engine then runs in a fresh Python
 process from the files to the clusters:
 
-* **single**: read every file, :func:`ingest.find_duplicates`;
+* **single**: :func:`ingest.find_duplicates` on the documents of every file, read
+  as the index takes them;
 * **dask**: :meth:`ingest._dask.DaskEngine.find_duplicates` on the files,
   ``LocalCluster(--workers)``, one partition per file, each worker with
   ``DaskOptions.memory_limit`` (``--memory-limit`` GB; default the option's
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -140,14 +142,13 @@ def read_labels(directory: Path) -> tuple[list[str], list[int]]:
     return table["ids"], table["labels"]
 
 
-def read_docs(directory: Path) -> list[Document]:
-    """The documents of the corpus in *directory*, in file order."""
+def iter_docs(directory: Path) -> Iterator[Document]:
+    """The documents of the corpus in *directory*, in file order, read as they are used
+    (the single process holds the index, not the texts)."""
     from ingest._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
 
-    docs: list[Document] = []
     for path in sorted(directory.glob("docs-*.jsonl")):
-        docs.extend(read_jsonl(path))
-    return docs
+        yield from read_jsonl(path)
 
 
 def run_one(
@@ -161,7 +162,7 @@ def run_one(
     with PeakMemory(timeline=timeline) as memory:
         start = time.perf_counter()
         if engine == "single":
-            clusters = find_duplicates(read_docs(directory))
+            clusters = find_duplicates(iter_docs(directory))
         else:
             from ingest._dask import DaskEngine, DaskOptions  # noqa: PLC0415
 

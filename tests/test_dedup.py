@@ -22,6 +22,7 @@ from ingest import (
 )
 
 from .conftest import FIXTURES, SEEDS
+from .synthetic import generate
 
 DEDUP = FIXTURES / "dedup"
 CASES: list[dict[str, Any]] = json.loads((DEDUP / "cases.json").read_text(encoding="utf-8"))
@@ -187,6 +188,39 @@ def test_repeated_input_is_one_member_and_id_clash_raises() -> None:
     assert cluster.ids == (doc.id,)
     with pytest.raises(IdConflictError, match=r"already holds for 'a\.txt' with a different text"):
         index.add(Document("b.txt", "Another text entirely, about other matters.", id=doc.id))
+
+
+def test_extend_links_what_add_links_across_and_inside_batches() -> None:
+    # extend looks a batch up at once and matches the batch's documents among
+    # themselves: every link must be the one that add, one by one, makes.
+    docs = generate(700, seed=5).docs  # three batches, planted duplicates in and across them
+    docs[300:300] = [docs[10], Document("blank", "   "), docs[299]]  # repeats, an empty text
+    one_by_one = DuplicateIndex()
+    evidence = {doc.id: one_by_one.add(doc) for doc in docs if doc.id not in one_by_one}
+    batched = DuplicateIndex()
+    batched.extend(iter(docs))
+    assert len(batched) == len(one_by_one) == len(docs) - 2
+    assert batched.clusters() == one_by_one.clusters()
+    assert sum(len(c.members) > 1 for c in batched.clusters()) > 50
+    assert sum(map(len, evidence.values())) > 100
+    for doc in docs[::37]:
+        assert batched.query(doc) == one_by_one.query(doc)
+
+
+def test_extend_keeps_the_documents_before_an_id_clash() -> None:
+    docs = generate(300, seed=6).docs
+    clash = Document("clash.txt", "Another text entirely, about other matters.", id=docs[5].id)
+    index = DuplicateIndex()
+    with pytest.raises(IdConflictError, match="with a different text"):
+        index.extend([*docs[:280], clash, *docs[280:]])
+    assert len(index) == 280
+    rest = DuplicateIndex()
+    rest.extend(docs[:280])
+    assert index.clusters() == rest.clusters()
+    index.extend(docs[280:])  # the index is whole: its LSH holds the documents before the clash
+    full = DuplicateIndex()
+    full.extend(docs)
+    assert index.clusters() == full.clusters()
 
 
 def test_query_does_not_change_the_index_nor_match_itself(seed_index: DuplicateIndex) -> None:

@@ -10,9 +10,11 @@ document's sentences make ~400 entries, so this is what holds a large index
 in memory.
 
 Each insert is a small sorted segment; segments of similar size are merged
-(a binary counter, each merge a linear timsort of two sorted runs), so a
-query looks in a few sorted arrays (logarithmic in the entries) with
-``searchsorted``.
+(a binary counter, each merge a linear timsort of two sorted runs) up to
+``_MAX_MERGED`` entries, so a query looks in a few sorted arrays
+(logarithmic in the entries, plus one per ``_MAX_MERGED``) with
+``searchsorted``; a caller looks up many rows per query (a batch of
+documents), so each segment is searched once per batch.
 
 >>> import numpy as np
 >>> index = BandIndex(bands=2)
@@ -31,6 +33,10 @@ __all__ = ["BandIndex"]
 
 _Keys = npt.NDArray[np.uint64]
 _Values = npt.NDArray[np.int64]
+
+#: Segments are not merged past this many entries (1 GiB of hashes and values):
+#: a merge holds both inputs, their concatenation and its order at once.
+_MAX_MERGED = 1 << 26
 
 
 class BandIndex:
@@ -58,7 +64,11 @@ class BandIndex:
         segments = self._segments
         segments.append((flat[order], spread[order]))
         # Merge segments of similar size: a few sorted arrays whatever the number of entries.
-        while len(segments) > 1 and segments[-2][0].size <= 2 * segments[-1][0].size:
+        while (
+            len(segments) > 1
+            and segments[-2][0].size <= 2 * segments[-1][0].size
+            and segments[-2][0].size + segments[-1][0].size <= _MAX_MERGED
+        ):
             (k1, v1), (k2, v2) = segments.pop(), segments.pop()
             merged, merged_values = np.concatenate((k2, k1)), np.concatenate((v2, v1))
             order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them
@@ -74,13 +84,18 @@ class BandIndex:
         rows_out: list[npt.NDArray[np.intp]] = [np.empty(0, dtype=np.intp)]
         values_out: list[_Values] = [np.empty(0, dtype=np.int64)]
         for stored, values in self._segments:
-            low = np.searchsorted(stored, flat, side="left")
-            count = np.searchsorted(stored, flat, side="right") - low
-            if not count.any():
+            if not stored.size:
                 continue
+            low = np.searchsorted(stored, flat, side="left")
+            # Most needles miss: the second search is only for those that hit.
+            hit = np.flatnonzero(stored[np.minimum(low, stored.size - 1)] == flat)
+            if not hit.size:
+                continue
+            low = low[hit]
+            count = np.searchsorted(stored, flat[hit], side="right") - low
             total = int(count.sum())
             at = np.repeat(low - (np.cumsum(count) - count), count) + np.arange(total)
-            rows_out.append(np.repeat(owner, count))
+            rows_out.append(np.repeat(owner[hit], count))
             values_out.append(values[at])
         rows, values = np.concatenate(rows_out), np.concatenate(values_out)
         # One pair per (value, row), whatever the number of bands that matched.

@@ -33,6 +33,7 @@ components, by union-find), do not depend on the order of :meth:`add` calls.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -160,18 +161,53 @@ def verify(
     return None
 
 
-#: Documents whose band keys are hashed at once.
-_KEY_BATCH: Final = 256
+#: Documents signed, keyed and looked up at once: one search of each LSH per batch.
+_BATCH: Final = 256
+
+#: Candidates of one document: indexed positions, and per position the candidate
+#: sentence pairs ``(sentence of the document, sentence of the candidate)``.
+_Candidates = tuple[set[int], defaultdict[int, list[tuple[int, int]]]]
 
 
 @attrs.frozen(eq=False)
-class _BandKeys:
-    """A document's band hashes: its signature's (``1 x bands``) and those of the first
-    copy of each distinct sentence (``firsts``, one row each)."""
+class _Batch:
+    """The band hashes of a batch of documents.
 
+    ``document`` has one row per document; ``sentences`` one row per distinct
+    sentence (its first copy), of document ``owner[row]``, sentence ``first[row]``.
+    """
+
+    features: list[DocFeatures]
     document: npt.NDArray[np.uint64]
-    firsts: npt.NDArray[np.intp]
     sentences: npt.NDArray[np.uint64]
+    owner: npt.NDArray[np.intp]
+    first: npt.NDArray[np.intp]
+
+    def sentence_values(self, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        """What the sentence LSH files for each sentence row, ``position << _SENTENCE_BITS |
+        first``, where *positions* holds the index position of each document of the batch."""
+        return (positions[self.owner].astype(np.int64) << _SENTENCE_BITS) | self.first
+
+
+def _gather(
+    found: list[_Candidates],
+    doc_hits: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+    sentence_hits: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+    batch: _Batch,
+) -> None:
+    """Add to *found* (one entry per document of *batch*) the hits of a document LSH
+    query (``(row, position)``) and of a sentence LSH query (``(sentence row, value)``)."""
+    for row, position in zip(*(hits.tolist() for hits in doc_hits), strict=True):
+        found[row][0].add(position)
+    rows, values = sentence_hits
+    for owner, i, position, j in zip(
+        batch.owner[rows].tolist(),
+        batch.first[rows].tolist(),
+        (values >> _SENTENCE_BITS).tolist(),
+        (values & (_MAX_SENTENCES - 1)).tolist(),
+        strict=True,
+    ):
+        found[owner][1][position].append((i, j))
 
 
 def _truncated(features: DocFeatures) -> DocFeatures:
@@ -227,21 +263,30 @@ class DuplicateIndex:
 
     def add(self, doc: Document) -> list[Evidence]:
         """Add *doc*; return its verified matches among the documents indexed before."""
-        [(features, keys)] = self._keyed(compute_features([doc], self.options))
-        return self._add(features, keys)
+        [evidence] = self._add_all(compute_features([doc], self.options))
+        return evidence
 
     def extend(self, docs: Iterable[Document]) -> None:
-        """Add many documents, signing them in one vectorised batch."""
-        for features, keys in self._keyed(compute_features(list(docs), self.options)):
-            self._add(features, keys)
+        """Add many documents, with the links that :meth:`add` one by one would make.
+
+        *docs* is read, signed and looked up a batch at a time (one search of
+        each LSH per batch), so a generator of any length is held one batch at a
+        time. On an :class:`ingest.IdConflictError` the documents before the
+        conflicting one stay indexed, as with :meth:`add`.
+        """
+        remaining = iter(docs)
+        while batch := list(itertools.islice(remaining, _BATCH)):
+            self._add_all(compute_features(batch, self.options))
 
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged.
 
         A document that is itself in the index is not reported as its own match.
         """
-        [(features, keys)] = self._keyed(compute_features([doc], self.options))
-        return _ordered(features.id, self._match(features, keys))
+        [batch] = self._keyed(compute_features([doc], self.options))
+        [found] = self._lookup(batch)
+        features = batch.features[0]
+        return _ordered(features.id, self._verify(features, found))
 
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
@@ -256,76 +301,130 @@ class DuplicateIndex:
         """Read an index that :meth:`save` wrote; raises :class:`ingest.IndexFileError`."""
         options, docs = read_index(Path(path))
         index = cls(options)
-        for features, keys in index._keyed(docs):
-            index._add(features, keys)
+        index._add_all(docs)
         return index
 
     # -- internals ---------------------------------------------------------------
 
-    def _keyed(self, docs: Sequence[DocFeatures]) -> Iterator[tuple[DocFeatures, _BandKeys]]:
-        """*docs* with their band keys, hashed ``_KEY_BATCH`` documents at a time."""
-        for start in range(0, len(docs), _KEY_BATCH):
-            batch = [_truncated(f) for f in docs[start : start + _KEY_BATCH]]
-            doc_keys = band_hashes(
-                np.stack([f.signature for f in batch]).reshape(len(batch), -1), *self._doc_params
+    def _keyed(self, docs: Sequence[DocFeatures]) -> Iterator[_Batch]:
+        """*docs* with their band hashes, ``_BATCH`` documents at a time."""
+        for start in range(0, len(docs), _BATCH):
+            features = [_truncated(f) for f in docs[start : start + _BATCH]]
+            document = band_hashes(
+                np.stack([f.signature for f in features]).reshape(len(features), -1),
+                *self._doc_params,
             )
-            firsts = [f.sentence_firsts for f in batch]
-            sigs = [f.sentence_signatures[i] for f, i in zip(batch, firsts, strict=True)]
+            firsts = [f.sentence_firsts for f in features]
+            sigs = [f.sentence_signatures[i] for f, i in zip(features, firsts, strict=True)]
             width = self.options.sentence_num_perm
             stacked = np.concatenate([np.empty((0, width), dtype=np.uint32), *sigs])
-            sentence_keys = band_hashes(stacked, *self._sentence_params)
-            bounds = np.cumsum([i.size for i in firsts])[:-1]
-            for f, keys, i, sent in zip(
-                batch, doc_keys, firsts, np.split(sentence_keys, bounds), strict=True
-            ):
-                yield f, _BandKeys(keys[None], i, sent)
+            yield _Batch(
+                features,
+                document,
+                band_hashes(stacked, *self._sentence_params),
+                np.repeat(np.arange(len(features), dtype=np.intp), [i.size for i in firsts]),
+                np.concatenate([np.empty(0, dtype=np.intp), *firsts]),
+            )
 
-    def _add(self, features: DocFeatures, keys: _BandKeys) -> list[Evidence]:
-        slot = self._slots.get(features.id)
-        if slot is not None:
-            known = self._docs[slot]
-            if known.text_key != features.text_key:
-                raise IdConflictError(
-                    f"document {features.name!r} has id {features.id!r}, which the index "
-                    f"already holds for {known.name!r} with a different text; give the "
-                    "documents distinct ids (or leave ids to be derived from name and text)"
-                )
-            return _ordered(features.id, self._match(features, keys))
-        links = self._match(features, keys)
-        slot = len(self._docs)
-        # The band keys are made: the sentence signatures are computed again if needed.
-        self._docs.append(without_sentence_signatures(features))
-        self._slots[features.id] = slot
-        for other, link in links.items():
-            self._links[min(features.id, other), max(features.id, other)] = link
-        if features.words:
-            self._exact[features.exact_key].append(slot)
-            self._doc_lsh.insert(keys.document, [slot])
+    def _add_all(self, docs: Sequence[DocFeatures]) -> list[list[Evidence]]:
+        """Add *docs* in order; each one's evidence, as :meth:`add` returns it."""
+        return [evidence for batch in self._keyed(docs) for evidence in self._add_batch(batch)]
+
+    def _add_batch(self, batch: _Batch) -> list[list[Evidence]]:
+        found = self._lookup(batch)
+        within = _within(batch, self._doc_params[0], self._sentence_params[0])
+        # The index position of each document of the batch, -1 until (unless) it is added.
+        added = np.full(len(batch.features), -1, dtype=np.intp)
+        result = []
+        try:
+            for row, features in enumerate(batch.features):
+                candidates = found[row]
+                # Earlier documents of the batch, as the index would hold them by now.
+                near, pairs = within[row]
+                candidates[0].update(int(added[q]) for q in near if added[q] >= 0)
+                candidates[1].update((int(added[q]), p) for q, p in pairs.items() if added[q] >= 0)
+                slot = self._slots.get(features.id)
+                if slot is not None:
+                    known = self._docs[slot]
+                    if known.text_key != features.text_key:
+                        raise IdConflictError(
+                            f"document {features.name!r} has id {features.id!r}, which the "
+                            f"index already holds for {known.name!r} with a different text; "
+                            "give the documents distinct ids (or leave ids to be derived "
+                            "from name and text)"
+                        )
+                    result.append(_ordered(features.id, self._verify(features, candidates)))
+                    continue
+                links = self._verify(features, candidates)
+                slot = len(self._docs)
+                # The band keys are made: the sentence signatures are computed again if needed.
+                self._docs.append(without_sentence_signatures(features))
+                self._slots[features.id] = slot
+                for other, link in links.items():
+                    self._links[min(features.id, other), max(features.id, other)] = link
+                if features.words:
+                    self._exact[features.exact_key].append(slot)
+                added[row] = slot
+                result.append(_ordered(features.id, links))
+        finally:
+            self._file(batch, added)
+        return result
+
+    def _lookup(self, batch: _Batch) -> list[_Candidates]:
+        """The candidates of each document of *batch* in the LSH indexes as they are."""
+        found: list[_Candidates] = [(set(), defaultdict(list)) for _ in batch.features]
+        _gather(
+            found,
+            self._doc_lsh.query(batch.document),
+            self._sentence_lsh.query(batch.sentences),
+            batch,
+        )
+        return found
+
+    def _file(self, batch: _Batch, added: npt.NDArray[np.intp]) -> None:
+        """File the documents of *batch* at their index positions *added* (-1: not added)."""
+        with_words = np.array([f.words > 0 for f in batch.features], dtype=bool)
+        rows = np.flatnonzero(with_words & (added >= 0))
+        if rows.size:
+            self._doc_lsh.insert(batch.document[rows], added[rows])
         # One entry per distinct sentence (its first copy).
-        if keys.firsts.size:
-            self._sentence_lsh.insert(keys.sentences, slot << _SENTENCE_BITS | keys.firsts)
-        return _ordered(features.id, links)
+        kept = added[batch.owner] >= 0
+        if kept.any():
+            self._sentence_lsh.insert(batch.sentences[kept], batch.sentence_values(added)[kept])
 
-    def _match(self, features: DocFeatures, keys: _BandKeys) -> dict[str, _Link]:
+    def _verify(self, features: DocFeatures, candidates: _Candidates) -> dict[str, _Link]:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
-        candidates: set[int] = set(self._exact.get(features.exact_key, ()))
-        _, slots = self._doc_lsh.query(keys.document)
-        candidates.update(slots.tolist())
-        sentence_pairs: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
-        # One query per distinct sentence; the index holds one key per distinct sentence.
-        if keys.firsts.size:
-            rows, found = self._sentence_lsh.query(keys.sentences)
-            for i, slot, j in zip(
-                keys.firsts[rows].tolist(),
-                (found >> _SENTENCE_BITS).tolist(),
-                (found & (_MAX_SENTENCES - 1)).tolist(),
-                strict=True,
-            ):
-                sentence_pairs[slot].append((i, j))
-        candidates.update(sentence_pairs)
-        return verify_candidates(features, self._docs, candidates, sentence_pairs, self.options)
+        slots, sentence_pairs = candidates
+        slots.update(self._exact.get(features.exact_key, ()))
+        slots.update(sentence_pairs)
+        return verify_candidates(features, self._docs, slots, sentence_pairs, self.options)
+
+
+def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candidates]:
+    """The candidates of each document of *batch* among the documents of the batch
+    before it, by row in the batch."""
+    found: list[_Candidates] = [(set(), defaultdict(list)) for _ in batch.features]
+    if len(batch.features) < 2:
+        return found
+    rows = np.arange(len(batch.features), dtype=np.intp)
+    documents = BandIndex(doc_bands)
+    with_words = np.flatnonzero([f.words > 0 for f in batch.features])
+    documents.insert(batch.document[with_words], with_words)
+    doc_rows, doc_hits = documents.query(batch.document)
+    earlier = doc_hits < doc_rows
+    sentences = BandIndex(sentence_bands)
+    sentences.insert(batch.sentences, batch.sentence_values(rows))
+    sentence_rows, sentence_hits = sentences.query(batch.sentences)
+    before = (sentence_hits >> _SENTENCE_BITS) < batch.owner[sentence_rows]
+    _gather(
+        found,
+        (doc_rows[earlier], doc_hits[earlier]),
+        (sentence_rows[before], sentence_hits[before]),
+        batch,
+    )
+    return found
 
 
 def verify_candidates(
