@@ -15,6 +15,12 @@ on from a target's recorded figures with the corpus found so far (in
 ``--work``): ``--runs`` is then the total, and the record lists each session.
 A crash saves its input and traceback under ``fuzz/crashes/``; turn it into
 a regression fixture in ``fixtures/adversarial/``. The exit status is 1 when any target crashed.
+
+The fuzzers import ``ingest`` from this checkout's ``src/`` (not whichever one
+is installed), and each session records the commit it ran and whether
+``src/`` had uncommitted changes: every libFuzzer process imports the code
+afresh, so editing ``src/`` during a run fuzzes the edits, half-made ones
+included. For a long run, fuzz a separate ``git worktree`` of the commit.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -111,7 +118,12 @@ def run_target(
     log_path = work / f"{target.name}.log"
     if not previous:
         log_path.unlink(missing_ok=True)
-    base_env = dict(os.environ, FUZZ_STATS=str(stats_path), FUZZ_CRASH_DIR=str(crash_dir))
+    base_env = dict(
+        os.environ,
+        FUZZ_STATS=str(stats_path),
+        FUZZ_CRASH_DIR=str(crash_dir),
+        PYTHONPATH=os.pathsep.join(filter(None, (str(ROOT / "src"), os.environ.get("PYTHONPATH")))),
+    )
     command = _command(target, [str(corpus), *seeds], crash_dir, timeout)
     crash_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally(target.name, log_path, previous)
@@ -172,6 +184,7 @@ class _Tally:
                 ]
         self.first = self.executions
         self.session_start = datetime.now(UTC).isoformat(timespec="seconds")
+        self.code = _code_version()
 
     @property
     def executions(self) -> int:
@@ -187,6 +200,7 @@ class _Tally:
         crashes = dict(self.total.get("distinct_crashes", {}))  # type: ignore[call-overload]
         session = {
             "started": self.session_start,
+            **self.code,
             "executions": self.executions - self.first,
             "wall_seconds": round(self.seconds, 1),
         }
@@ -200,6 +214,26 @@ class _Tally:
             "complete": complete,
             "sessions": [*self.sessions, session],
         }
+
+
+def _code_version() -> dict[str, object]:
+    """The commit of this checkout and whether ``src/`` differs from it (``{}`` outside git)."""
+    git = shutil.which("git")
+    if git is None:
+        return {}
+
+    def ask(*args: str) -> str:
+        command = [git, "-C", str(ROOT), *args]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 -- fixed git arguments
+        return done.stdout.strip()
+
+    try:
+        return {
+            "commit": ask("rev-parse", "HEAD"),
+            "src_modified": bool(ask("status", "--porcelain", "--", "src")),
+        }
+    except subprocess.CalledProcessError:
+        return {}
 
 
 def _command(target: Target, corpora: list[str], crash_dir: Path, timeout: int) -> list[str]:

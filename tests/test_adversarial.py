@@ -22,6 +22,7 @@ import importlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -379,6 +380,9 @@ def test_fuzz_runner_goes_on_from_recorded_figures(tmp_path: Path) -> None:
     earlier, now = record["sessions"]
     assert earlier == {"executions": 100_000, "wall_seconds": 900.0}
     assert now["executions"] == 10_000
+    if (run.ROOT / ".git").exists() and shutil.which("git"):  # the code that was fuzzed
+        assert re.fullmatch("[0-9a-f]{40}", str(now["commit"]))
+        assert isinstance(now["src_modified"], bool)
     again = run._Tally("dedup", tmp_path / "dedup.log", record)
     assert again.figures(complete=True)["sessions"][:2] == [earlier, now]
 
