@@ -331,6 +331,8 @@ class DuplicateIndex:
         return [evidence for batch in self._keyed(docs) for evidence in self._add_batch(batch)]
 
     def _add_batch(self, batch: _Batch) -> list[list[Evidence]]:
+        """Add the documents of *batch* in order, each matched against the index and the
+        batch's documents before it; filed in the LSH indexes at the end (or at an error)."""
         found = self._lookup(batch)
         within = _within(batch, self._doc_params[0], self._sentence_params[0])
         # The index position of each document of the batch, -1 until (unless) it is added.
