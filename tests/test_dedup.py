@@ -190,10 +190,13 @@ def test_repeated_input_is_one_member_and_id_clash_raises() -> None:
         index.add(Document("b.txt", "Another text entirely, about other matters.", id=doc.id))
 
 
-def test_extend_links_what_add_links_across_and_inside_batches() -> None:
+def test_extend_links_what_add_links_across_and_inside_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # extend looks a batch up at once and matches the batch's documents among
     # themselves: every link must be the one that add, one by one, makes.
-    docs = generate(700, seed=5).docs  # three batches, planted duplicates in and across them
+    monkeypatch.setattr("ingest._dedup.BATCH", 128)
+    docs = generate(700, seed=5).docs  # six batches, planted duplicates in and across them
     docs[300:300] = [docs[10], Document("blank", "   "), docs[299]]  # repeats, an empty text
     one_by_one = DuplicateIndex()
     evidence = {doc.id: one_by_one.add(doc) for doc in docs if doc.id not in one_by_one}
@@ -207,7 +210,8 @@ def test_extend_links_what_add_links_across_and_inside_batches() -> None:
         assert batched.query(doc) == one_by_one.query(doc)
 
 
-def test_extend_keeps_the_documents_before_an_id_clash() -> None:
+def test_extend_keeps_the_documents_before_an_id_clash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ingest._dedup.BATCH", 128)  # the clash is inside the third batch
     docs = generate(300, seed=6).docs
     clash = Document("clash.txt", "Another text entirely, about other matters.", id=docs[5].id)
     index = DuplicateIndex()

@@ -30,11 +30,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO
 
 import attrs
 
-from ._dedup import DuplicateIndex
+from ._dedup import BATCH, DuplicateIndex
 from ._dedup_features import text_key
 from ._dedup_options import Cluster, DedupOptions, Evidence
 from ._document import Document
@@ -45,9 +45,6 @@ from ._sources import STDIN, Failure, Reader
 from ._workers import doc_line, work_all
 
 __all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "check_inputs"]
-
-#: How many documents the duplicate index signs in one vectorised batch.
-_DEDUP_BATCH: Final = 256
 
 
 @attrs.define
@@ -200,7 +197,7 @@ class Pipeline:
                 else:
                     outcome = self._id_conflict(doc)  # noqa: PLW2901 -- replaced on purpose
             held.append(outcome)
-            if len(batch) >= _DEDUP_BATCH:
+            if len(batch) >= BATCH:
                 index.extend(batch)
                 batch = []
         index.extend(batch)
