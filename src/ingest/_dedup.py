@@ -162,9 +162,9 @@ def verify(
 
 
 #: Documents signed, keyed and looked up at once: one search of each LSH segment per
-#: batch, whose cost grows with the needles far slower than their number (an LSH of a
-#: million documents: 1024 documents' bands cost ~2.2 times 256 documents').
-BATCH: Final = 1024
+#: batch. 1024 was measured too: 5% faster at a million documents, 1.2 GB more at the
+#: peak (docs/scaling.md).
+BATCH: Final = 256
 
 #: Candidates of one document: indexed positions, and per position the candidate
 #: sentence pairs ``(sentence of the document, sentence of the candidate)``.
