@@ -6,7 +6,10 @@ import datasketch
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ingest._bands import BandIndex
 from ingest._dedup_features import document_signatures
 from ingest._dedup_options import DedupOptions
 from ingest._shingle import (
@@ -174,3 +177,34 @@ def test_sentences_split_on_punctuation_and_lines_not_on_wrapping() -> None:
 def test_long_sentences_are_cut() -> None:
     text = " ".join(f"w{i}" for i in range(100))
     assert [len(s) for s in sentences(text)] == [40, 40, 20]
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=1, max_size=40
+    ),  # rows of 3 bands, few distinct hashes: many collisions
+    st.integers(1, 8),
+    st.sampled_from([4, 16, 1 << 26]),
+)
+@settings(max_examples=60)
+def test_band_index_finds_every_value_sharing_a_band(
+    rows: list[list[int]], per_insert: int, max_merged: int
+) -> None:
+    keys = np.array(rows, dtype=np.uint64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ingest._bands._MAX_MERGED", max_merged)  # small: segments stay apart
+        index = BandIndex(bands=3)
+        for start in range(0, len(rows), per_insert):
+            stop = min(start + per_insert, len(rows))
+            index.insert(keys[start:stop], np.arange(start, stop) * 10)
+        found_rows, values = index.query(keys)
+    expected = sorted(
+        (v * 10, r)
+        for r in range(len(rows))
+        for v in range(len(rows))
+        if set(rows[r]) & set(rows[v])  # band hashes carry their band (band_hashes)
+    )
+    assert list(zip(values.tolist(), found_rows.tolist(), strict=True)) == expected
+    assert len(index) == 3 * len(rows)
+    # No merge past the cap (an insert's own segment may be larger).
+    assert all(k.size <= max(max_merged, 3 * per_insert) for k, _ in index._segments)
