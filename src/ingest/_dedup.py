@@ -177,9 +177,12 @@ class _Batch:
 
     ``document`` has one row per document; ``sentences`` one row per distinct
     sentence (its first copy), of document ``owner[row]``, sentence ``first[row]``.
+    ``with_words`` marks the documents that have words (only those are filed in the
+    document LSH).
     """
 
     features: list[DocFeatures]
+    with_words: npt.NDArray[np.bool_]
     document: npt.NDArray[np.uint64]
     sentences: npt.NDArray[np.uint64]
     owner: npt.NDArray[np.intp]
@@ -322,6 +325,7 @@ class DuplicateIndex:
             stacked = np.concatenate([np.empty((0, width), dtype=np.uint32), *sigs])
             yield _Batch(
                 features,
+                np.array([f.words > 0 for f in features], dtype=bool),
                 document,
                 band_hashes(stacked, *self._sentence_params),
                 np.repeat(np.arange(len(features), dtype=np.intp), [i.size for i in firsts]),
@@ -387,8 +391,7 @@ class DuplicateIndex:
 
     def _file(self, batch: _Batch, added: npt.NDArray[np.intp]) -> None:
         """File the documents of *batch* at their index positions *added* (-1: not added)."""
-        with_words = np.array([f.words > 0 for f in batch.features], dtype=bool)
-        rows = np.flatnonzero(with_words & (added >= 0))
+        rows = np.flatnonzero(batch.with_words & (added >= 0))
         if rows.size:
             self._doc_lsh.insert(batch.document[rows], added[rows])
         # One entry per distinct sentence (its first copy).
@@ -414,7 +417,7 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candida
         return found
     rows = np.arange(len(batch.features), dtype=np.intp)
     documents = BandIndex(doc_bands)
-    with_words = np.flatnonzero([f.words > 0 for f in batch.features])
+    with_words = np.flatnonzero(batch.with_words)
     documents.insert(batch.document[with_words], with_words)
     doc_rows, doc_hits = documents.query(batch.document)
     earlier = doc_hits < doc_rows
