@@ -9,7 +9,7 @@ documents are news-sized (~600 words) and overlap the way a story's coverage
 does. Every contender does the whole job from text: tokenise, make word
 5-gram shingles, hash, MinHash with 128 permutations.
 
-* **ingest**: ``ingest._dedup_features.document_signatures`` (the path
+* **ingest**: ``ingest.dedup._features.document_signatures`` (the path
   :class:`ingest.DuplicateIndex` uses): byte-level tokenising, xxh32 token
   hashes, numpy shingle combination and batched affine32 permutations.
 * **ingest compute_features**: everything :meth:`ingest.DuplicateIndex.extend`
@@ -45,8 +45,8 @@ import datasketch
 import numpy as np
 
 from ingest import DedupOptions, Document
-from ingest._dedup_features import compute_features, document_signatures
-from ingest._signature import Permutations, to_minhash
+from ingest.dedup._features import compute_features, document_signatures
+from ingest.dedup._signature import Permutations, to_minhash
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 SEEDS: Final = ROOT / "seeds"

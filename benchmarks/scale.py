@@ -14,7 +14,7 @@ process from the files to the clusters:
 
 * **single**: :func:`ingest.find_duplicates` on the documents of every file, read
   as the index takes them;
-* **dask**: :meth:`ingest._dask.DaskEngine.find_duplicates` on the files,
+* **dask**: :meth:`ingest.engines._dask.DaskEngine.find_duplicates` on the files,
   ``LocalCluster(--workers)``, one partition per file, each worker with
   ``DaskOptions.memory_limit`` (``--memory-limit`` GB; default the option's
   default, 0 for none).
@@ -145,7 +145,7 @@ def read_labels(directory: Path) -> tuple[list[str], list[int]]:
 def iter_docs(directory: Path) -> Iterator[Document]:
     """The documents of the corpus in *directory*, in file order, read as they are used
     (the single process holds the index, not the texts)."""
-    from ingest._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
+    from ingest.engines._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
 
     for path in sorted(directory.glob("docs-*.jsonl")):
         yield from read_jsonl(path)
@@ -164,7 +164,7 @@ def run_one(
         if engine == "single":
             clusters = find_duplicates(iter_docs(directory))
         else:
-            from ingest._dask import DaskEngine, DaskOptions  # noqa: PLC0415
+            from ingest.engines._dask import DaskEngine, DaskOptions  # noqa: PLC0415
 
             options = DaskOptions(workers=workers)
             if memory_limit is not None:

@@ -23,9 +23,9 @@ from harness import fuzz_main, instrumented
 
 with instrumented(enabled=__name__ == "__main__"):
     import ingest
-    from ingest._document import PROVENANCE_KEYS
-    from ingest._header import is_end_line, is_header_line
-    from ingest._stream import sniff_wide
+    from ingest.bundle._header import is_end_line, is_header_line
+    from ingest.core._document import PROVENANCE_KEYS
+    from ingest.core._stream import sniff_wide
 
 #: chardet is the slow step of decoding (most of the time per input); it only sees
 #: a short prefix here, so the reader itself gets the executions. The decode

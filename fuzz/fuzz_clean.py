@@ -27,8 +27,8 @@ from harness import fuzz_main, instrumented
 
 with instrumented(enabled=__name__ == "__main__"):
     import ingest
-    from ingest._clean import split_lines
-    from ingest._clean_rules import Level
+    from ingest.cleaning._clean import split_lines
+    from ingest.cleaning._rules import Level
 
 LEVELS: Final[tuple[Level, ...]] = ("conservative", "normal", "aggressive")
 

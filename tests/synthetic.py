@@ -30,7 +30,7 @@ from typing import Final
 import attrs
 
 from ingest import Cluster, Document
-from ingest._text import STOPWORDS
+from ingest.core._text import STOPWORDS
 
 SEEDS: Final = Path(__file__).resolve().parents[1] / "seeds"
 _SYLLABLES: Final = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]  # 70

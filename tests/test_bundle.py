@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ingest
-from ingest._document import PROVENANCE_KEYS
-from ingest._header import is_end_line, is_header_line
+from ingest.bundle._header import is_end_line, is_header_line
+from ingest.core._document import PROVENANCE_KEYS
 
 from .conftest import FIXTURES, SEEDS
 from .strategies import bundle_bytes, documents_with_meta

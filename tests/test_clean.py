@@ -21,7 +21,7 @@ from ingest import (
     clean,
     learn_boilerplate,
 )
-from ingest._clean import STEPS, split_lines
+from ingest.cleaning._clean import STEPS, split_lines
 
 from .conftest import FIXTURES, SEEDS
 from .strategies import cleaning_texts

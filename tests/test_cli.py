@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest
-from ingest._cli import main
+from ingest.cli._main import main
 
 from .conftest import FIXTURES, SEEDS, run_ingest
 from .strategies import article_texts, bundle_bytes
@@ -124,7 +124,7 @@ def _ingest_without(modules: list[str], *args: str | Path) -> subprocess.Complet
     """``ingest ARGS`` in a Python where *modules* cannot be imported: an extra not installed."""
     code = (
         f"import sys; sys.modules.update(dict.fromkeys({modules!r})); "
-        "from ingest._cli import main; raise SystemExit(main(sys.argv[1:]))"
+        "from ingest.cli._main import main; raise SystemExit(main(sys.argv[1:]))"
     )
     return subprocess.run(  # noqa: S603 -- our own command, fixed arguments
         [sys.executable, "-c", code, *map(str, args)],
@@ -158,8 +158,9 @@ def test_import_ingest_leaves_the_engine_extras_alone() -> None:
     """``ingest.DaskEngine`` and ``ingest.RedisIndex`` are imported on first use only."""
     code = (
         "import json, sys, ingest; "
-        "print(json.dumps([sorted(m for m in ('dask', 'distributed', 'pandas', 'ingest._dask', "
-        "'ingest._redis_index') if m in sys.modules), 'DaskEngine' in dir(ingest), "
+        "print(json.dumps([sorted(m for m in ('dask', 'distributed', 'pandas', "
+        "'ingest.engines._dask', 'ingest.engines._redis') if m in sys.modules), "
+        "'DaskEngine' in dir(ingest), "
         "'RedisIndex' in dir(ingest), 'DaskEngine' in ingest.__all__]))"
     )
     result = _python(code)

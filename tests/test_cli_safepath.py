@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest import UnsafePathError
-from ingest._safepath import SafeDirectory, safe_name
+from ingest.core._safepath import SafeDirectory, safe_name
 
 UNSAFE = {
     "/etc/passwd": "absolute path",

@@ -32,8 +32,8 @@ pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[
 from dask.sizeof import sizeof
 from distributed.system import MEMORY_LIMIT
 
-from ingest._dask import DaskEngine, DaskOptions, DaskRun, clean_document
-from ingest._dask_stages import (
+from ingest.engines._dask import DaskEngine, DaskOptions, DaskRun, clean_document
+from ingest.engines._dask_stages import (
     SLOT_BITS,
     band_hashes,
     block_partitions,

@@ -195,7 +195,7 @@ def test_extend_links_what_add_links_across_and_inside_batches(
 ) -> None:
     # extend looks a batch up at once and matches the batch's documents among
     # themselves: every link must be the one that add, one by one, makes.
-    monkeypatch.setattr("ingest._dedup.BATCH", 128)
+    monkeypatch.setattr("ingest.dedup._index.BATCH", 128)
     docs = generate(700, seed=5).docs  # six batches, planted duplicates in and across them
     docs[300:300] = [docs[10], Document("blank", "   "), docs[299]]  # repeats, an empty text
     one_by_one = DuplicateIndex()
@@ -211,7 +211,7 @@ def test_extend_links_what_add_links_across_and_inside_batches(
 
 
 def test_extend_keeps_the_documents_before_an_id_clash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ingest._dedup.BATCH", 128)  # the clash is inside the third batch
+    monkeypatch.setattr("ingest.dedup._index.BATCH", 128)  # the clash is inside the third batch
     docs = generate(300, seed=6).docs
     clash = Document("clash.txt", "Another text entirely, about other matters.", id=docs[5].id)
     index = DuplicateIndex()

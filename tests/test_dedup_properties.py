@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
-from ingest._dedup import verify
-from ingest._dedup_features import compute_features
-from ingest._shingle import (
+from ingest.core._text import word_bytes, word_stream, words
+from ingest.dedup._features import compute_features
+from ingest.dedup._index import verify
+from ingest.dedup._shingle import (
     hash_streams,
     jaccard,
     shingle_hashes,
@@ -18,8 +19,7 @@ from ingest._shingle import (
     split_sets,
     token_hash,
 )
-from ingest._signature import Permutations, estimate_jaccard, signature
-from ingest._text import word_bytes, word_stream, words
+from ingest.dedup._signature import Permutations, estimate_jaccard, signature
 
 from .strategies import any_text, article_texts, hash_sets
 

@@ -9,10 +9,11 @@ from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest._bands import BandIndex
-from ingest._dedup_features import document_signatures
-from ingest._dedup_options import DedupOptions
-from ingest._shingle import (
+from ingest.core._text import content_stems, sentences, word_bytes, words
+from ingest.dedup._bands import BandIndex
+from ingest.dedup._features import document_signatures
+from ingest.dedup._options import DedupOptions
+from ingest.dedup._shingle import (
     hash_streams,
     jaccard,
     shingle_hashes,
@@ -21,7 +22,7 @@ from ingest._shingle import (
     token_hash,
     token_set,
 )
-from ingest._signature import (
+from ingest.dedup._signature import (
     EMPTY_VALUE,
     Permutations,
     band_keys,
@@ -31,7 +32,6 @@ from ingest._signature import (
     signatures,
     to_minhash,
 )
-from ingest._text import content_stems, sentences, word_bytes, words
 
 from .conftest import SEEDS
 
@@ -192,7 +192,7 @@ def test_band_index_finds_every_value_sharing_a_band(
 ) -> None:
     keys = np.array(rows, dtype=np.uint64)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("ingest._bands._MAX_MERGED", max_merged)  # small: segments stay apart
+        patch.setattr("ingest.dedup._bands._MAX_MERGED", max_merged)  # small: segments stay apart
         index = BandIndex(bands=3)
         for start in range(0, len(rows), per_insert):
             stop = min(start + per_insert, len(rows))

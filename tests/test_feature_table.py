@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import DedupOptions, Document
-from ingest._dedup_features import DocFeatures, compute_features
-from ingest._feature_table import FeatureTable
+from ingest.dedup._feature_table import FeatureTable
+from ingest.dedup._features import DocFeatures, compute_features
 
 from .synthetic import generate
 

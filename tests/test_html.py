@@ -25,9 +25,9 @@ from ingest import (
     OptionsError,
     extract_html,
 )
-from ingest._deadline import Deadline
-from ingest._html_blocks import split_blocks
-from ingest._html_meta import clean_title, normalize_date
+from ingest.core._deadline import Deadline
+from ingest.html._blocks import split_blocks
+from ingest.html._meta import clean_title, normalize_date
 
 from .conftest import FIXTURES
 from .strategies import html_texts

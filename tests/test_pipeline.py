@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest
-from ingest import _workers
-from ingest._sinks import JSONL_META_KEYS, jsonl_record
+from ingest.outputs._sinks import JSONL_META_KEYS, jsonl_record
+from ingest.pipeline import _workers
 
 from .conftest import FIXTURES, SEEDS
 from .strategies import article_texts, bundle_bytes
@@ -393,7 +393,7 @@ def test_unlistable_directory_is_a_failure(tmp_path: Path, monkeypatch: pytest.M
         onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
         return real_walk(top, onerror=onerror, followlinks=followlinks)
 
-    monkeypatch.setattr("ingest._sources.os.walk", walk)
+    monkeypatch.setattr("ingest.inputs._sources.os.walk", walk)
     report, docs = _run([tmp_path])
     assert [d.name for d in docs] == ["a.txt"]
     [failure] = report.failures

@@ -23,14 +23,14 @@ import pytest
 import ingest
 from ingest import DedupOptions, Document, IdConflictError, IndexFileError, OptionsError
 from ingest import find_duplicates as single_process
-from ingest._dedup_features import compute_features
+from ingest.dedup._features import compute_features
 
 from .conftest import FIXTURES, SEEDS, run_ingest
 from .synthetic import generate
 
 pytest.importorskip("redis", reason="the redis client is not installed: pip install '.[redis]'")
 
-from ingest._redis_index import CONNECT_TIMEOUT, RedisIndex, decode_features, encode_features
+from ingest.engines._redis import CONNECT_TIMEOUT, RedisIndex, decode_features, encode_features
 
 TEXT = "Officials said on Monday that the talks over the sale had stalled again. " * 4
 

@@ -28,9 +28,25 @@ from typing import Any, BinaryIO, Final, TextIO, cast
 import attrs
 import xxhash
 
-from ._decode import WINDOWS_1252, DecodeOptions, decode
-from ._document import Document, MetaValue, derive_id
-from ._errors import BundleError, DecodeError, LimitError, OptionsError, Problem
+from ..core import (
+    CHUNK,
+    WINDOWS_1252,
+    BundleError,
+    DecodeError,
+    DecodeOptions,
+    Document,
+    Input,
+    LimitError,
+    MetaValue,
+    OptionsError,
+    Problem,
+    TextAsUtf8,
+    Transcoder,
+    decode,
+    derive_id,
+    skip_utf8_bom,
+    sniff_wide,
+)
 from ._header import (
     HEADER_PREFIX,
     HeaderSyntaxError,
@@ -38,7 +54,6 @@ from ._header import (
     is_header_line,
     parse_header,
 )
-from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
 
 __all__ = ["STRUCTURAL_KEYS", "BundleOptions", "BundleReader", "read_bundle"]
 

@@ -7,11 +7,9 @@ import os
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from ._atomic import atomic_writer
-from ._bundle import STRUCTURAL_KEYS
-from ._document import PROVENANCE_KEYS, Document, MetaValue, derive_id
-from ._errors import BundleError
+from ..core import PROVENANCE_KEYS, BundleError, Document, MetaValue, atomic_writer, derive_id
 from ._header import format_header
+from ._reader import STRUCTURAL_KEYS
 
 __all__ = ["write_bundle"]
 

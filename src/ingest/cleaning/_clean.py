@@ -33,9 +33,10 @@ from typing import Final
 
 import attrs
 
-from ._clean_corpus import BoilerplateModel, line_key
-from ._clean_options import CleanOptions, Plan, plan_for
-from ._clean_rules import (
+from ..core import Document
+from ._corpus import BoilerplateModel, line_key
+from ._options import CleanOptions, Plan, plan_for
+from ._rules import (
     CompiledRule,
     LineInfo,
     is_heading,
@@ -43,7 +44,6 @@ from ._clean_rules import (
     is_list_item,
     is_number_only,
 )
-from ._document import Document
 
 __all__ = ["STEPS", "CleanResult", "RemovedSpan", "Step", "clean", "split_lines"]
 

@@ -22,9 +22,9 @@ from types import MappingProxyType
 
 import attrs
 
-from ._clean_options import CleanOptions
-from ._clean_rules import fold
-from ._document import Document
+from ..core import Document
+from ._options import CleanOptions
+from ._rules import fold
 
 __all__ = ["BoilerplateModel", "learn_boilerplate", "line_key"]
 

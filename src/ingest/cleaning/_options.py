@@ -10,7 +10,8 @@ from typing import Final, cast
 
 import attrs
 
-from ._clean_rules import (
+from ..core import OptionsError
+from ._rules import (
     LEVELS,
     CompiledRule,
     Level,
@@ -20,7 +21,6 @@ from ._clean_rules import (
     default_rules,
     load_rules,
 )
-from ._errors import OptionsError
 
 __all__ = ["CORPUS_GROUP", "CleanOptions", "Plan", "plan_for"]
 
@@ -68,7 +68,8 @@ def _read_rule_file(path: str) -> RuleSet:
     except (OSError, UnicodeDecodeError) as exc:
         raise OptionsError(
             f"CleanOptions.rule_files: cannot read {path!r} ({exc}); "
-            "give the path of a UTF-8 rules file in the format of ingest/data/boilerplate.toml"
+            "give the path of a UTF-8 rules file in the format of "
+            "ingest/cleaning/data/boilerplate.toml"
         ) from exc
     return load_rules(text, path)
 
@@ -116,7 +117,7 @@ class CleanOptions:
     >>> CleanOptions(aggressiveness="high")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ingest._errors.OptionsError: CleanOptions.aggressiveness must be one of ..., got 'high'
+    ingest.OptionsError: CleanOptions.aggressiveness must be one of ..., got 'high'
 
     Attributes:
         groups: The rule groups to apply, ``None`` for all. Built-in groups:
@@ -141,7 +142,7 @@ class CleanOptions:
         extra_lines: More single-line boilerplate patterns, e.g.
             ``("continue reading with ...",)``.
         rule_files: Paths of more rules files in the format of
-            ``ingest/data/boilerplate.toml``, applied after the built-in rules.
+            ``ingest/cleaning/data/boilerplate.toml``, applied after the built-in rules.
         max_item_words: The most words a headline of a link list may have;
             longer lines end the list and are kept.
         corpus_min_documents: Corpus rule: a line is learned as boilerplate only

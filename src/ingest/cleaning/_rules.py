@@ -29,7 +29,7 @@ from typing import Final, Literal, TypeAlias, cast
 
 import attrs
 
-from ._errors import OptionsError
+from ..core import OptionsError
 
 __all__ = [
     "KINDS",
@@ -399,7 +399,7 @@ def load_rules(text: str, source: str = "<rules>") -> RuleSet:
     >>> load_rules("rule = 3", "mine.toml")
     Traceback (most recent call last):
     ...
-    ingest._errors.OptionsError: mine.toml: top level: expected one or more [[rule]] tables
+    ingest.OptionsError: mine.toml: top level: expected one or more [[rule]] tables
     """
     try:
         data = tomllib.loads(text)
@@ -422,9 +422,11 @@ def load_rules(text: str, source: str = "<rules>") -> RuleSet:
 
 @functools.cache
 def default_rules() -> RuleSet:
-    """The rules shipped with ``ingest`` (``ingest/data/boilerplate.toml``), read once."""
-    text = resources.files("ingest").joinpath("data", _RULES_FILE).read_text(encoding="utf-8")
-    return load_rules(text, f"ingest/data/{_RULES_FILE}")
+    """The rules shipped with ``ingest`` (``ingest/cleaning/data/boilerplate.toml``), read once."""
+    text = (
+        resources.files("ingest.cleaning").joinpath("data", _RULES_FILE).read_text(encoding="utf-8")
+    )
+    return load_rules(text, f"ingest/cleaning/data/{_RULES_FILE}")
 
 
 # -- compiled rules ---------------------------------------------------------------

@@ -24,16 +24,15 @@ from collections.abc import Sequence
 from typing import Final, TextIO, cast
 
 import attrs
-from tqdm import tqdm
 
-from . import __version__
-from ._atomic import write_text
-from ._clean_options import CleanOptions
-from ._cli_scale import check_engine_args, dedup_with_dask, index_command
-from ._dedup_options import DedupOptions
-from ._errors import IngestError, OptionsError
-from ._pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
-from ._sinks import Format
+from .. import __version__
+from ..cleaning import CleanOptions
+from ..core import IngestError, OptionsError, write_text
+from ..dedup import DedupOptions
+from ..outputs import Format
+from ..pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
+from ._console import Console
+from ._scale import check_engine_args, dedup_with_dask, index_command
 
 __all__ = ["main"]
 
@@ -263,53 +262,6 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
     return attrs.evolve(base, clean=None, read_as="bundle"), "dir"
 
 
-class _Console:
-    """Everything printed on stderr: messages, explanations, the progress bar."""
-
-    def __init__(self, command: str, *, quiet: bool, verbose: bool, explain: bool) -> None:
-        self.command = command
-        self.quiet = quiet
-        self.verbose = verbose
-        self.explain = explain
-        show_bar = not quiet and sys.stderr.isatty()
-        self.bar = tqdm(
-            unit=" docs", file=sys.stderr, disable=not show_bar, leave=False, dynamic_ncols=True
-        )
-
-    def say(self, message: str, *, always: bool = False) -> None:
-        if self.quiet and not always:
-            return
-        if self.bar.disable:
-            print(message, file=sys.stderr)
-        else:
-            self.bar.write(message, file=sys.stderr)
-
-    def error(self, message: str) -> None:
-        self.say(f"ingest {self.command}: error: {message}", always=True)
-
-    def progress(self, _outcome: Outcome) -> None:
-        self.bar.update(1)
-
-    def outcome(self, outcome: Outcome) -> None:
-        doc = outcome.document
-        if outcome.failure is not None:
-            self.say(f"ingest {self.command}: failed: {outcome.failure}")
-        elif doc is not None:
-            for problem in doc.problems:
-                self.say(f"ingest {self.command}: warning: {problem}")
-        if self.explain and outcome.cleaning is not None:
-            self.say(outcome.cleaning.explain(), always=True)
-        if outcome.status == "duplicate" and doc is not None and (self.explain or self.verbose):
-            ev = outcome.evidence
-            why = f" ({ev.kind}, similarity {ev.exact:.2f} to {ev.matched})" if ev else ""
-            self.say(f"{doc.name}: dropped, a duplicate of {outcome.duplicate_of}{why}")
-        elif self.verbose and outcome.status == "kept" and doc is not None:
-            self.say(f"{doc.name}: kept ({doc.id})")
-
-    def close(self) -> None:
-        self.bar.close()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ingest`` command line; returns the exit code."""
     parser = _parser()
@@ -319,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    console = _Console(
+    console = Console(
         f"index {args.action}" if args.command == "index" else args.command,
         quiet=args.quiet,
         verbose=args.verbose,
@@ -343,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.close()
 
 
-def _run(args: argparse.Namespace, console: _Console) -> int:
+def _run(args: argparse.Namespace, console: Console) -> int:
     if args.command == "index":
         return index_command(args, console)
     if args.command == "dedup":

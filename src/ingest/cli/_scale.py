@@ -4,7 +4,7 @@
 ``ingest index add|query`` work on an :class:`ingest.RedisIndex`. Both import
 their engine only when they run (the extras are optional) and turn a missing
 extra into a usage error that names ``pip install 'ingest[EXTRA]'``.
-Parsing is in :mod:`ingest._cli`; this module runs the parsed arguments.
+Parsing is in :mod:`ingest.cli._main`; this module runs the parsed arguments.
 """
 
 from __future__ import annotations
@@ -24,19 +24,17 @@ import attrs
 
 import ingest
 
-from ._atomic import write_text
-from ._clean_options import CleanOptions
-from ._document import Document
-from ._errors import IdConflictError, IndexFileError, OptionsError
-from ._pipeline import Pipeline, PipelineOptions, check_inputs
+from ..cleaning import CleanOptions
+from ..core import Document, IdConflictError, IndexFileError, OptionsError, write_text
+from ..pipeline import Pipeline, PipelineOptions, check_inputs
 
 if TYPE_CHECKING:
-    from ._cli import _Console
-    from ._dedup_options import Evidence
+    from ..dedup import Evidence
+    from ._console import Console
 
 __all__ = ["check_engine_args", "dedup_with_dask", "index_command"]
 
-#: What ``--engine dask`` reads (``ingest._dask_stages`` reads JSONL by suffix, else a bundle).
+#: What ``--engine dask`` reads (its stages read JSONL by suffix, else a bundle).
 _DASK_SUFFIXES: Final = frozenset({".bundle", ".jsonl", ".ndjson"})
 #: The URL schemes of ``redis.from_url``.
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss", "unix"})
@@ -89,7 +87,7 @@ def _extra(name: str) -> object:
 # -- ingest dedup --engine dask ----------------------------------------------------------
 
 
-def dedup_with_dask(args: argparse.Namespace, console: _Console) -> int:
+def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     """``ingest dedup --engine dask``: partitioned JSONL in ``-o DIR``, written atomically."""
     _extra("DaskEngine")  # a missing extra is a usage error, before anything is read
     out = Path(args.output)
@@ -178,7 +176,7 @@ def _check_dask_inputs(patterns: list[str], out: Path) -> None:
 # -- ingest index add|query ---------------------------------------------------------------
 
 
-def index_command(args: argparse.Namespace, console: _Console) -> int:
+def index_command(args: argparse.Namespace, console: Console) -> int:
     """``ingest index add`` / ``ingest index query``: one JSON line per document, with matches."""
     _check_url(args.redis)
     _extra("RedisIndex")
@@ -221,7 +219,7 @@ class _IndexRun:
     ``read == done + repeated + failed``."""
 
     def __init__(
-        self, args: argparse.Namespace, console: _Console, index: ingest.RedisIndex
+        self, args: argparse.Namespace, console: Console, index: ingest.RedisIndex
     ) -> None:
         self.action: str = args.action
         self.inputs: list[str] = args.inputs

@@ -33,7 +33,7 @@ class Deadline:
     >>> deadline.check("while splitting blocks")
     Traceback (most recent call last):
     ...
-    ingest._errors.LimitError: page.html: the page used up its time budget \
+    ingest.LimitError: page.html: the page used up its time budget \
 (2.50 s of CPU time, HtmlOptions.time_budget=2 s) while splitting blocks; \
 raise HtmlOptions.time_budget, or set it to None, to read it
     """

@@ -11,7 +11,7 @@ the same way.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -25,7 +25,10 @@ __all__ = [
     "LimitError",
     "OptionsError",
     "Problem",
+    "public",
 ]
+
+_T = TypeVar("_T", bound=type)
 
 _UNKNOWN_SOURCE: Final = "<input>"
 
@@ -38,10 +41,22 @@ def _position(line: int | None, column: int | None) -> str:
     return f" (at line {line}, column {column})"
 
 
+def public(cls: _T) -> _T:
+    """Name *cls* where users import it from (``ingest.X``), in tracebacks and doctests.
+
+    Its module is private; ``ingest`` re-exports it, so pickling (to and from
+    worker processes) finds it there too.
+    """
+    cls.__module__ = "ingest"
+    return cls
+
+
+@public
 class IngestError(Exception):
     """Base class of every error raised on purpose by ``ingest``."""
 
 
+@public
 class OptionsError(IngestError, ValueError):
     """An options object or argument holds a value outside its documented range."""
 
@@ -79,6 +94,7 @@ def _rebuild(
     return cls(msg, source=source, line=line, column=column)
 
 
+@public
 class BundleError(PositionedError):
     """A bundle (``<<<FILE ...>>>`` stream) does not follow the format.
 
@@ -87,10 +103,12 @@ class BundleError(PositionedError):
     """
 
 
+@public
 class DecodeError(PositionedError):
     """Bytes could not be decoded as the encoding they declare (strict mode only)."""
 
 
+@public
 class HtmlError(PositionedError):
     """An HTML page yielded no article text.
 
@@ -99,6 +117,7 @@ class HtmlError(PositionedError):
     """
 
 
+@public
 class IdConflictError(IngestError, ValueError):
     """Two different documents were given the same id.
 
@@ -107,6 +126,7 @@ class IdConflictError(IngestError, ValueError):
     """
 
 
+@public
 class IndexFileError(PositionedError):
     """A saved duplicate index file is not in the documented format.
 
@@ -115,6 +135,7 @@ class IndexFileError(PositionedError):
     """
 
 
+@public
 class LimitError(PositionedError):
     """An input exceeds a configured resource limit (size, count or depth).
 

@@ -24,7 +24,7 @@ that does so. It is modelled on the ``data`` extraction filter of
 >>> safe_name("../etc/passwd")
 Traceback (most recent call last):
 ...
-ingest._safepath.UnsafePathError: unsafe name '../etc/passwd': it has a '..' component, \
+ingest.UnsafePathError: unsafe name '../etc/passwd': it has a '..' component, \
 which would leave the target directory
 """
 
@@ -39,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from ._errors import IngestError
+from ._errors import IngestError, public
 
 __all__ = ["SafeDirectory", "UnsafePathError", "safe_name"]
 
@@ -54,6 +54,7 @@ _FILE_FLAGS: Final = (
 _MAX_COMPONENT: Final = 255
 
 
+@public
 class UnsafePathError(IngestError, ValueError):
     """A document name cannot be written as a file under the target directory.
 
@@ -77,7 +78,7 @@ def safe_name(name: str) -> str:
     >>> safe_name("C:/Windows/win.ini")
     Traceback (most recent call last):
     ...
-    ingest._safepath.UnsafePathError: unsafe name 'C:/Windows/win.ini': it starts with a \
+    ingest.UnsafePathError: unsafe name 'C:/Windows/win.ini': it starts with a \
 drive letter
     """
     if not name:

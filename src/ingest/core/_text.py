@@ -1,7 +1,7 @@
 """Text to tokens: normalisation, words, stemmed content words and sentences.
 
 The first stage of de-duplication. Every function here is pure and works on
-plain strings; hashing the tokens is the next stage (:mod:`ingest._shingle`).
+plain strings; hashing the tokens is the next stage (:mod:`ingest.dedup._shingle`).
 
 Two token streams come out of a text:
 
@@ -135,7 +135,7 @@ def word_stream(text: str) -> bytes:
     Every byte that is not part of a word is a space, except apostrophes.
     The words are the maximal runs of bytes other than spaces, once every
     apostrophe that is not between two word bytes counts as a space: the
-    vectorised hashing in :mod:`ingest._shingle` does that for a whole batch
+    vectorised hashing in :mod:`ingest.dedup._shingle` does that for a whole batch
     at once, :func:`word_bytes` for one text. Text that is ASCII once
     typographic quotes and dashes are replaced skips NFKC and the regular
     expression.

@@ -1,9 +1,9 @@
 """Sentence alignment: which sentences of two documents say the same thing.
 
-The paraphrase signal of :mod:`ingest._dedup` counts the sentences of a pair
+The paraphrase signal of :mod:`ingest.dedup._index` counts the sentences of a pair
 of documents that align (see ``docs/dedup.md``). Alignment works on the
 distinct sentences of each document (its sentence *groups*:
-:attr:`ingest._dedup_features.DocFeatures.sentence_group_of`), with numpy
+:attr:`ingest.dedup._features.DocFeatures.sentence_group_of`), with numpy
 over whole documents; no Python code runs per pair of sentences.
 
 * **Exact** (:func:`exact_alignment`): every pair of groups whose stem sets
@@ -19,8 +19,8 @@ over whole documents; no Python code runs per pair of sentences.
   the union).
 
 >>> from ingest import Document
->>> from ingest._dedup_features import compute_features
->>> from ingest._dedup_options import DedupOptions
+>>> from ingest.dedup._features import compute_features
+>>> from ingest.dedup._options import DedupOptions
 >>> a, b = compute_features(
 ...     [
 ...         Document("a", "Officials reviewed the deal on Monday. Talks stalled in Beijing."),
@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._dedup_features import DocFeatures
+from ._features import DocFeatures
 from ._signature import Signatures
 
 __all__ = ["Mask", "aligned_share", "estimated_alignment", "exact_alignment", "share_bound"]

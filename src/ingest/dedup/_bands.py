@@ -2,8 +2,8 @@
 
 What :class:`ingest.DuplicateIndex` uses to find candidates: the buckets of
 ``datasketch.MinHashLSH`` with the same ``(bands, rows)``
-(:func:`ingest._signature.lsh_params`), each band hashed to 64 bits by
-:func:`ingest._signature.band_hashes`, as the Dask engine's shuffle groups
+(:func:`ingest.dedup._signature.lsh_params`), each band hashed to 64 bits by
+:func:`ingest.dedup._signature.band_hashes`, as the Dask engine's shuffle groups
 them. A stored entry is 16 bytes (hash and value), where ``MinHashLSH``
 keeps a bytes key, a set and a list entry per band (about 300 bytes): a
 document's sentences make ~400 entries, so this is what holds a large index
@@ -44,7 +44,7 @@ class BandIndex:
 
     Args:
         bands: Band hashes per row; a row's band ``i`` only meets band ``i``
-            of other rows when the hashes say so (:func:`ingest._signature.band_hashes`
+            of other rows when the hashes say so (:func:`ingest.dedup._signature.band_hashes`
             mixes the band's number in).
     """
 

@@ -1,6 +1,6 @@
 """Many documents' features packed into a few flat arrays: how a Dask partition keeps them.
 
-A list of :class:`~ingest._dedup_features.DocFeatures` costs about 1 KB per
+A list of :class:`~ingest.dedup._features.DocFeatures` costs about 1 KB per
 document besides its arrays (the objects, the array headers) and carries each
 document's MinHash signature, 512 bytes at ``num_perm=128``, though a signature
 is a function of the shingle set it is made from. A :class:`FeatureTable`
@@ -11,7 +11,7 @@ On the synthetic news of ``benchmarks/scale.py``: ~3.8 KB per document instead
 of ~5.1 KB.
 
 >>> from ingest import Document
->>> from ingest._dedup_features import compute_features
+>>> from ingest.dedup._features import compute_features
 >>> options = DedupOptions()
 >>> docs = [Document("a", "The deal was reviewed on Monday. Officials met again.")]
 >>> [features] = compute_features(docs, options)
@@ -29,8 +29,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._dedup_features import DocFeatures, permutations, restore_sentence_signatures
-from ._dedup_options import DedupOptions
+from ._features import DocFeatures, permutations, restore_sentence_signatures
+from ._options import DedupOptions
 from ._shingle import Hashes
 from ._signature import signatures
 

@@ -1,7 +1,7 @@
 """Documents to the features that de-duplication compares.
 
-The stage between the text stages (:mod:`ingest._text`, :mod:`ingest._shingle`,
-:mod:`ingest._signature`) and the index (:mod:`ingest._dedup`): for each
+The stage between the text stages (:mod:`ingest.core._text`, :mod:`ingest.dedup._shingle`,
+:mod:`ingest.dedup._signature`) and the index (:mod:`ingest.dedup._index`): for each
 document, the keys, sets and signatures of every kind of duplicate. The
 computation is pure and batched: :func:`compute_features` signs all the
 documents of a batch (and all their sentences) in one vectorised pass each.
@@ -24,11 +24,10 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from ._dedup_options import DedupOptions
-from ._document import Document
+from ..core import Document, content_stems, sentences, word_stream
+from ._options import DedupOptions
 from ._shingle import Hashes, flat_sets, hash_streams, shingle_hashes, split_sets
 from ._signature import Permutations, Signatures, signatures_flat
-from ._text import content_stems, sentences, word_stream
 
 __all__ = [
     "MIN_SENTENCE_STEMS",
@@ -155,7 +154,7 @@ def compute_features(
     """The features of each of *docs*, in order.
 
     ``signed=False`` leaves the signatures out (an empty document signature, no
-    sentence signatures kept): for a :class:`~ingest._feature_table.FeatureTable`,
+    sentence signatures kept): for a :class:`~ingest.dedup._feature_table.FeatureTable`,
     which does not keep them.
     """
     if len(docs) > _BATCH:

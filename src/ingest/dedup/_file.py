@@ -34,9 +34,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from ._dedup_features import DocFeatures, restore_sentence_signatures
-from ._dedup_options import DedupOptions
-from ._errors import IndexFileError, OptionsError
+from ..core import IndexFileError, OptionsError
+from ._features import DocFeatures, restore_sentence_signatures
+from ._options import DedupOptions
 
 __all__ = ["FORMAT", "VERSION", "read_index", "write_index"]
 

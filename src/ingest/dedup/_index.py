@@ -1,11 +1,11 @@
 """The duplicate index: candidates through LSH, verified pairs, clusters.
 
 The last stage of de-duplication. A :class:`DuplicateIndex` holds the
-features of the documents added to it (:mod:`ingest._dedup_features`, without
+features of the documents added to it (:mod:`ingest.dedup._features`, without
 their sentence signatures, which are computed again when a paraphrase is
 verified) and two LSH indexes that propose candidates, with the bands of a
 datasketch ``MinHashLSH`` at the same threshold, each band hashed to 64 bits
-and kept in sorted arrays (:class:`ingest._bands.BandIndex`, as the Dask
+and kept in sorted arrays (:class:`ingest.dedup._bands.BandIndex`, as the Dask
 engine's shuffle groups them):
 
 * the **document LSH** over word-shingle signatures, at ``near_threshold``;
@@ -46,18 +46,17 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
 
+from ..core import Document, IdConflictError, OptionsError
 from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
 from ._bands import BandIndex
-from ._dedup_features import (
+from ._features import (
     DocFeatures,
     compute_features,
     sentence_signatures,
     without_sentence_signatures,
 )
-from ._dedup_file import read_index, write_index
-from ._dedup_options import KINDS, Cluster, DedupOptions, Direction, Evidence, Kind, Member
-from ._document import Document
-from ._errors import IdConflictError, OptionsError
+from ._file import read_index, write_index
+from ._options import KINDS, Cluster, DedupOptions, Direction, Evidence, Kind, Member
 from ._shingle import jaccard, overlap
 from ._signature import band_hashes, estimate_jaccard, lsh_params
 
@@ -85,7 +84,7 @@ class _Link:
 
 
 def _lsh(threshold: float, num_perm: int) -> MinHashLSH:
-    """An in-memory ``MinHashLSH`` (band keys as :func:`ingest._signature.band_keys`)."""
+    """An in-memory ``MinHashLSH`` (band keys as :func:`ingest.dedup._signature.band_keys`)."""
     from datasketch import MinHashLSH  # noqa: PLC0415 -- imported when first needed
 
     return MinHashLSH(

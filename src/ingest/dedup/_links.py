@@ -1,17 +1,17 @@
 """Verified links to clusters, for engines that find their links outside a :class:`DuplicateIndex`.
 
-The Dask engine (:mod:`ingest._dask`) verifies candidate pairs on workers and
-the Redis index (:mod:`ingest._redis_index`) keeps its links in Redis; both
+The Dask engine (:mod:`ingest.engines._dask`) verifies candidate pairs on workers and
+the Redis index (:mod:`ingest.engines._redis`) keeps its links in Redis; both
 end where :meth:`ingest.DuplicateIndex.clusters` ends: connected components of
 the verified links, then each component's representative and evidence by the
-core's :func:`ingest._dedup._clusters`. Same links, same clusters, member for
+core's :func:`ingest.dedup._index._clusters`. Same links, same clusters, member for
 member.
 
 This module is the seam between those engines and the dedup core: everything
-they take from :mod:`ingest._dedup` goes through here, so that a change of
+they take from :mod:`ingest.dedup._index` goes through here, so that a change of
 the core's internals is made in one place.
 
->>> from ingest._dedup import _Link
+>>> from ingest.dedup._index import _Link
 >>> nodes = [Node("a", "a.txt", 5), Node("b", "b.txt", 9), Node("c", "c.txt", 1)]
 >>> clusters = cluster_links(nodes, {("a", "b"): _Link("near", 0.8, 0.75)})
 >>> [(c.id, c.ids) for c in clusters]
@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ._dedup import _clusters, _Link, _lsh, _ordered, verify, verify_candidates
-from ._dedup_options import Cluster
+from ._index import _clusters, _Link, _lsh, _ordered, verify, verify_candidates
+from ._options import Cluster
 
 __all__ = [
     "Link",

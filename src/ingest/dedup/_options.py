@@ -14,7 +14,7 @@ from typing import Any, Final, Literal, TypeAlias, get_args
 
 import attrs
 
-from ._errors import OptionsError
+from ..core import OptionsError
 
 __all__ = ["KINDS", "Cluster", "DedupOptions", "Direction", "Evidence", "Kind", "Member"]
 
@@ -86,7 +86,7 @@ class DedupOptions:
     >>> DedupOptions(near_threshold=1.5)
     Traceback (most recent call last):
     ...
-    ingest._errors.OptionsError: DedupOptions.near_threshold must be a number in (0, 1], \
+    ingest.OptionsError: DedupOptions.near_threshold must be a number in (0, 1], \
 got 1.5; it is a similarity or a share
 
     Attributes:

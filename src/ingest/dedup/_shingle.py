@@ -1,6 +1,6 @@
 """Tokens to sets of 32-bit hashes: the shingles that MinHash signs.
 
-Second stage of de-duplication, after :mod:`ingest._text`. Everything here is
+Second stage of de-duplication, after :mod:`ingest.core._text`. Everything here is
 vectorised over whole batches of documents with numpy; no Python code runs
 per token.
 
@@ -104,9 +104,9 @@ def _mix_blocks(
 def hash_streams(streams: Sequence[bytes]) -> tuple[Hashes, Counts]:
     """The hashes of the words of each stream, in order.
 
-    A stream is a :func:`ingest._text.word_stream`: words are runs of bytes
+    A stream is a :func:`ingest.core._text.word_stream`: words are runs of bytes
     other than spaces, and an apostrophe counts as a space unless it stands
-    between two word bytes (as :func:`ingest._text.split_stream` does).
+    between two word bytes (as :func:`ingest.core._text.split_stream` does).
 
     Returns the hashes of all streams, concatenated, and the number of tokens
     of each stream.

@@ -1,6 +1,6 @@
 """Hash sets to MinHash signatures, and signatures to LSH band keys.
 
-Third stage of de-duplication, after :mod:`ingest._shingle`. The math is
+Third stage of de-duplication, after :mod:`ingest.dedup._shingle`. The math is
 datasketch 2.0's default ``affine32`` scheme, done for many sets at once: each
 32-bit input hash ``h`` is pre-mixed with the MurmurHash3 finalizer, then
 permutation ``k`` maps it to ``a[k] * h + b[k] mod 2**32`` with ``a[k]`` odd;

@@ -1,17 +1,17 @@
 """De-duplication as Dask stages, on a cluster or a local one (``pip install 'ingest[dask]'``).
 
 The same decisions as :class:`ingest.DuplicateIndex`, made by partition (the
-stage functions are in :mod:`ingest._dask_stages`):
+stage functions are in :mod:`ingest.engines._dask_stages`):
 
 1. **read, prepare, sign** (one task per input file, or per
    ``partition_docs`` documents given in memory): documents, then the core's
-   features (:func:`ingest._dedup_features.compute_features`). Partitions
+   features (:func:`ingest.dedup._features.compute_features`). Partitions
    stay on the workers.
 2. **ids**: the client checks ids across partitions (a repeated document is
    dropped, as ``DuplicateIndex.add`` ignores it; the same id with another
    text raises :class:`ingest.IdConflictError`).
 3. **band keys** per partition: the exact key, the document bands and the
-   sentence bands, with the core's ``(bands, rows)`` (:func:`ingest._signature.lsh_params`),
+   sentence bands, with the core's ``(bands, rows)`` (:func:`ingest.dedup._signature.lsh_params`),
    each hashed to 64 bits.
 4. **group by band key**: a Dask DataFrame shuffle on the key; each bucket
    yields its candidate pairs (every pair of its members, as a query of the
@@ -25,7 +25,7 @@ stage functions are in :mod:`ingest._dask_stages`):
    partitions.
 6. **connected components**: the verified links (duplicates only, few) are
    gathered, and the core's union-find and evidence make the clusters
-   (:func:`ingest._links.cluster_links`).
+   (:func:`ingest.dedup._links.cluster_links`).
 7. **write** (:meth:`DaskEngine.dedup`): one JSONL file per input partition,
    each document with its cluster id.
 
@@ -37,7 +37,7 @@ then judges on exact sets.
 >>> DaskOptions(workers=0)
 Traceback (most recent call last):
 ...
-ingest._errors.OptionsError: DaskOptions.workers must be an integer >= 1, got 0
+ingest.OptionsError: DaskOptions.workers must be an integer >= 1, got 0
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
         "the Dask engine needs dask, distributed and pandas: pip install 'ingest[dask]'"
     ) from error
 
+from ..core import Document, IdConflictError, OptionsError
+from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links
 from ._dask_stages import (
     Prepare,
     block_numbers,
@@ -83,10 +85,6 @@ from ._dask_stages import (
     verify_block,
     write_partition,
 )
-from ._dedup_options import Cluster, DedupOptions
-from ._document import Document
-from ._errors import IdConflictError, OptionsError
-from ._links import Link, Node, cluster_links
 
 _T = TypeVar("_T")
 

@@ -1,4 +1,4 @@
-"""The stages of the Dask engine (:mod:`ingest._dask`) as plain functions of one partition.
+"""The stages of the Dask engine (:mod:`ingest.engines._dask`) as plain functions of one partition.
 
 Each function runs inside a Dask task on a worker and knows nothing of Dask:
 reading and signing a partition, its band keys, the candidate pairs of a
@@ -23,17 +23,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._atomic import atomic_writer
-from ._bundle import read_bundle
-from ._clean import clean
-from ._clean_options import CleanOptions
-from ._dedup_features import DocFeatures, compute_features
-from ._dedup_options import DedupOptions, Evidence
-from ._document import Document
-from ._errors import DecodeError, OptionsError
-from ._feature_table import FeatureTable
-from ._links import Link, Node, verify
-from ._signature import band_hashes, lsh_params, mix64
+from ..bundle import read_bundle
+from ..cleaning import CleanOptions, clean
+from ..core import DecodeError, Document, OptionsError, atomic_writer
+from ..dedup import (
+    DedupOptions,
+    DocFeatures,
+    Evidence,
+    FeatureTable,
+    Link,
+    Node,
+    band_hashes,
+    compute_features,
+    lsh_params,
+    mix64,
+    verify,
+)
 
 __all__ = [
     "JSONL_SUFFIXES",

@@ -48,20 +48,26 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
     ) from error
 from datasketch import MinHashLSH
 
-from ._dedup_features import DocFeatures, compute_features, permutations
-from ._dedup_options import Cluster, DedupOptions, Evidence
-from ._document import Document
-from ._errors import IdConflictError, IndexFileError, OptionsError
-from ._links import (
+from ..core import Document, IdConflictError, IndexFileError, OptionsError
+from ..dedup import (
+    Cluster,
+    DedupOptions,
+    DocFeatures,
+    Evidence,
     Link,
     Node,
+    Signatures,
+    band_keys,
     cluster_links,
+    compute_features,
+    lsh_params,
     memory_lsh,
     ordered_evidence,
+    permutations,
+    to_minhash,
     verify,
     verify_candidates,
 )
-from ._signature import Signatures, band_keys, lsh_params, to_minhash
 
 __all__ = ["FORMAT", "VERSION", "RedisIndex", "decode_features", "encode_features"]
 
@@ -87,7 +93,7 @@ def encode_features(features: DocFeatures) -> bytes:
     (concatenated), sentence signatures (row after row).
 
     >>> from ingest import Document
-    >>> from ingest._dedup_features import compute_features
+    >>> from ingest.dedup._features import compute_features
     >>> [f] = compute_features([Document("a", "One two three four five.", id="a")], DedupOptions())
     >>> g = decode_features(encode_features(f))
     >>> (g.id, g.words, bool((g.signature == f.signature).all()))

@@ -15,7 +15,7 @@ from typing import Final
 import attrs
 from lxml import etree
 
-from ._deadline import CHECK_EVERY, Deadline
+from ..core import CHECK_EVERY, Deadline
 
 __all__ = ["BLOCK_TAGS", "Block", "split_blocks", "writable"]
 

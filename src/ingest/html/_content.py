@@ -29,9 +29,9 @@ from typing import Final
 import attrs
 from lxml import etree
 
-from ._deadline import Deadline
-from ._html_blocks import Block, split_blocks, writable
-from ._html_page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
+from ..core import Deadline
+from ._blocks import Block, split_blocks, writable
+from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
 __all__ = ["Extraction", "extract_article"]
 

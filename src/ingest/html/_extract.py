@@ -16,14 +16,11 @@ from typing import Final
 import attrs
 from bs4 import BeautifulSoup
 
-from ._clean import clean
-from ._clean_options import CleanOptions
-from ._deadline import Deadline
-from ._document import Document, MetaValue
-from ._errors import HtmlError, LimitError, OptionsError, Problem
-from ._html_extract import extract_article
-from ._html_meta import read_meta
-from ._html_parse import Parsed, decode_page, parse_soup, parse_text
+from ..cleaning import CleanOptions, clean
+from ..core import Deadline, Document, HtmlError, LimitError, MetaValue, OptionsError, Problem
+from ._content import extract_article
+from ._meta import read_meta
+from ._parse import Parsed, decode_page, parse_soup, parse_text
 
 __all__ = ["HtmlOptions", "extract_html"]
 
@@ -77,7 +74,7 @@ class HtmlOptions:
     >>> HtmlOptions(max_depth=0)
     Traceback (most recent call last):
     ...
-    ingest._errors.OptionsError: HtmlOptions.max_depth must be a positive integer, got 0; \
+    ingest.OptionsError: HtmlOptions.max_depth must be a positive integer, got 0; \
 use 512 (the default) or a larger number
 
     Attributes:

@@ -20,8 +20,8 @@ from urllib.parse import urljoin
 import attrs
 from lxml import etree
 
-from ._errors import Problem
-from ._html_blocks import writable
+from ..core import Problem
+from ._blocks import writable
 
 __all__ = ["PageMeta", "clean_title", "normalize_date", "read_meta"]
 

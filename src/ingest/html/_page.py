@@ -17,7 +17,7 @@ from typing import Final, TypeVar
 import attrs
 from lxml import etree
 
-from ._html_blocks import Block
+from ._blocks import Block
 
 __all__ = ["HEADINGS", "Page", "Stats", "is_prose"]
 

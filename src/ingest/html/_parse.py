@@ -35,10 +35,8 @@ from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruct
 from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
-from ._deadline import CHECK_EVERY, Deadline
-from ._decode import Decoded, decode
-from ._errors import Problem
-from ._html_blocks import BLOCK_TAGS, writable
+from ..core import CHECK_EVERY, Deadline, Decoded, Problem, decode
+from ._blocks import BLOCK_TAGS, writable
 
 __all__ = [
     "Parsed",

@@ -20,11 +20,19 @@ from typing import BinaryIO, Final, Literal, cast
 
 import attrs
 
-from ._bundle import BundleOptions, read_bundle
-from ._decode import decode
-from ._document import Document, MetaValue, derive_id
-from ._errors import IngestError, LimitError, PositionedError, Problem
-from ._stream import sniff_wide
+from ..bundle import BundleOptions, read_bundle
+from ..core import (
+    Document,
+    IngestError,
+    LimitError,
+    MetaValue,
+    PositionedError,
+    Problem,
+    decode,
+    derive_id,
+    public,
+    sniff_wide,
+)
 
 __all__ = [
     "STDIN",
@@ -50,6 +58,7 @@ _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
 _SNIFF: Final = 512
 
 
+@public
 class InputError(PositionedError):
     """An input cannot be read as documents (strict mode only).
 

@@ -18,11 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Final, Literal, Protocol
 
-from ._atomic import atomic_writer
-from ._bundle_writer import write_bundle
-from ._document import PROVENANCE_KEYS, Document, MetaValue
-from ._errors import OptionsError
-from ._safepath import SafeDirectory
+from ..bundle import write_bundle
+from ..core import PROVENANCE_KEYS, Document, MetaValue, OptionsError, SafeDirectory, atomic_writer
 
 __all__ = [
     "FORMATS",

@@ -6,14 +6,12 @@ from typing import Final, Literal
 
 import attrs
 
-from ._bundle import BundleOptions
-from ._clean import CleanResult
-from ._clean_options import CleanOptions
-from ._dedup_options import DedupOptions, Evidence
-from ._document import Document
-from ._errors import OptionsError
-from ._html import HtmlOptions
-from ._sources import Failure, ReadAs
+from ..bundle import BundleOptions
+from ..cleaning import CleanOptions, CleanResult
+from ..core import Document, OptionsError
+from ..dedup import DedupOptions, Evidence
+from ..html import HtmlOptions
+from ..inputs import Failure, ReadAs
 
 __all__ = ["Outcome", "PipelineOptions", "Status"]
 
@@ -41,7 +39,7 @@ class PipelineOptions:
     >>> PipelineOptions(workers=0)
     Traceback (most recent call last):
     ...
-    ingest._errors.OptionsError: PipelineOptions.workers must be a whole number of at least 1, got 0
+    ingest.OptionsError: PipelineOptions.workers must be a whole number of at least 1, got 0
 
     Attributes:
         clean: How to clean each document; ``None`` leaves text as read.

@@ -1,8 +1,8 @@
 """The pipeline: read -> decode -> extract HTML -> clean -> de-duplicate -> write.
 
-Each stage is one call into the library (:class:`~ingest._sources.Reader`,
+Each stage is one call into the library (:class:`~ingest.inputs._sources.Reader`,
 :func:`ingest.extract_html`, :func:`ingest.clean`,
-:class:`ingest.DuplicateIndex`, a sink of :mod:`ingest._sinks`); this module
+:class:`ingest.DuplicateIndex`, a sink of :mod:`ingest.outputs._sinks`); this module
 wires them together, spreads the per-document work over processes, and keeps
 the books: every document in is either written, dropped as a duplicate, or a
 :class:`~ingest.Failure` with its reason, so ``documents_in == written +
@@ -34,14 +34,11 @@ from typing import BinaryIO
 
 import attrs
 
-from ._dedup import BATCH, DuplicateIndex
-from ._dedup_features import text_key
-from ._dedup_options import Cluster, DedupOptions, Evidence
-from ._document import Document
-from ._errors import IdConflictError, IngestError, OptionsError, Problem
-from ._pipeline_options import Outcome, PipelineOptions
-from ._sinks import Format, Sink, check_target, open_sink
-from ._sources import STDIN, Failure, Reader
+from ..core import Document, IdConflictError, IngestError, OptionsError, Problem
+from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, text_key
+from ..inputs import STDIN, Failure, Reader
+from ..outputs import Format, Sink, check_target, open_sink
+from ._options import Outcome, PipelineOptions
 from ._workers import doc_line, work_all
 
 __all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "check_inputs"]

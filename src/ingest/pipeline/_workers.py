@@ -14,12 +14,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 import attrs
 
-from ._clean import clean
-from ._document import Document
-from ._errors import IngestError, Problem
-from ._html import HtmlOptions, extract_html
-from ._pipeline_options import Outcome, PipelineOptions
-from ._sources import DocItem, Failure, InputError, Item, PageItem
+from ..cleaning import clean
+from ..core import Document, IngestError, Problem
+from ..html import HtmlOptions, extract_html
+from ..inputs import DocItem, Failure, InputError, Item, PageItem
+from ._options import Outcome, PipelineOptions
 
 __all__ = ["doc_line", "work_all"]
 

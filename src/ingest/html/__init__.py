@@ -1,0 +1,14 @@
+"""HTML pages: bytes of a page in, the main text and metadata out.
+
+:func:`extract_html` decodes the page (``_parse``), reads its metadata (title,
+dates, canonical URL, JSON-LD: ``_meta``), splits the body into text blocks
+(``_blocks``), scores them (``_page``) and picks the main content
+(``_content``), giving one :class:`~ingest.Document`. Options:
+:class:`HtmlOptions`.
+
+Imports :mod:`ingest.core` and :mod:`ingest.cleaning`.
+"""
+
+from ._extract import HtmlOptions, extract_html
+
+__all__ = ["HtmlOptions", "extract_html"]
