@@ -232,8 +232,11 @@ def check_expectations(case: dict[str, Any], result: Result) -> None:
 def _isolated(case: dict[str, Any]) -> None:
     """Run *case* in a child process that is stopped after ``isolate_seconds``."""
     try:
-        done = subprocess.run(  # noqa: S603 -- this very file, with a case name
-            [sys.executable, __file__, case["name"]],
+        done = subprocess.run(  # noqa: S603 -- this very module, with a case name
+            # As a module from the root: run as a script, tests/ would come first on
+            # sys.path and tests/html would shadow the standard library's html.
+            [sys.executable, "-m", "tests.test_adversarial", case["name"]],
+            cwd=ROOT,
             capture_output=True,
             timeout=case["isolate_seconds"],
             check=False,
@@ -388,6 +391,6 @@ def test_fuzz_runner_goes_on_from_recorded_figures(tmp_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    # python tests/test_adversarial.py CASE-NAME: run one case, exit 0 when it holds.
+    # python -m tests.test_adversarial CASE-NAME: run one case, exit 0 when it holds.
     chosen = next(c for c in CASES if c["name"] == sys.argv[1])
     check_expectations(chosen, run_case(chosen, Path.cwd()))

@@ -24,8 +24,8 @@ from ingest import (
 )
 from ingest import find_duplicates as single_process
 
-from .conftest import SEEDS, run_ingest
-from .synthetic import Corpus, generate, pair_scores
+from ..conftest import SEEDS, run_ingest
+from ..synthetic import Corpus, generate, pair_scores
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
 

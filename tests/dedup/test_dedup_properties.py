@@ -21,7 +21,7 @@ from ingest.dedup._shingle import (
 )
 from ingest.dedup._signature import Permutations, estimate_jaccard, signature
 
-from .strategies import any_text, article_texts, hash_sets
+from ..strategies import any_text, article_texts, hash_sets
 
 OPTIONS = DedupOptions()
 

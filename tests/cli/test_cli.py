@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 import ingest
 from ingest.cli._main import main
 
-from .conftest import FIXTURES, SEEDS, run_ingest
-from .strategies import article_texts, bundle_bytes
+from ..conftest import FIXTURES, SEEDS, run_ingest
+from ..strategies import article_texts, bundle_bytes
 
 SEED_BUNDLE = str(SEEDS / "tiktok.bundle")
 

@@ -29,8 +29,8 @@ from ingest.core._deadline import Deadline
 from ingest.html._blocks import split_blocks
 from ingest.html._meta import clean_title, normalize_date
 
-from .conftest import FIXTURES
-from .strategies import html_texts
+from ..conftest import FIXTURES
+from ..strategies import html_texts
 
 HTML = FIXTURES / "html"
 #: What a page's text may not hold, written raw or as a character reference: NUL

@@ -11,7 +11,7 @@ from ingest import DedupOptions, Document
 from ingest.dedup._feature_table import FeatureTable
 from ingest.dedup._features import DocFeatures, compute_features
 
-from .synthetic import generate
+from ..synthetic import generate
 
 OPTIONS = [DedupOptions(), DedupOptions(num_perm=64, sentence_num_perm=32, seed=7)]
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import ingest
 from ingest import decode
 
-from .conftest import FIXTURES
-from .strategies import scalar_chars
+from ..conftest import FIXTURES
+from ..strategies import scalar_chars
 
 ENCODINGS = FIXTURES / "encodings"
 CASES: dict[str, dict[str, str | None]] = json.loads(

@@ -23,8 +23,8 @@ from ingest import (
 )
 from ingest.cleaning._clean import STEPS, split_lines
 
-from .conftest import FIXTURES, SEEDS
-from .strategies import cleaning_texts
+from ..conftest import FIXTURES, SEEDS
+from ..strategies import cleaning_texts
 
 CASES = sorted((FIXTURES / "cleaning" / "cases").glob("*.toml"))
 SEED_REMOVED: dict[str, list[int]] = tomllib.loads(

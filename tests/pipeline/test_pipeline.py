@@ -19,8 +19,8 @@ import ingest
 from ingest.outputs._sinks import JSONL_META_KEYS, jsonl_record
 from ingest.pipeline import _workers
 
-from .conftest import FIXTURES, SEEDS
-from .strategies import article_texts, bundle_bytes
+from ..conftest import FIXTURES, SEEDS
+from ..strategies import article_texts, bundle_bytes
 
 HTML_PAGES = sorted((FIXTURES / "html").glob("*.html"))
 

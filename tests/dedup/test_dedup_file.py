@@ -11,7 +11,7 @@ import pytest
 
 from ingest import DedupOptions, Document, DuplicateIndex, IndexFileError
 
-from .conftest import FIXTURES, SEEDS
+from ..conftest import FIXTURES, SEEDS
 
 
 def _docs() -> list[Document]:
@@ -187,3 +187,23 @@ def test_a_sentence_repeated_many_times_is_cheap() -> None:
     index.add(Document("a", text))
     [evidence] = index.add(Document("b", paraphrase))
     assert (evidence.kind, evidence.exact) == ("paraphrase", 1.0)
+
+
+def test_an_index_saved_before_the_package_layout_still_loads() -> None:
+    """``fixtures/dedup/index-0.1.0.npz`` was saved by ingest 0.1.0 when its modules were flat.
+
+    It holds the five seeds and a copy of seed 002 (named ``copy-of-002``).
+    """
+    seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    fresh = DuplicateIndex(DedupOptions())
+    fresh.extend([*seeds, Document("copy-of-002", seeds[2].text)])
+    loaded = DuplicateIndex.load(FIXTURES / "dedup" / "index-0.1.0.npz")
+    assert len(loaded) == 6
+    assert loaded.options == DedupOptions()
+    assert loaded.clusters() == fresh.clusters()
+    found = loaded.query(Document("another-copy", seeds[2].text))
+    assert found == fresh.query(Document("another-copy", seeds[2].text))
+    assert {(e.matched, e.kind) for e in found} == {
+        (seeds[2].id, "exact"),
+        (Document("copy-of-002", seeds[2].text).id, "exact"),
+    }

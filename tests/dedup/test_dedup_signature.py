@@ -33,7 +33,7 @@ from ingest.dedup._signature import (
     to_minhash,
 )
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def _identity(value: int) -> int:

@@ -21,8 +21,8 @@ from ingest import (
     find_duplicates,
 )
 
-from .conftest import FIXTURES, SEEDS
-from .synthetic import generate
+from ..conftest import FIXTURES, SEEDS
+from ..synthetic import generate
 
 DEDUP = FIXTURES / "dedup"
 CASES: list[dict[str, Any]] = json.loads((DEDUP / "cases.json").read_text(encoding="utf-8"))

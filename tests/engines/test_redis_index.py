@@ -25,8 +25,8 @@ from ingest import DedupOptions, Document, IdConflictError, IndexFileError, Opti
 from ingest import find_duplicates as single_process
 from ingest.dedup._features import compute_features
 
-from .conftest import FIXTURES, SEEDS, run_ingest
-from .synthetic import generate
+from ..conftest import FIXTURES, SEEDS, run_ingest
+from ..synthetic import generate
 
 pytest.importorskip("redis", reason="the redis client is not installed: pip install '.[redis]'")
 

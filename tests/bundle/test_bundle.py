@@ -15,8 +15,8 @@ import ingest
 from ingest.bundle._header import is_end_line, is_header_line
 from ingest.core._document import PROVENANCE_KEYS
 
-from .conftest import FIXTURES, SEEDS
-from .strategies import bundle_bytes, documents_with_meta
+from ..conftest import FIXTURES, SEEDS
+from ..strategies import bundle_bytes, documents_with_meta
 
 VALID = sorted((FIXTURES / "bundles" / "valid").glob("*.bundle"))
 INVALID = sorted((FIXTURES / "bundles" / "invalid").glob("*.bundle"))
