@@ -37,8 +37,8 @@ from typing import Final
 import attrs
 
 from ingest import DedupOptions, Document, find_duplicates
+from ingest.dedup import verify
 from ingest.dedup._features import DocFeatures, compute_features
-from ingest.dedup._index import verify
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 BENCHMARKS: Final = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"

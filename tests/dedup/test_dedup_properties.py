@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
 from ingest.core._text import word_bytes, word_stream, words
+from ingest.dedup import verify
 from ingest.dedup._features import compute_features
-from ingest.dedup._index import verify
 from ingest.dedup._shingle import (
     hash_streams,
     jaccard,

@@ -4,9 +4,10 @@ The stages, in order: text to shingles (``_shingle``), shingles to MinHash
 signatures and LSH band keys (``_signature``), a document's features
 (``_features``: signatures, sentence sets, exact keys; packed for Dask by
 ``_feature_table``), candidates from the band index (``_bands``), verification
-of each candidate pair by kind (``_index``; paraphrase alignment in
-``_align``), and links into :class:`Cluster` values (``_links``). The index is
-an object you hold (:class:`DuplicateIndex`), saved and loaded by ``_file``.
+of each candidate pair by kind (``_verify``; paraphrase alignment in
+``_align``), and verified links into :class:`Cluster` values (``_clusters``).
+The index that runs these stages is an object you hold
+(:class:`DuplicateIndex`, ``_index``), saved and loaded by ``_file``.
 Options and result types: ``_options``.
 
 The names below beyond the public ones (features, band keys, links) are what
@@ -16,12 +17,21 @@ in-memory index, so that every engine decides alike.
 Imports only :mod:`ingest.core`.
 """
 
+from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
-from ._index import BATCH, DuplicateIndex, find_duplicates, verify, verify_candidates
-from ._links import Link, Node, cluster_links, memory_lsh, ordered_evidence
+from ._index import BATCH, DuplicateIndex, find_duplicates
 from ._options import Cluster, DedupOptions, Evidence, Member
-from ._signature import Signatures, band_hashes, band_keys, lsh_params, mix64, to_minhash
+from ._signature import (
+    Signatures,
+    band_hashes,
+    band_keys,
+    lsh_params,
+    memory_lsh,
+    mix64,
+    to_minhash,
+)
+from ._verify import Link, verify, verify_candidates
 
 __all__ = [
     "BATCH",

@@ -32,132 +32,30 @@ components, by union-find), do not depend on the order of :meth:`add` calls.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    from datasketch import MinHashLSH
-
 from ..core import Document, IdConflictError, OptionsError
-from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
 from ._bands import BandIndex
-from ._features import (
-    DocFeatures,
-    compute_features,
-    sentence_signatures,
-    without_sentence_signatures,
-)
+from ._clusters import cluster_links, ordered_evidence
+from ._features import DocFeatures, compute_features, without_sentence_signatures
 from ._file import read_index, write_index
-from ._options import KINDS, Cluster, DedupOptions, Direction, Evidence, Kind, Member
-from ._shingle import jaccard, overlap
-from ._signature import band_hashes, estimate_jaccard, lsh_params
+from ._options import Cluster, DedupOptions, Evidence
+from ._signature import band_hashes, lsh_params
+from ._verify import Link, verify_candidates
 
 __all__ = ["DuplicateIndex", "find_duplicates"]
 
 #: Sentence keys in the sentence LSH: ``slot << _SENTENCE_BITS | sentence``.
 _SENTENCE_BITS: Final = 20
 _MAX_SENTENCES: Final = 1 << _SENTENCE_BITS
-
-
-@attrs.frozen
-class _Link:
-    """A verified pair, stored once for both documents."""
-
-    kind: Kind
-    estimated: float
-    exact: float
-    contained: str = ""  # for containment: the id of the document inside the other
-
-    def evidence(self, this: str, other: str) -> Evidence:
-        direction: Direction = ""
-        if self.contained:
-            direction = "subset" if self.contained == this else "superset"
-        return Evidence(self.kind, other, self.estimated, self.exact, direction)
-
-
-def _lsh(threshold: float, num_perm: int) -> MinHashLSH:
-    """An in-memory ``MinHashLSH`` (band keys as :func:`ingest.dedup._signature.band_keys`)."""
-    from datasketch import MinHashLSH  # noqa: PLC0415 -- imported when first needed
-
-    return MinHashLSH(
-        threshold=threshold, num_perm=num_perm, params=lsh_params(threshold, num_perm)
-    )
-
-
-def _rank(link: _Link) -> tuple[int, float]:
-    """Sort key: strongest kind first, then the highest exact score."""
-    return KINDS.index(link.kind), -link.exact
-
-
-def _containment(
-    a: DocFeatures, b: DocFeatures, options: DedupOptions
-) -> tuple[float, float, str] | None:
-    small, large = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
-    if small.shingles.size == 0:
-        return None
-    exact = overlap(small.shingles, large.shingles) / small.shingles.size
-    if exact < options.containment_threshold:
-        return None
-    # |A n B| = J (|A| + |B|) / (1 + J), divided by |small|.
-    est_j = estimate_jaccard(a.signature, b.signature)
-    total = small.shingles.size + large.shingles.size
-    estimated = min(1.0, est_j * total / ((1 + est_j) * small.shingles.size))
-    return estimated, exact, small.id
-
-
-def _paraphrase(
-    a: DocFeatures, b: DocFeatures, candidates: Iterable[tuple[int, int]], options: DedupOptions
-) -> tuple[float, float] | None:
-    threshold, window = options.sentence_threshold, options.sentence_window
-    if share_bound(a, b, options.min_aligned_sentences) < options.paraphrase_threshold:
-        return None  # not even if every sentence that shares a stem aligned
-    a_exact, b_exact = exact_alignment(a, b, threshold=threshold, window=window)
-    exact = aligned_share(a_exact, b_exact, a, b, options.min_aligned_sentences)
-    if exact < options.paraphrase_threshold:
-        return None
-    pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
-    sigs = sentence_signatures(a, options), sentence_signatures(b, options)
-    a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
-    return aligned_share(a_est, b_est, a, b, options.min_aligned_sentences), exact
-
-
-def verify(
-    a: DocFeatures,
-    b: DocFeatures,
-    sentence_pairs: Iterable[tuple[int, int]],
-    options: DedupOptions,
-) -> _Link | None:
-    """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
-
-    *sentence_pairs* are the candidate aligned sentences ``(i in a, j in b)``
-    that the sentence LSH proposed; they feed the estimated paraphrase score.
-    """
-    kinds = options.kinds
-    if a.words == 0 or b.words == 0:
-        return None
-    if "exact" in kinds and a.exact_key == b.exact_key:
-        return _Link("exact", 1.0, 1.0)
-    if "near" in kinds:
-        exact = jaccard(a.shingles, b.shingles)
-        if exact >= options.near_threshold:
-            return _Link("near", estimate_jaccard(a.signature, b.signature), exact)
-    if "containment" in kinds:
-        found = _containment(a, b, options)
-        if found is not None:
-            return _Link("containment", found[0], found[1], found[2])
-    if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
-        aligned = _paraphrase(a, b, sentence_pairs, options)
-        if aligned is not None:
-            return _Link("paraphrase", aligned[0], aligned[1])
-    return None
 
 
 #: Documents signed, keyed and looked up at once: one search of each LSH segment per
@@ -251,7 +149,7 @@ class DuplicateIndex:
         self._docs: list[DocFeatures] = []
         self._slots: dict[str, int] = {}
         self._exact: defaultdict[int, list[int]] = defaultdict(list)
-        self._links: dict[tuple[str, str], _Link] = {}
+        self._links: dict[tuple[str, str], Link] = {}
         self._doc_params = lsh_params(self.options.near_threshold, self.options.num_perm)
         self._sentence_params = lsh_params(
             self.options.sentence_threshold, self.options.sentence_num_perm
@@ -290,11 +188,11 @@ class DuplicateIndex:
         [batch] = self._keyed(compute_features([doc], self.options))
         [found] = self._lookup(batch)
         features = batch.features[0]
-        return _ordered(features.id, self._verify(features, found))
+        return ordered_evidence(features.id, self._verify(features, found))
 
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
-        return _clusters(self._docs, self._links)
+        return cluster_links(self._docs, self._links)
 
     def save(self, path: str | Path) -> None:
         """Write the index to *path* (a NumPy ``.npz`` archive with a JSON header, no pickle)."""
@@ -360,7 +258,7 @@ class DuplicateIndex:
                             "give the documents distinct ids (or leave ids to be derived "
                             "from name and text)"
                         )
-                    result.append(_ordered(features.id, self._verify(features, candidates)))
+                    result.append(ordered_evidence(features.id, self._verify(features, candidates)))
                     continue
                 links = self._verify(features, candidates)
                 slot = len(self._docs)
@@ -372,7 +270,7 @@ class DuplicateIndex:
                 if features.words:
                     self._exact[features.exact_key].append(slot)
                 added[row] = slot
-                result.append(_ordered(features.id, links))
+                result.append(ordered_evidence(features.id, links))
         finally:
             self._file(batch, added)
         return result
@@ -398,7 +296,7 @@ class DuplicateIndex:
         if kept.any():
             self._sentence_lsh.insert(batch.sentences[kept], batch.sentence_values(added)[kept])
 
-    def _verify(self, features: DocFeatures, candidates: _Candidates) -> dict[str, _Link]:
+    def _verify(self, features: DocFeatures, candidates: _Candidates) -> dict[str, Link]:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
@@ -431,104 +329,6 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candida
         batch,
     )
     return found
-
-
-def verify_candidates(
-    features: DocFeatures,
-    docs: Sequence[DocFeatures],
-    candidates: Iterable[int],
-    sentence_pairs: Mapping[int, Sequence[tuple[int, int]]],
-    options: DedupOptions,
-) -> dict[str, _Link]:
-    """The verified links of *features* to the candidate positions in *docs*, by id.
-
-    *sentence_pairs* maps a candidate's position to its aligned sentence
-    candidates ``(sentence of features, sentence of the candidate)``.
-    Candidates are verified in position order; *features* itself is skipped.
-    """
-    links = {}
-    for slot in sorted(candidates):
-        other = docs[slot]
-        if other.id == features.id:
-            continue
-        link = verify(features, other, sentence_pairs.get(slot, ()), options)
-        if link is not None:
-            links[other.id] = link
-    return links
-
-
-class _Node(Protocol):
-    """What clustering reads of a document (a ``DocFeatures`` or a ``_links.Node``)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def words(self) -> int: ...
-
-
-def _clusters(nodes: Iterable[_Node], links: Mapping[tuple[str, str], _Link]) -> list[Cluster]:
-    """The clusters of *nodes* under *links*: union-find, then each component's evidence.
-
-    A node id given twice counts once. Singletons included; largest first, then by id.
-    """
-    parent: dict[str, str] = {}
-    order: list[_Node] = []
-    for node in nodes:
-        if node.id not in parent:
-            parent[node.id] = node.id
-            order.append(node)
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    neighbours: defaultdict[str, list[tuple[str, _Link]]] = defaultdict(list)
-    for (a, b), link in links.items():
-        neighbours[a].append((b, link))
-        neighbours[b].append((a, link))
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: defaultdict[str, list[_Node]] = defaultdict(list)
-    for node in order:
-        groups[find(node.id)].append(node)
-    result = [_cluster(group, neighbours) for group in groups.values()]
-    result.sort(key=lambda c: (-len(c.members), c.id))
-    return result
-
-
-def _cluster(group: Sequence[_Node], neighbours: dict[str, list[tuple[str, _Link]]]) -> Cluster:
-    """The cluster of *group*, a connected component of the verified links."""
-    representative = min(group, key=lambda f: (-f.words, f.id))
-    names = {f.id: f.name for f in group}
-    # Prim's algorithm from the representative: each member's evidence is its
-    # strongest link to a member reached before it.
-    evidence: dict[str, Evidence | None] = {representative.id: None}
-    heap = [
-        (_rank(link), other, representative.id, link)
-        for other, link in neighbours.get(representative.id, ())
-    ]
-    heapq.heapify(heap)
-    while heap:
-        _, member, via, link = heapq.heappop(heap)
-        if member in evidence:
-            continue
-        evidence[member] = link.evidence(member, via)
-        for other, next_link in neighbours.get(member, ()):
-            if other not in evidence:
-                heapq.heappush(heap, (_rank(next_link), other, member, next_link))
-    ordered = [representative.id, *sorted(set(names) - {representative.id})]
-    members = tuple(Member(i, names[i], evidence[i]) for i in ordered)
-    return Cluster(representative.id, representative.id, members)
-
-
-def _ordered(this: str, links: dict[str, _Link]) -> list[Evidence]:
-    ordered = sorted(links.items(), key=lambda item: (_rank(item[1]), item[0]))
-    return [link.evidence(this, other) for other, link in ordered]
 
 
 def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = None) -> list[Cluster]:

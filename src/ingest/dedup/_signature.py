@@ -43,6 +43,7 @@ __all__ = [
     "estimate_jaccard",
     "fmix32",
     "lsh_params",
+    "memory_lsh",
     "mix64",
     "signature",
     "signatures",
@@ -176,6 +177,15 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
         # Thresholds near 1 optimise to one band, which MinHashLSH refuses.
         return 2, num_perm // 2
     return int(bands), int(rows)
+
+
+def memory_lsh(threshold: float, num_perm: int) -> datasketch.MinHashLSH:
+    """An in-memory datasketch ``MinHashLSH``, banded as :func:`lsh_params` says."""
+    from datasketch import MinHashLSH  # noqa: PLC0415 -- imported when first needed
+
+    return MinHashLSH(
+        threshold=threshold, num_perm=num_perm, params=lsh_params(threshold, num_perm)
+    )
 
 
 def band_keys(sig: Signatures, bands: int, rows: int) -> list[bytes]:

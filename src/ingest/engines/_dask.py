@@ -25,7 +25,7 @@ stage functions are in :mod:`ingest.engines._dask_stages`):
    partitions.
 6. **connected components**: the verified links (duplicates only, few) are
    gathered, and the core's union-find and evidence make the clusters
-   (:func:`ingest.dedup._links.cluster_links`).
+   (:func:`ingest.dedup.cluster_links`).
 7. **write** (:meth:`DaskEngine.dedup`): one JSONL file per input partition,
    each document with its cluster id.
 

@@ -1,0 +1,131 @@
+"""Verification: the strongest kind of duplicate two documents are, on exact sets.
+
+A candidate pair from the LSH indexes is linked only when its exact score
+passes the kind's threshold, strongest kind first (``exact``, ``near``,
+``containment``, ``paraphrase``), so an LSH false positive never merges
+clusters. Every engine verifies through :func:`verify`, so they all decide
+alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+import numpy as np
+
+from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
+from ._features import DocFeatures, sentence_signatures
+from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
+from ._shingle import jaccard, overlap
+from ._signature import estimate_jaccard
+
+__all__ = ["Link", "rank", "verify", "verify_candidates"]
+
+
+@attrs.frozen
+class Link:
+    """A verified pair, stored once for both documents."""
+
+    kind: Kind
+    estimated: float
+    exact: float
+    contained: str = ""  # for containment: the id of the document inside the other
+
+    def evidence(self, this: str, other: str) -> Evidence:
+        direction: Direction = ""
+        if self.contained:
+            direction = "subset" if self.contained == this else "superset"
+        return Evidence(self.kind, other, self.estimated, self.exact, direction)
+
+
+def rank(link: Link) -> tuple[int, float]:
+    """Sort key: strongest kind first, then the highest exact score."""
+    return KINDS.index(link.kind), -link.exact
+
+
+def _containment(
+    a: DocFeatures, b: DocFeatures, options: DedupOptions
+) -> tuple[float, float, str] | None:
+    small, large = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
+    if small.shingles.size == 0:
+        return None
+    exact = overlap(small.shingles, large.shingles) / small.shingles.size
+    if exact < options.containment_threshold:
+        return None
+    # |A n B| = J (|A| + |B|) / (1 + J), divided by |small|.
+    est_j = estimate_jaccard(a.signature, b.signature)
+    total = small.shingles.size + large.shingles.size
+    estimated = min(1.0, est_j * total / ((1 + est_j) * small.shingles.size))
+    return estimated, exact, small.id
+
+
+def _paraphrase(
+    a: DocFeatures, b: DocFeatures, candidates: Iterable[tuple[int, int]], options: DedupOptions
+) -> tuple[float, float] | None:
+    threshold, window = options.sentence_threshold, options.sentence_window
+    if share_bound(a, b, options.min_aligned_sentences) < options.paraphrase_threshold:
+        return None  # not even if every sentence that shares a stem aligned
+    a_exact, b_exact = exact_alignment(a, b, threshold=threshold, window=window)
+    exact = aligned_share(a_exact, b_exact, a, b, options.min_aligned_sentences)
+    if exact < options.paraphrase_threshold:
+        return None
+    pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
+    sigs = sentence_signatures(a, options), sentence_signatures(b, options)
+    a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
+    return aligned_share(a_est, b_est, a, b, options.min_aligned_sentences), exact
+
+
+def verify(
+    a: DocFeatures,
+    b: DocFeatures,
+    sentence_pairs: Iterable[tuple[int, int]],
+    options: DedupOptions,
+) -> Link | None:
+    """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
+
+    *sentence_pairs* are the candidate aligned sentences ``(i in a, j in b)``
+    that the sentence LSH proposed; they feed the estimated paraphrase score.
+    """
+    kinds = options.kinds
+    if a.words == 0 or b.words == 0:
+        return None
+    if "exact" in kinds and a.exact_key == b.exact_key:
+        return Link("exact", 1.0, 1.0)
+    if "near" in kinds:
+        exact = jaccard(a.shingles, b.shingles)
+        if exact >= options.near_threshold:
+            return Link("near", estimate_jaccard(a.signature, b.signature), exact)
+    if "containment" in kinds:
+        found = _containment(a, b, options)
+        if found is not None:
+            return Link("containment", found[0], found[1], found[2])
+    if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
+        aligned = _paraphrase(a, b, sentence_pairs, options)
+        if aligned is not None:
+            return Link("paraphrase", aligned[0], aligned[1])
+    return None
+
+
+def verify_candidates(
+    features: DocFeatures,
+    docs: Sequence[DocFeatures],
+    candidates: Iterable[int],
+    sentence_pairs: Mapping[int, Sequence[tuple[int, int]]],
+    options: DedupOptions,
+) -> dict[str, Link]:
+    """The verified links of *features* to the candidate positions in *docs*, by id.
+
+    *sentence_pairs* maps a candidate's position to its aligned sentence
+    candidates ``(sentence of features, sentence of the candidate)``.
+    Candidates are verified in position order; *features* itself is skipped.
+    """
+    links = {}
+    for slot in sorted(candidates):
+        other = docs[slot]
+        if other.id == features.id:
+            continue
+        link = verify(features, other, sentence_pairs.get(slot, ()), options)
+        if link is not None:
+            links[other.id] = link
+    return links
