@@ -37,7 +37,7 @@ import ingest
 ROOT: Final = Path(__file__).resolve().parent.parent
 ADVERSARIAL: Final = ROOT / "fixtures" / "adversarial"
 FUZZ: Final = ROOT / "fuzz"
-# Its own copy of tests/test_html.py's pattern: this file also runs as a script (_isolated).
+# Its own copy of tests/html/test_html.py's pattern: this file also runs as a script (_isolated).
 _UNWRITABLE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MANIFEST: Final = json.loads((ADVERSARIAL / "manifest.json").read_text(encoding="utf-8"))
 CASES: Final[list[dict[str, Any]]] = MANIFEST["cases"]
