@@ -15,9 +15,9 @@ import pytest
 
 import ingest
 from ingest import (
-    DecodeError,
     DedupOptions,
     Document,
+    Failure,
     IdConflictError,
     OptionsError,
     write_bundle,
@@ -96,7 +96,7 @@ def test_files_in_and_partitioned_jsonl_out(
         for line in path.read_text(encoding="utf-8").splitlines()
     ]
     assert run.documents == len(records) == 300
-    reread = [Document(r["name"], r["text"]) for r in records]
+    reread = [Document(r["meta"]["path"], r["text"]) for r in records]  # the JSONL codec's layout
     expected = {c.id: set(c.ids) for c in single_process(reread, options)}
     found: dict[str, set[str]] = {}
     for record in records:
@@ -300,17 +300,26 @@ def test_cli_dedup_with_dask_clusters_as_the_local_engine(
     assert f": {len(found) - duplicates} unique, {duplicates} duplicates;" in clusters
 
 
-def test_cli_dedup_with_dask_fails_whole_on_a_bad_input(engine: DaskEngine, tmp_path: Path) -> None:
+def test_cli_dedup_with_dask_reports_a_bad_record_and_goes_on(
+    engine: DaskEngine, tmp_path: Path
+) -> None:
+    """A JSONL line that is not a document fails alone, as with the local engine."""
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"text": "Markets rallied on Monday."}\nnot json\n', encoding="utf-8")
     out = tmp_path / "out"
     address = engine.client.scheduler.address
     result = run_ingest("dedup", feed, "--engine", "dask", "--scheduler", address, "-o", out)
     assert result.returncode == 1
-    [line] = result.stderr.decode().splitlines()
-    assert line.startswith(f"ingest dedup: error: {feed}: expected a JSON object")
-    assert line.endswith(f"(at line 2); {out} was left as it was")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl"]
+    failed, summary, _ = result.stderr.decode().splitlines()
+    assert failed.startswith(f"ingest dedup: failed: {feed}: record (at line 2): not a JSON object")
+    assert summary == "ingest dedup: 2 documents in: 1 written, 0 dropped as duplicates, 1 failed"
+    [record] = _records(out)
+    assert record["text"] == "Markets rallied on Monday."
+    local = run_ingest("clean", feed, "--format", "jsonl")
+    assert local.returncode == 1
+    assert f"ingest clean: failed: {feed}: record (at line 2): not a JSON object" in (
+        local.stderr.decode()
+    )
 
 
 def test_cli_dedup_with_dask_starts_a_local_cluster_without_a_scheduler(tmp_path: Path) -> None:
@@ -325,14 +334,18 @@ def test_cli_dedup_with_dask_starts_a_local_cluster_without_a_scheduler(tmp_path
         "ingest dedup: 5 documents in: 5 written, 0 dropped as duplicates, 0 failed",
         f"ingest dedup: 0 clusters with duplicates: 5 unique, 0 duplicates; 1 JSONL file in {out}",
     ]
-    assert [r["name"][:3] for r in _records(out)] == ["000", "001", "002", "003", "004"]
+    assert [r["meta"]["path"][:3] for r in _records(out)] == ["000", "001", "002", "003", "004"]
 
 
-def test_jsonl_lines_that_are_not_documents_raise_with_their_line(tmp_path: Path) -> None:
+def test_jsonl_lines_that_are_not_documents_fail_alone_with_their_line(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    feed.write_bytes(b'{"text": "Markets rallied."}\n\n{"text": "bad \xff"}\n')
-    with pytest.raises(DecodeError, match=r"can't decode byte 0xff .*\(at line 3\)$"):
-        list(read_jsonl(feed))
-    feed.write_bytes(b'{"name": "a", "text": "Markets rallied."}\n[1]\n')
-    with pytest.raises(DecodeError, match=r"not an object with a 'text' string \(at line 2\)$"):
-        list(read_jsonl(feed))
+    feed.write_bytes(b'{"text": "Markets rallied."}\n\n{"text": "bad \xff"}\n[1]\n')
+    doc, bad_bytes, not_object = read_jsonl(feed)
+    assert isinstance(doc, Document)
+    assert doc.text == "Markets rallied."
+    assert isinstance(bad_bytes, Failure)
+    assert (bad_bytes.line, bad_bytes.source) == (3, str(feed))
+    assert "can't decode byte 0xff" in bad_bytes.reason
+    assert isinstance(not_object, Failure)
+    assert not_object.line == 4
+    assert not_object.reason == 'not a document: expected a JSON object with a string "text"'

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest
-from ingest.outputs._sinks import JSONL_META_KEYS, jsonl_record
+from ingest.core import JSONL_META_KEYS, jsonl_record
 from ingest.pipeline import _workers
 
 from ..conftest import FIXTURES, SEEDS

@@ -32,14 +32,11 @@ from ..dedup import DedupOptions
 from ..outputs import Format
 from ..pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
 from ._console import Console
+from ._exit import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ._scale import check_engine_args, dedup_with_dask, index_command
 
 __all__ = ["main"]
 
-EXIT_OK: Final = 0
-EXIT_FAILED: Final = 1
-EXIT_USAGE: Final = 2
-EXIT_INTERRUPTED: Final = 130
 
 _EXAMPLES: Final = {
     "clean": """examples:

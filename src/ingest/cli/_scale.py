@@ -26,7 +26,8 @@ import ingest
 
 from ..cleaning import CleanOptions
 from ..core import Document, IdConflictError, IndexFileError, OptionsError, write_text
-from ..pipeline import Pipeline, PipelineOptions, check_inputs
+from ..pipeline import Pipeline, PipelineOptions, check_inputs, summary
+from ._exit import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
     from ..dedup import Evidence
@@ -40,9 +41,6 @@ _DASK_SUFFIXES: Final = frozenset({".bundle", ".jsonl", ".ndjson"})
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss", "unix"})
 #: Documents per :meth:`RedisIndex.extend` call (at most one batch of the index).
 _INDEX_BATCH: Final = 256
-
-EXIT_OK: Final = 0
-EXIT_FAILED: Final = 1
 
 
 def check_engine_args(args: argparse.Namespace) -> None:
@@ -110,22 +108,21 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    for failure in run.failures:
+        console.say(f"ingest dedup: failed: {failure}")
     if console.verbose:
         for path in run.outputs:
             console.say(f"{out / path.name}: written")
-    read = run.documents + run.repeated
-    noun = "document" if read == 1 else "documents"
-    console.say(
-        f"ingest dedup: {read} {noun} in: {run.documents} written, "
-        f"{run.repeated} dropped as duplicates, 0 failed"
-    )
+    failed = len(run.failures)
+    read = run.documents + run.repeated + failed
+    console.say(f"ingest dedup: {summary(read, run.documents, run.repeated, failed)}")
     clusters = "cluster" if run.clusters == 1 else "clusters"
     console.say(
         f"ingest dedup: {run.clusters} {clusters} with duplicates: "
         f"{run.documents - run.duplicates} unique, {run.duplicates} duplicates; "
         f"{len(run.outputs)} JSONL file{'s' if len(run.outputs) != 1 else ''} in {args.output}"
     )
-    return EXIT_OK
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _umask() -> int:

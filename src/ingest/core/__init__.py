@@ -1,9 +1,10 @@
 """The shared core: what every stage of the pipeline takes, gives or raises.
 
-:class:`Document` (the value that flows between stages), the error hierarchy
-under :class:`IngestError`, decoding bytes to text (:func:`decode`), word and
-sentence splitting shared by the duplicate stages, streaming input helpers,
-atomic writes, safe output paths and CPU-time budgets.
+:class:`Document` (the value that flows between stages) and its JSONL record
+(one codec for every engine), the error hierarchy under :class:`IngestError`,
+decoding bytes to text (:func:`decode`), word and sentence splitting shared by
+the duplicate stages, streaming input helpers, atomic writes, safe output
+paths and CPU-time budgets.
 
 It imports nothing from the other packages of ``ingest``; they all import it.
 """
@@ -25,6 +26,14 @@ from ._errors import (
     Problem,
     public,
 )
+from ._jsonl import (
+    JSONL_META_KEYS,
+    JSONL_SUFFIXES,
+    decode_jsonl_line,
+    document_from_record,
+    encode_jsonl,
+    jsonl_record,
+)
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
 from ._text import content_stems, sentences, word_stream
@@ -32,6 +41,8 @@ from ._text import content_stems, sentences, word_stream
 __all__ = [
     "CHECK_EVERY",
     "CHUNK",
+    "JSONL_META_KEYS",
+    "JSONL_SUFFIXES",
     "PROVENANCE_KEYS",
     "WINDOWS_1252",
     "BundleError",
@@ -58,7 +69,11 @@ __all__ = [
     "atomic_writer",
     "content_stems",
     "decode",
+    "decode_jsonl_line",
     "derive_id",
+    "document_from_record",
+    "encode_jsonl",
+    "jsonl_record",
     "public",
     "sentences",
     "skip_utf8_bom",

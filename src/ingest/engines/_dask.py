@@ -65,6 +65,7 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 
 from ..core import Document, IdConflictError, OptionsError
 from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links
+from ..inputs import Failure, InputError
 from ._dask_stages import (
     Prepare,
     block_numbers,
@@ -75,6 +76,7 @@ from ._dask_stages import (
     empty_keys,
     empty_pairs,
     expand_inputs,
+    failures_of,
     id_table,
     partition_keys,
     read_jsonl,
@@ -184,6 +186,9 @@ class DaskRun:
         repeated: Documents dropped because they repeat an earlier one (same
             id, same text), as ``DuplicateIndex.add`` ignores them; not in
             ``documents``.
+        failures: The input records that could not be read (a JSONL line that is
+            not a document), each a :class:`~ingest.Failure` with its file and
+            line, in input order; the run went on without them.
     """
 
     documents: int
@@ -191,6 +196,7 @@ class DaskRun:
     duplicates: int
     outputs: tuple[Path, ...]
     repeated: int = 0
+    failures: tuple[Failure, ...] = ()
 
 
 # -- the engine --------------------------------------------------------------------------
@@ -260,10 +266,16 @@ class DaskEngine:
         """The clusters of *docs* (documents, or input files and globs), singletons included.
 
         Equal to :func:`ingest.find_duplicates` on the same documents and options.
+        An input record that cannot be read raises its :class:`~ingest.InputError`
+        (:meth:`dedup` reports such records and goes on).
         """
         options = options if options is not None else DedupOptions()
         started = time.monotonic()
         parts = self._sign(docs, options, prepare, keep_docs=False)
+        for failure in self._failures(parts):
+            raise InputError(
+                f"{failure.name}: {failure.reason}", source=failure.source, line=failure.line
+            )
         nodes, dropped = self._ids(parts)
         _stage("read, signed, ids", started, documents=len(nodes))
         self._trim()
@@ -294,6 +306,7 @@ class DaskEngine:
         parts = self._sign(
             expand_inputs([str(i) for i in inputs]), options, prepare, keep_docs=True
         )
+        failures = self._failures(parts)
         nodes, dropped = self._ids(parts)
         _stage("read, signed, ids", started, documents=len(nodes))
         del nodes
@@ -317,7 +330,7 @@ class DaskEngine:
         _stage("written", started, files=len(paths))
         duplicates = sum(len(c.members) - 1 for c in clusters)
         repeated = sum(len(rows) for rows in dropped.values())
-        return DaskRun(sum(written), len(clusters), duplicates, paths, repeated)
+        return DaskRun(sum(written), len(clusters), duplicates, paths, repeated, failures)
 
     # -- stages ---------------------------------------------------------------------
 
@@ -344,6 +357,10 @@ class DaskEngine:
             self.client.submit(sign_partition, i, source, options, prepare, keep_docs, pure=False)
             for i, source in enumerate(sources)
         ]
+
+    def _failures(self, parts: list[Future]) -> tuple[Failure, ...]:
+        """The records of the inputs that could not be read, in input order."""
+        return tuple(chain.from_iterable(self.client.gather(self.client.map(failures_of, parts))))
 
     def _ids(self, parts: list[Future]) -> tuple[list[Node], dict[int, frozenset[int]]]:
         """Every document's node, and per partition the rows that repeat a document."""

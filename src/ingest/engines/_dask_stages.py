@@ -12,11 +12,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import glob
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import attrs
 import numpy as np
@@ -25,7 +24,15 @@ import pandas as pd
 
 from ..bundle import read_bundle
 from ..cleaning import CleanOptions, clean
-from ..core import DecodeError, Document, OptionsError, atomic_writer
+from ..core import (
+    JSONL_SUFFIXES,
+    DecodeError,
+    Document,
+    OptionsError,
+    atomic_writer,
+    decode_jsonl_line,
+    encode_jsonl,
+)
 from ..dedup import (
     DedupOptions,
     DocFeatures,
@@ -39,9 +46,9 @@ from ..dedup import (
     mix64,
     verify,
 )
+from ..inputs import Failure
 
 __all__ = [
-    "JSONL_SUFFIXES",
     "SLOT_BITS",
     "Part",
     "Prepare",
@@ -54,6 +61,7 @@ __all__ = [
     "empty_keys",
     "empty_pairs",
     "expand_inputs",
+    "failures_of",
     "id_table",
     "partition_keys",
     "read_jsonl",
@@ -71,8 +79,6 @@ Prepare = Callable[[Document], Document | None]
 It runs on the workers, so it must pickle: a module-level function or a
 :func:`functools.partial` of one."""
 
-#: JSONL input: one JSON object per line, with these optional fields besides ``text``.
-JSONL_SUFFIXES: Final = frozenset({".jsonl", ".ndjson"})
 
 SLOT_BITS: Final = 32
 _MASK64: Final = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -99,6 +105,7 @@ class Part:
     index: int
     docs: list[Document]
     table: FeatureTable
+    failures: tuple[Failure, ...] = ()  # records that could not be read, each on its own
 
     def __sizeof__(self) -> int:
         """An estimate of the bytes held, as Dask's ``sizeof`` reads it: a worker with a
@@ -121,43 +128,28 @@ def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(paths))
 
 
-def read_jsonl(path: Path) -> Iterator[Document]:
-    """Documents from a JSONL file: one object per line with ``text`` and optionally
-    ``name``, ``id``, ``title``, ``meta`` (an object of JSON scalars)."""
+def read_jsonl(path: Path) -> Iterator[Document | Failure]:
+    """The documents of a JSONL file, through the codec the local engine reads with; a
+    line that is not a document is a :class:`~ingest.Failure` of that record alone."""
+    source = str(path)
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, 1):
             if not raw.strip():
                 continue
             try:
-                record = _record(raw.decode("utf-8"))  # UnicodeDecodeError is a ValueError
-                fields = {
-                    k: record[k] for k in ("id", "title", "meta") if record.get(k) is not None
-                }
-                yield Document(
-                    name=str(record.get("name", f"{path.name}:{number}")),
-                    text=record["text"],
-                    source=str(path),
-                    **fields,
-                )
-            except (ValueError, TypeError) as error:
-                raise DecodeError(
-                    f"expected a JSON object with a 'text' string per line: {error}",
-                    source=str(path),
-                    line=number,
-                ) from error
+                yield decode_jsonl_line(raw, source, number)
+            except DecodeError as error:
+                yield Failure("record", source, error.msg, number)
 
 
-def _record(line: str) -> dict[str, Any]:
-    record = json.loads(line)
-    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        raise TypeError("not an object with a 'text' string")
-    return record
-
-
-def _read(path: Path) -> list[Document]:
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        return list(read_jsonl(path))
-    return list(read_bundle(path))
+def _read(path: Path) -> tuple[list[Document], tuple[Failure, ...]]:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return list(read_bundle(path)), ()
+    docs: list[Document] = []
+    failures: list[Failure] = []
+    for item in read_jsonl(path):
+        (failures if isinstance(item, Failure) else docs).append(item)  # type: ignore[arg-type]
+    return docs, tuple(failures)
 
 
 def clean_document(doc: Document, options: CleanOptions | None = None) -> Document:
@@ -177,12 +169,12 @@ def sign_partition(
     keep_docs: bool,  # noqa: FBT001 - a task's arguments are positional
 ) -> Part:
     """Read (or take), prepare and sign one partition; keep the documents only if asked."""
-    docs = _read(source) if isinstance(source, Path) else source
+    docs, failures = _read(source) if isinstance(source, Path) else (source, ())
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
     # Packed, never signed here: partition_keys and verification sign what they need.
     table = FeatureTable.pack(compute_features(docs, options, signed=False))
-    return Part(index, docs if keep_docs else [], table)
+    return Part(index, docs if keep_docs else [], table, failures)
 
 
 # -- stage 3: band keys -------------------------------------------------------------
@@ -343,26 +335,25 @@ def write_partition(
     membership: dict[str, tuple[str, Evidence | None]],
     path: Path,
 ) -> int:
-    lines = []
+    lines: list[bytes] = []
     for row, doc in enumerate(part.docs):
         if row in dropped:
             continue
         cluster, evidence = membership.get(doc.id, (doc.id, None))
-        record = {
-            "id": doc.id,
-            "name": doc.name,
-            "title": doc.title,
-            "text": doc.text,
-            "meta": dict(doc.meta),
-            "source": doc.source,
+        extra = {
             "cluster": cluster,
             "representative": cluster == doc.id,
             "evidence": _evidence_json(evidence),
         }
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+        lines.append(encode_jsonl(doc, extra))
     with atomic_writer(path) as out:
-        out.write("".join(lines).encode("utf-8", "surrogatepass"))
+        out.write(b"".join(lines))
     return len(lines)
+
+
+def failures_of(part: Part) -> tuple[Failure, ...]:
+    """The records of *part*'s input that could not be read."""
+    return part.failures
 
 
 def id_table(part: Part) -> list[tuple[str, str, int, int]]:

@@ -11,7 +11,6 @@ time (one line of JSONL, one member of a bundle, one file).
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -22,14 +21,15 @@ import attrs
 
 from ..bundle import BundleOptions, read_bundle
 from ..core import (
+    JSONL_SUFFIXES,
+    DecodeError,
     Document,
     IngestError,
     LimitError,
     MetaValue,
     PositionedError,
-    Problem,
     decode,
-    derive_id,
+    decode_jsonl_line,
     public,
     sniff_wide,
 )
@@ -53,7 +53,6 @@ ReadAs = Literal["auto", "bundle", "html", "text"]
 
 _BUNDLE_EXTS: Final = frozenset({".bundle"})
 _HTML_EXTS: Final = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-_JSONL_EXTS: Final = frozenset({".jsonl", ".ndjson"})
 _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
 _SNIFF: Final = 512
 
@@ -266,7 +265,7 @@ class Reader:
             return "bundle"
         if suffix in _HTML_EXTS:
             return "html"
-        if suffix in _JSONL_EXTS:
+        if suffix in JSONL_SUFFIXES:
             return "jsonl"
         if suffix in _TEXT_EXTS:
             return "text"
@@ -353,19 +352,10 @@ class Reader:
 
     def _record(self, raw: bytes, source: str, number: int) -> Item:
         try:
-            record = json.loads(raw)
-        except (UnicodeDecodeError, ValueError) as exc:
-            return self._failure(
-                "record", source, f"not a JSON object: {exc}", line=number, error=exc
-            )
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            return self._failure(
-                "record",
-                source,
-                'not a document: expected a JSON object with a string "text"',
-                line=number,
-            )
-        return DocItem(_document_from_record(record, source, number))
+            return DocItem(decode_jsonl_line(raw, source, number))
+        except DecodeError as exc:
+            # In strict mode the record's error is an InputError, as for any input.
+            return self._failure("record", source, exc.msg, line=number, error=exc.__cause__)
 
     def _failure(
         self,
@@ -392,44 +382,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(msg, str):
         return f"{msg} (at line {line})" if line is not None else msg
     return str(exc)
-
-
-def _scalar(value: object) -> MetaValue:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _document_from_record(record: dict[str, object], source: str, number: int) -> Document:
-    """A JSONL record (``docs/cli.md``, "JSONL records") as a document."""
-    raw_meta = record.get("meta")
-    meta: dict[str, MetaValue] = {}
-    problems: list[Problem] = []
-    if isinstance(raw_meta, dict):
-        meta = {str(k): _scalar(v) for k, v in raw_meta.items()}
-    elif raw_meta is not None:
-        problems.append(
-            Problem("bad-meta", '"meta" is not an object; it was kept as a string', source, number)
-        )
-        meta = {"meta": _scalar(raw_meta)}
-    path = meta.pop("path", None)
-    named = path if isinstance(path, str) and path else record.get("name")
-    name = named if isinstance(named, str) and named else f"{Path(source).name}:{number}"
-    url = record.get("url")
-    if isinstance(url, str) and url:
-        meta["url"] = url
-    text = str(record["text"])
-    title = record.get("title")
-    given_id = record.get("id")
-    meta["line"] = number
-    return Document(
-        name=name,
-        text=text,
-        title=title if isinstance(title, str) else "",
-        meta={k: v for k, v in meta.items() if v is not None},
-        source=source,
-        problems=problems,
-        id=str(given_id)
-        if isinstance(given_id, str | int) and given_id != ""
-        else derive_id(name, text),
-    )

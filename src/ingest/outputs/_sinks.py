@@ -10,7 +10,6 @@ nothing of it, so one bad document does not spoil the output.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -19,33 +18,18 @@ from pathlib import Path
 from typing import BinaryIO, Final, Literal, Protocol
 
 from ..bundle import write_bundle
-from ..core import PROVENANCE_KEYS, Document, MetaValue, OptionsError, SafeDirectory, atomic_writer
+from ..core import Document, OptionsError, SafeDirectory, atomic_writer, encode_jsonl
 
 __all__ = [
     "FORMATS",
-    "JSONL_META_KEYS",
     "Format",
     "Sink",
     "check_target",
-    "jsonl_record",
     "open_sink",
 ]
 
 Format = Literal["bundle", "jsonl", "dir"]
 FORMATS: Final = ("bundle", "jsonl", "dir")
-
-#: The ``meta`` keys every JSONL record has (``null`` when unknown), in order.
-JSONL_META_KEYS: Final = (
-    "path",
-    "encoding",
-    "encoding_confidence",
-    "boilerplate_removed",
-    "cluster_id",
-    "duplicate_of",
-    "kind",
-    "score",
-)
-_TOP_LEVEL: Final = frozenset({"url"})
 
 
 class Sink(Protocol):
@@ -54,30 +38,6 @@ class Sink(Protocol):
     def write(self, doc: Document) -> None:
         """Write *doc* whole, or raise (an :class:`~ingest.IngestError` or
         :class:`UnicodeEncodeError`) having written nothing of it."""
-
-
-def jsonl_record(doc: Document) -> dict[str, object]:
-    """*doc* as a JSONL record (``docs/cli.md``, "JSONL records").
-
-    >>> record = jsonl_record(Document("a.txt", "Hi", meta={"url": "https://x.example/a"}))
-    >>> record["id"], record["url"], record["meta"]["path"], record["meta"]["cluster_id"]
-    ('e544201e02b66407', 'https://x.example/a', 'a.txt', None)
-    """
-    meta: dict[str, MetaValue] = dict.fromkeys(JSONL_META_KEYS)
-    meta["path"] = doc.name
-    for key, value in doc.meta.items():
-        if key in _TOP_LEVEL or (key in PROVENANCE_KEYS and key not in JSONL_META_KEYS):
-            continue
-        meta[key] = value
-    url = doc.meta.get("url") or doc.meta.get("canonical_url") or ""
-    return {
-        "id": doc.id,
-        "text": doc.text,
-        "title": doc.title,
-        "source": doc.source,
-        "url": url,
-        "meta": meta,
-    }
 
 
 class _BundleSink:
@@ -93,8 +53,7 @@ class _JsonlSink:
         self._handle = handle
 
     def write(self, doc: Document) -> None:
-        line = json.dumps(jsonl_record(doc), ensure_ascii=False) + "\n"
-        self._handle.write(line.encode("utf-8"))
+        self._handle.write(encode_jsonl(doc))
 
 
 class _DirSink:

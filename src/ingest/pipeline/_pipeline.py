@@ -77,10 +77,8 @@ class Report:
 
     def summary(self, written: str = "written") -> str:
         """One line: ``N documents in: W written, D dropped as duplicates, F failed``."""
-        noun = "document" if self.documents_in == 1 else "documents"
-        return (
-            f"{self.documents_in} {noun} in: {self.written} {written}, "
-            f"{self.duplicates} dropped as duplicates, {self.failed} failed"
+        return summary(
+            self.documents_in, self.written, self.duplicates, self.failed, written_as=written
         )
 
     def add(self, outcome: Outcome) -> None:
@@ -226,6 +224,22 @@ class Pipeline:
         if self.options.strict:
             raise error
         return Outcome("failed", doc, Failure(doc.name, doc.source, str(error), doc_line(doc)))
+
+
+def summary(
+    documents_in: int, written: int, duplicates: int, failed: int, *, written_as: str = "written"
+) -> str:
+    """The closing line of every command over documents (both engines):
+    ``N documents in: W written, D dropped as duplicates, F failed``.
+
+    >>> summary(5, 4, 1, 0)
+    '5 documents in: 4 written, 1 dropped as duplicates, 0 failed'
+    """
+    noun = "document" if documents_in == 1 else "documents"
+    return (
+        f"{documents_in} {noun} in: {written} {written_as}, "
+        f"{duplicates} dropped as duplicates, {failed} failed"
+    )
 
 
 def _duplicate(
