@@ -91,7 +91,10 @@ def test_provenance_meta() -> None:
 
 
 def test_options_are_validated() -> None:
-    with pytest.raises(ingest.OptionsError, match="between 0 and 1, got 2"):
+    with pytest.raises(
+        ingest.OptionsError,
+        match=r"^DecodeOptions.min_confidence must be a number in \[0, 1\], got 2; use 0.2",
+    ):
         ingest.DecodeOptions(min_confidence=2)
 
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, Final, TextIO, cast
+from typing import BinaryIO, Final, TextIO, cast
 
 import attrs
 import xxhash
@@ -38,12 +38,13 @@ from ..core import (
     Input,
     LimitError,
     MetaValue,
-    OptionsError,
     Problem,
     TextAsUtf8,
     Transcoder,
     decode,
     derive_id,
+    instance_of,
+    integer,
     skip_utf8_bom,
     sniff_wide,
 )
@@ -65,11 +66,6 @@ _QUOTED_NAME_RE: Final = re.compile(r'(?:^|[ \t])name="([^"\\]*)"')
 BundleSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO | TextIO
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and value < 1:
-        raise OptionsError(f"BundleOptions.{attribute.name} must be at least 1, got {value!r}")
-
-
 @attrs.frozen
 class BundleOptions:
     """Limits and decoding rules for :func:`read_bundle`.
@@ -82,10 +78,10 @@ class BundleOptions:
         decode: how member bodies without a declared encoding are decoded.
     """
 
-    max_header_bytes: int = attrs.field(default=64 * 1024, validator=_positive)
-    max_member_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
-    max_members: int | None = attrs.field(default=None, validator=_positive)
-    decode: DecodeOptions = attrs.field(factory=DecodeOptions)
+    max_header_bytes: int = attrs.field(default=64 * 1024, validator=integer(1))
+    max_member_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=integer(1))
+    max_members: int | None = attrs.field(default=None, validator=integer(1, optional=True))
+    decode: DecodeOptions = attrs.field(factory=DecodeOptions, validator=instance_of(DecodeOptions))
 
 
 @attrs.define

@@ -10,7 +10,7 @@ from typing import Final, cast
 
 import attrs
 
-from ..core import OptionsError
+from ..core import OptionsError, integer, number, one_of
 from ._rules import (
     LEVELS,
     CompiledRule,
@@ -157,31 +157,18 @@ class CleanOptions:
 
     groups: frozenset[str] | None = attrs.field(default=None, converter=_groups)
     languages: frozenset[str] | None = attrs.field(default=None, converter=_languages)
-    aggressiveness: Level = "normal"
+    aggressiveness: Level = attrs.field(default="normal", validator=one_of(LEVELS))
     extra_markers: tuple[str, ...] = attrs.field(default=(), converter=_extra_markers)
     extra_lines: tuple[str, ...] = attrs.field(default=(), converter=_extra_lines)
     rule_files: tuple[str, ...] = attrs.field(default=(), converter=_rule_files)
-    max_item_words: int = 30
-    corpus_min_documents: int = 5
-    corpus_min_share: float = 0.5
-    corpus_max_document_share: float = 0.5
+    max_item_words: int = attrs.field(default=30, validator=integer(1, 10_000))
+    corpus_min_documents: int = attrs.field(default=5, validator=integer(1, 10_000))
+    corpus_min_share: float = attrs.field(default=0.5, validator=number(0, 1, low_open=True))
+    corpus_max_document_share: float = attrs.field(
+        default=0.5, validator=number(0, 1, low_open=True)
+    )
 
     def __attrs_post_init__(self) -> None:
-        if self.aggressiveness not in LEVELS:
-            choices = ", ".join(repr(level) for level in LEVELS)
-            raise OptionsError(
-                f"CleanOptions.aggressiveness must be one of {choices}, got {self.aggressiveness!r}"
-            )
-        for name in ("max_item_words", "corpus_min_documents"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10_000:
-                raise OptionsError(
-                    f"CleanOptions.{name} must be an integer from 1 to 10000, got {value!r}"
-                )
-        for name in ("corpus_min_share", "corpus_max_document_share"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
-                raise OptionsError(f"CleanOptions.{name} must be a number in (0, 1], got {value!r}")
         for name in ("extra_markers", "extra_lines"):
             for pattern in getattr(self, name):
                 if not pattern.strip() or not pattern.replace("...", "").strip():

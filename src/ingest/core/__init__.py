@@ -37,6 +37,7 @@ from ._jsonl import (
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
 from ._text import content_stems, sentences, word_stream
+from ._validate import flag, instance_of, integer, number, one_of
 
 __all__ = [
     "CHECK_EVERY",
@@ -73,7 +74,12 @@ __all__ = [
     "derive_id",
     "document_from_record",
     "encode_jsonl",
+    "flag",
+    "instance_of",
+    "integer",
     "jsonl_record",
+    "number",
+    "one_of",
     "public",
     "sentences",
     "skip_utf8_bom",

@@ -26,7 +26,8 @@ from typing import Final
 import attrs
 import chardet
 
-from ._errors import DecodeError, OptionsError, Problem
+from ._errors import DecodeError, Problem
+from ._validate import integer, number
 
 __all__ = ["DecodeOptions", "Decoded", "decode", "normalize_encoding"]
 
@@ -67,21 +68,11 @@ class DecodeOptions:
             step; a prefix is enough to tell an encoding).
     """
 
-    min_confidence: float = attrs.field(default=0.2)
-    sniff_bytes: int = attrs.field(default=64 * 1024)
-
-    @min_confidence.validator
-    def _check_confidence(self, _attribute: attrs.Attribute[float], value: float) -> None:
-        if not 0.0 <= value <= 1.0:
-            raise OptionsError(
-                f"min_confidence must be between 0 and 1, got {value!r}; "
-                "use 0.2 (the default) unless you know your sources"
-            )
-
-    @sniff_bytes.validator
-    def _check_sniff(self, _attribute: attrs.Attribute[int], value: int) -> None:
-        if value < 1:
-            raise OptionsError(f"sniff_bytes must be at least 1, got {value!r}")
+    min_confidence: float = attrs.field(
+        default=0.2,
+        validator=number(0, 1, hint="use 0.2 (the default) unless you know your sources"),
+    )
+    sniff_bytes: int = attrs.field(default=64 * 1024, validator=integer(1))
 
 
 @attrs.frozen

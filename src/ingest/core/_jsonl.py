@@ -7,11 +7,11 @@ so a document reads back from the same line the same way whichever engine
 reads it, and what ``ingest`` writes it reads back unchanged (name, id, text,
 title, url and metadata).
 
->>> doc = Document("a.txt", "Hi", meta={"url": "https://x.example/a", "lang": "en"})
+>>> doc = Document("a.txt", "Hi", meta={"lang": "en", "url": "https://x.example/a"})
 >>> line = encode_jsonl(doc)
 >>> back = decode_jsonl_line(line, "out.jsonl", 1)
 >>> (back.name, back.id == doc.id, back.text, dict(back.meta.without("line")))
-('a.txt', True, 'Hi', {'url': 'https://x.example/a', 'lang': 'en'})
+('a.txt', True, 'Hi', {'lang': 'en', 'url': 'https://x.example/a'})
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any, Final, Literal, TypeAlias, get_args
 
 import attrs
 
-from ..core import OptionsError
+from ..core import OptionsError, integer, number
 
 __all__ = ["KINDS", "Cluster", "DedupOptions", "Direction", "Evidence", "Kind", "Member"]
 
@@ -29,25 +29,8 @@ or holds it (``superset``); empty for the other kinds."""
 KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 
 
-def _fraction(name: str) -> Any:
-    def check(_instance: object, _attribute: object, value: float) -> None:
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
-            raise OptionsError(
-                f"DedupOptions.{name} must be a number in (0, 1], got {value!r}; "
-                "it is a similarity or a share"
-            )
-
-    return check
-
-
-def _int_range(name: str, low: int, high: int) -> Any:
-    def check(_instance: object, _attribute: object, value: int) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise OptionsError(
-                f"DedupOptions.{name} must be an integer from {low} to {high}, got {value!r}"
-            )
-
-    return check
+def _fraction() -> Any:
+    return number(0, 1, low_open=True, hint="it is a similarity or a share")
 
 
 def _check_kinds(_instance: object, _attribute: object, value: frozenset[str]) -> None:
@@ -125,24 +108,16 @@ got 1.5; it is a similarity or a share
     kinds: frozenset[str] = attrs.field(
         default=frozenset(KINDS), converter=_to_kinds, validator=_check_kinds
     )
-    num_perm: int = attrs.field(default=128, validator=_int_range("num_perm", 16, 1024))
-    seed: int = attrs.field(default=1, validator=_int_range("seed", 0, 2**32 - 1))
-    shingle_size: int = attrs.field(default=5, validator=_int_range("shingle_size", 1, 16))
-    near_threshold: float = attrs.field(default=0.7, validator=_fraction("near_threshold"))
-    containment_threshold: float = attrs.field(
-        default=0.4, validator=_fraction("containment_threshold")
-    )
-    sentence_threshold: float = attrs.field(default=0.5, validator=_fraction("sentence_threshold"))
-    paraphrase_threshold: float = attrs.field(
-        default=0.3, validator=_fraction("paraphrase_threshold")
-    )
-    min_aligned_sentences: int = attrs.field(
-        default=3, validator=_int_range("min_aligned_sentences", 1, 1000)
-    )
-    sentence_num_perm: int = attrs.field(
-        default=64, validator=_int_range("sentence_num_perm", 16, 1024)
-    )
-    sentence_window: int = attrs.field(default=2, validator=_int_range("sentence_window", 1, 4))
+    num_perm: int = attrs.field(default=128, validator=integer(16, 1024))
+    seed: int = attrs.field(default=1, validator=integer(0, 2**32 - 1))
+    shingle_size: int = attrs.field(default=5, validator=integer(1, 16))
+    near_threshold: float = attrs.field(default=0.7, validator=_fraction())
+    containment_threshold: float = attrs.field(default=0.4, validator=_fraction())
+    sentence_threshold: float = attrs.field(default=0.5, validator=_fraction())
+    paraphrase_threshold: float = attrs.field(default=0.3, validator=_fraction())
+    min_aligned_sentences: int = attrs.field(default=3, validator=integer(1, 1000))
+    sentence_num_perm: int = attrs.field(default=64, validator=integer(16, 1024))
+    sentence_window: int = attrs.field(default=2, validator=integer(1, 4))
 
     def to_json(self) -> dict[str, object]:
         """The options as a JSON object (``kinds`` as a sorted list)."""

@@ -63,7 +63,7 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
         "the Dask engine needs dask, distributed and pandas: pip install 'ingest[dask]'"
     ) from error
 
-from ..core import Document, IdConflictError, OptionsError
+from ..core import Document, IdConflictError, instance_of, integer, number
 from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links
 from ..inputs import Failure, InputError
 from ._dask_stages import (
@@ -102,14 +102,6 @@ __all__ = [
     "expand_inputs",
     "read_jsonl",
 ]
-
-
-def _positive(name: str) -> Any:
-    def check(_instance: object, _attribute: object, value: int | None) -> None:
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise OptionsError(f"DaskOptions.{name} must be an integer >= 1, got {value!r}")
-
-    return check
 
 
 def _memory_share(options: DaskOptions) -> int:
@@ -154,24 +146,20 @@ class DaskOptions:
             to answer; then :class:`ConnectionError` naming the address.
     """
 
-    scheduler: str | None = None
-    workers: int = attrs.field(default=2, validator=_positive("workers"))
-    threads_per_worker: int = attrs.field(default=1, validator=_positive("threads_per_worker"))
-    partition_docs: int = attrs.field(default=2000, validator=_positive("partition_docs"))
-    shuffle_partitions: int | None = attrs.field(
-        default=None, validator=_positive("shuffle_partitions")
-    )
-    verify_groups: int = attrs.field(default=32, validator=_positive("verify_groups"))
+    scheduler: str | None = attrs.field(default=None, validator=instance_of(str, optional=True))
+    workers: int = attrs.field(default=2, validator=integer(1))
+    threads_per_worker: int = attrs.field(default=1, validator=integer(1))
+    partition_docs: int = attrs.field(default=2000, validator=integer(1))
+    shuffle_partitions: int | None = attrs.field(default=None, validator=integer(1, optional=True))
+    verify_groups: int = attrs.field(default=32, validator=integer(1))
     memory_limit: int | None = attrs.field(
-        default=attrs.Factory(_memory_share, takes_self=True), validator=_positive("memory_limit")
+        default=attrs.Factory(_memory_share, takes_self=True),
+        validator=integer(1, optional=True),
     )
-    log_level: int = logging.ERROR
-    connect_timeout: float = attrs.field(default=30.0)
-
-    @connect_timeout.validator
-    def _check_connect_timeout(self, _attribute: object, value: float) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise OptionsError(f"DaskOptions.connect_timeout must be seconds > 0, got {value!r}")
+    log_level: int = attrs.field(default=logging.ERROR, validator=integer(0))
+    connect_timeout: float = attrs.field(
+        default=30.0, validator=number(0, low_open=True, hint="seconds to wait for the scheduler")
+    )
 
 
 @attrs.frozen

@@ -10,14 +10,24 @@ rules and the parser choice.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import attrs
 from bs4 import BeautifulSoup
 
 from ..cleaning import CleanOptions, clean
-from ..core import Deadline, Document, HtmlError, LimitError, MetaValue, OptionsError, Problem
+from ..core import (
+    Deadline,
+    Document,
+    HtmlError,
+    LimitError,
+    MetaValue,
+    Problem,
+    flag,
+    instance_of,
+    integer,
+    number,
+)
 from ._content import extract_article
 from ._meta import read_meta
 from ._parse import Parsed, decode_page, parse_soup, parse_text
@@ -31,40 +41,8 @@ _DEFAULT_TIME_BUDGET: Final = 10.0
 _UNNAMED: Final = "<html>"
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise OptionsError(
-            f"HtmlOptions.{attribute.name} must be a positive integer, got {value!r}; "
-            f"use {attribute.default!r} (the default) or a larger number"
-        )
-
-
-def _clean_options(_instance: object, _attribute: object, value: object) -> None:
-    if value is not None and not isinstance(value, CleanOptions):
-        raise OptionsError(
-            f"HtmlOptions.clean must be an ingest.CleanOptions or None, got {value!r}; "
-            "pass None to keep the extracted text as it is"
-        )
-
-
-def _budget(_instance: object, _attribute: object, value: object) -> None:
-    if value is None:
-        return
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise OptionsError(
-            f"HtmlOptions.time_budget must be None or a number of seconds >= 0, got {value!r}; "
-            f"use {_DEFAULT_TIME_BUDGET!r} (the default), a larger number, or None for no budget"
-        )
-
-
-def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        raise OptionsError(f"HtmlOptions.{attribute.name} must be True or False, got {value!r}")
+def _larger(default: int) -> str:
+    return f"use {default!r} (the default) or a larger number"
 
 
 @attrs.frozen
@@ -74,7 +52,7 @@ class HtmlOptions:
     >>> HtmlOptions(max_depth=0)
     Traceback (most recent call last):
     ...
-    ingest.OptionsError: HtmlOptions.max_depth must be a positive integer, got 0; \
+    ingest.OptionsError: HtmlOptions.max_depth must be an integer >= 1, got 0; \
 use 512 (the default) or a larger number
 
     Attributes:
@@ -108,13 +86,32 @@ use 512 (the default) or a larger number
             removed is counted in ``meta["boilerplate_removed"]``.
     """
 
-    max_bytes: int = attrs.field(default=_DEFAULT_MAX_BYTES, validator=_positive)
-    max_elements: int = attrs.field(default=_DEFAULT_MAX_ELEMENTS, validator=_positive)
-    max_depth: int = attrs.field(default=_DEFAULT_MAX_DEPTH, validator=_positive)
-    time_budget: float | None = attrs.field(default=_DEFAULT_TIME_BUDGET, validator=_budget)
-    strict: bool = attrs.field(default=False, validator=_flag)
-    json_ld_fallback: bool = attrs.field(default=True, validator=_flag)
-    clean: CleanOptions | None = attrs.field(factory=CleanOptions, validator=_clean_options)
+    max_bytes: int = attrs.field(
+        default=_DEFAULT_MAX_BYTES, validator=integer(1, hint=_larger(_DEFAULT_MAX_BYTES))
+    )
+    max_elements: int = attrs.field(
+        default=_DEFAULT_MAX_ELEMENTS, validator=integer(1, hint=_larger(_DEFAULT_MAX_ELEMENTS))
+    )
+    max_depth: int = attrs.field(
+        default=_DEFAULT_MAX_DEPTH, validator=integer(1, hint=_larger(_DEFAULT_MAX_DEPTH))
+    )
+    time_budget: float | None = attrs.field(
+        default=_DEFAULT_TIME_BUDGET,
+        validator=number(
+            0,
+            optional=True,
+            hint=f"seconds: use {_DEFAULT_TIME_BUDGET!r} (the default), a larger number, "
+            "or None for no budget",
+        ),
+    )
+    strict: bool = attrs.field(default=False, validator=flag)
+    json_ld_fallback: bool = attrs.field(default=True, validator=flag)
+    clean: CleanOptions | None = attrs.field(
+        factory=CleanOptions,
+        validator=instance_of(
+            CleanOptions, optional=True, hint="pass None to keep the extracted text as it is"
+        ),
+    )
 
 
 def extract_html(

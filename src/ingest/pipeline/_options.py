@@ -8,7 +8,7 @@ import attrs
 
 from ..bundle import BundleOptions
 from ..cleaning import CleanOptions, CleanResult
-from ..core import Document, OptionsError
+from ..core import Document, flag, instance_of, integer, one_of
 from ..dedup import DedupOptions, Evidence
 from ..html import HtmlOptions
 from ..inputs import Failure, ReadAs
@@ -20,18 +20,6 @@ _READ_AS: Final = ("auto", "bundle", "html", "text")
 Status = Literal["kept", "duplicate", "failed"]
 
 
-def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise OptionsError(
-            f"PipelineOptions.{attribute.name} must be a whole number of at least 1, got {value!r}"
-        )
-
-
-def _read_as(_instance: object, _attribute: attrs.Attribute[str], value: str) -> None:
-    if value not in _READ_AS:
-        raise OptionsError(f"PipelineOptions.read_as must be one of {_READ_AS}, got {value!r}")
-
-
 @attrs.frozen
 class PipelineOptions:
     """What the pipeline does to each document. Derive variants with :func:`attrs.evolve`.
@@ -39,7 +27,7 @@ class PipelineOptions:
     >>> PipelineOptions(workers=0)
     Traceback (most recent call last):
     ...
-    ingest.OptionsError: PipelineOptions.workers must be a whole number of at least 1, got 0
+    ingest.OptionsError: PipelineOptions.workers must be an integer >= 1, got 0
 
     Attributes:
         clean: How to clean each document; ``None`` leaves text as read.
@@ -64,15 +52,19 @@ class PipelineOptions:
         chunk_size: Documents sent to a worker at once.
     """
 
-    clean: CleanOptions | None = attrs.field(factory=CleanOptions)
-    dedup: DedupOptions | None = None
-    html: HtmlOptions = attrs.field(factory=HtmlOptions)
-    bundle: BundleOptions = attrs.field(factory=BundleOptions)
-    read_as: ReadAs = attrs.field(default="auto", validator=_read_as)
-    strict: bool = False
-    explain: bool = False
-    workers: int = attrs.field(default=1, validator=_at_least_one)
-    chunk_size: int = attrs.field(default=64, validator=_at_least_one)
+    clean: CleanOptions | None = attrs.field(
+        factory=CleanOptions, validator=instance_of(CleanOptions, optional=True)
+    )
+    dedup: DedupOptions | None = attrs.field(
+        default=None, validator=instance_of(DedupOptions, optional=True)
+    )
+    html: HtmlOptions = attrs.field(factory=HtmlOptions, validator=instance_of(HtmlOptions))
+    bundle: BundleOptions = attrs.field(factory=BundleOptions, validator=instance_of(BundleOptions))
+    read_as: ReadAs = attrs.field(default="auto", validator=one_of(_READ_AS))
+    strict: bool = attrs.field(default=False, validator=flag)
+    explain: bool = attrs.field(default=False, validator=flag)
+    workers: int = attrs.field(default=1, validator=integer(1))
+    chunk_size: int = attrs.field(default=64, validator=integer(1))
 
 
 @attrs.frozen
