@@ -148,7 +148,10 @@ def iter_docs(directory: Path) -> Iterator[Document]:
     from ingest.engines._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
 
     for path in sorted(directory.glob("docs-*.jsonl")):
-        yield from read_jsonl(path)
+        for item in read_jsonl(path):
+            if not isinstance(item, Document):
+                raise SystemExit(f"the corpus in {directory} is damaged: {item}")
+            yield item
 
 
 def run_one(

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
+import ingest
 from ingest import (
     DecodeError,
     HtmlError,
@@ -95,7 +96,6 @@ def test_news_metadata() -> None:
         "parser": "lxml",
         "extraction": "container",
         "container": "div.article-body",
-        "boilerplate_removed": 0,
     }
     assert doc.problems == ()
 
@@ -171,23 +171,27 @@ def test_normalize_date(raw: str, expected: str) -> None:
     assert normalize_date(raw) == expected
 
 
-def test_text_cleaner_runs_after_extraction() -> None:
+def test_extraction_leaves_cleaning_to_the_cleaning_stage() -> None:
     body = "<p>" + "Talks stalled on Friday after a long week of meetings. " * 2 + "</p>"
     page = f"<article>{body}<p>Advertisement</p>{body}</article>"
-    doc = extract_html(page)
-    assert "Advertisement" not in doc.text
-    assert doc.meta["boilerplate_removed"] == 1
-    raw = extract_html(page, options=HtmlOptions(clean=None))
+    raw = extract_html(page)
     assert raw.text.split("\n")[1] == "Advertisement"
     assert "boilerplate_removed" not in raw.meta
+    cleaned = ingest.clean(raw).document
+    assert cleaned is not None
+    assert "Advertisement" not in cleaned.text
+    assert cleaned.meta["boilerplate_removed"] == 1
 
 
-def test_everything_cleaned_away_is_a_problem() -> None:
-    doc = extract_html("<article><p>Advertisement</p></article>")
-    assert doc.text == ""
-    assert [p.code for p in doc.problems] == ["no-article-text"]
-    with pytest.raises(HtmlError, match="the text cleaner removed every line"):
-        extract_html("<p>Advertisement</p>", options=HtmlOptions(strict=True))
+def test_a_page_cleaned_away_is_a_problem_of_the_cleaning_stage() -> None:
+    doc = extract_html("<article><p>Advertisement</p></article>", url="https://x.example/a")
+    assert doc.text == "Advertisement"
+    cleaned = ingest.clean(doc).document
+    assert cleaned is not None
+    assert cleaned.text == ""
+    [problem] = cleaned.problems
+    assert problem.code == "cleaned-away"
+    assert str(problem).startswith("https://x.example/a: the text cleaner removed every line")
 
 
 def test_json_ld_strings_are_made_writable() -> None:
@@ -491,7 +495,6 @@ def test_strict_mode_without_article() -> None:
         {"max_depth": -1},
         {"max_depth": True},
         {"strict": "yes"},
-        {"clean": "normal"},
         {"time_budget": -1},
         {"time_budget": float("inf")},
         {"time_budget": "10"},

@@ -33,7 +33,7 @@ from typing import Final
 
 import attrs
 
-from ..core import Document
+from ..core import Document, Problem
 from ._corpus import BoilerplateModel, line_key
 from ._options import CleanOptions, Plan, plan_for
 from ._rules import (
@@ -480,6 +480,13 @@ def clean(
     if isinstance(text_or_document, Document):
         doc = text_or_document
         meta = doc.meta | {"boilerplate_removed": result.removed_lines}
-        cleaned = attrs.evolve(doc, text=result.text, meta=meta)
+        problems = doc.problems
+        if doc.text.strip() and not result.text.strip():
+            why = (
+                "the text cleaner removed every line as boilerplate; check the document "
+                "(clean it with other CleanOptions, or not at all, to keep the text)"
+            )
+            problems = (*problems, Problem("cleaned-away", why, doc.name))
+        cleaned = attrs.evolve(doc, text=result.text, meta=meta, problems=problems)
         result = attrs.evolve(result, name=doc.name, document=cleaned)
     return result

@@ -6,7 +6,11 @@ dates, canonical URL, JSON-LD: ``_meta``), splits the body into text blocks
 (``_content``), giving one :class:`~ingest.Document`. Options:
 :class:`HtmlOptions`.
 
-Imports :mod:`ingest.core` and :mod:`ingest.cleaning`.
+It gives the extracted text as the page holds it: cleaning boilerplate lines
+out of it is the cleaning stage's business (:func:`ingest.clean`, which the
+pipeline runs on every document, extracted or not).
+
+Imports only :mod:`ingest.core`.
 """
 
 from ._extract import HtmlOptions, extract_html

@@ -15,7 +15,6 @@ from typing import Final
 import attrs
 from bs4 import BeautifulSoup
 
-from ..cleaning import CleanOptions, clean
 from ..core import (
     Deadline,
     Document,
@@ -24,7 +23,6 @@ from ..core import (
     MetaValue,
     Problem,
     flag,
-    instance_of,
     integer,
     number,
 )
@@ -80,10 +78,6 @@ use 512 (the default) or a larger number
             both become ``Document.problems``.
         json_ld_fallback: Use JSON-LD ``articleBody`` when the page's markup
             yields almost no article text.
-        clean: How the text-level cleaner (:func:`ingest.clean`) then removes
-            boilerplate lines the markup did not give away ("Advertisement",
-            "Read more:" lists, newsletter prompts); ``None`` skips it. What it
-            removed is counted in ``meta["boilerplate_removed"]``.
     """
 
     max_bytes: int = attrs.field(
@@ -106,12 +100,6 @@ use 512 (the default) or a larger number
     )
     strict: bool = attrs.field(default=False, validator=flag)
     json_ld_fallback: bool = attrs.field(default=True, validator=flag)
-    clean: CleanOptions | None = attrs.field(
-        factory=CleanOptions,
-        validator=instance_of(
-            CleanOptions, optional=True, hint="pass None to keep the extracted text as it is"
-        ),
-    )
 
 
 def extract_html(
@@ -242,7 +230,7 @@ def _document(
         "container": extraction.container,
     }
     meta.update({key: value for key, value in fields.items() if value})
-    document = Document(
+    return Document(
         name=url or _UNNAMED,
         text="\n".join(extraction.lines),
         title=page.title,
@@ -250,19 +238,3 @@ def _document(
         source=doc_source,
         problems=tuple(problems),
     )
-    if opts.clean is None:
-        return document
-    deadline.check("after extracting the article, before cleaning it")
-    cleaned = clean(document, opts.clean).document
-    assert cleaned is not None  # noqa: S101 (clean() returns a document for a document)
-    text = cleaned.text.rstrip("\n")
-    if document.text and not text:
-        message = (
-            "the text cleaner removed every line of the extracted text as boilerplate; "
-            "pass HtmlOptions(clean=None) to keep it"
-        )
-        if opts.strict:
-            raise HtmlError(message, source=source)
-        problem = Problem("no-article-text", message, source)
-        return attrs.evolve(cleaned, text=text, problems=(*cleaned.problems, problem))
-    return attrs.evolve(cleaned, text=text)

@@ -36,8 +36,8 @@ class PipelineOptions:
             holds every document in memory until the end (the representative
             is known only then); without it the pipeline streams.
         html: How HTML pages (files, and bundle members whose ``content-type``
-            or extension says HTML) are extracted. Its ``clean`` is not used:
-            ``clean`` above cleans every document, extracted or not.
+            or extension says HTML) are extracted; ``clean`` above then cleans
+            every document, extracted or not.
         bundle: Limits of the bundle reader; ``max_member_bytes`` also bounds
             text and HTML files and JSONL lines.
         read_as: ``auto`` detects each input's kind; ``bundle``, ``html`` or

@@ -137,8 +137,7 @@ def _item_line(item: DocItem | PageItem) -> int | None:
 
 
 def _html_options(options: PipelineOptions) -> HtmlOptions:
-    # The pipeline's own clean stage is the only cleaning, so --explain sees every removal.
-    return attrs.evolve(options.html, clean=None, strict=options.html.strict or options.strict)
+    return attrs.evolve(options.html, strict=options.html.strict or options.strict)
 
 
 def _extract(item: DocItem | PageItem, options: PipelineOptions) -> Document:
