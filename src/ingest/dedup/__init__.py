@@ -20,6 +20,7 @@ Imports only :mod:`ingest.core`.
 from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
+from ._ids import is_repeat
 from ._index import BATCH, DuplicateIndex, find_duplicates
 from ._options import Cluster, DedupOptions, Evidence, Member
 from ._signature import (
@@ -50,6 +51,7 @@ __all__ = [
     "cluster_links",
     "compute_features",
     "find_duplicates",
+    "is_repeat",
     "lsh_params",
     "memory_lsh",
     "mix64",

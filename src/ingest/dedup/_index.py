@@ -42,11 +42,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..core import Document, IdConflictError, OptionsError
+from ..core import Document, OptionsError
 from ._bands import BandIndex
 from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
 from ._file import read_index, write_index
+from ._ids import is_repeat
 from ._options import Cluster, DedupOptions, Evidence
 from ._signature import band_hashes, lsh_params
 from ._verify import Link, verify_candidates
@@ -249,15 +250,11 @@ class DuplicateIndex:
                 candidates[0].update(int(added[q]) for q in near if added[q] >= 0)
                 candidates[1].update((int(added[q]), p) for q, p in pairs.items() if added[q] >= 0)
                 slot = self._slots.get(features.id)
-                if slot is not None:
-                    known = self._docs[slot]
-                    if known.text_key != features.text_key:
-                        raise IdConflictError(
-                            f"document {features.name!r} has id {features.id!r}, which the "
-                            f"index already holds for {known.name!r} with a different text; "
-                            "give the documents distinct ids (or leave ids to be derived "
-                            "from name and text)"
-                        )
+                known = None if slot is None else self._docs[slot]
+                held = None if known is None else (known.name, known.text_key)
+                if is_repeat(
+                    features.name, features.id, features.text_key, held, where="the index"
+                ):
                     result.append(ordered_evidence(features.id, self._verify(features, candidates)))
                     continue
                 links = self._verify(features, candidates)

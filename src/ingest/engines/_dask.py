@@ -63,8 +63,8 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
         "the Dask engine needs dask, distributed and pandas: pip install 'ingest[dask]'"
     ) from error
 
-from ..core import Document, IdConflictError, instance_of, integer, number
-from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links
+from ..core import Document, instance_of, integer, number
+from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links, is_repeat
 from ..inputs import Failure, InputError
 from ._dask_stages import (
     Prepare,
@@ -353,23 +353,16 @@ class DaskEngine:
     def _ids(self, parts: list[Future]) -> tuple[list[Node], dict[int, frozenset[int]]]:
         """Every document's node, and per partition the rows that repeat a document."""
         tables = self.client.gather(self.client.map(id_table, parts))
-        seen: dict[str, tuple[int, str]] = {}
+        seen: dict[str, tuple[str, int]] = {}
         nodes = []
         dropped: defaultdict[int, set[int]] = defaultdict(set)
         for index, table in enumerate(tables):
             for row, (doc_id, name, words, text_key) in enumerate(table):
-                known = seen.get(doc_id)
-                if known is None:
-                    seen[doc_id] = (text_key, name)
-                    nodes.append(Node(doc_id, name, words))
-                elif known[0] != text_key:
-                    raise IdConflictError(
-                        f"document {name!r} has id {doc_id!r}, which document {known[1]!r} "
-                        "already has with a different text; give the documents distinct ids "
-                        "(or leave ids to be derived from name and text)"
-                    )
-                else:
+                if is_repeat(name, doc_id, text_key, seen.get(doc_id), where="this run"):
                     dropped[index].add(row)
+                else:
+                    seen[doc_id] = (name, text_key)
+                    nodes.append(Node(doc_id, name, words))
         return nodes, {i: frozenset(rows) for i, rows in dropped.items()}
 
     def _links(

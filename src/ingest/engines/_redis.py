@@ -48,7 +48,7 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
     ) from error
 from datasketch import MinHashLSH
 
-from ..core import Document, IdConflictError, IndexFileError, OptionsError
+from ..core import Document, IndexFileError, OptionsError
 from ..dedup import (
     Cluster,
     DedupOptions,
@@ -60,6 +60,7 @@ from ..dedup import (
     band_keys,
     cluster_links,
     compute_features,
+    is_repeat,
     lsh_params,
     memory_lsh,
     ordered_evidence,
@@ -328,13 +329,9 @@ class RedisIndex:
         result = []
         for features, stored in zip(all_features, known, strict=True):
             entry = json.loads(stored) if stored is not None else batch.entries.get(features.id)
-            if entry is not None:
-                if int(entry["text_key"], 16) != features.text_key:
-                    raise IdConflictError(
-                        f"document {features.name!r} has id {features.id!r}, which index "
-                        f"{self.name!r} already holds for {entry['name']!r} with a different "
-                        "text; give the documents distinct ids"
-                    )
+            held = None if entry is None else (entry["name"], int(entry["text_key"], 16))
+            where = f"index {self.name!r}"
+            if is_repeat(features.name, features.id, features.text_key, held, where=where):
                 result.append(ordered_evidence(features.id, self._match(features, batch)))
                 continue
             links = self._match(features, batch)

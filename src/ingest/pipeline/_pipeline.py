@@ -35,7 +35,7 @@ from typing import BinaryIO
 import attrs
 
 from ..core import Document, IdConflictError, IngestError, OptionsError, Problem
-from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, text_key
+from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, is_repeat, text_key
 from ..inputs import STDIN, Failure, Reader
 from ..outputs import Format, Sink, check_target, open_sink
 from ._options import Outcome, PipelineOptions
@@ -176,21 +176,24 @@ class Pipeline:
     def _deduplicate(self, results: Iterator[Outcome], options: DedupOptions) -> Iterator[Outcome]:
         index = DuplicateIndex(options)
         held: list[Outcome] = []
-        keys: dict[str, int] = {}
+        seen: dict[str, tuple[str, int]] = {}
         repeats: set[int] = set()
         batch: list[Document] = []
         for outcome in results:
             doc = outcome.document
             if outcome.status == "kept" and doc is not None:
                 key = text_key(doc.text)
-                known = keys.get(doc.id)
-                if known is None:
-                    keys[doc.id] = key
-                    batch.append(doc)
-                elif known == key:  # the same document read twice: an exact duplicate
-                    repeats.add(len(held))
-                else:
-                    outcome = self._id_conflict(doc)  # noqa: PLW2901 -- replaced on purpose
+                try:
+                    if is_repeat(doc.name, doc.id, key, seen.get(doc.id), where="this run"):
+                        repeats.add(len(held))  # the same document read twice: an exact duplicate
+                    else:
+                        seen[doc.id] = (doc.name, key)
+                        batch.append(doc)
+                except IdConflictError as error:
+                    if self.options.strict:
+                        raise
+                    failure = Failure(doc.name, doc.source, str(error), doc_line(doc))
+                    outcome = Outcome("failed", doc, failure)  # noqa: PLW2901 -- replaced on purpose
             held.append(outcome)
             if len(batch) >= BATCH:
                 index.extend(batch)
@@ -215,15 +218,6 @@ class Pipeline:
                 yield attrs.evolve(outcome, document=doc)
                 continue
             yield _duplicate(outcome, doc, cluster, evidence)
-
-    def _id_conflict(self, doc: Document) -> Outcome:
-        error = IdConflictError(
-            f"document {doc.name!r} has id {doc.id!r}, which an earlier document with "
-            "another text has; give documents distinct ids"
-        )
-        if self.options.strict:
-            raise error
-        return Outcome("failed", doc, Failure(doc.name, doc.source, str(error), doc_line(doc)))
 
 
 def summary(
