@@ -257,13 +257,13 @@ class BundleReader:
                 f"the bundle has more than max_members={limit} members; "
                 "raise BundleOptions.max_members or split the bundle",
                 source=self.source,
-                line=_line_of(doc),
+                line=doc.line,
             )
         key = xxhash.xxh3_64_intdigest(doc.name.encode("utf-8", "surrogatepass"))
         if key in names:
             error = self._error(
                 f"duplicate member name {doc.name!r}; names must be unique in strict mode",
-                _line_of(doc),
+                doc.line,
                 1,
             )
             if self.strict:
@@ -468,11 +468,6 @@ class BundleReader:
             problems=tuple(member.problems),
             id=attributes.get("id") or derive_id(member.name, text),
         )
-
-
-def _line_of(doc: Document) -> int | None:
-    line = doc.meta.get("line")
-    return line if isinstance(line, int) else None
 
 
 def _column(body: bytes) -> int:

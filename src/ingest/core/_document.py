@@ -154,3 +154,14 @@ class Document:
 
     def __hash__(self) -> int:
         return hash(self.id)
+
+    @property
+    def line(self) -> int | None:
+        """The line where the document starts in its source (``meta["line"]``), when
+        the reader recorded it; ``None`` otherwise.
+
+        >>> Document("a", "Hi", meta={"line": 12}).line, Document("a", "Hi").line
+        (12, None)
+        """
+        line = self.meta.get("line")
+        return line if isinstance(line, int) and not isinstance(line, bool) else None

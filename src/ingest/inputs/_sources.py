@@ -316,8 +316,7 @@ class Reader:
         last_line: int | None = None
         try:
             for doc in reader:
-                line = doc.meta.get("line")
-                last_line = line if isinstance(line, int) else last_line
+                last_line = doc.line if doc.line is not None else last_line
                 yield DocItem(doc, html=auto and is_html(doc.name, doc.meta))
         except (OSError, IngestError) as exc:
             line = getattr(exc, "line", None) or last_line

@@ -39,7 +39,7 @@ from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, is_r
 from ..inputs import STDIN, Failure, Reader
 from ..outputs import Format, Sink, check_target, open_sink
 from ._options import Outcome, PipelineOptions
-from ._workers import doc_line, work_all
+from ._workers import work_all
 
 __all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "check_inputs"]
 
@@ -169,7 +169,7 @@ class Pipeline:
         except (IngestError, UnicodeEncodeError) as exc:
             if self.options.strict:
                 raise
-            failure = Failure(doc.name, doc.source, f"cannot be written: {exc}", doc_line(doc))
+            failure = Failure(doc.name, doc.source, f"cannot be written: {exc}", doc.line)
             return attrs.evolve(outcome, status="failed", failure=failure)
         return outcome
 
@@ -192,7 +192,7 @@ class Pipeline:
                 except IdConflictError as error:
                     if self.options.strict:
                         raise
-                    failure = Failure(doc.name, doc.source, str(error), doc_line(doc))
+                    failure = Failure(doc.name, doc.source, str(error), doc.line)
                     outcome = Outcome("failed", doc, failure)  # noqa: PLW2901 -- replaced on purpose
             held.append(outcome)
             if len(batch) >= BATCH:

@@ -20,7 +20,7 @@ from ..html import HtmlOptions, extract_html
 from ..inputs import DocItem, Failure, InputError, Item, PageItem
 from ._options import Outcome, PipelineOptions
 
-__all__ = ["doc_line", "work_all"]
+__all__ = ["work_all"]
 
 
 def work_all(items: Iterator[Item], options: PipelineOptions) -> Iterator[Outcome]:
@@ -133,7 +133,7 @@ def _origin(item: DocItem | PageItem) -> tuple[str, str]:
 
 
 def _item_line(item: DocItem | PageItem) -> int | None:
-    return doc_line(item.document) if isinstance(item, DocItem) else None
+    return item.document.line if isinstance(item, DocItem) else None
 
 
 def _html_options(options: PipelineOptions) -> HtmlOptions:
@@ -171,9 +171,3 @@ def _restamp(problems: Iterable[Problem], source: str, member: str) -> tuple[Pro
     """Problems of an extraction, placed in the input (and member) they came from."""
     prefix = f"member {member!r}: " if member else ""
     return tuple(attrs.evolve(p, source=source, message=prefix + p.message) for p in problems)
-
-
-def doc_line(doc: Document) -> int | None:
-    """The line where *doc* starts in its source, when the reader recorded it."""
-    line = doc.meta.get("line")
-    return line if isinstance(line, int) else None
