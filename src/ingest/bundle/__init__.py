@@ -9,7 +9,7 @@ grammar is in ``docs/bundle-format.md``; ``_header`` parses and writes the
 Imports only :mod:`ingest.core`.
 """
 
-from ._reader import BundleOptions, BundleReader, read_bundle
+from ._reader import BUNDLE_SUFFIXES, BundleOptions, BundleReader, read_bundle
 from ._writer import write_bundle
 
-__all__ = ["BundleOptions", "BundleReader", "read_bundle", "write_bundle"]
+__all__ = ["BUNDLE_SUFFIXES", "BundleOptions", "BundleReader", "read_bundle", "write_bundle"]

@@ -56,8 +56,10 @@ from ._header import (
     parse_header,
 )
 
-__all__ = ["STRUCTURAL_KEYS", "BundleOptions", "BundleReader", "read_bundle"]
+__all__ = ["BUNDLE_SUFFIXES", "STRUCTURAL_KEYS", "BundleOptions", "BundleReader", "read_bundle"]
 
+#: The file suffixes read as bundles.
+BUNDLE_SUFFIXES: Final = frozenset({".bundle"})
 #: Header attributes that become Document fields or steer reading, not meta.
 STRUCTURAL_KEYS: Final = frozenset({"name", "id", "title", "length", "encoding"})
 _LEADING_NAME_RE: Final = re.compile(r'([^\s"=\\<>]+)(?:[ \t]|$)')

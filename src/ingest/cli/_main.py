@@ -29,8 +29,9 @@ from .. import __version__
 from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
 from ..dedup import DedupOptions
+from ..inputs import check_inputs
 from ..outputs import Format
-from ..pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
+from ..pipeline import Outcome, Pipeline, PipelineOptions
 from ._console import Console
 from ._exit import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ._scale import check_engine_args, dedup_with_dask, index_command

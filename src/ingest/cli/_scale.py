@@ -10,7 +10,6 @@ Parsing is in :mod:`ingest.cli._main`; this module runs the parsed arguments.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import logging
 import os
@@ -24,9 +23,18 @@ import attrs
 
 import ingest
 
+from ..bundle import BUNDLE_SUFFIXES
 from ..cleaning import CleanOptions
-from ..core import Document, IdConflictError, IndexFileError, OptionsError, write_text
-from ..pipeline import Pipeline, PipelineOptions, check_inputs, summary
+from ..core import (
+    JSONL_SUFFIXES,
+    Document,
+    IdConflictError,
+    IndexFileError,
+    OptionsError,
+    write_text,
+)
+from ..inputs import check_inputs, expand_globs
+from ..pipeline import Pipeline, PipelineOptions, summary
 from ._exit import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
@@ -36,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["check_engine_args", "dedup_with_dask", "index_command"]
 
 #: What ``--engine dask`` reads (its stages read JSONL by suffix, else a bundle).
-_DASK_SUFFIXES: Final = frozenset({".bundle", ".jsonl", ".ndjson"})
+_DASK_SUFFIXES: Final = BUNDLE_SUFFIXES | JSONL_SUFFIXES
 #: The URL schemes of ``redis.from_url``.
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss", "unix"})
 #: Documents per :meth:`RedisIndex.extend` call (at most one batch of the index).
@@ -133,36 +141,19 @@ def _umask() -> int:
 
 def _check_dask_inputs(patterns: list[str], out: Path) -> None:
     """Every pattern matches bundles or JSONL files, none of them in *out*; *out* is free."""
-    target = out.resolve()
-    for pattern in patterns:
-        if pattern == "-":
+    if "-" in patterns:
+        raise OptionsError(
+            "--engine dask reads files that every worker can open, not stdin (-); "
+            "save the input to a file first"
+        )
+    files = expand_globs(patterns)
+    for path in files:
+        if path.suffix.lower() not in _DASK_SUFFIXES:
             raise OptionsError(
-                "--engine dask reads files that every worker can open, not stdin (-); "
-                "save the input to a file first"
+                f"--engine dask reads bundles (.bundle) and JSONL (.jsonl, .ndjson), not "
+                f"{str(path)!r}; pack other files first (ingest pack) or use --engine local"
             )
-        files = [Path(m) for m in sorted(glob.glob(pattern, recursive=True)) if Path(m).is_file()]  # noqa: PTH207 - user globs
-        if not files:
-            hint = f" (a directory: give its files, '{pattern.rstrip('/')}/*.bundle')"
-            raise OptionsError(
-                f"the input {pattern!r} matches no file"
-                + (hint if Path(pattern).is_dir() else "; check the path or glob")
-            )
-        for path in files:
-            if path.suffix.lower() not in _DASK_SUFFIXES:
-                raise OptionsError(
-                    f"--engine dask reads bundles (.bundle) and JSONL (.jsonl, .ndjson), not "
-                    f"{str(path)!r}; pack other files first (ingest pack) or use --engine local"
-                )
-            if target == path.resolve():
-                raise OptionsError(
-                    f"the output {str(out)!r} is also an input; inputs are never "
-                    "overwritten: write to a new directory"
-                )
-            if target in path.resolve().parents:
-                raise OptionsError(
-                    f"the input {str(path)!r} is inside the output directory {str(out)!r}; "
-                    "write to a new directory"
-                )
+    check_inputs([str(path) for path in files], out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OptionsError(
             f"the output {str(out)!r} exists and is not an empty directory; "

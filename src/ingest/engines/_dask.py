@@ -65,7 +65,7 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 
 from ..core import Document, instance_of, integer, number
 from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links, is_repeat
-from ..inputs import Failure, InputError
+from ..inputs import Failure, InputError, expand_globs
 from ._dask_stages import (
     Prepare,
     block_numbers,
@@ -75,7 +75,6 @@ from ._dask_stages import (
     clean_document,
     empty_keys,
     empty_pairs,
-    expand_inputs,
     failures_of,
     id_table,
     partition_keys,
@@ -99,7 +98,6 @@ __all__ = [
     "DaskRun",
     "Prepare",
     "clean_document",
-    "expand_inputs",
     "read_jsonl",
 ]
 
@@ -291,9 +289,7 @@ class DaskEngine:
         out = Path(output)
         out.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        parts = self._sign(
-            expand_inputs([str(i) for i in inputs]), options, prepare, keep_docs=True
-        )
+        parts = self._sign(expand_globs([str(i) for i in inputs]), options, prepare, keep_docs=True)
         failures = self._failures(parts)
         nodes, dropped = self._ids(parts)
         _stage("read, signed, ids", started, documents=len(nodes))
@@ -340,7 +336,7 @@ class DaskEngine:
             size = self.options.partition_docs
             sources = [documents[i : i + size] for i in range(0, len(documents), size)]
         else:
-            sources = list(expand_inputs([str(d) for d in docs]))
+            sources = list(expand_globs([str(d) for d in docs]))
         return [
             self.client.submit(sign_partition, i, source, options, prepare, keep_docs, pure=False)
             for i, source in enumerate(sources)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import glob
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -28,7 +27,6 @@ from ..core import (
     JSONL_SUFFIXES,
     DecodeError,
     Document,
-    OptionsError,
     atomic_writer,
     decode_jsonl_line,
     encode_jsonl,
@@ -60,7 +58,6 @@ __all__ = [
     "clean_document",
     "empty_keys",
     "empty_pairs",
-    "expand_inputs",
     "failures_of",
     "id_table",
     "partition_keys",
@@ -115,17 +112,6 @@ class Part:
 
 
 # -- stage 1: read, prepare, sign -------------------------------------------------
-
-
-def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
-    """The files matching *patterns* (globs), each once, sorted per pattern."""
-    paths: list[Path] = []
-    for pattern in patterns:
-        matches = sorted(glob.glob(str(pattern), recursive=True))  # noqa: PTH207 - user globs
-        if not matches:
-            raise OptionsError(f"input {str(pattern)!r} matches no file; check the path or glob")
-        paths.extend(Path(m) for m in matches if Path(m).is_file())
-    return list(dict.fromkeys(paths))
 
 
 def read_jsonl(path: Path) -> Iterator[Document | Failure]:

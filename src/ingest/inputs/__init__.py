@@ -9,6 +9,18 @@ with its reason). A new input format is a new reader here.
 Imports :mod:`ingest.core` and :mod:`ingest.bundle`.
 """
 
+from ._checks import check_inputs, expand_globs
 from ._sources import STDIN, DocItem, Failure, InputError, Item, PageItem, ReadAs, Reader
 
-__all__ = ["STDIN", "DocItem", "Failure", "InputError", "Item", "PageItem", "ReadAs", "Reader"]
+__all__ = [
+    "STDIN",
+    "DocItem",
+    "Failure",
+    "InputError",
+    "Item",
+    "PageItem",
+    "ReadAs",
+    "Reader",
+    "check_inputs",
+    "expand_globs",
+]

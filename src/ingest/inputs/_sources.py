@@ -19,7 +19,7 @@ from typing import BinaryIO, Final, Literal, cast
 
 import attrs
 
-from ..bundle import BundleOptions, read_bundle
+from ..bundle import BUNDLE_SUFFIXES, BundleOptions, read_bundle
 from ..core import (
     JSONL_SUFFIXES,
     DecodeError,
@@ -51,7 +51,6 @@ STDIN: Final = "-"
 
 ReadAs = Literal["auto", "bundle", "html", "text"]
 
-_BUNDLE_EXTS: Final = frozenset({".bundle"})
 _HTML_EXTS: Final = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
 _SNIFF: Final = 512
@@ -261,7 +260,7 @@ class Reader:
     @staticmethod
     def _kind_of(path: Path) -> ReadAs | Literal["jsonl"]:
         suffix = path.suffix.lower()
-        if suffix in _BUNDLE_EXTS:
+        if suffix in BUNDLE_SUFFIXES:
             return "bundle"
         if suffix in _HTML_EXTS:
             return "html"

@@ -10,6 +10,6 @@ Imports every stage package; only :mod:`ingest.cli` imports it.
 """
 
 from ._options import Outcome, PipelineOptions
-from ._pipeline import Pipeline, Report, check_inputs, summary
+from ._pipeline import Pipeline, Report, summary
 
-__all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "check_inputs", "summary"]
+__all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "summary"]

@@ -29,19 +29,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import BinaryIO
 
 import attrs
 
-from ..core import Document, IdConflictError, IngestError, OptionsError, Problem
+from ..core import Document, IdConflictError, IngestError, Problem
 from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, is_repeat, text_key
-from ..inputs import STDIN, Failure, Reader
+from ..inputs import Failure, Reader, check_inputs
 from ..outputs import Format, Sink, check_target, open_sink
 from ._options import Outcome, PipelineOptions
 from ._workers import work_all
 
-__all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "check_inputs"]
+__all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "summary"]
 
 
 @attrs.define
@@ -258,28 +257,3 @@ def _tap(results: Iterator[Outcome], progress: Callable[[Outcome], None]) -> Ite
     for outcome in results:
         progress(outcome)
         yield outcome
-
-
-def check_inputs(inputs: list[str], output: str | os.PathLike[str] | BinaryIO | None) -> None:
-    """Refuse missing inputs and an output that is an input or inside an input directory."""
-    shown = os.fspath(output) if isinstance(output, str | os.PathLike) else ""
-    out = Path(shown).resolve() if shown else None
-    for name in inputs:
-        if name == STDIN:
-            continue
-        path = Path(name)
-        if not path.exists():
-            raise OptionsError(f"the input {name!r} does not exist")
-        if out is None:
-            continue
-        resolved = path.resolve()
-        if out == resolved or (out.exists() and out.samefile(resolved)):
-            raise OptionsError(
-                f"the output {shown!r} is also an input; inputs are never "
-                "overwritten: write to another file"
-            )
-        if path.is_dir() and resolved in out.parents:
-            raise OptionsError(
-                f"the output {str(out)!r} is inside the input directory {name!r}; "
-                "write it elsewhere"
-            )
