@@ -39,6 +39,7 @@ from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, text
 from ..inputs import STDIN, Failure, Reader
 from ..outputs import Format, Sink, check_target, open_sink
 from ._options import Outcome, PipelineOptions
+from ._spill import Spill
 from ._workers import doc_line, work_all
 
 __all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "check_inputs"]
@@ -176,10 +177,21 @@ class Pipeline:
         return outcome
 
     def _deduplicate(self, results: Iterator[Outcome], options: DedupOptions) -> Iterator[Outcome]:
+        """Index every kept document, then give each outcome with its cluster, in order.
+
+        Between the two passes the outcomes wait in a temporary file (:class:`Spill`):
+        memory holds the index, a batch of documents, and each id once.
+        """
+        with Spill() as held:
+            yield from self._two_passes(results, options, held)
+
+    def _two_passes(
+        self, results: Iterator[Outcome], options: DedupOptions, held: Spill
+    ) -> Iterator[Outcome]:
         index = DuplicateIndex(options)
-        held: list[Outcome] = []
         keys: dict[str, int] = {}
         repeats: set[int] = set()
+        repeated: set[str] = set()
         batch: list[Document] = []
         for outcome in results:
             doc = outcome.document
@@ -191,6 +203,7 @@ class Pipeline:
                     batch.append(doc)
                 elif known == key:  # the same document read twice: an exact duplicate
                     repeats.add(len(held))
+                    repeated.add(doc.id)
                 else:
                     outcome = self._id_conflict(doc)  # noqa: PLW2901 -- replaced on purpose
             held.append(outcome)
@@ -201,7 +214,6 @@ class Pipeline:
         clusters = index.clusters()
         self.report.clusters = clusters
         where = {m.id: (c, m) for c in clusters for m in c.members}
-        repeated = {doc.id for p in repeats if (doc := held[p].document) is not None}
         for position, outcome in enumerate(held):
             doc = outcome.document
             if outcome.status != "kept" or doc is None:
