@@ -195,6 +195,21 @@ class DuplicateIndex:
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._slots
 
+    @property
+    def nbytes(self) -> int:
+        """The bytes of the arrays the index holds: each document's shingle set,
+        signature and sentence stem sets, and the entries of both LSH indexes (16
+        bytes each). Python objects (ids, names, links) come on top."""
+        features = sum(
+            f.shingles.nbytes
+            + f.signature.nbytes
+            + f.sentence_values.nbytes
+            + f.sentence_sizes.nbytes
+            + f.sentence_signatures.nbytes
+            for f in self._docs
+        )
+        return features + self._doc_lsh.nbytes + self._sentence_lsh.nbytes
+
     def add(self, doc: Document) -> list[Evidence]:
         """Add *doc*; return its verified matches among the documents indexed before."""
         [evidence] = self._add_all(self._features([doc]), every=True)
