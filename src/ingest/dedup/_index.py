@@ -50,6 +50,7 @@ from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
 from ._file import read_index, write_index
 from ._options import KINDS, Cluster, DedupOptions, Evidence
+from ._shingle import overlaps
 from ._signature import band_hashes, lsh_params
 from ._verify import Link, verify, verify_candidates
 
@@ -393,14 +394,15 @@ class DuplicateIndex:
         links: dict[str, Link] = {}
         unlinked: list[int] = []
         start = time.perf_counter()
-        for position in sorted(slots):
+        positions = [p for p in sorted(slots) if self._docs[p].id != features.id]
+        # The shingle overlap with every candidate at once (near and containment need it).
+        commons = overlaps(features.shingles, [self._docs[p].shingles for p in positions])
+        for position, common in zip(positions, commons.tolist(), strict=True):
             other = self._docs[position]
-            if other.id == features.id:
-                continue
             stats.pairs += 1
             kinds = KINDS if every else chains.needed(slot, position)
             stats.skipped += len(kinds) < len(KINDS)
-            link = verify(features, other, (), options, kinds[:_ON_SETS])
+            link = verify(features, other, (), options, kinds=kinds[:_ON_SETS], common=common)
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
@@ -414,7 +416,7 @@ class DuplicateIndex:
             stats.alignments += 1
             other = self._docs[position]
             pairs = sentence_pairs.get(position, ())
-            link = verify(features, other, pairs, options, ("paraphrase",))
+            link = verify(features, other, pairs, options, kinds=("paraphrase",))
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)

@@ -40,6 +40,7 @@ __all__ = [
     "jaccard",
     "jaccard_of",
     "overlap",
+    "overlaps",
     "shingle_hashes",
     "shingles",
     "split_sets",
@@ -239,6 +240,25 @@ def overlap(a: Hashes, b: Hashes) -> int:
     at = np.searchsorted(large, small)
     at[at == large.size] = 0
     return int(np.count_nonzero(large[at] == small))
+
+
+def overlaps(a: Hashes, sets: Sequence[Hashes]) -> npt.NDArray[np.int64]:
+    """``overlap(a, s)`` for each set ``s`` of *sets*, at once: every hash of every set
+    looked up in *a* (one ``searchsorted``), the hits counted per set.
+
+    >>> a = np.array([1, 2, 3], np.uint32)
+    >>> overlaps(a, [np.array([2, 3, 4], np.uint32), np.array([9], np.uint32)]).tolist()
+    [2, 0]
+    """
+    counts = np.zeros(len(sets), dtype=np.int64)
+    if not a.size or not sets:
+        return counts
+    values = np.concatenate(sets)
+    owner = np.repeat(np.arange(len(sets)), [s.size for s in sets])
+    at = np.searchsorted(a, values)
+    at[at == a.size] = 0
+    counts += np.bincount(owner[a[at] == values], minlength=len(sets))
+    return counts
 
 
 def jaccard(a: Hashes, b: Hashes) -> float:

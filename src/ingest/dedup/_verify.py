@@ -82,7 +82,9 @@ def verify(
     b: DocFeatures,
     sentence_pairs: Iterable[tuple[int, int]],
     options: DedupOptions,
+    *,
     kinds: Collection[str] = KINDS,
+    common: int | None = None,
 ) -> Link | None:
     """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
 
@@ -90,7 +92,9 @@ def verify(
     that the sentence LSH proposed; they feed the estimated paraphrase score.
     Only the kinds of ``options.kinds`` that are also in *kinds* are tried: the
     in-memory index leaves out the kinds whose link could not change a cluster
-    or its evidence (``docs/dedup.md``, "Verification").
+    or its evidence (``docs/dedup.md``, "Verification"). *common*, when given, is
+    the overlap of the two shingle sets, computed beforehand (for many candidates
+    at once: :func:`ingest.dedup._shingle.overlaps`).
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
@@ -98,7 +102,8 @@ def verify(
     if "exact" in kinds and a.exact_key == b.exact_key:
         return Link("exact", 1.0, 1.0)
     # One overlap of the shingle sets serves both near and containment.
-    common = overlap(a.shingles, b.shingles) if {"near", "containment"} & kinds else 0
+    if common is None:
+        common = overlap(a.shingles, b.shingles) if {"near", "containment"} & kinds else 0
     if "near" in kinds:
         exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
         if exact >= options.near_threshold:
