@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from ..core import Document, IdConflictError, OptionsError
 from ._bands import BandIndex
+from ._candidates import Candidates, gather
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
@@ -68,10 +69,6 @@ BATCH: Final = 256
 
 #: The kinds decided on shingle sets (``KINDS[:_ON_SETS]``), before ``paraphrase``.
 _ON_SETS: Final = KINDS.index("paraphrase")
-
-#: Candidates of one document: indexed positions, and per position the candidate
-#: sentence pairs ``(sentence of the document, sentence of the candidate)``.
-_Candidates = tuple[set[int], defaultdict[int, list[tuple[int, int]]]]
 
 
 @attrs.frozen(eq=False)
@@ -97,25 +94,18 @@ class _Batch:
         return (positions[self.owner].astype(np.int64) << _SENTENCE_BITS) | self.first
 
 
-def _gather(
-    found: list[_Candidates],
-    doc_hits: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
-    sentence_hits: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+def _hits(
     batch: _Batch,
-) -> None:
-    """Add to *found* (one entry per document of *batch*) the hits of a document LSH
-    query (``(row, position)``) and of a sentence LSH query (``(sentence row, value)``)."""
-    for row, position in zip(*(hits.tolist() for hits in doc_hits), strict=True):
-        found[row][0].add(position)
-    rows, values = sentence_hits
-    for owner, i, position, j in zip(
-        batch.owner[rows].tolist(),
-        batch.first[rows].tolist(),
-        (values >> _SENTENCE_BITS).tolist(),
-        (values & (_MAX_SENTENCES - 1)).tolist(),
-        strict=True,
-    ):
-        found[owner][1][position].append((i, j))
+    documents: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+    sentences: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+) -> list[Candidates]:
+    """The candidates of each document of *batch* from the hits of a document LSH query
+    (``(row, position)``) and of a sentence LSH query (``(sentence row, value)``)."""
+    rows, values = sentences
+    pairs = np.stack(
+        [values >> _SENTENCE_BITS, batch.first[rows], values & (_MAX_SENTENCES - 1)], axis=1
+    )
+    return gather(len(batch.features), documents, (batch.owner[rows], pairs))
 
 
 @attrs.define
@@ -312,9 +302,7 @@ class DuplicateIndex:
             for row, features in enumerate(batch.features):
                 candidates = found[row]
                 # Earlier documents of the batch, as the index would hold them by now.
-                near, pairs = within[row]
-                candidates[0].update(int(added[q]) for q in near if added[q] >= 0)
-                candidates[1].update((int(added[q]), p) for q, p in pairs.items() if added[q] >= 0)
+                candidates.add(*within[row].moved(added))
                 slot = self._slots.get(features.id)
                 if slot is not None:
                     known = self._docs[slot]
@@ -342,16 +330,11 @@ class DuplicateIndex:
             self._file(batch, added)
         return result
 
-    def _lookup(self, batch: _Batch) -> list[_Candidates]:
+    def _lookup(self, batch: _Batch) -> list[Candidates]:
         """The candidates of each document of *batch* in the LSH indexes as they are."""
-        found: list[_Candidates] = [(set(), defaultdict(list)) for _ in batch.features]
-        _gather(
-            found,
-            self._doc_lsh.query(batch.document),
-            self._sentence_lsh.query(batch.sentences),
-            batch,
+        return _hits(
+            batch, self._doc_lsh.query(batch.document), self._sentence_lsh.query(batch.sentences)
         )
-        return found
 
     def _file(self, batch: _Batch, added: npt.NDArray[np.intp]) -> None:
         """File the documents of *batch* at their index positions *added* (-1: not added)."""
@@ -363,22 +346,16 @@ class DuplicateIndex:
         if kept.any():
             self._sentence_lsh.insert(batch.sentences[kept], batch.sentence_values(added)[kept])
 
-    def _verify(self, features: DocFeatures, candidates: _Candidates) -> dict[str, Link]:
+    def _verify(self, features: DocFeatures, candidates: Candidates) -> dict[str, Link]:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
-        slots, sentence_pairs = self._every_candidate(features, candidates)
-        return verify_candidates(features, self._docs, slots, sentence_pairs, self.options)
-
-    def _every_candidate(self, features: DocFeatures, candidates: _Candidates) -> _Candidates:
-        """*candidates* with the documents of the same exact key and of every sentence pair."""
-        slots, sentence_pairs = candidates
-        slots.update(self._exact.get(features.exact_key, ()))
-        slots.update(sentence_pairs)
-        return slots, sentence_pairs
+        slots = candidates.positions(self._exact.get(features.exact_key, ()))
+        pairs = {slot: candidates.sentence_pairs(slot) for slot in slots}
+        return verify_candidates(features, self._docs, slots, pairs, self.options)
 
     def _link(
-        self, features: DocFeatures, slot: int, candidates: _Candidates, *, every: bool
+        self, features: DocFeatures, slot: int, candidates: Candidates, *, every: bool
     ) -> dict[str, Link]:
         """The links of *features*, about to be filed at *slot*, to indexed documents, by
         their id, recorded in the chains: every verified link (*every*), or those that can
@@ -389,12 +366,12 @@ class DuplicateIndex:
         """
         if features.words == 0:
             return {}
-        slots, sentence_pairs = self._every_candidate(features, candidates)
+        slots = candidates.positions(self._exact.get(features.exact_key, ()))
         options, chains, stats = self.options, self._chains, self.stats
         links: dict[str, Link] = {}
         unlinked: list[int] = []
         start = time.perf_counter()
-        positions = [p for p in sorted(slots) if self._docs[p].id != features.id]
+        positions = [p for p in slots if self._docs[p].id != features.id]
         # The shingle overlap with every candidate at once (near and containment need it).
         commons = overlaps(features.shingles, [self._docs[p].shingles for p in positions])
         for position, common in zip(positions, commons.tolist(), strict=True):
@@ -415,7 +392,7 @@ class DuplicateIndex:
                 continue
             stats.alignments += 1
             other = self._docs[position]
-            pairs = sentence_pairs.get(position, ())
+            pairs = candidates.sentence_pairs(position)
             link = verify(features, other, pairs, options, kinds=("paraphrase",))
             if link is not None:
                 links[other.id] = link
@@ -425,12 +402,11 @@ class DuplicateIndex:
         return links
 
 
-def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candidates]:
+def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidates]:
     """The candidates of each document of *batch* among the documents of the batch
     before it, by row in the batch."""
-    found: list[_Candidates] = [(set(), defaultdict(list)) for _ in batch.features]
     if len(batch.features) < 2:
-        return found
+        return [Candidates() for _ in batch.features]
     rows = np.arange(len(batch.features), dtype=np.intp)
     documents = BandIndex(doc_bands)
     with_words = np.flatnonzero(batch.with_words)
@@ -441,13 +417,11 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candida
     sentences.insert(batch.sentences, batch.sentence_values(rows))
     sentence_rows, sentence_hits = sentences.query(batch.sentences)
     before = (sentence_hits >> _SENTENCE_BITS) < batch.owner[sentence_rows]
-    _gather(
-        found,
+    return _hits(
+        batch,
         (doc_rows[earlier], doc_hits[earlier]),
         (sentence_rows[before], sentence_hits[before]),
-        batch,
     )
-    return found
 
 
 def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = None) -> list[Cluster]:
