@@ -307,7 +307,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         outcomes = []
         for outcome in pipeline.run(_checked(args.inputs, args.output)):
             console.outcome(outcome)
-            outcomes.append(outcome)
+            outcomes.append(_without_text(outcome))
         write_text(args.output, lambda out: _print_clusters(outcomes, args, out))
         summary = pipeline.report.summary(written="unique")
     else:
@@ -344,6 +344,15 @@ _COLUMNS: Final = (
     "score",
     "matched",
 )
+
+
+def _without_text(outcome: Outcome) -> Outcome:
+    """*outcome* as the cluster report needs it: the document without its text (the
+    report lists names, ids and evidence; a corpus need not stay in memory)."""
+    doc = outcome.document
+    if doc is None:
+        return outcome
+    return attrs.evolve(outcome, document=attrs.evolve(doc, text=""), cleaning=None)
 
 
 def _rows(outcomes: list[Outcome], *, include_singletons: bool) -> list[dict[str, object]]:

@@ -9,12 +9,18 @@ keeps a bytes key, a set and a list entry per band (about 300 bytes): a
 document's sentences make ~400 entries, so this is what holds a large index
 in memory.
 
-Each insert is a small sorted segment; segments of similar size are merged
-(a binary counter, each merge a linear timsort of two sorted runs) up to
-``_MAX_MERGED`` entries, so a query looks in a few sorted arrays
-(logarithmic in the entries, plus one per ``_MAX_MERGED``) with
-``searchsorted``; a caller looks up many rows per query (a batch of
-documents), so each segment is searched once per batch.
+Entries are spread over ``2 ** _PARTITION_BITS`` partitions by the top bits
+of their hash (the hashes are mixed: the partitions fill evenly). In each
+partition, each insert is a small sorted segment, and segments of similar size
+are merged (a binary counter, each merge a linear timsort of two sorted runs),
+so a partition holds a number of sorted arrays logarithmic in its entries, and
+a query looks in each with ``searchsorted``; a caller looks up many rows per
+query (a batch of documents), so each segment is searched once per batch. A
+merge holds both its inputs, their concatenation and its order at once: the
+partitions keep the largest merge to a 64th of the index (about 100 MB at a
+million documents) where one segment would need gigabytes, and without a cap
+on merges the number of segments stays logarithmic (``_MAX_MERGED`` only stops
+a partition's merges beyond a GiB).
 
 >>> import numpy as np
 >>> index = BandIndex(bands=2)
@@ -25,6 +31,8 @@ documents), so each segment is searched once per batch.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +46,10 @@ _Values = npt.NDArray[np.int64]
 #: a merge holds both inputs, their concatenation and its order at once.
 _MAX_MERGED = 1 << 26
 
+#: Entries go to one of ``2 ** _PARTITION_BITS`` partitions by the top bits of their hash.
+_PARTITION_BITS: Final = 6
+_STARTS: Final = np.arange(1 << _PARTITION_BITS, dtype=np.uint64) << np.uint64(64 - _PARTITION_BITS)
+
 
 class BandIndex:
     """Integer values filed under the band hashes of a row, as ``MinHashLSH`` files keys.
@@ -50,29 +62,31 @@ class BandIndex:
 
     def __init__(self, bands: int) -> None:
         self.bands = bands
-        self._segments: list[tuple[_Keys, _Values]] = []
+        self._partitions: list[list[tuple[_Keys, _Values]]] = [[] for _ in _STARTS]
 
     def __len__(self) -> int:
         """The number of entries (rows times bands)."""
-        return sum(keys.size for keys, _ in self._segments)
+        return sum(keys.size for keys, _ in self.segments())
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes of the stored hashes and values (16 per entry)."""
+        return sum(keys.nbytes + values.nbytes for keys, values in self.segments())
+
+    def segments(self) -> list[tuple[_Keys, _Values]]:
+        """The sorted segments of every partition: ``(hashes, values)``."""
+        return [segment for partition in self._partitions for segment in partition]
 
     def insert(self, keys: _Keys, values: npt.ArrayLike) -> None:
         """File ``values[r]`` under each band hash of row ``keys[r]`` (shape ``rows x bands``)."""
         flat = keys.reshape(-1)
         order = np.argsort(flat, kind="stable")
-        spread = np.repeat(np.asarray(values, dtype=np.int64), self.bands)
-        segments = self._segments
-        segments.append((flat[order], spread[order]))
-        # Merge segments of similar size: a few sorted arrays whatever the number of entries.
-        while (
-            len(segments) > 1
-            and segments[-2][0].size <= 2 * segments[-1][0].size
-            and segments[-2][0].size + segments[-1][0].size <= _MAX_MERGED
-        ):
-            (k1, v1), (k2, v2) = segments.pop(), segments.pop()
-            merged, merged_values = np.concatenate((k2, k1)), np.concatenate((v2, v1))
-            order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them
-            segments.append((merged[order], merged_values[order]))
+        flat = flat[order]
+        spread = np.repeat(np.asarray(values, dtype=np.int64), self.bands)[order]
+        bounds = _bounds(flat)
+        for segments, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
+            if low < high:
+                _push(segments, flat[low:high], spread[low:high])
 
     def query(self, keys: _Keys) -> tuple[npt.NDArray[np.intp], _Values]:
         """Every ``(row of keys, value)`` such that the value shares a band hash with the row;
@@ -83,20 +97,21 @@ class BandIndex:
         owner = (order // self.bands).astype(np.intp)
         rows_out: list[npt.NDArray[np.intp]] = [np.empty(0, dtype=np.intp)]
         values_out: list[_Values] = [np.empty(0, dtype=np.int64)]
-        for stored, values in self._segments:
-            if not stored.size:
-                continue
-            low = np.searchsorted(stored, flat, side="left")
-            # Most needles miss: the second search is only for those that hit.
-            hit = np.flatnonzero(stored[np.minimum(low, stored.size - 1)] == flat)
-            if not hit.size:
-                continue
-            low = low[hit]
-            count = np.searchsorted(stored, flat[hit], side="right") - low
-            total = int(count.sum())
-            at = np.repeat(low - (np.cumsum(count) - count), count) + np.arange(total)
-            rows_out.append(np.repeat(owner[hit], count))
-            values_out.append(values[at])
+        bounds = _bounds(flat)
+        for segments, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
+            needles, needle_rows = flat[low:high], owner[low:high]
+            for stored, values in segments if low < high else ():
+                start = np.searchsorted(stored, needles, side="left")
+                # Most needles miss: the second search is only for those that hit.
+                hit = np.flatnonzero(stored[np.minimum(start, stored.size - 1)] == needles)
+                if not hit.size:
+                    continue
+                start = start[hit]
+                count = np.searchsorted(stored, needles[hit], side="right") - start
+                total = int(count.sum())
+                at = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total)
+                rows_out.append(np.repeat(needle_rows[hit], count))
+                values_out.append(values[at])
         rows, values = np.concatenate(rows_out), np.concatenate(values_out)
         # One pair per (value, row), whatever the number of bands that matched.
         order = np.lexsort((rows, values))
@@ -104,3 +119,23 @@ class BandIndex:
         first = np.ones(rows.size, dtype=bool)
         first[1:] = (rows[1:] != rows[:-1]) | (values[1:] != values[:-1])
         return rows[first], values[first]
+
+
+def _bounds(flat: _Keys) -> list[int]:
+    """Where each partition's hashes start in the sorted *flat*, and its end."""
+    return [*np.searchsorted(flat, _STARTS).tolist(), int(flat.size)]
+
+
+def _push(segments: list[tuple[_Keys, _Values]], keys: _Keys, values: _Values) -> None:
+    """Add the sorted segment ``(keys, values)`` to a partition's *segments*, then merge
+    segments of similar size: a few sorted arrays whatever the number of entries."""
+    segments.append((keys, values))
+    while (
+        len(segments) > 1
+        and segments[-2][0].size <= 2 * segments[-1][0].size
+        and segments[-2][0].size + segments[-1][0].size <= _MAX_MERGED
+    ):
+        (k1, v1), (k2, v2) = segments.pop(), segments.pop()
+        merged, merged_values = np.concatenate((k2, k1)), np.concatenate((v2, v1))
+        order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them
+        segments.append((merged[order], merged_values[order]))

@@ -33,6 +33,7 @@ components, by union-find), do not depend on the order of :meth:`add` calls.
 from __future__ import annotations
 
 import itertools
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -44,15 +45,18 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._bands import BandIndex
+from ._candidates import Candidates, gather
+from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
 from ._file import read_index, write_index
 from ._ids import is_repeat
-from ._options import Cluster, DedupOptions, Evidence
+from ._options import KINDS, Cluster, DedupOptions, Evidence
+from ._shingle import overlaps
 from ._signature import band_hashes, lsh_params
-from ._verify import Link, verify_candidates
+from ._verify import Link, verify, verify_candidates
 
-__all__ = ["DuplicateIndex", "find_duplicates"]
+__all__ = ["DuplicateIndex", "IndexStats", "find_duplicates"]
 
 #: Sentence keys in the sentence LSH: ``slot << _SENTENCE_BITS | sentence``.
 _SENTENCE_BITS: Final = 20
@@ -64,9 +68,8 @@ _MAX_SENTENCES: Final = 1 << _SENTENCE_BITS
 #: peak (docs/scaling.md).
 BATCH: Final = 256
 
-#: Candidates of one document: indexed positions, and per position the candidate
-#: sentence pairs ``(sentence of the document, sentence of the candidate)``.
-_Candidates = tuple[set[int], defaultdict[int, list[tuple[int, int]]]]
+#: The kinds decided on shingle sets (``KINDS[:_ON_SETS]``), before ``paraphrase``.
+_ON_SETS: Final = KINDS.index("paraphrase")
 
 
 @attrs.frozen(eq=False)
@@ -92,25 +95,43 @@ class _Batch:
         return (positions[self.owner].astype(np.int64) << _SENTENCE_BITS) | self.first
 
 
-def _gather(
-    found: list[_Candidates],
-    doc_hits: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
-    sentence_hits: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+def _hits(
     batch: _Batch,
-) -> None:
-    """Add to *found* (one entry per document of *batch*) the hits of a document LSH
-    query (``(row, position)``) and of a sentence LSH query (``(sentence row, value)``)."""
-    for row, position in zip(*(hits.tolist() for hits in doc_hits), strict=True):
-        found[row][0].add(position)
-    rows, values = sentence_hits
-    for owner, i, position, j in zip(
-        batch.owner[rows].tolist(),
-        batch.first[rows].tolist(),
-        (values >> _SENTENCE_BITS).tolist(),
-        (values & (_MAX_SENTENCES - 1)).tolist(),
-        strict=True,
-    ):
-        found[owner][1][position].append((i, j))
+    documents: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+    sentences: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+) -> list[Candidates]:
+    """The candidates of each document of *batch* from the hits of a document LSH query
+    (``(row, position)``) and of a sentence LSH query (``(sentence row, value)``)."""
+    rows, values = sentences
+    pairs = np.stack(
+        [values >> _SENTENCE_BITS, batch.first[rows], values & (_MAX_SENTENCES - 1)], axis=1
+    )
+    return gather(len(batch.features), documents, (batch.owner[rows], pairs))
+
+
+@attrs.define
+class IndexStats:
+    """Where a :class:`DuplicateIndex` spent its time, and how many pairs it verified.
+
+    Attributes:
+        features: Seconds computing features (:func:`ingest.dedup.compute_features`).
+        candidates: Seconds keying documents and searching the LSH indexes.
+        verify_sets: Seconds verifying ``exact``, ``near`` and ``containment``
+            (a hash comparison and one overlap of the shingle sets per pair).
+        verify_paraphrase: Seconds aligning sentences for ``paraphrase``.
+        pairs: Candidate pairs verified.
+        alignments: Pairs whose sentences were aligned.
+        skipped: Candidate pairs for which some kind was left out, because a
+            chain of stronger links already joins the two (docs/dedup.md).
+    """
+
+    features: float = 0.0
+    candidates: float = 0.0
+    verify_sets: float = 0.0
+    verify_paraphrase: float = 0.0
+    pairs: int = 0
+    alignments: int = 0
+    skipped: int = 0
 
 
 def _truncated(features: DocFeatures) -> DocFeatures:
@@ -151,6 +172,8 @@ class DuplicateIndex:
         self._slots: dict[str, int] = {}
         self._exact: defaultdict[int, list[int]] = defaultdict(list)
         self._links: dict[tuple[str, str], Link] = {}
+        self._chains = Chains()
+        self.stats = IndexStats()
         self._doc_params = lsh_params(self.options.near_threshold, self.options.num_perm)
         self._sentence_params = lsh_params(
             self.options.sentence_threshold, self.options.sentence_num_perm
@@ -164,22 +187,43 @@ class DuplicateIndex:
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._slots
 
+    @property
+    def nbytes(self) -> int:
+        """The bytes of the arrays the index holds: each document's shingle set,
+        signature and sentence stem sets, and the entries of both LSH indexes (16
+        bytes each). Python objects (ids, names, links) come on top."""
+        features = sum(
+            f.shingles.nbytes
+            + f.signature.nbytes
+            + f.sentence_values.nbytes
+            + f.sentence_sizes.nbytes
+            + f.sentence_signatures.nbytes
+            for f in self._docs
+        )
+        return features + self._doc_lsh.nbytes + self._sentence_lsh.nbytes
+
     def add(self, doc: Document) -> list[Evidence]:
         """Add *doc*; return its verified matches among the documents indexed before."""
-        [evidence] = self._add_all(compute_features([doc], self.options))
+        [evidence] = self._add_all(self._features([doc]), every=True)
         return evidence
 
     def extend(self, docs: Iterable[Document]) -> None:
-        """Add many documents, with the links that :meth:`add` one by one would make.
+        """Add many documents, with the clusters that :meth:`add` one by one would make.
 
         *docs* is read, signed and looked up a batch at a time (one search of
         each LSH per batch), so a generator of any length is held one batch at a
         time. On an :class:`ingest.IdConflictError` the documents before the
         conflicting one stay indexed, as with :meth:`add`.
+
+        Unlike :meth:`add`, which reports every match, a candidate pair is only
+        verified for the kinds of link that could still change a cluster or its
+        evidence (docs/dedup.md, "Verification"): the clusters, members and
+        evidence are the same, the verification does not grow with the square of
+        a family of copies.
         """
         remaining = iter(docs)
         while batch := list(itertools.islice(remaining, BATCH)):
-            self._add_all(compute_features(batch, self.options))
+            self._add_all(self._features(batch), every=False)
 
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged.
@@ -204,10 +248,16 @@ class DuplicateIndex:
         """Read an index that :meth:`save` wrote; raises :class:`ingest.IndexFileError`."""
         options, docs = read_index(Path(path))
         index = cls(options)
-        index._add_all(docs)
+        index._add_all(docs, every=False)
         return index
 
     # -- internals ---------------------------------------------------------------
+
+    def _features(self, docs: Sequence[Document]) -> list[DocFeatures]:
+        start = time.perf_counter()
+        features = compute_features(docs, self.options)
+        self.stats.features += time.perf_counter() - start
+        return features
 
     def _keyed(self, docs: Sequence[DocFeatures]) -> Iterator[_Batch]:
         """*docs* with their band hashes, ``BATCH`` documents at a time."""
@@ -230,15 +280,22 @@ class DuplicateIndex:
                 np.concatenate([np.empty(0, dtype=np.intp), *firsts]),
             )
 
-    def _add_all(self, docs: Sequence[DocFeatures]) -> list[list[Evidence]]:
-        """Add *docs* in order; each one's evidence, as :meth:`add` returns it."""
-        return [evidence for batch in self._keyed(docs) for evidence in self._add_batch(batch)]
+    def _add_all(self, docs: Sequence[DocFeatures], *, every: bool) -> list[list[Evidence]]:
+        """Add *docs* in order; each one's evidence: every match (*every*), as :meth:`add`
+        returns it, or the matches that can change a cluster or its evidence."""
+        return [
+            evidence
+            for batch in self._keyed(docs)
+            for evidence in self._add_batch(batch, every=every)
+        ]
 
-    def _add_batch(self, batch: _Batch) -> list[list[Evidence]]:
+    def _add_batch(self, batch: _Batch, *, every: bool) -> list[list[Evidence]]:
         """Add the documents of *batch* in order, each matched against the index and the
         batch's documents before it; filed in the LSH indexes at the end (or at an error)."""
+        start = time.perf_counter()
         found = self._lookup(batch)
         within = _within(batch, self._doc_params[0], self._sentence_params[0])
+        self.stats.candidates += time.perf_counter() - start
         # The index position of each document of the batch, -1 until (unless) it is added.
         added = np.full(len(batch.features), -1, dtype=np.intp)
         result = []
@@ -246,9 +303,7 @@ class DuplicateIndex:
             for row, features in enumerate(batch.features):
                 candidates = found[row]
                 # Earlier documents of the batch, as the index would hold them by now.
-                near, pairs = within[row]
-                candidates[0].update(int(added[q]) for q in near if added[q] >= 0)
-                candidates[1].update((int(added[q]), p) for q, p in pairs.items() if added[q] >= 0)
+                candidates.add(*within[row].moved(added))
                 slot = self._slots.get(features.id)
                 known = None if slot is None else self._docs[slot]
                 held = None if known is None else (known.name, known.text_key)
@@ -257,8 +312,8 @@ class DuplicateIndex:
                 ):
                     result.append(ordered_evidence(features.id, self._verify(features, candidates)))
                     continue
-                links = self._verify(features, candidates)
-                slot = len(self._docs)
+                slot = self._chains.add()
+                links = self._link(features, slot, candidates, every=every)
                 # The band keys are made: the sentence signatures are computed again if needed.
                 self._docs.append(without_sentence_signatures(features))
                 self._slots[features.id] = slot
@@ -272,16 +327,11 @@ class DuplicateIndex:
             self._file(batch, added)
         return result
 
-    def _lookup(self, batch: _Batch) -> list[_Candidates]:
+    def _lookup(self, batch: _Batch) -> list[Candidates]:
         """The candidates of each document of *batch* in the LSH indexes as they are."""
-        found: list[_Candidates] = [(set(), defaultdict(list)) for _ in batch.features]
-        _gather(
-            found,
-            self._doc_lsh.query(batch.document),
-            self._sentence_lsh.query(batch.sentences),
-            batch,
+        return _hits(
+            batch, self._doc_lsh.query(batch.document), self._sentence_lsh.query(batch.sentences)
         )
-        return found
 
     def _file(self, batch: _Batch, added: npt.NDArray[np.intp]) -> None:
         """File the documents of *batch* at their index positions *added* (-1: not added)."""
@@ -293,22 +343,67 @@ class DuplicateIndex:
         if kept.any():
             self._sentence_lsh.insert(batch.sentences[kept], batch.sentence_values(added)[kept])
 
-    def _verify(self, features: DocFeatures, candidates: _Candidates) -> dict[str, Link]:
+    def _verify(self, features: DocFeatures, candidates: Candidates) -> dict[str, Link]:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
-        slots, sentence_pairs = candidates
-        slots.update(self._exact.get(features.exact_key, ()))
-        slots.update(sentence_pairs)
-        return verify_candidates(features, self._docs, slots, sentence_pairs, self.options)
+        slots = candidates.positions(self._exact.get(features.exact_key, ()))
+        pairs = {slot: candidates.sentence_pairs(slot) for slot in slots}
+        return verify_candidates(features, self._docs, slots, pairs, self.options)
+
+    def _link(
+        self, features: DocFeatures, slot: int, candidates: Candidates, *, every: bool
+    ) -> dict[str, Link]:
+        """The links of *features*, about to be filed at *slot*, to indexed documents, by
+        their id, recorded in the chains: every verified link (*every*), or those that can
+        change a cluster or its evidence.
+
+        First the kinds decided on shingle sets, for every candidate; then the sentence
+        alignment, for the candidates that no chain of stronger links joins by then.
+        """
+        if features.words == 0:
+            return {}
+        slots = candidates.positions(self._exact.get(features.exact_key, ()))
+        options, chains, stats = self.options, self._chains, self.stats
+        links: dict[str, Link] = {}
+        unlinked: list[int] = []
+        start = time.perf_counter()
+        positions = [p for p in slots if self._docs[p].id != features.id]
+        # The shingle overlap with every candidate at once (near and containment need it).
+        commons = overlaps(features.shingles, [self._docs[p].shingles for p in positions])
+        for position, common in zip(positions, commons.tolist(), strict=True):
+            other = self._docs[position]
+            stats.pairs += 1
+            kinds = KINDS if every else chains.needed(slot, position)
+            stats.skipped += len(kinds) < len(KINDS)
+            link = verify(features, other, (), options, kinds=kinds[:_ON_SETS], common=common)
+            if link is not None:
+                links[other.id] = link
+                chains.join(slot, position, link.kind)
+            elif "paraphrase" in kinds and "paraphrase" in options.kinds:
+                unlinked.append(position)
+        middle = time.perf_counter()
+        for position in unlinked:
+            if not every and "paraphrase" not in chains.needed(slot, position):
+                stats.skipped += 1
+                continue
+            stats.alignments += 1
+            other = self._docs[position]
+            pairs = candidates.sentence_pairs(position)
+            link = verify(features, other, pairs, options, kinds=("paraphrase",))
+            if link is not None:
+                links[other.id] = link
+                chains.join(slot, position, link.kind)
+        stats.verify_sets += middle - start
+        stats.verify_paraphrase += time.perf_counter() - middle
+        return links
 
 
-def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candidates]:
+def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidates]:
     """The candidates of each document of *batch* among the documents of the batch
     before it, by row in the batch."""
-    found: list[_Candidates] = [(set(), defaultdict(list)) for _ in batch.features]
     if len(batch.features) < 2:
-        return found
+        return [Candidates() for _ in batch.features]
     rows = np.arange(len(batch.features), dtype=np.intp)
     documents = BandIndex(doc_bands)
     with_words = np.flatnonzero(batch.with_words)
@@ -319,13 +414,11 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[_Candida
     sentences.insert(batch.sentences, batch.sentence_values(rows))
     sentence_rows, sentence_hits = sentences.query(batch.sentences)
     before = (sentence_hits >> _SENTENCE_BITS) < batch.owner[sentence_rows]
-    _gather(
-        found,
+    return _hits(
+        batch,
         (doc_rows[earlier], doc_hits[earlier]),
         (sentence_rows[before], sentence_hits[before]),
-        batch,
     )
-    return found
 
 
 def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = None) -> list[Cluster]:

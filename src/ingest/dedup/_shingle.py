@@ -38,7 +38,9 @@ __all__ = [
     "flat_sets",
     "hash_streams",
     "jaccard",
+    "jaccard_of",
     "overlap",
+    "overlaps",
     "shingle_hashes",
     "shingles",
     "split_sets",
@@ -225,10 +227,38 @@ def token_set(tokens: Sequence[str]) -> Hashes:
 def overlap(a: Hashes, b: Hashes) -> int:
     """The number of hashes in both sorted sets *a* and *b*.
 
+    Each hash of the smaller set is looked up in the larger (``searchsorted``):
+    no concatenation and no sort, several times faster than ``np.intersect1d``
+    on the sets of two documents.
+
     >>> overlap(np.array([1, 2, 3], np.uint32), np.array([2, 3, 4], np.uint32))
     2
     """
-    return int(np.intersect1d(a, b, assume_unique=True).size)
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    if not small.size:
+        return 0
+    at = np.searchsorted(large, small)
+    at[at == large.size] = 0
+    return int(np.count_nonzero(large[at] == small))
+
+
+def overlaps(a: Hashes, sets: Sequence[Hashes]) -> npt.NDArray[np.int64]:
+    """``overlap(a, s)`` for each set ``s`` of *sets*, at once: every hash of every set
+    looked up in *a* (one ``searchsorted``), the hits counted per set.
+
+    >>> a = np.array([1, 2, 3], np.uint32)
+    >>> overlaps(a, [np.array([2, 3, 4], np.uint32), np.array([9], np.uint32)]).tolist()
+    [2, 0]
+    """
+    counts = np.zeros(len(sets), dtype=np.int64)
+    if not a.size or not sets:
+        return counts
+    values = np.concatenate(sets)
+    owner = np.repeat(np.arange(len(sets)), [s.size for s in sets])
+    at = np.searchsorted(a, values)
+    at[at == a.size] = 0
+    counts += np.bincount(owner[a[at] == values], minlength=len(sets))
+    return counts
 
 
 def jaccard(a: Hashes, b: Hashes) -> float:
@@ -237,6 +267,14 @@ def jaccard(a: Hashes, b: Hashes) -> float:
     >>> jaccard(np.array([1, 2, 3], np.uint32), np.array([2, 3, 4], np.uint32))
     0.5
     """
-    common = overlap(a, b)
-    union = int(a.size) + int(b.size) - common
+    return jaccard_of(overlap(a, b), int(a.size), int(b.size))
+
+
+def jaccard_of(common: int, a_size: int, b_size: int) -> float:
+    """The Jaccard similarity of two sets of *a_size* and *b_size* that share *common*.
+
+    >>> jaccard_of(2, 3, 3)
+    0.5
+    """
+    union = a_size + b_size - common
     return common / union if union else 1.0

@@ -9,7 +9,7 @@ alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
 from ._features import DocFeatures, sentence_signatures
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
-from ._shingle import jaccard, overlap
+from ._shingle import jaccard_of, overlap
 from ._signature import estimate_jaccard
 
 __all__ = ["Link", "rank", "verify", "verify_candidates"]
@@ -45,12 +45,13 @@ def rank(link: Link) -> tuple[int, float]:
 
 
 def _containment(
-    a: DocFeatures, b: DocFeatures, options: DedupOptions
+    a: DocFeatures, b: DocFeatures, common: int, options: DedupOptions
 ) -> tuple[float, float, str] | None:
+    """Containment of the document with fewer shingles in the other (they share *common*)."""
     small, large = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
     if small.shingles.size == 0:
         return None
-    exact = overlap(small.shingles, large.shingles) / small.shingles.size
+    exact = common / small.shingles.size
     if exact < options.containment_threshold:
         return None
     # |A n B| = J (|A| + |B|) / (1 + J), divided by |small|.
@@ -81,23 +82,34 @@ def verify(
     b: DocFeatures,
     sentence_pairs: Iterable[tuple[int, int]],
     options: DedupOptions,
+    *,
+    kinds: Collection[str] = KINDS,
+    common: int | None = None,
 ) -> Link | None:
     """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
 
     *sentence_pairs* are the candidate aligned sentences ``(i in a, j in b)``
     that the sentence LSH proposed; they feed the estimated paraphrase score.
+    Only the kinds of ``options.kinds`` that are also in *kinds* are tried: the
+    in-memory index leaves out the kinds whose link could not change a cluster
+    or its evidence (``docs/dedup.md``, "Verification"). *common*, when given, is
+    the overlap of the two shingle sets, computed beforehand (for many candidates
+    at once: :func:`ingest.dedup._shingle.overlaps`).
     """
-    kinds = options.kinds
+    kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
         return None
     if "exact" in kinds and a.exact_key == b.exact_key:
         return Link("exact", 1.0, 1.0)
+    # One overlap of the shingle sets serves both near and containment.
+    if common is None:
+        common = overlap(a.shingles, b.shingles) if {"near", "containment"} & kinds else 0
     if "near" in kinds:
-        exact = jaccard(a.shingles, b.shingles)
+        exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
         if exact >= options.near_threshold:
             return Link("near", estimate_jaccard(a.signature, b.signature), exact)
     if "containment" in kinds:
-        found = _containment(a, b, options)
+        found = _containment(a, b, common, options)
         if found is not None:
             return Link("containment", found[0], found[1], found[2])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:

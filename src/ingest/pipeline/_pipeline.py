@@ -38,6 +38,7 @@ from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, is_r
 from ..inputs import Failure, Reader, check_inputs
 from ..outputs import Format, Sink, check_target, open_sink
 from ._options import Outcome, PipelineOptions
+from ._spill import Spill
 from ._workers import work_all
 
 __all__ = ["Outcome", "Pipeline", "PipelineOptions", "Report", "summary"]
@@ -173,10 +174,21 @@ class Pipeline:
         return outcome
 
     def _deduplicate(self, results: Iterator[Outcome], options: DedupOptions) -> Iterator[Outcome]:
+        """Index every kept document, then give each outcome with its cluster, in order.
+
+        Between the two passes the outcomes wait in a temporary file (:class:`Spill`):
+        memory holds the index, a batch of documents, and each id once.
+        """
+        with Spill() as held:
+            yield from self._two_passes(results, options, held)
+
+    def _two_passes(
+        self, results: Iterator[Outcome], options: DedupOptions, held: Spill
+    ) -> Iterator[Outcome]:
         index = DuplicateIndex(options)
-        held: list[Outcome] = []
         seen: dict[str, tuple[str, int]] = {}
         repeats: set[int] = set()
+        repeated: set[str] = set()
         batch: list[Document] = []
         for outcome in results:
             doc = outcome.document
@@ -185,6 +197,7 @@ class Pipeline:
                 try:
                     if is_repeat(doc.name, doc.id, key, seen.get(doc.id), where="this run"):
                         repeats.add(len(held))  # the same document read twice: an exact duplicate
+                        repeated.add(doc.id)
                     else:
                         seen[doc.id] = (doc.name, key)
                         batch.append(doc)
@@ -201,7 +214,6 @@ class Pipeline:
         clusters = index.clusters()
         self.report.clusters = clusters
         where = {m.id: (c, m) for c in clusters for m in c.members}
-        repeated = {doc.id for p in repeats if (doc := held[p].document) is not None}
         for position, outcome in enumerate(held):
             doc = outcome.document
             if outcome.status != "kept" or doc is None:

@@ -1,0 +1,101 @@
+"""The candidates of a document, as the LSH indexes return them: arrays, not Python objects.
+
+A search of the LSH indexes for a batch of documents returns a hit per
+matching band: for the document LSH ``(row of the batch, index position)``, for
+the sentence LSH ``(sentence of the batch, position and sentence of the
+candidate)``. :func:`gather` splits them by document of the batch with numpy
+(no Python code runs per hit), and :class:`Candidates` keeps each document's
+share as arrays until verification asks for the positions to verify, then for
+the sentence pairs of the few candidates that get as far as the alignment.
+
+>>> import numpy as np
+>>> found = Candidates()
+>>> found.add(np.array([7, 3]), np.array([[3, 0, 2], [9, 1, 1], [3, 4, 0]]))
+>>> found.positions()
+[3, 7, 9]
+>>> found.sentence_pairs(3), found.sentence_pairs(7)
+([(0, 2), (4, 0)], [])
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Candidates", "gather", "split"]
+
+_Positions = npt.NDArray[np.int64]
+_Pairs = npt.NDArray[np.int64]
+"""Rows ``(candidate position, sentence of the document, sentence of the candidate)``."""
+
+
+class Candidates:
+    """The candidates of one document: index positions from the document LSH, and the
+    candidate sentence pairs from the sentence LSH (:data:`_Pairs` rows)."""
+
+    def __init__(self) -> None:
+        self._documents: list[_Positions] = []
+        self._pairs: list[_Pairs] = []
+        self._sorted: _Pairs | None = None
+
+    def add(self, documents: npt.ArrayLike, pairs: npt.ArrayLike) -> None:
+        """Add candidate *documents* (positions) and sentence *pairs* (rows of three)."""
+        self._documents.append(np.asarray(documents, dtype=np.int64).reshape(-1))
+        self._pairs.append(np.asarray(pairs, dtype=np.int64).reshape(-1, 3))
+        self._sorted = None
+
+    def moved(self, positions: npt.NDArray[np.intp]) -> tuple[_Positions, _Pairs]:
+        """These candidates' documents and pairs with each position ``p`` read as
+        ``positions[p]``, those whose new position is negative left out (rows of a
+        batch, as the index files them), for :meth:`add`."""
+        documents = positions[np.concatenate([np.empty(0, dtype=np.int64), *self._documents])]
+        pairs = self._all_pairs()
+        pairs[:, 0] = positions[pairs[:, 0]]
+        return documents[documents >= 0], pairs[pairs[:, 0] >= 0]
+
+    def positions(self, more: Iterable[int] = ()) -> list[int]:
+        """Every candidate position (and *more*), once, in order."""
+        found = np.concatenate(
+            [np.fromiter(more, dtype=np.int64), *self._documents, self._all_pairs()[:, 0]]
+        )
+        positions: list[int] = np.unique(found).tolist()
+        return positions
+
+    def sentence_pairs(self, position: int) -> list[tuple[int, int]]:
+        """The candidate sentence pairs ``(sentence of the document, sentence of the
+        candidate)`` of the candidate at *position*."""
+        if self._sorted is None:
+            pairs = self._all_pairs()
+            self._sorted = pairs[np.argsort(pairs[:, 0], kind="stable")]
+        low, high = np.searchsorted(self._sorted[:, 0], [position, position + 1])
+        return [(i, j) for i, j in self._sorted[low:high, 1:].tolist()]
+
+    def _all_pairs(self) -> _Pairs:
+        return np.concatenate([np.empty((0, 3), dtype=np.int64), *self._pairs])
+
+
+def split(rows: npt.NDArray[np.intp], count: int) -> list[npt.NDArray[np.intp]]:
+    """For each row ``0 .. count - 1``, the indices of *rows* that hold it, in order."""
+    order = np.argsort(rows, kind="stable")
+    bounds = np.searchsorted(rows[order], np.arange(count + 1)).tolist()
+    return [order[low:high] for low, high in itertools.pairwise(bounds)]
+
+
+def gather(
+    count: int,
+    documents: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+    pairs: tuple[npt.NDArray[np.intp], _Pairs],
+) -> list[Candidates]:
+    """The candidates of each of *count* documents from the hits of a document LSH search,
+    ``(document, position)``, and of a sentence LSH search, ``(document, pair row)``."""
+    found = [Candidates() for _ in range(count)]
+    doc_rows, positions = documents
+    pair_rows, rows = pairs
+    for candidates, in_docs, in_pairs in zip(
+        found, split(doc_rows, count), split(pair_rows, count), strict=True
+    ):
+        candidates.add(positions[in_docs], rows[in_pairs])
+    return found

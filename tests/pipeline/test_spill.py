@@ -1,0 +1,64 @@
+"""De-duplication in the pipeline holds the index, not the texts, and writes what it wrote."""
+
+from __future__ import annotations
+
+import gc
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+import ingest
+from ingest.dedup import BATCH, DuplicateIndex
+from ingest.pipeline._options import Outcome
+from ingest.pipeline._spill import Spill
+
+
+def _bundle(tmp_path: Path, count: int) -> Path:
+    """*count* distinct documents, every tenth also repeated word for word under a new name."""
+    rng = random.Random(count)  # noqa: S311 - test data, not cryptography
+    words = [f"w{number}" for number in range(50_000)]
+    parts = []
+    for number in range(count):
+        text = ". ".join(" ".join(rng.choices(words, k=12)) for _ in range(4)) + "."
+        parts.append(f"<<<FILE doc-{number:04d}.txt>>>\n{text}\n")
+        if number % 10 == 0:
+            parts.append(f"<<<FILE copy-{number:04d}.txt>>>\n{text}\n")
+    path = tmp_path / "in.bundle"
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+def test_clustering_starts_with_no_more_than_a_batch_of_documents_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = 3 * BATCH
+    alive: list[int] = []
+    clusters = DuplicateIndex.clusters
+
+    def counted(index: DuplicateIndex) -> list[ingest.Cluster]:
+        gc.collect()
+        alive.append(sum(isinstance(o, ingest.Document) for o in gc.get_objects()))
+        return clusters(index)
+
+    monkeypatch.setattr(DuplicateIndex, "clusters", counted)
+    out = io.BytesIO()
+    pipeline = ingest.Pipeline(ingest.PipelineOptions(dedup=ingest.DedupOptions()))
+    report = pipeline.write([str(_bundle(tmp_path, count))], out)
+    assert report.documents_in > count
+    assert report.written == count
+    assert len(alive) == 1
+    assert alive[0] <= BATCH
+
+
+def test_outcomes_come_back_from_the_spill_as_they_went_in(tmp_path: Path) -> None:
+    pipeline = ingest.Pipeline(ingest.PipelineOptions())
+    outcomes = list(pipeline.run([str(_bundle(tmp_path, 30))], None))
+    with Spill() as spill:
+        for outcome in outcomes:
+            spill.append(outcome)
+        assert len(spill) == len(outcomes)
+        assert list(spill) == outcomes
+        assert list(spill) == outcomes  # read again from the start
+    assert all(isinstance(o, Outcome) and o.document is not None for o in outcomes)
