@@ -35,10 +35,11 @@ import attrs
 
 from ..core import Document
 from ._corpus import BoilerplateModel, line_key
-from ._options import CleanOptions, Plan, plan_for
+from ._options import CleanOptions, Plan, for_language, plan_for, primary_language
 from ._rules import (
     CompiledRule,
     LineInfo,
+    Rule,
     is_heading,
     is_headline_like,
     is_list_item,
@@ -125,6 +126,9 @@ class CleanResult:
             ``meta["boilerplate_removed"]`` set to the number of removed lines.
         notes: Decisions worth knowing that removed nothing (for example a
             corpus rule skipped because the document looks like a copy).
+        language: The language whose rules alone were used, taken from the
+            document's ``meta["language"]``; ``""`` when the options' languages
+            (by default every language's rules) were used.
     """
 
     text: str
@@ -133,6 +137,7 @@ class CleanResult:
     name: str = ""
     document: Document | None = None
     notes: tuple[str, ...] = ()
+    language: str = ""
 
     @property
     def removed_lines(self) -> int:
@@ -150,6 +155,8 @@ class CleanResult:
                 f"{prefix}removed {self.removed_lines} of {self.input_lines} lines "
                 f"in {n} span{'s' if n != 1 else ''}"
             )
+        if self.language:
+            head += f'; rules of language "{self.language}" (from meta["language"])'
         parts = [head, *map(str, self.removed), *(f"note: {note}" for note in self.notes)]
         return "\n".join(parts)
 
@@ -232,6 +239,20 @@ def _find_lines(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
     return findings, []
 
 
+def _copy_note(lines: Sequence[LineInfo], ctx: Context, shared: int, what: str) -> str | None:
+    """A note when *shared* lines make the document look like a copy of another; else ``None``."""
+    non_blank = sum(not line.blank for line in lines)
+    share = shared / non_blank
+    limit = ctx.plan.options.corpus_max_document_share
+    if share <= limit:
+        return None
+    return (
+        f"{what} skipped: {shared} of {non_blank} non-blank lines are shared with "
+        f"other documents ({share:.0%} > corpus_max_document_share {limit:.0%}); "
+        "this looks like a copy of another document, not a page with boilerplate"
+    )
+
+
 def _find_corpus(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
     model = ctx.corpus
     if model is None or not ctx.plan.corpus or not model.counts:
@@ -239,15 +260,8 @@ def _find_corpus(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
     hits = [pos for pos, line in enumerate(lines) if not line.blank and line.text in model]
     if not hits:
         return [], []
-    non_blank = sum(not line.blank for line in lines)
-    share = len(hits) / non_blank
-    limit = ctx.plan.options.corpus_max_document_share
-    if share > limit:
-        note = (
-            f"corpus rule skipped: {len(hits)} of {non_blank} non-blank lines are shared with "
-            f"other documents ({share:.0%} > corpus_max_document_share {limit:.0%}); "
-            "this looks like a copy of another document, not a page with boilerplate"
-        )
+    note = _copy_note(lines, ctx, len(hits), "corpus rule")
+    if note is not None:
         return [], [note]
     findings = []
     for pos in hits:
@@ -257,11 +271,57 @@ def _find_corpus(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
     return findings, []
 
 
+def _find_known_headlines(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
+    model = ctx.corpus
+    if model is None or not ctx.plan.corpus or not model.headlines:
+        return [], []
+    most = ctx.plan.options.max_item_words
+    counts = [
+        0
+        if line.blank
+        or not (is_list_item(line, most) or is_headline_like(line, most, questions=True))
+        else model.headline_count(line.text) or model.count(line.text)
+        for line in lines
+    ]
+    runs: list[list[int]] = []
+    run: list[int] = []
+    gap = 0
+    for pos, line in enumerate(lines):
+        if line.blank:
+            gap += 1
+            continue
+        if counts[pos] and (not run or gap <= _MAX_GAP):
+            run.append(pos)
+        else:
+            runs.append(run)
+            run = [pos] if counts[pos] else []
+        gap = 0
+    runs.append(run)
+    runs = [run for run in runs if len(run) >= 2]
+    if not runs:
+        return [], []
+    shared = sum(1 for pos, line in enumerate(lines) if counts[pos] or line.text in model)
+    note = _copy_note(lines, ctx, shared, "known-headlines rule")
+    if note is not None:
+        return [], [note]
+    findings = []
+    for run in runs:
+        seen = sorted(counts[pos] for pos in run)
+        many = f"{seen[0]}" if seen[0] == seen[-1] else f"{seen[0]} to {seen[-1]}"
+        reason = (
+            f"link list without a marker: {len(run)} headlines in a row that other documents "
+            f"of this source also carry (each in {many} of {model.documents} documents)"
+        )
+        findings.append(Finding(tuple(run), "known-headlines", "corpus", reason))
+    return findings, []
+
+
 @attrs.frozen
 class _Item:
     pos: int
     bare: bool
     gap: int  # blank lines before it
+    question: bool = False  # a bare headline ending in a question mark
 
 
 def _scan_items(
@@ -271,12 +331,12 @@ def _scan_items(
 
     The end is ``"end"`` (end of text), ``"hard"`` (a heading, another marker
     or a wide gap: nothing ambiguous) or ``"paragraph"`` (a line that is not an
-    item, such as a paragraph). Bare items have at least *min_words* words.
-    Lines holding only a rank number ("1", "2.") belong to the list but are
-    not items.
+    item, such as a paragraph). Bare items have at least *min_words* words
+    and may end in a question mark (the caller decides about a question that
+    ends a list). Lines holding only a rank number ("1", "2.") belong to the
+    list but are not items.
     """
     options = ctx.plan.options
-    questions = options.aggressiveness == "aggressive"
     items: list[_Item] = []
     gap = 0
     for pos in range(start + 1, len(lines)):
@@ -292,9 +352,7 @@ def _scan_items(
             continue
         if is_list_item(line, options.max_item_words):
             bare = False
-        elif is_headline_like(
-            line, options.max_item_words, questions=questions, min_words=min_words
-        ):
+        elif is_headline_like(line, options.max_item_words, questions=True, min_words=min_words):
             bare = True
         else:
             return items, "paragraph", gap
@@ -304,9 +362,52 @@ def _scan_items(
             # Bare headlines of one list are spaced alike; a change of spacing
             # means structure (a heading over lines of its own), not a list.
             return items, "paragraph", gap
-        items.append(_Item(pos, bare, gap))
+        question = bare and not is_headline_like(line, options.max_item_words, questions=False)
+        items.append(_Item(pos, bare, gap, question))
         gap = 0
     return items, "end", gap
+
+
+def _may_be_subheading(
+    lines: Sequence[LineInfo],
+    items: Sequence[_Item],
+    marker: LineInfo,
+    rule: Rule,
+    trailing_gap: int,
+) -> bool:
+    """Whether the last of *items*, a bare line right before a paragraph, may be its subheading.
+
+    A line belongs with the neighbour it sits closer to: farther from the
+    paragraph than the items are from each other, it ends the list; closer to
+    the paragraph than to the list, it heads the paragraph. Spaced alike, the
+    words decide. A subheading is a label ("What Happens Next"), a headline a
+    clause ("Canteens: meal price rises in January"): the line is taken for a
+    subheading when it is at most half as long as every other item. A lone line
+    after an unmistakable marker ("Read also") or a colon ("Related:") is what
+    the marker announces; after a marker that could be a heading itself
+    ("Related") it may be a subheading.
+    """
+    if trailing_gap > max(item.gap for item in items):
+        return False
+    if trailing_gap < items[-1].gap:
+        return True
+    *others, last = (lines[item.pos].words for item in items)
+    if not others:
+        return _least_items(rule, marker) > 0 and not _announces(marker)
+    return 2 * last <= min(others)
+
+
+def _least_items(rule: Rule, marker: LineInfo) -> int:
+    """The fewest items the list after *marker* needs: a colon announces at least one.
+
+    "Related" may be a heading over paragraphs, so it needs two headlines after
+    it; "Related:" announces what follows, so one is enough.
+    """
+    return min(rule.min_items, 1) if _announces(marker) else rule.min_items
+
+
+def _announces(marker: LineInfo) -> bool:
+    return marker.stripped.endswith((":", "\uff1a"))
 
 
 def _find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
@@ -326,18 +427,21 @@ def _find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
                 items, end, trailing_gap = scan
         if end != "end" and level == "conservative":
             items = [item for item in items if not item.bare]
+        elif end == "paragraph" and level != "aggressive" and items and items[-1].question:
+            # A question before the text goes on may be the text's own question
+            # ("What happens next?"): keep it, unless another headline follows it.
+            while items and items[-1].question:
+                items.pop()
         elif (
             end == "paragraph"
             and items
             and items[-1].bare
             and level != "aggressive"
-            and trailing_gap <= max(item.gap for item in items)
+            and _may_be_subheading(lines, items, lines[pos], marker.rule, trailing_gap)
         ):
-            # The last headline may be the subheading of the paragraph after it:
-            # keep it unless it sits farther from that paragraph than from the list.
             items.pop()
         rule = marker.rule
-        if len(items) < rule.min_items:
+        if len(items) < _least_items(rule, lines[pos]):
             pos += 1
             continue
         last = items[-1].pos if items else pos
@@ -355,6 +459,12 @@ STEPS: Final[tuple[Step, ...]] = (
         "single lines that are boilerplate on their own: ads, share and follow prompts, "
         "newsletter and cookie notices, copyright, navigation, image credits, inline promos",
         _find_lines,
+    ),
+    Step(
+        "known-headlines",
+        "link lists without a marker: two or more headlines in a row that other documents "
+        "of the same source also carry (needs a BoilerplateModel)",
+        _find_known_headlines,
     ),
     Step(
         "corpus",
@@ -451,7 +561,10 @@ def clean(
             a :class:`~ingest.Document`, whose cleaned copy (same ``id``) is
             returned as ``result.document``.
         options: Which rules apply and how boldly (default: all rules, all
-            languages, ``"normal"``).
+            languages, ``"normal"``). When *options* use every language and a
+            document's ``meta["language"]`` names one that has rules (``de``,
+            ``pt-BR``...), only that language's rules are used; it is faster,
+            and the result's ``language`` says so.
         corpus: Lines learned from the other documents of the same source
             (:func:`ingest.learn_boilerplate`); they are removed too.
 
@@ -467,6 +580,11 @@ def clean(
     text = text_or_document.text if isinstance(text_or_document, Document) else text_or_document
     if not isinstance(text, str):
         raise TypeError(f"clean() expects a str or an ingest.Document, got {type(text).__name__}")
+    language = ""
+    if isinstance(text_or_document, Document):
+        language = primary_language(text_or_document.meta.get("language"))
+        narrowed = for_language(options, language) if language else None
+        options, language = (options, "") if narrowed is None else (narrowed, language)
     plan = plan_for(options)
     raw = split_lines(text)
     infos = [LineInfo.of(line, plan.max_words) for line in raw]
@@ -476,6 +594,7 @@ def clean(
         removed=_spans(raw, removed),
         input_lines=len(raw),
         notes=tuple(dict.fromkeys(notes)),
+        language=language,
     )
     if isinstance(text_or_document, Document):
         doc = text_or_document

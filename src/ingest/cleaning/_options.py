@@ -22,7 +22,7 @@ from ._rules import (
     load_rules,
 )
 
-__all__ = ["CORPUS_GROUP", "CleanOptions", "Plan", "plan_for"]
+__all__ = ["CORPUS_GROUP", "CleanOptions", "Plan", "for_language", "plan_for", "primary_language"]
 
 #: The group of the corpus-level rule (lines shared by many documents of a source).
 CORPUS_GROUP: Final = "corpus"
@@ -153,6 +153,10 @@ class CleanOptions:
             lines make up more than this share (0-1] of the non-blank lines is
             left alone (it is likely a copy of another document, not a page
             with a footer).
+        corpus_headline_documents: Corpus rule: a headline-like line that at
+            least this many documents contain (the document itself included)
+            is one of the source's link headlines; two or more of them in a
+            row are removed as a link list without a marker.
     """
 
     groups: frozenset[str] | None = attrs.field(default=None, converter=_groups)
@@ -165,6 +169,7 @@ class CleanOptions:
     corpus_min_documents: int = 5
     corpus_min_share: float = 0.5
     corpus_max_document_share: float = 0.5
+    corpus_headline_documents: int = 2
 
     def __attrs_post_init__(self) -> None:
         if self.aggressiveness not in LEVELS:
@@ -178,6 +183,12 @@ class CleanOptions:
                 raise OptionsError(
                     f"CleanOptions.{name} must be an integer from 1 to 10000, got {value!r}"
                 )
+        value = self.corpus_headline_documents
+        if not isinstance(value, int) or isinstance(value, bool) or not 2 <= value <= 10_000:
+            raise OptionsError(
+                "CleanOptions.corpus_headline_documents must be an integer from 2 to 10000 "
+                f"(a headline seen in one document is not seen elsewhere), got {value!r}"
+            )
         for name in ("corpus_min_share", "corpus_max_document_share"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
@@ -238,3 +249,31 @@ def plan_for(options: CleanOptions) -> Plan:
         corpus=options.groups is None or CORPUS_GROUP in options.groups,
         options=options,
     )
+
+
+def primary_language(tag: object) -> str:
+    """The primary subtag of a language tag, lower-cased: ``"pt-BR"`` is ``"pt"``; ``""`` if none.
+
+    >>> primary_language("pt-BR"), primary_language(" DE "), primary_language(None)
+    ('pt', 'de', '')
+    """
+    if not isinstance(tag, str):
+        return ""
+    primary = tag.strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary.isalpha() and primary.isascii() else ""
+
+
+@functools.lru_cache(maxsize=256)
+def for_language(options: CleanOptions, language: str) -> CleanOptions | None:
+    """*options* narrowed to the rules of *language*, or ``None`` to keep every language's.
+
+    Only options that use every language (``languages=None``) are narrowed, and
+    only to a language some rule has phrases for: a caller's own choice of
+    languages stands, and a page in a language without rules gets them all.
+    """
+    if options.languages is not None:
+        return None
+    known = (default_rules() + _extra_rules(options)).languages
+    if language not in known or language == "*":
+        return None
+    return attrs.evolve(options, languages=frozenset({language}))

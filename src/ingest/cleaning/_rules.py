@@ -20,6 +20,7 @@ heading, a list item and a headline-like line look like.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tomllib
 import unicodedata
@@ -42,6 +43,7 @@ __all__ = [
     "RuleSet",
     "compile_rule",
     "compile_rules",
+    "count_words",
     "default_rules",
     "fold",
     "is_heading",
@@ -88,18 +90,50 @@ _RULE_KEYS: Final = frozenset(
 _QUOTES: Final = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'}
 )
-_LEAD: Final = " \t#*_[(|>-\u2013\u2014\u2022\u00b7\u25ba\u25b6\u2192~="
-_TRAIL: Final = " \t:.!?\u2026\u00bb\u203a>\u2192|-\u2013\u2014*_])#\u25b6\u25ba"
+_LEAD: Final = (
+    " \t#*_[(|>-\u2013\u2014\u2022\u00b7\u25ba\u25b6\u2192~=\u3010\u25a0\u25a1\u25bc\u25bd"
+    "\u25c6\u25c7\u25cf\u25cb\u2605\u2606\u25b7\u30fb"
+)
+_TRAIL: Final = " \t:.!?\u2026\u00bb\u203a>\u2192|-\u2013\u2014*_])#\u25b6\u25ba\u3011"
+#: Marks that matching ignores, so that a phrase matches however it is accented or
+#: vocalised: Latin, Greek and Cyrillic accents (after canonical decomposition, so
+#: "A LIRE AUSSI" is "à lire aussi" and "ΔΙΑΒΑΣΤΕ" is "διαβάστε"), Arabic short
+#: vowels, hamza and madda marks and the tatweel ("اقرأ أيضاً" is "اقرا ايضا"), and
+#: the invisible direction marks of right-to-left text.
+_MARKS: Final = re.compile(
+    "[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+#: Turkish dotless i folds to i, as casefold() folds the capital I.
+_LETTERS: Final = str.maketrans({"\u0131": "i"})
+#: Han characters and kana: scripts written without spaces between words.
+_UNSPACED: Final = re.compile(
+    "[\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"
+)
+#: How many characters of Chinese or Japanese count as one word (an average word of
+#: either language is one to two characters long).
+UNSPACED_CHARS_PER_WORD: Final = 2
+_COLON_GLUED: Final = re.compile(r":(?=[^\s\d/])")
 _SPACES: Final = re.compile(r"\s+")
 _SPACE_COLON: Final = re.compile(r"\s+:")
 _SLASH: Final = re.compile(r"\s*/\s*")
 _MD_LINK: Final = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS: Final = re.compile(r"\*\*|__")
 _NUMBER_ONLY: Final = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
-_SENTENCE_END: Final = frozenset(".!;")
-_CLOSERS: Final = "\"')]}\u201d\u2019\u00bb*_ \t"
+#: Sentence-final punctuation: Latin, Greek and Cyrillic (. ! ;, the Greek question
+#: mark is ;), Chinese and Japanese (\u3002 \uff01 \uff0e \uff1b), Arabic (\u061b) and
+#: Urdu (\u06d4) and Devanagari (\u0964).
+_SENTENCE_END: Final = frozenset(".!;\u3002\uff01\uff0e\uff1b\uff61\u061b\u06d4\u0964")
+#: What a headline does not end with: a sentence end, a comma or a colon of any script.
+_NOT_HEADLINE_END: Final = _SENTENCE_END | frozenset(",:\u2026\uff0c\u3001\uff1a\u060c")
+#: Question marks: Latin, fullwidth (Chinese, Japanese) and Arabic.
+_QUESTION: Final = frozenset("?\uff1f\u061f")
+_CLOSERS: Final = "\"')]}\u201d\u2019\u00bb*_ \t\u300d\u300f\uff09\u3011\u3009\u300b"
 _QUOTE_OPENERS: Final = frozenset("\"'\u201c\u201e\u00ab\u2018\u201a>")
-_BULLET: Final = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u25ba\u2013\u2014]|\d{1,2}[.)])\s+\S")
+_BULLET: Final = re.compile(
+    r"^\s*(?:(?:[-*+\u2022\u00b7\u25aa\u25ba\u2013\u2014]|\d{1,2}[.)])\s+"
+    r"|[\u30fb\u25cf\u25a0\u25b6]\s*)(?=\S)"  # Japanese and Chinese bullets need no space
+)
 _LINK_ONLY: Final = re.compile(
     r"^\s*(?:[-*+\u2022]\s+)?(?:\[[^\]]+\]\([^)]*\)|<?https?://\S+>?)\s*$"
 )
@@ -107,10 +141,36 @@ _HEADING: Final = re.compile(r"^\s*(?:#{1,6}\s+\S|\*\*[^*].*\*\*\s*$|__[^_].*__\
 
 
 def fold(text: str) -> str:
-    """Case-fold, NFKC-normalise, straighten quotes and collapse spaces (no stripping)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-    text = _SLASH.sub("/", _SPACE_COLON.sub(":", text))
+    """Case-fold, NFKC-normalise, drop accents, straighten quotes, collapse spaces (no stripping).
+
+    >>> fold("À LIRE AUSSI"), fold("Ayr\\u0131ca  OKUYUN"), fold("اقرأ أيضاً")
+    ('a lire aussi', 'ayrica okuyun', 'اقرا ايضا')
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize("NFC", _MARKS.sub("", text)).translate(_LETTERS)
+    text = _SLASH.sub("/", _SPACE_COLON.sub(":", text.translate(_QUOTES)))
     return _SPACES.sub(" ", text)
+
+
+def count_words(text: str) -> int:
+    """How many words *text* has: runs of non-space characters, except in Chinese and Japanese.
+
+    Those are written without spaces, so every :data:`UNSPACED_CHARS_PER_WORD`
+    of their characters count as one word, and their punctuation as none.
+
+    >>> count_words("Oil slips as demand fades"), count_words("日銀が追加利上げを決定")
+    (5, 6)
+    """
+    if text.isascii():
+        return len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    rest = _UNSPACED.sub(" ", text).split()
+    spaced = sum(1 for token in rest if any(ch.isalnum() for ch in token))
+    return spaced + math.ceil(unspaced / UNSPACED_CHARS_PER_WORD)
 
 
 def normalize(line: str) -> str:
@@ -126,9 +186,14 @@ def normalize(line: str) -> str:
     'lire aussi: un titre'
     >>> normalize("**Read more:** [Oil slips](https://example.com/oil)")
     'read more: oil slips'
+    >>> normalize("\u3010\u95a2\u9023\u8a18\u4e8b\u3011")
+    '\u95a2\u9023\u8a18\u4e8b'
+    >>> normalize("\u76f8\u5173\u9605\u8bfb\uff1a\u6807\u9898")
+    '\u76f8\u5173\u9605\u8bfb: \u6807\u9898'
     """
     line = _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
-    return fold(line).strip(_LEAD).rstrip(_TRAIL).lstrip(_LEAD).strip()
+    line = fold(line).strip(_LEAD).rstrip(_TRAIL).lstrip(_LEAD).strip()
+    return _COLON_GLUED.sub(": ", line) if ":" in line else line
 
 
 def _ends_sentence(stripped: str) -> bool:
@@ -167,7 +232,7 @@ class LineInfo:
         """
         text = text.rstrip("\r\n")
         stripped = text.strip()
-        words = len(stripped.split())
+        words = count_words(stripped)
         norm = normalize(stripped) if words <= min(max_words, MAX_RULE_LINE_WORDS) else ""
         return cls(
             text=text,
@@ -175,7 +240,7 @@ class LineInfo:
             norm=norm,
             blank=not stripped,
             sentence=_ends_sentence(stripped),
-            words=norm.count(" ") + 1 if norm else words,
+            words=count_words(norm) if norm else words,
         )
 
 
@@ -205,9 +270,10 @@ def is_list_item(line: LineInfo, max_words: int) -> bool:
     """
     if _LINK_ONLY.match(line.text):
         return True
-    if not _BULLET.match(line.text):
+    bullet = _BULLET.match(line.text)
+    if bullet is None:
         return False
-    words = len(line.stripped.split()) - 1  # the bullet is the first "word"
+    words = count_words(line.text[bullet.end() :])
     return not line.sentence and 1 <= words <= max_words
 
 
@@ -225,9 +291,12 @@ def is_headline_like(
 ) -> bool:
     """A bare line that reads like a headline: short, not a sentence, not a quote.
 
-    It has *min_words* to *max_words* words, at least one letter, does not start with a
-    quotation mark, is not a heading, and does not end with ``. ! ; , :``
-    (nor with ``?`` unless *questions*).
+    It has *min_words* to *max_words* words (see :func:`count_words`), at least
+    one letter, does not start with a quotation mark, is not a heading, and
+    does not end with a sentence end, a comma or a colon of any script
+    (``. ! ; , :``, ``\u3002 \uff0c \u3001``, ``\u060c \u061b``...), nor with a question
+    mark unless *questions*. A colon inside the line does not matter:
+    "Kantinen: Preis steigt im Januar" is a headline.
 
     >>> is_headline_like(LineInfo.of("TikTok Ban Looms as Deadline Nears"), 30, questions=False)
     True
@@ -237,14 +306,14 @@ def is_headline_like(
     stripped = line.stripped
     if not stripped or stripped[0] in _QUOTE_OPENERS or is_heading(line):
         return False
-    if not min_words <= len(stripped.split()) <= max_words:
+    if not min_words <= line.words <= max_words:
         return False
     if not any(ch.isalpha() for ch in stripped):
         return False
     tail = stripped.rstrip(_CLOSERS)
-    if not tail or tail[-1] in ".!;,:\u2026":
+    if not tail or tail[-1] in _NOT_HEADLINE_END:
         return False
-    return questions or tail[-1] != "?"
+    return questions or tail[-1] not in _QUESTION
 
 
 # -- the rule table ---------------------------------------------------------------
@@ -432,6 +501,8 @@ def default_rules() -> RuleSet:
 # -- compiled rules ---------------------------------------------------------------
 
 _TOKEN_SPLIT: Final = re.compile(r"[\s|/\u00b7\u2022,]+")
+#: What a first word may end with that a pattern's first word does not ("published," "lire:").
+_FIRST_WORD_TRIM: Final = ",;:.!?"
 
 
 def _pattern_regex(pattern: str, wildcard_words: int) -> str:
@@ -449,12 +520,24 @@ def _pattern_regex(pattern: str, wildcard_words: int) -> str:
 
 @attrs.frozen
 class CompiledRule:
-    """A rule reduced to the languages in use, ready to match lines."""
+    """A rule reduced to the languages in use, ready to match lines.
+
+    Attributes:
+        rule: The rule.
+        words: Word-set rules: the words (empty for pattern rules).
+        max_words: The most words a matching line can have.
+        heads: The patterns that open with a word, as one regex per first word:
+            a line is tried only against the patterns that open with its first word.
+        loose: The patterns that open with a wildcard (``... all rights
+            reserved``), each with its longest literal part: a line is tried
+            only against the patterns whose literal it contains.
+    """
 
     rule: Rule
-    regex: re.Pattern[str] | None
     words: frozenset[str]
     max_words: int = 10_000
+    heads: Mapping[str, re.Pattern[str]] = attrs.field(factory=dict)
+    loose: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def matches(self, line: LineInfo) -> bool:
         """Whether *line*, as a whole, is what this rule describes."""
@@ -464,10 +547,24 @@ class CompiledRule:
             return False
         if line.stripped[0] in _QUOTE_OPENERS:
             return False  # a quotation is article text, whatever it says
-        if self.regex is not None:
-            return self.regex.fullmatch(line.norm) is not None
+        if not self.words:
+            head = self.heads.get(_first_word(line.norm))
+            if head is not None and head.fullmatch(line.norm) is not None:
+                return True
+            return any(
+                literal in line.norm and regex.fullmatch(line.norm) is not None
+                for literal, regex in self.loose
+            )
         tokens = [t.strip(":;.!") for t in _TOKEN_SPLIT.split(line.norm) if t.strip(":;.!")]
         return len(tokens) >= self.rule.min_words and all(t in self.words for t in tokens)
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0].rstrip(_FIRST_WORD_TRIM)
+
+
+def _alternation(patterns: Iterable[str], wildcard_words: int) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_pattern_regex(p, wildcard_words)})" for p in patterns))
 
 
 def compile_rule(rule: Rule, languages: frozenset[str] | None) -> CompiledRule | None:
@@ -478,14 +575,32 @@ def compile_rule(rule: Rule, languages: frozenset[str] | None) -> CompiledRule |
     if not phrases:
         return None
     if rule.kind == "word-set":
-        return CompiledRule(rule, None, frozenset(fold(p).strip() for p in phrases))
-    alternatives = "|".join(f"(?:{_pattern_regex(p, rule.wildcard_words)})" for p in phrases)
+        return CompiledRule(rule, frozenset(fold(p).strip() for p in phrases))
+    by_head: dict[str, list[str]] = {}
+    loose = []
+    for phrase in phrases:
+        head = _first_word(fold(phrase.strip()))
+        if "..." in head or not head:
+            loose.append(phrase)
+        else:
+            by_head.setdefault(head, []).append(phrase)
     # No line longer than the longest pattern can match: skip such lines cheaply.
     longest = max(
-        len(fold(p).replace("...", " ").split()) + p.count("...") * rule.wildcard_words
+        count_words(fold(p).replace("...", " ")) + p.count("...") * rule.wildcard_words
         for p in phrases
     )
-    return CompiledRule(rule, re.compile(alternatives), frozenset(), longest)
+    heads = {head: _alternation(group, rule.wildcard_words) for head, group in by_head.items()}
+    literals = [max(fold(p.strip()).split("..."), key=len).strip() for p in loose]
+    return CompiledRule(
+        rule,
+        frozenset(),
+        longest,
+        heads,
+        tuple(
+            (literal, _alternation([p], rule.wildcard_words))
+            for literal, p in zip(literals, loose, strict=True)
+        ),
+    )
 
 
 def compile_rules(
