@@ -46,12 +46,24 @@ def test_a_short_label_after_the_headlines_is_a_subheading() -> None:
     assert kept == [INTRO, "Bus fares rise", OUTRO]
 
 
-def test_a_lone_line_after_a_colon_marker_goes_but_not_after_a_heading_like_marker() -> None:
-    assert clean(f"{INTRO}\nRelated:\nSchools reopen on Monday\n{OUTRO}\n").text == (
+def test_a_colon_marker_needs_one_item_a_heading_like_marker_two() -> None:
+    assert clean(f"{INTRO}\nRelated:\n- Schools reopen on Monday\n{OUTRO}\n").text == (
         f"{INTRO}\n{OUTRO}\n"
     )
-    unchanged = f"{INTRO}\nRelated\nSchools reopen on Monday\n{OUTRO}\n"
+    unchanged = f"{INTRO}\nRelated\n- Schools reopen on Monday\n{OUTRO}\n"
     assert clean(unchanged).text == unchanged
+
+
+def test_a_lone_line_between_a_marker_and_a_paragraph_is_a_subheading() -> None:
+    # As on a real gardening page whose "Read Next" links the extractor dropped.
+    text = (
+        "Gardening is a rewarding hobby.\nRead Next\nPick the Right Location\n"
+        "Picking a good location for your garden is key.\n"
+    )
+    assert clean(text).text == (
+        "Gardening is a rewarding hobby.\nPick the Right Location\n"
+        "Picking a good location for your garden is key.\n"
+    )
 
 
 def test_a_question_inside_a_list_goes_but_a_question_before_the_text_stays() -> None:

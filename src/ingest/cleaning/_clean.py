@@ -369,32 +369,26 @@ def _scan_items(
 
 
 def _may_be_subheading(
-    lines: Sequence[LineInfo],
-    items: Sequence[_Item],
-    marker: LineInfo,
-    rule: Rule,
-    trailing_gap: int,
+    lines: Sequence[LineInfo], items: Sequence[_Item], trailing_gap: int
 ) -> bool:
     """Whether the last of *items*, a bare line right before a paragraph, may be its subheading.
 
     A line belongs with the neighbour it sits closer to: farther from the
     paragraph than the items are from each other, it ends the list; closer to
     the paragraph than to the list, it heads the paragraph. Spaced alike, the
-    words decide. A subheading is a label ("What Happens Next"), a headline a
-    clause ("Canteens: meal price rises in January"): the line is taken for a
-    subheading when it is at most half as long as every other item. A lone line
-    after an unmistakable marker ("Read also") or a colon ("Related:") is what
-    the marker announces; after a marker that could be a heading itself
-    ("Related") it may be a subheading.
+    words decide. A lone line may be a subheading: on real pages a marker whose
+    links the extractor dropped ("Read Next") often stands right before one
+    ("Pick the Right Location"). After other headlines, the line is one more
+    headline unless it is a label ("What Happens Next") rather than a clause
+    ("Canteens: meal price rises in January"): at most half as long as every
+    other item.
     """
     if trailing_gap > max(item.gap for item in items):
         return False
     if trailing_gap < items[-1].gap:
         return True
     *others, last = (lines[item.pos].words for item in items)
-    if not others:
-        return _least_items(rule, marker) > 0 and not _announces(marker)
-    return 2 * last <= min(others)
+    return not others or 2 * last <= min(others)
 
 
 def _least_items(rule: Rule, marker: LineInfo) -> int:
@@ -403,11 +397,8 @@ def _least_items(rule: Rule, marker: LineInfo) -> int:
     "Related" may be a heading over paragraphs, so it needs two headlines after
     it; "Related:" announces what follows, so one is enough.
     """
-    return min(rule.min_items, 1) if _announces(marker) else rule.min_items
-
-
-def _announces(marker: LineInfo) -> bool:
-    return marker.stripped.endswith((":", "\uff1a"))
+    announces = marker.stripped.endswith((":", "\uff1a"))
+    return min(rule.min_items, 1) if announces else rule.min_items
 
 
 def _find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
@@ -437,7 +428,7 @@ def _find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
             and items
             and items[-1].bare
             and level != "aggressive"
-            and _may_be_subheading(lines, items, lines[pos], marker.rule, trailing_gap)
+            and _may_be_subheading(lines, items, trailing_gap)
         ):
             items.pop()
         rule = marker.rule
