@@ -125,17 +125,18 @@ class CleanOptions:
             ``legal``, ``navigation``, ``credits``, and ``corpus`` (lines a
             :class:`BoilerplateModel` learned); rule files may add more.
             ``extra_markers`` and ``extra_lines`` always apply.
-        languages: The languages whose phrases are used (``en``, ``fr``,
-            ``de``, ``es``, ``pt``, ``it``, ``ru``, or any a rule file adds),
-            ``None`` for all. Matching is whole-line, so using every language
-            is safe and is the default.
+        languages: The languages whose phrases are used (22 built in: ``ar cs
+            da de el en es fi fr hu it ja nb nl pl pt ro ru sv tr uk zh``, or
+            any a rule file adds), ``None`` for all. Matching is whole-line, so
+            using every language is safe and is the default; with ``None``, a
+            document whose ``meta["language"]`` has rules gets only those.
         aggressiveness: ``"conservative"`` applies only unmistakable rules and
             removes bare (unbulleted) headline lines of a link list only when the
             list ends the text; ``"normal"`` (default) also applies one-word
             section markers such as "Related" when at least two headlines
-            follow; ``"aggressive"`` also removes a last headline that might be
-            a subheading of the paragraph after it, and headlines ending in
-            ``?``.
+            follow (one after "Related:"); ``"aggressive"`` also removes a last
+            headline that might be a subheading of the paragraph after it, also
+            when it ends in ``?``.
         extra_markers: More link-list marker patterns (rules-file pattern syntax:
             whole-line, case-insensitive, ``...`` for a few words), e.g.
             ``("more from the newsroom",)``.
