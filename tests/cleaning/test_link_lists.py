@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,30 @@ def test_the_headline_threshold_is_checked() -> None:
         CleanOptions(corpus_headline_documents=1)
     model = learn_boilerplate(_site(), CleanOptions(corpus_headline_documents=5))
     assert model.headline_count(LINKS[0]) == 0
+
+
+@pytest.mark.parametrize(
+    "marker", ["See also:", "Voir aussi :", "Zie ook:", "Смотрите также:", "ΔΕΙΤΕ ΕΠΙΣΗΣ:"]
+)
+def test_see_also_with_a_colon_opens_a_list(marker: str) -> None:
+    text = f"{INTRO}\n{marker}\n- Schools reopen on Monday\n- Bus fares rise in April\n{OUTRO}\n"
+    assert clean(text).text == f"{INTRO}\n{OUTRO}\n"
+
+
+def test_see_also_without_a_colon_is_a_section_heading() -> None:
+    text = (
+        "Run the playbook with the check flag first.\nSee also\n- Playbook syntax\n"
+        "- Selecting hosts with patterns\n"
+    )
+    assert clean(text).text == text
+
+
+def test_a_rule_file_flag_must_be_a_boolean(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        '[[rule]]\nname = "x"\ngroup = "g"\nkind = "block"\nreason = "r"\ncolon = "yes"\n'
+        'patterns.en = ["a"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(OptionsError, match=r"rule 'x': 'colon' must be true or false, got 'yes'"):
+        CleanOptions(rule_files=[str(path)])

@@ -82,6 +82,7 @@ _RULE_KEYS: Final = frozenset(
         "min_words",
         "sentences",
         "context",
+        "colon",
     }
 )
 
@@ -131,7 +132,7 @@ _QUESTION: Final = frozenset("?\uff1f\u061f")
 _CLOSERS: Final = "\"')]}\u201d\u2019\u00bb*_ \t\u300d\u300f\uff09\u3011\u3009\u300b"
 _QUOTE_OPENERS: Final = frozenset("\"'\u201c\u201e\u00ab\u2018\u201a>")
 _BULLET: Final = re.compile(
-    r"^\s*(?:(?:[-*+\u2022\u00b7\u25aa\u25ba\u2013\u2014]|\d{1,2}[.)])\s+"
+    r"^\s*(?:(?:[-*+\u2022\u00b7\u25aa\u25ba\u25b8\u25e6\u2013\u2014\u203a\u2192]|\d{1,2}[.)])\s+"
     r"|[\u30fb\u25cf\u25a0\u25b6]\s*)(?=\S)"  # Japanese and Chinese bullets need no space
 )
 _LINK_ONLY: Final = re.compile(
@@ -339,6 +340,8 @@ class Rule:
         context: Whether the rule applies only next to other boilerplate: in a
             run of matched (or blank) lines that holds a line matched by a rule
             without ``context``.
+        colon: Whether a matching line must end with a colon ("See also:"
+            announces a list; "See also" is a section heading).
     """
 
     name: str
@@ -352,6 +355,7 @@ class Rule:
     min_words: int = 2
     sentences: bool = False
     context: bool = False
+    colon: bool = False
 
     @property
     def languages(self) -> frozenset[str]:
@@ -429,7 +433,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
-    for flag in ("sentences", "context"):
+    for flag in ("sentences", "context", "colon"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
     return Rule(
@@ -447,6 +451,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
         min_words=max(1, _int(table, "min_words", 2, source, where)),
         sentences=table.get("sentences", False),
         context=table.get("context", False),
+        colon=table.get("colon", False),
     )
 
 
@@ -547,6 +552,8 @@ class CompiledRule:
             return False
         if line.stripped[0] in _QUOTE_OPENERS:
             return False  # a quotation is article text, whatever it says
+        if self.rule.colon and not line.stripped.endswith((":", "\uff1a")):
+            return False
         if not self.words:
             head = self.heads.get(_first_word(line.norm))
             if head is not None and head.fullmatch(line.norm) is not None:
