@@ -67,13 +67,17 @@ def test_a_lone_line_between_a_marker_and_a_paragraph_is_a_subheading() -> None:
     )
 
 
-def test_a_question_inside_a_list_goes_but_a_question_before_the_text_stays() -> None:
+def test_a_question_is_a_headline_and_a_short_one_before_the_text_may_be_its_own() -> None:
     inside = f"{INTRO}\nRead also:\nIs the strike over?\nBus fares rise in April\n{OUTRO}\n"
     assert clean(inside).text == f"{INTRO}\n{OUTRO}\n"
-    before = f"{INTRO}\nRead also:\nBus fares rise in April\nWhat happens next?\n{OUTRO}\n"
-    assert clean(before).text == f"{INTRO}\nWhat happens next?\n{OUTRO}\n"
+    last = (
+        f"{INTRO}\nRead also:\nBus fares rise in April\nWill the strike end this week?\n{OUTRO}\n"
+    )
+    assert clean(last).text == f"{INTRO}\n{OUTRO}\n"
+    short = f"{INTRO}\nRead also:\nBus fares rise again in April\nWhat next?\n{OUTRO}\n"
+    assert clean(short).text == f"{INTRO}\nWhat next?\n{OUTRO}\n"
     aggressive = CleanOptions(aggressiveness="aggressive")
-    assert clean(before, aggressive).text == f"{INTRO}\n{OUTRO}\n"
+    assert clean(short, aggressive).text == f"{INTRO}\n{OUTRO}\n"
 
 
 # -- link lists without a marker ----------------------------------------------------------

@@ -321,7 +321,6 @@ class _Item:
     pos: int
     bare: bool
     gap: int  # blank lines before it
-    question: bool = False  # a bare headline ending in a question mark
 
 
 def _scan_items(
@@ -332,9 +331,8 @@ def _scan_items(
     The end is ``"end"`` (end of text), ``"hard"`` (a heading, another marker
     or a wide gap: nothing ambiguous) or ``"paragraph"`` (a line that is not an
     item, such as a paragraph). Bare items have at least *min_words* words
-    and may end in a question mark (the caller decides about a question that
-    ends a list). Lines holding only a rank number ("1", "2.") belong to the
-    list but are not items.
+    and may end in a question mark (headlines do). Lines holding only a rank
+    number ("1", "2.") belong to the list but are not items.
     """
     options = ctx.plan.options
     items: list[_Item] = []
@@ -362,8 +360,7 @@ def _scan_items(
             # Bare headlines of one list are spaced alike; a change of spacing
             # means structure (a heading over lines of its own), not a list.
             return items, "paragraph", gap
-        question = bare and not is_headline_like(line, options.max_item_words, questions=False)
-        items.append(_Item(pos, bare, gap, question))
+        items.append(_Item(pos, bare, gap))
         gap = 0
     return items, "end", gap
 
@@ -418,11 +415,6 @@ def _find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
                 items, end, trailing_gap = scan
         if end != "end" and level == "conservative":
             items = [item for item in items if not item.bare]
-        elif end == "paragraph" and level != "aggressive" and items and items[-1].question:
-            # A question before the text goes on may be the text's own question
-            # ("What happens next?"): keep it, unless another headline follows it.
-            while items and items[-1].question:
-                items.pop()
         elif (
             end == "paragraph"
             and items
