@@ -201,3 +201,21 @@ def test_decorated_markers_of_every_script_normalise_to_their_words() -> None:
 def test_cjk_and_arabic_link_lists_go(text: str) -> None:
     first, *_, last = text.splitlines()
     assert clean(text).text == f"{first}\n{last}\n"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "More on this topic",
+        "Mehr zum Thema",
+        "Meer over dit onderwerp",
+        "Mer om ämnet",
+        "Mere om emnet",
+        "Mer om saken",
+        "Aiheesta lisää",
+        "Περισσότερα για το θέμα",
+    ],
+)
+def test_a_more_on_the_topic_heading_over_a_paragraph_stays(heading: str) -> None:
+    text = f"Body of the story.\n{heading}\nThe ministry will publish its figures in May.\n"
+    assert clean(text).text == text
