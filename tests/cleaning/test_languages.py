@@ -11,15 +11,9 @@ from typing import Any
 import pytest
 
 from ingest import CleanOptions, Document, clean
+from ingest.cleaning._lines import LineInfo, count_words, fold, is_headline_like, normalize
 from ingest.cleaning._options import for_language, primary_language
-from ingest.cleaning._rules import (
-    LineInfo,
-    count_words,
-    default_rules,
-    fold,
-    is_headline_like,
-    normalize,
-)
+from ingest.cleaning._rules import default_rules
 
 from ..conftest import FIXTURES
 

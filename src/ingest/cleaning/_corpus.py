@@ -23,8 +23,8 @@ from types import MappingProxyType
 import attrs
 
 from ..core import Document
+from ._lines import LineInfo, fold, is_headline_like, is_list_item
 from ._options import CleanOptions
-from ._rules import LineInfo, fold, is_headline_like, is_list_item
 
 __all__ = ["BoilerplateModel", "learn_boilerplate", "line_key"]
 
