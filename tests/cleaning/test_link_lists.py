@@ -174,3 +174,10 @@ def test_a_rule_file_flag_must_be_a_boolean(tmp_path: Path) -> None:
     )
     with pytest.raises(OptionsError, match=r"rule 'x': 'colon' must be true or false, got 'yes'"):
         CleanOptions(rule_files=[str(path)])
+
+
+def test_a_short_headline_is_still_a_headline_and_spacing_binds_it_to_the_list() -> None:
+    text = f"{INTRO}\nLesen Sie auch:\nStreik bei der Bahn\nNeue Preise\n{OUTRO}\n"
+    assert clean(text).text == f"{INTRO}\n{OUTRO}\n"
+    spaced = f"{INTRO}\n\nRead also:\n\nRail strike called off\nWhat Comes Next\n\n{OUTRO}\n"
+    assert clean(spaced).text == f"{INTRO}\n\n{OUTRO}\n"

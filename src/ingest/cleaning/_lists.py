@@ -126,21 +126,19 @@ def _may_be_subheading(
     """Whether the last of *items*, a bare line right before a paragraph, may be its subheading.
 
     A line belongs with the neighbour it sits closer to: farther from the
-    paragraph than the items are from each other, it ends the list; closer to
-    the paragraph than to the list, it heads the paragraph. Spaced alike, the
-    words decide. A lone line may be a subheading: on real pages a marker whose
-    links the extractor dropped ("Read Next") often stands right before one
+    paragraph than from the line before it, it ends the list; closer to the
+    paragraph, it heads the paragraph. Spaced alike, the words decide. A lone
+    line may be a subheading: on real pages a marker whose links the extractor
+    dropped ("Read Next") often stands right before one
     ("Pick the Right Location"). After other headlines, the line is one more
     headline unless it is a label ("What Happens Next") rather than a clause
-    ("Canteens: meal price rises in January"): at most half as long as every
+    ("Canteens: meal price rises in January"): shorter than half of every
     other item.
     """
-    if trailing_gap > max(item.gap for item in items):
-        return False
-    if trailing_gap < items[-1].gap:
-        return True
+    if trailing_gap != items[-1].gap:
+        return trailing_gap < items[-1].gap
     *others, last = (lines[item.pos].words for item in items)
-    return not others or 2 * last <= min(others)
+    return not others or 2 * last < min(others)
 
 
 def _least_items(rule: Rule, marker: LineInfo) -> int:
