@@ -164,7 +164,7 @@ def test_explanation_lists_spans_in_order_and_cuts_long_lines() -> None:
 
 
 def test_steps_are_named_and_described() -> None:
-    assert [step.name for step in STEPS] == ["lines", "corpus", "blocks"]
+    assert [step.name for step in STEPS] == ["lines", "known-headlines", "corpus", "blocks"]
     assert all(step.description for step in STEPS)
 
 
@@ -174,8 +174,11 @@ def test_mid_article_block_keeps_the_paragraphs_after_it() -> None:
 
 
 def test_a_headline_that_may_be_a_subheading_is_kept_unless_aggressive() -> None:
-    text = "Intro.\nRelated coverage\nOne Headline Here\nA Subheading\nThe story goes on.\n"
-    assert clean(text).text == "Intro.\nA Subheading\nThe story goes on.\n"
+    text = (
+        "Intro.\nRelated coverage\nRail strike called off after pay deal\nWhat Comes Next\n"
+        "The story goes on.\n"
+    )
+    assert clean(text).text == "Intro.\nWhat Comes Next\nThe story goes on.\n"
     aggressive = CleanOptions(aggressiveness="aggressive")
     assert clean(text, aggressive).text == "Intro.\nThe story goes on.\n"
 
@@ -274,7 +277,8 @@ def test_property_rare_lines_are_never_removed_by_the_corpus_rule(rare: int, tot
             {"languages": ["en", "xx"]},
             (
                 "CleanOptions.languages has unknown languages ['xx']; known languages: "
-                "['de', 'en', 'es', 'fr', 'it', 'pt', 'ru'] (or None for all)"
+                "['ar', 'cs', 'da', 'de', 'el', 'en', 'es', 'fi', 'fr', 'hu', 'it', 'ja', 'nb', "
+                "'nl', 'pl', 'pt', 'ro', 'ru', 'sv', 'tr', 'uk', 'zh'] (or None for all)"
             ),
         ),
         (

@@ -91,7 +91,7 @@ def test_news_metadata() -> None:
         "site_name": "The Coastal Herald",
         "author": "Maria Lopes",
         "published": "2024-02-11T08:30:00+00:00",
-        "language": "en-GB",
+        "language": "en",
         "description": "The bridge will close for six weeks from March.",
         "parser": "lxml",
         "extraction": "container",
@@ -114,9 +114,28 @@ def test_json_ld_metadata() -> None:
 
 def test_opengraph_locale_and_url() -> None:
     doc = extract_html((HTML / "blog_comments.html").read_bytes())
-    assert doc.meta["language"] == "en-US"
+    assert doc.meta["language"] == "en"  # og:locale en_US
     assert doc.meta["canonical_url"] == "https://slowdesk.example/2021/03/paper-notebook/"
     assert doc.title == "Why I switched to a paper notebook"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "language"),
+    [
+        ('lang="de-AT"', "de"),
+        ('lang="PT_br"', "pt"),
+        ('lang="zh-Hant-TW"', "zh"),
+        ('xml:lang="fr"', "fr"),
+        ('lang="12"', ""),
+        ("", ""),
+    ],
+)
+def test_the_page_language_is_its_primary_subtag(attributes: str, language: str) -> None:
+    page = (
+        f"<html {attributes}><body><article><p>Forecasters expect rain across the region "
+        "from Thursday, ending a dry month.</p></article></body></html>"
+    )
+    assert extract_html(page).meta.get("language", "") == language
 
 
 def test_json_ld_body_fallback_and_invalid_block() -> None:

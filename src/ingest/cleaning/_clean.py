@@ -28,27 +28,20 @@ removed 2 of 5 lines in 1 span
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 import attrs
 
 from ..core import Document, Problem
 from ._corpus import BoilerplateModel, line_key
-from ._options import CleanOptions, Plan, plan_for
-from ._rules import (
-    CompiledRule,
-    LineInfo,
-    is_heading,
-    is_headline_like,
-    is_list_item,
-    is_number_only,
-)
+from ._lines import LineInfo
+from ._lists import find_blocks, find_known_headlines
+from ._options import CleanOptions, for_language, plan_for, primary_language
+from ._step import Context, Finding, Step, StepOutput, copy_note
 
 __all__ = ["STEPS", "CleanResult", "RemovedSpan", "Step", "clean", "split_lines"]
 
-#: The most blank lines a link list may have between its marker and items.
-_MAX_GAP: Final = 2
 #: Lines longer than this are cut in explanations.
 _SHOW_WIDTH: Final = 100
 
@@ -125,6 +118,9 @@ class CleanResult:
             ``meta["boilerplate_removed"]`` set to the number of removed lines.
         notes: Decisions worth knowing that removed nothing (for example a
             corpus rule skipped because the document looks like a copy).
+        language: The language whose rules alone were used, taken from the
+            document's ``meta["language"]``; ``""`` when the options' languages
+            (by default every language's rules) were used.
     """
 
     text: str
@@ -133,6 +129,7 @@ class CleanResult:
     name: str = ""
     document: Document | None = None
     notes: tuple[str, ...] = ()
+    language: str = ""
 
     @property
     def removed_lines(self) -> int:
@@ -150,6 +147,8 @@ class CleanResult:
                 f"{prefix}removed {self.removed_lines} of {self.input_lines} lines "
                 f"in {n} span{'s' if n != 1 else ''}"
             )
+        if self.language:
+            head += f'; rules of language "{self.language}" (from meta["language"])'
         parts = [head, *map(str, self.removed), *(f"note: {note}" for note in self.notes)]
         return "\n".join(parts)
 
@@ -158,56 +157,6 @@ class CleanResult:
 
 
 # -- steps ------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Finding:
-    """Lines of the current view that one rule calls boilerplate."""
-
-    positions: tuple[int, ...]
-    rule: str
-    group: str
-    reason: str
-
-
-@attrs.frozen
-class Context:
-    """What every step may consult: the compiled plan and the corpus model.
-
-    ``memo`` remembers, for one :func:`clean` call, which rule matched a line
-    text, so later passes do not match again.
-    """
-
-    plan: Plan
-    corpus: BoilerplateModel | None
-    memo: dict[tuple[str, str], CompiledRule | None] = attrs.field(factory=dict, eq=False)
-
-    def first_match(self, kind: str, line: LineInfo) -> CompiledRule | None:
-        """The first rule of *kind* (``"line"`` or ``"block"``) that matches *line*."""
-        key = (kind, line.text)
-        if key not in self.memo:
-            rules = self.plan.line_rules if kind == "line" else self.plan.block_rules
-            self.memo[key] = next((c for c in rules if c.matches(line)), None)
-        return self.memo[key]
-
-
-StepOutput = tuple[list[Finding], list[str]]
-
-
-@attrs.frozen
-class Step:
-    """A named, pure cleaning step over the lines still present.
-
-    Attributes:
-        name: The step's name.
-        description: What the step removes.
-        find: ``find(lines, context)`` returns the findings (positions in
-            *lines*) and notes; it must not depend on anything else.
-    """
-
-    name: str
-    description: str
-    find: Callable[[Sequence[LineInfo], Context], StepOutput]
 
 
 def _find_lines(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
@@ -239,112 +188,14 @@ def _find_corpus(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
     hits = [pos for pos, line in enumerate(lines) if not line.blank and line.text in model]
     if not hits:
         return [], []
-    non_blank = sum(not line.blank for line in lines)
-    share = len(hits) / non_blank
-    limit = ctx.plan.options.corpus_max_document_share
-    if share > limit:
-        note = (
-            f"corpus rule skipped: {len(hits)} of {non_blank} non-blank lines are shared with "
-            f"other documents ({share:.0%} > corpus_max_document_share {limit:.0%}); "
-            "this looks like a copy of another document, not a page with boilerplate"
-        )
+    note = copy_note(lines, ctx, len(hits), "corpus rule")
+    if note is not None:
         return [], [note]
     findings = []
     for pos in hits:
         count = model.counts[line_key(lines[pos].text)]
         reason = f"line shared by {count} of {model.documents} documents of this source"
         findings.append(Finding((pos,), "corpus", "corpus", reason))
-    return findings, []
-
-
-@attrs.frozen
-class _Item:
-    pos: int
-    bare: bool
-    gap: int  # blank lines before it
-
-
-def _scan_items(
-    lines: Sequence[LineInfo], start: int, ctx: Context, *, min_words: int = 2
-) -> tuple[list[_Item], str, int]:
-    """The items after the marker at *start*, how the list ended, and the blank lines after it.
-
-    The end is ``"end"`` (end of text), ``"hard"`` (a heading, another marker
-    or a wide gap: nothing ambiguous) or ``"paragraph"`` (a line that is not an
-    item, such as a paragraph). Bare items have at least *min_words* words.
-    Lines holding only a rank number ("1", "2.") belong to the list but are
-    not items.
-    """
-    options = ctx.plan.options
-    questions = options.aggressiveness == "aggressive"
-    items: list[_Item] = []
-    gap = 0
-    for pos in range(start + 1, len(lines)):
-        line = lines[pos]
-        if line.blank:
-            gap += 1
-            if gap > _MAX_GAP:
-                return items, "hard", gap
-            continue
-        if is_heading(line) or ctx.first_match("block", line) is not None:
-            return items, "hard", gap
-        if is_number_only(line):
-            continue
-        if is_list_item(line, options.max_item_words):
-            bare = False
-        elif is_headline_like(
-            line, options.max_item_words, questions=questions, min_words=min_words
-        ):
-            bare = True
-        else:
-            return items, "paragraph", gap
-        if items and items[0].bare != bare:
-            return items, "paragraph", gap  # a change of style ends the list
-        if bare and len(items) >= 2 and gap != items[1].gap:
-            # Bare headlines of one list are spaced alike; a change of spacing
-            # means structure (a heading over lines of its own), not a list.
-            return items, "paragraph", gap
-        items.append(_Item(pos, bare, gap))
-        gap = 0
-    return items, "end", gap
-
-
-def _find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
-    level = ctx.plan.options.aggressiveness
-    findings = []
-    pos = 0
-    while pos < len(lines):
-        marker = ctx.first_match("block", lines[pos])
-        if marker is None:
-            pos += 1
-            continue
-        items, end, trailing_gap = _scan_items(lines, pos, ctx)
-        if end != "end":
-            # One-word items (topic tags) only when the list ends the text.
-            scan = _scan_items(lines, pos, ctx, min_words=1)
-            if scan[1] == "end":
-                items, end, trailing_gap = scan
-        if end != "end" and level == "conservative":
-            items = [item for item in items if not item.bare]
-        elif (
-            end == "paragraph"
-            and items
-            and items[-1].bare
-            and level != "aggressive"
-            and trailing_gap <= max(item.gap for item in items)
-        ):
-            # The last headline may be the subheading of the paragraph after it:
-            # keep it unless it sits farther from that paragraph than from the list.
-            items.pop()
-        rule = marker.rule
-        if len(items) < rule.min_items:
-            pos += 1
-            continue
-        last = items[-1].pos if items else pos
-        count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
-        reason = f'{rule.reason} (marker "{lines[pos].stripped}", {count})'
-        findings.append(Finding(tuple(range(pos, last + 1)), rule.name, rule.group, reason))
-        pos = last + 1
     return findings, []
 
 
@@ -357,6 +208,12 @@ STEPS: Final[tuple[Step, ...]] = (
         _find_lines,
     ),
     Step(
+        "known-headlines",
+        "link lists without a marker: two or more headlines in a row that other documents "
+        "of the same source also carry (needs a BoilerplateModel)",
+        find_known_headlines,
+    ),
+    Step(
         "corpus",
         "lines shared by many documents of the same source (needs a BoilerplateModel)",
         _find_corpus,
@@ -364,7 +221,7 @@ STEPS: Final[tuple[Step, ...]] = (
     Step(
         "blocks",
         "link-list blocks: a marker line such as 'Read also' and the headlines after it",
-        _find_blocks,
+        find_blocks,
     ),
 )
 
@@ -451,7 +308,11 @@ def clean(
             a :class:`~ingest.Document`, whose cleaned copy (same ``id``) is
             returned as ``result.document``.
         options: Which rules apply and how boldly (default: all rules, all
-            languages, ``"normal"``).
+            languages, ``"normal"``). When *options* use every language and a
+            document's ``meta["language"]`` names one that has rules (``de``,
+            ``pt-BR``...), only that language's rules are used (a one-word
+            marker of one language can be a word of another), and the
+            result's ``language`` says so.
         corpus: Lines learned from the other documents of the same source
             (:func:`ingest.learn_boilerplate`); they are removed too.
 
@@ -467,6 +328,11 @@ def clean(
     text = text_or_document.text if isinstance(text_or_document, Document) else text_or_document
     if not isinstance(text, str):
         raise TypeError(f"clean() expects a str or an ingest.Document, got {type(text).__name__}")
+    language = ""
+    if isinstance(text_or_document, Document):
+        language = primary_language(text_or_document.meta.get("language"))
+        narrowed = for_language(options, language) if language else None
+        options, language = (options, "") if narrowed is None else (narrowed, language)
     plan = plan_for(options)
     raw = split_lines(text)
     infos = [LineInfo.of(line, plan.max_words) for line in raw]
@@ -476,6 +342,7 @@ def clean(
         removed=_spans(raw, removed),
         input_lines=len(raw),
         notes=tuple(dict.fromkeys(notes)),
+        language=language,
     )
     if isinstance(text_or_document, Document):
         doc = text_or_document

@@ -23,8 +23,8 @@ from types import MappingProxyType
 import attrs
 
 from ..core import Document
+from ._lines import LineInfo, fold, is_headline_like, is_list_item
 from ._options import CleanOptions
-from ._rules import fold
 
 __all__ = ["BoilerplateModel", "learn_boilerplate", "line_key"]
 
@@ -52,15 +52,26 @@ class BoilerplateModel:
             those documents contain it. Only lines over the threshold are kept.
         threshold: The fewest documents a line had to occur in to be learned:
             ``max(corpus_min_documents, ceil(corpus_min_share * documents))``.
+        headlines: Headline-like lines (short, not ending like a sentence, or
+            bulleted) that at least ``corpus_headline_documents`` documents
+            contain but too few to be learned as boilerplate on their own: the
+            headlines of the source's link lists. A run of two or more of them
+            between paragraphs is a link list without a marker.
     """
 
     documents: int
     counts: Mapping[str, int] = attrs.field(converter=_frozen_counts)
     threshold: int
+    headlines: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen_counts)
 
-    def __reduce__(self) -> tuple[type[BoilerplateModel], tuple[int, dict[str, int], int]]:
-        # A mapping proxy cannot be pickled; rebuild from a plain dict (worker processes).
-        return (BoilerplateModel, (self.documents, dict(self.counts), self.threshold))
+    def __reduce__(
+        self,
+    ) -> tuple[type[BoilerplateModel], tuple[int, dict[str, int], int, dict[str, int]]]:
+        # A mapping proxy cannot be pickled; rebuild from plain dicts (worker processes).
+        return (
+            BoilerplateModel,
+            (self.documents, dict(self.counts), self.threshold, dict(self.headlines)),
+        )
 
     def __contains__(self, line: object) -> bool:
         return isinstance(line, str) and line_key(line) in self.counts
@@ -71,6 +82,15 @@ class BoilerplateModel:
     def count(self, line: str) -> int:
         """How many documents contain *line* (0 when it was not learned)."""
         return self.counts.get(line_key(line), 0)
+
+    def headline_count(self, line: str) -> int:
+        """How many documents contain the headline *line* (0 when it is not a learned headline)."""
+        return self.headlines.get(line_key(line), 0)
+
+
+def _is_headline(key: str, max_words: int) -> bool:
+    line = LineInfo.of(key)
+    return is_list_item(line, max_words) or is_headline_like(line, max_words, questions=True)
 
 
 def learn_boilerplate(
@@ -83,6 +103,10 @@ def learn_boilerplate(
     contain it (a line repeated inside one document counts once). So a line
     found in only a few documents is never learned, however small the corpus.
     Mixing sources dilutes the shares; learn one model per site.
+
+    Headline-like lines found in at least ``options.corpus_headline_documents``
+    documents, but fewer than that, are kept apart as the source's link
+    headlines (``model.headlines``).
     """
     options = options or CleanOptions()
     seen: Counter[str] = Counter()
@@ -93,4 +117,10 @@ def learn_boilerplate(
         total += 1
     threshold = max(options.corpus_min_documents, math.ceil(options.corpus_min_share * total))
     learned = {key: n for key, n in seen.items() if n >= threshold}
-    return BoilerplateModel(documents=total, counts=learned, threshold=threshold)
+    least, most = options.corpus_headline_documents, options.max_item_words
+    headlines = {
+        key: n for key, n in seen.items() if least <= n < threshold and _is_headline(key, most)
+    }
+    return BoilerplateModel(
+        documents=total, counts=learned, threshold=threshold, headlines=headlines
+    )

@@ -22,7 +22,7 @@ from ._rules import (
     load_rules,
 )
 
-__all__ = ["CORPUS_GROUP", "CleanOptions", "Plan", "plan_for"]
+__all__ = ["CORPUS_GROUP", "CleanOptions", "Plan", "for_language", "plan_for", "primary_language"]
 
 #: The group of the corpus-level rule (lines shared by many documents of a source).
 CORPUS_GROUP: Final = "corpus"
@@ -125,17 +125,18 @@ class CleanOptions:
             ``legal``, ``navigation``, ``credits``, and ``corpus`` (lines a
             :class:`BoilerplateModel` learned); rule files may add more.
             ``extra_markers`` and ``extra_lines`` always apply.
-        languages: The languages whose phrases are used (``en``, ``fr``,
-            ``de``, ``es``, ``pt``, ``it``, ``ru``, or any a rule file adds),
-            ``None`` for all. Matching is whole-line, so using every language
-            is safe and is the default.
+        languages: The languages whose phrases are used (22 built in: ``ar cs
+            da de el en es fi fr hu it ja nb nl pl pt ro ru sv tr uk zh``, or
+            any a rule file adds), ``None`` for all. Matching is whole-line, so
+            using every language is safe and is the default; with ``None``, a
+            document whose ``meta["language"]`` has rules gets only those.
         aggressiveness: ``"conservative"`` applies only unmistakable rules and
             removes bare (unbulleted) headline lines of a link list only when the
             list ends the text; ``"normal"`` (default) also applies one-word
             section markers such as "Related" when at least two headlines
-            follow; ``"aggressive"`` also removes a last headline that might be
-            a subheading of the paragraph after it, and headlines ending in
-            ``?``.
+            follow (one after "Related:"); ``"aggressive"`` also removes a last
+            headline that might be a subheading of the paragraph after it, also
+            when it ends in ``?``.
         extra_markers: More link-list marker patterns (rules-file pattern syntax:
             whole-line, case-insensitive, ``...`` for a few words), e.g.
             ``("more from the newsroom",)``.
@@ -153,6 +154,10 @@ class CleanOptions:
             lines make up more than this share (0-1] of the non-blank lines is
             left alone (it is likely a copy of another document, not a page
             with a footer).
+        corpus_headline_documents: Corpus rule: a headline-like line that at
+            least this many documents contain (the document itself included)
+            is one of the source's link headlines; two or more of them in a
+            row are removed as a link list without a marker.
     """
 
     groups: frozenset[str] | None = attrs.field(default=None, converter=_groups)
@@ -166,6 +171,10 @@ class CleanOptions:
     corpus_min_share: float = attrs.field(default=0.5, validator=number(0, 1, low_open=True))
     corpus_max_document_share: float = attrs.field(
         default=0.5, validator=number(0, 1, low_open=True)
+    )
+    corpus_headline_documents: int = attrs.field(
+        default=2,
+        validator=integer(2, 10_000, hint="a headline seen in one document is not seen elsewhere"),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -225,3 +234,31 @@ def plan_for(options: CleanOptions) -> Plan:
         corpus=options.groups is None or CORPUS_GROUP in options.groups,
         options=options,
     )
+
+
+def primary_language(tag: object) -> str:
+    """The primary subtag of a language tag, lower-cased: ``"pt-BR"`` is ``"pt"``; ``""`` if none.
+
+    >>> primary_language("pt-BR"), primary_language(" DE "), primary_language(None)
+    ('pt', 'de', '')
+    """
+    if not isinstance(tag, str):
+        return ""
+    primary = tag.strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary.isalpha() and primary.isascii() else ""
+
+
+@functools.lru_cache(maxsize=256)
+def for_language(options: CleanOptions, language: str) -> CleanOptions | None:
+    """*options* narrowed to the rules of *language*, or ``None`` to keep every language's.
+
+    Only options that use every language (``languages=None``) are narrowed, and
+    only to a language some rule has phrases for: a caller's own choice of
+    languages stands, and a page in a language without rules gets them all.
+    """
+    if options.languages is not None:
+        return None
+    known = (default_rules() + _extra_rules(options)).languages
+    if language not in known or language == "*":
+        return None
+    return attrs.evolve(options, languages=frozenset({language}))

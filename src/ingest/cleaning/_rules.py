@@ -13,8 +13,7 @@ True
 >>> rule.matches(LineInfo.of("The advertisement ran for a week."))
 False
 
-This module also holds the line classifiers the cleaning steps share: what a
-heading, a list item and a headline-like line look like.
+Lines are normalised and measured by ``_lines``.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Final, Literal, TypeAlias, cast
@@ -30,26 +28,19 @@ from typing import Final, Literal, TypeAlias, cast
 import attrs
 
 from ..core import OptionsError
+from ._lines import LineInfo, count_words, fold, is_quotation
 
 __all__ = [
     "KINDS",
     "LEVELS",
-    "MAX_RULE_LINE_WORDS",
     "CompiledRule",
     "Level",
-    "LineInfo",
     "Rule",
     "RuleSet",
     "compile_rule",
     "compile_rules",
     "default_rules",
-    "fold",
-    "is_heading",
-    "is_headline_like",
-    "is_list_item",
-    "is_number_only",
     "load_rules",
-    "normalize",
 ]
 
 Level: TypeAlias = Literal["conservative", "normal", "aggressive"]
@@ -59,10 +50,6 @@ LEVELS: Final[tuple[Level, ...]] = ("conservative", "normal", "aggressive")
 
 #: Rule kinds: what a match removes.
 KINDS: Final = frozenset({"block", "line", "word-set"})
-
-#: Lines with more words than this are article text: no rule pattern is matched
-#: against them (nor are they normalised, which keeps cleaning fast).
-MAX_RULE_LINE_WORDS: Final = 80
 
 _RULES_FILE: Final = "boilerplate.toml"
 _FORMAT: Final = 1
@@ -80,172 +67,9 @@ _RULE_KEYS: Final = frozenset(
         "min_words",
         "sentences",
         "context",
+        "colon",
     }
 )
-
-# -- normalisation ---------------------------------------------------------------
-
-_QUOTES: Final = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'}
-)
-_LEAD: Final = " \t#*_[(|>-\u2013\u2014\u2022\u00b7\u25ba\u25b6\u2192~="
-_TRAIL: Final = " \t:.!?\u2026\u00bb\u203a>\u2192|-\u2013\u2014*_])#\u25b6\u25ba"
-_SPACES: Final = re.compile(r"\s+")
-_SPACE_COLON: Final = re.compile(r"\s+:")
-_SLASH: Final = re.compile(r"\s*/\s*")
-_MD_LINK: Final = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS: Final = re.compile(r"\*\*|__")
-_NUMBER_ONLY: Final = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
-_SENTENCE_END: Final = frozenset(".!;")
-_CLOSERS: Final = "\"')]}\u201d\u2019\u00bb*_ \t"
-_QUOTE_OPENERS: Final = frozenset("\"'\u201c\u201e\u00ab\u2018\u201a>")
-_BULLET: Final = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u25ba\u2013\u2014]|\d{1,2}[.)])\s+\S")
-_LINK_ONLY: Final = re.compile(
-    r"^\s*(?:[-*+\u2022]\s+)?(?:\[[^\]]+\]\([^)]*\)|<?https?://\S+>?)\s*$"
-)
-_HEADING: Final = re.compile(r"^\s*(?:#{1,6}\s+\S|\*\*[^*].*\*\*\s*$|__[^_].*__\s*$)")
-
-
-def fold(text: str) -> str:
-    """Case-fold, NFKC-normalise, straighten quotes and collapse spaces (no stripping)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-    text = _SLASH.sub("/", _SPACE_COLON.sub(":", text))
-    return _SPACES.sub(" ", text)
-
-
-def normalize(line: str) -> str:
-    """The form of *line* that rule patterns match against.
-
-    >>> normalize("MOST READ :")
-    'most read'
-    >>> normalize("### Related Articles \u00bb")
-    'related articles'
-    >>> normalize("[Read more](https://example.com/x)")
-    'read more'
-    >>> normalize("Lire aussi\u00a0: Un titre")
-    'lire aussi: un titre'
-    >>> normalize("**Read more:** [Oil slips](https://example.com/oil)")
-    'read more: oil slips'
-    """
-    line = _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
-    return fold(line).strip(_LEAD).rstrip(_TRAIL).lstrip(_LEAD).strip()
-
-
-def _ends_sentence(stripped: str) -> bool:
-    tail = stripped.rstrip(_CLOSERS)
-    return bool(tail) and tail[-1] in _SENTENCE_END
-
-
-@attrs.frozen
-class LineInfo:
-    """One line as the cleaning steps see it (without its line ending).
-
-    Attributes:
-        text: The line as written, without the line ending.
-        stripped: ``text`` without surrounding whitespace.
-        norm: :func:`normalize` of the line; empty for a line longer than any
-            rule in use can match (at most :data:`MAX_RULE_LINE_WORDS` words).
-        blank: Whether the line holds only whitespace.
-        sentence: Whether the line ends like a sentence (``. ! ;`` before
-            closing quotes or brackets).
-        words: How many words the line has (counted in ``norm`` when it is set).
-    """
-
-    text: str
-    stripped: str
-    norm: str
-    blank: bool
-    sentence: bool
-    words: int
-
-    @classmethod
-    def of(cls, text: str, max_words: int = MAX_RULE_LINE_WORDS) -> LineInfo:
-        """Classify one line (its line ending, if any, is ignored).
-
-        Lines of more than *max_words* words (the longest any rule in use can
-        match) are not normalised.
-        """
-        text = text.rstrip("\r\n")
-        stripped = text.strip()
-        words = len(stripped.split())
-        norm = normalize(stripped) if words <= min(max_words, MAX_RULE_LINE_WORDS) else ""
-        return cls(
-            text=text,
-            stripped=stripped,
-            norm=norm,
-            blank=not stripped,
-            sentence=_ends_sentence(stripped),
-            words=norm.count(" ") + 1 if norm else words,
-        )
-
-
-def is_heading(line: LineInfo) -> bool:
-    """A Markdown heading (``## ...``) or a line that is bold as a whole (``**...**``).
-
-    >>> is_heading(LineInfo.of("### What Lies Ahead"))
-    True
-    >>> is_heading(LineInfo.of("The Negotiation Deadlock"))
-    False
-    """
-    return bool(_HEADING.match(line.text))
-
-
-def is_list_item(line: LineInfo, max_words: int) -> bool:
-    """A bulleted or numbered headline, a Markdown link line, or a bare URL.
-
-    A bulleted *sentence* (ending with ``.``, ``!``, ``?`` or ``;``) is not an
-    item: story lists are made of sentences, link lists of headlines.
-
-    >>> is_list_item(LineInfo.of("- Trials in Quebec mirror the era"), 30)
-    True
-    >>> is_list_item(LineInfo.of("- The court upheld the ban."), 30)
-    False
-    >>> is_list_item(LineInfo.of("[Ten charts on trade](https://example.com/t)"), 30)
-    True
-    """
-    if _LINK_ONLY.match(line.text):
-        return True
-    if not _BULLET.match(line.text):
-        return False
-    words = len(line.stripped.split()) - 1  # the bullet is the first "word"
-    return not line.sentence and 1 <= words <= max_words
-
-
-def is_number_only(line: LineInfo) -> bool:
-    """A line holding only a small number: the rank of a headline in a numbered list.
-
-    >>> is_number_only(LineInfo.of(" 2. ")), is_number_only(LineInfo.of("2025"))
-    (True, False)
-    """
-    return bool(_NUMBER_ONLY.match(line.text))
-
-
-def is_headline_like(
-    line: LineInfo, max_words: int, *, questions: bool, min_words: int = 2
-) -> bool:
-    """A bare line that reads like a headline: short, not a sentence, not a quote.
-
-    It has *min_words* to *max_words* words, at least one letter, does not start with a
-    quotation mark, is not a heading, and does not end with ``. ! ; , :``
-    (nor with ``?`` unless *questions*).
-
-    >>> is_headline_like(LineInfo.of("TikTok Ban Looms as Deadline Nears"), 30, questions=False)
-    True
-    >>> is_headline_like(LineInfo.of("He declined to comment."), 30, questions=False)
-    False
-    """
-    stripped = line.stripped
-    if not stripped or stripped[0] in _QUOTE_OPENERS or is_heading(line):
-        return False
-    if not min_words <= len(stripped.split()) <= max_words:
-        return False
-    if not any(ch.isalpha() for ch in stripped):
-        return False
-    tail = stripped.rstrip(_CLOSERS)
-    if not tail or tail[-1] in ".!;,:\u2026":
-        return False
-    return questions or tail[-1] != "?"
-
 
 # -- the rule table ---------------------------------------------------------------
 
@@ -270,6 +94,8 @@ class Rule:
         context: Whether the rule applies only next to other boilerplate: in a
             run of matched (or blank) lines that holds a line matched by a rule
             without ``context``.
+        colon: Whether a matching line must end with a colon ("See also:"
+            announces a list; "See also" is a section heading).
     """
 
     name: str
@@ -283,6 +109,7 @@ class Rule:
     min_words: int = 2
     sentences: bool = False
     context: bool = False
+    colon: bool = False
 
     @property
     def languages(self) -> frozenset[str]:
@@ -360,7 +187,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
-    for flag in ("sentences", "context"):
+    for flag in ("sentences", "context", "colon"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
     return Rule(
@@ -378,6 +205,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
         min_words=max(1, _int(table, "min_words", 2, source, where)),
         sentences=table.get("sentences", False),
         context=table.get("context", False),
+        colon=table.get("colon", False),
     )
 
 
@@ -432,6 +260,8 @@ def default_rules() -> RuleSet:
 # -- compiled rules ---------------------------------------------------------------
 
 _TOKEN_SPLIT: Final = re.compile(r"[\s|/\u00b7\u2022,]+")
+#: What a first word may end with that a pattern's first word does not ("published," "lire:").
+_FIRST_WORD_TRIM: Final = ",;:.!?"
 
 
 def _pattern_regex(pattern: str, wildcard_words: int) -> str:
@@ -449,12 +279,24 @@ def _pattern_regex(pattern: str, wildcard_words: int) -> str:
 
 @attrs.frozen
 class CompiledRule:
-    """A rule reduced to the languages in use, ready to match lines."""
+    """A rule reduced to the languages in use, ready to match lines.
+
+    Attributes:
+        rule: The rule.
+        words: Word-set rules: the words (empty for pattern rules).
+        max_words: The most words a matching line can have.
+        heads: The patterns that open with a word, as one regex per first word:
+            a line is tried only against the patterns that open with its first word.
+        loose: The patterns that open with a wildcard (``... all rights
+            reserved``), each with its longest literal part: a line is tried
+            only against the patterns whose literal it contains.
+    """
 
     rule: Rule
-    regex: re.Pattern[str] | None
     words: frozenset[str]
     max_words: int = 10_000
+    heads: Mapping[str, re.Pattern[str]] = attrs.field(factory=dict)
+    loose: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def matches(self, line: LineInfo) -> bool:
         """Whether *line*, as a whole, is what this rule describes."""
@@ -462,12 +304,28 @@ class CompiledRule:
             return False
         if line.sentence and not self.rule.sentences:
             return False
-        if line.stripped[0] in _QUOTE_OPENERS:
+        if is_quotation(line):
             return False  # a quotation is article text, whatever it says
-        if self.regex is not None:
-            return self.regex.fullmatch(line.norm) is not None
+        if self.rule.colon and not line.stripped.endswith((":", "\uff1a")):
+            return False
+        if not self.words:
+            head = self.heads.get(_first_word(line.norm))
+            if head is not None and head.fullmatch(line.norm) is not None:
+                return True
+            return any(
+                literal in line.norm and regex.fullmatch(line.norm) is not None
+                for literal, regex in self.loose
+            )
         tokens = [t.strip(":;.!") for t in _TOKEN_SPLIT.split(line.norm) if t.strip(":;.!")]
         return len(tokens) >= self.rule.min_words and all(t in self.words for t in tokens)
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0].rstrip(_FIRST_WORD_TRIM)
+
+
+def _alternation(patterns: Iterable[str], wildcard_words: int) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_pattern_regex(p, wildcard_words)})" for p in patterns))
 
 
 def compile_rule(rule: Rule, languages: frozenset[str] | None) -> CompiledRule | None:
@@ -478,14 +336,32 @@ def compile_rule(rule: Rule, languages: frozenset[str] | None) -> CompiledRule |
     if not phrases:
         return None
     if rule.kind == "word-set":
-        return CompiledRule(rule, None, frozenset(fold(p).strip() for p in phrases))
-    alternatives = "|".join(f"(?:{_pattern_regex(p, rule.wildcard_words)})" for p in phrases)
+        return CompiledRule(rule, frozenset(fold(p).strip() for p in phrases))
+    by_head: dict[str, list[str]] = {}
+    loose = []
+    for phrase in phrases:
+        head = _first_word(fold(phrase.strip()))
+        if "..." in head or not head:
+            loose.append(phrase)
+        else:
+            by_head.setdefault(head, []).append(phrase)
     # No line longer than the longest pattern can match: skip such lines cheaply.
     longest = max(
-        len(fold(p).replace("...", " ").split()) + p.count("...") * rule.wildcard_words
+        count_words(fold(p).replace("...", " ")) + p.count("...") * rule.wildcard_words
         for p in phrases
     )
-    return CompiledRule(rule, re.compile(alternatives), frozenset(), longest)
+    heads = {head: _alternation(group, rule.wildcard_words) for head, group in by_head.items()}
+    literals = [max(fold(p.strip()).split("..."), key=len).strip() for p in loose]
+    return CompiledRule(
+        rule,
+        frozenset(),
+        longest,
+        heads,
+        tuple(
+            (literal, _alternation([p], rule.wildcard_words))
+            for literal, p in zip(literals, loose, strict=True)
+        ),
+    )
 
 
 def compile_rules(

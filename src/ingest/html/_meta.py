@@ -54,7 +54,8 @@ class PageMeta:
         modified: Last modification date-time in ISO 8601.
         canonical_url: The canonical URL, absolute when a base URL was known.
         site_name: The publication's name.
-        language: A BCP 47 language tag (``en``, ``pt-BR``).
+        language: The page's language as the primary subtag of its language
+            tag, lower-cased (``en`` for ``en-GB``, ``pt`` for ``pt_BR``).
         description: The page's summary.
         article_body: JSON-LD ``articleBody`` (used by the extractor, not in meta).
         problems: JSON-LD blocks that could not be read, a canonical URL
@@ -117,12 +118,9 @@ def normalize_date(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    parts = [part for part in re.split(r"[-_]", _norm(value)) if part]
-    if not parts or not parts[0].isalpha() or len(parts[0]) > 8:
-        return ""
-    tag = [parts[0].lower()]
-    tag += [part.upper() if len(part) == 2 else part for part in parts[1:3]]
-    return "-".join(tag)
+    """The primary subtag of a language tag, lower-cased: ``pt-BR`` and ``pt_BR`` are ``pt``."""
+    primary = re.split(r"[-_,;\s]", _norm(value), maxsplit=1)[0].lower()
+    return primary if primary.isascii() and primary.isalpha() and len(primary) <= 8 else ""
 
 
 def clean_title(title: str, site_name: str, headline: str = "") -> str:
