@@ -249,17 +249,9 @@ def load_articles() -> list[Page]:
     ]  # fmt: skip
 
 
-def _without_cleaner() -> HtmlOptions:
-    """Extraction options that leave the text uncleaned (while HtmlOptions still cleans)."""
-    uncleaned: dict[str, Any] = {"clean": None}  # until HtmlOptions.clean goes away (#21)
-    if "clean" in attrs.fields_dict(HtmlOptions):
-        return attrs.evolve(HtmlOptions(), **uncleaned)
-    return HtmlOptions()
-
-
 def evaluate(pages: Sequence[Page]) -> tuple[list[PageResult], list[Document]]:
     """Extract every page once, score it without and with the cleaner."""
-    options = _without_cleaner()
+    options = HtmlOptions()
     results, documents = [], []
     for page in pages:
         doc = extract_html(page.html, options=options)
