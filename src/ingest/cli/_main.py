@@ -279,6 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return _run(args, console)
+    except BrokenPipeError:
+        # The reader of our stdout went away (`| head`): stop quietly, as Unix tools do,
+        # with no summary (what was read is not what was written); later writes go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except OptionsError as exc:
         console.error(str(exc))
         return EXIT_USAGE
@@ -314,12 +319,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         summary = pipeline.report.summary(written="unique")
     else:
         target = args.output if args.output is not None else sys.stdout.buffer
-        try:
-            pipeline.write(args.inputs, target, fmt, on_outcome=console.outcome)
-        except BrokenPipeError:
-            # The reader of our stdout went away (`| head`): stop quietly.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return EXIT_FAILED
+        pipeline.write(args.inputs, target, fmt, on_outcome=console.outcome)
         summary = pipeline.report.summary()
     report = pipeline.report
     console.say(f"ingest {args.command}: {summary}")

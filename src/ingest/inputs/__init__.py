@@ -9,6 +9,7 @@ with its reason). A new input format is a new reader here.
 Imports :mod:`ingest.core` and :mod:`ingest.bundle`.
 """
 
-from ._sources import STDIN, DocItem, Failure, InputError, Item, PageItem, ReadAs, Reader
+from ._errors import InputError
+from ._sources import STDIN, DocItem, Failure, Item, PageItem, ReadAs, Reader
 
 __all__ = ["STDIN", "DocItem", "Failure", "InputError", "Item", "PageItem", "ReadAs", "Reader"]
