@@ -29,7 +29,7 @@ from .. import __version__
 from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
 from ..dedup import DedupOptions
-from ..outputs import Format
+from ..outputs import Format, write_report
 from ..pipeline import Outcome, Pipeline, PipelineOptions, check_inputs
 from ._console import Console
 from ._scale import check_engine_args, dedup_with_dask, index_command
@@ -151,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
         help="table (default), or json, jsonl, csv for machines",
     )
     dedup.add_argument("--all", action="store_true", help="list documents without duplicates too")
+    dedup.add_argument(
+        "--report",
+        metavar="HTML",
+        help="also write the audit page here: one self-contained HTML file with the clusters, "
+        "each duplicate beside what it matched, and the scores",
+    )
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
     dedup.add_argument(
         "--engine",
@@ -305,6 +311,8 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         return index_command(args, console)
     if args.command == "dedup":
         check_engine_args(args)
+        if args.report and args.engine == "dask":
+            raise OptionsError("--report needs the local engine; drop --engine dask")
         if args.engine == "dask":
             return dedup_with_dask(args, console)
         args.format = args.format or "table"
@@ -312,10 +320,14 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     pipeline = Pipeline(options, progress=console.progress)
     if args.command == "dedup":
         outcomes = []
+        if args.report:
+            check_inputs(args.inputs, args.report)
         for outcome in pipeline.run(_checked(args.inputs, args.output)):
             console.outcome(outcome)
             outcomes.append(outcome)
         write_text(args.output, lambda out: _print_clusters(outcomes, args, out))
+        if args.report:
+            _write_report(pipeline, outcomes, args.report, options)
         summary = pipeline.report.summary(written="unique")
     else:
         target = args.output if args.output is not None else sys.stdout.buffer
@@ -327,6 +339,15 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         console.error("the counts do not add up; this is a bug in ingest, please report it")
         return EXIT_FAILED
     return EXIT_FAILED if report.failures else EXIT_OK
+
+
+def _write_report(
+    pipeline: Pipeline, outcomes: list[Outcome], path: str, options: PipelineOptions
+) -> None:
+    report = pipeline.report
+    docs = (o.document for o in outcomes if o.document is not None and o.status != "failed")
+    numbers = {"documents in": report.documents_in, "failed": report.failed}
+    write_report(report.clusters, docs, path, dedup=options.dedup, numbers=numbers)
 
 
 def _checked(inputs: list[str], output: str | None) -> list[str]:

@@ -21,7 +21,8 @@ from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
 from ._index import BATCH, DuplicateIndex, find_duplicates
-from ._options import Cluster, DedupOptions, Evidence, Member
+from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
+from ._passages import find_passages, with_passages
 from ._signature import (
     Signatures,
     band_hashes,
@@ -35,6 +36,7 @@ from ._verify import Link, verify, verify_candidates
 
 __all__ = [
     "BATCH",
+    "KINDS",
     "Cluster",
     "DedupOptions",
     "DocFeatures",
@@ -44,12 +46,14 @@ __all__ = [
     "Link",
     "Member",
     "Node",
+    "Passage",
     "Signatures",
     "band_hashes",
     "band_keys",
     "cluster_links",
     "compute_features",
     "find_duplicates",
+    "find_passages",
     "lsh_params",
     "memory_lsh",
     "mix64",
@@ -59,4 +63,5 @@ __all__ = [
     "to_minhash",
     "verify",
     "verify_candidates",
+    "with_passages",
 ]
