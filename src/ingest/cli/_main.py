@@ -335,6 +335,10 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         summary = pipeline.report.summary()
     report = pipeline.report
     console.say(f"ingest {args.command}: {summary}")
+    if report.skipped:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
+        total = sum(report.skipped.values())
+        console.say(f"ingest {args.command}: {total} records skipped, holding no document: {kinds}")
     if not report.balanced:  # pragma: no cover - the accounting is tested; this is a tripwire
         console.error("the counts do not add up; this is a bug in ingest, please report it")
         return EXIT_FAILED

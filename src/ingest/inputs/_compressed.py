@@ -26,7 +26,15 @@ import zstandard
 
 from ._errors import InputError
 
-__all__ = ["COMPRESSED_EXTS", "MAGIC_BYTES", "Compression", "compression_of", "decompressed"]
+__all__ = [
+    "COMPRESSED_EXTS",
+    "MAGIC_BYTES",
+    "Compression",
+    "compression_of",
+    "decompressed",
+    "decompression_error",
+    "inner_name",
+]
 
 Compression = Literal["gzip", "bzip2", "xz", "zstd"]
 
@@ -73,7 +81,12 @@ def inner_name(name: str) -> str:
 
 
 class _Guarded(io.RawIOBase):
-    """A decompressing stream whose errors are :class:`InputError` naming the input."""
+    """A decompressing stream that ends where its data is corrupt or cut short.
+
+    The error is kept (:func:`decompression_error`) rather than raised: a
+    buffered reader drops what it had gathered when its raw stream raises, so
+    raising would lose the documents just before the damage.
+    """
 
     def __init__(self, raw: BinaryIO, kind: Compression, source: str) -> None:
         super().__init__()
@@ -81,29 +94,43 @@ class _Guarded(io.RawIOBase):
         self._kind = kind
         self._source = source
         self.produced = 0
+        self.error: InputError | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.error is not None:
+            return 0
         try:
-            size = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+            # read1: one step of the decompressor, so what comes before damage is returned
+            # before the damage raises (readinto would gather, then drop it all).
+            data: bytes = self._raw.read1(len(buffer))  # type: ignore[attr-defined]
         except _ERRORS as exc:
-            raise InputError(
+            self.error = InputError(
                 f"the {self._kind} data is corrupt or cut short after "
                 f"{self.produced:,} decompressed bytes ({exc}); the rest of it was not read",
                 source=self._source,
-            ) from exc
+            )
+            return 0
+        size = len(data)
+        buffer[:size] = data
         self.produced += size
-        return int(size)
+        return size
+
+
+def decompression_error(stream: io.BufferedReader) -> InputError | None:
+    """Why a stream of :func:`decompressed` ended early, or ``None`` (or not such a stream)."""
+    raw = stream.raw
+    return raw.error if isinstance(raw, _Guarded) else None
 
 
 def decompressed(stream: BinaryIO, kind: Compression, source: str) -> io.BufferedReader:
     """A buffered stream of the decompressed bytes of *stream* (read lazily).
 
     Concatenated members (``cat a.gz b.gz``, multi-frame zstd) read as one
-    stream, as ``zcat`` reads them. Corrupt or truncated data raises
-    :class:`InputError` when it is reached; what came before it was read.
+    stream, as ``zcat`` reads them. Corrupt or truncated data ends the stream
+    where it is reached; :func:`decompression_error` then says why.
     """
     # Each decompressor is closed with the stream it reads (the caller's).
     raw: BinaryIO

@@ -33,8 +33,15 @@ from ..core import (
     sniff_wide,
 )
 from ._binary import binary_reason, control_reason
-from ._compressed import MAGIC_BYTES, compression_of, decompressed, inner_name
+from ._compressed import (
+    MAGIC_BYTES,
+    compression_of,
+    decompressed,
+    decompression_error,
+    inner_name,
+)
 from ._errors import InputError
+from ._warc import WarcPage, WarcProblem, is_warc, read_warc
 
 __all__ = [
     "STDIN",
@@ -52,17 +59,19 @@ __all__ = [
 STDIN: Final = "-"
 
 ReadAs = Literal["auto", "bundle", "html", "text"]
-Kind = Literal["auto", "bundle", "html", "text", "jsonl"]
+Kind = Literal["auto", "bundle", "html", "text", "jsonl", "warc"]
 
 _BUNDLE_EXTS: Final = frozenset({".bundle"})
 _HTML_EXTS: Final = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _JSONL_EXTS: Final = frozenset({".jsonl", ".ndjson"})
 _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
+_WARC_EXTS: Final = frozenset({".warc", ".wet"})
 _EXTS: Final[tuple[tuple[frozenset[str], Kind], ...]] = (
     (_BUNDLE_EXTS, "bundle"),
     (_HTML_EXTS, "html"),
     (_JSONL_EXTS, "jsonl"),
     (_TEXT_EXTS, "text"),
+    (_WARC_EXTS, "warc"),
 )
 _SNIFF: Final = 512
 
@@ -143,6 +152,8 @@ def _sniff(head: bytes) -> Kind:
     """The kind of an input without a telling extension, from its first bytes."""
     if sniff_wide(head) is not None:
         return "bundle"
+    if is_warc(head):
+        return "warc"
     start = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if start.startswith(b"<<<FILE"):
         return "bundle"
@@ -179,8 +190,8 @@ class Reader:
         self.strict = strict
         self.bundle = bundle or BundleOptions()
         self._stdin = stdin
-        #: Records that hold no document (WARC requests, metadata...), by input and type.
-        self.skipped: dict[str, Counter[str]] = {}
+        #: Records that hold no document (WARC requests, metadata...), by type.
+        self.skipped: Counter[str] = Counter()
 
     def items(self, inputs: list[str]) -> Iterator[Item]:
         """Every document of *inputs*, in order: inputs in the order given, files sorted."""
@@ -266,7 +277,9 @@ class Reader:
         if kind == "auto":
             kind = _kind_by_name(inner) or _sniff(stream.peek(_SNIFF)[:_SNIFF])
         try:
-            if kind == "bundle":
+            if kind == "warc":
+                yield from self._warc(cast("BinaryIO", stream), source)
+            elif kind == "bundle":
                 yield from self._bundle(cast("BinaryIO", stream), source)
             elif kind == "jsonl":
                 yield from self._jsonl(
@@ -278,6 +291,9 @@ class Reader:
                 )
         except IngestError as exc:
             yield self._failure(name, source, _reason(exc), error=exc)
+        damage = decompression_error(stream)
+        if damage is not None:
+            yield self._failure(name, source, _reason(damage), error=damage)
 
     def _whole(
         self,
@@ -352,6 +368,25 @@ class Reader:
                 line=line,
                 error=exc,
             )
+
+    def _warc(self, stream: BinaryIO, source: str) -> Iterator[Item]:
+        """The HTML responses and WET texts of a WARC file; other records are counted."""
+        limit = self.bundle.max_member_bytes
+        for record in read_warc(stream, limit=limit, skipped=self.skipped):
+            if isinstance(record, WarcProblem):
+                yield self._failure(record.url, source, record.reason)
+                continue
+            meta: dict[str, MetaValue] = {"url": record.url}
+            if record.date:
+                meta["fetched"] = record.date
+            if isinstance(record, WarcPage):
+                yield PageItem(record.url, source, record.body, record.content_type, meta)
+                continue
+            binary = control_reason(record.text, "utf-8")
+            if binary is not None:
+                yield self._failure(record.url, source, binary)
+                continue
+            yield DocItem(Document(name=record.url, text=record.text, meta=meta, source=source))
 
     def _jsonl(self, stream: BinaryIO, source: str, *, stop_long: bool) -> Iterator[Item]:
         """One item per line; *stop_long*: a line over the limit ends the input (a
