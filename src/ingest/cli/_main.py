@@ -101,9 +101,10 @@ def _parser() -> argparse.ArgumentParser:
     docs_format = argparse.ArgumentParser(add_help=False)
     docs_format.add_argument(
         "--format",
-        choices=("bundle", "jsonl", "dir"),
+        choices=("bundle", "jsonl", "dir", "parquet"),
         default="bundle",
-        help="output format (default: bundle; dir needs -o DIR)",
+        help="output format (default: bundle; dir needs -o DIR; "
+        "parquet: pip install 'ingest[parquet]')",
     )
 
     def command(

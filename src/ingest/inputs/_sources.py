@@ -41,6 +41,7 @@ from ._compressed import (
     inner_name,
 )
 from ._errors import InputError
+from ._parquet import is_parquet, parquet_records
 from ._warc import WarcPage, WarcProblem, is_warc, read_warc
 
 __all__ = [
@@ -59,19 +60,21 @@ __all__ = [
 STDIN: Final = "-"
 
 ReadAs = Literal["auto", "bundle", "html", "text"]
-Kind = Literal["auto", "bundle", "html", "text", "jsonl", "warc"]
+Kind = Literal["auto", "bundle", "html", "text", "jsonl", "warc", "parquet"]
 
 _BUNDLE_EXTS: Final = frozenset({".bundle"})
 _HTML_EXTS: Final = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _JSONL_EXTS: Final = frozenset({".jsonl", ".ndjson"})
 _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
 _WARC_EXTS: Final = frozenset({".warc", ".wet"})
+_PARQUET_EXTS: Final = frozenset({".parquet", ".pq"})
 _EXTS: Final[tuple[tuple[frozenset[str], Kind], ...]] = (
     (_BUNDLE_EXTS, "bundle"),
     (_HTML_EXTS, "html"),
     (_JSONL_EXTS, "jsonl"),
     (_TEXT_EXTS, "text"),
     (_WARC_EXTS, "warc"),
+    (_PARQUET_EXTS, "parquet"),
 )
 _SNIFF: Final = 512
 
@@ -154,6 +157,8 @@ def _sniff(head: bytes) -> Kind:
         return "bundle"
     if is_warc(head):
         return "warc"
+    if is_parquet(head):
+        return "parquet"
     start = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if start.startswith(b"<<<FILE"):
         return "bundle"
@@ -256,6 +261,9 @@ class Reader:
             if not path.is_file():
                 yield self._failure(name, source, "not a regular file (or it does not exist)")
                 return
+            if self.read_as == "auto" and _kind_by_name(name) == "parquet":
+                yield from self._parquet(path, source)  # columns, read by row group
+                return
             with path.open("rb") as handle:
                 yield from self._opened(handle, source, name, size=path.stat().st_size)
         except OSError as exc:
@@ -277,7 +285,14 @@ class Reader:
         if kind == "auto":
             kind = _kind_by_name(inner) or _sniff(stream.peek(_SNIFF)[:_SNIFF])
         try:
-            if kind == "warc":
+            if kind == "parquet":
+                yield self._failure(
+                    name,
+                    source,
+                    "a Parquet file is read from a file named *.parquet, "
+                    "not compressed, not from a pipe",
+                )
+            elif kind == "warc":
                 yield from self._warc(cast("BinaryIO", stream), source)
             elif kind == "bundle":
                 yield from self._bundle(cast("BinaryIO", stream), source)
@@ -387,6 +402,14 @@ class Reader:
                 yield self._failure(record.url, source, binary)
                 continue
             yield DocItem(Document(name=record.url, text=record.text, meta=meta, source=source))
+
+    def _parquet(self, path: Path, source: str) -> Iterator[Item]:
+        """One document per row of a Parquet file (``docs/cli.md``, "Parquet")."""
+        try:
+            for number, record in enumerate(parquet_records(path), 1):
+                yield self._from_record(record, source, number)
+        except (OSError, IngestError) as exc:
+            yield self._failure(path.name, source, _reason(exc), error=exc)
 
     def _jsonl(self, stream: BinaryIO, source: str, *, stop_long: bool) -> Iterator[Item]:
         """One item per line; *stop_long*: a line over the limit ends the input (a
