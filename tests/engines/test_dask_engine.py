@@ -19,6 +19,7 @@ from ingest import (
     DedupOptions,
     Document,
     IdConflictError,
+    InputError,
     OptionsError,
     write_bundle,
 )
@@ -38,6 +39,7 @@ from ingest.engines._dask_stages import (
     band_hashes,
     block_partitions,
     bucket_pairs,
+    read_input,
     read_jsonl,
     select_features,
     sign_partition,
@@ -308,7 +310,7 @@ def test_cli_dedup_with_dask_fails_whole_on_a_bad_input(engine: DaskEngine, tmp_
     result = run_ingest("dedup", feed, "--engine", "dask", "--scheduler", address, "-o", out)
     assert result.returncode == 1
     [line] = result.stderr.decode().splitlines()
-    assert line.startswith(f"ingest dedup: error: {feed}: expected a JSON object")
+    assert line.startswith(f"ingest dedup: error: {feed}: record: not a JSON object")
     assert line.endswith(f"(at line 2); {out} was left as it was")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl"]
 
@@ -336,3 +338,18 @@ def test_jsonl_lines_that_are_not_documents_raise_with_their_line(tmp_path: Path
     feed.write_bytes(b'{"name": "a", "text": "Markets rallied."}\n[1]\n')
     with pytest.raises(DecodeError, match=r"not an object with a 'text' string \(at line 2\)$"):
         list(read_jsonl(feed))
+
+
+def test_inputs_are_read_as_the_local_engine_reads_them_strict_or_not(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b'{"text": "Markets rallied."}\n\n{"text": "bad \xff"}\n')
+    with pytest.raises(InputError, match=r"not a JSON object: .*\(at line 3\)$"):
+        read_input(feed)
+    feed.write_bytes(b'{"name": "a", "text": "Markets rallied."}\n[1]\n')
+    with pytest.raises(
+        InputError, match=r'expected a JSON object with a string "text" \(at line 2\)$'
+    ):
+        read_input(feed)
+    docs, failures = read_input(feed, keep_going=True)
+    assert [d.name for d in docs] == ["a"]
+    assert [f.line for f in failures] == [2]

@@ -144,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help=f"{inputs_help} (--engine dask: bundles or JSONL files, or globs of them)",
+        help=f"{inputs_help} (--engine dask: files or globs of them)",
     )
     dedup.add_argument(
         "--format",
@@ -171,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="with --engine dask: a running scheduler (tcp://HOST:8786); "
         "default: a local cluster of --workers processes (default 2)",
+    )
+    dedup.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="with --engine dask: count an input that cannot be read as failed and go on "
+        "(default: stop the run)",
     )
     dedup.add_argument(
         "--connect-timeout",
@@ -351,7 +357,7 @@ def _write_report(
 ) -> None:
     report = pipeline.report
     docs = (o.document for o in outcomes if o.document is not None and o.status != "failed")
-    numbers = {"documents in": report.documents_in, "failed": report.failed}
+    numbers = {"failed": report.failed}
     write_report(report.clusters, docs, path, dedup=options.dedup, numbers=numbers)
 
 

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["check_engine_args", "dedup_with_dask", "index_command"]
 
-#: What ``--engine dask`` reads (its stages read JSONL by suffix, else a bundle).
-_DASK_SUFFIXES: Final = frozenset({".bundle", ".jsonl", ".ndjson"})
 #: The URL schemes of ``redis.from_url``.
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss", "unix"})
 #: Documents per :meth:`RedisIndex.extend` call (at most one batch of the index).
@@ -48,6 +46,11 @@ EXIT_FAILED: Final = 1
 def check_engine_args(args: argparse.Namespace) -> None:
     """Refuse flag combinations of ``ingest dedup`` that mean nothing (a usage error)."""
     if args.engine != "dask":
+        if args.keep_going:
+            raise OptionsError(
+                "--keep-going is for --engine dask; --engine local always goes on past an "
+                "input it cannot read (and reports it), unless --strict"
+            )
         if args.scheduler is not None:
             raise OptionsError(
                 "--scheduler ADDRESS needs --engine dask (the local engine runs in this process)"
@@ -104,7 +107,7 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         with ingest.DaskEngine(options) as engine:
-            run = engine.dedup(args.inputs, tmp, prepare=prepare)
+            run = engine.dedup(args.inputs, tmp, prepare=prepare, keep_going=args.keep_going)
         tmp.chmod(0o777 & ~_umask())
         tmp.replace(out)  # over a missing or empty directory
     except BaseException:
@@ -113,11 +116,14 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     if console.verbose:
         for path in run.outputs:
             console.say(f"{out / path.name}: written")
-    read = run.documents + run.repeated
+    for failure in run.failures:
+        console.say(f"ingest dedup: failed: {failure}")
+    failed = len(run.failures)
+    read = run.documents + run.repeated + failed
     noun = "document" if read == 1 else "documents"
     console.say(
         f"ingest dedup: {read} {noun} in: {run.documents} written, "
-        f"{run.repeated} dropped as duplicates, 0 failed"
+        f"{run.repeated} dropped as duplicates, {failed} failed"
     )
     clusters = "cluster" if run.clusters == 1 else "clusters"
     console.say(
@@ -125,7 +131,7 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
         f"{run.documents - run.duplicates} unique, {run.duplicates} duplicates; "
         f"{len(run.outputs)} JSONL file{'s' if len(run.outputs) != 1 else ''} in {args.output}"
     )
-    return EXIT_OK
+    return EXIT_FAILED if run.failures else EXIT_OK
 
 
 def _umask() -> int:
@@ -151,11 +157,6 @@ def _check_dask_inputs(patterns: list[str], out: Path) -> None:
                 + (hint if Path(pattern).is_dir() else "; check the path or glob")
             )
         for path in files:
-            if path.suffix.lower() not in _DASK_SUFFIXES:
-                raise OptionsError(
-                    f"--engine dask reads bundles (.bundle) and JSONL (.jsonl, .ndjson), not "
-                    f"{str(path)!r}; pack other files first (ingest pack) or use --engine local"
-                )
             if target == path.resolve():
                 raise OptionsError(
                     f"the output {str(out)!r} is also an input; inputs are never "

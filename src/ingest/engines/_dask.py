@@ -65,6 +65,7 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 
 from ..core import Document, IdConflictError, OptionsError
 from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links
+from ..inputs import Failure
 from ._dask_stages import (
     Prepare,
     block_numbers,
@@ -76,6 +77,7 @@ from ._dask_stages import (
     empty_pairs,
     expand_inputs,
     id_table,
+    part_failures,
     partition_keys,
     read_jsonl,
     select_features,
@@ -184,6 +186,8 @@ class DaskRun:
         repeated: Documents dropped because they repeat an earlier one (same
             id, same text), as ``DuplicateIndex.add`` ignores them; not in
             ``documents``.
+        failures: What could not be read, with ``keep_going`` (without it, the
+            first such input stops the run).
     """
 
     documents: int
@@ -191,6 +195,7 @@ class DaskRun:
     duplicates: int
     outputs: tuple[Path, ...]
     repeated: int = 0
+    failures: tuple[Failure, ...] = ()
 
 
 # -- the engine --------------------------------------------------------------------------
@@ -279,20 +284,33 @@ class DaskEngine:
         options: DedupOptions | None = None,
         *,
         prepare: Prepare | None = None,
+        keep_going: bool = False,
     ) -> DaskRun:
-        """De-duplicate the input files (bundles, ``.jsonl``; globs) into *output*, a directory.
+        """De-duplicate the input files (globs) into *output*, a directory.
 
-        Writes ``part-NNNNN.jsonl`` per input file, in input order: one JSON
-        object per document with ``id``, ``name``, ``title``, ``text``,
-        ``meta``, ``source``, ``cluster`` (the representative's id),
-        ``representative`` and ``evidence`` (how it joined its cluster).
+        The inputs are read as the local engine reads them (``docs/cli.md``,
+        "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, each compressed
+        or not), one partition per file. Writes ``part-NNNNN.jsonl`` per input
+        file, in input order: one JSON object per document with ``id``,
+        ``name``, ``title``, ``text``, ``meta``, ``source``, ``cluster`` (the
+        representative's id), ``representative`` and ``evidence`` (how it
+        joined its cluster). *keep_going*: an input (or a document of it) that
+        cannot be read is counted in :attr:`DaskRun.failures` and the run goes
+        on; without it, the run stops there.
         """
         options = options if options is not None else DedupOptions()
         out = Path(output)
         out.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         parts = self._sign(
-            expand_inputs([str(i) for i in inputs]), options, prepare, keep_docs=True
+            expand_inputs([str(i) for i in inputs]),
+            options,
+            prepare,
+            keep_docs=True,
+            keep_going=keep_going,
+        )
+        failures = tuple(
+            f for part in self.client.gather(self.client.map(part_failures, parts)) for f in part
         )
         nodes, dropped = self._ids(parts)
         _stage("read, signed, ids", started, documents=len(nodes))
@@ -317,7 +335,7 @@ class DaskEngine:
         _stage("written", started, files=len(paths))
         duplicates = sum(len(c.members) - 1 for c in clusters)
         repeated = sum(len(rows) for rows in dropped.values())
-        return DaskRun(sum(written), len(clusters), duplicates, paths, repeated)
+        return DaskRun(sum(written), len(clusters), duplicates, paths, repeated, failures)
 
     # -- stages ---------------------------------------------------------------------
 
@@ -332,6 +350,7 @@ class DaskEngine:
         prepare: Prepare | None,
         *,
         keep_docs: bool,
+        keep_going: bool = False,
     ) -> list[Future]:
         sources: list[Path | list[Document]]
         documents = [d for d in docs if isinstance(d, Document)]
@@ -341,7 +360,16 @@ class DaskEngine:
         else:
             sources = list(expand_inputs([str(d) for d in docs]))
         return [
-            self.client.submit(sign_partition, i, source, options, prepare, keep_docs, pure=False)
+            self.client.submit(
+                sign_partition,
+                i,
+                source,
+                options,
+                prepare,
+                keep_docs,
+                keep_going=keep_going,
+                pure=False,
+            )
             for i, source in enumerate(sources)
         ]
 

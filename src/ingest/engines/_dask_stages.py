@@ -23,7 +23,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..bundle import read_bundle
 from ..cleaning import CleanOptions, clean
 from ..core import DecodeError, Document, OptionsError, atomic_writer
 from ..dedup import (
@@ -39,6 +38,8 @@ from ..dedup import (
     mix64,
     verify,
 )
+from ..inputs import Failure
+from ..pipeline import Pipeline, PipelineOptions
 
 __all__ = [
     "JSONL_SUFFIXES",
@@ -55,7 +56,9 @@ __all__ = [
     "empty_pairs",
     "expand_inputs",
     "id_table",
+    "part_failures",
     "partition_keys",
+    "read_input",
     "read_jsonl",
     "select_features",
     "sign_partition",
@@ -70,6 +73,7 @@ Prepare = Callable[[Document], Document | None]
 
 It runs on the workers, so it must pickle: a module-level function or a
 :func:`functools.partial` of one."""
+
 
 #: JSONL input: one JSON object per line, with these optional fields besides ``text``.
 JSONL_SUFFIXES: Final = frozenset({".jsonl", ".ndjson"})
@@ -94,11 +98,13 @@ _OBJECT_BYTES: Final = 1000
 
 @attrs.frozen(eq=False)
 class Part:
-    """One partition, as it stays on a worker (``docs`` empty unless they are written)."""
+    """One partition, as it stays on a worker (``docs`` empty unless they are written);
+    ``failures``: what could not be read of its input (``keep_going`` only)."""
 
     index: int
     docs: list[Document]
     table: FeatureTable
+    failures: list[Failure] = attrs.field(factory=list)
 
     def __sizeof__(self) -> int:
         """An estimate of the bytes held, as Dask's ``sizeof`` reads it: a worker with a
@@ -154,10 +160,21 @@ def _record(line: str) -> dict[str, Any]:
     return record
 
 
-def _read(path: Path) -> list[Document]:
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        return list(read_jsonl(path))
-    return list(read_bundle(path))
+def read_input(path: Path, *, keep_going: bool = False) -> tuple[list[Document], list[Failure]]:
+    """The documents of one input file as the local engine reads it (``docs/cli.md``,
+    "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, compressed or not), not cleaned.
+
+    Strict unless *keep_going*: then what cannot be read is returned as failures.
+    """
+    pipeline = Pipeline(PipelineOptions(clean=None, strict=not keep_going))
+    docs: list[Document] = []
+    failures: list[Failure] = []
+    for outcome in pipeline.run([path]):
+        if outcome.failure is not None:
+            failures.append(outcome.failure)
+        elif outcome.document is not None:
+            docs.append(outcome.document)
+    return docs, failures
 
 
 def clean_document(doc: Document, options: CleanOptions | None = None) -> Document:
@@ -175,14 +192,28 @@ def sign_partition(
     options: DedupOptions,
     prepare: Prepare | None,
     keep_docs: bool,  # noqa: FBT001 - a task's arguments are positional
+    *,
+    keep_going: bool = False,
 ) -> Part:
-    """Read (or take), prepare and sign one partition; keep the documents only if asked."""
-    docs = _read(source) if isinstance(source, Path) else source
+    """Read (or take), prepare and sign one partition; keep the documents only if asked.
+
+    *keep_going*: what cannot be read of the input is kept as failures, not raised.
+    """
+    failures: list[Failure] = []
+    if isinstance(source, Path):
+        docs, failures = read_input(source, keep_going=keep_going)
+    else:
+        docs = source
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
     # Packed, never signed here: partition_keys and verification sign what they need.
     table = FeatureTable.pack(compute_features(docs, options, signed=False))
-    return Part(index, docs if keep_docs else [], table)
+    return Part(index, docs if keep_docs else [], table, failures)
+
+
+def part_failures(part: Part) -> list[Failure]:
+    """What could not be read of *part*'s input (with ``keep_going``)."""
+    return part.failures
 
 
 # -- stage 3: band keys -------------------------------------------------------------

@@ -373,7 +373,11 @@ class _Page:
     def _pair(self, out: TextIO, member: Member, evidence: Evidence) -> None:
         doc, matched = self.texts[member.id], self.texts[evidence.matched]
         limit = self.options.max_chars
-        what = "aligned sentences" if evidence.kind == "paraphrase" else "shared passages"
+        if evidence.kind == "paraphrase":  # runs of sentences overlap: no count that means much
+            what = "aligned sentences highlighted"
+        else:
+            count = len(evidence.passages)
+            what = f"{count} shared passage{'s' if count != 1 else ''} highlighted"
         left = _marked(doc.text, ((p.start, p.end) for p in evidence.passages), limit)
         right = _marked(
             matched.text, ((p.matched_start, p.matched_end) for p in evidence.passages), limit
@@ -381,7 +385,7 @@ class _Page:
         out.write(
             f'<div class="pair" data-kind="{_e(evidence.kind)}">'
             f'<div><b>{_e(doc.name)}</b> <span class="muted">{_e(evidence.kind)} '
-            f"{evidence.exact:.3f}; {len(evidence.passages)} {what}</span>"
+            f"{evidence.exact:.3f}; {what}</span>"
             f'<div class="text">{left}</div></div>'
             f'<div><b>{_e(matched.name)}</b> <span class="muted">matched</span>'
             f'<div class="text">{right}</div></div></div>'
