@@ -70,6 +70,18 @@ def test_dask_reads_compressed_warc_and_parquet_inputs_as_the_local_engine(
     assert len(found) >= 4  # the fixtures' duplicates, and the WARC's copy of one page
 
 
+def test_a_parquet_file_is_one_partition_per_row_group(engine: DaskEngine, tmp_path: Path) -> None:
+    seeds = list(ingest.read_bundle(SEEDS / "tiktok.bundle"))
+    rows = [{"id": d.id, "text": d.text, "metadata": {"name": d.name}} for d in seeds]
+    path = tmp_path / "seeds.parquet"
+    pq.write_table(pq.core.pa.Table.from_pylist(rows), path, row_group_size=2)
+    run = engine.dedup([path], tmp_path / "out")
+    assert [p.name for p in run.outputs] == [f"part-0000{i}.jsonl" for i in range(3)]
+    counts = [len(p.read_text(encoding="utf-8").splitlines()) for p in run.outputs]
+    assert counts == [2, 2, 1]
+    assert run.documents == 5
+
+
 def test_keep_going_counts_an_unreadable_input_and_goes_on(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")
     broken = tmp_path / "in" / "broken.jsonl.gz"

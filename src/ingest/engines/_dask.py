@@ -68,6 +68,7 @@ from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links
 from ..inputs import Failure
 from ._dask_stages import (
     Prepare,
+    RowGroup,
     block_numbers,
     block_partitions,
     block_rows,
@@ -79,6 +80,7 @@ from ._dask_stages import (
     id_table,
     part_failures,
     partition_keys,
+    partitions,
     read_jsonl,
     select_features,
     sign_partition,
@@ -290,13 +292,14 @@ class DaskEngine:
 
         The inputs are read as the local engine reads them (``docs/cli.md``,
         "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, each compressed
-        or not), one partition per file. Writes ``part-NNNNN.jsonl`` per input
-        file, in input order: one JSON object per document with ``id``,
-        ``name``, ``title``, ``text``, ``meta``, ``source``, ``cluster`` (the
-        representative's id), ``representative`` and ``evidence`` (how it
-        joined its cluster). *keep_going*: an input (or a document of it) that
-        cannot be read is counted in :attr:`DaskRun.failures` and the run goes
-        on; without it, the run stops there.
+        or not), one partition per file, or per row group of a Parquet file.
+        Writes ``part-NNNNN.jsonl`` per partition, in input order: one JSON
+        object per document with ``id``, ``name``, ``title``, ``text``,
+        ``meta``, ``source``, ``cluster`` (the representative's id),
+        ``representative`` and ``evidence`` (how it joined its cluster).
+        *keep_going*: an input (or a document of it) that cannot be read is
+        counted in :attr:`DaskRun.failures` and the run goes on; without it,
+        the run stops there.
         """
         options = options if options is not None else DedupOptions()
         out = Path(output)
@@ -352,13 +355,13 @@ class DaskEngine:
         keep_docs: bool,
         keep_going: bool = False,
     ) -> list[Future]:
-        sources: list[Path | list[Document]]
+        sources: list[Path | RowGroup | list[Document]]
         documents = [d for d in docs if isinstance(d, Document)]
         if len(documents) == len(docs):
             size = self.options.partition_docs
             sources = [documents[i : i + size] for i in range(0, len(documents), size)]
         else:
-            sources = list(expand_inputs([str(d) for d in docs]))
+            sources = list(partitions(expand_inputs([str(d) for d in docs])))
         return [
             self.client.submit(
                 sign_partition,

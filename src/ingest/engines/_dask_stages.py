@@ -38,7 +38,7 @@ from ..dedup import (
     mix64,
     verify,
 )
-from ..inputs import Failure
+from ..inputs import PARQUET_EXTS, DocItem, Failure, Reader, row_groups
 from ..pipeline import Pipeline, PipelineOptions
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "SLOT_BITS",
     "Part",
     "Prepare",
+    "RowGroup",
     "band_hashes",
     "block_numbers",
     "block_partitions",
@@ -58,6 +59,7 @@ __all__ = [
     "id_table",
     "part_failures",
     "partition_keys",
+    "partitions",
     "read_input",
     "read_jsonl",
     "select_features",
@@ -160,16 +162,44 @@ def _record(line: str) -> dict[str, Any]:
     return record
 
 
-def read_input(path: Path, *, keep_going: bool = False) -> tuple[list[Document], list[Failure]]:
-    """The documents of one input file as the local engine reads it (``docs/cli.md``,
-    "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, compressed or not), not cleaned.
+@attrs.frozen
+class RowGroup:
+    """One row group of a Parquet file: a partition of its own."""
+
+    path: Path
+    group: int
+
+
+def partitions(paths: Sequence[Path]) -> list[Path | RowGroup]:
+    """One partition per input file, or per row group of a Parquet file that has several."""
+    found: list[Path | RowGroup] = []
+    for path in paths:
+        groups = row_groups(path) if path.suffix.lower() in PARQUET_EXTS else 1
+        found.extend([path] if groups == 1 else (RowGroup(path, g) for g in range(groups)))
+    return found
+
+
+def read_input(
+    source: Path | RowGroup, *, keep_going: bool = False
+) -> tuple[list[Document], list[Failure]]:
+    """The documents of one input file (or Parquet row group) as the local engine reads
+    it (``docs/cli.md``, "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, compressed
+    or not), not cleaned.
 
     Strict unless *keep_going*: then what cannot be read is returned as failures.
     """
-    pipeline = Pipeline(PipelineOptions(clean=None, strict=not keep_going))
     docs: list[Document] = []
     failures: list[Failure] = []
-    for outcome in pipeline.run([path]):
+    if isinstance(source, RowGroup):
+        rows = Reader(strict=not keep_going).rows(source.path, [source.group])
+        for item in rows:
+            if isinstance(item, Failure):
+                failures.append(item)
+            elif isinstance(item, DocItem):
+                docs.append(item.document)
+        return docs, failures
+    pipeline = Pipeline(PipelineOptions(clean=None, strict=not keep_going))
+    for outcome in pipeline.run([source]):
         if outcome.failure is not None:
             failures.append(outcome.failure)
         elif outcome.document is not None:
@@ -188,7 +218,7 @@ def clean_document(doc: Document, options: CleanOptions | None = None) -> Docume
 
 def sign_partition(
     index: int,
-    source: Path | list[Document],
+    source: Path | RowGroup | list[Document],
     options: DedupOptions,
     prepare: Prepare | None,
     keep_docs: bool,  # noqa: FBT001 - a task's arguments are positional
@@ -200,10 +230,10 @@ def sign_partition(
     *keep_going*: what cannot be read of the input is kept as failures, not raised.
     """
     failures: list[Failure] = []
-    if isinstance(source, Path):
-        docs, failures = read_input(source, keep_going=keep_going)
-    else:
+    if isinstance(source, list):
         docs = source
+    else:
+        docs, failures = read_input(source, keep_going=keep_going)
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
     # Packed, never signed here: partition_keys and verification sign what they need.

@@ -10,6 +10,18 @@ Imports :mod:`ingest.core` and :mod:`ingest.bundle`.
 """
 
 from ._errors import InputError
+from ._parquet import PARQUET_EXTS, row_groups
 from ._sources import STDIN, DocItem, Failure, Item, PageItem, ReadAs, Reader
 
-__all__ = ["STDIN", "DocItem", "Failure", "InputError", "Item", "PageItem", "ReadAs", "Reader"]
+__all__ = [
+    "PARQUET_EXTS",
+    "STDIN",
+    "DocItem",
+    "Failure",
+    "InputError",
+    "Item",
+    "PageItem",
+    "ReadAs",
+    "Reader",
+    "row_groups",
+]

@@ -19,7 +19,7 @@ from typing import Any, Final
 from ..core import OptionsError
 from ._errors import InputError
 
-__all__ = ["PARQUET_EXTRA", "is_parquet", "parquet_records", "row_groups"]
+__all__ = ["PARQUET_EXTRA", "PARQUET_EXTS", "is_parquet", "parquet_records", "row_groups"]
 
 PARQUET_EXTRA: Final = (
     "reading Parquet files needs the 'parquet' extra, which is not installed: "
@@ -31,6 +31,9 @@ _FIELDS: Final = frozenset({"id", "text", "name", "title", "url"})
 
 #: Fields that our own rows keep in ``metadata`` (``ingest.outputs._parquet``).
 _LIFTED: Final = ("title", "url")
+
+#: The extensions of a Parquet file.
+PARQUET_EXTS: Final = frozenset({".parquet", ".pq"})
 
 #: A Parquet file starts (and ends) with these bytes.
 _MAGIC: Final = b"PAR1"

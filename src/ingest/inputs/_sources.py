@@ -41,7 +41,7 @@ from ._compressed import (
     inner_name,
 )
 from ._errors import InputError
-from ._parquet import is_parquet, parquet_records
+from ._parquet import PARQUET_EXTS, is_parquet, parquet_records
 from ._warc import WarcPage, WarcProblem, is_warc, read_warc
 
 __all__ = [
@@ -67,14 +67,13 @@ _HTML_EXTS: Final = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _JSONL_EXTS: Final = frozenset({".jsonl", ".ndjson"})
 _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
 _WARC_EXTS: Final = frozenset({".warc", ".wet"})
-_PARQUET_EXTS: Final = frozenset({".parquet", ".pq"})
 _EXTS: Final[tuple[tuple[frozenset[str], Kind], ...]] = (
     (_BUNDLE_EXTS, "bundle"),
     (_HTML_EXTS, "html"),
     (_JSONL_EXTS, "jsonl"),
     (_TEXT_EXTS, "text"),
     (_WARC_EXTS, "warc"),
-    (_PARQUET_EXTS, "parquet"),
+    (PARQUET_EXTS, "parquet"),
 )
 _SNIFF: Final = 512
 
@@ -262,7 +261,7 @@ class Reader:
                 yield self._failure(name, source, "not a regular file (or it does not exist)")
                 return
             if self.read_as == "auto" and _kind_by_name(name) == "parquet":
-                yield from self._parquet(path, source)  # columns, read by row group
+                yield from self.rows(path)  # columns, read by row group
                 return
             with path.open("rb") as handle:
                 yield from self._opened(handle, source, name, size=path.stat().st_size)
@@ -403,10 +402,12 @@ class Reader:
                 continue
             yield DocItem(Document(name=record.url, text=record.text, meta=meta, source=source))
 
-    def _parquet(self, path: Path, source: str) -> Iterator[Item]:
-        """One document per row of a Parquet file (``docs/cli.md``, "Parquet")."""
+    def rows(self, path: Path, groups: list[int] | None = None) -> Iterator[Item]:
+        """One item per row of the row *groups* (default: all) of the Parquet file *path*,
+        numbered from 1 in the groups read: the Dask engine reads a group per partition."""
+        source = str(path)
         try:
-            for number, record in enumerate(parquet_records(path), 1):
+            for number, record in enumerate(parquet_records(path, groups), 1):
                 yield self._from_record(record, source, number)
         except (OSError, IngestError) as exc:
             yield self._failure(path.name, source, _reason(exc), error=exc)
