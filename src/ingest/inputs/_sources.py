@@ -27,9 +27,7 @@ from ..core import (
     IngestError,
     LimitError,
     MetaValue,
-    Problem,
     decode,
-    derive_id,
     sniff_wide,
 )
 from ._binary import binary_reason, control_reason
@@ -42,6 +40,7 @@ from ._compressed import (
 )
 from ._errors import InputError
 from ._parquet import PARQUET_EXTS, is_parquet, parquet_records
+from ._records import document_from_record
 from ._warc import WarcPage, WarcProblem, is_warc, read_warc
 
 __all__ = [
@@ -457,7 +456,7 @@ class Reader:
     def _from_record(self, record: dict[str, object], source: str, number: int) -> Item:
         if not isinstance(record.get("text"), str):
             return self._failure("record", source, _NOT_A_DOCUMENT, line=number)
-        return DocItem(_document_from_record(record, source, number))
+        return DocItem(document_from_record(record, source, number))
 
     def _failure(
         self,
@@ -494,47 +493,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(msg, str):
         return f"{msg} (at line {line})" if line is not None else msg
     return str(exc)
-
-
-def _scalar(value: object) -> MetaValue:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _document_from_record(record: dict[str, object], source: str, number: int) -> Document:
-    """A JSONL record or Parquet row (``docs/cli.md``, "JSONL records") as a document.
-
-    Its metadata is ``meta``, or ``metadata`` as datatrove and Dolma name it.
-    """
-    raw_meta = record.get("meta", record.get("metadata"))
-    meta: dict[str, MetaValue] = {}
-    problems: list[Problem] = []
-    if isinstance(raw_meta, dict):
-        meta = {str(k): _scalar(v) for k, v in raw_meta.items()}
-    elif raw_meta is not None:
-        problems.append(
-            Problem("bad-meta", '"meta" is not an object; it was kept as a string', source, number)
-        )
-        meta = {"meta": _scalar(raw_meta)}
-    path = meta.pop("path", None)
-    named = path if isinstance(path, str) and path else record.get("name")
-    name = named if isinstance(named, str) and named else f"{Path(source).name}:{number}"
-    url = record.get("url")
-    if isinstance(url, str) and url:
-        meta["url"] = url
-    text = str(record["text"])
-    title = record.get("title")
-    given_id = record.get("id")
-    meta["line"] = number
-    return Document(
-        name=name,
-        text=text,
-        title=title if isinstance(title, str) else "",
-        meta={k: v for k, v in meta.items() if v is not None},
-        source=source,
-        problems=problems,
-        id=str(given_id)
-        if isinstance(given_id, str | int) and given_id != ""
-        else derive_id(name, text),
-    )
