@@ -207,13 +207,13 @@ def read_labels(directory: Path) -> tuple[list[str], list[int]]:
 def iter_docs(directory: Path) -> Iterator[Document]:
     """The documents of the corpus in *directory*, in file order, read as they are used
     (the single process holds the index, not the texts)."""
-    from ingest.engines._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
+    from ingest.engines._dask_stages import read_input  # noqa: PLC0415 - the dask extra is optional
 
     for path in sorted(directory.glob("docs-*.jsonl")):
-        for item in read_jsonl(path):
-            if not isinstance(item, Document):
-                raise SystemExit(f"the corpus in {directory} is damaged: {item}")
-            yield item
+        docs, failures = read_input(path)
+        if failures:
+            raise SystemExit(f"the corpus in {directory} is damaged: {failures[0]}")
+        yield from docs
 
 
 #: The ids of the members of each cluster with duplicates.

@@ -41,6 +41,7 @@ from .core import (
 from .dedup import Cluster, DedupOptions, DuplicateIndex, Evidence, Member, find_duplicates
 from .html import HtmlOptions, extract_html
 from .inputs import Failure, InputError
+from .outputs import ReportOptions, write_report
 from .pipeline import Outcome, Pipeline, PipelineOptions, Report
 
 if TYPE_CHECKING:  # what the lazy attributes below are, for type checkers
@@ -82,6 +83,7 @@ __all__ = [
     "Problem",
     "RemovedSpan",
     "Report",
+    "ReportOptions",
     "UnsafePathError",
     "clean",
     "decode",
@@ -90,6 +92,7 @@ __all__ = [
     "learn_boilerplate",
     "read_bundle",
     "write_bundle",
+    "write_report",
 ]
 
 __version__ = "0.1.0"

@@ -203,7 +203,7 @@ def test_engine_flags_and_missing_extras_are_usage_errors(
         (["--engine", "dask", "-o", str(SEEDS)], "is inside the output directory"),
         (["--engine", "dask", "-o", str(full)], "exists and is not an empty directory"),
         ([str(SEEDS), *dask], "matches no file (a directory: give its files"),
-        ([str(SEEDS / "*.txt"), *dask], "reads bundles (.bundle) and JSONL"),
+        (["--keep-going"], "--keep-going is for --engine dask"),
         (["-", *dask], "not stdin"),
     ]:
         # In-process: these are refused before anything is imported, read or written.

@@ -114,3 +114,35 @@ def test_utf8_round_trip(text: str) -> None:
 
 def test_fixture_paths_are_files() -> None:
     assert all(Path(p).is_file() for p in ENCODINGS.glob("*.bin"))
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "encoding"),
+    [
+        # iso-8859-9 is windows-1254 to browsers: 0x80 is the euro sign, not a C1 control.
+        ("iso-8859-9", "Fiyat 5 € oldu, dedi Ayşe.", "cp1254"),
+        # gb2312 is GBK to browsers: 喆 is in GBK only.
+        ("gb2312", "张喆说: 谈判已经停滞。", "gbk"),
+        ("ISO-8859-1", "“Quoted” café", "windows-1252"),
+        ("x-sjis", "交渉は停滞している。", "cp932"),
+    ],
+)
+def test_declared_labels_decode_as_browsers_decode_them(
+    label: str, text: str, encoding: str
+) -> None:
+    data = text.encode(encoding if encoding != "windows-1252" else "cp1252")
+    result = decode(data, declared=[("meta", label)])
+    assert (result.text, result.encoding, result.rule) == (text, encoding, "declared:meta")
+
+
+def test_a_page_declared_gb2312_shows_its_gbk_characters() -> None:
+    page = '<meta charset="gb2312"><body><p>张喆说: 谈判已经停滞。</p></body>'
+    doc = ingest.extract_html(page.encode("gbk"))
+    assert "张喆说" in doc.text
+    assert doc.meta["encoding"] == "gbk"
+
+
+def test_labels_that_browsers_refuse_are_not_encodings() -> None:
+    result = decode(b"plain", declared=[("meta", "iso-2022-kr")])
+    assert [p.code for p in result.problems] == ["unknown-charset"]
+    assert result.encoding == "utf-8"

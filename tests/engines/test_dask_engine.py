@@ -17,8 +17,8 @@ import ingest
 from ingest import (
     DedupOptions,
     Document,
-    Failure,
     IdConflictError,
+    InputError,
     OptionsError,
     write_bundle,
 )
@@ -38,7 +38,7 @@ from ingest.engines._dask_stages import (
     band_hashes,
     block_partitions,
     bucket_pairs,
-    read_jsonl,
+    read_input,
     select_features,
     sign_partition,
     split_blocks,
@@ -344,12 +344,21 @@ def test_cli_dedup_with_dask_starts_a_local_cluster_without_a_scheduler(tmp_path
 def test_jsonl_lines_that_are_not_documents_fail_alone_with_their_line(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_bytes(b'{"text": "Markets rallied."}\n\n{"text": "bad \xff"}\n[1]\n')
-    doc, bad_bytes, not_object = read_jsonl(feed)
-    assert isinstance(doc, Document)
-    assert doc.text == "Markets rallied."
-    assert isinstance(bad_bytes, Failure)
+    docs, failures = read_input(feed)  # strict about inputs, never about one record
+    assert [d.text for d in docs] == ["Markets rallied."]
+    bad_bytes, not_object = failures
     assert (bad_bytes.line, bad_bytes.source) == (3, str(feed))
-    assert "can't decode byte 0xff" in bad_bytes.reason
-    assert isinstance(not_object, Failure)
+    assert "not a JSON object" in bad_bytes.reason
     assert not_object.line == 4
     assert not_object.reason == 'not a document: expected a JSON object with a string "text"'
+
+
+def test_an_input_that_cannot_be_read_stops_the_run_unless_keep_going(tmp_path: Path) -> None:
+    page = tmp_path / "image.html"
+    page.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="binary content"):
+        read_input(page)
+    docs, failures = read_input(page, keep_going=True)
+    assert docs == []
+    [failure] = failures
+    assert "binary content" in failure.reason

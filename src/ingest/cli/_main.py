@@ -30,7 +30,7 @@ from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
 from ..dedup import DedupOptions
 from ..inputs import check_inputs
-from ..outputs import Format
+from ..outputs import Format, write_report
 from ..pipeline import Outcome, Pipeline, PipelineOptions
 from ._console import Console
 from ._exit import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
@@ -99,9 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     docs_format = argparse.ArgumentParser(add_help=False)
     docs_format.add_argument(
         "--format",
-        choices=("bundle", "jsonl", "dir"),
+        choices=("bundle", "jsonl", "dir", "parquet"),
         default="bundle",
-        help="output format (default: bundle; dir needs -o DIR)",
+        help="output format (default: bundle; dir needs -o DIR; "
+        "parquet: pip install 'ingest[parquet]')",
     )
 
     def command(
@@ -141,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help=f"{inputs_help} (--engine dask: bundles or JSONL files, or globs of them)",
+        help=f"{inputs_help} (--engine dask: files or globs of them)",
     )
     dedup.add_argument(
         "--format",
@@ -149,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
         help="table (default), or json, jsonl, csv for machines",
     )
     dedup.add_argument("--all", action="store_true", help="list documents without duplicates too")
+    dedup.add_argument(
+        "--report",
+        metavar="HTML",
+        help="also write the audit page here: one self-contained HTML file with the clusters, "
+        "each duplicate beside what it matched, and the scores",
+    )
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
     dedup.add_argument(
         "--engine",
@@ -162,6 +169,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="with --engine dask: a running scheduler (tcp://HOST:8786); "
         "default: a local cluster of --workers processes (default 2)",
+    )
+    dedup.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="with --engine dask: count an input that cannot be read as failed and go on "
+        "(default: stop the run)",
     )
     dedup.add_argument(
         "--connect-timeout",
@@ -277,6 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return _run(args, console)
+    except BrokenPipeError:
+        # The reader of our stdout went away (`| head`): stop quietly, as Unix tools do,
+        # with no summary (what was read is not what was written); later writes go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except OptionsError as exc:
         console.error(str(exc))
         return EXIT_USAGE
@@ -298,6 +316,8 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         return index_command(args, console)
     if args.command == "dedup":
         check_engine_args(args)
+        if args.report and args.engine == "dask":
+            raise OptionsError("--report needs the local engine; drop --engine dask")
         if args.engine == "dask":
             return dedup_with_dask(args, console)
         args.format = args.format or "table"
@@ -305,26 +325,40 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     pipeline = Pipeline(options, progress=console.progress)
     if args.command == "dedup":
         outcomes = []
+        if args.report:
+            check_inputs(args.inputs, args.report)
         for outcome in pipeline.run(_checked(args.inputs, args.output)):
             console.outcome(outcome)
-            outcomes.append(_without_text(outcome))
+            # The audit page shows the texts of the clusters with duplicates only.
+            keep = args.report and _in_a_cluster(outcome)
+            outcomes.append(outcome if keep else _without_text(outcome))
         write_text(args.output, lambda out: _print_clusters(outcomes, args, out))
+        if args.report:
+            _write_report(pipeline, outcomes, args.report, options)
         summary = pipeline.report.summary(written="unique")
     else:
         target = args.output if args.output is not None else sys.stdout.buffer
-        try:
-            pipeline.write(args.inputs, target, fmt, on_outcome=console.outcome)
-        except BrokenPipeError:
-            # The reader of our stdout went away (`| head`): stop quietly.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return EXIT_FAILED
+        pipeline.write(args.inputs, target, fmt, on_outcome=console.outcome)
         summary = pipeline.report.summary()
     report = pipeline.report
     console.say(f"ingest {args.command}: {summary}")
+    if report.skipped:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
+        total = sum(report.skipped.values())
+        console.say(f"ingest {args.command}: {total} records skipped, holding no document: {kinds}")
     if not report.balanced:  # pragma: no cover - the accounting is tested; this is a tripwire
         console.error("the counts do not add up; this is a bug in ingest, please report it")
         return EXIT_FAILED
     return EXIT_FAILED if report.failures else EXIT_OK
+
+
+def _write_report(
+    pipeline: Pipeline, outcomes: list[Outcome], path: str, options: PipelineOptions
+) -> None:
+    report = pipeline.report
+    docs = (o.document for o in outcomes if o.document is not None and o.status != "failed")
+    numbers = {"failed": report.failed}
+    write_report(report.clusters, docs, path, dedup=options.dedup, numbers=numbers)
 
 
 def _checked(inputs: list[str], output: str | None) -> list[str]:
@@ -353,6 +387,12 @@ def _without_text(outcome: Outcome) -> Outcome:
     if doc is None:
         return outcome
     return attrs.evolve(outcome, document=attrs.evolve(doc, text=""), cleaning=None)
+
+
+def _in_a_cluster(outcome: Outcome) -> bool:
+    """Whether *outcome*'s document is in a cluster of two or more."""
+    doc = outcome.document
+    return doc is not None and (outcome.status == "duplicate" or "cluster_id" in doc.meta)
 
 
 def _rows(outcomes: list[Outcome], *, include_singletons: bool) -> list[dict[str, object]]:

@@ -23,10 +23,8 @@ import attrs
 
 import ingest
 
-from ..bundle import BUNDLE_SUFFIXES
 from ..cleaning import CleanOptions
 from ..core import (
-    JSONL_SUFFIXES,
     Document,
     IdConflictError,
     IndexFileError,
@@ -43,8 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["check_engine_args", "dedup_with_dask", "index_command"]
 
-#: What ``--engine dask`` reads (its stages read JSONL by suffix, else a bundle).
-_DASK_SUFFIXES: Final = BUNDLE_SUFFIXES | JSONL_SUFFIXES
 #: The URL schemes of ``redis.from_url``.
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss", "unix"})
 #: Documents per :meth:`RedisIndex.extend` call (at most one batch of the index).
@@ -54,6 +50,11 @@ _INDEX_BATCH: Final = 256
 def check_engine_args(args: argparse.Namespace) -> None:
     """Refuse flag combinations of ``ingest dedup`` that mean nothing (a usage error)."""
     if args.engine != "dask":
+        if args.keep_going:
+            raise OptionsError(
+                "--keep-going is for --engine dask; --engine local always goes on past an "
+                "input it cannot read (and reports it), unless --strict"
+            )
         if args.scheduler is not None:
             raise OptionsError(
                 "--scheduler ADDRESS needs --engine dask (the local engine runs in this process)"
@@ -110,7 +111,7 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         with ingest.DaskEngine(options) as engine:
-            run = engine.dedup(args.inputs, tmp, prepare=prepare)
+            run = engine.dedup(args.inputs, tmp, prepare=prepare, keep_going=args.keep_going)
         tmp.chmod(0o777 & ~_umask())
         tmp.replace(out)  # over a missing or empty directory
     except BaseException:
@@ -140,19 +141,13 @@ def _umask() -> int:
 
 
 def _check_dask_inputs(patterns: list[str], out: Path) -> None:
-    """Every pattern matches bundles or JSONL files, none of them in *out*; *out* is free."""
+    """Every pattern matches files, none of them in *out*; *out* is free."""
     if "-" in patterns:
         raise OptionsError(
             "--engine dask reads files that every worker can open, not stdin (-); "
             "save the input to a file first"
         )
     files = expand_globs(patterns)
-    for path in files:
-        if path.suffix.lower() not in _DASK_SUFFIXES:
-            raise OptionsError(
-                f"--engine dask reads bundles (.bundle) and JSONL (.jsonl, .ndjson), not "
-                f"{str(path)!r}; pack other files first (ingest pack) or use --engine local"
-            )
     check_inputs([str(path) for path in files], out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OptionsError(

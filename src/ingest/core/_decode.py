@@ -25,6 +25,7 @@ from typing import Final
 
 import attrs
 import chardet
+import webencodings
 
 from ._errors import DecodeError, Problem
 from ._validate import integer, number
@@ -51,6 +52,10 @@ _WHATWG_1252_TABLE: Final = "".join(
 )
 
 WINDOWS_1252: Final = "windows-1252"
+
+#: WHATWG encodings that decode no text: ``replacement`` (labels such as
+#: ``iso-2022-kr``, which browsers refuse to decode) and ``x-user-defined``.
+_WHATWG_UNDECODABLE: Final = frozenset({"replacement", "x-user-defined"})
 
 #: Text codecs that are not charsets: they raise ``UnicodeError`` (not
 #: ``UnicodeDecodeError``) on ordinary bytes, or on every input.
@@ -109,16 +114,29 @@ class Decoded:
 
 
 def normalize_encoding(label: str) -> str | None:
-    """The codec name for a charset label, or ``None`` when Python knows no such codec.
+    """The codec name for a charset label, or ``None`` when no codec decodes it.
 
-    Labels that browsers read as windows-1252 map to it:
+    A label is read as browsers read it (the WHATWG Encoding Standard, through
+    ``webencodings``): ``iso-8859-9`` is windows-1254, ``gb2312`` is GBK,
+    ``Shift_JIS`` is Microsoft's cp932, and the Latin-1 labels are
+    windows-1252. A label the standard does not know falls back to Python's
+    codec of that name.
 
     >>> normalize_encoding("ISO-8859-1"), normalize_encoding("Shift_JIS"), normalize_encoding("x")
-    ('windows-1252', 'shift_jis', None)
+    ('windows-1252', 'cp932', None)
+    >>> normalize_encoding("iso-8859-9"), normalize_encoding("GB2312")
+    ('cp1254', 'gbk')
     """
     cleaned = label.strip().strip("\"'").lower()
     if not cleaned:
         return None
+    whatwg = webencodings.lookup(cleaned)
+    if whatwg is not None:
+        if whatwg.name in _WHATWG_UNDECODABLE:
+            return None
+        if whatwg.name == WINDOWS_1252:
+            return WINDOWS_1252
+        return str(whatwg.codec_info.name)
     try:
         info = codecs.lookup(cleaned)
     except LookupError:

@@ -22,7 +22,8 @@ from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
 from ._ids import is_repeat
 from ._index import BATCH, DuplicateIndex, find_duplicates
-from ._options import Cluster, DedupOptions, Evidence, Member
+from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
+from ._passages import find_passages, with_passages
 from ._signature import (
     Signatures,
     band_hashes,
@@ -36,6 +37,7 @@ from ._verify import Link, verify, verify_candidates
 
 __all__ = [
     "BATCH",
+    "KINDS",
     "Cluster",
     "DedupOptions",
     "DocFeatures",
@@ -45,12 +47,14 @@ __all__ = [
     "Link",
     "Member",
     "Node",
+    "Passage",
     "Signatures",
     "band_hashes",
     "band_keys",
     "cluster_links",
     "compute_features",
     "find_duplicates",
+    "find_passages",
     "is_repeat",
     "lsh_params",
     "memory_lsh",
@@ -61,4 +65,5 @@ __all__ = [
     "to_minhash",
     "verify",
     "verify_candidates",
+    "with_passages",
 ]

@@ -16,7 +16,16 @@ import attrs
 
 from ..core import OptionsError, integer, number
 
-__all__ = ["KINDS", "Cluster", "DedupOptions", "Direction", "Evidence", "Kind", "Member"]
+__all__ = [
+    "KINDS",
+    "Cluster",
+    "DedupOptions",
+    "Direction",
+    "Evidence",
+    "Kind",
+    "Member",
+    "Passage",
+]
 
 Kind: TypeAlias = Literal["exact", "near", "containment", "paraphrase"]
 """A kind of duplicate, from the strongest to the weakest."""
@@ -137,6 +146,21 @@ got 1.5; it is a similarity or a share
         return cls(**data)
 
 
+@attrs.frozen(order=True)
+class Passage:
+    """Where two duplicates agree: a span of one text and the span of the other it matches.
+
+    Offsets are ``str`` indexes (start inclusive, end exclusive) into the two
+    texts compared: the document's (``start``, ``end``) and the matched
+    document's (``matched_start``, ``matched_end``).
+    """
+
+    start: int
+    end: int
+    matched_start: int
+    matched_end: int
+
+
 @attrs.frozen
 class Evidence:
     """Why a document was judged a duplicate of another.
@@ -151,6 +175,10 @@ class Evidence:
             compares it with the kind's threshold.
         direction: For ``containment``: ``subset`` when this document lies
             inside the matched one, ``superset`` when it holds it.
+        passages: Where the two texts agree (shared passages, or aligned
+            sentences for ``paraphrase``). Empty as the index decides (it
+            compares hashed sets); :func:`ingest.dedup.with_passages` finds
+            them for a pair, as the audit page does.
     """
 
     kind: Kind
@@ -158,6 +186,7 @@ class Evidence:
     estimated: float
     exact: float
     direction: Direction = ""
+    passages: tuple[Passage, ...] = ()
 
 
 @attrs.frozen

@@ -68,6 +68,7 @@ from ..dedup import Cluster, DedupOptions, Link, Node, cluster_links, is_repeat
 from ..inputs import Failure, InputError, expand_globs
 from ._dask_stages import (
     Prepare,
+    RowGroup,
     block_numbers,
     block_partitions,
     block_rows,
@@ -75,10 +76,10 @@ from ._dask_stages import (
     clean_document,
     empty_keys,
     empty_pairs,
-    failures_of,
     id_table,
+    part_failures,
     partition_keys,
-    read_jsonl,
+    partitions,
     select_features,
     sign_partition,
     split_blocks,
@@ -98,7 +99,6 @@ __all__ = [
     "DaskRun",
     "Prepare",
     "clean_document",
-    "read_jsonl",
 ]
 
 
@@ -172,9 +172,10 @@ class DaskRun:
         repeated: Documents dropped because they repeat an earlier one (same
             id, same text), as ``DuplicateIndex.add`` ignores them; not in
             ``documents``.
-        failures: The input records that could not be read (a JSONL line that is
-            not a document), each a :class:`~ingest.Failure` with its file and
-            line, in input order; the run went on without them.
+        failures: What could not be read, each a :class:`~ingest.Failure` with its
+            file (and line), in input order: a record that is not a document
+            (a JSONL line, a Parquet row) always, and with ``keep_going`` any
+            input that cannot be read (without it, the first one stops the run).
     """
 
     documents: int
@@ -277,19 +278,32 @@ class DaskEngine:
         options: DedupOptions | None = None,
         *,
         prepare: Prepare | None = None,
+        keep_going: bool = False,
     ) -> DaskRun:
-        """De-duplicate the input files (bundles, ``.jsonl``; globs) into *output*, a directory.
+        """De-duplicate the input files (globs) into *output*, a directory.
 
-        Writes ``part-NNNNN.jsonl`` per input file, in input order: one JSON
-        object per document with ``id``, ``name``, ``title``, ``text``,
-        ``meta``, ``source``, ``cluster`` (the representative's id),
-        ``representative`` and ``evidence`` (how it joined its cluster).
+        The inputs are read as the local engine reads them (``docs/cli.md``,
+        "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, each compressed
+        or not), one partition per file, or per row group of a Parquet file.
+        Writes ``part-NNNNN.jsonl`` per partition, in input order: the JSONL
+        record of every document (``docs/cli.md``, "JSONL records") with
+        ``cluster`` (the representative's id), ``representative`` and
+        ``evidence`` (how it joined its cluster). A record that is not a
+        document fails alone (:attr:`DaskRun.failures`); *keep_going*: so does
+        an input that cannot be read, and the run goes on; without it, the run
+        stops there.
         """
         options = options if options is not None else DedupOptions()
         out = Path(output)
         out.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        parts = self._sign(expand_globs([str(i) for i in inputs]), options, prepare, keep_docs=True)
+        parts = self._sign(
+            expand_globs([str(i) for i in inputs]),
+            options,
+            prepare,
+            keep_docs=True,
+            keep_going=keep_going,
+        )
         failures = self._failures(parts)
         nodes, dropped = self._ids(parts)
         _stage("read, signed, ids", started, documents=len(nodes))
@@ -329,22 +343,32 @@ class DaskEngine:
         prepare: Prepare | None,
         *,
         keep_docs: bool,
+        keep_going: bool = False,
     ) -> list[Future]:
-        sources: list[Path | list[Document]]
+        sources: list[Path | RowGroup | list[Document]]
         documents = [d for d in docs if isinstance(d, Document)]
         if len(documents) == len(docs):
             size = self.options.partition_docs
             sources = [documents[i : i + size] for i in range(0, len(documents), size)]
         else:
-            sources = list(expand_globs([str(d) for d in docs]))
+            sources = list(partitions(expand_globs([str(d) for d in docs])))
         return [
-            self.client.submit(sign_partition, i, source, options, prepare, keep_docs, pure=False)
+            self.client.submit(
+                sign_partition,
+                i,
+                source,
+                options,
+                prepare,
+                keep_docs,
+                keep_going=keep_going,
+                pure=False,
+            )
             for i, source in enumerate(sources)
         ]
 
     def _failures(self, parts: list[Future]) -> tuple[Failure, ...]:
-        """The records of the inputs that could not be read, in input order."""
-        return tuple(chain.from_iterable(self.client.gather(self.client.map(failures_of, parts))))
+        """What could not be read of the inputs, in input order."""
+        return tuple(chain.from_iterable(self.client.gather(self.client.map(part_failures, parts))))
 
     def _ids(self, parts: list[Future]) -> tuple[list[Node], dict[int, frozenset[int]]]:
         """Every document's node, and per partition the rows that repeat a document."""

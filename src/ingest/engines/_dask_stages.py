@@ -21,14 +21,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..bundle import read_bundle
 from ..cleaning import CleanOptions, clean
 from ..core import (
-    JSONL_SUFFIXES,
-    DecodeError,
     Document,
     atomic_writer,
-    decode_jsonl_line,
     encode_jsonl,
 )
 from ..dedup import (
@@ -44,12 +40,14 @@ from ..dedup import (
     mix64,
     verify,
 )
-from ..inputs import Failure
+from ..inputs import PARQUET_EXTS, DocItem, Failure, InputError, Reader, row_groups
+from ..pipeline import Pipeline, PipelineOptions
 
 __all__ = [
     "SLOT_BITS",
     "Part",
     "Prepare",
+    "RowGroup",
     "band_hashes",
     "block_numbers",
     "block_partitions",
@@ -58,10 +56,11 @@ __all__ = [
     "clean_document",
     "empty_keys",
     "empty_pairs",
-    "failures_of",
     "id_table",
+    "part_failures",
     "partition_keys",
-    "read_jsonl",
+    "partitions",
+    "read_input",
     "select_features",
     "sign_partition",
     "split_blocks",
@@ -97,12 +96,13 @@ _OBJECT_BYTES: Final = 1000
 
 @attrs.frozen(eq=False)
 class Part:
-    """One partition, as it stays on a worker (``docs`` empty unless they are written)."""
+    """One partition, as it stays on a worker (``docs`` empty unless they are written);
+    ``failures``: what could not be read of its input (``keep_going`` only)."""
 
     index: int
     docs: list[Document]
     table: FeatureTable
-    failures: tuple[Failure, ...] = ()  # records that could not be read, each on its own
+    failures: list[Failure] = attrs.field(factory=list)
 
     def __sizeof__(self) -> int:
         """An estimate of the bytes held, as Dask's ``sizeof`` reads it: a worker with a
@@ -114,28 +114,55 @@ class Part:
 # -- stage 1: read, prepare, sign -------------------------------------------------
 
 
-def read_jsonl(path: Path) -> Iterator[Document | Failure]:
-    """The documents of a JSONL file, through the codec the local engine reads with; a
-    line that is not a document is a :class:`~ingest.Failure` of that record alone."""
-    source = str(path)
-    with path.open("rb") as lines:
-        for number, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            try:
-                yield decode_jsonl_line(raw, source, number)
-            except DecodeError as error:
-                yield Failure("record", source, error.msg, number)
+@attrs.frozen
+class RowGroup:
+    """One row group of a Parquet file: a partition of its own."""
+
+    path: Path
+    group: int
 
 
-def _read(path: Path) -> tuple[list[Document], tuple[Failure, ...]]:
-    if path.suffix.lower() not in JSONL_SUFFIXES:
-        return list(read_bundle(path)), ()
+def partitions(paths: Sequence[Path]) -> list[Path | RowGroup]:
+    """One partition per input file, or per row group of a Parquet file that has several."""
+    found: list[Path | RowGroup] = []
+    for path in paths:
+        groups = row_groups(path) if path.suffix.lower() in PARQUET_EXTS else 1
+        found.extend([path] if groups == 1 else (RowGroup(path, g) for g in range(groups)))
+    return found
+
+
+def read_input(
+    source: Path | RowGroup, *, keep_going: bool = False
+) -> tuple[list[Document], list[Failure]]:
+    """The documents of one input file (or Parquet row group) as the local engine reads
+    it (``docs/cli.md``, "Inputs": bundles, JSONL, HTML, text, WARC, Parquet, compressed
+    or not), not cleaned, and what could not be read of it.
+
+    A record that is not a document (a JSONL line, a Parquet row) fails alone, as in
+    the local engine's lenient run. Anything else that cannot be read stops the run
+    (its :class:`~ingest.InputError`) unless *keep_going*: then it is a failure too.
+    """
     docs: list[Document] = []
     failures: list[Failure] = []
-    for item in read_jsonl(path):
-        (failures if isinstance(item, Failure) else docs).append(item)  # type: ignore[arg-type]
-    return docs, tuple(failures)
+    outcomes: Iterator[tuple[Failure | None, Document | None]]
+    if isinstance(source, RowGroup):
+        items = Reader().rows(source.path, [source.group])
+        outcomes = (
+            (item, None) if isinstance(item, Failure) else (None, item.document)
+            for item in items
+            if isinstance(item, Failure | DocItem)
+        )
+    else:
+        pipeline = Pipeline(PipelineOptions(clean=None))
+        outcomes = ((o.failure, o.document) for o in pipeline.run([source]))
+    for failure, doc in outcomes:
+        if failure is not None:
+            if not keep_going and failure.name != "record":
+                raise InputError(failure.reason, source=failure.source, line=failure.line)
+            failures.append(failure)
+        elif doc is not None:
+            docs.append(doc)
+    return docs, failures
 
 
 def clean_document(doc: Document, options: CleanOptions | None = None) -> Document:
@@ -149,18 +176,32 @@ def clean_document(doc: Document, options: CleanOptions | None = None) -> Docume
 
 def sign_partition(
     index: int,
-    source: Path | list[Document],
+    source: Path | RowGroup | list[Document],
     options: DedupOptions,
     prepare: Prepare | None,
     keep_docs: bool,  # noqa: FBT001 - a task's arguments are positional
+    *,
+    keep_going: bool = False,
 ) -> Part:
-    """Read (or take), prepare and sign one partition; keep the documents only if asked."""
-    docs, failures = _read(source) if isinstance(source, Path) else (source, ())
+    """Read (or take), prepare and sign one partition; keep the documents only if asked.
+
+    *keep_going*: what cannot be read of the input is kept as failures, not raised.
+    """
+    failures: list[Failure] = []
+    if isinstance(source, list):
+        docs = source
+    else:
+        docs, failures = read_input(source, keep_going=keep_going)
     if prepare is not None:
         docs = [d for d in map(prepare, docs) if d is not None]
     # Packed, never signed here: partition_keys and verification sign what they need.
     table = FeatureTable.pack(compute_features(docs, options, signed=False))
     return Part(index, docs if keep_docs else [], table, failures)
+
+
+def part_failures(part: Part) -> list[Failure]:
+    """What could not be read of *part*'s input."""
+    return part.failures
 
 
 # -- stage 3: band keys -------------------------------------------------------------
@@ -335,11 +376,6 @@ def write_partition(
     with atomic_writer(path) as out:
         out.write(b"".join(lines))
     return len(lines)
-
-
-def failures_of(part: Part) -> tuple[Failure, ...]:
-    """The records of *part*'s input that could not be read."""
-    return part.failures
 
 
 def id_table(part: Part) -> list[tuple[str, str, int, int]]:

@@ -10,9 +10,12 @@ Imports :mod:`ingest.core` and :mod:`ingest.bundle`.
 """
 
 from ._checks import check_inputs, expand_globs
-from ._sources import STDIN, DocItem, Failure, InputError, Item, PageItem, ReadAs, Reader
+from ._errors import InputError
+from ._parquet import PARQUET_EXTS, row_groups
+from ._sources import STDIN, DocItem, Failure, Item, PageItem, ReadAs, Reader
 
 __all__ = [
+    "PARQUET_EXTS",
     "STDIN",
     "DocItem",
     "Failure",
@@ -23,4 +26,5 @@ __all__ = [
     "Reader",
     "check_inputs",
     "expand_globs",
+    "row_groups",
 ]

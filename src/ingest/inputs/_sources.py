@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, Final, Literal, cast
@@ -27,12 +28,22 @@ from ..core import (
     IngestError,
     LimitError,
     MetaValue,
-    PositionedError,
     decode,
     decode_jsonl_line,
-    public,
+    document_from_record,
     sniff_wide,
 )
+from ._binary import binary_reason, control_reason
+from ._compressed import (
+    MAGIC_BYTES,
+    compression_of,
+    decompressed,
+    decompression_error,
+    inner_name,
+)
+from ._errors import InputError
+from ._parquet import PARQUET_EXTS, is_parquet, parquet_records
+from ._warc import WarcPage, WarcProblem, is_warc, read_warc
 
 __all__ = [
     "STDIN",
@@ -50,20 +61,20 @@ __all__ = [
 STDIN: Final = "-"
 
 ReadAs = Literal["auto", "bundle", "html", "text"]
+Kind = Literal["auto", "bundle", "html", "text", "jsonl", "warc", "parquet"]
 
 _HTML_EXTS: Final = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _TEXT_EXTS: Final = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
+_WARC_EXTS: Final = frozenset({".warc", ".wet"})
+_EXTS: Final[tuple[tuple[frozenset[str], Kind], ...]] = (
+    (BUNDLE_SUFFIXES, "bundle"),
+    (_HTML_EXTS, "html"),
+    (JSONL_SUFFIXES, "jsonl"),
+    (_TEXT_EXTS, "text"),
+    (_WARC_EXTS, "warc"),
+    (PARQUET_EXTS, "parquet"),
+)
 _SNIFF: Final = 512
-
-
-@public
-class InputError(PositionedError):
-    """An input cannot be read as documents (strict mode only).
-
-    A JSONL line that is not a JSON object with a string ``text``, a file that
-    cannot be read or is over the size limit. Lenient mode records a
-    :class:`Failure` instead and goes on.
-    """
 
 
 @attrs.frozen
@@ -97,11 +108,18 @@ class DocItem:
 
 @attrs.frozen
 class PageItem:
-    """The raw bytes of an HTML file, decoded and extracted by a worker."""
+    """The raw bytes of an HTML page, decoded and extracted by a worker.
+
+    ``content_type`` is the HTTP ``Content-Type`` it was served with, when
+    known (a WARC response: its charset outranks the page's); ``meta`` is
+    what the input knew of it (a WARC record's ``url`` and ``fetched`` date).
+    """
 
     name: str
     source: str
     data: bytes
+    content_type: str | None = None
+    meta: Mapping[str, MetaValue] = attrs.field(factory=dict)
 
 
 Item = DocItem | PageItem | Failure
@@ -122,10 +140,23 @@ def is_html(name: str, meta: Mapping[str, MetaValue]) -> bool:
     return Path(name).suffix.lower() in _HTML_EXTS
 
 
-def _sniff(head: bytes) -> ReadAs | Literal["jsonl"]:
+def _kind_by_name(name: str) -> Kind | None:
+    """The kind that *name*'s extension tells, if it tells one."""
+    suffix = Path(name).suffix.lower()
+    for exts, kind in _EXTS:
+        if suffix in exts:
+            return kind
+    return None
+
+
+def _sniff(head: bytes) -> Kind:
     """The kind of an input without a telling extension, from its first bytes."""
     if sniff_wide(head) is not None:
         return "bundle"
+    if is_warc(head):
+        return "warc"
+    if is_parquet(head):
+        return "parquet"
     start = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if start.startswith(b"<<<FILE"):
         return "bundle"
@@ -162,6 +193,8 @@ class Reader:
         self.strict = strict
         self.bundle = bundle or BundleOptions()
         self._stdin = stdin
+        #: Records that hold no document (WARC requests, metadata...), by type.
+        self.skipped: Counter[str] = Counter()
 
     def items(self, inputs: list[str]) -> Iterator[Item]:
         """Every document of *inputs*, in order: inputs in the order given, files sorted."""
@@ -184,14 +217,7 @@ class Reader:
         yield from self._pipe(self._stdin if self._stdin is not None else sys.stdin.buffer, STDIN)
 
     def _pipe(self, raw: BinaryIO, source: str) -> Iterator[Item]:
-        stream = cast(
-            "io.BufferedReader",
-            raw if hasattr(raw, "peek") else io.BufferedReader(cast("io.RawIOBase", raw)),
-        )
-        kind: ReadAs | Literal["jsonl"] = self.read_as
-        if kind == "auto":
-            kind = _sniff(stream.peek(_SNIFF)[:_SNIFF])
-        yield from self._stream(cast("BinaryIO", stream), source, source, kind)
+        yield from self._opened(raw, source, source, size=None)
 
     def _directory(self, root: Path) -> Iterator[Item]:
         errors: list[OSError] = []
@@ -233,71 +259,98 @@ class Reader:
             if not path.is_file():
                 yield self._failure(name, source, "not a regular file (or it does not exist)")
                 return
-            kind: ReadAs | Literal["jsonl"] = self.read_as
-            if kind == "auto":
-                kind = self._kind_of(path)
-            if kind in ("bundle", "jsonl"):
-                with path.open("rb") as handle:
-                    yield from self._stream(handle, source, name, kind)
+            if self.read_as == "auto" and _kind_by_name(name) == "parquet":
+                yield from self.rows(path)  # columns, read by row group
                 return
-            size = path.stat().st_size
-            limit = self.bundle.max_member_bytes
-            if size > limit:
-                raise LimitError(
-                    f"the file is {size} bytes, over max_member_bytes={limit}; "
-                    "raise BundleOptions.max_member_bytes if the input is trusted",
-                    source=source,
-                )
-            data = path.read_bytes()
-        except (OSError, IngestError) as exc:
+            with path.open("rb") as handle:
+                yield from self._opened(handle, source, name, size=path.stat().st_size)
+        except OSError as exc:
             yield self._failure(name, source, _reason(exc), error=exc)
+
+    def _opened(self, raw: BinaryIO, source: str, name: str, *, size: int | None) -> Iterator[Item]:
+        """The items of an open input: decompressed if it is compressed, then by its kind.
+
+        *size* is the file's size, when it is a file. Corrupt compressed data
+        fails the rest of the input, after the documents read before it.
+        """
+        stream = _peekable(raw)
+        compression = compression_of(stream.peek(MAGIC_BYTES)[:MAGIC_BYTES])
+        inner = name
+        if compression is not None:
+            stream = decompressed(cast("BinaryIO", stream), compression, source)
+            inner, size = inner_name(name), None
+        kind: Kind = self.read_as
+        if kind == "auto":
+            kind = _kind_by_name(inner) or _sniff(stream.peek(_SNIFF)[:_SNIFF])
+        try:
+            if kind == "parquet":
+                yield self._failure(
+                    name,
+                    source,
+                    "a Parquet file is read from a file named *.parquet, "
+                    "not compressed, not from a pipe",
+                )
+            elif kind == "warc":
+                yield from self._warc(cast("BinaryIO", stream), source)
+            elif kind == "bundle":
+                yield from self._bundle(cast("BinaryIO", stream), source)
+            elif kind == "jsonl":
+                yield from self._jsonl(
+                    cast("BinaryIO", stream), source, stop_long=compression is not None
+                )
+            else:
+                yield from self._whole(
+                    stream, source, name, kind, size=size, compression=compression
+                )
+        except IngestError as exc:
+            yield self._failure(name, source, _reason(exc), error=exc)
+        damage = decompression_error(stream)
+        if damage is not None:
+            yield self._failure(name, source, _reason(damage), error=damage)
+
+    def _whole(
+        self,
+        stream: io.BufferedReader,
+        source: str,
+        name: str,
+        kind: Kind,
+        *,
+        size: int | None,
+        compression: str | None,
+    ) -> Iterator[Item]:
+        """An input that is one document (a page, a text): at most ``max_member_bytes``."""
+        limit = self.bundle.max_member_bytes
+        if size is not None and size > limit:
+            too_long = f"the file is {size} bytes, over max_member_bytes={limit}"
+            data = b""
+        else:
+            data = stream.read(limit + 1)
+            too_long = f"the input is over max_member_bytes={limit}" if len(data) > limit else ""
+            if too_long and compression is not None:
+                too_long += f" once decompressed ({compression}; a decompression bomb?)"
+        if too_long:
+            error = LimitError(
+                f"{too_long}; raise BundleOptions.max_member_bytes if the input is trusted",
+                source=source,
+            )
+            yield self._failure(name, source, _reason(error), error=error)
             return
-        if kind == "html":
+        binary = binary_reason(data)
+        if binary is not None:
+            yield self._failure(name, source, binary)
+        elif kind == "html":
             yield PageItem(name, source, data)
         else:
             yield self._text(data, name, source)
-
-    @staticmethod
-    def _kind_of(path: Path) -> ReadAs | Literal["jsonl"]:
-        suffix = path.suffix.lower()
-        if suffix in BUNDLE_SUFFIXES:
-            return "bundle"
-        if suffix in _HTML_EXTS:
-            return "html"
-        if suffix in JSONL_SUFFIXES:
-            return "jsonl"
-        if suffix in _TEXT_EXTS:
-            return "text"
-        with path.open("rb") as handle:
-            return _sniff(handle.read(_SNIFF))
-
-    def _stream(
-        self, stream: BinaryIO, source: str, name: str, kind: ReadAs | Literal["jsonl"]
-    ) -> Iterator[Item]:
-        if kind == "bundle":
-            yield from self._bundle(stream, source)
-        elif kind == "jsonl":
-            yield from self._jsonl(stream, source)
-        else:
-            limit = self.bundle.max_member_bytes
-            data = stream.read(limit + 1)
-            if len(data) > limit:
-                error = LimitError(
-                    f"the input is over max_member_bytes={limit}; "
-                    "raise BundleOptions.max_member_bytes if the input is trusted",
-                    source=source,
-                )
-                yield self._failure(name, source, _reason(error), error=error)
-            elif kind == "html":
-                yield PageItem(name, source, data)
-            else:
-                yield self._text(data, name, source)
 
     def _text(self, data: bytes, name: str, source: str) -> Item:
         try:
             decoded = decode(data, source=source, strict=self.strict, options=self.bundle.decode)
         except IngestError as exc:
             return self._failure(name, source, _reason(exc), error=exc)
+        binary = control_reason(decoded.text, decoded.encoding)
+        if binary is not None:
+            return self._failure(name, source, binary)
         return DocItem(
             Document(
                 name=name,
@@ -328,7 +381,38 @@ class Reader:
                 error=exc,
             )
 
-    def _jsonl(self, stream: BinaryIO, source: str) -> Iterator[Item]:
+    def _warc(self, stream: BinaryIO, source: str) -> Iterator[Item]:
+        """The HTML responses and WET texts of a WARC file; other records are counted."""
+        limit = self.bundle.max_member_bytes
+        for record in read_warc(stream, limit=limit, skipped=self.skipped):
+            if isinstance(record, WarcProblem):
+                yield self._failure(record.url, source, record.reason)
+                continue
+            meta: dict[str, MetaValue] = {"url": record.url}
+            if record.date:
+                meta["fetched"] = record.date
+            if isinstance(record, WarcPage):
+                yield PageItem(record.url, source, record.body, record.content_type, meta)
+                continue
+            binary = control_reason(record.text, "utf-8")
+            if binary is not None:
+                yield self._failure(record.url, source, binary)
+                continue
+            yield DocItem(Document(name=record.url, text=record.text, meta=meta, source=source))
+
+    def rows(self, path: Path, groups: list[int] | None = None) -> Iterator[Item]:
+        """One item per row of the row *groups* (default: all) of the Parquet file *path*,
+        numbered from 1 in the groups read: the Dask engine reads a group per partition."""
+        source = str(path)
+        try:
+            for number, record in enumerate(parquet_records(path, groups), 1):
+                yield self._from_record(record, source, number)
+        except (OSError, IngestError) as exc:
+            yield self._failure(path.name, source, _reason(exc), error=exc)
+
+    def _jsonl(self, stream: BinaryIO, source: str, *, stop_long: bool) -> Iterator[Item]:
+        """One item per line; *stop_long*: a line over the limit ends the input (a
+        decompressed stream is not skipped through: a bomb stops at the limit)."""
         limit = self.bundle.max_member_bytes
         number = 0
         while True:
@@ -337,6 +421,15 @@ class Reader:
                 return
             number += 1
             if len(raw) > limit and not raw.endswith(b"\n"):
+                if stop_long:
+                    error = LimitError(
+                        f"the line is over max_member_bytes={limit} once decompressed "
+                        "(a decompression bomb?); the rest of the input was not read",
+                        source=source,
+                        line=number,
+                    )
+                    yield self._failure("record", source, error.msg, line=number, error=error)
+                    return
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
                     raw = stream.readline(limit + 1)
                 error = LimitError(
@@ -355,6 +448,12 @@ class Reader:
             # In strict mode the record's error is an InputError, as for any input.
             return self._failure("record", source, exc.msg, line=number, error=exc.__cause__)
 
+    def _from_record(self, record: dict[str, object], source: str, number: int) -> Item:
+        try:
+            return DocItem(document_from_record(record, source, number))
+        except DecodeError as exc:
+            return self._failure("record", source, exc.msg, line=number)
+
     def _failure(
         self,
         name: str,
@@ -370,6 +469,13 @@ class Reader:
                 raise error
             raise InputError(f"{name}: {reason}", source=source, line=line) from error
         return Failure(name, source, reason, line)
+
+
+def _peekable(raw: BinaryIO) -> io.BufferedReader:
+    """*raw* as a stream whose first bytes can be looked at without reading them."""
+    if hasattr(raw, "peek"):
+        return cast("io.BufferedReader", raw)
+    return io.BufferedReader(cast("io.RawIOBase", raw))
 
 
 def _reason(exc: BaseException) -> str:

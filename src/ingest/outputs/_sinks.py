@@ -28,8 +28,8 @@ __all__ = [
     "open_sink",
 ]
 
-Format = Literal["bundle", "jsonl", "dir"]
-FORMATS: Final = ("bundle", "jsonl", "dir")
+Format = Literal["bundle", "jsonl", "dir", "parquet"]
+FORMATS: Final = ("bundle", "jsonl", "dir", "parquet")
 
 
 class Sink(Protocol):
@@ -90,12 +90,24 @@ def open_sink(target: str | os.PathLike[str] | BinaryIO, fmt: Format) -> Iterato
                 yield _DirSink(directory)
             return
         with atomic_writer(target) as handle:
-            yield _BundleSink(handle) if fmt == "bundle" else _JsonlSink(handle)
+            yield from _stream_sink(handle, fmt)
         return
     if fmt == "dir":
         raise OptionsError("--format dir needs an output directory: give -o DIR")
-    yield _BundleSink(target) if fmt == "bundle" else _JsonlSink(target)
+    yield from _stream_sink(target, fmt)
     target.flush()
+
+
+def _stream_sink(handle: BinaryIO, fmt: Format) -> Iterator[Sink]:
+    """The sink of a format written to one stream (a Parquet file is closed by its footer)."""
+    if fmt == "parquet":
+        from ._parquet import ParquetSink  # noqa: PLC0415 -- it builds on jsonl_record, here
+
+        sink = ParquetSink(handle)
+        yield sink
+        sink.close()
+    else:
+        yield _BundleSink(handle) if fmt == "bundle" else _JsonlSink(handle)
 
 
 @contextlib.contextmanager

@@ -56,6 +56,9 @@ class Report:
         problems: What lenient reading recovered from, in documents that were
             kept or dropped (their text is not lost).
         clusters: With de-duplication: every cluster, singletons included.
+        skipped: Records read that hold no document, by type (a WARC file's
+            ``request``, ``warcinfo``, non-HTML ``response`` records...); not
+            documents, so not in the books.
     """
 
     documents_in: int = 0
@@ -64,6 +67,7 @@ class Report:
     failures: list[Failure] = attrs.field(factory=list)
     problems: list[Problem] = attrs.field(factory=list)
     clusters: list[Cluster] = attrs.field(factory=list)
+    skipped: dict[str, int] = attrs.field(factory=dict)
 
     @property
     def failed(self) -> int:
@@ -137,6 +141,7 @@ class Pipeline:
             finished = self._finish(outcome, sink)
             self.report.add(finished)
             yield finished
+        self.report.skipped = dict(reader.skipped)
 
     def write(
         self,

@@ -142,12 +142,18 @@ def _html_options(options: PipelineOptions) -> HtmlOptions:
 
 def _extract(item: DocItem | PageItem, options: PipelineOptions) -> Document:
     if isinstance(item, PageItem):
-        page = extract_html(item.data, options=_html_options(options))
+        url = item.meta.get("url")
+        page = extract_html(
+            item.data,
+            url=url if isinstance(url, str) and url else None,
+            content_type=item.content_type,
+            options=_html_options(options),
+        )
         return Document(
             name=item.name,
             text=page.text,
             title=page.title,
-            meta=page.meta,
+            meta=page.meta | item.meta,
             source=item.source,
             problems=_restamp(page.problems, item.source, ""),
         )
