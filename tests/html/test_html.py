@@ -95,6 +95,7 @@ def test_news_metadata() -> None:
         "parser": "lxml",
         "extraction": "container",
         "container": "div.article-body",
+        "page_type": "article",
         "boilerplate_removed": 0,
     }
     assert doc.problems == ()
@@ -288,8 +289,8 @@ def test_structure_lines() -> None:
         "Two",
         "Line one",
         "line two",
-        "code kept",
-        "as is",
+        "code  kept",
+        "  as is",
     ]
 
 

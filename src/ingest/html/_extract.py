@@ -18,9 +18,11 @@ from bs4 import BeautifulSoup
 
 from ..cleaning import CleanOptions, clean
 from ..core import Deadline, Document, HtmlError, LimitError, MetaValue, OptionsError, Problem
-from ._content import extract_article
+from ._kind import Evidence
+from ._markdown import to_markdown
 from ._meta import read_meta
 from ._parse import Parsed, decode_page, parse_soup, parse_text
+from ._strategy import extract_article
 
 __all__ = ["HtmlOptions", "extract_html"]
 
@@ -29,6 +31,8 @@ _DEFAULT_MAX_ELEMENTS: Final = 500_000
 _DEFAULT_MAX_DEPTH: Final = 512
 _DEFAULT_TIME_BUDGET: Final = 10.0
 _UNNAMED: Final = "<html>"
+#: What :func:`extract_html` can give as the document's text.
+OUTPUTS: Final = ("text", "markdown")
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -123,6 +127,7 @@ def extract_html(
     url: str | None = None,
     content_type: str | None = None,
     options: HtmlOptions | None = None,
+    output: str = "text",
 ) -> Document:
     """Extract the article of an HTML page as a :class:`Document`.
 
@@ -131,6 +136,10 @@ def extract_html(
     caller already parsed. *url* is where the page came from (it names the
     document and resolves a relative canonical URL); *content_type* is the
     HTTP ``Content-Type`` header, whose charset outranks the page's own.
+    *output* is ``"text"`` (one paragraph, heading or list item per line) or
+    ``"markdown"`` (headings, lists, tables and code blocks marked up, blank
+    lines between blocks; not passed through ``HtmlOptions.clean``). What kind
+    of page it is goes to ``meta["page_type"]``.
 
     >>> page = b'''<html lang="en"><head><title>Rain due | Daily Planet</title>
     ... <meta property="og:site_name" content="Daily Planet"></head><body>
@@ -148,6 +157,11 @@ def extract_html(
     >>> doc.meta["language"], doc.meta["site_name"], doc.meta["encoding_rule"]
     ('en', 'Daily Planet', 'utf-8')
     """
+    if output not in OUTPUTS:
+        raise OptionsError(
+            f"extract_html() output must be one of {', '.join(OUTPUTS)}, got {output!r}; "
+            "use 'text' (the default) for plain text"
+        )
     opts = options or HtmlOptions()
     source = url or _UNNAMED
     meta: dict[str, MetaValue] = {}
@@ -176,6 +190,7 @@ def extract_html(
         parsed,
         meta,
         problems,
+        output=output,
         url=url,
         content_type=content_type,
         opts=opts,
@@ -200,6 +215,7 @@ def _document(
     meta: dict[str, MetaValue],
     problems: list[Problem],
     *,
+    output: str,
     url: str | None,
     content_type: str | None,
     opts: HtmlOptions,
@@ -223,6 +239,11 @@ def _document(
         parsed.root,
         title=page.title,
         json_ld_body=page.article_body if opts.json_ld_fallback else "",
+        hints=Evidence(
+            schema_types=frozenset(page.schema_types),
+            og_type=page.og_type,
+            dated=bool(page.published),
+        ),
         deadline=deadline,
     )
     if not extraction.lines:
@@ -243,17 +264,21 @@ def _document(
         "parser": parsed.parser,
         "extraction": extraction.method,
         "container": extraction.container,
+        "page_type": extraction.page_type,
     }
     meta.update({key: value for key, value in fields.items() if value})
+    text = "\n".join(extraction.lines)
+    if output == "markdown":
+        text = to_markdown(extraction.blocks) if extraction.blocks else text.replace("\n", "\n\n")
     document = Document(
         name=url or _UNNAMED,
-        text="\n".join(extraction.lines),
+        text=text,
         title=page.title,
         meta=meta,
         source=doc_source,
         problems=tuple(problems),
     )
-    if opts.clean is None:
+    if opts.clean is None or output == "markdown":
         return document
     deadline.check("after extracting the article, before cleaning it")
     cleaned = clean(document, opts.clean).document
