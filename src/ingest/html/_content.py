@@ -99,10 +99,8 @@ _PROTECT_SHARE: Final = 0.5
 _PROTECT_BLOCKS: Final = 3
 #: Non-paragraph lines shorter than this at the edges of the article are labels.
 _MAX_LABEL: Final = 30
-#: The container grows to an ancestor whose added text has at most this share in links
-#: and at least this share in prose (sections, not labels and captions).
+#: The container grows to an ancestor whose added text has at most this share in links.
 _MAX_ADDED_LINKS: Final = 0.33
-_MIN_ADDED_PROSE: Final = 0.3
 
 
 def _names(element: etree._Element) -> str:
@@ -279,15 +277,19 @@ def render(
 
 
 def expand_container(
-    page: Page, container: etree._Element, boilerplate: set[etree._Element]
+    page: Page,
+    container: etree._Element,
+    boilerplate: set[etree._Element],
+    *,
+    min_prose: float = 0.0,
 ) -> etree._Element:
     """The container, grown to the ancestors whose other text is content, not links.
 
     A service or product page spreads its content over sibling sections; the
     container holds the one with the most prose. Each ancestor is taken while
     the text it adds (outside furniture) has at most :data:`_MAX_ADDED_LINKS`
-    of it in links and at least :data:`_MIN_ADDED_PROSE` in prose; wrappers that
-    add nothing are climbed through.
+    of it in links and at least *min_prose* of it in prose (sections rather
+    than labels and captions); wrappers that add nothing are climbed through.
     """
     furniture = in_set(page, boilerplate)
     text = page.totals(lambda block: 0.0 if furniture[block.owner] else block.length)
@@ -301,7 +303,7 @@ def expand_container(
         if added > 0:
             if links[parent] - links[current] > _MAX_ADDED_LINKS * added:
                 break
-            if prose[parent] - prose[current] < _MIN_ADDED_PROSE * added:
+            if prose[parent] - prose[current] < min_prose * added:
                 break
             top = parent
         current = parent

@@ -66,6 +66,14 @@ def _budget(_instance: object, _attribute: object, value: object) -> None:
         )
 
 
+def _output(_instance: object, _attribute: object, value: object) -> None:
+    if value not in OUTPUTS:
+        raise OptionsError(
+            f"HtmlOptions.output must be one of {', '.join(map(repr, OUTPUTS))}, got {value!r}; "
+            "use 'text' (the default) for plain text"
+        )
+
+
 def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise OptionsError(f"HtmlOptions.{attribute.name} must be True or False, got {value!r}")
@@ -106,6 +114,10 @@ use 512 (the default) or a larger number
             both become ``Document.problems``.
         json_ld_fallback: Use JSON-LD ``articleBody`` when the page's markup
             yields almost no article text.
+        output: ``"text"`` (one paragraph, heading or list item per line) or
+            ``"markdown"`` (headings, lists, tables and code blocks marked up,
+            blank lines between blocks, link targets dropped; not passed
+            through *clean*).
         clean: How the text-level cleaner (:func:`ingest.clean`) then removes
             boilerplate lines the markup did not give away ("Advertisement",
             "Read more:" lists, newsletter prompts); ``None`` skips it. What it
@@ -118,6 +130,7 @@ use 512 (the default) or a larger number
     time_budget: float | None = attrs.field(default=_DEFAULT_TIME_BUDGET, validator=_budget)
     strict: bool = attrs.field(default=False, validator=_flag)
     json_ld_fallback: bool = attrs.field(default=True, validator=_flag)
+    output: str = attrs.field(default="text", validator=_output)
     clean: CleanOptions | None = attrs.field(factory=CleanOptions, validator=_clean_options)
 
 
@@ -127,7 +140,7 @@ def extract_html(
     url: str | None = None,
     content_type: str | None = None,
     options: HtmlOptions | None = None,
-    output: str = "text",
+    output: str | None = None,
 ) -> Document:
     """Extract the article of an HTML page as a :class:`Document`.
 
@@ -136,10 +149,10 @@ def extract_html(
     caller already parsed. *url* is where the page came from (it names the
     document and resolves a relative canonical URL); *content_type* is the
     HTTP ``Content-Type`` header, whose charset outranks the page's own.
-    *output* is ``"text"`` (one paragraph, heading or list item per line) or
-    ``"markdown"`` (headings, lists, tables and code blocks marked up, blank
-    lines between blocks; not passed through ``HtmlOptions.clean``). What kind
-    of page it is goes to ``meta["page_type"]``.
+    *output*, if given, overrides :attr:`HtmlOptions.output`: ``"text"`` or
+    ``"markdown"``. What kind of page it is (``article``, ``forum``,
+    ``product``, ``service``, ``listing``, ``collection``, ``documentation``)
+    goes to ``meta["page_type"]``.
 
     >>> page = b'''<html lang="en"><head><title>Rain due | Daily Planet</title>
     ... <meta property="og:site_name" content="Daily Planet"></head><body>
@@ -157,12 +170,9 @@ def extract_html(
     >>> doc.meta["language"], doc.meta["site_name"], doc.meta["encoding_rule"]
     ('en', 'Daily Planet', 'utf-8')
     """
-    if output not in OUTPUTS:
-        raise OptionsError(
-            f"extract_html() output must be one of {', '.join(OUTPUTS)}, got {output!r}; "
-            "use 'text' (the default) for plain text"
-        )
     opts = options or HtmlOptions()
+    if output is not None:
+        opts = attrs.evolve(opts, output=output)
     source = url or _UNNAMED
     meta: dict[str, MetaValue] = {}
     problems: list[Problem] = []
@@ -190,7 +200,6 @@ def extract_html(
         parsed,
         meta,
         problems,
-        output=output,
         url=url,
         content_type=content_type,
         opts=opts,
@@ -215,7 +224,6 @@ def _document(
     meta: dict[str, MetaValue],
     problems: list[Problem],
     *,
-    output: str,
     url: str | None,
     content_type: str | None,
     opts: HtmlOptions,
@@ -268,7 +276,7 @@ def _document(
     }
     meta.update({key: value for key, value in fields.items() if value})
     text = "\n".join(extraction.lines)
-    if output == "markdown":
+    if opts.output == "markdown":
         text = to_markdown(extraction.blocks) if extraction.blocks else text.replace("\n", "\n\n")
     document = Document(
         name=url or _UNNAMED,
@@ -278,7 +286,7 @@ def _document(
         source=doc_source,
         problems=tuple(problems),
     )
-    if opts.clean is None or output == "markdown":
+    if opts.clean is None or opts.output == "markdown":
         return document
     deadline.check("after extracting the article, before cleaning it")
     cleaned = clean(document, opts.clean).document

@@ -62,8 +62,10 @@ _REVEAL_BELOW: Final = 1000
 _REVEAL_GAIN: Final = 3
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
-#: Page types whose content spreads over sibling sections.
-_SECTIONED: Final = frozenset({"product", "service"})
+#: Page types whose content spreads over sibling sections, and the share of prose
+#: the text a section adds must have: a product's specifications are short
+#: lines; a page only taken for a service (no article metadata) must add prose.
+_SECTIONED: Final = {"product": 0.0, "service": 0.3}
 
 
 @attrs.frozen
@@ -178,9 +180,9 @@ def _extract(
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if container is not None and kind in _SECTIONED:
-        grown = expand_container(page, container, boilerplate)
+        grown = expand_container(page, container, boilerplate, min_prose=_SECTIONED[kind])
         if grown is not container:
-            sections = render(page, grown, boilerplate, title=title)
+            sections = render(page, grown, boilerplate, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
                     _lines(sections), "sections", describe(grown), kind, tuple(sections)
