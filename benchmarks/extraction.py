@@ -20,7 +20,9 @@ mean over pages, also per page type. Printed for all pages, for the tuning half
 held-out half (odd), with mean precision and recall, median ms per page, and
 how many pages (and which) score below 0.05. trafilatura runs as that
 benchmark's README ran it (``trafilatura.extract`` on the page decoded as
-UTF-8, default options).
+UTF-8, default options). ``--markdown`` adds a column, ``ingest md``: ingest's
+markdown output scored against ``main_content_markdown`` with the same metric
+(markup characters are not words, link targets are).
 
 Run: ``python benchmarks/extraction.py [--dataset wcxb]`` (``pip install -e .[bench]``
 first; ``--limit N`` scores every k-th page, N in all, for quick iterations).
@@ -319,6 +321,11 @@ def run_trafilatura_wcxb(html: bytes, _url: str) -> str:
     return trafilatura.extract(html.decode("utf-8", "replace")) or ""
 
 
+def run_ingest_markdown(html: bytes, url: str) -> str:
+    """ingest's markdown output."""
+    return extract_html(html, url=url, output="markdown").text
+
+
 WCXB_EXTRACTORS: Final[dict[str, Extractor]] = {
     "ingest": run_ingest,
     "trafilatura": run_trafilatura_wcxb,
@@ -398,6 +405,8 @@ def run_wcxb(args: argparse.Namespace) -> None:
         extract = WCXB_EXTRACTORS[name]
         extract(pages[0].html, pages[0].url)  # warm imports and caches outside the timing
         results[name] = score_wcxb(extract, pages)
+    if args.markdown:
+        results["ingest md"] = score_wcxb(run_ingest_markdown, pages, markdown=True)
     print_wcxb(results, pages)
     if args.per_page:
         with args.per_page.open("w", encoding="utf-8") as out:
@@ -417,6 +426,9 @@ def main() -> None:
     parser.add_argument("--per-page", type=Path)
     parser.add_argument("--data", type=Path, help="the dataset's directory, if not the default")
     parser.add_argument("--limit", type=int, default=0, help="wcxb: score N pages spread evenly")
+    parser.add_argument(
+        "--markdown", action="store_true", help="wcxb: also score ingest's markdown output"
+    )
     parser.add_argument(
         "--published", action="store_true", help="score the saved outputs of other systems"
     )

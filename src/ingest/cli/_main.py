@@ -65,7 +65,8 @@ _EXAMPLES: Final = {
   ingest index query --redis redis://127.0.0.1:6379/0 draft.txt -v   # matches on stderr too""",
     "extract": """examples:
   ingest extract page.html                          # one document, as a bundle
-  ingest extract pages/*.html --format jsonl -o pages.jsonl""",
+  ingest extract pages/*.html --format jsonl -o pages.jsonl
+  ingest extract page.html --markdown --no-clean --format jsonl   # the text as markdown""",
     "pack": """examples:
   ingest pack seeds/ -o seeds.bundle                # every file under seeds/ as a member""",
     "unpack": """examples:
@@ -178,6 +179,11 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("inputs", nargs="+", metavar="PAGE", help="HTML files, or - for stdin")
     extract.add_argument("--no-clean", action="store_true", help="keep the text as extracted")
     extract.add_argument(
+        "--markdown",
+        action="store_true",
+        help="give each document's text as markdown (headings, lists, tables, code blocks)",
+    )
+    extract.add_argument(
         "--explain", action="store_true", help="tell on stderr what cleaning removed, and why"
     )
 
@@ -253,7 +259,8 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
         return attrs.evolve(base, clean=clean, dedup=DedupOptions()), "bundle"
     if args.command == "extract":
         clean = None if args.no_clean else CleanOptions()
-        options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain)
+        html = attrs.evolve(base.html, output="markdown" if args.markdown else "text")
+        options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain, html=html)
         return options, cast("Format", args.format)
     if args.command == "pack":
         if not os.path.isdir(args.inputs[0]):  # noqa: PTH112 -- a plain check on an argument
