@@ -13,9 +13,10 @@ text, unless the page calls itself an article and the article candidate is not
 empty (its teaser lists are not its content). :func:`~._kind.page_type` names
 the page from that, the page's own metadata and the article's shape. A
 product or service page spreads its content over sections, so its container
-grows to the ancestors whose added text is content
-(:func:`~._content.expand_container`); an article, a thread and documentation
-keep the container.
+grows to the ``<main>`` element holding it, if the page marks one, or else to
+the ancestors whose added text is content
+(:func:`~._content.expand_container`); an article, a thread and
+documentation keep the container.
 
 No silent loss: a page whose extraction is short is walked again with hidden,
 ``noscript`` and ``button`` content revealed (streamed pages put the article
@@ -180,7 +181,9 @@ def _extract(
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if container is not None and kind in _SECTIONED:
-        grown = expand_container(page, container, boilerplate, min_prose=_SECTIONED[kind])
+        grown = _declared_main(container)
+        if grown is None:
+            grown = expand_container(page, container, boilerplate, min_prose=_SECTIONED[kind])
         if grown is not container:
             sections = render(page, grown, boilerplate, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
@@ -190,6 +193,14 @@ def _extract(
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
         return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
     return _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+
+
+def _declared_main(container: etree._Element) -> etree._Element | None:
+    """The ``<main>`` (or ``role="main"``) element holding the container, if any."""
+    for element in (container, *container.iterancestors()):
+        if element.tag == "main" or (element.get("role") or "").lower() == "main":
+            return element
+    return None
 
 
 def _fallback(
