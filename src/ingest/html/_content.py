@@ -1,24 +1,23 @@
-"""Find the article in a page's text blocks and render it as structured text.
+"""Find the main block of a page's text blocks and render it as structured text.
 
-The steps, each a small function:
+The steps, each a small function (:mod:`._strategy` calls them):
 
-1. :func:`boilerplate_elements` marks page furniture: elements that are
+1. :func:`furniture_elements` marks page furniture: elements that are
    furniture by what they are (``nav``, ``aside``, ``footer``, ``figure``, ARIA
    landmarks) or what they are called (class and id words such as ``related``,
    ``share``, ``comment``, ``newsletter``, ``most-read``), unless they hold most
-   of the page's prose; and teaser cards repeated side by side (related and
-   most-read lists that carry no telling names);
+   of the page's prose; :func:`teaser_cards` adds teaser cards repeated side by
+   side (related and most-read lists that carry no telling names);
 2. :func:`choose_container` scores every element by the prose beneath it minus
    a penalty for link text and short fragments, and takes the best one: the
    tightest element holding the article and little else. Semantic markup
    (``<article>``, ``<main>``, ``itemprop=articleBody``) earns a bonus;
+   :func:`expand_container` grows it over the sibling sections of a product or
+   service page;
 3. :func:`render` keeps the container's blocks that are not furniture and not
-   link lists (of several ``<article>`` elements, only the main one), drops
-   short labels at the edges, and gives one paragraph, heading or list item
-   per line.
-
-When that finds almost nothing, JSON-LD ``articleBody`` is used instead, then
-the page's prose blocks, then all of its text that is not furniture.
+   link lists (of several ``<article>`` elements, the main one or the posts of
+   a thread: :func:`ingest.html._items.dropped_articles`) and drops short
+   labels at the edges.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""HTML pages to documents: decode, parse, read metadata, extract the article.
+"""HTML pages to documents: decode, parse, read metadata, extract the main content.
 
-The stages live in their own modules: ``_html_parse`` (bytes to an lxml tree),
-``_html_meta`` (title, author, dates... from meta tags, OpenGraph and JSON-LD),
-``_html_blocks`` (tree to text blocks), ``_html_page`` (per-element totals over
-the blocks) and ``_html_extract`` (which blocks are the article). This module
-holds the options and the one public function. ``docs/html.md`` explains the
+The stages live in their own modules: ``_parse`` (bytes to an lxml tree),
+``_meta`` (title, author, dates... from meta tags, OpenGraph and JSON-LD),
+``_blocks`` (tree to text blocks), ``_page`` (per-element totals over the
+blocks), ``_strategy`` (which blocks are the main content, by page type, with
+``_content``, ``_items`` and ``_kind``) and ``_markdown``. This module holds
+the options and the one public function. ``docs/html.md`` explains the
 rules and the parser choice.
 """
 
