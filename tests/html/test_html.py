@@ -96,6 +96,7 @@ def test_news_metadata() -> None:
         "parser": "lxml",
         "extraction": "container",
         "container": "div.article-body",
+        "page_type": "article",
     }
     assert doc.problems == ()
 
@@ -311,8 +312,8 @@ def test_structure_lines() -> None:
         "Two",
         "Line one",
         "line two",
-        "code kept",
-        "as is",
+        "code  kept",
+        "  as is",
     ]
 
 

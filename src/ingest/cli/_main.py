@@ -63,12 +63,42 @@ _EXAMPLES: Final = {
   ingest index query --redis redis://127.0.0.1:6379/0 draft.txt -v   # matches on stderr too""",
     "extract": """examples:
   ingest extract page.html                          # one document, as a bundle
-  ingest extract pages/*.html --format jsonl -o pages.jsonl""",
+  ingest extract pages/*.html --format jsonl -o pages.jsonl
+  ingest extract page.html --markdown --no-clean --format jsonl   # the text as markdown""",
     "pack": """examples:
   ingest pack seeds/ -o seeds.bundle                # every file under seeds/ as a member""",
     "unpack": """examples:
   ingest unpack seeds/tiktok.bundle -o articles/    # one file per member""",
 }
+
+
+def _engine_arguments(dedup: argparse.ArgumentParser) -> None:
+    """The options of ``ingest dedup`` that choose and reach an engine beyond one process."""
+    dedup.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default): this process; dask: a Dask cluster, writing every document "
+        "with its cluster as JSONL files into -o DIR (pip install 'ingest[dask]')",
+    )
+    dedup.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler (tcp://HOST:8786); "
+        "default: a local cluster of --workers processes (default 2)",
+    )
+    dedup.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="with --engine dask: count an input that cannot be read as failed and go on "
+        "(default: stop the run)",
+    )
+    dedup.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --scheduler: how long to wait for it to answer (default 30)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -157,37 +187,18 @@ def _parser() -> argparse.ArgumentParser:
         "each duplicate beside what it matched, and the scores",
     )
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
-    dedup.add_argument(
-        "--engine",
-        choices=("local", "dask"),
-        default="local",
-        help="local (default): this process; dask: a Dask cluster, writing every document "
-        "with its cluster as JSONL files into -o DIR (pip install 'ingest[dask]')",
-    )
-    dedup.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="with --engine dask: a running scheduler (tcp://HOST:8786); "
-        "default: a local cluster of --workers processes (default 2)",
-    )
-    dedup.add_argument(
-        "--keep-going",
-        action="store_true",
-        help="with --engine dask: count an input that cannot be read as failed and go on "
-        "(default: stop the run)",
-    )
-    dedup.add_argument(
-        "--connect-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="with --scheduler: how long to wait for it to answer (default 30)",
-    )
+    _engine_arguments(dedup)
 
     extract = command(
         "extract", "Extract the article of HTML pages as documents.", [output, docs_format, workers]
     )
     extract.add_argument("inputs", nargs="+", metavar="PAGE", help="HTML files, or - for stdin")
     extract.add_argument("--no-clean", action="store_true", help="keep the text as extracted")
+    extract.add_argument(
+        "--markdown",
+        action="store_true",
+        help="give each document's text as markdown (headings, lists, tables, code blocks)",
+    )
     extract.add_argument(
         "--explain", action="store_true", help="tell on stderr what cleaning removed, and why"
     )
@@ -264,7 +275,8 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
         return attrs.evolve(base, clean=clean, dedup=DedupOptions()), "bundle"
     if args.command == "extract":
         clean = None if args.no_clean else CleanOptions()
-        options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain)
+        html = attrs.evolve(base.html, output="markdown" if args.markdown else "text")
+        options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain, html=html)
         return options, cast("Format", args.format)
     if args.command == "pack":
         if not os.path.isdir(args.inputs[0]):  # noqa: PTH112 -- a plain check on an argument

@@ -2,8 +2,9 @@
 
 :func:`extract_html` decodes the page (``_parse``), reads its metadata (title,
 dates, canonical URL, JSON-LD: ``_meta``), splits the body into text blocks
-(``_blocks``), scores them (``_page``) and picks the main content
-(``_content``), giving one :class:`~ingest.Document`. Options:
+(``_blocks``), scores them (``_page``), tells the page type and picks the
+main content (``_strategy``), as text or markdown (``_markdown``), giving one
+:class:`~ingest.Document`. Options:
 :class:`HtmlOptions`.
 
 It gives the extracted text as the page holds it: cleaning boilerplate lines

@@ -140,6 +140,17 @@ def _normalise(raw: str) -> list[str]:
     return lines
 
 
+def _verbatim(raw: str) -> list[str]:
+    """The non-blank lines of preformatted text, indentation kept, line ends stripped.
+
+    >>> _verbatim("\\ndef f():\\n    return 1\\n")
+    ['def f():', '    return 1']
+    """
+    if _ZWSP in raw:
+        raw = raw.replace(_ZWSP, " ")
+    return [line.rstrip() for line in raw.split("\n") if line.strip()]
+
+
 class _Splitter:
     """The state of one walk: the open block and the stacks around it."""
 
@@ -169,9 +180,10 @@ class _Splitter:
 
     def flush(self) -> None:
         if self.length and self.owners:
-            lines = _normalise("".join(self.pieces))
+            raw = "".join(self.pieces)
+            lines = _verbatim(raw) if self.pre_depth else _normalise(raw)
             if lines:
-                length = sum(len(line) - line.count(" ") for line in lines)
+                length = sum(len(line) - line.count(" ") - line.count("\t") for line in lines)
                 self.blocks.append(
                     Block(
                         lines,
@@ -209,7 +221,14 @@ class _Splitter:
         self.add(element.tail)
 
 
-def split_blocks(root: etree._Element, *, deadline: Deadline | None = None) -> list[Block]:
+#: Elements skipped in every walk: code, styles, metadata, media, form controls'
+#: values. (The strict walk also skips ``noscript``, ``button`` and hidden elements.)
+ALWAYS_SKIP: Final = SKIP_TAGS - {"noscript", "button"}
+
+
+def split_blocks(
+    root: etree._Element, *, deadline: Deadline | None = None, reveal: bool = False
+) -> list[Block]:
     """The text blocks of *root*'s subtree, in document order.
 
     Hidden elements and those in :data:`SKIP_TAGS` are skipped with their
@@ -224,6 +243,7 @@ def split_blocks(root: etree._Element, *, deadline: Deadline | None = None) -> l
     splitter = _Splitter()
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped: set[etree._Element] = set()
+    skip = ALWAYS_SKIP if reveal else SKIP_TAGS
     for count, (event, element) in enumerate(walker):
         if deadline is not None and not count % CHECK_EVERY:
             deadline.check("while splitting the page into blocks")
@@ -231,7 +251,7 @@ def split_blocks(root: etree._Element, *, deadline: Deadline | None = None) -> l
         if not isinstance(tag, str):
             continue
         if event == "start":
-            if tag in SKIP_TAGS or is_hidden(element):
+            if tag in skip or (not reveal and is_hidden(element)):
                 skipped.add(element)
                 walker.skip_subtree()
             else:

@@ -1,24 +1,23 @@
-"""Find the article in a page's text blocks and render it as structured text.
+"""Find the main block of a page's text blocks and render it as structured text.
 
-The steps, each a small function:
+The steps, each a small function (:mod:`._strategy` calls them):
 
-1. :func:`boilerplate_elements` marks page furniture: elements that are
+1. :func:`furniture_elements` marks page furniture: elements that are
    furniture by what they are (``nav``, ``aside``, ``footer``, ``figure``, ARIA
    landmarks) or what they are called (class and id words such as ``related``,
    ``share``, ``comment``, ``newsletter``, ``most-read``), unless they hold most
-   of the page's prose; and teaser cards repeated side by side (related and
-   most-read lists that carry no telling names);
+   of the page's prose; :func:`teaser_cards` adds teaser cards repeated side by
+   side (related and most-read lists that carry no telling names);
 2. :func:`choose_container` scores every element by the prose beneath it minus
    a penalty for link text and short fragments, and takes the best one: the
    tightest element holding the article and little else. Semantic markup
    (``<article>``, ``<main>``, ``itemprop=articleBody``) earns a bonus;
+   :func:`expand_container` grows it over the sibling sections of a product or
+   service page;
 3. :func:`render` keeps the container's blocks that are not furniture and not
-   link lists (of several ``<article>`` elements, only the main one), drops
-   short labels at the edges, and gives one paragraph, heading or list item
-   per line.
-
-When that finds almost nothing, JSON-LD ``articleBody`` is used instead, then
-the page's prose blocks, then all of its text that is not furniture.
+   link lists (of several ``<article>`` elements, the main one or the posts of
+   a thread: :func:`ingest.html._items.dropped_articles`) and drops short
+   labels at the edges.
 """
 
 from __future__ import annotations
@@ -26,14 +25,21 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import attrs
 from lxml import etree
 
-from ..core import Deadline
-from ._blocks import Block, split_blocks, writable
+from ._blocks import Block, writable
+from ._items import dropped_articles
 from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
-__all__ = ["Extraction", "extract_article"]
+__all__ = [
+    "choose_container",
+    "describe",
+    "expand_container",
+    "furniture_elements",
+    "in_set",
+    "render",
+    "teaser_cards",
+]
 
 #: Elements that are page furniture whatever they are called.
 _FURNITURE_TAGS: Final = frozenset(
@@ -90,32 +96,10 @@ _SEMANTIC_BONUS: Final = 1.15
 #: least this many blocks, is kept: its name misleads (``content has-sidebar``).
 _PROTECT_SHARE: Final = 0.5
 _PROTECT_BLOCKS: Final = 3
-#: A teaser card holds at most this many characters ...
-_MAX_CARD: Final = 1000
-#: ... and leads with a link of at least this many characters (or holds a link block).
-_MIN_CARD_LINK: Final = 10
-#: Teasers count as a list from this many side by side.
-_MIN_CARDS: Final = 3
 #: Non-paragraph lines shorter than this at the edges of the article are labels.
 _MAX_LABEL: Final = 30
-#: Below this many characters, the extraction counts as having found nothing.
-_MIN_ARTICLE: Final = 100
-
-
-@attrs.frozen
-class Extraction:
-    """The article text and how it was found.
-
-    Attributes:
-        lines: The article's lines (paragraphs, headings, list items).
-        method: ``"container"``, ``"json-ld"``, ``"prose"``, ``"page-text"`` or
-            ``"empty"`` (see :func:`extract_article`).
-        container: A short description of the chosen element (``div.article-body``).
-    """
-
-    lines: tuple[str, ...]
-    method: str
-    container: str = ""
+#: The container grows to an ancestor whose added text has at most this share in links.
+_MAX_ADDED_LINKS: Final = 0.33
 
 
 def _names(element: etree._Element) -> str:
@@ -191,44 +175,16 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
     return verdict
 
 
-def _is_card(page: Page, element: etree._Element) -> bool:
-    """A teaser: a short element that leads with a link or holds a link list."""
-    stats = page.stats[element]
-    if stats.total > _MAX_CARD or element.tag in HEADINGS or element.tag == "p":
-        return False
-    if stats.blocks >= 2 and stats.link_blocks >= 1:
-        return True
-    first = page.blocks[stats.first]
-    return first.starts_with_link and first.link_length >= _MIN_CARD_LINK
+def _protect_limit(page: Page) -> float:
+    """Prose from which a named element or a card list is the content (half the page's)."""
+    return _PROTECT_SHARE * sum(block.length for block in page.blocks if is_prose(block))
 
 
-def _card_lists(page: Page, limit: float) -> set[etree._Element]:
-    """Teasers repeated at least three times side by side (related, most read...).
-
-    A list holding *limit* characters of prose or more is the article itself
-    (a listicle, a digest).
-    """
-    cards: set[etree._Element] = set()
-    for parent, kids in page.children.items():
-        if len(kids) < _MIN_CARDS or page.stats[parent].prose >= limit > 0:
-            continue
-        groups: dict[tuple[str, str], list[etree._Element]] = {}
-        for child in kids:
-            if _is_card(page, child):
-                signature = (str(child.tag), (child.get("class") or "").split(" ")[0])
-                groups.setdefault(signature, []).append(child)
-        for members in groups.values():
-            if len(members) >= _MIN_CARDS:
-                cards.update(members)
-    return cards
-
-
-def boilerplate_elements(page: Page) -> set[etree._Element]:
-    """Furniture not holding most of the prose, and repeated teaser cards."""
-    prose_total = sum(block.length for block in page.blocks if is_prose(block))
-    limit = _PROTECT_SHARE * prose_total
+def furniture_elements(page: Page) -> set[etree._Element]:
+    """Elements that are furniture by tag, role or name, unless they hold most of the prose."""
+    limit = _protect_limit(page)
     memo: dict[str, bool] = {}
-    furniture = {
+    return {
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
@@ -236,13 +192,27 @@ def boilerplate_elements(page: Page) -> set[etree._Element]:
             element.tag in _NEVER_CONTENT_TAGS
             or entry.prose < limit
             or entry.prose_blocks < _PROTECT_BLOCKS
-            or prose_total == 0
+            or limit == 0
         )
     }
-    return furniture | _card_lists(page, limit)
 
 
-def _in_set(page: Page, members: set[etree._Element]) -> dict[etree._Element, bool | None]:
+def teaser_cards(page: Page, groups: list[list[etree._Element]]) -> set[etree._Element]:
+    """The cards of *groups* (see :func:`ingest.html._items.card_groups`) that are teasers.
+
+    A card list holding half of the page's prose or more is the article itself
+    (a listicle, a digest).
+    """
+    limit = _protect_limit(page)
+    teasers: set[etree._Element] = set()
+    for group in groups:
+        parent = page.parent[group[0]]
+        if limit == 0 or parent is None or page.stats[parent].prose < limit:
+            teasers.update(group)
+    return teasers
+
+
+def in_set(page: Page, members: set[etree._Element]) -> dict[etree._Element, bool | None]:
     """For each element, whether it or an ancestor is in *members*."""
     return page.inherit(lambda element: True if element in members else None)
 
@@ -258,7 +228,7 @@ def _contribution(block: Block) -> float:
 
 def choose_container(page: Page, boilerplate: set[etree._Element]) -> etree._Element | None:
     """The element whose subtree best holds the article, or ``None`` without prose."""
-    furniture = _in_set(page, boilerplate)
+    furniture = in_set(page, boilerplate)
     scores = page.totals(
         lambda block: -0.1 * block.length if furniture[block.owner] else _contribution(block)
     )
@@ -274,41 +244,6 @@ def choose_container(page: Page, boilerplate: set[etree._Element]) -> etree._Ele
     return best
 
 
-def _main_article(
-    page: Page,
-    under: dict[etree._Element, bool | None],
-    articles: dict[etree._Element, etree._Element | None],
-    container: etree._Element,
-) -> etree._Element | None:
-    """Of several ``<article>`` elements in the container, the one with the most own prose."""
-    own: dict[etree._Element, int] = {}
-    for block in page.blocks:
-        article = articles[block.owner]
-        if article is None or article is container or not under[article]:
-            continue
-        if is_prose(block):
-            own[article] = own.get(article, 0) + block.length
-    if len(own) < 2:
-        return None
-    return max(own, key=own.__getitem__)
-
-
-def _other_article(
-    inner: etree._Element | None,
-    article: etree._Element,
-    container: etree._Element,
-    under: dict[etree._Element, bool | None],
-) -> bool:
-    """Whether *inner* is an ``<article>`` inside the container other than the main one.
-
-    Such articles are teasers or comments; text outside every inner article
-    (an introduction, a standfirst) stays.
-    """
-    return (
-        inner is not None and inner is not article and inner is not container and bool(under[inner])
-    )
-
-
 def render(
     page: Page,
     container: etree._Element,
@@ -316,29 +251,62 @@ def render(
     *,
     title: str,
     trim: bool = True,
-) -> list[str]:
-    """The lines of the container's blocks that belong to the article.
+    keep_links: bool = False,
+) -> list[Block]:
+    """The container's blocks that belong to the main content.
 
-    With *trim*, short labels before and after the article's paragraphs go too.
+    With *trim*, short labels before and after the article's paragraphs go
+    too; with *keep_links*, link blocks stay (the items of a listing are links).
     """
     under = page.inherit(lambda element: True if element is container else None)
-    furniture = _in_set(page, boilerplate)
-    articles = page.inherit(lambda element: element if element.tag == "article" else None)
-    article = _main_article(page, under, articles, container)
+    furniture = in_set(page, boilerplate)
+    dropped = in_set(page, dropped_articles(page, container)[0])
     kept: list[Block] = []
     for block in page.blocks:
         owner = block.owner
-        if not under[owner] or furniture[owner] or block.is_markup:
-            continue
-        if article is not None and _other_article(articles[owner], article, container, under):
+        if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
             continue
         limit = _MAX_PARAGRAPH_LINKS if owner.tag == "p" else _MAX_RENDER_LINKS
-        if block.link_density > limit:
+        if block.link_density > limit and not keep_links:
             continue
         if owner.tag == "h1" or (title and block.text == title):
             continue
         kept.append(block)
-    return [line for block in (_trim_edges(kept) if trim else kept) for line in block.lines]
+    return _trim_edges(kept) if trim else kept
+
+
+def expand_container(
+    page: Page,
+    container: etree._Element,
+    boilerplate: set[etree._Element],
+    *,
+    min_prose: float = 0.0,
+) -> etree._Element:
+    """The container, grown to the ancestors whose other text is content, not links.
+
+    A service or product page spreads its content over sibling sections; the
+    container holds the one with the most prose. Each ancestor is taken while
+    the text it adds (outside furniture) has at most :data:`_MAX_ADDED_LINKS`
+    of it in links and at least *min_prose* of it in prose (sections rather
+    than labels and captions); wrappers that add nothing are climbed through.
+    """
+    furniture = in_set(page, boilerplate)
+    text = page.totals(lambda block: 0.0 if furniture[block.owner] else block.length)
+    links = page.totals(lambda block: 0.0 if furniture[block.owner] else block.link_length)
+    prose = page.totals(
+        lambda block: block.length if is_prose(block) and not furniture[block.owner] else 0.0
+    )
+    current = top = container
+    while (parent := page.parent[current]) is not None:
+        added = text[parent] - text[current]
+        if added > 0:
+            if links[parent] - links[current] > _MAX_ADDED_LINKS * added:
+                break
+            if prose[parent] - prose[current] < min_prose * added:
+                break
+            top = parent
+        current = parent
+    return top
 
 
 def _is_label(block: Block) -> bool:
@@ -358,42 +326,3 @@ def _trim_edges(blocks: list[Block]) -> list[Block]:
     while end > start and (_is_label(blocks[end - 1]) or blocks[end - 1].owner.tag in HEADINGS):
         end -= 1
     return blocks[start:end]
-
-
-def extract_article(
-    root: etree._Element,
-    *,
-    title: str = "",
-    json_ld_body: str = "",
-    deadline: Deadline | None = None,
-) -> Extraction:
-    """Extract the article of a parsed page (see the module docstring).
-
-    The fallbacks, in order: JSON-LD ``articleBody``; every prose block of the
-    page; all of the page's text that is neither furniture nor link lists.
-    The *deadline*, if any, is checked while the page is split into blocks and
-    after each pass over them.
-    """
-    body = root.find("body")
-    top = body if body is not None else root
-    page = Page.of(split_blocks(top, deadline=deadline))
-    if deadline is not None:
-        deadline.check("after indexing the blocks")
-    boilerplate = boilerplate_elements(page)
-    if deadline is not None:
-        deadline.check("after marking page furniture")
-    container = choose_container(page, boilerplate)
-    if container is not None:
-        lines = render(page, container, boilerplate, title=title)
-        if sum(map(len, lines)) >= _MIN_ARTICLE:
-            return Extraction(tuple(lines), "container", describe(container))
-    ld_lines = [line.strip() for line in json_ld_body.splitlines() if line.strip()]
-    if sum(map(len, ld_lines)) >= _MIN_ARTICLE:
-        return Extraction(tuple(ld_lines), "json-ld")
-    prose = [line for block in page.blocks if is_prose(block) for line in block.lines]
-    if sum(map(len, prose)) >= _MIN_ARTICLE:
-        return Extraction(tuple(prose), "prose")
-    lines = render(page, top, boilerplate, title=title, trim=False)
-    if lines:
-        return Extraction(tuple(lines), "page-text")
-    return Extraction((), "empty")

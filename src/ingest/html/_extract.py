@@ -1,10 +1,11 @@
-"""HTML pages to documents: decode, parse, read metadata, extract the article.
+"""HTML pages to documents: decode, parse, read metadata, extract the main content.
 
-The stages live in their own modules: ``_html_parse`` (bytes to an lxml tree),
-``_html_meta`` (title, author, dates... from meta tags, OpenGraph and JSON-LD),
-``_html_blocks`` (tree to text blocks), ``_html_page`` (per-element totals over
-the blocks) and ``_html_extract`` (which blocks are the article). This module
-holds the options and the one public function. ``docs/html.md`` explains the
+The stages live in their own modules: ``_parse`` (bytes to an lxml tree),
+``_meta`` (title, author, dates... from meta tags, OpenGraph and JSON-LD),
+``_blocks`` (tree to text blocks), ``_page`` (per-element totals over the
+blocks), ``_strategy`` (which blocks are the main content, by page type, with
+``_content``, ``_items`` and ``_kind``) and ``_markdown``. This module holds
+the options and the one public function. ``docs/html.md`` explains the
 rules and the parser choice.
 """
 
@@ -25,10 +26,13 @@ from ..core import (
     flag,
     integer,
     number,
+    one_of,
 )
-from ._content import extract_article
+from ._kind import Evidence
+from ._markdown import to_markdown
 from ._meta import read_meta
 from ._parse import Parsed, decode_page, parse_soup, parse_text
+from ._strategy import extract_article
 
 __all__ = ["HtmlOptions", "extract_html"]
 
@@ -37,6 +41,8 @@ _DEFAULT_MAX_ELEMENTS: Final = 500_000
 _DEFAULT_MAX_DEPTH: Final = 512
 _DEFAULT_TIME_BUDGET: Final = 10.0
 _UNNAMED: Final = "<html>"
+#: What :func:`extract_html` can give as the document's text.
+OUTPUTS: Final = ("text", "markdown")
 
 
 def _larger(default: int) -> str:
@@ -78,6 +84,9 @@ use 512 (the default) or a larger number
             both become ``Document.problems``.
         json_ld_fallback: Use JSON-LD ``articleBody`` when the page's markup
             yields almost no article text.
+        output: ``"text"`` (one paragraph, heading or list item per line) or
+            ``"markdown"`` (headings, lists, tables and code blocks marked up,
+            blank lines between blocks, link targets dropped).
     """
 
     max_bytes: int = attrs.field(
@@ -100,6 +109,9 @@ use 512 (the default) or a larger number
     )
     strict: bool = attrs.field(default=False, validator=flag)
     json_ld_fallback: bool = attrs.field(default=True, validator=flag)
+    output: str = attrs.field(
+        default="text", validator=one_of(OUTPUTS, hint="use 'text' (the default) for plain text")
+    )
 
 
 def extract_html(
@@ -108,6 +120,7 @@ def extract_html(
     url: str | None = None,
     content_type: str | None = None,
     options: HtmlOptions | None = None,
+    output: str | None = None,
 ) -> Document:
     """Extract the article of an HTML page as a :class:`Document`.
 
@@ -116,6 +129,10 @@ def extract_html(
     caller already parsed. *url* is where the page came from (it names the
     document and resolves a relative canonical URL); *content_type* is the
     HTTP ``Content-Type`` header, whose charset outranks the page's own.
+    *output*, if given, overrides :attr:`HtmlOptions.output`: ``"text"`` or
+    ``"markdown"``. What kind of page it is (``article``, ``forum``,
+    ``product``, ``service``, ``listing``, ``collection``, ``documentation``)
+    goes to ``meta["page_type"]``.
 
     >>> page = b'''<html lang="en"><head><title>Rain due | Daily Planet</title>
     ... <meta property="og:site_name" content="Daily Planet"></head><body>
@@ -134,6 +151,8 @@ def extract_html(
     ('en', 'Daily Planet', 'utf-8')
     """
     opts = options or HtmlOptions()
+    if output is not None:
+        opts = attrs.evolve(opts, output=output)
     source = url or _UNNAMED
     meta: dict[str, MetaValue] = {}
     problems: list[Problem] = []
@@ -208,6 +227,11 @@ def _document(
         parsed.root,
         title=page.title,
         json_ld_body=page.article_body if opts.json_ld_fallback else "",
+        hints=Evidence(
+            schema_types=frozenset(page.schema_types),
+            og_type=page.og_type,
+            dated=bool(page.published),
+        ),
         deadline=deadline,
     )
     if not extraction.lines:
@@ -228,11 +252,15 @@ def _document(
         "parser": parsed.parser,
         "extraction": extraction.method,
         "container": extraction.container,
+        "page_type": extraction.page_type,
     }
     meta.update({key: value for key, value in fields.items() if value})
+    text = "\n".join(extraction.lines)
+    if opts.output == "markdown":
+        text = to_markdown(extraction.blocks) if extraction.blocks else text.replace("\n", "\n\n")
     return Document(
         name=url or _UNNAMED,
-        text="\n".join(extraction.lines),
+        text=text,
         title=page.title,
         meta=meta,
         source=doc_source,

@@ -58,6 +58,9 @@ class PageMeta:
             tag, lower-cased (``en`` for ``en-GB``, ``pt`` for ``pt_BR``).
         description: The page's summary.
         article_body: JSON-LD ``articleBody`` (used by the extractor, not in meta).
+        schema_types: Every JSON-LD ``@type`` on the page, lower-cased, sorted
+            (used to tell the page type).
+        og_type: The OpenGraph ``og:type``, lower-cased.
         problems: JSON-LD blocks that could not be read, a canonical URL
             that could not be resolved.
     """
@@ -71,6 +74,8 @@ class PageMeta:
     language: str = ""
     description: str = ""
     article_body: str = ""
+    schema_types: tuple[str, ...] = ()
+    og_type: str = ""
     problems: tuple[Problem, ...] = ()
 
 
@@ -200,9 +205,12 @@ def _text(value: object) -> str:
     return _norm(value) if isinstance(value, str) else ""
 
 
-def _read_json_ld(root: etree._Element, source: str) -> tuple[dict[str, str], list[Problem]]:
+def _read_json_ld(
+    root: etree._Element, source: str
+) -> tuple[dict[str, str], set[str], list[Problem]]:
     found: dict[str, str] = {}
     problems: list[Problem] = []
+    all_types: set[str] = set()
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -228,11 +236,12 @@ def _read_json_ld(root: etree._Element, source: str) -> tuple[dict[str, str], li
             continue
         for obj in _json_objects(data):
             types = _types(obj)
+            all_types |= types
             if types & _ARTICLE_TYPES:
                 _article_fields(obj, found)
             elif "website" in types or "organization" in types or "newsmediaorganization" in types:
                 found.setdefault("site_name", _text(obj.get("name")))
-    return {key: value for key, value in found.items() if value}, problems
+    return {key: value for key, value in found.items() if value}, all_types, problems
 
 
 def _article_fields(obj: dict[str, object], found: dict[str, str]) -> None:
@@ -280,7 +289,7 @@ def read_meta(root: etree._Element, *, url: str | None, source: str) -> PageMeta
         for name in rel:
             if href and name not in links:
                 links[name] = href
-    ld, problems = _read_json_ld(root, source)
+    ld, schema_types, problems = _read_json_ld(root, source)
 
     title_element = root.find(".//title")
     page_title = _norm(_element_text(title_element))
@@ -358,5 +367,7 @@ def read_meta(root: etree._Element, *, url: str | None, source: str) -> PageMeta
         language=language,
         description=description,
         article_body=writable(ld.get("article_body", "")),
+        schema_types=tuple(sorted(writable(kind) for kind in schema_types)),
+        og_type=_norm(metas.get("og:type")).lower(),
         problems=tuple(problems),
     )

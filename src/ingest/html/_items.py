@@ -1,0 +1,147 @@
+"""Repeated structures: teaser cards, listing items, the posts of a thread.
+
+A page repeats a structure when several siblings share a *signature* (their
+tag and first class name). What the repetition means depends on where it sits
+and what it holds:
+
+* short cards that lead with a link, side by side, are teasers (related, most
+  read) next to an article, and the items themselves on a listing page:
+  :func:`card_groups` finds them, :func:`item_region` the element holding the
+  largest group;
+* several ``<article>`` elements of one signature, each with prose, are the
+  posts of a thread or the entries of a digest: :func:`dropped_articles` keeps
+  them together, and drops the odd ones out (teasers, a neighbouring article).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lxml import etree
+
+from ._page import HEADINGS, Page
+
+__all__ = [
+    "MIN_CARDS",
+    "card_groups",
+    "dropped_articles",
+    "item_region",
+    "signature",
+]
+
+#: A teaser card holds at most this many characters ...
+_MAX_CARD: Final = 1000
+#: ... and leads with a link of at least this many characters (or holds a link block).
+_MIN_CARD_LINK: Final = 10
+#: Cards count as a list from this many side by side.
+MIN_CARDS: Final = 3
+#: Articles of one signature are posts (all kept) from this many ...
+_MIN_POSTS: Final = 3
+#: ... when the others hold at least this share of the main one's prose (teasers
+#: beside an article hold little).
+_POSTS_SHARE: Final = 0.5
+#: The region of a listing grows from the items' parent to an ancestor while the
+#: ancestor holds at most this many times the text: the list's own heading and
+#: introduction come in, the page around it does not.
+_REGION_GROWTH: Final = 1.5
+
+
+def signature(element: etree._Element) -> tuple[str, str]:
+    """What repeated siblings share: the tag and the first class name."""
+    return str(element.tag), (element.get("class") or "").split(" ")[0]
+
+
+def _is_card(page: Page, element: etree._Element) -> bool:
+    """A teaser: a short element that leads with a link or holds a link list."""
+    stats = page.stats[element]
+    if stats.total > _MAX_CARD or element.tag in HEADINGS or element.tag == "p":
+        return False
+    if stats.blocks >= 2 and stats.link_blocks >= 1:
+        return True
+    first = page.blocks[stats.first]
+    return first.starts_with_link and first.link_length >= _MIN_CARD_LINK
+
+
+def card_groups(page: Page) -> list[list[etree._Element]]:
+    """Every run of at least :data:`MIN_CARDS` cards of one signature under one parent."""
+    found: list[list[etree._Element]] = []
+    for kids in page.children.values():
+        if len(kids) < MIN_CARDS:
+            continue
+        groups: dict[tuple[str, str], list[etree._Element]] = {}
+        for child in kids:
+            if _is_card(page, child):
+                groups.setdefault(signature(child), []).append(child)
+        found.extend(members for members in groups.values() if len(members) >= MIN_CARDS)
+    return found
+
+
+def item_region(
+    page: Page, groups: list[list[etree._Element]], excluded: dict[etree._Element, bool | None]
+) -> etree._Element | None:
+    """The element holding a listing's items, or ``None`` without card groups.
+
+    The largest group by text, outside the *excluded* elements (furniture),
+    gives the items; the region is their parent, grown to ancestors that add
+    little around it (the list's heading, a sort bar).
+    """
+    groups = [group for group in groups if not excluded[group[0]]]
+    if not groups:
+        return None
+    best = max(groups, key=lambda group: sum(page.stats[member].total for member in group))
+    region = page.parent[best[0]]
+    if region is None:
+        return None
+    while (up := page.parent[region]) is not None and (
+        page.stats[up].total <= _REGION_GROWTH * page.stats[region].total
+    ):
+        region = up
+    return region
+
+
+def dropped_articles(page: Page, container: etree._Element) -> tuple[set[etree._Element], int]:
+    """The ``<article>`` elements in the container that are not its content, and the posts.
+
+    Of the outermost articles, the one with the most prose of its own (outside
+    the articles it repeats) is kept and, when at least :data:`_MIN_POSTS`
+    articles share its signature and hold, besides it, at least half its
+    prose (the posts of a thread, the entries of a digest), all of those too;
+    the others are teasers or comments. Inside a kept article, articles
+    repeated side by side (teasers at the end of a post) go; a single one (a
+    post's body) stays. Text outside every inner article
+    (an introduction, a standfirst) stays. The count is of the posts kept
+    together (0 when the main article stands alone).
+    """
+    inner = [element for element in container.iterdescendants("article") if element in page.stats]
+    if len(inner) < 2:
+        return set(), 0
+    members = set(inner)
+    outer: dict[etree._Element, etree._Element | None] = {
+        element: next((up for up in element.iterancestors("article") if up in members), None)
+        for element in inner
+    }
+    nested: dict[tuple[etree._Element, tuple[str, str]], list[etree._Element]] = {}
+    for element in inner:
+        parent = outer[element]
+        if parent is not None:
+            nested.setdefault((parent, signature(element)), []).append(element)
+    repeated = [group for group in nested.values() if len(group) >= 2]
+    own = {element: page.stats[element].prose for element in inner}
+    for group in repeated:
+        for element in group:
+            parent = outer[element]
+            if parent is not None:
+                own[parent] -= page.stats[element].prose
+    dropped: set[etree._Element] = set()
+    posts = 0
+    top = [element for element in inner if outer[element] is None]
+    if len(top) >= 2:
+        main = max(top, key=own.__getitem__)
+        peers = {element for element in top if signature(element) == signature(main)}
+        others = sum(own[peer] for peer in peers) - own[main]
+        thread = len(peers) >= _MIN_POSTS and others >= _POSTS_SHARE * own[main]
+        posts = len(peers) if thread else 0
+        dropped.update(set(top) - (peers if posts else {main}))
+    for group in repeated:
+        dropped.update(group)
+    return dropped, posts

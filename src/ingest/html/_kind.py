@@ -1,0 +1,102 @@
+"""What kind of page this is: article, forum, product, service, listing, collection, docs.
+
+The page says some of it (JSON-LD ``@type``, OpenGraph ``og:type``); its
+structure says the rest: posts repeated in the main content (a thread), item
+cards outweighing any article (a listing), code blocks (documentation), prose
+making most of a dated page's main content (an article). :func:`page_type` weighs them in
+a fixed order, the page's own word first where it is specific. The extractor
+uses the answer to choose how much around the main block to keep
+(``docs/html.md``, *Page types*); it is exposed as ``meta["page_type"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+__all__ = ["PAGE_TYPES", "Evidence", "page_type"]
+
+#: Every answer :func:`page_type` gives.
+PAGE_TYPES: Final = (
+    "article", "collection", "documentation", "forum", "listing", "product", "service",
+)  # fmt: skip
+
+#: Schema.org types of a discussion: the page is a forum thread or a Q&A page.
+_FORUM_TYPES: Final = frozenset({"discussionforumposting", "qapage"})
+#: Schema.org types of one product on sale.
+_PRODUCT_TYPES: Final = frozenset({"product", "productgroup", "offer", "individualproduct"})
+#: Schema.org types of a page of items.
+_COLLECTION_TYPES: Final = frozenset({"collectionpage", "searchresultspage", "offercatalog"})
+#: Schema.org types of technical documentation.
+_DOCS_TYPES: Final = frozenset({"techarticle", "apireference", "softwaresourcecode"})
+#: Schema.org types of an article (as in the metadata reader, plus ``report``).
+_ARTICLE_TYPES: Final = frozenset(
+    {
+        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+        "scholarlyarticle", "report",
+    }
+)  # fmt: skip
+_PRODUCT_OG: Final = frozenset({"product", "og:product", "product.item"})
+_COLLECTION_OG: Final = frozenset({"product.group"})
+#: From this many posts kept together, the main content is a thread.
+_MIN_POSTS: Final = 3
+#: From this many multi-line code blocks, the page is documentation.
+_MIN_CODE_BLOCKS: Final = 2
+#: An article's main content is at least this share prose.
+_ARTICLE_PROSE: Final = 0.6
+
+
+@attrs.frozen
+class Evidence:
+    """What the page says about itself and what its structure shows.
+
+    Attributes:
+        schema_types: Every JSON-LD ``@type`` on the page, lower-cased.
+        og_type: The OpenGraph ``og:type``, lower-cased.
+        dated: Whether the page gives a publication date.
+        posts: Posts of one signature kept together in the main content.
+        items: Whether item cards outweigh the article candidate.
+        code_blocks: Multi-line ``<pre>`` blocks in the main content.
+        prose_share: The share of the main content's text in prose blocks.
+    """
+
+    schema_types: frozenset[str] = frozenset()
+    og_type: str = ""
+    dated: bool = False
+    posts: int = 0
+    items: bool = False
+    code_blocks: int = 0
+    prose_share: float = 0.0
+
+    @property
+    def says_article(self) -> bool:
+        """Whether the page's metadata calls it an article."""
+        return bool(self.schema_types & _ARTICLE_TYPES) or self.og_type == "article"
+
+
+def page_type(evidence: Evidence) -> str:
+    """The page's type, one of :data:`PAGE_TYPES`.
+
+    >>> page_type(Evidence(schema_types=frozenset({"product", "offer"})))
+    'product'
+    >>> page_type(Evidence(items=True, og_type="product.group"))
+    'collection'
+    >>> page_type(Evidence(posts=5)), page_type(Evidence(dated=True, prose_share=0.9))
+    ('forum', 'article')
+    """
+    types = evidence.schema_types
+    article_said = evidence.says_article
+    if types & _FORUM_TYPES or (evidence.posts >= _MIN_POSTS and not evidence.items):
+        return "forum"
+    if evidence.items:
+        said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
+        return "collection" if said_collection or evidence.og_type in _COLLECTION_OG else "listing"
+    if types & _PRODUCT_TYPES or evidence.og_type in _PRODUCT_OG:
+        return "product"
+    if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):
+        return "documentation"
+    if article_said or (evidence.dated and evidence.prose_share >= _ARTICLE_PROSE):
+        return "article"
+    return "service"

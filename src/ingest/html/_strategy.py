@@ -1,0 +1,225 @@
+"""Choose the main content: compare candidates, tell the page type, extract accordingly.
+
+For every page two candidates are built from the same blocks:
+
+* the *article*: the best-scoring container (:func:`~._content.choose_container`)
+  rendered without furniture, link lists and odd ``<article>`` elements (the
+  posts of a thread stay together: :func:`~._items.dropped_articles`);
+* the *items*: the region holding the page's largest group of repeated cards
+  (:func:`~._items.item_region`), rendered with its links.
+
+The items win when they hold at least :data:`_ITEMS_GAIN` times the article's
+text, unless the page calls itself an article and the article candidate is not
+empty (its teaser lists are not its content). :func:`~._kind.page_type` names
+the page from that, the page's own metadata and the article's shape. A
+product or service page spreads its content over sections, so its container
+grows to the ``<main>`` element holding it, if the page marks one, or else to
+the ancestors whose added text is content
+(:func:`~._content.expand_container`); an article, a thread and
+documentation keep the container.
+
+No silent loss: a page whose extraction is short is walked again with hidden,
+``noscript`` and ``button`` content revealed (streamed pages put the article
+in a hidden element, and libxml2 nests whole pages in an unclosed
+``<button>``), and that extraction is taken when it is much longer. When every
+candidate gives under :data:`MIN_ARTICLE` characters: JSON-LD ``articleBody``,
+then the page's prose blocks, then all of its text that is not furniture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import attrs
+from lxml import etree
+
+from ..core import Deadline
+from ._blocks import Block, split_blocks
+from ._content import (
+    choose_container,
+    describe,
+    expand_container,
+    furniture_elements,
+    in_set,
+    render,
+    teaser_cards,
+)
+from ._items import card_groups, dropped_articles, item_region
+from ._kind import Evidence, page_type
+from ._page import Page, is_prose
+
+__all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
+
+#: Below this many characters, the extraction counts as having found nothing.
+MIN_ARTICLE: Final = 100
+#: The items of a listing win over the article candidate from this many times its text.
+_ITEMS_GAIN: Final = 2.0
+#: An extraction shorter than this is compared with one from the page walked with
+#: hidden, ``noscript`` and ``button`` content revealed ...
+_REVEAL_BELOW: Final = 1000
+#: ... when revealing multiplies the page's text at least this much; the revealed
+#: extraction is taken when it is at least this many times longer.
+_REVEAL_GAIN: Final = 3
+#: A ``<pre>`` block of at least this many lines counts as a code block.
+_CODE_LINES: Final = 3
+#: Page types whose content spreads over sibling sections, and the share of prose
+#: the text a section adds must have: a product's specifications are short
+#: lines; a page only taken for a service (no article metadata) must add prose.
+_SECTIONED: Final = {"product": 0.0, "service": 0.3}
+
+
+@attrs.frozen
+class Extraction:
+    """The main content and how it was found.
+
+    Attributes:
+        lines: The content's lines (paragraphs, headings, list items).
+        method: ``"container"``, ``"sections"``, ``"items"``, ``"json-ld"``,
+            ``"prose"``, ``"page-text"`` or ``"empty"``, with ``"+revealed"``
+            when hidden content had to be revealed (see the module docstring).
+        container: A short description of the chosen element (``div.article-body``).
+        page_type: One of :data:`ingest.html._kind.PAGE_TYPES`.
+        blocks: The blocks the lines come from (for markdown), empty for JSON-LD.
+    """
+
+    lines: tuple[str, ...]
+    method: str
+    container: str = ""
+    page_type: str = "article"
+    blocks: tuple[Block, ...] = ()
+
+
+def extract_article(
+    root: etree._Element,
+    *,
+    title: str = "",
+    json_ld_body: str = "",
+    hints: Evidence | None = None,
+    deadline: Deadline | None = None,
+) -> Extraction:
+    """Extract the main content of a parsed page (see the module docstring).
+
+    *hints* carries what the page's metadata says (JSON-LD types, ``og:type``).
+    The *deadline*, if any, is checked while the page is split into blocks and
+    after each pass over them.
+    """
+    body = root.find("body")
+    top = body if body is not None else root
+    said = hints or Evidence()
+    blocks = split_blocks(top, deadline=deadline)
+    found = _extract(
+        top, blocks, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+    )
+    chars = _chars(found.lines)
+    if chars >= _REVEAL_BELOW:
+        return found
+    revealed = split_blocks(top, deadline=deadline, reveal=True)
+    if _length(revealed) < _REVEAL_GAIN * max(1, _length(blocks)):
+        return found
+    second = _extract(
+        top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+    )
+    if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
+        return attrs.evolve(second, method=second.method + "+revealed")
+    return found
+
+
+def _chars(lines: Sequence[str]) -> int:
+    return sum(map(len, lines))
+
+
+def _length(blocks: Sequence[Block]) -> int:
+    return sum(block.length for block in blocks)
+
+
+def _lines(blocks: Sequence[Block]) -> tuple[str, ...]:
+    return tuple(line for block in blocks for line in block.lines)
+
+
+def _evidence(said: Evidence, blocks: list[Block], *, posts: int, items: bool) -> Evidence:
+    total = _length(blocks)
+    prose = sum(block.length for block in blocks if is_prose(block))
+    code = sum(block.owner.tag == "pre" and len(block.lines) >= _CODE_LINES for block in blocks)
+    return attrs.evolve(
+        said,
+        posts=posts,
+        items=items,
+        code_blocks=code,
+        prose_share=prose / total if total else 0.0,
+    )
+
+
+def _extract(
+    top: etree._Element,
+    blocks: list[Block],
+    *,
+    title: str,
+    json_ld_body: str,
+    said: Evidence,
+    deadline: Deadline | None,
+) -> Extraction:
+    page = Page.of(blocks)
+    if deadline is not None:
+        deadline.check("after indexing the blocks")
+    groups = card_groups(page)
+    furniture = furniture_elements(page)
+    boilerplate = furniture | teaser_cards(page, groups)
+    if deadline is not None:
+        deadline.check("after marking page furniture")
+    container = choose_container(page, boilerplate)
+    article = render(page, container, boilerplate, title=title) if container is not None else []
+    region = item_region(page, groups, in_set(page, furniture))
+    items = []
+    if region is not None:
+        items = render(page, region, furniture, title=title, keep_links=True)
+    wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
+        not said.says_article or _length(article) < MIN_ARTICLE
+    )
+    posts = dropped_articles(page, container)[1] if container is not None else 0
+    kind = page_type(_evidence(said, article, posts=posts, items=wins))
+    if wins and region is not None:
+        return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    if container is not None and kind in _SECTIONED:
+        grown = _declared_main(container)
+        if grown is None:
+            grown = expand_container(page, container, boilerplate, min_prose=_SECTIONED[kind])
+        if grown is not container:
+            sections = render(page, grown, boilerplate, title=title, trim=False)
+            if _chars(_lines(sections)) >= MIN_ARTICLE:
+                return Extraction(
+                    _lines(sections), "sections", describe(grown), kind, tuple(sections)
+                )
+    if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
+        return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
+    return _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+
+
+def _declared_main(container: etree._Element) -> etree._Element | None:
+    """The ``<main>`` (or ``role="main"``) element holding the container, if any."""
+    for element in (container, *container.iterancestors()):
+        if element.tag == "main" or (element.get("role") or "").lower() == "main":
+            return element
+    return None
+
+
+def _fallback(
+    page: Page,
+    top: etree._Element,
+    boilerplate: set[etree._Element],
+    *,
+    title: str,
+    json_ld_body: str,
+    kind: str,
+) -> Extraction:
+    """JSON-LD ``articleBody``, the page's prose, or all its text that is not furniture."""
+    ld_lines = tuple(line.strip() for line in json_ld_body.splitlines() if line.strip())
+    if _chars(ld_lines) >= MIN_ARTICLE:
+        return Extraction(ld_lines, "json-ld", page_type=kind)
+    prose = [block for block in page.blocks if is_prose(block)]
+    if _chars(_lines(prose)) >= MIN_ARTICLE:
+        return Extraction(_lines(prose), "prose", page_type=kind, blocks=tuple(prose))
+    rest = render(page, top, boilerplate, title=title, trim=False)
+    if rest:
+        return Extraction(_lines(rest), "page-text", page_type=kind, blocks=tuple(rest))
+    return Extraction((), "empty", page_type=kind)

@@ -1,0 +1,170 @@
+"""Page types, candidates, markdown output and no silent loss in HTML extraction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest import HtmlOptions, OptionsError, extract_html
+from ingest.cli._main import main
+from ingest.html._kind import PAGE_TYPES, Evidence, page_type
+
+from ..conftest import FIXTURES
+
+HTML = FIXTURES / "html"
+#: The page-type fixtures and the type each must be given.
+TYPED = {
+    "forum_thread": "forum",
+    "product_json_ld": "product",
+    "service_sections": "service",
+    "docs_code_sidebar": "documentation",
+    "listing": "listing",
+    "news_related": "article",
+}
+MARKDOWN = sorted(HTML.glob("*.expected.md"))
+_PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
+
+
+def _html(name: str) -> bytes:
+    return (HTML / f"{name}.html").read_bytes()
+
+
+def test_fixture_globs_are_not_empty() -> None:
+    assert MARKDOWN
+    for name in TYPED:
+        assert (HTML / f"{name}.html").is_file(), name
+        assert (HTML / f"{name}.expected.txt").is_file(), name
+
+
+@pytest.mark.parametrize(("name", "kind"), TYPED.items())
+def test_page_type(name: str, kind: str) -> None:
+    doc = extract_html(_html(name))
+    assert doc.meta["page_type"] == kind
+    assert kind in PAGE_TYPES
+
+
+@pytest.mark.parametrize("expected", MARKDOWN, ids=lambda p: p.name.split(".")[0])
+def test_markdown_fixture(expected: Path) -> None:
+    page = expected.with_name(expected.name.split(".")[0] + ".html")
+    doc = extract_html(page.read_bytes(), output="markdown")
+    assert doc.text == expected.read_text(encoding="utf-8").rstrip("\n")
+
+
+def test_output_option_and_keyword_agree() -> None:
+    page = _html("docs_code_sidebar")
+    by_keyword = extract_html(page, output="markdown")
+    by_option = extract_html(page, options=HtmlOptions(output="markdown"))
+    assert by_keyword == by_option
+    assert extract_html(page, options=HtmlOptions(output="markdown"), output="text").text == (
+        extract_html(page).text
+    )
+
+
+def test_unknown_output_is_refused() -> None:
+    with pytest.raises(OptionsError) as caught:
+        extract_html(b"<p>x</p>", output="html")
+    assert str(caught.value) == (
+        "HtmlOptions.output must be one of 'text', 'markdown', got 'html'; "
+        "use 'text' (the default) for plain text"
+    )
+
+
+def test_code_is_kept_verbatim() -> None:
+    doc = extract_html(_html("docs_code_sidebar"))
+    assert '    methods={"GET", "HEAD", "POST"},' in doc.text.split("\n")
+    assert "On this page" not in doc.text  # the table of contents
+    assert "Installation" not in doc.text  # the sidebar
+
+
+def test_forum_keeps_every_post() -> None:
+    text = extract_html(_html("forum_thread")).text
+    for words in ("nail polish remover", "acetone smell", "spoon of rye", "smells of yoghurt"):
+        assert words in text
+    assert "Similar threads" not in text
+
+
+def test_listing_keeps_every_item_and_its_link_text() -> None:
+    text = extract_html(_html("listing")).text
+    for title in ("Senior Data Engineer", "Streaming Engineer, Kafka", "Quill Labs"):
+        assert title in text
+    assert "Post a job" not in text
+
+
+def test_product_keeps_specifications_but_not_recommendations() -> None:
+    text = extract_html(_html("product_json_ld")).text
+    assert "Recycled 210D nylon ripstop" in text
+    assert "Summit 40 Backpack" not in text
+
+
+def test_service_keeps_every_section() -> None:
+    text = extract_html(_html("service_sections")).text
+    for heading in ("How we work", "What we design", "Prices"):
+        assert heading in text.split("\n")
+    assert "Ask us a question" not in text
+
+
+def test_hidden_streamed_article_is_revealed() -> None:
+    # A streamed page renders its article into a hidden element and moves it
+    # into place with a script: without scripts, the hidden copy is the text.
+    page = (
+        "<html><body><div id='root'><p>Loading</p></div>"
+        f"<div hidden id='S:0'><article><p>{_PROSE}</p><p>{_PROSE}</p></article></div>"
+        "</body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.text.split("\n") == [_PROSE.strip(), _PROSE.strip()]
+    assert doc.meta["extraction"] == "container+revealed"
+
+
+def test_article_inside_unclosed_button_is_not_lost() -> None:
+    page = (
+        "<html><body><header><button class='menu'>Menu<div class='panel'>"
+        "<nav><a href='/a'>A</a></nav></div>"
+        f"<main><article><p>{_PROSE}</p><p>{_PROSE}</p></article></main>"
+        "</body></html>"
+    )
+    assert extract_html(page).text.split("\n") == [_PROSE.strip(), _PROSE.strip()]
+
+
+def test_small_hidden_parts_stay_hidden() -> None:
+    page = f"<article><p>{_PROSE}</p><p hidden>{_PROSE.upper()}</p></article>"
+    doc = extract_html(page)
+    assert doc.text == _PROSE.strip()
+    assert doc.meta["extraction"] == "container"
+
+
+def test_teasers_beside_a_dated_article_do_not_make_it_a_listing() -> None:
+    cards = "".join(
+        f"<div class='card'><a href='/s/{n}'>Another story about the budget, number {n}</a>"
+        f"<p>A short summary of story {n}.</p></div>"
+        for n in range(12)
+    )
+    page = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<article><p>{_PROSE}</p></article><div class='rail'>{cards}</div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.text == _PROSE.strip()
+    assert doc.meta["page_type"] == "article"
+
+
+def test_page_type_order() -> None:
+    # The page's own word wins where it is specific; structure decides the rest.
+    assert page_type(Evidence(schema_types=frozenset({"qapage"}), items=True)) == "forum"
+    assert page_type(Evidence(items=True)) == "listing"
+    assert page_type(Evidence(code_blocks=3)) == "documentation"
+    assert page_type(Evidence(code_blocks=3, og_type="article")) == "article"
+    assert page_type(Evidence(prose_share=0.9)) == "service"
+
+
+def test_cli_extract_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    page = str(HTML / "docs_code_sidebar.html")
+    code = main(["extract", page, "--markdown", "--no-clean", "--format", "jsonl", "-o", str(out)])
+    assert code == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    expected = (HTML / "docs_code_sidebar.expected.md").read_text(encoding="utf-8")
+    assert record["text"] == expected.rstrip("\n")
+    assert record["meta"]["page_type"] == "documentation"
