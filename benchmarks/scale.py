@@ -206,11 +206,12 @@ def read_labels(directory: Path) -> tuple[list[str], list[int]]:
 
 def iter_docs(directory: Path) -> Iterator[Document]:
     """The documents of the corpus in *directory*, in file order, read as they are used
-    (the single process holds the index, not the texts)."""
-    from ingest.engines._dask import read_jsonl  # noqa: PLC0415 - the dask extra is optional
-
+    (the single process holds the index, not the texts; no Dask needed)."""
     for path in sorted(directory.glob("docs-*.jsonl")):
-        yield from read_jsonl(path)
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                yield Document(record["name"], record["text"], source=str(path))
 
 
 #: The ids of the members of each cluster with duplicates.
