@@ -72,6 +72,7 @@ sys.path.insert(0, str(ROOT))
 from tests.synthetic import id_pair_scores, iter_documents  # noqa: E402
 
 from ingest import Cluster, DedupOptions, Document, DuplicateIndex, Member  # noqa: E402
+from ingest.core import decode_jsonl_line  # noqa: E402
 
 
 class PeakMemory:
@@ -206,14 +207,12 @@ def read_labels(directory: Path) -> tuple[list[str], list[int]]:
 
 def iter_docs(directory: Path) -> Iterator[Document]:
     """The documents of the corpus in *directory*, in file order, read as they are used
-    (the single process holds the index, not the texts)."""
-    from ingest.engines._dask_stages import read_input  # noqa: PLC0415 - the dask extra is optional
-
+    (the single process holds the index, not the texts; no Dask needed), through the
+    JSONL codec every engine reads with."""
     for path in sorted(directory.glob("docs-*.jsonl")):
-        docs, failures = read_input(path)
-        if failures:
-            raise SystemExit(f"the corpus in {directory} is damaged: {failures[0]}")
-        yield from docs
+        with path.open("rb") as lines:
+            for number, line in enumerate(lines, 1):
+                yield decode_jsonl_line(line, str(path), number)
 
 
 #: The ids of the members of each cluster with duplicates.

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest import Document
+from ingest import DedupOptions, Document
 from ingest.dedup import DuplicateIndex
 from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
@@ -73,6 +74,21 @@ _LINKS = st.lists(
     ),
     max_size=12,
 )
+
+
+@pytest.mark.parametrize(
+    "kinds", [{"exact", "paraphrase"}, {"near", "containment"}, {"containment", "paraphrase"}]
+)
+def test_extend_gives_the_clusters_of_add_with_some_kinds(kinds: set[str]) -> None:
+    docs = _families(articles=2, copies=14, seed=9)
+    options = DedupOptions(kinds=frozenset(kinds))
+    every = DuplicateIndex(options)
+    for doc in docs:
+        every.add(doc)
+    pruned = DuplicateIndex(options)
+    pruned.extend(docs)
+    assert pruned.clusters() == every.clusters()
+    assert any(len(c.members) > 1 for c in pruned.clusters())
 
 
 @given(st.lists(_LINKS, min_size=1, max_size=25), st.integers(0, 2**32 - 1))

@@ -120,7 +120,8 @@ class IndexStats:
             (a hash comparison and one overlap of the shingle sets per pair).
         verify_paraphrase: Seconds aligning sentences for ``paraphrase``.
         pairs: Candidate pairs verified.
-        alignments: Pairs whose sentences were aligned.
+        alignments: Pairs verified for ``paraphrase`` (a cheap bound first, then
+            the sentence alignment unless the bound rules the pair out).
         skipped: Candidate pairs for which some kind was left out, because a
             chain of stronger links already joins the two (docs/dedup.md).
     """
@@ -370,7 +371,9 @@ class DuplicateIndex:
         start = time.perf_counter()
         positions = [p for p in slots if self._docs[p].id != features.id]
         # The shingle overlap with every candidate at once (near and containment need it).
-        commons = overlaps(features.shingles, [self._docs[p].shingles for p in positions])
+        on_shingles = bool({"near", "containment"} & options.kinds)
+        sets = [self._docs[p].shingles for p in positions] if on_shingles else []
+        commons = overlaps(features.shingles, sets) if sets else np.zeros(len(positions), int)
         for position, common in zip(positions, commons.tolist(), strict=True):
             other = self._docs[position]
             stats.pairs += 1
