@@ -32,7 +32,7 @@ a partition's merges beyond a GiB).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +40,7 @@ import numpy.typing as npt
 __all__ = ["BandIndex"]
 
 _Keys = npt.NDArray[np.uint64]
-_Values = npt.NDArray[np.int64]
+_Values = npt.NDArray[np.integer[Any]]
 
 #: Segments are not merged past this many entries (1 GiB of hashes and values):
 #: a merge holds both inputs, their concatenation and its order at once.
@@ -58,10 +58,13 @@ class BandIndex:
         bands: Band hashes per row; a row's band ``i`` only meets band ``i``
             of other rows when the hashes say so (:func:`ingest.dedup._signature.band_hashes`
             mixes the band's number in).
+        values: The integer type the values are stored as (``np.uint32``: 12 bytes an
+            entry instead of 16); queries return them as ``int64``.
     """
 
-    def __init__(self, bands: int) -> None:
+    def __init__(self, bands: int, values: type[np.integer[Any]] = np.int64) -> None:
         self.bands = bands
+        self.values = values
         self._partitions: list[list[tuple[_Keys, _Values]]] = [[] for _ in _STARTS]
 
     def __len__(self) -> int:
@@ -70,7 +73,7 @@ class BandIndex:
 
     @property
     def nbytes(self) -> int:
-        """The bytes of the stored hashes and values (16 per entry)."""
+        """The bytes of the stored hashes and values (8 per entry, and 8 or 4)."""
         return sum(keys.nbytes + values.nbytes for keys, values in self.segments())
 
     def segments(self) -> list[tuple[_Keys, _Values]]:
@@ -82,13 +85,13 @@ class BandIndex:
         flat = keys.reshape(-1)
         order = np.argsort(flat, kind="stable")
         flat = flat[order]
-        spread = np.repeat(np.asarray(values, dtype=np.int64), self.bands)[order]
+        spread = np.repeat(np.asarray(values, dtype=self.values), self.bands)[order]
         bounds = _bounds(flat)
         for segments, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
             if low < high:
                 _push(segments, flat[low:high], spread[low:high])
 
-    def query(self, keys: _Keys) -> tuple[npt.NDArray[np.intp], _Values]:
+    def query(self, keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
         """Every ``(row of keys, value)`` such that the value shares a band hash with the row;
         each pair once, sorted by value, then row."""
         flat = keys.reshape(-1)
@@ -112,13 +115,14 @@ class BandIndex:
                 at = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total)
                 rows_out.append(np.repeat(needle_rows[hit], count))
                 values_out.append(values[at])
-        rows, values = np.concatenate(rows_out), np.concatenate(values_out)
+        rows = np.concatenate(rows_out)
+        found: npt.NDArray[np.int64] = np.concatenate(values_out).astype(np.int64, copy=False)
         # One pair per (value, row), whatever the number of bands that matched.
-        order = np.lexsort((rows, values))
-        rows, values = rows[order], values[order]
+        order = np.lexsort((rows, found))
+        rows, found = rows[order], found[order]
         first = np.ones(rows.size, dtype=bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (values[1:] != values[:-1])
-        return rows[first], values[first]
+        first[1:] = (rows[1:] != rows[:-1]) | (found[1:] != found[:-1])
+        return rows[first], found[first]
 
 
 def _bounds(flat: _Keys) -> list[int]:

@@ -58,9 +58,9 @@ from ._verify import Link, verify, verify_candidates
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates"]
 
-#: Sentence keys in the sentence LSH: ``slot << _SENTENCE_BITS | sentence``.
-_SENTENCE_BITS: Final = 20
-_MAX_SENTENCES: Final = 1 << _SENTENCE_BITS
+#: Sentences a document keeps at most (more are cut: the number of a sentence, and the
+#: candidate sentence pairs, were 20-bit fields).
+_MAX_SENTENCES: Final = 1 << 20
 
 
 #: Documents signed, keyed and looked up at once: one search of each LSH segment per
@@ -89,24 +89,52 @@ class _Batch:
     owner: npt.NDArray[np.intp]
     first: npt.NDArray[np.intp]
 
-    def sentence_values(self, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
-        """What the sentence LSH files for each sentence row, ``position << _SENTENCE_BITS |
-        first``, where *positions* holds the index position of each document of the batch."""
-        return (positions[self.owner].astype(np.int64) << _SENTENCE_BITS) | self.first
-
 
 def _hits(
     batch: _Batch,
     documents: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
-    sentences: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]],
+    sentences: tuple[npt.NDArray[np.intp], npt.NDArray[np.int64], npt.NDArray[np.int64]],
 ) -> list[Candidates]:
     """The candidates of each document of *batch* from the hits of a document LSH query
-    (``(row, position)``) and of a sentence LSH query (``(sentence row, value)``)."""
-    rows, values = sentences
-    pairs = np.stack(
-        [values >> _SENTENCE_BITS, batch.first[rows], values & (_MAX_SENTENCES - 1)], axis=1
-    )
+    (``(row, position)``) and of a sentence LSH query (``(sentence row, position of the
+    candidate, its sentence)``)."""
+    rows, positions, theirs = sentences
+    pairs = np.stack([positions, batch.first[rows], theirs], axis=1)
     return gather(len(batch.features), documents, (batch.owner[rows], pairs))
+
+
+class _SentenceRows:
+    """The sentences filed in the sentence LSH, one row each, numbered from 0: the index
+    position of the document and the number of the sentence (two ``int32``). The LSH
+    files a row's number (``uint32``: 4 bytes an entry instead of 8 for both)."""
+
+    def __init__(self) -> None:
+        self._table = np.zeros((1024, 2), dtype=np.int32)
+        self._size = 0
+
+    def append(
+        self, positions: npt.NDArray[np.intp], sentences: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.int64]:
+        """File these sentences; their row numbers."""
+        end = self._size + positions.size
+        if end > self._table.shape[0]:
+            table = np.zeros((max(end, 2 * self._table.shape[0]), 2), dtype=np.int32)
+            table[: self._size] = self._table[: self._size]
+            self._table = table
+        self._table[self._size : end, 0] = positions
+        self._table[self._size : end, 1] = sentences
+        rows = np.arange(self._size, end, dtype=np.int64)
+        self._size = end
+        return rows
+
+    def get(self, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+        """The positions and sentence numbers of *rows*."""
+        found = self._table[rows].astype(np.int64)
+        return found[:, 0], found[:, 1]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._table.nbytes)
 
 
 @attrs.define
@@ -180,7 +208,8 @@ class DuplicateIndex:
             self.options.sentence_threshold, self.options.sentence_num_perm
         )
         self._doc_lsh = BandIndex(self._doc_params[0])
-        self._sentence_lsh = BandIndex(self._sentence_params[0])
+        self._sentence_lsh = BandIndex(self._sentence_params[0], values=np.uint32)
+        self._sentence_rows = _SentenceRows()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -201,7 +230,8 @@ class DuplicateIndex:
             + f.sentence_signatures.nbytes
             for f in self._docs
         )
-        return features + self._doc_lsh.nbytes + self._sentence_lsh.nbytes
+        lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
+        return features + lsh
 
     def add(self, doc: Document) -> list[Evidence]:
         """Add *doc*; return its verified matches among the documents indexed before."""
@@ -330,9 +360,9 @@ class DuplicateIndex:
 
     def _lookup(self, batch: _Batch) -> list[Candidates]:
         """The candidates of each document of *batch* in the LSH indexes as they are."""
-        return _hits(
-            batch, self._doc_lsh.query(batch.document), self._sentence_lsh.query(batch.sentences)
-        )
+        rows, filed = self._sentence_lsh.query(batch.sentences)
+        positions, theirs = self._sentence_rows.get(filed)
+        return _hits(batch, self._doc_lsh.query(batch.document), (rows, positions, theirs))
 
     def _file(self, batch: _Batch, added: npt.NDArray[np.intp]) -> None:
         """File the documents of *batch* at their index positions *added* (-1: not added)."""
@@ -342,7 +372,8 @@ class DuplicateIndex:
         # One entry per distinct sentence (its first copy).
         kept = added[batch.owner] >= 0
         if kept.any():
-            self._sentence_lsh.insert(batch.sentences[kept], batch.sentence_values(added)[kept])
+            filed = self._sentence_rows.append(added[batch.owner[kept]], batch.first[kept])
+            self._sentence_lsh.insert(batch.sentences[kept], filed)
 
     def _verify(self, features: DocFeatures, candidates: Candidates) -> dict[str, Link]:
         """The verified links of *features* to indexed documents, by their id."""
@@ -407,20 +438,21 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidat
     before it, by row in the batch."""
     if len(batch.features) < 2:
         return [Candidates() for _ in batch.features]
-    rows = np.arange(len(batch.features), dtype=np.intp)
     documents = BandIndex(doc_bands)
     with_words = np.flatnonzero(batch.with_words)
     documents.insert(batch.document[with_words], with_words)
     doc_rows, doc_hits = documents.query(batch.document)
     earlier = doc_hits < doc_rows
     sentences = BandIndex(sentence_bands)
-    sentences.insert(batch.sentences, batch.sentence_values(rows))
-    sentence_rows, sentence_hits = sentences.query(batch.sentences)
-    before = (sentence_hits >> _SENTENCE_BITS) < batch.owner[sentence_rows]
+    # Each sentence row of the batch filed under its own number.
+    sentences.insert(batch.sentences, np.arange(len(batch.owner)))
+    sentence_rows, hits = sentences.query(batch.sentences)
+    before = batch.owner[hits] < batch.owner[sentence_rows]
+    theirs = hits[before]
     return _hits(
         batch,
         (doc_rows[earlier], doc_hits[earlier]),
-        (sentence_rows[before], sentence_hits[before]),
+        (sentence_rows[before], batch.owner[theirs], batch.first[theirs]),
     )
 
 
