@@ -25,14 +25,16 @@ from ._errors import (
     Problem,
     public,
 )
+from ._language import UNDETERMINED, detect_language, document_language
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
-from ._text import content_stems, sentences, word_stream
+from ._text import content_stems, sentence_terms, sentences, word_stream
 
 __all__ = [
     "CHECK_EVERY",
     "CHUNK",
     "PROVENANCE_KEYS",
+    "UNDETERMINED",
     "WINDOWS_1252",
     "BundleError",
     "Deadline",
@@ -59,7 +61,10 @@ __all__ = [
     "content_stems",
     "decode",
     "derive_id",
+    "detect_language",
+    "document_language",
     "public",
+    "sentence_terms",
     "sentences",
     "skip_utf8_bom",
     "sniff_wide",
