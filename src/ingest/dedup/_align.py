@@ -38,14 +38,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ._chance import chance_alignment
 from ._features import DocFeatures
 from ._signature import Signatures
 
-__all__ = ["Mask", "aligned_share", "estimated_alignment", "exact_alignment", "share_bound"]
+__all__ = [
+    "Mask",
+    "Paraphrase",
+    "aligned_share",
+    "estimated_alignment",
+    "exact_alignment",
+    "paraphrase_score",
+    "share_bound",
+]
 
 Mask: TypeAlias = npt.NDArray[np.bool_]
 """One flag per sentence group of a document: aligned or not."""
@@ -284,29 +294,47 @@ def aligned_share(
     return _share(aligned_a, aligned_b, a, b, minimum)
 
 
-def share_bound(a: DocFeatures, b: DocFeatures, minimum: int) -> float:
-    """An upper bound of the exact :func:`aligned_share`, cheap to compute: the share
-    if every sentence that shares a stem with the other document aligned.
+def share_bound(a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: float = 0.0) -> float:
+    """An upper bound of the exact :func:`aligned_share` (and so of the
+    :func:`paraphrase_score`), from each sentence's terms found anywhere in the
+    other document, before any pair of sentences is scored.
 
-    A sentence aligns only with a sentence it shares a stem with (alone or as a
-    part of a run, which must share a stem with the sentence too), and the share
-    never falls when more sentences align, so a pair below the paraphrase
-    threshold here is below it exactly.
+    Sentence ``x`` of size ``|x|`` aligns with a sentence or run ``y`` only if
+    ``|x n y| >= threshold * |x|`` (a Jaccard similarity is at most
+    ``|x n y| / |x|``), so only if at least that many of its terms are found in
+    the other document; as a part of a run ``u`` it needs each part to share a
+    term and ``|u n other| >= threshold * |u|``, which the sum of the parts'
+    terms found bounds from above (``|u|`` is at least its largest part). The
+    share never falls when more sentences align, so a pair below the paraphrase
+    threshold here is below it exactly. ``threshold=0`` counts the sentences
+    that share a term (the bound before issue 18).
     """
     a_sorted, b_sorted = np.sort(a.sentence_values), np.sort(b.sentence_values)
-    return _share(_sharing(a, b_sorted), _sharing(b, a_sorted), a, b, minimum)
+    return _share(
+        _feasible(a, b_sorted, threshold), _feasible(b, a_sorted, threshold), a, b, minimum
+    )
 
 
-def _sharing(x: DocFeatures, y_sorted: _Values) -> int:
-    """The number of sentences of *x* that share a stem with *y_sorted* (the sorted
-    stem hashes of the other document)."""
-    if not y_sorted.size:
+def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
+    """The number of sentences of *x* that could align with a sentence of the other
+    document (*y_sorted*: its sorted term hashes), alone or in a run of two."""
+    if not y_sorted.size or not x.sentence_count:
         return 0
     values = x.sentence_values
     at = np.minimum(np.searchsorted(y_sorted, values), y_sorted.size - 1)
     hits = y_sorted[at] == values
     owner = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
-    return int(np.count_nonzero(np.bincount(owner[hits], minlength=x.sentence_count)))
+    found = np.bincount(owner[hits], minlength=x.sentence_count)
+    sizes = x.sentence_sizes
+    alone = (found > 0) & (found >= threshold * sizes)
+    # Runs of two adjacent sentences, each sharing a term: |u n other| <= the sum of
+    # the parts' found terms, and |u| >= the larger part.
+    pair = (found[:-1] > 0) & (found[1:] > 0)
+    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
+    feasible = alone.copy()
+    feasible[:-1] |= pair
+    feasible[1:] |= pair
+    return int(np.count_nonzero(feasible))
 
 
 def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minimum: int) -> float:
@@ -317,3 +345,63 @@ def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minim
     if count_a == count_b:
         return max(share_a, share_b)
     return share_a if count_a < count_b else share_b
+
+
+@attrs.frozen
+class Paraphrase:
+    """The exact paraphrase score of a pair and what it rests on.
+
+    Attributes:
+        share: The share of aligned sentences of the document with fewer
+            sentences (0 when either has fewer than the minimum aligned).
+        chance: The share of that document's sentences expected to align by
+            chance (:mod:`ingest.dedup._chance`).
+        score: The share beyond chance, ``(share - chance) / (1 - chance)``
+            (like Cohen's kappa): what the decision compares with
+            ``paraphrase_threshold``.
+        aligned: The indices of the aligned sentences of each document (among
+            its sentences with enough content terms, in order), *a*'s then *b*'s.
+    """
+
+    share: float
+    chance: float
+    score: float
+    aligned: tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def beyond_chance(share: float, chance: float) -> float:
+    """The share of the sentences not expected to align by chance that did align.
+
+    >>> beyond_chance(0.6, 0.2), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
+    (0.5, -0.125, 0.0)
+    """
+    if chance >= 1.0:
+        return 0.0
+    return (share - chance) / (1.0 - chance)
+
+
+def paraphrase_score(
+    a: DocFeatures, b: DocFeatures, *, threshold: float, window: int, minimum: int
+) -> Paraphrase:
+    """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
+    *threshold* (runs up to *window*), against the chance level of the document
+    with fewer sentences."""
+    a_mask, b_mask = exact_alignment(a, b, threshold=threshold, window=window)
+    share = aligned_share(a_mask, b_mask, a, b, minimum)
+    short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
+    chance = float(chance_alignment(short, long, threshold=threshold).mean())
+    aligned = (
+        tuple(np.flatnonzero(a_mask[a.sentence_group_of]).tolist()),
+        tuple(np.flatnonzero(b_mask[b.sentence_group_of]).tolist()),
+    )
+    return Paraphrase(share, chance, beyond_chance(share, chance), aligned)
+
+
+def _shorter_is_a(a: DocFeatures, b: DocFeatures, a_mask: Mask, b_mask: Mask) -> bool:
+    """Whether :func:`aligned_share` reads *a*'s share (fewer sentences, or as many
+    and at least as high a share)."""
+    if a.sentence_count != b.sentence_count:
+        return a.sentence_count < b.sentence_count
+    a_aligned = int(np.bincount(a.sentence_group_of)[a_mask].sum())
+    b_aligned = int(np.bincount(b.sentence_group_of)[b_mask].sum())
+    return a_aligned >= b_aligned
