@@ -372,8 +372,8 @@ class Paraphrase:
 def beyond_chance(share: float, chance: float) -> float:
     """The share of the sentences not expected to align by chance that did align.
 
-    >>> beyond_chance(0.6, 0.2), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
-    (0.5, -0.125, 0.0)
+    >>> beyond_chance(0.8, 0.2), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
+    (0.75, -0.125, 0.0)
     """
     if chance >= 1.0:
         return 0.0
