@@ -184,14 +184,27 @@ def _merged(
 
 
 def exact_alignment(
-    a: DocFeatures, b: DocFeatures, *, threshold: float, window: int
+    a: DocFeatures,
+    b: DocFeatures,
+    *,
+    threshold: float,
+    window: int,
+    floor: float = 0.0,
+    minimum: int = 0,
 ) -> tuple[Mask, Mask]:
-    """The sentence groups of *a* and of *b* that align, on exact stem sets."""
+    """The sentence groups of *a* and of *b* that align, on exact stem sets.
+
+    With a *floor*: when even the sentences that could still align through a run
+    (:func:`_run_bound`, from the counts of single sentence pairs) leave the
+    :func:`aligned_share` (with *minimum*) below *floor*, the runs are not scored
+    and only the single alignments come back: the pair is hopeless either way.
+    """
     a_sets, b_sets = _Sets.groups(a), _Sets.groups(b)
     a_mask = np.zeros(a_sets.sizes.size, dtype=bool)
     b_mask = np.zeros(b_sets.sizes.size, dtype=bool)
     b_lookup = _Lookup(b_sets)
     step = b_lookup.step()
+    whole = step >= a_mask.size  # one block: the bound of the runs can use it
     for first in range(0, a_mask.size, step):
         last = min(a_mask.size, first + step)
         low, high = np.searchsorted(a_sets.owner, [first, last])
@@ -202,9 +215,48 @@ def exact_alignment(
         a_mask[first:last] |= similar.any(axis=1)
         b_mask |= similar.any(axis=0)
     if window > 1:
+        if whole and floor > 0:
+            a_could, b_could = _run_bound(
+                a, b, common, (a_sets.sizes, b_sets.sizes), threshold=threshold, window=window
+            )
+            if aligned_share(a_mask | a_could, b_mask | b_could, a, b, minimum) < floor:
+                return a_mask, b_mask
         _merged(a, a_sets, b_lookup, (a_mask, b_mask), threshold=threshold, window=window)
         _merged(b, b_sets, _Lookup(a_sets), (b_mask, a_mask), threshold=threshold, window=window)
     return a_mask, b_mask
+
+
+def _run_bound(
+    a: DocFeatures,
+    b: DocFeatures,
+    common: _Counts,
+    sizes: tuple[_Index, _Index],
+    *,
+    threshold: float,
+    window: int,
+) -> tuple[Mask, Mask]:
+    """The groups of *a* and *b* that could align through a run, from *common* (the
+    shared terms of every pair of groups): a run ``u`` of one document aligns with
+    a sentence ``y`` of the other only if each part shares a term with ``y`` and
+    the parts' common terms add up to ``threshold * max(|y|, largest part)``
+    (``|u n y|`` is at most that sum; a Jaccard similarity is at most
+    ``|u n y| / max(|u|, |y|)``, and ``|u|`` is at least its largest part)."""
+    a_sizes, b_sizes = sizes
+    a_could = np.zeros(a_sizes.size, dtype=bool)
+    b_could = np.zeros(b_sizes.size, dtype=bool)
+    sides = (
+        (a, a_sizes, b_sizes, a_could, b_could, common),
+        (b, b_sizes, a_sizes, b_could, a_could, common.T),
+    )
+    for x, x_sizes, y_sizes, x_could, y_could, matrix in sides:
+        for runs in _runs(x.sentence_group_of, window):
+            parts = matrix[runs]  # (runs, run size, groups of the other document)
+            largest = x_sizes[runs].max(axis=1)
+            needed = threshold * np.maximum(largest[:, None], y_sizes[None, :])
+            possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+            x_could[runs[possible.any(axis=1)].reshape(-1)] = True
+            np.logical_or(y_could, possible.any(axis=0), out=y_could)
+    return a_could, b_could
 
 
 def _estimated_runs(
@@ -381,12 +433,21 @@ def beyond_chance(share: float, chance: float) -> float:
 
 
 def paraphrase_score(
-    a: DocFeatures, b: DocFeatures, *, threshold: float, window: int, minimum: int
+    a: DocFeatures,
+    b: DocFeatures,
+    *,
+    threshold: float,
+    window: int,
+    minimum: int,
+    floor: float = 0.0,
 ) -> Paraphrase:
     """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
     *threshold* (runs up to *window*), against the chance level of the document
-    with fewer sentences."""
-    a_mask, b_mask = exact_alignment(a, b, threshold=threshold, window=window)
+    with fewer sentences. A pair whose share cannot reach *floor* (see
+    :func:`exact_alignment`) gets a score below it without its runs scored."""
+    a_mask, b_mask = exact_alignment(
+        a, b, threshold=threshold, window=window, floor=floor, minimum=minimum
+    )
     share = aligned_share(a_mask, b_mask, a, b, minimum)
     short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
     chance = float(chance_alignment(short, long, threshold=threshold).mean())

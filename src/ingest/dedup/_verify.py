@@ -81,7 +81,14 @@ def _paraphrase(
     minimum = options.min_aligned_sentences
     if share_bound(a, b, minimum, threshold=threshold) < options.paraphrase_threshold:
         return None  # not even if every sentence that could align did
-    exact = paraphrase_score(a, b, threshold=threshold, window=window, minimum=minimum)
+    exact = paraphrase_score(
+        a,
+        b,
+        threshold=threshold,
+        window=window,
+        minimum=minimum,
+        floor=options.paraphrase_threshold,
+    )
     if exact.score < options.paraphrase_threshold:
         return None
     pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
