@@ -28,12 +28,22 @@ ROOT: Final = Path(__file__).resolve().parents[1]
 SHARED: Final = ROOT.parent / "shared" / "benchmarks"
 NEWS: Final = ROOT / "benchmarks" / "data" / "news"
 STRENGTHS: Final = ("light", "medium", "heavy")
-SYNDICATION: Final = ("truncated", "new-lede", "local-paragraphs", "boilerplate", "reordered", "split")
+SYNDICATION: Final = (
+    "truncated",
+    "new-lede",
+    "local-paragraphs",
+    "boilerplate",
+    "reordered",
+    "split",
+)
 
 _BOILERPLATE: Final = (
     "Home | World | Business | Tech | Opinion | Sport\nAdvertisement\n\n",
-    "\n\nSign up for our morning newsletter. Share this article on social media.\n"
-    "Read more: the top stories of the day\n(c) 2025 Example Media Group. All rights reserved.\n",
+    (
+        "\n\nSign up for our morning newsletter. Share this article on social media.\n"
+        "Read more: the top stories of the day\n"
+        "(c) 2025 Example Media Group. All rights reserved.\n"
+    ),
 )
 
 
@@ -99,10 +109,16 @@ def _articles() -> list[Document]:
     truth = json.loads((SHARED / "article-extraction" / "ground-truth.json").read_text("utf-8"))
     for key, entry in truth.items():
         docs.append(
-            Document(f"article-extraction/{key[:8]}", entry["articleBody"], id=f"article-extraction:{key}")
+            Document(
+                f"article-extraction/{key[:8]}",
+                entry["articleBody"],
+                id=f"article-extraction:{key}",
+            )
         )
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
-        docs.append(Document(f"seeds/{path.name}", path.read_text("utf-8"), id=f"seeds:{path.name}"))
+    docs.extend(
+        Document(f"seeds/{path.name}", path.read_text("utf-8"), id=f"seeds:{path.name}")
+        for path in sorted((ROOT / "seeds").glob("*.txt"))
+    )
     return docs
 
 
@@ -137,7 +153,13 @@ def _syndication(articles: Sequence[Document], rng: random.Random) -> list[Posit
             paras = [half for p in paras for half in _halves(p)]
         name = f"{kind}-of-{doc.id}"
         copies.append(
-            Positive(Document(name, "\n\n".join(paras), id=f"copy:{name}"), doc.id, kind, "en", "syndication")
+            Positive(
+                Document(name, "\n\n".join(paras), id=f"copy:{name}"),
+                doc.id,
+                kind,
+                "en",
+                "syndication",
+            )
         )
     return copies
 
@@ -190,7 +212,11 @@ class NewsScore:
     def false_merges(self) -> list[list[str]]:
         """The clusters that hold two or more real articles (each by id)."""
         real = {d.id for d in self.news.articles}
-        return [[i for i in c.ids if i in real] for c in self.clusters if sum(i in real for i in c.ids) > 1]
+        return [
+            [i for i in c.ids if i in real]
+            for c in self.clusters
+            if sum(i in real for i in c.ids) > 1
+        ]
 
     def seed_pairs(self) -> int:
         seeds = {d.id for d in self.news.articles if d.id.startswith("seeds:")}
@@ -210,7 +236,11 @@ def report(score: NewsScore, *, verbose: bool = True) -> None:
                 langs = " ".join(
                     f"{lang} {f}/{t}" for (k, lang), (f, t) in sorted(recall.items()) if k == kind
                 )
-                cells.append(f"{kind} {found / total:.2f} ({langs})" if split != "syndication" else f"{kind} {found}/{total}")
+                cells.append(
+                    f"{kind} {found / total:.2f} ({langs})"
+                    if split != "syndication"
+                    else f"{kind} {found}/{total}"
+                )
         print(f"  recall, {split}: " + "; ".join(cells))
     precision = score.precision()
     print(
@@ -218,7 +248,8 @@ def report(score: NewsScore, *, verbose: bool = True) -> None:
         + " ".join(f"{kind} {t / n:.2f}" for kind, (t, n) in sorted(precision.items()) if n)
     )
     merges = score.false_merges()
-    print(f"  clusters with more than one real article: {len(merges)}; seed pairs: {score.seed_pairs()}")
+    seed_pairs = score.seed_pairs()
+    print(f"  clusters with more than one real article: {len(merges)}; seed pairs: {seed_pairs}")
     if verbose:
         for ids in merges:
             print(f"    {' + '.join(ids)}")

@@ -95,7 +95,7 @@ def test_language_of_each_rewrite(entry: dict[str, str]) -> None:
 
 
 def test_language_from_meta_wins() -> None:
-    text = (FIXTURES / "dedup" / "zh_original.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "dedup" / "languages" / "zh_original.txt").read_text(encoding="utf-8")
     assert document_language(Document("a", text)) == "zh"
     assert document_language(Document("a", text, meta={"language": "ja-JP"})) == "ja"
     assert document_language(Document("a", text, meta={"language": "?"})) == "zh"
@@ -105,7 +105,7 @@ def test_language_from_meta_wins() -> None:
 
 def test_batched_terms_equal_per_sentence_terms() -> None:
     texts = [(NEWS / "rewrites" / r["file"]).read_text(encoding="utf-8") for r in REWRITES]
-    texts.append((FIXTURES / "dedup" / "zh_original.txt").read_text(encoding="utf-8"))
+    texts.append((FIXTURES / "dedup" / "languages" / "zh_original.txt").read_text(encoding="utf-8"))
     languages = [detect_language(text) for text in texts]
     batched = sentence_terms(texts, languages)
     for text, language, terms in zip(texts, languages, batched, strict=True):

@@ -29,7 +29,7 @@ REWRITES = tomllib.loads((NEWS / "rewrites.toml").read_text(encoding="utf-8"))["
 def _docs() -> list[Document]:
     paths = [
         *sorted(SEEDS.glob("*.txt")),
-        *sorted((FIXTURES / "dedup").glob("*.txt")),
+        *sorted((FIXTURES / "dedup").glob("**/*.txt")),
         *sorted((NEWS / "rewrites").glob("*.txt")),
     ]
     assert len(paths) > 40
@@ -101,7 +101,7 @@ def test_evidence_names_the_aligned_sentences_of_each_side() -> None:
 @pytest.mark.parametrize("name", ["zh_light_edit.txt"])
 def test_chinese_edit_found_and_other_story_not(name: str) -> None:
     docs = [
-        Document(p, (FIXTURES / "dedup" / p).read_text(encoding="utf-8"))
+        Document(p, (FIXTURES / "dedup" / "languages" / p).read_text(encoding="utf-8"))
         for p in ("zh_original.txt", name, "zh_other_story.txt")
     ]
     for kinds in ({"containment"}, {"paraphrase"}):

@@ -97,7 +97,7 @@ _HANGUL: Final = re.compile("[\uac00-\ud7a3]{2,}")
 #: A word: one character of an unspaced script, or letters and digits with
 #: inner apostrophes (``don't``, ``o'brien``).
 _WORD: Final = re.compile(
-    f"[{_UNSPACED_CHARS}]|[^\\W_{_UNSPACED_CHARS}]+(?:'[^\\W_{_UNSPACED_CHARS}]+)*"
+    f"(?=\\w)[{_UNSPACED_CHARS}]|[^\\W_{_UNSPACED_CHARS}]+(?:'[^\\W_{_UNSPACED_CHARS}]+)*"
 )
 
 #: The end of a sentence inside a paragraph: terminal punctuation (and

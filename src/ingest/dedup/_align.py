@@ -422,11 +422,15 @@ class Paraphrase:
 
 
 def beyond_chance(share: float, chance: float) -> float:
-    """The share of the sentences not expected to align by chance that did align.
+    """The share of the sentences not expected to align by chance that did align;
+    1 when every sentence aligned (the limit when the chance is 1 too, as for a
+    one-sentence document, where shuffling changes nothing).
 
     >>> beyond_chance(0.8, 0.2), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
-    (0.75, -0.125, 0.0)
+    (0.75, -0.125, 1.0)
     """
+    if share >= 1.0:
+        return 1.0
     if chance >= 1.0:
         return 0.0
     return (share - chance) / (1.0 - chance)
@@ -460,9 +464,11 @@ def paraphrase_score(
 
 def _shorter_is_a(a: DocFeatures, b: DocFeatures, a_mask: Mask, b_mask: Mask) -> bool:
     """Whether :func:`aligned_share` reads *a*'s share (fewer sentences, or as many
-    and at least as high a share)."""
+    and a higher share, or the smaller id)."""
     if a.sentence_count != b.sentence_count:
         return a.sentence_count < b.sentence_count
     a_aligned = int(np.bincount(a.sentence_group_of)[a_mask].sum())
     b_aligned = int(np.bincount(b.sentence_group_of)[b_mask].sum())
-    return a_aligned >= b_aligned
+    if a_aligned != b_aligned:
+        return a_aligned > b_aligned
+    return a.id <= b.id  # a tie: the same side whichever document comes first

@@ -89,8 +89,9 @@ def chance_alignment(a: DocFeatures, b: DocFeatures, *, threshold: float) -> _Fl
     sentence of *b* at *threshold* if *b*'s terms were shuffled among its sentences."""
     if not a.sentence_count or not b.sentence_count:
         return np.zeros(a.sentence_count)
-    # Sentences of b by size: the law depends on b_j through its size only.
-    b_sizes, b_number = np.unique(b.sentence_sizes, return_counts=True)
+    # Distinct sentences of b by size (a repeated sentence is one more chance for
+    # nothing): the law depends on b_j through its size only.
+    b_sizes, b_number = np.unique(b.sentence_sizes[b.sentence_firsts], return_counts=True)
     total = int(b.sentence_sizes.sum())
     hits = _term_hits(a, b).astype(np.float64)
     a_sizes = a.sentence_sizes.astype(np.float64)

@@ -95,8 +95,10 @@ def _paraphrase(
     sigs = sentence_signatures(a, options), sentence_signatures(b, options)
     a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
     estimated = beyond_chance(aligned_share(a_est, b_est, a, b, minimum), exact.chance)
+    # Stored once for both documents, the same whichever came first.
+    first, aligned = (a.id, exact.aligned) if a.id <= b.id else (b.id, exact.aligned[::-1])
     return Link(
-        "paraphrase", estimated, exact.score, chance=exact.chance, first=a.id, aligned=exact.aligned
+        "paraphrase", estimated, exact.score, chance=exact.chance, first=first, aligned=aligned
     )
 
 
