@@ -48,7 +48,9 @@ def test_word_bytes_match_words(text: str) -> None:
 
 
 def test_sentence_ends_without_spaces() -> None:
-    text = "交渉は今週も停滞したと伝えられた。北京は合意の存在を否定した！次の会合は未定だという。"
+    text = (
+        "交渉は今週も停滞したと伝えられた。北京は合意の存在を否定した\uff01次の会合は未定だという。"
+    )
     assert ["".join(s) for s in sentences(text)] == [
         "交渉は今週も停滞したと伝えられた",
         "北京は合意の存在を否定した",

@@ -94,8 +94,10 @@ def test_evidence_names_the_aligned_sentences_of_each_side() -> None:
         ],
         DedupOptions(),
     )
-    assert evidence.aligned and max(evidence.aligned) < mine.sentence_count
-    assert evidence.matched_aligned and max(evidence.matched_aligned) < theirs.sentence_count
+    assert evidence.aligned
+    assert max(evidence.aligned) < mine.sentence_count
+    assert evidence.matched_aligned
+    assert max(evidence.matched_aligned) < theirs.sentence_count
 
 
 @pytest.mark.parametrize("name", ["zh_light_edit.txt"])

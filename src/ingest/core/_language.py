@@ -48,7 +48,7 @@ UNDETERMINED: Final = "und"
 
 #: Identification reads this many characters from the start of a text: enough
 #: for a confident guess (a paragraph), and a long text costs no more.
-_PREFIX: Final = 1500
+_PREFIX: Final = 600
 
 #: Fewer letters than this and the text is :data:`UNDETERMINED`: langid guesses
 #: at random on a few words.
