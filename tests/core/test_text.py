@@ -75,7 +75,8 @@ def test_spaced_text_is_not_split_inside_words() -> None:
         (["переговоры", "зашли", "в", "тупик"], "ru", ["переговор", "зашл", "тупик"]),
         (["北", "京", "の", "合", "意"], "ja", ["北京", "京合", "合意"]),
         (["엘제이의", "사진"], "ko", ["엘제", "제이", "이의", "사진"]),
-        (["talks", "stalled"], UNDETERMINED, ["talks", "stalled"]),
+        (["the", "talks", "stalled"], UNDETERMINED, ["talk", "stall"]),
+        (["北", "京", "の", "合", "意"], "zh", ["北京", "京の", "の合", "合意"]),
     ],
 )
 def test_content_terms_per_language(tokens: list[str], language: str, expected: list[str]) -> None:

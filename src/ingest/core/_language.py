@@ -41,6 +41,7 @@ __all__ = [
     "language_code",
     "stemmer_for",
     "stop_words_for",
+    "terms_language",
 ]
 
 #: The ISO 639-2 code for "undetermined": too little text, or no confident guess.
@@ -161,3 +162,18 @@ def stemmer_for(language: str) -> Stemmer.Stemmer | None:
     if algorithm is None or algorithm not in Stemmer.algorithms():
         return None
     return Stemmer.Stemmer(algorithm, 0)
+
+
+def terms_language(language: str) -> str:
+    """The language whose stop words and stemmer the content terms of a *language*
+    text use: itself when either package has it, else English (the library's
+    default before it knew languages: langid's ``und`` for a short or garbled
+    text, or a guess such as Nigerian Pidgin for English word salad, would
+    otherwise keep every stop word, and every text would share sentences).
+
+    >>> terms_language("de"), terms_language("und"), terms_language("ja")
+    ('de', 'en', 'ja')
+    """
+    if stop_words_for(language) or stemmer_for(language) is not None:
+        return language
+    return "en"

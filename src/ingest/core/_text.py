@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Final
 
-from ._language import stemmer_for, stop_words_for
+from ._language import stemmer_for, stop_words_for, terms_language
 
 __all__ = [
     "MAX_SENTENCE_WORDS",
@@ -239,6 +239,7 @@ def content_stems(tokens: Iterable[str], language: str = "en") -> list[str]:
     >>> content_stems(["엘제이의", "사진", "공개"], "ko")
     ['엘제', '제이', '이의', '사진', '공개']
     """
+    language = terms_language(language)
     stops = stop_words_for(language)
     kept: list[str] = []
     pairs: list[str] = []
@@ -344,6 +345,7 @@ def sentence_terms(texts: Sequence[str], languages: Sequence[str]) -> list[list[
     [['talk stall monday', 'offici met beij']]
     """
     per_doc = [sentences(text) for text in texts]
+    languages = [terms_language(language) for language in languages]
     tables: dict[str, dict[str, str]] = {}
     for doc, language in zip(per_doc, languages, strict=True):
         table = tables.setdefault(language, {})
