@@ -426,8 +426,8 @@ def beyond_chance(share: float, chance: float) -> float:
     1 when every sentence aligned (the limit when the chance is 1 too, as for a
     one-sentence document, where shuffling changes nothing).
 
-    >>> beyond_chance(0.8, 0.2), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
-    (0.75, -0.125, 1.0)
+    >>> beyond_chance(0.75, 0.5), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
+    (0.5, -0.125, 1.0)
     """
     if share >= 1.0:
         return 1.0
