@@ -17,6 +17,7 @@ from ingest.core._language import (
     language_code,
     stemmer_for,
     stop_words_for,
+    with_language,
 )
 from ingest.core._text import (
     content_stems,
@@ -103,6 +104,9 @@ def test_language_from_meta_wins() -> None:
     assert document_language(Document("a", text, meta={"language": "ja-JP"})) == "ja"
     assert document_language(Document("a", text, meta={"language": "?"})) == "zh"
     assert detect_language("too short") == UNDETERMINED
+    said = Document("a", text, meta={"language": "zh-Hant"})
+    assert with_language(said) is said
+    assert with_language(Document("a", text)).meta["language"] == "zh"
     assert language_code("PT_br") == "pt"
 
 

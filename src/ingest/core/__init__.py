@@ -25,7 +25,7 @@ from ._errors import (
     Problem,
     public,
 )
-from ._language import UNDETERMINED, detect_language, document_language
+from ._language import UNDETERMINED, detect_language, document_language, with_language
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
 from ._text import content_stems, sentence_terms, sentences, word_stream
@@ -68,6 +68,7 @@ __all__ = [
     "sentences",
     "skip_utf8_bom",
     "sniff_wide",
+    "with_language",
     "word_stream",
     "write_text",
 ]

@@ -26,6 +26,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Final
 
+import attrs
 import Stemmer
 import stop_words
 
@@ -42,6 +43,7 @@ __all__ = [
     "stemmer_for",
     "stop_words_for",
     "terms_language",
+    "with_language",
 ]
 
 #: The ISO 639-2 code for "undetermined": too little text, or no confident guess.
@@ -138,6 +140,19 @@ def document_language(doc: Document) -> str:
     if isinstance(said, str) and (code := language_code(said)) != UNDETERMINED:
         return code
     return detect_language(doc.text)
+
+
+def with_language(doc: Document) -> Document:
+    """*doc* with ``meta["language"]`` set to :func:`document_language` when it
+    does not say (or says something that is not a language tag); else *doc* itself.
+
+    >>> with_language(Document("a", "Die Verhandlungen sind ins Stocken geraten, sagte sie.")).meta
+    Meta({'language': 'de'})
+    """
+    said = doc.meta.get("language")
+    if isinstance(said, str) and language_code(said) != UNDETERMINED:
+        return doc
+    return attrs.evolve(doc, meta=doc.meta | {"language": detect_language(doc.text)})
 
 
 @functools.cache
