@@ -34,9 +34,10 @@ from ._jsonl import (
     encode_jsonl,
     jsonl_record,
 )
+from ._language import UNDETERMINED, detect_language, document_language, with_language
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
-from ._text import content_stems, sentences, word_stream
+from ._text import content_stems, sentence_terms, sentences, word_stream
 from ._validate import flag, instance_of, integer, number, one_of
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "JSONL_META_KEYS",
     "JSONL_SUFFIXES",
     "PROVENANCE_KEYS",
+    "UNDETERMINED",
     "WINDOWS_1252",
     "BundleError",
     "Deadline",
@@ -72,7 +74,9 @@ __all__ = [
     "decode",
     "decode_jsonl_line",
     "derive_id",
+    "detect_language",
     "document_from_record",
+    "document_language",
     "encode_jsonl",
     "flag",
     "instance_of",
@@ -81,9 +85,11 @@ __all__ = [
     "number",
     "one_of",
     "public",
+    "sentence_terms",
     "sentences",
     "skip_utf8_bom",
     "sniff_wide",
+    "with_language",
     "word_stream",
     "write_text",
 ]

@@ -1,4 +1,4 @@
-"""Text to tokens: normalisation, words, stemmed content words and sentences.
+"""Text to tokens: normalisation, words, content terms and sentences, in any language.
 
 The first stage of de-duplication. Every function here is pure and works on
 plain strings; hashing the tokens is the next stage (:mod:`ingest.dedup._shingle`).
@@ -7,33 +7,41 @@ Two token streams come out of a text:
 
 * **words** (:func:`words`): every word of the normalised text, in order. Word
   shingles over them detect exact copies, near copies and truncated copies.
-* **content stems** (:func:`content_stems`): the words that carry meaning
-  (not in the ``stop-words`` package's English list), reduced to their
-  Snowball stem by PyStemmer. Sentences of content stems survive the rewording
-  of a paraphrase: ``"The talks stalled"`` and ``"Negotiations have stalled"``
-  share ``stall``.
+  Scripts written without spaces (Chinese, Japanese) have no words to find,
+  so each of their characters is a word: shingles of five characters.
+* **content terms** (:func:`content_stems`): the words that carry meaning in
+  the document's language (not in the ``stop-words`` package's list for it),
+  reduced to their Snowball stem by PyStemmer where it has the language; in
+  Chinese and Japanese, the pairs of adjacent characters (bigrams) once
+  one-character stop words are gone, and in Korean the syllable pairs of each
+  word (its particles change, its stem does not). Sentences of content terms
+  survive the rewording of a paraphrase: ``"The talks stalled"`` and
+  ``"Negotiations have stalled"`` share ``stall``.
 
 >>> words("The U.S. talks STALLED, again.")
 ['the', 'u', 's', 'talks', 'stalled', 'again']
 >>> content_stems(words("TikTok's negotiations have stalled"))
 ['tiktok', 'negoti', 'stall']
+>>> content_stems(words("商標の役割は二つ"), "ja")
+['商標', '標役', '役割', '割二', '二つ']
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Final
 
-import Stemmer
-import stop_words
+from ._language import stemmer_for, stop_words_for, terms_language
 
 __all__ = [
     "MAX_SENTENCE_WORDS",
     "STOPWORDS",
     "content_stems",
     "normalize",
+    "sentence_terms",
     "sentences",
     "split_stream",
     "word_bytes",
@@ -72,33 +80,58 @@ _ASCII_WORD_BYTES: Final = bytes(
 #: UTF-8 bytes of non-ASCII text go through the byte table.
 _NON_ASCII_NON_WORD: Final = re.compile(r"[^\x00-\x7f\w]+")
 
-#: A word: letters and digits, with inner apostrophes (``don't``, ``o'brien``).
-_WORD: Final = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+#: Characters of scripts written without spaces between words, each one a
+#: word: Han ideographs (with extension A and the compatibility block, and the
+#: supplementary planes' extensions), Hiragana and Katakana (NFKC makes
+#: half-width Katakana full-width).
+_UNSPACED_CHARS: Final = (
+    "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003134f"
+)
+_UNSPACED: Final = re.compile(f"[{_UNSPACED_CHARS}]")
+
+#: Hangul syllables: Korean separates words with spaces, but a word carries its
+#: particles (``엘제이의``, ``엘제이는``), so its content terms are syllable pairs.
+_HANGUL: Final = re.compile("[\uac00-\ud7a3]{2,}")
+
+#: A word: one character of an unspaced script, or letters and digits with
+#: inner apostrophes (``don't``, ``o'brien``).
+_WORD: Final = re.compile(
+    f"(?=\\w)[{_UNSPACED_CHARS}]|[^\\W_{_UNSPACED_CHARS}]+(?:'[^\\W_{_UNSPACED_CHARS}]+)*"
+)
 
 #: The end of a sentence inside a paragraph: terminal punctuation (and
-#: closing quotes or brackets) followed by white space. Abbreviations such as
-#: ``U.S.`` are split too; a stray split only makes two short pieces, which
-#: :func:`sentences` joins back when they are too short.
-_SENTENCE_END: Final = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+#: closing quotes or brackets) followed by white space; the ideographic full
+#: stop and the full stops of Devanagari, Arabic, Urdu, Ethiopic, Armenian and
+#: Myanmar anywhere; ``!`` and ``?`` (full-width ones, after NFKC) before a
+#: character of an unspaced script. Abbreviations such as ``U.S.`` are split
+#: too; a stray split only makes two short pieces, which :func:`sentences`
+#: joins back when they are too short. (The punctuation goes with the split:
+#: it is no word.)
+_SENTENCE_END: Final = re.compile(
+    r"[.!?][\"')\]]*\s+"
+    r"|[\u3002\u0964\u0965\u061f\u06d4\u1362\u0589\u104b][\u300d\u300f\"')\]]*\s*"
+    f"|[!?][\u300d\u300f\"')\\]]*(?=[{_UNSPACED_CHARS}])"
+)
+
+#: A word of a text without unspaced characters (the same words as ``_WORD``, faster).
+_SPACED_WORD: Final = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 #: A line break, with the white space around it.
 _LINE_BREAK: Final = re.compile(r"\s*\n\s*")
 
 #: English stop words from the maintained ``stop-words`` package, with the
 #: apostrophe-free spellings added (``dont`` for ``don't``).
-STOPWORDS: Final = frozenset(
-    word for stop in stop_words.get_stop_words("english") for word in (stop, stop.replace("'", ""))
-)
+STOPWORDS: Final = stop_words_for("en")
 
 #: A sentence longer than this many words is cut into pieces of at most this
 #: size, so text without punctuation still aligns piece by piece.
 MAX_SENTENCE_WORDS: Final = 40
 
-#: No cache inside PyStemmer: its default keeps 10,000 words and, once full,
-#: purges it by sorting, which made stemming three times slower on a corpus
-#: with a large vocabulary (synthetic news: 150,000 distinct words in 2,000
-#: documents) than not caching at all.
-_STEMMER: Final = Stemmer.Stemmer("english", 0)
+#: Characters of an unspaced script count as this share of a word towards
+#: ``min_words`` and :data:`MAX_SENTENCE_WORDS` (a Chinese or Japanese word
+#: is two characters or so).
+_UNSPACED_WEIGHT: Final = 0.5
 
 
 def _plain_typography(text: str) -> str:
@@ -142,6 +175,8 @@ def word_stream(text: str) -> bytes:
 
     >>> word_stream("'Quoted' it's, ROCK''n roll!")
     b"'quoted' it's  rock''n roll "
+    >>> word_stream("TikTok交渉").decode()
+    'tiktok 交  渉 '
     """
     # Typography first: if that leaves ASCII, NFKC and case folding are
     # lower-casing, which the byte table does (NFKC leaves these marks alone).
@@ -151,6 +186,8 @@ def word_stream(text: str) -> bytes:
     # Every non-ASCII character left is a word character: its UTF-8 bytes
     # (all >= 0x80) are word bytes for the table.
     normal = _NON_ASCII_NON_WORD.sub(" ", normalize(text))
+    if _UNSPACED.search(normal):
+        normal = _UNSPACED.sub(r" \g<0> ", normal)
     return normal.encode("utf-8", "surrogatepass").translate(_ASCII_WORD_BYTES)
 
 
@@ -178,17 +215,61 @@ def word_bytes(text: str) -> list[bytes]:
     return split_stream(word_stream(text))
 
 
-def content_stems(tokens: Iterable[str]) -> list[str]:
-    """The Snowball stems of the content words among *tokens* (see :data:`STOPWORDS`).
+def _pairs(run: str) -> list[str]:
+    """The pairs of adjacent characters of *run* (the run itself when it has one)."""
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
-    A possessive ``'s`` is dropped before the stop-word test, so ``trump's``
-    counts as ``trump``.
+
+def content_stems(tokens: Iterable[str], language: str = "en") -> list[str]:
+    """The content terms among *tokens* (words of a text in *language*).
+
+    Words not in the language's stop words (:func:`ingest.core._language.stop_words_for`),
+    by their Snowball stem when PyStemmer has the language, then the pairs of
+    adjacent characters of each run of unspaced-script characters (one-character
+    stop words left out first) and the syllable pairs of each Korean word. A
+    possessive ``'s`` is dropped before the stop-word test, so ``trump's``
+    counts as ``trump``; outside English, elisions split (``l'accord``: ``l``, ``accord``).
 
     >>> content_stems(["the", "president's", "tariffs", "were", "raised"])
     ['presid', 'tariff', 'rais']
+    >>> content_stems(["l'accord", "a", "été", "signé"], "fr")
+    ['accord', 'sign']
+    >>> content_stems(["엘제이의", "사진", "공개"], "ko")
+    ['엘제', '제이', '이의', '사진', '공개']
     """
-    kept = [w for t in tokens if (w := t.removesuffix("'s")) not in STOPWORDS]
-    stems: list[str] = _STEMMER.stemWords(kept)
+    language = terms_language(language)
+    stops = stop_words_for(language)
+    kept: list[str] = []
+    pairs: list[str] = []
+    run: list[str] = []
+    for token in tokens:
+        if len(token) == 1 and _UNSPACED.match(token):
+            if token not in stops:
+                run.append(token)
+            continue
+        if run:
+            pairs.extend(_pairs("".join(run)))
+            run = []
+        for part in _content_parts(token, language, stops):
+            (pairs.extend(_pairs(part)) if _HANGUL.fullmatch(part) else kept.append(part))
+    if run:
+        pairs.extend(_pairs("".join(run)))
+    return _stem(kept, language) + pairs
+
+
+def _content_parts(word: str, language: str, stops: frozenset[str]) -> list[str]:
+    """The parts of *word* that are not stop words: *word* without a possessive
+    ``'s``, split at apostrophes outside English."""
+    word = word.removesuffix("'s")
+    parts = word.split("'") if language != "en" and "'" in word else [word]
+    return [part for part in parts if part not in stops]
+
+
+def _stem(words: list[str], language: str) -> list[str]:
+    stemmer = stemmer_for(language)
+    stems: list[str] = stemmer.stemWords(words) if stemmer is not None else words
     return stems
 
 
@@ -208,32 +289,86 @@ def _lines(text: str) -> list[str]:
 def sentences(text: str, *, min_words: int = 4) -> list[list[str]]:
     """The sentences of *text*, each as its list of words.
 
-    A sentence ends at terminal punctuation followed by white space, and at a
-    line break unless the next line starts in lower case (hard-wrapped prose
-    continues; headlines and list items are sentences of their own). Pieces
-    with fewer than *min_words* words are joined to the following piece;
-    pieces longer than :data:`MAX_SENTENCE_WORDS` words are cut.
+    A sentence ends at terminal punctuation followed by white space (``。``
+    and the full stops of other scripts need none), and at a line break unless
+    the next line starts in lower case (hard-wrapped prose continues; headlines
+    and list items are sentences of their own). Pieces with fewer than
+    *min_words* words are joined to the following piece; pieces longer than
+    :data:`MAX_SENTENCE_WORDS` words are cut (two characters of an unspaced
+    script count as one word).
 
     >>> sentences("Talks stalled. Trump spoke on Monday\\nabout it.\\nNo deal yet, says Beijing.")
     [['talks', 'stalled', 'trump', 'spoke', 'on', 'monday', 'about', 'it'], \
 ['no', 'deal', 'yet', 'says', 'beijing']]
+    >>> [len(s) for s in sentences("交渉は今週も停滞したと伝えられた。北京は合意を否定した\uff01")]
+    [16, 10]
     """
     result: list[list[str]] = []
     pending: list[str] = []
     nfkc = _plain_typography(unicodedata.normalize("NFKC", text))
+    unspaced = _UNSPACED.search(nfkc) is not None
+    find, size_of = (_WORD.findall, _size) if unspaced else (_SPACED_WORD.findall, len)
     for line in _lines(nfkc):
-        for piece in _SENTENCE_END.split(line):
-            pending.extend(_WORD.findall(piece.casefold()))
-            if len(pending) < min_words:
+        for piece in _SENTENCE_END.split(line.casefold()):
+            pending.extend(find(piece))
+            size = size_of(pending)
+            if size < min_words:
                 continue
-            result.extend(
-                pending[start : start + MAX_SENTENCE_WORDS]
-                for start in range(0, len(pending), MAX_SENTENCE_WORDS)
-            )
+            step = max(1, int(MAX_SENTENCE_WORDS * len(pending) / size))
+            result.extend(pending[start : start + step] for start in range(0, len(pending), step))
             pending = []
     if pending:
-        if result and len(result[-1]) + len(pending) <= MAX_SENTENCE_WORDS:
+        if result and size_of(result[-1]) + size_of(pending) <= MAX_SENTENCE_WORDS:
             result[-1].extend(pending)
         else:
             result.append(pending)
     return result
+
+
+def _size(tokens: list[str]) -> float:
+    """The length of *tokens* in words, a character of an unspaced script counting
+    as :data:`_UNSPACED_WEIGHT` of one."""
+    unspaced = sum(1 for token in tokens if len(token) == 1 and _UNSPACED.match(token))
+    return len(tokens) - unspaced * (1 - _UNSPACED_WEIGHT)
+
+
+def sentence_terms(texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
+    """For each of *texts* (in the matching *languages*), the content terms of each of
+    its :func:`sentences`, space-separated: ``" ".join(content_stems(s, language))``
+    up to the order and spacing of the terms, for a whole batch at once.
+
+    Each distinct word of a language is looked up (stop word test, stem) once per
+    batch rather than once per occurrence; sentences with characters of an
+    unspaced script go through :func:`content_stems`, which pairs them.
+
+    >>> sentence_terms(["The talks stalled on Monday. Officials met in Beijing again."], ["en"])
+    [['talk stall monday', 'offici met beij']]
+    """
+    per_doc = [sentences(text) for text in texts]
+    languages = [terms_language(language) for language in languages]
+    tables: dict[str, dict[str, str]] = {}
+    for doc, language in zip(per_doc, languages, strict=True):
+        table = tables.setdefault(language, {})
+        new = [w for w in dict.fromkeys(chain.from_iterable(doc)) if w not in table]
+        for word, terms in zip(new, _word_terms(new, language), strict=True):
+            table[word] = terms
+    result = []
+    for text, doc, language in zip(texts, per_doc, languages, strict=True):
+        if _UNSPACED.search(text):
+            result.append([" ".join(content_stems(s, language)) for s in doc])
+        else:
+            lookup = tables[language].__getitem__
+            result.append([" ".join(filter(None, map(lookup, s))) for s in doc])
+    return result
+
+
+def _word_terms(words: list[str], language: str) -> list[str]:
+    """What :func:`content_stems` makes of each of *words* alone, space-separated
+    (``""`` for a stop word), with one call of the stemmer for all of them."""
+    stops = stop_words_for(language)
+    parts = [_content_parts(word, language, stops) for word in words]
+    plain = [p for ps in parts for p in ps if not _HANGUL.fullmatch(p) and not _UNSPACED.match(p)]
+    stem_of = dict(zip(plain, _stem(plain, language), strict=True))
+    return [
+        " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps) for ps in parts
+    ]

@@ -38,14 +38,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ._chance import chance_alignment
 from ._features import DocFeatures
 from ._signature import Signatures
 
-__all__ = ["Mask", "aligned_share", "estimated_alignment", "exact_alignment", "share_bound"]
+__all__ = [
+    "Mask",
+    "Paraphrase",
+    "aligned_share",
+    "estimated_alignment",
+    "exact_alignment",
+    "paraphrase_score",
+    "share_bound",
+]
 
 Mask: TypeAlias = npt.NDArray[np.bool_]
 """One flag per sentence group of a document: aligned or not."""
@@ -174,14 +184,27 @@ def _merged(
 
 
 def exact_alignment(
-    a: DocFeatures, b: DocFeatures, *, threshold: float, window: int
+    a: DocFeatures,
+    b: DocFeatures,
+    *,
+    threshold: float,
+    window: int,
+    floor: float = 0.0,
+    minimum: int = 0,
 ) -> tuple[Mask, Mask]:
-    """The sentence groups of *a* and of *b* that align, on exact stem sets."""
+    """The sentence groups of *a* and of *b* that align, on exact stem sets.
+
+    With a *floor*: when even the sentences that could still align through a run
+    (:func:`_run_bound`, from the counts of single sentence pairs) leave the
+    :func:`aligned_share` (with *minimum*) below *floor*, the runs are not scored
+    and only the single alignments come back: the pair is hopeless either way.
+    """
     a_sets, b_sets = _Sets.groups(a), _Sets.groups(b)
     a_mask = np.zeros(a_sets.sizes.size, dtype=bool)
     b_mask = np.zeros(b_sets.sizes.size, dtype=bool)
     b_lookup = _Lookup(b_sets)
     step = b_lookup.step()
+    whole = step >= a_mask.size  # one block: the bound of the runs can use it
     for first in range(0, a_mask.size, step):
         last = min(a_mask.size, first + step)
         low, high = np.searchsorted(a_sets.owner, [first, last])
@@ -192,9 +215,48 @@ def exact_alignment(
         a_mask[first:last] |= similar.any(axis=1)
         b_mask |= similar.any(axis=0)
     if window > 1:
+        if whole and floor > 0:
+            a_could, b_could = _run_bound(
+                a, b, common, (a_sets.sizes, b_sets.sizes), threshold=threshold, window=window
+            )
+            if aligned_share(a_mask | a_could, b_mask | b_could, a, b, minimum) < floor:
+                return a_mask, b_mask
         _merged(a, a_sets, b_lookup, (a_mask, b_mask), threshold=threshold, window=window)
         _merged(b, b_sets, _Lookup(a_sets), (b_mask, a_mask), threshold=threshold, window=window)
     return a_mask, b_mask
+
+
+def _run_bound(
+    a: DocFeatures,
+    b: DocFeatures,
+    common: _Counts,
+    sizes: tuple[_Index, _Index],
+    *,
+    threshold: float,
+    window: int,
+) -> tuple[Mask, Mask]:
+    """The groups of *a* and *b* that could align through a run, from *common* (the
+    shared terms of every pair of groups): a run ``u`` of one document aligns with
+    a sentence ``y`` of the other only if each part shares a term with ``y`` and
+    the parts' common terms add up to ``threshold * max(|y|, largest part)``
+    (``|u n y|`` is at most that sum; a Jaccard similarity is at most
+    ``|u n y| / max(|u|, |y|)``, and ``|u|`` is at least its largest part)."""
+    a_sizes, b_sizes = sizes
+    a_could = np.zeros(a_sizes.size, dtype=bool)
+    b_could = np.zeros(b_sizes.size, dtype=bool)
+    sides = (
+        (a, a_sizes, b_sizes, a_could, b_could, common),
+        (b, b_sizes, a_sizes, b_could, a_could, common.T),
+    )
+    for x, x_sizes, y_sizes, x_could, y_could, matrix in sides:
+        for runs in _runs(x.sentence_group_of, window):
+            parts = matrix[runs]  # (runs, run size, groups of the other document)
+            largest = x_sizes[runs].max(axis=1)
+            needed = threshold * np.maximum(largest[:, None], y_sizes[None, :])
+            possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+            x_could[runs[possible.any(axis=1)].reshape(-1)] = True
+            np.logical_or(y_could, possible.any(axis=0), out=y_could)
+    return a_could, b_could
 
 
 def _estimated_runs(
@@ -284,29 +346,47 @@ def aligned_share(
     return _share(aligned_a, aligned_b, a, b, minimum)
 
 
-def share_bound(a: DocFeatures, b: DocFeatures, minimum: int) -> float:
-    """An upper bound of the exact :func:`aligned_share`, cheap to compute: the share
-    if every sentence that shares a stem with the other document aligned.
+def share_bound(a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: float = 0.0) -> float:
+    """An upper bound of the exact :func:`aligned_share` (and so of the
+    :func:`paraphrase_score`), from each sentence's terms found anywhere in the
+    other document, before any pair of sentences is scored.
 
-    A sentence aligns only with a sentence it shares a stem with (alone or as a
-    part of a run, which must share a stem with the sentence too), and the share
-    never falls when more sentences align, so a pair below the paraphrase
-    threshold here is below it exactly.
+    Sentence ``x`` of size ``|x|`` aligns with a sentence or run ``y`` only if
+    ``|x n y| >= threshold * |x|`` (a Jaccard similarity is at most
+    ``|x n y| / |x|``), so only if at least that many of its terms are found in
+    the other document; as a part of a run ``u`` it needs each part to share a
+    term and ``|u n other| >= threshold * |u|``, which the sum of the parts'
+    terms found bounds from above (``|u|`` is at least its largest part). The
+    share never falls when more sentences align, so a pair below the paraphrase
+    threshold here is below it exactly. ``threshold=0`` counts the sentences
+    that share a term (the bound before issue 18).
     """
     a_sorted, b_sorted = np.sort(a.sentence_values), np.sort(b.sentence_values)
-    return _share(_sharing(a, b_sorted), _sharing(b, a_sorted), a, b, minimum)
+    return _share(
+        _feasible(a, b_sorted, threshold), _feasible(b, a_sorted, threshold), a, b, minimum
+    )
 
 
-def _sharing(x: DocFeatures, y_sorted: _Values) -> int:
-    """The number of sentences of *x* that share a stem with *y_sorted* (the sorted
-    stem hashes of the other document)."""
-    if not y_sorted.size:
+def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
+    """The number of sentences of *x* that could align with a sentence of the other
+    document (*y_sorted*: its sorted term hashes), alone or in a run of two."""
+    if not y_sorted.size or not x.sentence_count:
         return 0
     values = x.sentence_values
     at = np.minimum(np.searchsorted(y_sorted, values), y_sorted.size - 1)
     hits = y_sorted[at] == values
     owner = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
-    return int(np.count_nonzero(np.bincount(owner[hits], minlength=x.sentence_count)))
+    found = np.bincount(owner[hits], minlength=x.sentence_count)
+    sizes = x.sentence_sizes
+    alone = (found > 0) & (found >= threshold * sizes)
+    # Runs of two adjacent sentences, each sharing a term: |u n other| <= the sum of
+    # the parts' found terms, and |u| >= the larger part.
+    pair = (found[:-1] > 0) & (found[1:] > 0)
+    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
+    feasible = alone.copy()
+    feasible[:-1] |= pair
+    feasible[1:] |= pair
+    return int(np.count_nonzero(feasible))
 
 
 def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minimum: int) -> float:
@@ -317,3 +397,78 @@ def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minim
     if count_a == count_b:
         return max(share_a, share_b)
     return share_a if count_a < count_b else share_b
+
+
+@attrs.frozen
+class Paraphrase:
+    """The exact paraphrase score of a pair and what it rests on.
+
+    Attributes:
+        share: The share of aligned sentences of the document with fewer
+            sentences (0 when either has fewer than the minimum aligned).
+        chance: The share of that document's sentences expected to align by
+            chance (:mod:`ingest.dedup._chance`).
+        score: The share beyond chance, ``(share - chance) / (1 - chance)``
+            (like Cohen's kappa): what the decision compares with
+            ``paraphrase_threshold``.
+        aligned: The indices of the aligned sentences of each document (among
+            its sentences with enough content terms, in order), *a*'s then *b*'s.
+    """
+
+    share: float
+    chance: float
+    score: float
+    aligned: tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def beyond_chance(share: float, chance: float) -> float:
+    """The share of the sentences not expected to align by chance that did align;
+    1 when every sentence aligned (the limit when the chance is 1 too, as for a
+    one-sentence document, where shuffling changes nothing).
+
+    >>> beyond_chance(0.75, 0.5), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
+    (0.5, -0.125, 1.0)
+    """
+    if share >= 1.0:
+        return 1.0
+    if chance >= 1.0:
+        return 0.0
+    return (share - chance) / (1.0 - chance)
+
+
+def paraphrase_score(
+    a: DocFeatures,
+    b: DocFeatures,
+    *,
+    threshold: float,
+    window: int,
+    minimum: int,
+    floor: float = 0.0,
+) -> Paraphrase:
+    """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
+    *threshold* (runs up to *window*), against the chance level of the document
+    with fewer sentences. A pair whose share cannot reach *floor* (see
+    :func:`exact_alignment`) gets a score below it without its runs scored."""
+    a_mask, b_mask = exact_alignment(
+        a, b, threshold=threshold, window=window, floor=floor, minimum=minimum
+    )
+    share = aligned_share(a_mask, b_mask, a, b, minimum)
+    short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
+    chance = float(chance_alignment(short, long, threshold=threshold).mean())
+    aligned = (
+        tuple(np.flatnonzero(a_mask[a.sentence_group_of]).tolist()),
+        tuple(np.flatnonzero(b_mask[b.sentence_group_of]).tolist()),
+    )
+    return Paraphrase(share, chance, beyond_chance(share, chance), aligned)
+
+
+def _shorter_is_a(a: DocFeatures, b: DocFeatures, a_mask: Mask, b_mask: Mask) -> bool:
+    """Whether :func:`aligned_share` reads *a*'s share (fewer sentences, or as many
+    and a higher share, or the smaller id)."""
+    if a.sentence_count != b.sentence_count:
+        return a.sentence_count < b.sentence_count
+    a_aligned = int(np.bincount(a.sentence_group_of)[a_mask].sum())
+    b_aligned = int(np.bincount(b.sentence_group_of)[b_mask].sum())
+    if a_aligned != b_aligned:
+        return a_aligned > b_aligned
+    return a.id <= b.id  # a tie: the same side whichever document comes first

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from ..core import Document, content_stems, sentences, word_stream
+from ..core import UNDETERMINED, Document, document_language, sentence_terms, word_stream
 from ._options import DedupOptions
 from ._shingle import Hashes, flat_sets, hash_streams, shingle_hashes, split_sets
 from ._signature import Permutations, Signatures, signatures_flat
@@ -72,6 +72,9 @@ class DocFeatures:
             hashes, concatenated.
         sentence_sizes: The number of stems of each aligned sentence.
         sentence_signatures: Their MinHash signatures, one row per sentence.
+        language: The document's language (ISO 639 code, ``und`` when not
+            known): its ``meta["language"]``, else identified from its text.
+            It chooses the stop words and the stemmer of its content terms.
     """
 
     id: str
@@ -84,6 +87,7 @@ class DocFeatures:
     sentence_values: Hashes
     sentence_sizes: Sizes
     sentence_signatures: Signatures
+    language: str = UNDETERMINED
 
     @property
     def sentence_count(self) -> int:
@@ -173,10 +177,10 @@ def compute_features(
         else np.empty((len(docs), 0), dtype=np.uint32)
     )
     shingle_sets = split_sets(values, counts)
-    # Sentences: sets of content-stem hashes, kept when they have enough stems.
-    per_doc = [sentences(doc.text) for doc in docs]
-    stems = [content_stems(sentence) for doc in per_doc for sentence in doc]
-    stem_hashes, stem_counts = hash_streams([" ".join(group).encode() for group in stems])
+    # Sentences: sets of content-term hashes, kept when they have enough terms.
+    languages = [document_language(doc) for doc in docs]
+    per_doc = sentence_terms([doc.text for doc in docs], languages)
+    stem_hashes, stem_counts = hash_streams([s.encode() for doc in per_doc for s in doc])
     set_values, set_sizes = flat_sets(stem_hashes, stem_counts)
     kept = set_sizes >= MIN_SENTENCE_STEMS
     sentence_values = set_values[np.repeat(kept, set_sizes)]
@@ -191,8 +195,15 @@ def compute_features(
     result = []
     first = value_first = 0
     token_sets = np.split(hashes, np.cumsum(words)[:-1]) if docs else []
-    for doc, token_hashes, n_words, shingle_set, sig, count in zip(
-        docs, token_sets, words.tolist(), shingle_sets, doc_signatures, per_doc_kept, strict=True
+    for doc, language, token_hashes, n_words, shingle_set, sig, count in zip(
+        docs,
+        languages,
+        token_sets,
+        words.tolist(),
+        shingle_sets,
+        doc_signatures,
+        per_doc_kept,
+        strict=True,
     ):
         sizes = sentence_sizes[first : first + count]
         value_last = value_first + int(sizes.sum())
@@ -208,6 +219,7 @@ def compute_features(
                 sentence_values=sentence_values[value_first:value_last],
                 sentence_sizes=sizes,
                 sentence_signatures=sentence_signatures[first : first + count],
+                language=language,
             )
         )
         first += count

@@ -7,7 +7,7 @@ code. Arrays:
 ``header`` (uint8)
     UTF-8 JSON: ``{"format": "ingest.DuplicateIndex", "version": 1,
     "options": {...DedupOptions...}, "documents": [{"id", "name", "words",
-    "text_key", "exact_key"}, ...]}``; the keys are 16 hex digits.
+    "text_key", "exact_key", "language"}, ...]}``; the keys are 16 hex digits.
 ``shingles`` (uint32), ``shingle_counts`` (int64, one per document)
     Every document's sorted word-shingle set, concatenated.
 ``signatures`` (uint32, ``documents x num_perm``)
@@ -34,7 +34,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from ..core import IndexFileError, OptionsError
+from ..core import UNDETERMINED, IndexFileError, OptionsError
 from ._features import DocFeatures, restore_sentence_signatures
 from ._options import DedupOptions
 
@@ -68,6 +68,7 @@ def write_index(path: Path, options: DedupOptions, docs: Sequence[DocFeatures]) 
                 "words": d.words,
                 "text_key": f"{d.text_key:016x}",
                 "exact_key": f"{d.exact_key:016x}",
+                "language": d.language,
             }
             for d in docs
         ],
@@ -236,7 +237,13 @@ def _documents(
                 f"exact_key: {error!r}",
                 source=source,
             ) from error
-        if not (isinstance(doc_id, str) and isinstance(name, str) and isinstance(words, int)):
+        language = entry.get("language", UNDETERMINED)  # absent in files before issue 18
+        if not (
+            isinstance(doc_id, str)
+            and isinstance(name, str)
+            and isinstance(words, int)
+            and isinstance(language, str)
+        ):
             raise IndexFileError(
                 f"document entry {entry!r} has fields of wrong types", source=source
             )
@@ -253,6 +260,7 @@ def _documents(
                 sentence_values=sentence_values[bounds[first] : bounds[last]],
                 sentence_sizes=sizes[first:last],
                 sentence_signatures=sentence_signatures[first:last],
+                language=language,
             )
         )
         first = last

@@ -169,16 +169,24 @@ class Evidence:
         kind: The strongest kind that fired for the pair.
         matched: The id of the other document.
         estimated: The similarity estimated from MinHash signatures (Jaccard
-            for ``near``, containment for ``containment``, share of aligned
-            sentences found through LSH for ``paraphrase``; 1.0 for ``exact``).
+            for ``near``, containment for ``containment``, for ``paraphrase``
+            the share of aligned sentences found through LSH beyond chance;
+            1.0 for ``exact``).
         exact: The same measure computed exactly on the sets; the decision
-            compares it with the kind's threshold.
+            compares it with the kind's threshold. For ``paraphrase``: the
+            share of aligned sentences of the document with fewer sentences
+            beyond the chance level, ``(share - chance) / (1 - chance)``.
         direction: For ``containment``: ``subset`` when this document lies
             inside the matched one, ``superset`` when it holds it.
         passages: Where the two texts agree (shared passages, or aligned
             sentences for ``paraphrase``). Empty as the index decides (it
             compares hashed sets); :func:`ingest.dedup.with_passages` finds
             them for a pair, as the audit page does.
+        chance: For ``paraphrase``: the share of sentences expected to align
+            by chance, from the pair's own words (``docs/dedup.md``).
+        aligned: For ``paraphrase``: the indices of this document's aligned
+            sentences (among its sentences with at least two content terms).
+        matched_aligned: The same for the matched document.
     """
 
     kind: Kind
@@ -187,6 +195,9 @@ class Evidence:
     exact: float
     direction: Direction = ""
     passages: tuple[Passage, ...] = ()
+    chance: float = 0.0
+    aligned: tuple[int, ...] = ()
+    matched_aligned: tuple[int, ...] = ()
 
 
 @attrs.frozen

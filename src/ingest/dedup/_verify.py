@@ -14,7 +14,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ._align import aligned_share, estimated_alignment, exact_alignment, share_bound
+from ._align import (
+    aligned_share,
+    beyond_chance,
+    estimated_alignment,
+    paraphrase_score,
+    share_bound,
+)
 from ._features import DocFeatures, sentence_signatures
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
 from ._shingle import jaccard_of, overlap
@@ -31,12 +37,27 @@ class Link:
     estimated: float
     exact: float
     contained: str = ""  # for containment: the id of the document inside the other
+    # For paraphrase: the chance level, and the aligned sentences of the pair's
+    # first document (its id) and of the second.
+    chance: float = 0.0
+    first: str = ""
+    aligned: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
 
     def evidence(self, this: str, other: str) -> Evidence:
         direction: Direction = ""
         if self.contained:
             direction = "subset" if self.contained == this else "superset"
-        return Evidence(self.kind, other, self.estimated, self.exact, direction)
+        mine, theirs = self.aligned if this == self.first else self.aligned[::-1]
+        return Evidence(
+            self.kind,
+            other,
+            self.estimated,
+            self.exact,
+            direction,
+            chance=self.chance,
+            aligned=mine,
+            matched_aligned=theirs,
+        )
 
 
 def rank(link: Link) -> tuple[int, float]:
@@ -63,18 +84,30 @@ def _containment(
 
 def _paraphrase(
     a: DocFeatures, b: DocFeatures, candidates: Iterable[tuple[int, int]], options: DedupOptions
-) -> tuple[float, float] | None:
+) -> Link | None:
     threshold, window = options.sentence_threshold, options.sentence_window
-    if share_bound(a, b, options.min_aligned_sentences) < options.paraphrase_threshold:
-        return None  # not even if every sentence that shares a stem aligned
-    a_exact, b_exact = exact_alignment(a, b, threshold=threshold, window=window)
-    exact = aligned_share(a_exact, b_exact, a, b, options.min_aligned_sentences)
-    if exact < options.paraphrase_threshold:
+    minimum = options.min_aligned_sentences
+    if share_bound(a, b, minimum, threshold=threshold) < options.paraphrase_threshold:
+        return None  # not even if every sentence that could align did
+    exact = paraphrase_score(
+        a,
+        b,
+        threshold=threshold,
+        window=window,
+        minimum=minimum,
+        floor=options.paraphrase_threshold,
+    )
+    if exact.score < options.paraphrase_threshold:
         return None
     pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
     sigs = sentence_signatures(a, options), sentence_signatures(b, options)
     a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
-    return aligned_share(a_est, b_est, a, b, options.min_aligned_sentences), exact
+    estimated = beyond_chance(aligned_share(a_est, b_est, a, b, minimum), exact.chance)
+    # Stored once for both documents, the same whichever came first.
+    first, aligned = (a.id, exact.aligned) if a.id <= b.id else (b.id, exact.aligned[::-1])
+    return Link(
+        "paraphrase", estimated, exact.score, chance=exact.chance, first=first, aligned=aligned
+    )
 
 
 def verify(
@@ -113,9 +146,7 @@ def verify(
         if found is not None:
             return Link("containment", found[0], found[1], found[2])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
-        aligned = _paraphrase(a, b, sentence_pairs, options)
-        if aligned is not None:
-            return Link("paraphrase", aligned[0], aligned[1])
+        return _paraphrase(a, b, sentence_pairs, options)
     return None
 
 

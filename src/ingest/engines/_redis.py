@@ -168,14 +168,18 @@ def _check(condition: bool, message: str) -> None:  # noqa: FBT001 - an assertio
 
 
 def _link_json(link: Link) -> bytes:
-    return json.dumps(
-        [link.kind, link.estimated, link.exact, link.contained], separators=(",", ":")
-    ).encode()
+    fields: list[object] = [link.kind, link.estimated, link.exact, link.contained]
+    if link.kind == "paraphrase":  # its chance level and aligned sentences (issue 18)
+        fields += [link.chance, link.first, [list(side) for side in link.aligned]]
+    return json.dumps(fields, separators=(",", ":")).encode()
 
 
 def _link_from_json(data: bytes) -> Link:
-    kind, estimated, exact, contained = json.loads(data)
-    return Link(kind, estimated, exact, contained)
+    kind, estimated, exact, contained, *paraphrase = json.loads(data)
+    if not paraphrase:
+        return Link(kind, estimated, exact, contained)
+    chance, first, (mine, theirs) = paraphrase
+    return Link(kind, estimated, exact, contained, chance, first, (tuple(mine), tuple(theirs)))
 
 
 class RedisIndex:

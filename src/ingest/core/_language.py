@@ -1,0 +1,194 @@
+"""The language of a text, and the stop words and stemmer that go with it.
+
+Language identification is py3langid's (a fork of langid.py that ships its
+naive Bayes model, 97 languages): the code of the most likely language, or
+:data:`UNDETERMINED` when the text has too few letters to tell or the model
+is unsure. A document's own ``meta["language"]`` wins over identification
+(:func:`language_code` normalises ``"en-US"``, ``"PT_br"`` to ``"en"``, ``"pt"``).
+
+Stop words come from the ``stop-words`` package and Snowball stemmers from
+PyStemmer, for the languages each has; a language without them keeps every
+word (no stop words) as it is (no stemmer).
+
+>>> detect_language("Die Verhandlungen sind ins Stocken geraten, sagte die Regierung am Montag.")
+'de'
+>>> detect_language("ok")
+'und'
+>>> language_code("en-US"), language_code("Português"), language_code("")
+('en', 'und', 'und')
+>>> stemmer_for("ru").stemWord("переговоры"), stemmer_for("ja") is None
+('переговор', True)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING, Final
+
+import attrs
+import Stemmer
+import stop_words
+
+from ._document import Document
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
+__all__ = [
+    "UNDETERMINED",
+    "detect_language",
+    "document_language",
+    "language_code",
+    "stemmer_for",
+    "stop_words_for",
+    "terms_language",
+    "with_language",
+]
+
+#: The ISO 639-2 code for "undetermined": too little text, or no confident guess.
+UNDETERMINED: Final = "und"
+
+#: Identification reads this many characters from the start of a text: enough
+#: for a confident guess (a paragraph), and a long text costs no more.
+_PREFIX: Final = 600
+
+#: Fewer letters than this and the text is :data:`UNDETERMINED`: langid guesses
+#: at random on a few words.
+_MIN_LETTERS: Final = 20
+
+#: A guess less probable than this (langid's normalised probability) is
+#: :data:`UNDETERMINED`.
+_MIN_PROBABILITY: Final = 0.5
+
+_LETTER: Final = re.compile(r"[^\W\d_]")
+
+#: A language code as documents carry it: ``en``, ``en-US``, ``pt_BR``, ``EN``.
+_CODE: Final = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
+
+#: ISO 639-1 code -> PyStemmer's Snowball algorithm.
+_SNOWBALL: Final = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "eo": "esperanto",
+    "es": "spanish",
+    "et": "estonian",
+    "eu": "basque",
+    "fa": "persian",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+
+
+def language_code(value: str) -> str:
+    """*value* (a language tag as documents carry it) as a lower-case ISO 639 code,
+    or :data:`UNDETERMINED` when it is not one."""
+    match = _CODE.fullmatch(value.strip().lower())
+    return match.group(1) if match else UNDETERMINED
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    """py3langid's model, loaded once (about 0.5 s) when a language is first needed."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str:
+    """The ISO 639 code of *text*'s language, or :data:`UNDETERMINED`."""
+    prefix = text[:_PREFIX]
+    if len(_LETTER.findall(prefix)) < _MIN_LETTERS:
+        return UNDETERMINED
+    code, probability = _identifier().classify(prefix)
+    return str(code) if probability >= _MIN_PROBABILITY else UNDETERMINED
+
+
+def document_language(doc: Document) -> str:
+    """*doc*'s language: its ``meta["language"]`` when that is a language code,
+    else :func:`detect_language` of its text.
+
+    >>> document_language(Document("a", "Talks stalled.", meta={"language": "pt-BR"}))
+    'pt'
+    """
+    said = doc.meta.get("language")
+    if isinstance(said, str) and (code := language_code(said)) != UNDETERMINED:
+        return code
+    return detect_language(doc.text)
+
+
+def with_language(doc: Document) -> Document:
+    """*doc* with ``meta["language"]`` set to :func:`document_language` when it
+    does not say (or says something that is not a language tag); else *doc* itself.
+
+    >>> with_language(Document("a", "Die Verhandlungen sind ins Stocken geraten, sagte sie.")).meta
+    Meta({'language': 'de'})
+    """
+    said = doc.meta.get("language")
+    if isinstance(said, str) and language_code(said) != UNDETERMINED:
+        return doc
+    return attrs.evolve(doc, meta=doc.meta | {"language": detect_language(doc.text)})
+
+
+@functools.cache
+def stop_words_for(language: str) -> frozenset[str]:
+    """The case-folded stop words of *language*, with apostrophe-free spellings
+    added (``dont`` for ``don't``); empty for a language the package lacks."""
+    if language not in stop_words.LANGUAGE_MAPPING:
+        return frozenset()
+    words = stop_words.get_stop_words(language)
+    return frozenset(
+        spelling
+        for word in words
+        for spelling in (word.casefold(), word.casefold().replace("'", ""))
+    )
+
+
+@functools.cache
+def stemmer_for(language: str) -> Stemmer.Stemmer | None:
+    """PyStemmer's Snowball stemmer for *language* (no cache inside, see
+    :func:`ingest.core._text.content_stems`), or ``None``."""
+    algorithm = _SNOWBALL.get(language)
+    if algorithm is None or algorithm not in Stemmer.algorithms():
+        return None
+    return Stemmer.Stemmer(algorithm, 0)
+
+
+def terms_language(language: str) -> str:
+    """The language whose stop words and stemmer the content terms of a *language*
+    text use: itself when either package has it, else English (the library's
+    default before it knew languages: langid's ``und`` for a short or garbled
+    text, or a guess such as Nigerian Pidgin for English word salad, would
+    otherwise keep every stop word, and every text would share sentences).
+
+    >>> terms_language("de"), terms_language("und"), terms_language("ja")
+    ('de', 'en', 'ja')
+    """
+    if stop_words_for(language) or stemmer_for(language) is not None:
+        return language
+    return "en"

@@ -1,0 +1,120 @@
+"""Words, sentences, content terms and language in every language (issue 18)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest import Document
+from ingest.core._language import (
+    UNDETERMINED,
+    detect_language,
+    document_language,
+    language_code,
+    stemmer_for,
+    stop_words_for,
+    with_language,
+)
+from ingest.core._text import (
+    content_stems,
+    sentence_terms,
+    sentences,
+    word_bytes,
+    words,
+)
+
+from ..conftest import FIXTURES
+
+NEWS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "news"
+REWRITES = tomllib.loads((NEWS / "rewrites.toml").read_text(encoding="utf-8"))["rewrite"]
+
+
+def test_rewrites_listed() -> None:
+    assert len(REWRITES) >= 30
+    assert {r["language"] for r in REWRITES} >= {"en", "de", "pt", "ru", "it", "ja", "ko"}
+
+
+def test_unspaced_characters_are_words() -> None:
+    assert words("TikTok交渉は停滞") == ["tiktok", "交", "渉", "は", "停", "滞"]
+    assert words("北京、合意") == ["北", "京", "合", "意"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab '交渉はカタ한국어,。!? \n"))))
+def test_word_bytes_match_words(text: str) -> None:
+    assert word_bytes(text) == [w.encode() for w in words(text)]
+
+
+def test_sentence_ends_without_spaces() -> None:
+    text = (
+        "交渉は今週も停滞したと伝えられた。北京は合意の存在を否定した\uff01次の会合は未定だという。"
+    )
+    assert ["".join(s) for s in sentences(text)] == [
+        "交渉は今週も停滞したと伝えられた",
+        "北京は合意の存在を否定した",
+        "次の会合は未定だという",
+    ]
+    assert len(sentences("Он сказал это вчера. Она ответила сегодня утром.")) == 2
+    assert len(sentences("यह पहला वाक्य काफी लंबा है। यह दूसरा वाक्य भी काफी लंबा है।")) == 2
+
+
+def test_spaced_text_is_not_split_inside_words() -> None:
+    assert sentences("Yahoo!Japan and Amazon.com report results on Monday") == [
+        ["yahoo", "japan", "and", "amazon", "com", "report", "results", "on", "monday"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "language", "expected"),
+    [
+        (["the", "talks", "stalled"], "en", ["talk", "stall"]),
+        (["die", "verhandlungen", "stockten"], "de", ["verhandl", "stockt"]),
+        (["l'accord", "a", "été", "signé"], "fr", ["accord", "sign"]),
+        (["переговоры", "зашли", "в", "тупик"], "ru", ["переговор", "зашл", "тупик"]),
+        (["北", "京", "の", "合", "意"], "ja", ["北京", "京合", "合意"]),
+        (["엘제이의", "사진"], "ko", ["엘제", "제이", "이의", "사진"]),
+        (["the", "talks", "stalled"], UNDETERMINED, ["talk", "stall"]),
+        (["北", "京", "の", "合", "意"], "zh", ["北京", "京の", "の合", "合意"]),
+    ],
+)
+def test_content_terms_per_language(tokens: list[str], language: str, expected: list[str]) -> None:
+    assert content_stems(tokens, language) == expected
+
+
+def test_stop_words_and_stemmers_cover_the_news_languages() -> None:
+    for language in ("en", "de", "pt", "ru", "it", "fr", "es"):
+        assert stop_words_for(language)
+        assert stemmer_for(language) is not None
+    assert stop_words_for("xx") == frozenset()
+    assert stemmer_for("ja") is None
+
+
+@pytest.mark.parametrize("entry", REWRITES, ids=lambda r: r["file"])
+def test_language_of_each_rewrite(entry: dict[str, str]) -> None:
+    text = (NEWS / "rewrites" / entry["file"]).read_text(encoding="utf-8")
+    assert detect_language(text) == entry["language"]
+
+
+def test_language_from_meta_wins() -> None:
+    text = (FIXTURES / "dedup" / "languages" / "zh_original.txt").read_text(encoding="utf-8")
+    assert document_language(Document("a", text)) == "zh"
+    assert document_language(Document("a", text, meta={"language": "ja-JP"})) == "ja"
+    assert document_language(Document("a", text, meta={"language": "?"})) == "zh"
+    assert detect_language("too short") == UNDETERMINED
+    said = Document("a", text, meta={"language": "zh-Hant"})
+    assert with_language(said) is said
+    assert with_language(Document("a", text)).meta["language"] == "zh"
+    assert language_code("PT_br") == "pt"
+
+
+def test_batched_terms_equal_per_sentence_terms() -> None:
+    texts = [(NEWS / "rewrites" / r["file"]).read_text(encoding="utf-8") for r in REWRITES]
+    texts.append((FIXTURES / "dedup" / "languages" / "zh_original.txt").read_text(encoding="utf-8"))
+    languages = [detect_language(text) for text in texts]
+    batched = sentence_terms(texts, languages)
+    for text, language, terms in zip(texts, languages, batched, strict=True):
+        one_by_one = [content_stems(s, language) for s in sentences(text)]
+        assert [sorted(t.split()) for t in terms] == [sorted(t) for t in one_by_one]

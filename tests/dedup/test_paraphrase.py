@@ -1,0 +1,118 @@
+"""The paraphrase decision against chance, its evidence, and its bounds (issue 18)."""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest import DedupOptions, Document, find_duplicates
+from ingest.dedup._align import (
+    aligned_share,
+    beyond_chance,
+    exact_alignment,
+    paraphrase_score,
+    share_bound,
+)
+from ingest.dedup._chance import chance_alignment
+from ingest.dedup._features import DocFeatures, compute_features
+
+from ..conftest import FIXTURES, SEEDS
+
+NEWS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "news"
+REWRITES = tomllib.loads((NEWS / "rewrites.toml").read_text(encoding="utf-8"))["rewrite"]
+
+
+def _docs() -> list[Document]:
+    paths = [
+        *sorted(SEEDS.glob("*.txt")),
+        *sorted((FIXTURES / "dedup").glob("**/*.txt")),
+        *sorted((NEWS / "rewrites").glob("*.txt")),
+    ]
+    assert len(paths) > 40
+    return [Document(p.name, p.read_text(encoding="utf-8")) for p in paths]
+
+
+@pytest.fixture(scope="module")
+def features() -> list[DocFeatures]:
+    return compute_features(_docs(), DedupOptions())
+
+
+def _pairs(features: list[DocFeatures]) -> list[tuple[DocFeatures, DocFeatures]]:
+    return [(a, b) for a, b in itertools.combinations(features, 2) if a.language == b.language]
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5])
+def test_bounds_never_cut_a_pair_that_aligns(features: list[DocFeatures], threshold: float) -> None:
+    for a, b in _pairs(features):
+        full = exact_alignment(a, b, threshold=threshold, window=2)
+        share = aligned_share(*full, a, b, 1)
+        assert share_bound(a, b, 1, threshold=threshold) >= share
+        floored = exact_alignment(a, b, threshold=threshold, window=2, floor=0.3, minimum=1)
+        if share >= 0.3:
+            assert all(np.array_equal(x, y) for x, y in zip(full, floored, strict=True))
+        else:
+            assert aligned_share(*floored, a, b, 1) < 0.3
+
+
+def test_chance_is_a_probability_and_grows_with_shared_words(features: list[DocFeatures]) -> None:
+    for a, b in _pairs(features)[:200]:
+        chance = chance_alignment(a, b, threshold=0.5)
+        assert chance.shape == (a.sentence_count,)
+        assert ((chance >= 0) & (chance <= 1)).all()
+        assert (chance_alignment(a, b, threshold=0.3) >= chance - 1e-12).all()
+    assert beyond_chance(0.5, 0.0) == 0.5
+    assert beyond_chance(0.2, 0.2) == 0.0
+
+
+def test_a_document_is_a_paraphrase_of_itself_far_beyond_chance() -> None:
+    text = (SEEDS / "002_1f6456024298615c.txt").read_text(encoding="utf-8")
+    [a, b] = compute_features([Document("a", text), Document("b", text)], DedupOptions())
+    score = paraphrase_score(a, b, threshold=0.5, window=2, minimum=3)
+    assert score.share == 1.0
+    assert score.chance < 0.1
+    assert score.aligned == (tuple(range(a.sentence_count)), tuple(range(b.sentence_count)))
+
+
+def test_evidence_names_the_aligned_sentences_of_each_side() -> None:
+    seed = (SEEDS / "004_2a6d3f40887b6548.txt").read_text(encoding="utf-8")
+    rewrite = (FIXTURES / "dedup" / "paraphrase_of_004.txt").read_text(encoding="utf-8")
+    options = DedupOptions(kinds={"paraphrase"})
+    [cluster] = find_duplicates([Document("seed", seed), Document("rewrite", rewrite)], options)
+    member = cluster.members[1]
+    assert member.evidence is not None
+    evidence = member.evidence
+    assert evidence.kind == "paraphrase"
+    assert 0 <= evidence.chance < evidence.exact <= 1
+    [mine, theirs] = compute_features(
+        [
+            Document(member.name, rewrite if member.name == "rewrite" else seed),
+            Document("other", seed if member.name == "rewrite" else rewrite),
+        ],
+        DedupOptions(),
+    )
+    assert evidence.aligned
+    assert max(evidence.aligned) < mine.sentence_count
+    assert evidence.matched_aligned
+    assert max(evidence.matched_aligned) < theirs.sentence_count
+
+
+@pytest.mark.parametrize("name", ["zh_light_edit.txt"])
+def test_chinese_edit_found_and_other_story_not(name: str) -> None:
+    docs = [
+        Document(p, (FIXTURES / "dedup" / "languages" / p).read_text(encoding="utf-8"))
+        for p in ("zh_original.txt", name, "zh_other_story.txt")
+    ]
+    for kinds in ({"containment"}, {"paraphrase"}):
+        clusters = find_duplicates(docs, DedupOptions(kinds=kinds))
+        assert sorted(sorted(m.name for m in c.members) for c in clusters) == sorted(
+            [sorted(["zh_original.txt", name]), ["zh_other_story.txt"]]
+        ), kinds
+
+
+def test_seeds_stay_apart() -> None:
+    seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    assert len(find_duplicates(seeds, DedupOptions())) == len(seeds)
