@@ -168,3 +168,16 @@ def test_cli_extract_markdown(tmp_path: Path) -> None:
     expected = (HTML / "docs_code_sidebar.expected.md").read_text(encoding="utf-8")
     assert record["text"] == expected.rstrip("\n")
     assert record["meta"]["page_type"] == "documentation"
+
+
+def test_cli_extract_markdown_is_not_cleaned(tmp_path: Path) -> None:
+    """The cleaner's line rules are for text: --markdown skips the cleaning stage."""
+    page = tmp_path / "page.html"
+    body = "<p>" + "Talks stalled on Friday after a long week of meetings. " * 2 + "</p>"
+    page.write_text(f"<article>{body}<p>Advertisement</p>{body}</article>")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(page), "--markdown", "--format", "jsonl", "-o", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert "\n\nAdvertisement\n\n" in record["text"]
+    assert main(["extract", str(page), "--format", "jsonl", "-o", str(out)]) == 0
+    assert "Advertisement" not in json.loads(out.read_text(encoding="utf-8"))["text"]

@@ -64,7 +64,7 @@ _EXAMPLES: Final = {
     "extract": """examples:
   ingest extract page.html                          # one document, as a bundle
   ingest extract pages/*.html --format jsonl -o pages.jsonl
-  ingest extract page.html --markdown --no-clean --format jsonl   # the text as markdown""",
+  ingest extract page.html --markdown --format jsonl   # the text as markdown, not cleaned""",
     "pack": """examples:
   ingest pack seeds/ -o seeds.bundle                # every file under seeds/ as a member""",
     "unpack": """examples:
@@ -197,7 +197,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--markdown",
         action="store_true",
-        help="give each document's text as markdown (headings, lists, tables, code blocks)",
+        help="give each document's text as markdown (headings, lists, tables, code blocks; "
+        "not cleaned: the cleaner's rules are for text)",
     )
     extract.add_argument(
         "--explain", action="store_true", help="tell on stderr what cleaning removed, and why"
@@ -274,7 +275,8 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
         clean = None if args.no_clean else CleanOptions()
         return attrs.evolve(base, clean=clean, dedup=DedupOptions()), "bundle"
     if args.command == "extract":
-        clean = None if args.no_clean else CleanOptions()
+        # The cleaner's line rules are written for text, not markdown.
+        clean = None if args.no_clean or args.markdown else CleanOptions()
         html = attrs.evolve(base.html, output="markdown" if args.markdown else "text")
         options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain, html=html)
         return options, cast("Format", args.format)
