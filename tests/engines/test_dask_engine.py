@@ -307,16 +307,23 @@ def test_cli_dedup_with_dask_clusters_as_the_local_engine(
 def test_cli_dedup_with_dask_reports_a_bad_record_and_goes_on(
     engine: DaskEngine, tmp_path: Path
 ) -> None:
-    """A JSONL line that is not a document fails alone, as with the local engine."""
+    """A JSONL line that is not a document, or holds binary content, fails alone, as
+    with the local engine."""
     feed = tmp_path / "feed.jsonl"
-    feed.write_text('{"text": "Markets rallied on Monday."}\nnot json\n', encoding="utf-8")
+    feed.write_text(
+        '{"text": "Markets rallied on Monday."}\nnot json\n{"text": "PK\\u0003\\u0004\\u0014"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     address = engine.client.scheduler.address
     result = run_ingest("dedup", feed, "--engine", "dask", "--scheduler", address, "-o", out)
     assert result.returncode == 1
-    failed, summary, _ = result.stderr.decode().splitlines()
+    failed, binary, summary, _ = result.stderr.decode().splitlines()
     assert failed.startswith(f"ingest dedup: failed: {feed}: record (at line 2): not a JSON object")
-    assert summary == "ingest dedup: 2 documents in: 1 written, 0 dropped as duplicates, 1 failed"
+    assert binary.startswith(
+        f"ingest dedup: failed: {feed}: record (at line 3): binary content: looks like ZIP"
+    )
+    assert summary == "ingest dedup: 3 documents in: 1 written, 0 dropped as duplicates, 2 failed"
     [record] = _records(out)
     assert record["text"] == "Markets rallied on Monday."
     local = run_ingest("clean", feed, "--format", "jsonl")

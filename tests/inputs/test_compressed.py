@@ -17,7 +17,7 @@ import pytest
 import zstandard
 
 import ingest
-from ingest.inputs._binary import binary_reason, control_reason
+from ingest.inputs._binary import binary_reason, control_reason, text_reason
 from ingest.inputs._compressed import compression_of, decompressed
 
 from ..conftest import FIXTURES, SEEDS, run_ingest
@@ -204,6 +204,81 @@ def test_binary_files_fail_with_a_reason_and_are_never_written(tmp_path: Path) -
     [kept] = [o.document for o in outcomes if o.status == "kept"]
     assert kept is not None
     assert kept.text == "Plain words, wide."
+
+
+@pytest.mark.parametrize("name", sorted(set(BINARY) - {"PDF"}))
+def test_binary_signatures_are_named_in_text_read_as_latin_1(name: str) -> None:
+    reason = text_reason(BINARY[name].decode("latin-1"), "utf-8")
+    assert reason is not None
+    assert reason.startswith("binary content: looks like ")
+
+
+def test_a_pdf_read_as_text_is_caught_by_its_binary_streams() -> None:
+    rng = random.Random(3)  # noqa: S311 -- test data, not secrets
+    stream = rng.randbytes(2000).replace(b"\x00", b"\x01")
+    pdf = BINARY["PDF"] + b"1 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + stream
+    reason = text_reason(pdf.decode("windows-1252", "replace"), "windows-1252")
+    assert reason is not None
+    assert "control characters" in reason
+
+
+def test_text_that_mentions_a_format_is_text() -> None:
+    for text in ("PK is a primary key.", "%PDF- files are common", "GIF89a was a version", "RIFF"):
+        assert text_reason(text, "utf-8") is None
+
+
+def _binary_bundle() -> bytes:
+    png = BINARY["PNG"] + bytes(range(256))
+    rng = random.Random(11)  # noqa: S311 -- test data, not secrets
+    noise = bytes(b for b in rng.randbytes(600) if b not in b"\x00\n\r<")
+    return (
+        b"<<<FILE a.txt>>>\nThe first article.\n"
+        + b'<<<FILE logo.txt length="%d">>>\n' % len(png)
+        + png
+        + b"\n<<<FILE noise.txt>>>\n"
+        + noise
+        + b"\n<<<FILE b.txt>>>\nThe second article.\n"
+    )
+
+
+def test_binary_bundle_members_fail_alone_and_are_never_written(tmp_path: Path) -> None:
+    (tmp_path / "mixed.bundle").write_bytes(_binary_bundle())
+    report, outcomes = _read(tmp_path / "mixed.bundle")
+    failures = {f.name: (f.line, f.reason) for f in report.failures}
+    assert failures["logo.txt"] == (3, "binary content: looks like PNG")
+    line, reason = failures["noise.txt"]
+    assert line is not None
+    assert line > 3
+    assert reason.startswith("binary content: ")
+    assert "control characters once decoded as windows-1252" in reason
+    kept = [o.document.name for o in outcomes if o.status == "kept" and o.document is not None]
+    assert kept == ["a.txt", "b.txt"]
+    assert report.documents_in == 4
+
+
+def test_binary_jsonl_records_fail_alone_and_are_never_written(tmp_path: Path) -> None:
+    png = (BINARY["PNG"] + bytes(range(32, 256))).decode("latin-1")
+    records = [
+        {"id": "ok", "text": "A real article, in words."},
+        {"id": "logo", "text": png},
+        {"id": "nul", "text": "half an article\u0000 and the rest"},
+        {"id": "also-ok", "text": "Grüße aus Köln: 東京の記事。"},
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report, outcomes = _read(path)
+    assert [(f.name, f.line, f.reason) for f in report.failures] == [
+        ("record", 2, "binary content: looks like PNG"),
+        ("record", 3, "binary content: a NUL character at character 15"),
+    ]
+    kept = [o.document.id for o in outcomes if o.status == "kept" and o.document is not None]
+    assert kept == ["ok", "also-ok"]
+
+
+def test_strict_mode_stops_at_a_binary_bundle_member(tmp_path: Path) -> None:
+    (tmp_path / "mixed.bundle").write_bytes(_binary_bundle())
+    with pytest.raises(ingest.InputError, match=r"logo\.txt: binary content: looks like PNG"):
+        _read(tmp_path / "mixed.bundle", options=ingest.PipelineOptions(clean=None, strict=True))
 
 
 def test_control_characters_in_text_are_tolerated_up_to_a_share() -> None:

@@ -64,6 +64,17 @@ def test_metadata_as_a_json_string_and_rows_without_text(tmp_path: Path) -> None
     )
 
 
+def test_rows_of_binary_content_fail_alone(tmp_path: Path) -> None:
+    table = pa.table({"id": ["a", "b"], "text": ["Kept text.", "GIF89a\x01\x00\x01\x00\x80"]})
+    path = tmp_path / "rows.parquet"
+    pq.write_table(table, path)
+    report, docs = _read(path)
+    assert [d.id for d in docs] == ["a"]
+    assert [(f.name, f.line, f.reason) for f in report.failures] == [
+        ("record", 2, "binary content: looks like GIF")
+    ]
+
+
 def test_clean_writes_parquet_that_reads_back(tmp_path: Path) -> None:
     out = tmp_path / "clean.parquet"
     done = run_ingest("clean", SEEDS / "tiktok.bundle", "--dedup", "--format", "parquet", "-o", out)

@@ -13,6 +13,12 @@ article. Three signals, each one that text does not give:
   no candidate encoding fall back to windows-1252 (random bytes give about 13%;
   text, about none).
 
+Files and pages are checked on their bytes (:func:`binary_reason`) and then on
+their text (:func:`control_reason`). A document that arrives already as text
+(a bundle member, a JSONL or Parquet record, a WET record) is checked on its
+text alone (:func:`text_reason`): the same signatures, read back from the first
+characters, a NUL character, and the share of control characters.
+
 >>> binary_reason(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00")
 'binary content: looks like PNG'
 >>> binary_reason(b"plain text"), binary_reason("plain text".encode("utf-16"))
@@ -29,7 +35,7 @@ from typing import Final
 from ..core import sniff_wide
 from ._compressed import compression_of
 
-__all__ = ["MAX_CONTROL_SHARE", "binary_reason", "control_reason"]
+__all__ = ["MAX_CONTROL_SHARE", "binary_reason", "control_reason", "text_reason"]
 
 #: First bytes of binary formats, and what to call them.
 _SIGNATURES: Final = (
@@ -66,18 +72,30 @@ MAX_CONTROL_SHARE: Final = 0.05
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
+#: How many first characters of a text are read back as bytes to find a signature.
+_HEAD: Final = 16
+
+
+def _format_of(data: bytes) -> str | None:
+    """The binary format *data* starts with (its signature), or ``None``."""
+    for signature, name in _SIGNATURES:
+        if data.startswith(signature):
+            return name
+    if data.startswith(b"RIFF") and data[8:12] in _RIFF:
+        return _RIFF[data[8:12]]
+    if data[4:8] == b"ftyp":
+        return "MP4 (or another ISO media file)"
+    return None
+
+
 def binary_reason(data: bytes) -> str | None:
     """Why *data* is not text, from its bytes (a signature, a NUL byte), or ``None``."""
     compression = compression_of(data)
     if compression is not None:
         return f"binary content: looks like {compression} (compressed twice?)"
-    for signature, name in _SIGNATURES:
-        if data.startswith(signature):
-            return f"binary content: looks like {name}"
-    if data.startswith(b"RIFF") and data[8:12] in _RIFF:
-        return f"binary content: looks like {_RIFF[data[8:12]]}"
-    if data[4:8] == b"ftyp":
-        return "binary content: looks like MP4 (or another ISO media file)"
+    name = _format_of(data)
+    if name is not None:
+        return f"binary content: looks like {name}"
     nul = data.find(b"\x00")
     if nul != -1 and sniff_wide(data[:8]) is None:
         return f"binary content: a NUL byte at byte {nul}"
@@ -100,3 +118,38 @@ def control_reason(text: str, encoding: str) -> str | None:
             f"once decoded as {encoding}"
         )
     return None
+
+
+def text_reason(text: str, encoding: str) -> str | None:
+    """Why a document that arrived as *text* is not text, or ``None``.
+
+    Its first characters are read back as bytes (in *encoding*, and as
+    Latin-1, the way binary data usually ends up in a JSON string) to find a
+    signature, which counts only when those characters also hold a control
+    character (a text may well start with ``GIF89a`` or ``%PDF-``; the binary
+    formats put control bytes right after their signature); then a NUL
+    character, then :func:`control_reason`.
+
+    >>> text_reason("\\x89PNG\\r\\n\\x1a\\n\\x00\\x00", "windows-1252")
+    'binary content: looks like PNG'
+    >>> text_reason("an article\\x00with a NUL", "utf-8")
+    'binary content: a NUL character at character 10'
+    >>> text_reason("Grüße aus Köln, 東京", "utf-8"), text_reason("GIF89a is a format", "utf-8")
+    (None, None)
+    """
+    head = text[:_HEAD]
+    if _CONTROL.search(head) is None:
+        return control_reason(text, encoding)
+    for codec in (encoding, "latin-1"):
+        try:
+            data = head.encode(codec)
+        except (LookupError, UnicodeEncodeError):
+            continue
+        compression = compression_of(data)
+        name = f"{compression}-compressed data" if compression is not None else _format_of(data)
+        if name is not None:
+            return f"binary content: looks like {name}"
+    nul = text.find("\x00")
+    if nul != -1:
+        return f"binary content: a NUL character at character {nul}"
+    return control_reason(text, encoding)

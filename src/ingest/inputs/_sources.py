@@ -33,7 +33,7 @@ from ..core import (
     document_from_record,
     sniff_wide,
 )
-from ._binary import binary_reason, control_reason
+from ._binary import binary_reason, control_reason, text_reason
 from ._compressed import (
     MAGIC_BYTES,
     compression_of,
@@ -369,6 +369,11 @@ class Reader:
         try:
             for doc in reader:
                 last_line = doc.line if doc.line is not None else last_line
+                encoding = doc.meta.get("encoding")
+                binary = text_reason(doc.text, encoding if isinstance(encoding, str) else "utf-8")
+                if binary is not None:
+                    yield self._failure(doc.name, source, binary, line=doc.line)
+                    continue
                 yield DocItem(doc, html=auto and is_html(doc.name, doc.meta))
         except (OSError, IngestError) as exc:
             line = getattr(exc, "line", None) or last_line
@@ -394,7 +399,7 @@ class Reader:
             if isinstance(record, WarcPage):
                 yield PageItem(record.url, source, record.body, record.content_type, meta)
                 continue
-            binary = control_reason(record.text, "utf-8")
+            binary = text_reason(record.text, "utf-8")
             if binary is not None:
                 yield self._failure(record.url, source, binary)
                 continue
@@ -443,16 +448,25 @@ class Reader:
 
     def _record(self, raw: bytes, source: str, number: int) -> Item:
         try:
-            return DocItem(decode_jsonl_line(raw, source, number))
+            doc = decode_jsonl_line(raw, source, number)
         except DecodeError as exc:
             # In strict mode the record's error is an InputError, as for any input.
             return self._failure("record", source, exc.msg, line=number, error=exc.__cause__)
+        return self._checked(doc, number)
 
     def _from_record(self, record: dict[str, object], source: str, number: int) -> Item:
         try:
-            return DocItem(document_from_record(record, source, number))
+            doc = document_from_record(record, source, number)
         except DecodeError as exc:
             return self._failure("record", source, exc.msg, line=number)
+        return self._checked(doc, number)
+
+    def _checked(self, doc: Document, number: int) -> Item:
+        """A record's document, or a failure when its text is binary content."""
+        binary = text_reason(doc.text, "utf-8")
+        if binary is not None:
+            return self._failure("record", doc.source, binary, line=number)
+        return DocItem(doc)
 
     def _failure(
         self,
