@@ -58,13 +58,33 @@ def test_a_colon_marker_needs_one_item_a_heading_like_marker_two() -> None:
 def test_a_lone_line_between_a_marker_and_a_paragraph_is_a_subheading() -> None:
     # As on a real gardening page whose "Read Next" links the extractor dropped.
     text = (
-        "Gardening is a rewarding hobby.\nRead Next\nPick the Right Location\n"
+        "Gardening is a rewarding hobby.\nRead Next:\n- Ten easy herbs\nPick the Right Location\n"
         "Picking a good location for your garden is key.\n"
     )
     assert clean(text).text == (
         "Gardening is a rewarding hobby.\nPick the Right Location\n"
         "Picking a good location for your garden is key.\n"
     )
+
+
+def test_a_marker_without_items_goes_only_at_the_end_or_among_other_lists() -> None:
+    # Its links were lost; between two paragraphs it is part of the article's flow,
+    # as on an Italian page whose annotators kept "Leggi anche" between paragraphs.
+    inside = f"{INTRO}\nLeggi anche\n{OUTRO}\n"
+    assert clean(inside).text == inside
+    assert clean(f"{INTRO}\nRead Next\nPick the Right Location\n{OUTRO}\n").text == (
+        f"{INTRO}\nRead Next\nPick the Right Location\n{OUTRO}\n"
+    )
+    assert clean(f"{INTRO}\n{OUTRO}\nLeggi anche\n").text == f"{INTRO}\n{OUTRO}\n"
+    among = f"{INTRO}\nRead also\nMost read\n- Bus fares rise in April\n- Ferry strike ends\n"
+    assert clean(among).text == f"{INTRO}\n"
+
+
+def test_read_more_alone_continues_a_teaser_and_with_a_colon_opens_a_list() -> None:
+    teaser = f"{INTRO}\nRead more\nBus fares rise in April\n{OUTRO}\n"
+    assert clean(teaser).text == f"{INTRO}\nBus fares rise in April\n{OUTRO}\n"
+    listed = f"{INTRO}\nRead more:\n- Bus fares rise in April\n- Ferry strike ends\n{OUTRO}\n"
+    assert clean(listed).text == f"{INTRO}\n{OUTRO}\n"
 
 
 def test_a_question_is_a_headline_and_a_short_one_before_the_text_may_be_its_own() -> None:

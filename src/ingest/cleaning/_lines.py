@@ -32,6 +32,7 @@ __all__ = [
     "is_list_item",
     "is_number_only",
     "is_quotation",
+    "item_number",
     "normalize",
 ]
 
@@ -65,7 +66,9 @@ _UNSPACED: Final = re.compile(
 #: How many characters of Chinese or Japanese count as one word (an average word of
 #: either language is one to two characters long).
 UNSPACED_CHARS_PER_WORD: Final = 2
-_COLON_GLUED: Final = re.compile(r":(?=[^\s\d/])")
+#: The first colon of a line glued to the word after it ("Lire aussi:Un titre"); a
+#: later one belongs to its word ("image: nginx:stable" is a label and one word).
+_COLON_GLUED: Final = re.compile(r"^([^:]*):(?=[^\s\d/])")
 _SPACES: Final = re.compile(r"\s+")
 _SPACE_COLON: Final = re.compile(r"\s+:")
 _SLASH: Final = re.compile(r"\s*/\s*")
@@ -86,6 +89,7 @@ _BULLET: Final = re.compile(
     r"^\s*(?:(?:[-*+\u2022\u00b7\u25aa\u25ba\u25b8\u25e6\u2013\u2014\u203a\u2192]|\d{1,2}[.)])\s+"
     r"|[\u30fb\u25cf\u25a0\u25b6]\s*)(?=\S)"  # Japanese and Chinese bullets need no space
 )
+_NUMBERED: Final = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 _LINK_ONLY: Final = re.compile(
     r"^\s*(?:[-*+\u2022]\s+)?(?:\[[^\]]+\]\([^)]*\)|<?https?://\S+>?)\s*$"
 )
@@ -142,10 +146,12 @@ def normalize(line: str) -> str:
     '\u95a2\u9023\u8a18\u4e8b'
     >>> normalize("\u76f8\u5173\u9605\u8bfb\uff1a\u6807\u9898")
     '\u76f8\u5173\u9605\u8bfb: \u6807\u9898'
+    >>> normalize("image: nginx:stable")
+    'image: nginx:stable'
     """
     line = _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
     line = fold(line).strip(_LEAD).rstrip(_TRAIL).lstrip(_LEAD).strip()
-    return _COLON_GLUED.sub(": ", line) if ":" in line else line
+    return _COLON_GLUED.sub(r"\1: ", line, count=1) if ":" in line else line
 
 
 def _ends_sentence(stripped: str) -> bool:
@@ -236,6 +242,16 @@ def is_list_item(line: LineInfo, max_words: int) -> bool:
         return False
     words = count_words(line.text[bullet.end() :])
     return not line.sentence and 1 <= words <= max_words
+
+
+def item_number(line: LineInfo) -> int | None:
+    """The number of a numbered item ("4. Xero" is 4); ``None`` for any other line.
+
+    >>> item_number(LineInfo.of("4. Xero")), item_number(LineInfo.of("- Xero"))
+    (4, None)
+    """
+    numbered = _NUMBERED.match(line.text)
+    return int(numbered.group(1)) if numbered else None
 
 
 def is_number_only(line: LineInfo) -> bool:

@@ -15,7 +15,14 @@ from typing import Final
 
 import attrs
 
-from ._lines import LineInfo, is_heading, is_headline_like, is_list_item, is_number_only
+from ._lines import (
+    LineInfo,
+    is_heading,
+    is_headline_like,
+    is_list_item,
+    is_number_only,
+    item_number,
+)
 from ._rules import Rule
 from ._step import Context, Finding, StepOutput, copy_note
 
@@ -104,6 +111,10 @@ def _scan_items(
         if is_number_only(line):
             continue
         if is_list_item(line, options.max_item_words):
+            if not items and item_number(line) not in (None, 1):
+                # A list of links is numbered from 1; "4. Xero" goes on the
+                # article's own numbered sections.
+                return items, "paragraph", gap
             bare = False
         elif is_headline_like(line, options.max_item_words, questions=True, min_words=min_words):
             bare = True
@@ -151,6 +162,21 @@ def _least_items(rule: Rule, marker: LineInfo) -> int:
     return min(rule.min_items, 1) if announces else rule.min_items
 
 
+def _at_list_edge(lines: Sequence[LineInfo], pos: int, end: str, ctx: Context) -> bool:
+    """Whether a marker with no item after it ends the text or stands right before another marker.
+
+    Such a marker's links were lost (the extractor dropped them); it is boilerplate
+    only where boilerplate sits: at the end of the text, or among other link
+    lists. Between two paragraphs it is a stray label inside the article's flow
+    ("Leggi anche" between two paragraphs of an Italian article, "Also read:"
+    over a subheading), and removing it would cut the flow, so it stays.
+    """
+    if end == "end":
+        return True
+    following = next((line for line in lines[pos + 1 :] if not line.blank), None)
+    return following is not None and ctx.first_match("block", following) is not None
+
+
 def find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
     level = ctx.plan.options.aggressiveness
     findings = []
@@ -177,7 +203,9 @@ def find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
         ):
             items.pop()
         rule = marker.rule
-        if len(items) < _least_items(rule, lines[pos]):
+        if len(items) < _least_items(rule, lines[pos]) or (
+            not items and not _at_list_edge(lines, pos, end, ctx)
+        ):
             pos += 1
             continue
         last = items[-1].pos if items else pos

@@ -68,6 +68,7 @@ _RULE_KEYS: Final = frozenset(
         "sentences",
         "context",
         "colon",
+        "no_colon",
     }
 )
 
@@ -96,6 +97,8 @@ class Rule:
             without ``context``.
         colon: Whether a matching line must end with a colon ("See also:"
             announces a list; "See also" is a section heading).
+        no_colon: Whether a matching line must not end with a colon ("Read
+            more" continues the teaser above it; "Read more:" announces a list).
     """
 
     name: str
@@ -110,6 +113,7 @@ class Rule:
     sentences: bool = False
     context: bool = False
     colon: bool = False
+    no_colon: bool = False
 
     @property
     def languages(self) -> frozenset[str]:
@@ -187,7 +191,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
-    for flag in ("sentences", "context", "colon"):
+    for flag in ("sentences", "context", "colon", "no_colon"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
     return Rule(
@@ -206,6 +210,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
         sentences=table.get("sentences", False),
         context=table.get("context", False),
         colon=table.get("colon", False),
+        no_colon=table.get("no_colon", False),
     )
 
 
@@ -259,7 +264,9 @@ def default_rules() -> RuleSet:
 
 # -- compiled rules ---------------------------------------------------------------
 
-_TOKEN_SPLIT: Final = re.compile(r"[\s|/\u00b7\u2022,]+")
+#: What separates the words of a row of buttons. Not a comma: "YouTube, TikTok, X"
+#: is an enumeration written in the text (the platforms a creator is on).
+_TOKEN_SPLIT: Final = re.compile(r"[\s|/\u00b7\u2022]+")
 #: What a first word may end with that a pattern's first word does not ("published," "lire:").
 _FIRST_WORD_TRIM: Final = ",;:.!?"
 
@@ -306,8 +313,10 @@ class CompiledRule:
             return False
         if is_quotation(line):
             return False  # a quotation is article text, whatever it says
-        if self.rule.colon and not line.stripped.endswith((":", "\uff1a")):
-            return False
+        if self.rule.colon or self.rule.no_colon:
+            colon = line.stripped.endswith((":", "\uff1a"))
+            if colon != self.rule.colon:
+                return False
         if not self.words:
             head = self.heads.get(_first_word(line.norm))
             if head is not None and head.fullmatch(line.norm) is not None:
