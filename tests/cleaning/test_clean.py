@@ -190,6 +190,19 @@ def test_navigation_words_go_only_next_to_other_boilerplate() -> None:
     assert [span.rule for span in result.removed] == ["navigation", "navigation-words"]
 
 
+def test_an_enumeration_with_commas_is_no_row_of_share_buttons() -> None:
+    # As in a table of the platforms each creator is on.
+    text = "MrBeast\nYouTube, TikTok, X\nFacebook Twitter Email\nHe posts daily.\n"
+    assert clean(text).text == "MrBeast\nYouTube, TikTok, X\nHe posts daily.\n"
+
+
+def test_a_colon_inside_a_word_is_no_label_colon() -> None:
+    # English image credits name at least two words ("image: busybox" is YAML).
+    yaml = "services:\n  web:\n    image: nginx:stable\n"
+    assert clean(Document(name="c.md", text=yaml, meta={"language": "en"})).text == yaml
+    assert clean("Image: Ben Hasty\nThe car is fast.\n").text == "The car is fast.\n"
+
+
 def test_not_a_str_raises_type_error() -> None:
     with pytest.raises(TypeError, match=r"expects a str or an ingest\.Document, got bytes"):
         clean(b"bytes")  # type: ignore[arg-type]

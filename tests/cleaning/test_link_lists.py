@@ -80,11 +80,21 @@ def test_a_marker_without_items_goes_only_at_the_end_or_among_other_lists() -> N
     assert clean(among).text == f"{INTRO}\n"
 
 
+def test_a_link_list_is_numbered_from_one() -> None:
+    sections = f"{INTRO}\nRelated Posts\n4. Xero\n5. Wave\n{OUTRO}\n"
+    assert clean(sections).text == sections
+    ranked = f"{INTRO}\nRelated Posts\n1. Xero raises prices\n2. Wave adds payroll\n{OUTRO}\n"
+    assert clean(ranked).text == f"{INTRO}\n{OUTRO}\n"
+
+
 def test_read_more_alone_continues_a_teaser_and_with_a_colon_opens_a_list() -> None:
     teaser = f"{INTRO}\nRead more\nBus fares rise in April\n{OUTRO}\n"
     assert clean(teaser).text == f"{INTRO}\nBus fares rise in April\n{OUTRO}\n"
-    listed = f"{INTRO}\nRead more:\n- Bus fares rise in April\n- Ferry strike ends\n{OUTRO}\n"
+    listed = f"{INTRO}\nRead more:\nBus fares rise in April\nFerry strike ends\n{OUTRO}\n"
     assert clean(listed).text == f"{INTRO}\n{OUTRO}\n"
+    bulleted = f"{INTRO}\nLeia mais\n- Tarifa de ônibus sobe em abril\n- Greve termina\n{OUTRO}\n"
+    assert clean(bulleted).text == f"{INTRO}\n{OUTRO}\n"
+    assert clean(f"{INTRO}\nRead more\n").text == f"{INTRO}\n"
 
 
 def test_a_question_is_a_headline_and_a_short_one_before_the_text_may_be_its_own() -> None:

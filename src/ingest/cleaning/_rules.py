@@ -69,6 +69,7 @@ _RULE_KEYS: Final = frozenset(
         "context",
         "colon",
         "no_colon",
+        "bulleted",
     }
 )
 
@@ -99,6 +100,9 @@ class Rule:
             announces a list; "See also" is a section heading).
         no_colon: Whether a matching line must not end with a colon ("Read
             more" continues the teaser above it; "Read more:" announces a list).
+        bulleted: Block rules: whether only bulleted or numbered headlines and
+            link lines are items, not bare headlines ("Read more" over bulleted
+            links opens a list; over a bare headline it ends a teaser).
     """
 
     name: str
@@ -114,6 +118,7 @@ class Rule:
     context: bool = False
     colon: bool = False
     no_colon: bool = False
+    bulleted: bool = False
 
     @property
     def languages(self) -> frozenset[str]:
@@ -191,7 +196,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
-    for flag in ("sentences", "context", "colon", "no_colon"):
+    for flag in ("sentences", "context", "colon", "no_colon", "bulleted"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
     return Rule(
@@ -211,6 +216,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
         context=table.get("context", False),
         colon=table.get("colon", False),
         no_colon=table.get("no_colon", False),
+        bulleted=table.get("bulleted", False),
     )
 
 
