@@ -80,6 +80,17 @@ def test_a_marker_without_items_goes_only_at_the_end_or_among_other_lists() -> N
     assert clean(among).text == f"{INTRO}\n"
 
 
+def test_a_headline_may_open_with_a_quotation_that_words_follow() -> None:
+    text = (
+        f"{INTRO}\nÀ lire aussi :\n« Nous ne céderons pas » : le maire répond aux syndicats\n"
+        f"Stationnement : ce qui change en avril\n{OUTRO}\n"
+    )
+    assert clean(text).text == f"{INTRO}\n{OUTRO}\n"
+    # Quoted to its end, the line is a quotation: the list ends before it.
+    quoted = f'{INTRO}\nRead also:\n- Bus fares rise in April\n"We will not give in"\n{OUTRO}\n'
+    assert clean(quoted).text == f'{INTRO}\n"We will not give in"\n{OUTRO}\n'
+
+
 def test_a_link_list_is_numbered_from_one() -> None:
     sections = f"{INTRO}\nRelated Posts\n4. Xero\n5. Wave\n{OUTRO}\n"
     assert clean(sections).text == sections

@@ -28,7 +28,7 @@ from typing import Final, Literal, TypeAlias, cast
 import attrs
 
 from ..core import OptionsError
-from ._lines import LineInfo, count_words, fold, is_quotation
+from ._lines import LineInfo, count_words, fold, is_quotation, is_unspaced
 
 __all__ = [
     "KINDS",
@@ -281,12 +281,18 @@ def _pattern_regex(pattern: str, wildcard_words: int) -> str:
     wildcard = rf"\S+(?: \S+){{0,{wildcard_words - 1}}}"
     chunks = fold(pattern.strip()).split("...")
     escaped = []
-    for index, chunk in enumerate(chunks):
+    for index, text in enumerate(chunks):
+        # Next to Chinese or Japanese, the space around "..." is optional: "分享到 ..."
+        # matches "分享到微信", written without spaces.
+        head, chunk = "", text
+        if index > 0 and text.startswith(" ") and is_unspaced(text[1:2]):
+            head, chunk = " ?", text[1:]
         if chunk.endswith(" ") and index < len(chunks) - 1:
             # "published ..." also matches "published, broadcast ...".
-            escaped.append(re.escape(chunk[:-1]) + r"[,;:.!?]? ")
+            space = " ?" if is_unspaced(chunk[-2:-1]) else " "
+            escaped.append(head + re.escape(chunk[:-1]) + r"[,;:.!?]?" + space)
         else:
-            escaped.append(re.escape(chunk))
+            escaped.append(head + re.escape(chunk))
     return wildcard.join(escaped)
 
 
@@ -356,7 +362,8 @@ def compile_rule(rule: Rule, languages: frozenset[str] | None) -> CompiledRule |
     loose = []
     for phrase in phrases:
         head = _first_word(fold(phrase.strip()))
-        if "..." in head or not head:
+        if "..." in head or not head or ("..." in phrase and is_unspaced(head[-1:])):
+            # A Chinese or Japanese first word has no space after it in the line.
             loose.append(phrase)
         else:
             by_head.setdefault(head, []).append(phrase)
