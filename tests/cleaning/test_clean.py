@@ -196,6 +196,15 @@ def test_an_enumeration_with_commas_is_no_row_of_share_buttons() -> None:
     assert clean(text).text == "MrBeast\nYouTube, TikTok, X\nHe posts daily.\n"
 
 
+def test_share_buttons_one_a_line_go_only_next_to_a_share_prompt() -> None:
+    end = "Talks resume on Monday.\nShare this:\nFacebook\nX\nEmail\n"
+    assert clean(end).text == "Talks resume on Monday.\n"
+    alone = "Talks resume on Monday.\nFacebook\nThe company was founded in 2004.\n"
+    assert clean(alone).text == alone
+    follow = "Talks resume on Monday.\nFollow us on Facebook, X, Instagram and YouTube\n"
+    assert clean(follow).text == "Talks resume on Monday.\n"
+
+
 def test_a_colon_inside_a_word_is_no_label_colon() -> None:
     # English image credits name at least two words ("image: busybox" is YAML).
     yaml = "services:\n  web:\n    image: nginx:stable\n"
