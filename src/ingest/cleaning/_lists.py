@@ -168,13 +168,14 @@ def _least_items(rule: Rule, marker: LineInfo) -> int:
 
 
 def _at_list_edge(lines: Sequence[LineInfo], pos: int, end: str, ctx: Context) -> bool:
-    """Whether a marker with no item after it ends the text or stands right before another marker.
+    """Whether a marker with no headline after it ends the text or stands right before another.
 
     Such a marker's links were lost (the extractor dropped them); it is boilerplate
     only where boilerplate sits: at the end of the text, or among other link
-    lists. Between two paragraphs it is a stray label inside the article's flow
-    ("Leggi anche" between two paragraphs of an Italian article, "Also read:"
-    over a subheading), and removing it would cut the flow, so it stays.
+    lists. Right before a paragraph it is a stray label inside the article's flow
+    ("Leggi anche" between two paragraphs of an Italian article), and removing it
+    would cut the flow, so it stays. (A marker over a headline that may be a
+    subheading still goes, without the headline.)
     """
     if end == "end":
         return True
@@ -195,6 +196,7 @@ def block_at(lines: Sequence[LineInfo], pos: int, ctx: Context) -> Finding | Non
         scan = _scan_items(lines, pos, ctx, min_words=1)
         if scan[1] == "end":
             items, end, trailing_gap = scan
+    announced = bool(items)  # a headline, even one that stays, follows the marker
     if end != "end" and level == "conservative":
         items = [item for item in items if not item.bare]
     elif (
@@ -206,7 +208,7 @@ def block_at(lines: Sequence[LineInfo], pos: int, ctx: Context) -> Finding | Non
     ):
         items.pop()
     if len(items) < _least_items(rule, lines[pos]) or (
-        not items and not _at_list_edge(lines, pos, end, ctx)
+        not announced and not _at_list_edge(lines, pos, end, ctx)
     ):
         return None
     last = items[-1].pos if items else pos
