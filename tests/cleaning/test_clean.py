@@ -127,7 +127,10 @@ def test_cleaning_a_document_keeps_its_id_and_counts_removed_lines() -> None:
 
 
 def test_meta_is_extended_not_replaced() -> None:
-    doc = Document(name="a", text="x\nShare this article\n", meta={"url": "https://e.x/a"})
+    # (A lone "x" line would go too: next to a share prompt it is the X button.)
+    doc = Document(
+        name="a", text="Talks resume.\nShare this article\n", meta={"url": "https://e.x/a"}
+    )
     cleaned = clean(doc).document
     assert cleaned is not None
     assert dict(cleaned.meta) == {"url": "https://e.x/a", "boilerplate_removed": 1}
@@ -188,6 +191,28 @@ def test_navigation_words_go_only_next_to_other_boilerplate() -> None:
     result = clean(text)
     assert result.text == "Title\nMenu\nThe set lunch costs 28 pounds.\n"
     assert [span.rule for span in result.removed] == ["navigation", "navigation-words"]
+
+
+def test_an_enumeration_with_commas_is_no_row_of_share_buttons() -> None:
+    # As in a table of the platforms each creator is on.
+    text = "MrBeast\nYouTube, TikTok, X\nFacebook Twitter Email\nHe posts daily.\n"
+    assert clean(text).text == "MrBeast\nYouTube, TikTok, X\nHe posts daily.\n"
+
+
+def test_share_buttons_one_a_line_go_only_next_to_a_share_prompt() -> None:
+    end = "Talks resume on Monday.\nShare this:\nFacebook\nX\nEmail\n"
+    assert clean(end).text == "Talks resume on Monday.\n"
+    alone = "Talks resume on Monday.\nFacebook\nThe company was founded in 2004.\n"
+    assert clean(alone).text == alone
+    follow = "Talks resume on Monday.\nFollow us on Facebook, X, Instagram and YouTube\n"
+    assert clean(follow).text == "Talks resume on Monday.\n"
+
+
+def test_a_colon_inside_a_word_is_no_label_colon() -> None:
+    # English image credits name at least two words ("image: busybox" is YAML).
+    yaml = "services:\n  web:\n    image: nginx:stable\n"
+    assert clean(Document(name="c.md", text=yaml, meta={"language": "en"})).text == yaml
+    assert clean("Image: Ben Hasty\nThe car is fast.\n").text == "The car is fast.\n"
 
 
 def test_not_a_str_raises_type_error() -> None:

@@ -226,3 +226,8 @@ def test_cjk_and_arabic_link_lists_go(text: str) -> None:
 def test_a_more_on_the_topic_heading_over_a_paragraph_stays(heading: str) -> None:
     text = f"Body of the story.\n{heading}\nThe ministry will publish its figures in May.\n"
     assert clean(text).text == text
+
+
+def test_a_pattern_with_a_wildcard_matches_chinese_written_without_spaces() -> None:
+    text = "市议会周三通过了预算。\n分享到微信\n北方日报版权所有\n"
+    assert clean(text).text == "市议会周三通过了预算。\n"

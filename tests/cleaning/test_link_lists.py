@@ -67,6 +67,48 @@ def test_a_lone_line_between_a_marker_and_a_paragraph_is_a_subheading() -> None:
     )
 
 
+def test_a_marker_without_items_goes_only_at_the_end_or_among_other_lists() -> None:
+    # Its links were lost; between two paragraphs it is part of the article's flow,
+    # as on an Italian page whose annotators kept "Leggi anche" between paragraphs.
+    inside = f"{INTRO}\nLeggi anche\n{OUTRO}\n"
+    assert clean(inside).text == inside
+    # Over a headline that may be a subheading, the marker goes and the headline stays.
+    assert clean(f"{INTRO}\nRead Next\nPick the Right Location\n{OUTRO}\n").text == (
+        f"{INTRO}\nPick the Right Location\n{OUTRO}\n"
+    )
+    assert clean(f"{INTRO}\n{OUTRO}\nLeggi anche\n").text == f"{INTRO}\n{OUTRO}\n"
+    among = f"{INTRO}\nRead also\nMost read\n- Bus fares rise in April\n- Ferry strike ends\n"
+    assert clean(among).text == f"{INTRO}\n"
+
+
+def test_a_headline_may_open_with_a_quotation_that_words_follow() -> None:
+    text = (
+        f"{INTRO}\nÀ lire aussi :\n« Nous ne céderons pas » : le maire répond aux syndicats\n"
+        f"Stationnement : ce qui change en avril\n{OUTRO}\n"
+    )
+    assert clean(text).text == f"{INTRO}\n{OUTRO}\n"
+    # Quoted to its end, the line is a quotation: the list ends before it.
+    quoted = f'{INTRO}\nRead also:\n- Bus fares rise in April\n"We will not give in"\n{OUTRO}\n'
+    assert clean(quoted).text == f'{INTRO}\n"We will not give in"\n{OUTRO}\n'
+
+
+def test_a_link_list_is_numbered_from_one() -> None:
+    sections = f"{INTRO}\nRelated Posts\n4. Xero\n5. Wave\n{OUTRO}\n"
+    assert clean(sections).text == sections
+    ranked = f"{INTRO}\nRelated Posts\n1. Xero raises prices\n2. Wave adds payroll\n{OUTRO}\n"
+    assert clean(ranked).text == f"{INTRO}\n{OUTRO}\n"
+
+
+def test_read_more_alone_continues_a_teaser_and_with_a_colon_opens_a_list() -> None:
+    teaser = f"{INTRO}\nRead more\nBus fares rise in April\n{OUTRO}\n"
+    assert clean(teaser).text == f"{INTRO}\nBus fares rise in April\n{OUTRO}\n"
+    listed = f"{INTRO}\nRead more:\nBus fares rise in April\nFerry strike ends\n{OUTRO}\n"
+    assert clean(listed).text == f"{INTRO}\n{OUTRO}\n"
+    bulleted = f"{INTRO}\nLeia mais\n- Tarifa de ônibus sobe em abril\n- Greve termina\n{OUTRO}\n"
+    assert clean(bulleted).text == f"{INTRO}\n{OUTRO}\n"
+    assert clean(f"{INTRO}\nRead more\n").text == f"{INTRO}\n"
+
+
 def test_a_question_is_a_headline_and_a_short_one_before_the_text_may_be_its_own() -> None:
     inside = f"{INTRO}\nRead also:\nIs the strike over?\nBus fares rise in April\n{OUTRO}\n"
     assert clean(inside).text == f"{INTRO}\n{OUTRO}\n"

@@ -36,7 +36,7 @@ import attrs
 from ..core import Document, Problem
 from ._corpus import BoilerplateModel, line_key
 from ._lines import LineInfo
-from ._lists import find_blocks, find_known_headlines
+from ._lists import block_at, find_blocks, find_known_headlines
 from ._options import CleanOptions, for_language, plan_for, primary_language
 from ._step import Context, Finding, Step, StepOutput, copy_note
 
@@ -160,7 +160,12 @@ class CleanResult:
 
 
 def _find_lines(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
-    matched = [ctx.first_match("line", line) for line in lines]
+    # A line that opens a link list ("Read more" over bulleted links) is left to
+    # the blocks step, which removes it with its items.
+    matched = [
+        None if compiled is None or block_at(lines, pos, ctx) is not None else compiled
+        for pos, compiled in enumerate(ctx.first_match("line", line) for line in lines)
+    ]
     # A context rule (lone "Menu", "Search") only counts in a run of matched (or
     # blank) lines that holds at least one line matched by a rule without context.
     run: list[int] = []

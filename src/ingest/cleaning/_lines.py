@@ -32,6 +32,8 @@ __all__ = [
     "is_list_item",
     "is_number_only",
     "is_quotation",
+    "is_unspaced",
+    "item_number",
     "normalize",
 ]
 
@@ -65,7 +67,9 @@ _UNSPACED: Final = re.compile(
 #: How many characters of Chinese or Japanese count as one word (an average word of
 #: either language is one to two characters long).
 UNSPACED_CHARS_PER_WORD: Final = 2
-_COLON_GLUED: Final = re.compile(r":(?=[^\s\d/])")
+#: The first colon of a line glued to the word after it ("Lire aussi:Un titre"); a
+#: later one belongs to its word ("image: nginx:stable" is a label and one word).
+_COLON_GLUED: Final = re.compile(r"^([^:]*):(?=[^\s\d/])")
 _SPACES: Final = re.compile(r"\s+")
 _SPACE_COLON: Final = re.compile(r"\s+:")
 _SLASH: Final = re.compile(r"\s*/\s*")
@@ -82,10 +86,14 @@ _NOT_HEADLINE_END: Final = _SENTENCE_END | frozenset(",:\u2026\uff0c\u3001\uff1a
 _QUESTION: Final = frozenset("?\uff1f\u061f")
 _CLOSERS: Final = "\"')]}\u201d\u2019\u00bb*_ \t\u300d\u300f\uff09\u3011\u3009\u300b"
 _QUOTE_OPENERS: Final = frozenset("\"'\u201c\u201e\u00ab\u2018\u201a>")
+#: Closing quotation marks: straight, English and German (\u201d \u201c), French (\u00bb),
+#: single (\u2019 \u2018), Chinese and Japanese corner brackets.
+_QUOTE_CLOSERS: Final = frozenset("\"'\u201d\u201c\u00bb\u2019\u2018\u300d\u300f")
 _BULLET: Final = re.compile(
     r"^\s*(?:(?:[-*+\u2022\u00b7\u25aa\u25ba\u25b8\u25e6\u2013\u2014\u203a\u2192]|\d{1,2}[.)])\s+"
     r"|[\u30fb\u25cf\u25a0\u25b6]\s*)(?=\S)"  # Japanese and Chinese bullets need no space
 )
+_NUMBERED: Final = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 _LINK_ONLY: Final = re.compile(
     r"^\s*(?:[-*+\u2022]\s+)?(?:\[[^\]]+\]\([^)]*\)|<?https?://\S+>?)\s*$"
 )
@@ -104,6 +112,15 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFC", _MARKS.sub("", text)).translate(_LETTERS)
     text = _SLASH.sub("/", _SPACE_COLON.sub(":", text.translate(_QUOTES)))
     return _SPACES.sub(" ", text)
+
+
+def is_unspaced(char: str) -> bool:
+    """Whether *char* is of a script written without spaces between words (Han, kana).
+
+    >>> is_unspaced("\u5206"), is_unspaced("a")
+    (True, False)
+    """
+    return bool(_UNSPACED.fullmatch(char))
 
 
 def count_words(text: str) -> int:
@@ -142,10 +159,12 @@ def normalize(line: str) -> str:
     '\u95a2\u9023\u8a18\u4e8b'
     >>> normalize("\u76f8\u5173\u9605\u8bfb\uff1a\u6807\u9898")
     '\u76f8\u5173\u9605\u8bfb: \u6807\u9898'
+    >>> normalize("image: nginx:stable")
+    'image: nginx:stable'
     """
     line = _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", line))
     line = fold(line).strip(_LEAD).rstrip(_TRAIL).lstrip(_LEAD).strip()
-    return _COLON_GLUED.sub(": ", line) if ":" in line else line
+    return _COLON_GLUED.sub(r"\1: ", line, count=1) if ":" in line else line
 
 
 def _ends_sentence(stripped: str) -> bool:
@@ -205,6 +224,23 @@ def is_quotation(line: LineInfo) -> bool:
     return bool(line.stripped) and line.stripped[0] in _QUOTE_OPENERS
 
 
+def _quote_then_words(stripped: str) -> bool:
+    """Whether a line that opens with a quotation goes on with words after the quotation closes.
+
+    "\u00ab Nous ne c\u00e9derons pas \u00bb : le maire r\u00e9pond" is a headline that quotes
+    someone; a line that is quoted to its end is a quotation.
+    """
+    closing = next(
+        (
+            i
+            for i, ch in enumerate(stripped[1:], 1)
+            if ch in _QUOTE_CLOSERS and not stripped[i + 1 : i + 2].isalnum()  # not an apostrophe
+        ),
+        0,
+    )
+    return bool(closing) and any(ch.isalpha() for ch in stripped[closing + 1 :])
+
+
 def is_heading(line: LineInfo) -> bool:
     """A Markdown heading (``## ...``) or a line that is bold as a whole (``**...**``).
 
@@ -238,6 +274,16 @@ def is_list_item(line: LineInfo, max_words: int) -> bool:
     return not line.sentence and 1 <= words <= max_words
 
 
+def item_number(line: LineInfo) -> int | None:
+    """The number of a numbered item ("4. Xero" is 4); ``None`` for any other line.
+
+    >>> item_number(LineInfo.of("4. Xero")), item_number(LineInfo.of("- Xero"))
+    (4, None)
+    """
+    numbered = _NUMBERED.match(line.text)
+    return int(numbered.group(1)) if numbered else None
+
+
 def is_number_only(line: LineInfo) -> bool:
     """A line holding only a small number: the rank of a headline in a numbered list.
 
@@ -253,7 +299,8 @@ def is_headline_like(
     """A bare line that reads like a headline: short, not a sentence, not a quote.
 
     It has *min_words* to *max_words* words (see :func:`count_words`), at least
-    one letter, does not start with a quotation mark, is not a heading, and
+    one letter, is not a quotation (a line may open with one if words follow
+    it: "\u00ab Nous ne c\u00e9derons pas \u00bb : le maire r\u00e9pond"), is not a heading, and
     does not end with a sentence end, a comma or a colon of any script
     (``. ! ; , :``, ``\u3002 \uff0c \u3001``, ``\u060c \u061b``...), nor with a question
     mark unless *questions*. A colon inside the line does not matter:
@@ -265,7 +312,9 @@ def is_headline_like(
     False
     """
     stripped = line.stripped
-    if not stripped or is_quotation(line) or is_heading(line):
+    if not stripped or is_heading(line):
+        return False
+    if is_quotation(line) and not _quote_then_words(stripped):
         return False
     if not min_words <= line.words <= max_words:
         return False

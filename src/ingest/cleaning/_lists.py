@@ -15,11 +15,18 @@ from typing import Final
 
 import attrs
 
-from ._lines import LineInfo, is_heading, is_headline_like, is_list_item, is_number_only
+from ._lines import (
+    LineInfo,
+    is_heading,
+    is_headline_like,
+    is_list_item,
+    is_number_only,
+    item_number,
+)
 from ._rules import Rule
 from ._step import Context, Finding, StepOutput, copy_note
 
-__all__ = ["find_blocks", "find_known_headlines"]
+__all__ = ["block_at", "find_blocks", "find_known_headlines"]
 
 #: The most blank lines a link list may have between its marker and items.
 _MAX_GAP: Final = 2
@@ -79,9 +86,12 @@ class _Item:
 
 
 def _scan_items(
-    lines: Sequence[LineInfo], start: int, ctx: Context, *, min_words: int = 2
+    lines: Sequence[LineInfo], start: int, ctx: Context, *, min_words: int = 2, bare: bool = True
 ) -> tuple[list[_Item], str, int]:
     """The items after the marker at *start*, how the list ended, and the blank lines after it.
+
+    With *bare* false, only bulleted or numbered headlines, link lines and URLs
+    are items (the marker's rule is ``bulleted``).
 
     The end is ``"end"`` (end of text), ``"hard"`` (a heading, another marker
     or a wide gap: nothing ambiguous) or ``"paragraph"`` (a line that is not an
@@ -104,18 +114,24 @@ def _scan_items(
         if is_number_only(line):
             continue
         if is_list_item(line, options.max_item_words):
-            bare = False
-        elif is_headline_like(line, options.max_item_words, questions=True, min_words=min_words):
-            bare = True
+            if not items and item_number(line) not in (None, 1):
+                # A list of links is numbered from 1; "4. Xero" goes on the
+                # article's own numbered sections.
+                return items, "paragraph", gap
+            is_bare = False
+        elif bare and is_headline_like(
+            line, options.max_item_words, questions=True, min_words=min_words
+        ):
+            is_bare = True
         else:
             return items, "paragraph", gap
-        if items and items[0].bare != bare:
+        if items and items[0].bare != is_bare:
             return items, "paragraph", gap  # a change of style ends the list
-        if bare and len(items) >= 2 and gap != items[1].gap:
+        if is_bare and len(items) >= 2 and gap != items[1].gap:
             # Bare headlines of one list are spaced alike; a change of spacing
             # means structure (a heading over lines of its own), not a list.
             return items, "paragraph", gap
-        items.append(_Item(pos, bare, gap))
+        items.append(_Item(pos, is_bare, gap))
         gap = 0
     return items, "end", gap
 
@@ -151,38 +167,65 @@ def _least_items(rule: Rule, marker: LineInfo) -> int:
     return min(rule.min_items, 1) if announces else rule.min_items
 
 
-def find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
+def _at_list_edge(lines: Sequence[LineInfo], pos: int, end: str, ctx: Context) -> bool:
+    """Whether a marker with no headline after it ends the text or stands right before another.
+
+    Such a marker's links were lost (the extractor dropped them); it is boilerplate
+    only where boilerplate sits: at the end of the text, or among other link
+    lists. Right before a paragraph it is a stray label inside the article's flow
+    ("Leggi anche" between two paragraphs of an Italian article), and removing it
+    would cut the flow, so it stays. (A marker over a headline that may be a
+    subheading still goes, without the headline.)
+    """
+    if end == "end":
+        return True
+    following = next((line for line in lines[pos + 1 :] if not line.blank), None)
+    return following is not None and ctx.first_match("block", following) is not None
+
+
+def block_at(lines: Sequence[LineInfo], pos: int, ctx: Context) -> Finding | None:
+    """The link list that the marker at *pos* opens, if the line is a marker and opens one."""
+    marker = ctx.first_match("block", lines[pos])
+    if marker is None:
+        return None
+    rule = marker.rule
     level = ctx.plan.options.aggressiveness
+    items, end, trailing_gap = _scan_items(lines, pos, ctx, bare=not rule.bulleted)
+    if end != "end" and not rule.bulleted:
+        # One-word items (topic tags) only when the list ends the text.
+        scan = _scan_items(lines, pos, ctx, min_words=1)
+        if scan[1] == "end":
+            items, end, trailing_gap = scan
+    announced = bool(items)  # a headline, even one that stays, follows the marker
+    if end != "end" and level == "conservative":
+        items = [item for item in items if not item.bare]
+    elif (
+        end == "paragraph"
+        and items
+        and items[-1].bare
+        and level != "aggressive"
+        and _may_be_subheading(lines, items, trailing_gap)
+    ):
+        items.pop()
+    if len(items) < _least_items(rule, lines[pos]) or (
+        not announced and not _at_list_edge(lines, pos, end, ctx)
+    ):
+        return None
+    last = items[-1].pos if items else pos
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    reason = f'{rule.reason} (marker "{lines[pos].stripped}", {count})'
+    return Finding(tuple(range(pos, last + 1)), rule.name, rule.group, reason)
+
+
+def find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
+    """The ``blocks`` step: every link list that a marker line opens."""
     findings = []
     pos = 0
     while pos < len(lines):
-        marker = ctx.first_match("block", lines[pos])
-        if marker is None:
+        finding = block_at(lines, pos, ctx)
+        if finding is None:
             pos += 1
             continue
-        items, end, trailing_gap = _scan_items(lines, pos, ctx)
-        if end != "end":
-            # One-word items (topic tags) only when the list ends the text.
-            scan = _scan_items(lines, pos, ctx, min_words=1)
-            if scan[1] == "end":
-                items, end, trailing_gap = scan
-        if end != "end" and level == "conservative":
-            items = [item for item in items if not item.bare]
-        elif (
-            end == "paragraph"
-            and items
-            and items[-1].bare
-            and level != "aggressive"
-            and _may_be_subheading(lines, items, trailing_gap)
-        ):
-            items.pop()
-        rule = marker.rule
-        if len(items) < _least_items(rule, lines[pos]):
-            pos += 1
-            continue
-        last = items[-1].pos if items else pos
-        count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
-        reason = f'{rule.reason} (marker "{lines[pos].stripped}", {count})'
-        findings.append(Finding(tuple(range(pos, last + 1)), rule.name, rule.group, reason))
-        pos = last + 1
+        findings.append(finding)
+        pos = finding.positions[-1] + 1
     return findings, []

@@ -28,7 +28,7 @@ from typing import Final, Literal, TypeAlias, cast
 import attrs
 
 from ..core import OptionsError
-from ._lines import LineInfo, count_words, fold, is_quotation
+from ._lines import LineInfo, count_words, fold, is_quotation, is_unspaced
 
 __all__ = [
     "KINDS",
@@ -68,6 +68,8 @@ _RULE_KEYS: Final = frozenset(
         "sentences",
         "context",
         "colon",
+        "no_colon",
+        "bulleted",
     }
 )
 
@@ -96,6 +98,11 @@ class Rule:
             without ``context``.
         colon: Whether a matching line must end with a colon ("See also:"
             announces a list; "See also" is a section heading).
+        no_colon: Whether a matching line must not end with a colon ("Read
+            more" continues the teaser above it; "Read more:" announces a list).
+        bulleted: Block rules: whether only bulleted or numbered headlines and
+            link lines are items, not bare headlines ("Read more" over bulleted
+            links opens a list; over a bare headline it ends a teaser).
     """
 
     name: str
@@ -110,6 +117,8 @@ class Rule:
     sentences: bool = False
     context: bool = False
     colon: bool = False
+    no_colon: bool = False
+    bulleted: bool = False
 
     @property
     def languages(self) -> frozenset[str]:
@@ -187,7 +196,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
-    for flag in ("sentences", "context", "colon"):
+    for flag in ("sentences", "context", "colon", "no_colon", "bulleted"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
     return Rule(
@@ -206,6 +215,8 @@ def _rule(table: object, source: str, index: int) -> Rule:
         sentences=table.get("sentences", False),
         context=table.get("context", False),
         colon=table.get("colon", False),
+        no_colon=table.get("no_colon", False),
+        bulleted=table.get("bulleted", False),
     )
 
 
@@ -259,7 +270,9 @@ def default_rules() -> RuleSet:
 
 # -- compiled rules ---------------------------------------------------------------
 
-_TOKEN_SPLIT: Final = re.compile(r"[\s|/\u00b7\u2022,]+")
+#: What separates the words of a row of buttons. Not a comma: "YouTube, TikTok, X"
+#: is an enumeration written in the text (the platforms a creator is on).
+_TOKEN_SPLIT: Final = re.compile(r"[\s|/\u00b7\u2022]+")
 #: What a first word may end with that a pattern's first word does not ("published," "lire:").
 _FIRST_WORD_TRIM: Final = ",;:.!?"
 
@@ -268,12 +281,18 @@ def _pattern_regex(pattern: str, wildcard_words: int) -> str:
     wildcard = rf"\S+(?: \S+){{0,{wildcard_words - 1}}}"
     chunks = fold(pattern.strip()).split("...")
     escaped = []
-    for index, chunk in enumerate(chunks):
+    for index, text in enumerate(chunks):
+        # Next to Chinese or Japanese, the space around "..." is optional: "分享到 ..."
+        # matches "分享到微信", written without spaces.
+        head, chunk = "", text
+        if index > 0 and text.startswith(" ") and is_unspaced(text[1:2]):
+            head, chunk = " ?", text[1:]
         if chunk.endswith(" ") and index < len(chunks) - 1:
             # "published ..." also matches "published, broadcast ...".
-            escaped.append(re.escape(chunk[:-1]) + r"[,;:.!?]? ")
+            space = " ?" if is_unspaced(chunk[-2:-1]) else " "
+            escaped.append(head + re.escape(chunk[:-1]) + r"[,;:.!?]?" + space)
         else:
-            escaped.append(re.escape(chunk))
+            escaped.append(head + re.escape(chunk))
     return wildcard.join(escaped)
 
 
@@ -306,8 +325,10 @@ class CompiledRule:
             return False
         if is_quotation(line):
             return False  # a quotation is article text, whatever it says
-        if self.rule.colon and not line.stripped.endswith((":", "\uff1a")):
-            return False
+        if self.rule.colon or self.rule.no_colon:
+            colon = line.stripped.endswith((":", "\uff1a"))
+            if colon != self.rule.colon:
+                return False
         if not self.words:
             head = self.heads.get(_first_word(line.norm))
             if head is not None and head.fullmatch(line.norm) is not None:
@@ -341,7 +362,8 @@ def compile_rule(rule: Rule, languages: frozenset[str] | None) -> CompiledRule |
     loose = []
     for phrase in phrases:
         head = _first_word(fold(phrase.strip()))
-        if "..." in head or not head:
+        if "..." in head or not head or ("..." in phrase and is_unspaced(head[-1:])):
+            # A Chinese or Japanese first word has no space after it in the line.
             loose.append(phrase)
         else:
             by_head.setdefault(head, []).append(phrase)
