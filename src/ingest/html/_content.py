@@ -180,6 +180,18 @@ def _protect_limit(page: Page) -> float:
     return _PROTECT_SHARE * sum(block.length for block in page.blocks if is_prose(block))
 
 
+def _quotes(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a ``<figure>`` holding a quotation with prose (a testimonial).
+
+    A figure is an image and its caption, or a quotation and its source: the
+    quotation is content.
+    """
+    return element.tag == "figure" and any(
+        quote in page.stats and page.stats[quote].prose > 0
+        for quote in element.iterdescendants("blockquote")
+    )
+
+
 def furniture_elements(page: Page) -> set[etree._Element]:
     """Elements that are furniture by tag, role or name, unless they hold most of the prose."""
     limit = _protect_limit(page)
@@ -188,6 +200,7 @@ def furniture_elements(page: Page) -> set[etree._Element]:
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
+        and not _quotes(page, element)
         and (
             element.tag in _NEVER_CONTENT_TAGS
             or entry.prose < limit
