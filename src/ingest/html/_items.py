@@ -78,8 +78,8 @@ def card_groups(page: Page) -> list[list[etree._Element]]:
 
 def item_region(
     page: Page, groups: list[list[etree._Element]], excluded: dict[etree._Element, bool | None]
-) -> etree._Element | None:
-    """The element holding a listing's items, or ``None`` without card groups.
+) -> tuple[etree._Element, list[etree._Element]] | None:
+    """The element holding a listing's items and the items, or ``None`` without card groups.
 
     The largest group by text, outside the *excluded* elements (furniture),
     gives the items; the region is their parent, grown to ancestors that add
@@ -96,7 +96,7 @@ def item_region(
         page.stats[up].total <= _REGION_GROWTH * page.stats[region].total
     ):
         region = up
-    return region
+    return region, best
 
 
 def dropped_articles(page: Page, container: etree._Element) -> tuple[set[etree._Element], int]:

@@ -169,13 +169,19 @@ def _extract(
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
     article = render(page, container, boilerplate, title=title) if container is not None else []
-    region = item_region(page, groups, in_set(page, furniture))
-    items = []
-    if region is not None:
-        items = render(page, region, furniture, title=title, keep_links=True)
+    found = item_region(page, groups, in_set(page, furniture))
+    region = found[0] if found is not None else None
+    items: list[Block] = []
+    cards: list[Block] = []
+    if found is not None:
+        items = render(page, found[0], furniture, title=title, keep_links=True)
+        cards = render(
+            page, found[0], _outside(page, furniture, found[1]), title=title, keep_links=True
+        )
     wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
         not said.says_article or _length(article) < MIN_ARTICLE
     )
+    items = cards
     posts = dropped_articles(page, container)[1] if container is not None else 0
     kind = page_type(_evidence(said, article, posts=posts, items=wins))
     if wins and region is not None:
@@ -192,7 +198,24 @@ def _extract(
                 )
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
         return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
-    return _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+    fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+    if fallback.method in {"page-text", "empty"} and region is not None:
+        if _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines)):
+            return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    return fallback
+
+
+def _outside(
+    page: Page, furniture: set[etree._Element], cards: list[etree._Element]
+) -> set[etree._Element]:
+    """The *furniture* that is not inside one of the *cards*.
+
+    Inside a card, what looks like furniture (its ``<header>``, a ``<figure>``
+    wrapping it, a ``rating`` or an ``overflow-hidden`` box) is part of the item:
+    its title, picture, price and rating.
+    """
+    inside = in_set(page, set(cards))
+    return {element for element in furniture if not inside[element] or element in cards}
 
 
 def _declared_main(container: etree._Element) -> etree._Element | None:
