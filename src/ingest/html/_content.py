@@ -73,6 +73,10 @@ _FURNITURE_WORDS: Final = frozenset(
         "share", "social", "tag", "tags", "time",
     }
 )  # fmt: skip
+#: Furniture words that name a picture: an element so named that holds this many
+#: prose blocks is a section beside a picture, not the picture's box.
+_MEDIA_WORDS: Final = frozenset({"image", "img", "photo", "picture"})
+_PROSE_MEDIA_BLOCKS: Final = 2
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
     r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
@@ -192,6 +196,19 @@ def _quotes(page: Page, element: etree._Element) -> bool:
     )
 
 
+def _media_named(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by a media word in its names (``text-image``).
+
+    Layouts name a section by what it shows beside its text (``about-image-text``);
+    such a section holding paragraphs is content, an image box is not.
+    """
+    names = _names(element)
+    if not names or element.tag in _FURNITURE_TAGS or _FURNITURE_RE.search(names):
+        return False
+    words = set(_WORD_SPLIT_RE.split(names))
+    return bool(words & _FURNITURE_WORDS) and words & _FURNITURE_WORDS <= _MEDIA_WORDS
+
+
 def furniture_elements(page: Page) -> set[etree._Element]:
     """Elements that are furniture by tag, role or name, unless they hold most of the prose."""
     limit = _protect_limit(page)
@@ -201,6 +218,7 @@ def furniture_elements(page: Page) -> set[etree._Element]:
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
         and not _quotes(page, element)
+        and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
         and (
             element.tag in _NEVER_CONTENT_TAGS
             or entry.prose < limit
