@@ -29,7 +29,7 @@ from lxml import etree
 
 from ._blocks import Block, writable
 from ._items import dropped_articles
-from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
+from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose
 
 __all__ = [
     "choose_container",
@@ -58,7 +58,7 @@ _FURNITURE_RE: Final = re.compile(
     r"comment|disqus|share|sharing|social|related|recommend|promo|newsletter|subscri|signup"
     r"|sign-up|most-?read|most-?popular|mostpopular|popular|trending|cookie|consent|gdpr"
     r"|banner|sidebar|breadcrumb|sponsor|outbrain|taboola|popup|modal|byline|author"
-    r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager"
+    r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager|copyright"
     r"|advert|adslot|ad-slot|dfp|widget|skip-?link|tag-?list|taglist|keywords|read-?more"
     r"|also-?read|print|caption|credit|timestamp|published|updated|rating|login|overlay"
     r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden"
@@ -91,8 +91,9 @@ _PARAGRAPH_TAGS: Final = frozenset({"p", "pre", "blockquote", "li", "dd", "dt"})
 
 #: Rendered blocks with more of their text in links than this are dropped.
 _MAX_RENDER_LINKS: Final = 0.5
-#: ... except paragraphs (``<p>``), which may link most of their words and still be
-#: prose (hover cards, affiliate links), up to this density.
+#: ... except paragraphs and list items (``<p>``, ``<li>``), which may link most of
+#: their words and still be prose (hover cards, affiliate links, a list of
+#: references that say what each one is), up to this density.
 _MAX_PARAGRAPH_LINKS: Final = 0.65
 #: Container score multiplier for semantic markup and body class names.
 _SEMANTIC_BONUS: Final = 1.15
@@ -297,7 +298,7 @@ def render(
         owner = block.owner
         if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
             continue
-        limit = _MAX_PARAGRAPH_LINKS if owner.tag == "p" else _MAX_RENDER_LINKS
+        limit = _MAX_PARAGRAPH_LINKS if owner.tag in {"p", "li"} else _MAX_RENDER_LINKS
         if block.link_density > limit and not keep_links:
             continue
         if owner.tag == "h1" or (title and block.text == title):
@@ -310,31 +311,25 @@ def expand_container(
     page: Page,
     container: etree._Element,
     boilerplate: set[etree._Element],
-    *,
-    min_prose: float = 0.0,
 ) -> etree._Element:
     """The container, grown to the ancestors whose other text is content, not links.
 
     A service or product page spreads its content over sibling sections; the
     container holds the one with the most prose. Each ancestor is taken while
     the text it adds (outside furniture) has at most :data:`_MAX_ADDED_LINKS`
-    of it in links and at least *min_prose* of it in prose (sections rather
-    than labels and captions); wrappers that add nothing are climbed through.
+    of it in links; an ancestor adding less than a paragraph's worth
+    (:data:`~._page.MIN_PROSE`: a "Loading" placeholder, a dateline) is climbed
+    through, and taken only with a larger section above it.
     """
     furniture = in_set(page, boilerplate)
     text = page.totals(lambda block: 0.0 if furniture[block.owner] else block.length)
     links = page.totals(lambda block: 0.0 if furniture[block.owner] else block.link_length)
-    prose = page.totals(
-        lambda block: block.length if is_prose(block) and not furniture[block.owner] else 0.0
-    )
     current = top = container
     while (parent := page.parent[current]) is not None:
-        added = text[parent] - text[current]
-        if added > 0:
-            if links[parent] - links[current] > _MAX_ADDED_LINKS * added:
-                break
-            if prose[parent] - prose[current] < min_prose * added:
-                break
+        added = text[parent] - text[top]
+        if added > 0 and links[parent] - links[top] > _MAX_ADDED_LINKS * added:
+            break
+        if added >= MIN_PROSE:
             top = parent
         current = parent
     return top

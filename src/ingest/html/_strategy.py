@@ -63,10 +63,9 @@ _REVEAL_BELOW: Final = 1000
 _REVEAL_GAIN: Final = 3
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
-#: Page types whose content spreads over sibling sections, and the share of prose
-#: the text a section adds must have: a product's specifications are short
-#: lines; a page only taken for a service (no article metadata) must add prose.
-_SECTIONED: Final = {"product": 0.0, "service": 0.3}
+#: Page types whose content spreads over sibling sections (a product's
+#: specifications, a service's features are often short lines, not prose).
+_SECTIONED: Final = frozenset({"product", "service"})
 
 
 @attrs.frozen
@@ -189,7 +188,7 @@ def _extract(
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
         if grown is None:
-            grown = expand_container(page, container, boilerplate, min_prose=_SECTIONED[kind])
+            grown = expand_container(page, container, boilerplate)
         if grown is not container:
             sections = render(page, grown, boilerplate, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
@@ -199,9 +198,14 @@ def _extract(
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
         return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
     fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
-    if fallback.method in {"page-text", "empty"} and region is not None:
-        if _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines)):
-            return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    # A page of product tiles and nothing else: the tiles, before its leftover text.
+    leftover = fallback.method in {"page-text", "empty"}
+    if (
+        leftover
+        and region is not None
+        and _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines))
+    ):
+        return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
 
 
