@@ -175,7 +175,12 @@ def _extract(
     if found is not None:
         items = render(page, found[0], furniture, title=title, keep_links=True)
         cards = render(
-            page, found[0], _outside(page, furniture, found[1]), title=title, keep_links=True
+            page,
+            found[0],
+            _outside(page, furniture, found[1]),
+            title=title,
+            trim=False,
+            keep_links=True,
         )
     wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
         not said.says_article or _length(article) < MIN_ARTICLE
