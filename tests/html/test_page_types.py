@@ -21,7 +21,9 @@ TYPED = {
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",
+    "listing_tiles": "listing",
     "news_related": "article",
+    "service_testimonials": "service",
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
@@ -181,3 +183,47 @@ def test_cli_extract_markdown_is_not_cleaned(tmp_path: Path) -> None:
     assert "\n\nAdvertisement\n\n" in record["text"]
     assert main(["extract", str(page), "--format", "jsonl", "-o", str(out)]) == 0
     assert "Advertisement" not in json.loads(out.read_text(encoding="utf-8"))["text"]
+
+
+def test_quotations_in_figures_are_content_captions_are_not() -> None:
+    text = extract_html(_html("service_testimonials")).text
+    assert "six months later I sleep better" in text
+    assert "never to an ideal one" in text
+    assert "Anna, Tuesday evening class" not in text  # a quotation's source: its caption
+    assert "roof terrace" not in text  # an image's caption
+    assert "©" not in text
+
+
+def test_section_named_for_its_picture_is_content() -> None:
+    # class="about-image-text": a section beside a picture, holding paragraphs.
+    assert "We opened in 2012" in extract_html(_html("service_testimonials")).text
+
+
+def test_cards_keep_their_header_and_first_title() -> None:
+    # Each tile's title sits in the tile's <header>: part of the item, not the page's header.
+    doc = extract_html(_html("listing_tiles"))
+    assert doc.meta["extraction"] == "items"
+    assert doc.text.split("\n")[:2] == ["Dark Roast Whole Beans", "$19.99"]
+    assert "Free shipping" not in doc.text
+
+
+def test_service_page_keeps_sections_of_short_lines() -> None:
+    features = "".join(
+        f"<div class='feature'><h3>{name}</h3><p>{line}</p></div>"
+        for name, line in [
+            ("Scheduling", "Build rotas in minutes."),
+            ("Time tracking", "Clock in from any phone."),
+            ("Payroll", "Pay rates calculated for you."),
+        ]
+    )
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/pricing'>Pricing</a></nav>"
+        f"<div class='page'><div class='intro'><p>{_PROSE}</p></div>"
+        f"<div class='features'>{features}</div></div>"
+        "<footer><p>Contact us</p></footer></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert doc.meta["extraction"] == "sections"
+    assert "Clock in from any phone." in doc.text
+    assert "Contact us" not in doc.text

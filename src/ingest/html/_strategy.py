@@ -210,6 +210,7 @@ def _extract(
         and region is not None
         and _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines))
     ):
+        kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
 
