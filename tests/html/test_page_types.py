@@ -227,3 +227,37 @@ def test_service_page_keeps_sections_of_short_lines() -> None:
     assert doc.meta["extraction"] == "sections"
     assert "Clock in from any phone." in doc.text
     assert "Contact us" not in doc.text
+
+
+def _product_page(panel: str) -> str:
+    description = "Stoneware mug, thrown by hand and glazed in two tones.\nDishwasher safe."
+    ld = json.dumps({"@type": "Product", "name": "Two-tone mug", "description": description})
+    return (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body>"
+        "<main><h1>Two-tone mug</h1><p class='price'>USD 60.00</p>"
+        "<p>Ships from a small studio in Lyon within three working days of your order.</p>"
+        f"{panel}</main></body></html>"
+    )
+
+
+def test_product_description_from_json_ld_when_the_page_hides_it() -> None:
+    # The description sits in a collapsed tab the markup hides.
+    page = _product_page(
+        "<div hidden><p>Stoneware mug, thrown by hand and glazed in two tones.</p></div>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "product"
+    assert doc.text.split("\n")[-2:] == [
+        "Stoneware mug, thrown by hand and glazed in two tones.",
+        "Dishwasher safe.",
+    ]
+    markdown = extract_html(page, output="markdown").text
+    assert markdown.endswith("two tones.\n\nDishwasher safe.")
+
+
+def test_product_description_shown_on_the_page_is_not_repeated() -> None:
+    page = _product_page(
+        "<div class='description'><p>Stoneware mug, thrown by hand and glazed in two tones."
+        "</p><p>Dishwasher safe.</p></div>"
+    )
+    assert extract_html(page).text.count("Stoneware mug") == 1

@@ -28,6 +28,8 @@ then the page's prose blocks, then all of its text that is not furniture.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -61,6 +63,11 @@ _REVEAL_BELOW: Final = 1000
 #: ... when revealing multiplies the page's text at least this much; the revealed
 #: extraction is taken when it is at least this many times longer.
 _REVEAL_GAIN: Final = 3
+#: A product page's text holding under this share of its JSON-LD description's
+#: words gets the description added.
+_DESCRIBED: Final = 0.5
+_WORD_RE: Final = re.compile(r"\w+")
+_TAG_RE: Final = re.compile(r"<[^>]*>")
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
 #: Page types whose content spreads over sibling sections (a product's
@@ -80,6 +87,8 @@ class Extraction:
         container: A short description of the chosen element (``div.article-body``).
         page_type: One of :data:`ingest.html._kind.PAGE_TYPES`.
         blocks: The blocks the lines come from (for markdown), empty for JSON-LD.
+        appended: Lines after the blocks' that come from JSON-LD (a product's
+            description), one paragraph each.
     """
 
     lines: tuple[str, ...]
@@ -87,6 +96,7 @@ class Extraction:
     container: str = ""
     page_type: str = "article"
     blocks: tuple[Block, ...] = ()
+    appended: tuple[str, ...] = ()
 
 
 def extract_article(
@@ -94,12 +104,15 @@ def extract_article(
     *,
     title: str = "",
     json_ld_body: str = "",
+    product_description: str = "",
     hints: Evidence | None = None,
     deadline: Deadline | None = None,
 ) -> Extraction:
     """Extract the main content of a parsed page (see the module docstring).
 
-    *hints* carries what the page's metadata says (JSON-LD types, ``og:type``).
+    *hints* carries what the page's metadata says (JSON-LD types, ``og:type``);
+    *product_description* is its JSON-LD ``Product`` description, added to a
+    product page's text when the text lacks most of it.
     The *deadline*, if any, is checked while the page is split into blocks and
     after each pass over them.
     """
@@ -111,17 +124,35 @@ def extract_article(
         top, blocks, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
     )
     chars = _chars(found.lines)
-    if chars >= _REVEAL_BELOW:
-        return found
-    revealed = split_blocks(top, deadline=deadline, reveal=True)
-    if _length(revealed) < _REVEAL_GAIN * max(1, _length(blocks)):
-        return found
-    second = _extract(
-        top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
-    )
-    if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
-        return attrs.evolve(second, method=second.method + "+revealed")
+    if chars < _REVEAL_BELOW:
+        revealed = split_blocks(top, deadline=deadline, reveal=True)
+        if _length(revealed) >= _REVEAL_GAIN * max(1, _length(blocks)):
+            second = _extract(
+                top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+            )
+            if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
+                found = attrs.evolve(second, method=second.method + "+revealed")
+    if found.page_type == "product":
+        return _with_description(found, product_description)
     return found
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD_RE.findall(text.lower()))
+
+
+def _with_description(found: Extraction, description: str) -> Extraction:
+    """*found* with the product's JSON-LD description added when it lacks most of its words.
+
+    Shops put the description in a collapsed tab or a drawer that the markup
+    hides, or render it with scripts; their JSON-LD ``Product`` still says it.
+    """
+    text = html.unescape(_TAG_RE.sub(" ", description))
+    lines = tuple(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    wanted = _words(text)
+    if not wanted or len(wanted & _words(" ".join(found.lines))) >= _DESCRIBED * len(wanted):
+        return found
+    return attrs.evolve(found, lines=found.lines + lines, appended=lines)
 
 
 def _chars(lines: Sequence[str]) -> int:
