@@ -264,3 +264,27 @@ def test_product_description_shown_on_the_page_is_not_repeated() -> None:
         "</p><p>Dishwasher safe.</p></div>"
     )
     assert extract_html(page).text.count("Stoneware mug") == 1
+
+
+def test_list_of_linked_terms_is_content_teasers_are_not() -> None:
+    terms = "".join(
+        f"<li><a href='/tools/{name.lower()}'>{name} framework</a>: {line}</li>"
+        for name, line in [
+            ("Selenium", "runs automated tests in real browsers, driven from several languages."),
+            ("Cypress", "runs end-to-end and component tests of web applications in a browser."),
+            ("Playwright", "automates Chromium, Firefox and WebKit with one API, headless or not."),
+        ]
+    )
+    teasers = "".join(
+        f"<li><a href='/s/{n}'>Budget talks resume after a long week, part {n}</a>"
+        f"<span>The committee met again on Tuesday to agree the figures for next year.</span></li>"
+        for n in range(4)
+    )
+    page = (
+        f"<html><body><article><p>{_PROSE}</p><ul>{terms}</ul></article>"
+        f"<div class='more'><ul>{teasers}</ul></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Selenium framework: runs automated tests" in text
+    assert "Playwright framework: automates" in text
+    assert "Budget talks resume" not in text
