@@ -29,6 +29,11 @@ MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
 
 
+def _rows(template: str, pairs: list[tuple[str, str]]) -> str:
+    """*template* filled with each pair, joined: repeated markup for a test page."""
+    return "".join(template.format(*pair) for pair in pairs)
+
+
 def _html(name: str) -> bytes:
     return (HTML / f"{name}.html").read_bytes()
 
@@ -211,13 +216,13 @@ def test_cards_keep_their_header_and_first_title() -> None:
 
 
 def test_service_page_keeps_sections_of_short_lines() -> None:
-    features = "".join(
-        f"<div class='feature'><h3>{name}</h3><p>{line}</p></div>"
-        for name, line in [
+    features = _rows(
+        "<div class='feature'><h3>{0}</h3><p>{1}</p></div>",
+        [
             ("Scheduling", "Build rotas in minutes."),
             ("Time tracking", "Clock in from any phone."),
             ("Payroll", "Pay rates calculated for you."),
-        ]
+        ],
     )
     page = (
         "<html><body><nav><a href='/'>Home</a> <a href='/pricing'>Pricing</a></nav>"
@@ -267,13 +272,13 @@ def test_product_description_shown_on_the_page_is_not_repeated() -> None:
 
 
 def test_list_of_linked_terms_is_content_teasers_are_not() -> None:
-    terms = "".join(
-        f"<li><a href='/tools/{name.lower()}'>{name} framework</a>: {line}</li>"
-        for name, line in [
+    terms = _rows(
+        "<li><a href='/tools/{0}'>{0} framework</a>: {1}</li>",
+        [
             ("Selenium", "runs automated tests in real browsers, driven from several languages."),
             ("Cypress", "runs end-to-end and component tests of web applications in a browser."),
             ("Playwright", "automates Chromium, Firefox and WebKit with one API, headless or not."),
-        ]
+        ],
     )
     teasers = "".join(
         f"<li><a href='/s/{n}'>Budget talks resume after a long week, part {n}</a>"
