@@ -293,3 +293,17 @@ def test_list_of_linked_terms_is_content_teasers_are_not() -> None:
     assert "Selenium framework: runs automated tests" in text
     assert "Playwright framework: automates" in text
     assert "Budget talks resume" not in text
+
+
+def test_section_anchored_by_its_heading_is_content() -> None:
+    # id="respond-to-review-comments" is the heading's anchor, not a comment box.
+    page = (
+        f"<html><body><main><section id='intro'><h2>Intro</h2><p>{_PROSE}</p></section>"
+        "<section id='respond-to-review-comments'><h2>Respond to review comments</h2>"
+        "<p>Reply to every reviewer, and say in the next version what changed and why.</p>"
+        "</section><section id='comments'><h2>Reader comments</h2><p>Great post, thanks "
+        "for writing it all down so clearly!</p></section></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Reply to every reviewer" in text
+    assert "Great post" not in text

@@ -197,6 +197,27 @@ def _quotes(page: Page, element: etree._Element) -> bool:
     )
 
 
+def _named_by_heading(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by an id made from its heading.
+
+    Documentation and long pages give each section an anchor made from its
+    heading (``id="respond-to-review-comments"``): words of the heading, not a
+    name for furniture.
+    """
+    anchor = (element.get("id") or "").strip().lower()
+    if not anchor or element.tag in _FURNITURE_TAGS:
+        return False
+    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+        return False
+    heading = next(element.iter(*HEADINGS), None)
+    if heading is None:
+        return False
+    words = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
+    slug = "-".join(word for word in words if word)
+    classes = (element.get("class") or "").strip().lower()
+    return anchor == slug and not (classes and _furniture_name(classes))
+
+
 def _media_named(element: etree._Element) -> bool:
     """Whether *element* is furniture only by a media word in its names (``text-image``).
 
@@ -219,6 +240,7 @@ def furniture_elements(page: Page) -> set[etree._Element]:
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
         and not _quotes(page, element)
+        and not _named_by_heading(element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
         and (
             element.tag in _NEVER_CONTENT_TAGS
