@@ -307,3 +307,17 @@ def test_section_anchored_by_its_heading_is_content() -> None:
     text = extract_html(page).text
     assert "Reply to every reviewer" in text
     assert "Great post" not in text
+
+
+@pytest.mark.parametrize("classes", ["card overflow-hidden", "hidden md:block"])
+def test_utility_classes_that_show_text_are_not_furniture(classes: str) -> None:
+    # overflow-hidden clips, "hidden md:block" shows from tablets on: both are on screen.
+    page = (
+        f"<html><body><main><div class='{classes}'><p>{_PROSE}</p></div>"
+        f"<div class='{classes}'><p>Opening hours are nine to five on weekdays, with late "
+        "evenings on Thursdays.</p></div></main><div class='newsletter'><p>Sign up to our "
+        "newsletter for weekly news from the committee and its budget.</p></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "late evenings on Thursdays" in text
+    assert "newsletter" not in text

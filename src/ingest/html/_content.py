@@ -77,6 +77,14 @@ _FURNITURE_WORDS: Final = frozenset(
 #: prose blocks is a section beside a picture, not the picture's box.
 _MEDIA_WORDS: Final = frozenset({"image", "img", "photo", "picture"})
 _PROSE_MEDIA_BLOCKS: Final = 2
+#: Utility classes that clip overflow: the element is shown.
+_SHOWN_RE: Final = re.compile(r"overflow(?:-[xy])?-hidden|text-hidden|hidden-overflow")
+#: A utility class showing the element from some screen width on (``hidden
+#: md:block``): hidden on phones only, so ``hidden`` does not make it furniture.
+_BREAKPOINT_SHOWN_RE: Final = re.compile(
+    r"(?:^|\s)(?:sm|md|lg|xl|2xl):(?:block|flex|grid|inline|table)"
+)
+_HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
     r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
@@ -146,6 +154,9 @@ def _furniture_name(names: str) -> bool:
         return False
     if _FURNITURE_RE.search(names):
         return True
+    names = _SHOWN_RE.sub(" ", names)
+    if _BREAKPOINT_SHOWN_RE.search(names):
+        names = _HIDDEN_CLASS_RE.sub(" ", names)
     return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
 
 
