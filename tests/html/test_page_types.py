@@ -21,10 +21,17 @@ TYPED = {
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",
+    "listing_tiles": "listing",
     "news_related": "article",
+    "service_testimonials": "service",
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
+
+
+def _rows(template: str, pairs: list[tuple[str, str]]) -> str:
+    """*template* filled with each pair, joined: repeated markup for a test page."""
+    return "".join(template.format(*pair) for pair in pairs)
 
 
 def _html(name: str) -> bytes:
@@ -142,7 +149,8 @@ def test_teasers_beside_a_dated_article_do_not_make_it_a_listing() -> None:
         for n in range(12)
     )
     page = (
-        "<html><head><meta property='og:type' content='article'></head><body>"
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2024-02-11'></head><body>"
         f"<article><p>{_PROSE}</p></article><div class='rail'>{cards}</div></body></html>"
     )
     doc = extract_html(page)
@@ -155,7 +163,9 @@ def test_page_type_order() -> None:
     assert page_type(Evidence(schema_types=frozenset({"qapage"}), items=True)) == "forum"
     assert page_type(Evidence(items=True)) == "listing"
     assert page_type(Evidence(code_blocks=3)) == "documentation"
-    assert page_type(Evidence(code_blocks=3, og_type="article")) == "article"
+    assert page_type(Evidence(code_blocks=3, og_type="article", dated=True)) == "article"
+    # Site builders give every page og:type=article: undated, it does not say article.
+    assert page_type(Evidence(code_blocks=3, og_type="article")) == "documentation"
     assert page_type(Evidence(prose_share=0.9)) == "service"
 
 
@@ -181,3 +191,133 @@ def test_cli_extract_markdown_is_not_cleaned(tmp_path: Path) -> None:
     assert "\n\nAdvertisement\n\n" in record["text"]
     assert main(["extract", str(page), "--format", "jsonl", "-o", str(out)]) == 0
     assert "Advertisement" not in json.loads(out.read_text(encoding="utf-8"))["text"]
+
+
+def test_quotations_in_figures_are_content_captions_are_not() -> None:
+    text = extract_html(_html("service_testimonials")).text
+    assert "six months later I sleep better" in text
+    assert "never to an ideal one" in text
+    assert "Anna, Tuesday evening class" not in text  # a quotation's source: its caption
+    assert "roof terrace" not in text  # an image's caption
+    assert "©" not in text
+
+
+def test_section_named_for_its_picture_is_content() -> None:
+    # class="about-image-text": a section beside a picture, holding paragraphs.
+    assert "We opened in 2012" in extract_html(_html("service_testimonials")).text
+
+
+def test_cards_keep_their_header_and_first_title() -> None:
+    # Each tile's title sits in the tile's <header>: part of the item, not the page's header.
+    doc = extract_html(_html("listing_tiles"))
+    assert doc.meta["extraction"] == "items"
+    assert doc.text.split("\n")[:2] == ["Dark Roast Whole Beans", "$19.99"]
+    assert "Free shipping" not in doc.text
+
+
+def test_service_page_keeps_sections_of_short_lines() -> None:
+    features = _rows(
+        "<div class='feature'><h3>{0}</h3><p>{1}</p></div>",
+        [
+            ("Scheduling", "Build rotas in minutes."),
+            ("Time tracking", "Clock in from any phone."),
+            ("Payroll", "Pay rates calculated for you."),
+        ],
+    )
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/pricing'>Pricing</a></nav>"
+        f"<div class='page'><div class='intro'><p>{_PROSE}</p></div>"
+        f"<div class='features'>{features}</div></div>"
+        "<footer><p>Contact us</p></footer></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert doc.meta["extraction"] == "sections"
+    assert "Clock in from any phone." in doc.text
+    assert "Contact us" not in doc.text
+
+
+def _product_page(panel: str) -> str:
+    description = "Stoneware mug, thrown by hand and glazed in two tones.\nDishwasher safe."
+    ld = json.dumps({"@type": "Product", "name": "Two-tone mug", "description": description})
+    return (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body>"
+        "<main><h1>Two-tone mug</h1><p class='price'>USD 60.00</p>"
+        "<p>Ships from a small studio in Lyon within three working days of your order.</p>"
+        f"{panel}</main></body></html>"
+    )
+
+
+def test_product_description_from_json_ld_when_the_page_hides_it() -> None:
+    # The description sits in a collapsed tab the markup hides.
+    page = _product_page(
+        "<div hidden><p>Stoneware mug, thrown by hand and glazed in two tones.</p></div>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "product"
+    assert doc.text.split("\n")[-2:] == [
+        "Stoneware mug, thrown by hand and glazed in two tones.",
+        "Dishwasher safe.",
+    ]
+    markdown = extract_html(page, output="markdown").text
+    assert markdown.endswith("two tones.\n\nDishwasher safe.")
+
+
+def test_product_description_shown_on_the_page_is_not_repeated() -> None:
+    page = _product_page(
+        "<div class='description'><p>Stoneware mug, thrown by hand and glazed in two tones."
+        "</p><p>Dishwasher safe.</p></div>"
+    )
+    assert extract_html(page).text.count("Stoneware mug") == 1
+
+
+def test_list_of_linked_terms_is_content_teasers_are_not() -> None:
+    terms = _rows(
+        "<li><a href='/tools/{0}'>{0} framework</a>: {1}</li>",
+        [
+            ("Selenium", "runs automated tests in real browsers, driven from several languages."),
+            ("Cypress", "runs end-to-end and component tests of web applications in a browser."),
+            ("Playwright", "automates Chromium, Firefox and WebKit with one API, headless or not."),
+        ],
+    )
+    teasers = "".join(
+        f"<li><a href='/s/{n}'>Budget talks resume after a long week, part {n}</a>"
+        f"<span>The committee met again on Tuesday to agree the figures for next year.</span></li>"
+        for n in range(4)
+    )
+    page = (
+        f"<html><body><article><p>{_PROSE}</p><ul>{terms}</ul></article>"
+        f"<div class='more'><ul>{teasers}</ul></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Selenium framework: runs automated tests" in text
+    assert "Playwright framework: automates" in text
+    assert "Budget talks resume" not in text
+
+
+def test_section_anchored_by_its_heading_is_content() -> None:
+    # id="respond-to-review-comments" is the heading's anchor, not a comment box.
+    page = (
+        f"<html><body><main><section id='intro'><h2>Intro</h2><p>{_PROSE}</p></section>"
+        "<section id='respond-to-review-comments'><h2>Respond to review comments</h2>"
+        "<p>Reply to every reviewer, and say in the next version what changed and why.</p>"
+        "</section><section id='comments'><h2>Reader comments</h2><p>Great post, thanks "
+        "for writing it all down so clearly!</p></section></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Reply to every reviewer" in text
+    assert "Great post" not in text
+
+
+@pytest.mark.parametrize("classes", ["card overflow-hidden", "hidden md:block"])
+def test_utility_classes_that_show_text_are_not_furniture(classes: str) -> None:
+    # overflow-hidden clips, "hidden md:block" shows from tablets on: both are on screen.
+    page = (
+        f"<html><body><main><div class='{classes}'><p>{_PROSE}</p></div>"
+        f"<div class='{classes}'><p>Opening hours are nine to five on weekdays, with late "
+        "evenings on Thursdays.</p></div></main><div class='newsletter'><p>Sign up to our "
+        "newsletter for weekly news from the committee and its budget.</p></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "late evenings on Thursdays" in text
+    assert "newsletter" not in text

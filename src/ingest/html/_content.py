@@ -29,7 +29,7 @@ from lxml import etree
 
 from ._blocks import Block, writable
 from ._items import dropped_articles
-from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
+from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose
 
 __all__ = [
     "choose_container",
@@ -58,7 +58,7 @@ _FURNITURE_RE: Final = re.compile(
     r"comment|disqus|share|sharing|social|related|recommend|promo|newsletter|subscri|signup"
     r"|sign-up|most-?read|most-?popular|mostpopular|popular|trending|cookie|consent|gdpr"
     r"|banner|sidebar|breadcrumb|sponsor|outbrain|taboola|popup|modal|byline|author"
-    r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager"
+    r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager|copyright"
     r"|advert|adslot|ad-slot|dfp|widget|skip-?link|tag-?list|taglist|keywords|read-?more"
     r"|also-?read|print|caption|credit|timestamp|published|updated|rating|login|overlay"
     r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden"
@@ -73,6 +73,18 @@ _FURNITURE_WORDS: Final = frozenset(
         "share", "social", "tag", "tags", "time",
     }
 )  # fmt: skip
+#: Furniture words that name a picture: an element so named that holds this many
+#: prose blocks is a section beside a picture, not the picture's box.
+_MEDIA_WORDS: Final = frozenset({"image", "img", "photo", "picture"})
+_PROSE_MEDIA_BLOCKS: Final = 2
+#: Utility classes that clip overflow: the element is shown.
+_SHOWN_RE: Final = re.compile(r"overflow(?:-[xy])?-hidden|text-hidden|hidden-overflow")
+#: A utility class showing the element from some screen width on (``hidden
+#: md:block``): hidden on phones only, so ``hidden`` does not make it furniture.
+_BREAKPOINT_SHOWN_RE: Final = re.compile(
+    r"(?:^|\s)(?:sm|md|lg|xl|2xl):(?:block|flex|grid|inline|table)"
+)
+_HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
     r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
@@ -87,8 +99,9 @@ _PARAGRAPH_TAGS: Final = frozenset({"p", "pre", "blockquote", "li", "dd", "dt"})
 
 #: Rendered blocks with more of their text in links than this are dropped.
 _MAX_RENDER_LINKS: Final = 0.5
-#: ... except paragraphs (``<p>``), which may link most of their words and still be
-#: prose (hover cards, affiliate links), up to this density.
+#: ... except paragraphs and list items (``<p>``, ``<li>``), which may link most of
+#: their words and still be prose (hover cards, affiliate links, a list of
+#: references that say what each one is), up to this density.
 _MAX_PARAGRAPH_LINKS: Final = 0.65
 #: Container score multiplier for semantic markup and body class names.
 _SEMANTIC_BONUS: Final = 1.15
@@ -141,6 +154,9 @@ def _furniture_name(names: str) -> bool:
         return False
     if _FURNITURE_RE.search(names):
         return True
+    names = _SHOWN_RE.sub(" ", names)
+    if _BREAKPOINT_SHOWN_RE.search(names):
+        names = _HIDDEN_CLASS_RE.sub(" ", names)
     return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
 
 
@@ -180,6 +196,52 @@ def _protect_limit(page: Page) -> float:
     return _PROTECT_SHARE * sum(block.length for block in page.blocks if is_prose(block))
 
 
+def _quotes(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a ``<figure>`` holding a quotation with prose (a testimonial).
+
+    A figure is an image and its caption, or a quotation and its source: the
+    quotation is content.
+    """
+    return element.tag == "figure" and any(
+        quote in page.stats and page.stats[quote].prose > 0
+        for quote in element.iterdescendants("blockquote")
+    )
+
+
+def _named_by_heading(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by an id made from its heading.
+
+    Documentation and long pages give each section an anchor made from its
+    heading (``id="respond-to-review-comments"``): words of the heading, not a
+    name for furniture.
+    """
+    anchor = (element.get("id") or "").strip().lower()
+    if not anchor or element.tag in _FURNITURE_TAGS:
+        return False
+    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+        return False
+    heading = next(element.iter(*HEADINGS), None)
+    if heading is None:
+        return False
+    words = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
+    slug = "-".join(word for word in words if word)
+    classes = (element.get("class") or "").strip().lower()
+    return anchor == slug and not (classes and _furniture_name(classes))
+
+
+def _media_named(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by a media word in its names (``text-image``).
+
+    Layouts name a section by what it shows beside its text (``about-image-text``);
+    such a section holding paragraphs is content, an image box is not.
+    """
+    names = _names(element)
+    if not names or element.tag in _FURNITURE_TAGS or _FURNITURE_RE.search(names):
+        return False
+    words = set(_WORD_SPLIT_RE.split(names))
+    return bool(words & _FURNITURE_WORDS) and words & _FURNITURE_WORDS <= _MEDIA_WORDS
+
+
 def furniture_elements(page: Page) -> set[etree._Element]:
     """Elements that are furniture by tag, role or name, unless they hold most of the prose."""
     limit = _protect_limit(page)
@@ -188,6 +250,9 @@ def furniture_elements(page: Page) -> set[etree._Element]:
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
+        and not _quotes(page, element)
+        and not _named_by_heading(element)
+        and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
         and (
             element.tag in _NEVER_CONTENT_TAGS
             or entry.prose < limit
@@ -266,7 +331,7 @@ def render(
         owner = block.owner
         if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
             continue
-        limit = _MAX_PARAGRAPH_LINKS if owner.tag == "p" else _MAX_RENDER_LINKS
+        limit = _MAX_PARAGRAPH_LINKS if owner.tag in {"p", "li"} else _MAX_RENDER_LINKS
         if block.link_density > limit and not keep_links:
             continue
         if owner.tag == "h1" or (title and block.text == title):
@@ -279,31 +344,25 @@ def expand_container(
     page: Page,
     container: etree._Element,
     boilerplate: set[etree._Element],
-    *,
-    min_prose: float = 0.0,
 ) -> etree._Element:
     """The container, grown to the ancestors whose other text is content, not links.
 
     A service or product page spreads its content over sibling sections; the
     container holds the one with the most prose. Each ancestor is taken while
     the text it adds (outside furniture) has at most :data:`_MAX_ADDED_LINKS`
-    of it in links and at least *min_prose* of it in prose (sections rather
-    than labels and captions); wrappers that add nothing are climbed through.
+    of it in links; an ancestor adding less than a paragraph's worth
+    (:data:`~._page.MIN_PROSE`: a "Loading" placeholder, a dateline) is climbed
+    through, and taken only with a larger section above it.
     """
     furniture = in_set(page, boilerplate)
     text = page.totals(lambda block: 0.0 if furniture[block.owner] else block.length)
     links = page.totals(lambda block: 0.0 if furniture[block.owner] else block.link_length)
-    prose = page.totals(
-        lambda block: block.length if is_prose(block) and not furniture[block.owner] else 0.0
-    )
     current = top = container
     while (parent := page.parent[current]) is not None:
-        added = text[parent] - text[current]
-        if added > 0:
-            if links[parent] - links[current] > _MAX_ADDED_LINKS * added:
-                break
-            if prose[parent] - prose[current] < min_prose * added:
-                break
+        added = text[parent] - text[top]
+        if added > 0 and links[parent] - links[top] > _MAX_ADDED_LINKS * added:
+            break
+        if added >= MIN_PROSE:
             top = parent
         current = parent
     return top

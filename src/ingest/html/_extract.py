@@ -227,6 +227,7 @@ def _document(
         parsed.root,
         title=page.title,
         json_ld_body=page.article_body if opts.json_ld_fallback else "",
+        product_description=page.product_description if opts.json_ld_fallback else "",
         hints=Evidence(
             schema_types=frozenset(page.schema_types),
             og_type=page.og_type,
@@ -257,7 +258,13 @@ def _document(
     meta.update({key: value for key, value in fields.items() if value})
     text = "\n".join(extraction.lines)
     if opts.output == "markdown":
-        text = to_markdown(extraction.blocks) if extraction.blocks else text.replace("\n", "\n\n")
+        # Blocks as markdown, then lines from JSON-LD, one paragraph each.
+        parts = (
+            [to_markdown(extraction.blocks), *extraction.appended]
+            if extraction.blocks
+            else list(extraction.lines)
+        )
+        text = "\n\n".join(part for part in parts if part)
     return Document(
         name=url or _UNNAMED,
         text=text,

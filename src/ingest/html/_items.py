@@ -19,7 +19,8 @@ from typing import Final
 
 from lxml import etree
 
-from ._page import HEADINGS, Page
+from ._blocks import Block
+from ._page import HEADINGS, MAX_PROSE_LINKS, Page
 
 __all__ = [
     "MIN_CARDS",
@@ -33,6 +34,8 @@ __all__ = [
 _MAX_CARD: Final = 1000
 #: ... and leads with a link of at least this many characters (or holds a link block).
 _MIN_CARD_LINK: Final = 10
+#: What follows a linked term in a list item that explains it.
+_TERM_SEPARATORS: Final = frozenset(":-\u2013\u2014")
 #: Cards count as a list from this many side by side.
 MIN_CARDS: Final = 3
 #: Articles of one signature are posts (all kept) from this many ...
@@ -59,7 +62,26 @@ def _is_card(page: Page, element: etree._Element) -> bool:
     if stats.blocks >= 2 and stats.link_blocks >= 1:
         return True
     first = page.blocks[stats.first]
-    return first.starts_with_link and first.link_length >= _MIN_CARD_LINK
+    return (
+        first.starts_with_link and first.link_length >= _MIN_CARD_LINK and not _defines_term(first)
+    )
+
+
+def _defines_term(block: Block) -> bool:
+    """Whether *block* is a linked term and its explanation (``Selenium: a tool to ...``).
+
+    Such list items are content (a glossary, a guide's list of tools); a teaser's
+    headline link is followed by a summary, not by a colon or a dash.
+    """
+    if block.link_density > MAX_PROSE_LINKS:
+        return False
+    seen = 0
+    text = block.text
+    for at, char in enumerate(text):
+        if seen >= block.link_length:
+            return text[at:].lstrip()[:1] in _TERM_SEPARATORS
+        seen += not char.isspace()
+    return False
 
 
 def card_groups(page: Page) -> list[list[etree._Element]]:
@@ -78,8 +100,8 @@ def card_groups(page: Page) -> list[list[etree._Element]]:
 
 def item_region(
     page: Page, groups: list[list[etree._Element]], excluded: dict[etree._Element, bool | None]
-) -> etree._Element | None:
-    """The element holding a listing's items, or ``None`` without card groups.
+) -> tuple[etree._Element, list[etree._Element]] | None:
+    """The element holding a listing's items and the items, or ``None`` without card groups.
 
     The largest group by text, outside the *excluded* elements (furniture),
     gives the items; the region is their parent, grown to ancestors that add
@@ -96,7 +118,7 @@ def item_region(
         page.stats[up].total <= _REGION_GROWTH * page.stats[region].total
     ):
         region = up
-    return region
+    return region, best
 
 
 def dropped_articles(page: Page, container: etree._Element) -> tuple[set[etree._Element], int]:

@@ -72,8 +72,14 @@ class Evidence:
 
     @property
     def says_article(self) -> bool:
-        """Whether the page's metadata calls it an article."""
-        return bool(self.schema_types & _ARTICLE_TYPES) or self.og_type == "article"
+        """Whether the page's metadata calls it an article.
+
+        ``og:type=article`` counts on a dated page only: site builders give
+        it to every page, the shop's and the service's too.
+        """
+        return bool(self.schema_types & _ARTICLE_TYPES) or (
+            self.og_type == "article" and self.dated
+        )
 
 
 def page_type(evidence: Evidence) -> str:

@@ -39,6 +39,8 @@ _TITLE_SEPARATOR_RE: Final = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022/»«]
 _SPACE_RE: Final = re.compile(r"\s+")
 _DATE_ONLY_RE: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _OFFSET_RE: Final = re.compile(r"([+-]\d{2})(\d{2})$")
+#: Schema.org types of one product on sale, whose ``description`` the extractor checks.
+_PRODUCT_TYPES: Final = frozenset({"product", "productgroup", "individualproduct"})
 #: At most this many JSON-LD objects are inspected per page.
 _MAX_JSON_OBJECTS: Final = 2000
 
@@ -58,6 +60,8 @@ class PageMeta:
             tag, lower-cased (``en`` for ``en-GB``, ``pt`` for ``pt_BR``).
         description: The page's summary.
         article_body: JSON-LD ``articleBody`` (used by the extractor, not in meta).
+        product_description: The longest JSON-LD ``Product`` ``description``
+            (used by the extractor, not in meta).
         schema_types: Every JSON-LD ``@type`` on the page, lower-cased, sorted
             (used to tell the page type).
         og_type: The OpenGraph ``og:type``, lower-cased.
@@ -74,6 +78,7 @@ class PageMeta:
     language: str = ""
     description: str = ""
     article_body: str = ""
+    product_description: str = ""
     schema_types: tuple[str, ...] = ()
     og_type: str = ""
     problems: tuple[Problem, ...] = ()
@@ -241,6 +246,10 @@ def _read_json_ld(
                 _article_fields(obj, found)
             elif "website" in types or "organization" in types or "newsmediaorganization" in types:
                 found.setdefault("site_name", _text(obj.get("name")))
+            elif types & _PRODUCT_TYPES:
+                text = obj.get("description")
+                if isinstance(text, str) and len(text) > len(found.get("product", "")):
+                    found["product"] = text
     return {key: value for key, value in found.items() if value}, all_types, problems
 
 
@@ -367,6 +376,7 @@ def read_meta(root: etree._Element, *, url: str | None, source: str) -> PageMeta
         language=language,
         description=description,
         article_body=writable(ld.get("article_body", "")),
+        product_description=writable(ld.get("product", "")),
         schema_types=tuple(sorted(writable(kind) for kind in schema_types)),
         og_type=_norm(metas.get("og:type")).lower(),
         problems=tuple(problems),

@@ -28,6 +28,8 @@ then the page's prose blocks, then all of its text that is not furniture.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -61,12 +63,16 @@ _REVEAL_BELOW: Final = 1000
 #: ... when revealing multiplies the page's text at least this much; the revealed
 #: extraction is taken when it is at least this many times longer.
 _REVEAL_GAIN: Final = 3
+#: A product page's text holding under this share of its JSON-LD description's
+#: words gets the description added.
+_DESCRIBED: Final = 0.5
+_WORD_RE: Final = re.compile(r"\w+")
+_TAG_RE: Final = re.compile(r"<[^>]*>")
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
-#: Page types whose content spreads over sibling sections, and the share of prose
-#: the text a section adds must have: a product's specifications are short
-#: lines; a page only taken for a service (no article metadata) must add prose.
-_SECTIONED: Final = {"product": 0.0, "service": 0.3}
+#: Page types whose content spreads over sibling sections (a product's
+#: specifications, a service's features are often short lines, not prose).
+_SECTIONED: Final = frozenset({"product", "service"})
 
 
 @attrs.frozen
@@ -81,6 +87,8 @@ class Extraction:
         container: A short description of the chosen element (``div.article-body``).
         page_type: One of :data:`ingest.html._kind.PAGE_TYPES`.
         blocks: The blocks the lines come from (for markdown), empty for JSON-LD.
+        appended: Lines after the blocks' that come from JSON-LD (a product's
+            description), one paragraph each.
     """
 
     lines: tuple[str, ...]
@@ -88,6 +96,7 @@ class Extraction:
     container: str = ""
     page_type: str = "article"
     blocks: tuple[Block, ...] = ()
+    appended: tuple[str, ...] = ()
 
 
 def extract_article(
@@ -95,12 +104,15 @@ def extract_article(
     *,
     title: str = "",
     json_ld_body: str = "",
+    product_description: str = "",
     hints: Evidence | None = None,
     deadline: Deadline | None = None,
 ) -> Extraction:
     """Extract the main content of a parsed page (see the module docstring).
 
-    *hints* carries what the page's metadata says (JSON-LD types, ``og:type``).
+    *hints* carries what the page's metadata says (JSON-LD types, ``og:type``);
+    *product_description* is its JSON-LD ``Product`` description, added to a
+    product page's text when the text lacks most of it.
     The *deadline*, if any, is checked while the page is split into blocks and
     after each pass over them.
     """
@@ -112,17 +124,35 @@ def extract_article(
         top, blocks, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
     )
     chars = _chars(found.lines)
-    if chars >= _REVEAL_BELOW:
-        return found
-    revealed = split_blocks(top, deadline=deadline, reveal=True)
-    if _length(revealed) < _REVEAL_GAIN * max(1, _length(blocks)):
-        return found
-    second = _extract(
-        top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
-    )
-    if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
-        return attrs.evolve(second, method=second.method + "+revealed")
+    if chars < _REVEAL_BELOW:
+        revealed = split_blocks(top, deadline=deadline, reveal=True)
+        if _length(revealed) >= _REVEAL_GAIN * max(1, _length(blocks)):
+            second = _extract(
+                top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+            )
+            if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
+                found = attrs.evolve(second, method=second.method + "+revealed")
+    if found.page_type == "product":
+        return _with_description(found, product_description)
     return found
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD_RE.findall(text.lower()))
+
+
+def _with_description(found: Extraction, description: str) -> Extraction:
+    """*found* with the product's JSON-LD description added when it lacks most of its words.
+
+    Shops put the description in a collapsed tab or a drawer that the markup
+    hides, or render it with scripts; their JSON-LD ``Product`` still says it.
+    """
+    text = html.unescape(_TAG_RE.sub(" ", description))
+    lines = tuple(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    wanted = _words(text)
+    if not wanted or len(wanted & _words(" ".join(found.lines))) >= _DESCRIBED * len(wanted):
+        return found
+    return attrs.evolve(found, lines=found.lines + lines, appended=lines)
 
 
 def _chars(lines: Sequence[str]) -> int:
@@ -169,13 +199,24 @@ def _extract(
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
     article = render(page, container, boilerplate, title=title) if container is not None else []
-    region = item_region(page, groups, in_set(page, furniture))
-    items = []
-    if region is not None:
-        items = render(page, region, furniture, title=title, keep_links=True)
+    found = item_region(page, groups, in_set(page, furniture))
+    region = found[0] if found is not None else None
+    items: list[Block] = []
+    cards: list[Block] = []
+    if found is not None:
+        items = render(page, found[0], furniture, title=title, keep_links=True)
+        cards = render(
+            page,
+            found[0],
+            _outside(page, furniture, found[1]),
+            title=title,
+            trim=False,
+            keep_links=True,
+        )
     wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
         not said.says_article or _length(article) < MIN_ARTICLE
     )
+    items = cards
     posts = dropped_articles(page, container)[1] if container is not None else 0
     kind = page_type(_evidence(said, article, posts=posts, items=wins))
     if wins and region is not None:
@@ -183,7 +224,7 @@ def _extract(
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
         if grown is None:
-            grown = expand_container(page, container, boilerplate, min_prose=_SECTIONED[kind])
+            grown = expand_container(page, container, boilerplate)
         if grown is not container:
             sections = render(page, grown, boilerplate, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
@@ -192,7 +233,30 @@ def _extract(
                 )
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
         return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
-    return _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+    fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+    # A page of product tiles and nothing else: the tiles, before its leftover text.
+    leftover = fallback.method in {"page-text", "empty"}
+    if (
+        leftover
+        and region is not None
+        and _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines))
+    ):
+        kind = page_type(attrs.evolve(said, items=True))
+        return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    return fallback
+
+
+def _outside(
+    page: Page, furniture: set[etree._Element], cards: list[etree._Element]
+) -> set[etree._Element]:
+    """The *furniture* that is not inside one of the *cards*.
+
+    Inside a card, what looks like furniture (its ``<header>``, a ``<figure>``
+    wrapping it, a ``rating`` or an ``overflow-hidden`` box) is part of the item:
+    its title, picture, price and rating.
+    """
+    inside = in_set(page, set(cards))
+    return {element for element in furniture if not inside[element] or element in cards}
 
 
 def _declared_main(container: etree._Element) -> etree._Element | None:
