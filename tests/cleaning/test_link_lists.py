@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import CleanOptions, OptionsError, clean, learn_boilerplate
+from ingest import CleanOptions, Document, OptionsError, clean, learn_boilerplate
 
 INTRO = "The council met on Tuesday to discuss the budget for next year."
 OUTRO = "The mayor said the plan would be published next week."
@@ -223,3 +223,50 @@ def test_a_short_headline_is_still_a_headline_and_spacing_binds_it_to_the_list()
     assert clean(text).text == f"{INTRO}\n{OUTRO}\n"
     spaced = f"{INTRO}\n\nRead also:\n\nRail strike called off\nWhat Comes Next\n\n{OUTRO}\n"
     assert clean(spaced).text == f"{INTRO}\n\n{OUTRO}\n"
+
+
+# -- a list of headlines that is the text itself -------------------------------------------
+
+LATEST = [
+    "Latest News",
+    "Beats headphones gain new colour options",
+    "Marko Z. 1 month ago",
+    "New firmware available for the Max headphones",
+    "Andrew O. 3 months ago",
+    "Sonos aims for the top of the market with rumoured headphones",
+]
+
+
+def test_a_section_list_beside_an_article_goes() -> None:
+    text = "\n".join([INTRO, OUTRO, *LATEST]) + "\n"
+    result = clean(text)
+    assert result.text == f"{INTRO}\n{OUTRO}\n"
+    assert [span.rule for span in result.removed] == ["link-list-section"]
+
+
+def test_a_section_list_that_is_the_whole_text_stays_with_a_note() -> None:
+    text = "\n".join(LATEST) + "\n"
+    result = clean(text)
+    assert result.text == text
+    assert result.removed == ()
+    [note] = result.notes
+    assert note.startswith("link-list-section skipped: its link lists would be the whole text")
+
+
+@pytest.mark.parametrize(
+    ("page_type", "kept"), [("listing", True), ("collection", True), ("article", False)]
+)
+def test_on_listing_pages_a_heading_over_headlines_is_content(
+    page_type: str,
+    kept: bool,  # noqa: FBT001 -- drawn by pytest
+) -> None:
+    text = "\n".join([INTRO, OUTRO, *LATEST]) + "\n"
+    doc = Document("page.html", text, meta={"page_type": page_type})
+    result = clean(doc)
+    assert (result.text == text) is kept
+
+
+def test_on_listing_pages_an_explicit_marker_still_opens_a_list() -> None:
+    text = "\n".join([INTRO, "Read also:", *LATEST[1::2], OUTRO]) + "\n"
+    doc = Document("page.html", text, meta={"page_type": "listing"})
+    assert clean(doc).text == f"{INTRO}\n{OUTRO}\n"

@@ -333,15 +333,17 @@ def clean(
     text = text_or_document.text if isinstance(text_or_document, Document) else text_or_document
     if not isinstance(text, str):
         raise TypeError(f"clean() expects a str or an ingest.Document, got {type(text).__name__}")
-    language = ""
+    language = page_type = ""
     if isinstance(text_or_document, Document):
+        said = text_or_document.meta.get("page_type")
+        page_type = said if isinstance(said, str) else ""
         language = primary_language(text_or_document.meta.get("language"))
         narrowed = for_language(options, language) if language else None
         options, language = (options, "") if narrowed is None else (narrowed, language)
     plan = plan_for(options)
     raw = split_lines(text)
     infos = [LineInfo.of(line, plan.max_words) for line in raw]
-    kept, removed, notes = _apply(infos, Context(plan, corpus))
+    kept, removed, notes = _apply(infos, Context(plan, corpus, page_type))
     result = CleanResult(
         text="".join(raw[i] for i in kept),
         removed=_spans(raw, removed),

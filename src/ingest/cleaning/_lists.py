@@ -183,12 +183,23 @@ def _at_list_edge(lines: Sequence[LineInfo], pos: int, end: str, ctx: Context) -
     return following is not None and ctx.first_match("block", following) is not None
 
 
+#: Page types whose lists of headlines are the content (``meta["page_type"]``).
+LIST_PAGES: Final = frozenset({"listing", "collection"})
+
+
 def block_at(lines: Sequence[LineInfo], pos: int, ctx: Context) -> Finding | None:
-    """The link list that the marker at *pos* opens, if the line is a marker and opens one."""
+    """The link list that the marker at *pos* opens, if the line is a marker and opens one.
+
+    A marker that reads as a section heading too (a ``heading`` rule: "Latest
+    News", "Tags") opens no list on a listing or collection page: there a
+    heading over headlines is the page's own structure.
+    """
     marker = ctx.first_match("block", lines[pos])
     if marker is None:
         return None
     rule = marker.rule
+    if rule.heading and ctx.page_type in LIST_PAGES:
+        return None
     level = ctx.plan.options.aggressiveness
     items, end, trailing_gap = _scan_items(lines, pos, ctx, bare=not rule.bulleted)
     if end != "end" and not rule.bulleted:
@@ -218,8 +229,14 @@ def block_at(lines: Sequence[LineInfo], pos: int, ctx: Context) -> Finding | Non
 
 
 def find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
-    """The ``blocks`` step: every link list that a marker line opens."""
+    """The ``blocks`` step: every link list that a marker line opens.
+
+    A link list is boilerplate beside an article. When the lists found would
+    leave no line of the text, the text is a list of headlines (a listing, a
+    page of news): the lists whose marker reads as a heading stay, with a note.
+    """
     findings = []
+    headings: set[str] = set()  # the rules of the lists whose marker reads as a heading
     pos = 0
     while pos < len(lines):
         finding = block_at(lines, pos, ctx)
@@ -227,5 +244,15 @@ def find_blocks(lines: Sequence[LineInfo], ctx: Context) -> StepOutput:
             pos += 1
             continue
         findings.append(finding)
+        marker = ctx.first_match("block", lines[pos])  # remembered: block_at matched it
+        if marker is not None and marker.rule.heading:
+            headings.add(finding.rule)
         pos = finding.positions[-1] + 1
+    covered = {p for finding in findings for p in finding.positions}
+    if headings and all(line.blank or p in covered for p, line in enumerate(lines)):
+        note = (
+            f"{', '.join(sorted(headings))} skipped: its link lists would be the whole text, "
+            "so they are its content (a page of headlines), not boilerplate beside it"
+        )
+        return [f for f in findings if f.rule not in headings], [note]
     return findings, []

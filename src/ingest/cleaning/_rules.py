@@ -70,6 +70,7 @@ _RULE_KEYS: Final = frozenset(
         "colon",
         "no_colon",
         "bulleted",
+        "heading",
     }
 )
 
@@ -103,6 +104,10 @@ class Rule:
         bulleted: Block rules: whether only bulleted or numbered headlines and
             link lines are items, not bare headlines ("Read more" over bulleted
             links opens a list; over a bare headline it ends a teaser).
+        heading: Block rules: whether the marker reads as a section heading
+            too ("Latest News", "Tags"): on a listing or collection page, or
+            where the lists it opens would be the whole text, the list is the
+            content and stays.
     """
 
     name: str
@@ -119,6 +124,7 @@ class Rule:
     colon: bool = False
     no_colon: bool = False
     bulleted: bool = False
+    heading: bool = False
 
     @property
     def languages(self) -> frozenset[str]:
@@ -196,7 +202,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
-    for flag in ("sentences", "context", "colon", "no_colon", "bulleted"):
+    for flag in ("sentences", "context", "colon", "no_colon", "bulleted", "heading"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
     return Rule(
@@ -217,6 +223,7 @@ def _rule(table: object, source: str, index: int) -> Rule:
         colon=table.get("colon", False),
         no_colon=table.get("no_colon", False),
         bulleted=table.get("bulleted", False),
+        heading=table.get("heading", False),
     )
 
 

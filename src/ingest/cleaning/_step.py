@@ -26,7 +26,9 @@ class Finding:
 
 @attrs.frozen
 class Context:
-    """What every step may consult: the compiled plan and the corpus model.
+    """What every step may consult: the compiled plan, the corpus model and the
+    document's page type (``meta["page_type"]``, set by the HTML extractor; empty
+    when unknown).
 
     ``memo`` remembers, for one :func:`clean` call, which rule matched a line
     text, so later passes do not match again.
@@ -34,6 +36,7 @@ class Context:
 
     plan: Plan
     corpus: BoilerplateModel | None
+    page_type: str = ""
     memo: dict[tuple[str, str], CompiledRule | None] = attrs.field(factory=dict, eq=False)
 
     def first_match(self, kind: str, line: LineInfo) -> CompiledRule | None:
