@@ -33,7 +33,7 @@ from ._signature import (
     mix64,
     to_minhash,
 )
-from ._verify import Link, verify, verify_candidates
+from ._verify import Link, verify, verify_candidate, verify_candidates
 
 __all__ = [
     "BATCH",
@@ -64,6 +64,7 @@ __all__ = [
     "text_key",
     "to_minhash",
     "verify",
+    "verify_candidate",
     "verify_candidates",
     "with_passages",
 ]

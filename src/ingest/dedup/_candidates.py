@@ -15,17 +15,23 @@ the sentence pairs of the few candidates that get as far as the alignment.
 [3, 7, 9]
 >>> found.sentence_pairs(3), found.sentence_pairs(7)
 ([(0, 2), (4, 0)], [])
+>>> found.covering(2), found.covering(1)
+({3}, {3, 9})
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Candidates", "gather", "split"]
+__all__ = ["SENTENCE_BITS", "Candidates", "gather", "split"]
+
+#: Bits of a sentence number (the index keeps fewer than ``2 ** 20`` sentences a document).
+SENTENCE_BITS: Final = 20
 
 _Positions = npt.NDArray[np.int64]
 _Pairs = npt.NDArray[np.int64]
@@ -72,6 +78,20 @@ class Candidates:
             self._sorted = pairs[np.argsort(pairs[:, 0], kind="stable")]
         low, high = np.searchsorted(self._sorted[:, 0], [position, position + 1])
         return [(i, j) for i, j in self._sorted[low:high, 1:].tolist()]
+
+    def covering(self, minimum: int) -> set[int]:
+        """The candidate positions proposed for a paraphrase: their sentence pairs cover at
+        least *minimum* distinct sentences of the document and as many of the candidate
+        (:func:`ingest.dedup._verify.proposes_paraphrase`; the pairs hold one sentence per
+        group of equal sentences, as the index files them)."""
+        pairs = self._all_pairs()
+        covered = []
+        for side in (1, 2):
+            # (position, sentence) as one key: sentences are 20-bit numbers.
+            keys = np.unique(pairs[:, 0] << SENTENCE_BITS | pairs[:, side])
+            positions, counts = np.unique(keys >> SENTENCE_BITS, return_counts=True)
+            covered.append(set(positions[counts >= minimum].tolist()))
+        return covered[0] & covered[1]
 
     def _all_pairs(self) -> _Pairs:
         return np.concatenate([np.empty((0, 3), dtype=np.int64), *self._pairs])

@@ -38,7 +38,7 @@ from ..dedup import (
     compute_features,
     lsh_params,
     mix64,
-    verify,
+    verify_candidate,
 )
 from ..inputs import PARQUET_EXTS, DocItem, Failure, InputError, Reader, row_groups
 from ..pipeline import Pipeline, PipelineOptions
@@ -343,7 +343,7 @@ def verify_block(
     links = []
     for (sa, sb), found in sentence_pairs.items():
         a, b = features[sa], features[sb]
-        link = verify(b, a, found, options)
+        link = verify_candidate(b, a, found, options)
         if link is not None:
             links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links

@@ -66,7 +66,7 @@ from ..dedup import (
     ordered_evidence,
     permutations,
     to_minhash,
-    verify,
+    verify_candidate,
     verify_candidates,
 )
 
@@ -406,7 +406,9 @@ class RedisIndex:
             other = decode_features(data, self._source)
             if other.id == features.id:
                 continue
-            link = verify(features, other, sorted(sentence_pairs.get(slot, ())), self.options)
+            link = verify_candidate(
+                features, other, sorted(sentence_pairs.get(slot, ())), self.options
+            )
             if link is not None:
                 links[other.id] = link
         links.update(batch.match(features))
