@@ -17,6 +17,7 @@ in-memory index, so that every engine decides alike.
 Imports only :mod:`ingest.core`.
 """
 
+from ._candidates import document_threshold
 from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
@@ -53,6 +54,7 @@ __all__ = [
     "band_keys",
     "cluster_links",
     "compute_features",
+    "document_threshold",
     "find_duplicates",
     "find_passages",
     "is_repeat",

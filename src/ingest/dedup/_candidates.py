@@ -15,8 +15,8 @@ the sentence pairs of the few candidates that get as far as the alignment.
 [3, 7, 9]
 >>> found.sentence_pairs(3), found.sentence_pairs(7)
 ([(0, 2), (4, 0)], [])
->>> found.covering(2), found.covering(1)
-({3}, {3, 9})
+>>> sorted(found.covering(2)), sorted(found.covering(1))
+([3], [3, 9])
 """
 
 from __future__ import annotations
@@ -28,10 +28,17 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SENTENCE_BITS", "Candidates", "gather", "split"]
+from ._options import DedupOptions
+from ._signature import lsh_params
+
+__all__ = ["SENTENCE_BITS", "Candidates", "document_threshold", "gather", "split"]
 
 #: Bits of a sentence number (the index keeps fewer than ``2 ** 20`` sentences a document).
 SENTENCE_BITS: Final = 20
+
+#: The share of the pairs at ``near_threshold`` that the document LSH proposes when it
+#: is the only source of candidates (:func:`document_threshold`).
+_NEAR_RECALL: Final = 0.99
 
 _Positions = npt.NDArray[np.int64]
 _Pairs = npt.NDArray[np.int64]
@@ -95,6 +102,33 @@ class Candidates:
 
     def _all_pairs(self) -> _Pairs:
         return np.concatenate([np.empty((0, 3), dtype=np.int64), *self._pairs])
+
+
+def document_threshold(options: DedupOptions) -> float:
+    """The threshold of the document LSH (its ``(bands, rows)``: :func:`lsh_params`).
+
+    ``near_threshold`` when the sentence LSH proposes candidates too (``containment`` or
+    ``paraphrase`` asked for), and its candidates are verified for ``near`` as well (a
+    near copy shares whole sentences). Alone, the document LSH at
+    ``near_threshold`` proposes under half of the pairs at exactly that similarity, so it
+    is banded for the highest threshold, in steps of 0.05, that proposes
+    ``_NEAR_RECALL`` of them (verification still links only pairs at ``near_threshold``).
+
+    >>> document_threshold(DedupOptions(kinds={"exact", "near"}))
+    0.4
+    >>> document_threshold(DedupOptions())
+    0.7
+    """
+    near = options.near_threshold
+    if {"containment", "paraphrase"} & options.kinds:
+        return near
+    threshold = near
+    while threshold > 0.05:
+        bands, rows = lsh_params(threshold, options.num_perm)
+        if 1 - (1 - near**rows) ** bands >= _NEAR_RECALL:
+            break
+        threshold = round(threshold - 0.05, 2)
+    return threshold
 
 
 def split(rows: npt.NDArray[np.intp], count: int) -> list[npt.NDArray[np.intp]]:

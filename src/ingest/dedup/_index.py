@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._bands import BandIndex
-from ._candidates import SENTENCE_BITS, Candidates, gather
+from ._candidates import SENTENCE_BITS, Candidates, document_threshold, gather
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
@@ -207,7 +207,7 @@ class DuplicateIndex:
         self._links: dict[tuple[str, str], Link] = {}
         self._chains = Chains()
         self.stats = IndexStats()
-        self._doc_params = lsh_params(self.options.near_threshold, self.options.num_perm)
+        self._doc_params = lsh_params(document_threshold(self.options), self.options.num_perm)
         self._sentence_params = lsh_params(
             self.options.sentence_threshold, self.options.sentence_num_perm
         )

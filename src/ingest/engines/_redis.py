@@ -60,6 +60,7 @@ from ..dedup import (
     band_keys,
     cluster_links,
     compute_features,
+    document_threshold,
     is_repeat,
     lsh_params,
     memory_lsh,
@@ -228,7 +229,7 @@ class RedisIndex:
         self._doc_lsh = MinHashLSH(
             threshold=self.options.near_threshold,
             num_perm=self.options.num_perm,
-            params=lsh_params(self.options.near_threshold, self.options.num_perm),
+            params=lsh_params(document_threshold(self.options), self.options.num_perm),
             storage_config={**config, "basename": self._key("lsh:doc").encode()},
             prepickle=False,
         )
@@ -439,7 +440,7 @@ class _Batch:
         self.entries: dict[str, dict[str, Any]] = {}
         self.links: dict[tuple[str, str], Link] = {}
         self._exact: defaultdict[int, list[int]] = defaultdict(list)
-        self._doc_lsh = memory_lsh(options.near_threshold, options.num_perm)
+        self._doc_lsh = memory_lsh(document_threshold(options), options.num_perm)
         self._sentence_lsh = memory_lsh(options.sentence_threshold, options.sentence_num_perm)
 
     def match(self, features: DocFeatures) -> dict[str, Link]:
