@@ -10,6 +10,7 @@ against clustering every link.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -22,7 +23,7 @@ from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
 from ingest.dedup._features import compute_features
 from ingest.dedup._options import KINDS
-from ingest.dedup._verify import Link, proposes_paraphrase
+from ingest.dedup._verify import Link, proposes_paraphrase, verify
 from tests.synthetic import TWO_SENTENCES_SHARED, _base, _skeletons, _Words
 
 
@@ -189,3 +190,22 @@ def test_a_pair_is_proposed_for_paraphrase_by_its_distinct_sentences() -> None:
     assert proposes_paraphrase(b, b, [(0, 0), (1, 1)], 2)
     assert not proposes_paraphrase(b, b, [(0, 0), (1, 0)], 2)  # one sentence of the second
     assert not proposes_paraphrase(b, b, [(0, 0), (1, 1)], 3)
+
+
+def test_exact_and_near_alone_find_every_near_pair_without_the_sentence_lsh() -> None:
+    """The document LSH alone, banded below ``near_threshold``, proposes the near pairs the
+    sentence LSH used to add: the clusters of verifying every pair."""
+    docs = _families(articles=3, copies=16, seed=11)
+    options = DedupOptions(kinds=frozenset({"exact", "near"}))
+    index = DuplicateIndex(options)
+    index.extend(docs)
+    assert index._sentence_lsh.segments() == []  # no sentences filed
+    features = compute_features(docs, options)
+    links = {}
+    for a, b in itertools.combinations(features, 2):
+        link = verify(a, b, (), options)
+        if link is not None:
+            links[min(a.id, b.id), max(a.id, b.id)] = link
+    every_pair = cluster_links(features, links)
+    assert index.clusters() == every_pair
+    assert sum(len(c.members) > 1 for c in every_pair) >= 3
