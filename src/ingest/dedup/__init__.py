@@ -17,7 +17,7 @@ in-memory index, so that every engine decides alike.
 Imports only :mod:`ingest.core`.
 """
 
-from ._candidates import document_threshold
+from ._candidates import Banding, document_threshold, lsh_banding
 from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
@@ -39,6 +39,7 @@ from ._verify import Link, verify, verify_candidate, verify_candidates
 __all__ = [
     "BATCH",
     "KINDS",
+    "Banding",
     "Cluster",
     "DedupOptions",
     "DocFeatures",
@@ -58,6 +59,7 @@ __all__ = [
     "find_duplicates",
     "find_passages",
     "is_repeat",
+    "lsh_banding",
     "lsh_params",
     "memory_lsh",
     "mix64",

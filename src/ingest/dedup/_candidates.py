@@ -31,7 +31,15 @@ import numpy.typing as npt
 from ._options import DedupOptions
 from ._signature import lsh_params
 
-__all__ = ["SENTENCE_BITS", "Candidates", "document_threshold", "gather", "split"]
+__all__ = [
+    "SENTENCE_BITS",
+    "Banding",
+    "Candidates",
+    "document_threshold",
+    "gather",
+    "lsh_banding",
+    "split",
+]
 
 #: Bits of a sentence number (the index keeps fewer than ``2 ** 20`` sentences a document).
 SENTENCE_BITS: Final = 20
@@ -39,6 +47,9 @@ SENTENCE_BITS: Final = 20
 #: The share of the pairs at ``near_threshold`` that the document LSH proposes when it
 #: is the only source of candidates (:func:`document_threshold`).
 _NEAR_RECALL: Final = 0.99
+
+Banding = tuple[int, int]
+"""The ``(bands, rows)`` of an LSH index."""
 
 _Positions = npt.NDArray[np.int64]
 _Pairs = npt.NDArray[np.int64]
@@ -129,6 +140,21 @@ def document_threshold(options: DedupOptions) -> float:
             break
         threshold = round(threshold - 0.05, 2)
     return threshold
+
+
+def lsh_banding(options: DedupOptions) -> tuple[Banding, Banding]:
+    """The ``(bands, rows)`` of the document LSH and of the sentence LSH for *options*.
+
+    Every engine bands alike; a stored index (Redis) records them, because buckets
+    filed under one banding are not found under another.
+
+    >>> lsh_banding(DedupOptions(kinds={"exact", "near"}))
+    ((32, 4), (14, 4))
+    """
+    return (
+        lsh_params(document_threshold(options), options.num_perm),
+        lsh_params(options.sentence_threshold, options.sentence_num_perm),
+    )
 
 
 def split(rows: npt.NDArray[np.intp], count: int) -> list[npt.NDArray[np.intp]]:

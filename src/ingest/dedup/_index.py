@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._bands import BandIndex
-from ._candidates import SENTENCE_BITS, Candidates, document_threshold, gather
+from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
@@ -53,7 +53,7 @@ from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._shingle import overlaps
-from ._signature import band_hashes, lsh_params
+from ._signature import band_hashes
 from ._verify import Link, verify, verify_candidates
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates"]
@@ -207,10 +207,7 @@ class DuplicateIndex:
         self._links: dict[tuple[str, str], Link] = {}
         self._chains = Chains()
         self.stats = IndexStats()
-        self._doc_params = lsh_params(document_threshold(self.options), self.options.num_perm)
-        self._sentence_params = lsh_params(
-            self.options.sentence_threshold, self.options.sentence_num_perm
-        )
+        self._doc_params, self._sentence_params = lsh_banding(self.options)
         self._doc_lsh = BandIndex(self._doc_params[0])
         self._sentence_lsh = BandIndex(self._sentence_params[0], values=np.uint32)
         self._sentence_rows = _SentenceRows()

@@ -36,8 +36,7 @@ from ..dedup import (
     Node,
     band_hashes,
     compute_features,
-    document_threshold,
-    lsh_params,
+    lsh_banding,
     mix64,
     verify_candidate,
 )
@@ -211,8 +210,7 @@ def part_failures(part: Part) -> list[Failure]:
 def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -> pd.DataFrame:
     """The bucket keys of *part*'s documents: ``key`` (int64), ``slot`` and ``sent`` (-1 for
     document keys)."""
-    doc_bands, doc_rows = lsh_params(document_threshold(options), options.num_perm)
-    sent_bands, sent_rows = lsh_params(options.sentence_threshold, options.sentence_num_perm)
+    (doc_bands, doc_rows), (sent_bands, sent_rows) = lsh_banding(options)
     keys: list[npt.NDArray[np.uint64]] = []
     slots: list[npt.NDArray[np.int64]] = []
     sents: list[npt.NDArray[np.int32]] = []
