@@ -1,7 +1,7 @@
 """De-duplication at scale: one process, the CLI, plain datasketch and the Dask engine.
 
 Usage: ``python benchmarks/scale.py [--corpora synthetic real] [--sizes 10000 100000]
-[--engines single near datasketch cli dask] [--workers 2] [--memory-limit GB]
+[--engines single fewer near datasketch cli dask] [--workers 2] [--memory-limit GB]
 [--file-docs 5000] [--corpus-dir DIR] [--wcxb DIR]`` (``--sizes 1000000`` for the
 million; ``--corpus-dir`` keeps the generated corpora and reuses them).
 
@@ -24,7 +24,10 @@ Each engine then runs in a fresh Python process from the files to the clusters:
 
 * **single**: :class:`ingest.DuplicateIndex` with the default options (every
   kind), extended with the documents of every file as they are read;
-* **near**: the same with ``kinds={"exact", "near"}``;
+* **fewer**: every kind, with ``min_candidate_sentences=min_aligned_sentences``:
+  a pair is aligned for ``paraphrase`` only when the sentence LSH proposes at least
+  that many sentences of each document;
+* **near**: the same as single with ``kinds={"exact", "near"}``;
 * **datasketch**: the plain pipeline a new user would write first, the
   baseline: ``datasketch.MinHash`` (128 permutations) of each document's
   lower-cased word 5-grams, ``MinHashLSH(threshold=0.7)`` queried then filled
@@ -41,7 +44,7 @@ second, peak memory (the highest sum of the resident memory of the process and
 all its children, sampled every 0.2 s: the CLI's process, Dask's scheduler,
 nannies and workers included), the clusters with duplicates, and for the
 synthetic corpus pair precision and recall against the planted clusters. For
-**single** and **near** a second line gives the stages (features, candidates,
+**single**, **fewer** and **near** a second line gives the stages (features, candidates,
 verification on shingle sets, sentence alignment, clustering; seconds), the
 pairs verified and aligned, and the bytes per document of the index's arrays
 (:attr:`ingest.DuplicateIndex.nbytes`).
@@ -292,6 +295,10 @@ def run_one(
         start = time.perf_counter()
         if engine == "single":
             groups, stages = single(directory, DedupOptions())
+        elif engine == "fewer":
+            defaults = DedupOptions()
+            fewer = attrs.evolve(defaults, min_candidate_sentences=defaults.min_aligned_sentences)
+            groups, stages = single(directory, fewer)
         elif engine == "near":
             groups, stages = single(directory, DedupOptions(kinds=frozenset({"exact", "near"})))
         elif engine == "datasketch":
@@ -325,7 +332,8 @@ def _stages_line(stages: dict[str, float]) -> str:
         f"{stages['candidates']:.1f} s, verify on sets {stages['verify_sets']:.1f} s, "
         f"alignment {stages['verify_paraphrase']:.1f} s, clusters {stages['clusters']:.1f} s; "
         f"{int(stages['pairs'])} pairs verified, {int(stages['alignments'])} aligned, "
-        f"{int(stages['skipped'])} with kinds skipped; "
+        f"{int(stages['skipped'])} with kinds skipped, {int(stages['unproposed'])} not proposed "
+        "for alignment; "
         f"index arrays {stages['bytes_per_doc']:,.0f} bytes/doc"
     )
 
@@ -335,7 +343,7 @@ def main() -> None:
     parser.add_argument("--corpora", nargs="+", default=["synthetic", "real"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument(
-        "--engines", nargs="+", default=["single", "near", "datasketch", "cli", "dask"]
+        "--engines", nargs="+", default=["single", "fewer", "near", "datasketch", "cli", "dask"]
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory-limit", type=float, help="GB per Dask worker, 0 for none")

@@ -40,6 +40,25 @@ KINDS: Final = ("near", "cut", "para")
 _COMMON_SHARE: Final = 0.5
 
 
+#: Two documents whose only alignment is two sentences, reworded (the same content words,
+#: other word order: no shared shingles), of four: a paraphrase at
+#: ``min_aligned_sentences=2`` that the sentence LSH proposes through two sentences.
+TWO_SENTENCES_SHARED: Final = (
+    Document(
+        "two-shared-a.txt",
+        "Officials reviewed the trade deal in Beijing on Monday. The minister said talks "
+        "would resume next week. Farmers planted wheat across northern fields this spring. "
+        "Volcanic ash grounded flights over Iceland yesterday.",
+    ),
+    Document(
+        "two-shared-b.txt",
+        "On Monday in Beijing the trade deal officials reviewed. Next week talks would "
+        "resume, the minister said. Orchestras rehearsed symphonies inside crowded concert "
+        "halls tonight. Engineers tested rocket engines near desert launch pads.",
+    ),
+)
+
+
 @attrs.frozen
 class Corpus:
     """Generated documents and, per document, the label of its planted cluster."""

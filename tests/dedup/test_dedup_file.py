@@ -207,3 +207,18 @@ def test_an_index_saved_before_the_package_layout_still_loads() -> None:
         (seeds[2].id, "exact"),
         (Document("copy-of-002", seeds[2].text).id, "exact"),
     }
+
+
+def test_an_index_saved_before_the_near_banding_changed_finds_its_near_copies() -> None:
+    """``fixtures/dedup/index-65d9f40-near.npz`` (``fixtures/dedup/old_indexes.py``): kinds
+    exact + near, saved by commit 65d9f40, whose document LSH was banded at
+    ``near_threshold``; three seeds and a near copy of each (``near-of-NAME``). A file holds
+    no LSH buckets: loading bands the signatures anew, so today's banding applies."""
+    loaded = DuplicateIndex.load(FIXTURES / "dedup" / "index-65d9f40-near.npz")
+    assert loaded.options == DedupOptions(kinds={"exact", "near"})
+    pairs = {tuple(sorted(m.name for m in c.members)) for c in loaded.clusters()}
+    seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    assert pairs == {(s.name, f"near-of-{s.name}") for s in seeds[:3]}
+    for seed in seeds[:3]:
+        found = {e.kind for e in loaded.query(Document("q", seed.text))}
+        assert found == {"exact", "near"}

@@ -10,19 +10,21 @@ against clustering every link.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest import DedupOptions, Document
+from ingest import Cluster, DedupOptions, Document
 from ingest.dedup import DuplicateIndex
 from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
+from ingest.dedup._features import compute_features
 from ingest.dedup._options import KINDS
-from ingest.dedup._verify import Link
-from tests.synthetic import _base, _skeletons, _Words
+from ingest.dedup._verify import Link, proposes_paraphrase, verify
+from tests.synthetic import TWO_SENTENCES_SHARED, _base, _skeletons, _Words
 
 
 def _families(articles: int, copies: int, seed: int) -> list[Document]:
@@ -115,3 +117,95 @@ def test_skipping_what_chains_of_stronger_links_join_keeps_the_clusters(
                 kept[key] = link
                 chains.join(slot, target, link.kind)
     assert cluster_links(nodes, kept) == cluster_links(nodes, every)
+
+
+def _members(clusters: list[Cluster]) -> list[frozenset[str]]:
+    return [frozenset(m.id for m in c.members) for c in clusters]
+
+
+def test_fewer_candidate_pairs_aligned_never_join_what_every_candidate_does_not() -> None:
+    docs = _families(articles=3, copies=16, seed=11)
+    every = DuplicateIndex()
+    every.extend(docs)
+    fewer = DuplicateIndex(DedupOptions(min_candidate_sentences=3))
+    fewer.extend(docs)
+    assert every.stats.unproposed == 0
+    assert fewer.stats.unproposed > 0
+    assert fewer.stats.alignments < every.stats.alignments
+    # Fewer candidates, never a link that verification with every candidate refuses:
+    # each cluster lies inside one cluster of every candidate.
+    wider = _members(every.clusters())
+    assert all(any(c <= w for w in wider) for c in _members(fewer.clusters()))
+
+
+def test_add_query_and_extend_apply_the_same_candidate_rule() -> None:
+    docs = _families(articles=2, copies=14, seed=9)
+    options = DedupOptions(min_candidate_sentences=3)
+    one_by_one = DuplicateIndex(options)
+    for doc in docs:
+        one_by_one.add(doc)
+    pruned = DuplicateIndex(options)
+    pruned.extend(docs)
+    assert pruned.clusters() == one_by_one.clusters()
+    # query verifies through verify_candidate: the evidence add reports for the last one.
+    index = DuplicateIndex(options)
+    index.extend(docs[:-1])
+    last = DuplicateIndex(options)
+    for doc in docs[:-1]:
+        last.add(doc)
+    found = index.query(docs[-1])
+    assert found == last.add(docs[-1])
+    assert found
+
+
+@pytest.mark.parametrize(
+    ("candidates", "kinds"), [(1, ["paraphrase"]), (2, ["paraphrase"]), (3, [])]
+)
+def test_a_paraphrase_through_two_sentences_needs_two_candidate_sentences(
+    candidates: int, kinds: list[str]
+) -> None:
+    options = DedupOptions(min_aligned_sentences=2, min_candidate_sentences=candidates)
+    index = DuplicateIndex(options)
+    a, b = TWO_SENTENCES_SHARED
+    index.add(a)
+    found = index.add(b)
+    assert [e.kind for e in found] == kinds
+    assert index.stats.unproposed == (0 if kinds else 1)
+
+
+def test_a_pair_is_proposed_for_paraphrase_by_its_distinct_sentences() -> None:
+    sentences = [
+        "Officials reviewed the trade deal in Beijing on Monday.",
+        "The minister said talks would resume next week.",
+        "Markets rose sharply after the announcement.",
+    ]
+    # The first sentence three times: one sentence, however many copies.
+    a, b = compute_features(
+        [Document("a", " ".join(sentences[:1] * 3)), Document("b", " ".join(sentences))],
+        DedupOptions(),
+    )
+    copies = [(0, 0), (1, 0), (2, 0)]
+    assert proposes_paraphrase(a, b, [], 1)  # 1: every candidate, even without pairs
+    assert not proposes_paraphrase(a, b, copies, 2)
+    assert proposes_paraphrase(b, b, [(0, 0), (1, 1)], 2)
+    assert not proposes_paraphrase(b, b, [(0, 0), (1, 0)], 2)  # one sentence of the second
+    assert not proposes_paraphrase(b, b, [(0, 0), (1, 1)], 3)
+
+
+def test_exact_and_near_alone_find_every_near_pair_without_the_sentence_lsh() -> None:
+    """The document LSH alone, banded below ``near_threshold``, proposes the near pairs the
+    sentence LSH used to add: the clusters of verifying every pair."""
+    docs = _families(articles=3, copies=16, seed=11)
+    options = DedupOptions(kinds=frozenset({"exact", "near"}))
+    index = DuplicateIndex(options)
+    index.extend(docs)
+    assert index._sentence_lsh.segments() == []  # no sentences filed
+    features = compute_features(docs, options)
+    links = {}
+    for a, b in itertools.combinations(features, 2):
+        link = verify(a, b, (), options)
+        if link is not None:
+            links[min(a.id, b.id), max(a.id, b.id)] = link
+    every_pair = cluster_links(features, links)
+    assert index.clusters() == every_pair
+    assert sum(len(c.members) > 1 for c in every_pair) >= 3

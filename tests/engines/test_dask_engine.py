@@ -25,7 +25,7 @@ from ingest import (
 from ingest import find_duplicates as single_process
 
 from ..conftest import SEEDS, run_ingest
-from ..synthetic import Corpus, generate, pair_scores
+from ..synthetic import TWO_SENTENCES_SHARED, Corpus, generate, pair_scores
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
 
@@ -64,6 +64,17 @@ def test_clusters_equal_the_single_process_engine(engine: DaskEngine, corpus: Co
     assert engine.find_duplicates(corpus.docs) == expected
     assert sum(len(c.members) > 1 for c in expected) > DOCS // 5
     assert pair_scores(corpus, expected) == (1.0, 1.0)
+
+
+def test_the_candidate_rule_of_the_alignment_is_the_single_process_engine_s(
+    engine: DaskEngine, corpus: Corpus
+) -> None:
+    docs = [*corpus.docs, *TWO_SENTENCES_SHARED]
+    every = DedupOptions(min_aligned_sentences=2)
+    fewer = attrs.evolve(every, min_candidate_sentences=3)
+    expected = single_process(docs, fewer)
+    assert engine.find_duplicates(docs, fewer) == expected
+    assert expected != single_process(docs, every)  # the two shared sentences: too few
 
 
 def test_partitions_verified_in_groups_give_the_same_clusters(

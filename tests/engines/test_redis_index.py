@@ -7,6 +7,7 @@ except in CI (``CI`` set), where they fail: ``.ci/run`` installs the server.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -315,3 +316,74 @@ def test_cli_index_names_an_unreachable_server_in_one_line() -> None:
     [line] = result.stderr.decode().splitlines()  # no traceback
     assert line.startswith(f"ingest index query: error: {url} index 'default': could not reach")
     assert line.endswith("; start redis-server or check the URL (redis://HOST:PORT/DB)")
+
+
+# -- indexes created by an older ingest --------------------------------------------------------
+
+
+def _restore(url: str, dumped: dict[str, Any], stored: str, name: str) -> None:
+    """Write the keys of the index *stored* in *dumped* (``fixtures/dedup/old_indexes.py``)
+    as those of the index *name*."""
+    client = RedisIndex(url, name=name)._redis
+    client.delete(f"ingest:{name}:meta")
+    old, new = f"ingest:{stored}:".encode(), f"ingest:{name}:".encode()
+    for hex_key, entry in dumped[stored].items():
+        key = new + bytes.fromhex(hex_key).removeprefix(old)
+        value = entry["value"]
+        if entry["type"] == "string":
+            client.set(key, bytes.fromhex(value))
+        elif entry["type"] == "hash":
+            client.hset(key, mapping={bytes.fromhex(k): bytes.fromhex(v) for k, v in value.items()})
+        elif entry["type"] == "set":
+            client.sadd(key, *(bytes.fromhex(m) for m in value))
+        else:
+            client.rpush(key, *(bytes.fromhex(m) for m in value))
+
+
+@pytest.mark.parametrize(
+    ("stored", "kinds"),
+    [("old-near", {"exact", "near"}), ("old-default", set(DedupOptions().kinds))],
+)
+def test_an_index_created_before_the_banding_was_stored_finds_its_documents(
+    url: str, stored: str, kinds: set[str]
+) -> None:
+    """``fixtures/dedup/redis-65d9f40.json.gz``: two indexes written by commit 65d9f40, whose
+    document LSH was banded at ``near_threshold`` for every kind set (and whose meta key has
+    no banding); it holds three seeds and a near copy of each (``near-of-NAME``)."""
+    name = f"t-old-{stored}"  # without the brackets of the test's name (a glob in clear())
+    with gzip.open(FIXTURES / "dedup" / "redis-65d9f40.json.gz", "rt", encoding="utf-8") as raw:
+        _restore(url, json.load(raw), stored, name)
+    index = RedisIndex(url, name=name)
+    assert index.options.kinds == kinds
+    assert index.banding == ((14, 9), (14, 4))  # lsh_params(0.7, 128), lsh_params(0.5, 64)
+    names = {
+        json.loads(v)["name"]: k.decode() if isinstance(k, bytes) else k
+        for k, v in index._redis.hgetall(index._key("docs")).items()
+    }
+    seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    for seed in seeds[:3]:
+        found = {(e.matched, e.kind) for e in index.query(Document("q", seed.text))}
+        assert found == {(seed.id, "exact"), (names[f"near-of-{seed.name}"], "near")}
+    # A document added now is filed under the stored banding and found again.
+    index.add(Document("late", seeds[3].text, id="late"))
+    assert [e.matched for e in index.query(Document("q", seeds[3].text))] == ["late"]
+    assert sorted(len(c.members) for c in index.clusters()) == [1, 2, 2, 2]
+    index.clear()
+
+
+def test_a_new_index_keeps_its_banding_when_the_code_bands_otherwise(
+    url: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = DedupOptions(kinds={"exact", "near"})
+    first = RedisIndex(url, name=_name(request), options=options)
+    seed = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    first.add(Document("a", seed, id="a"))
+    meta = json.loads(first._redis.get(first._key("meta")) or b"null")
+    assert (meta["version"], meta["banding"]) == (2, {"document": [32, 4], "sentence": [14, 4]})
+    monkeypatch.setattr("ingest.engines._redis.lsh_banding", lambda _options: ((16, 8), (16, 4)))
+    again = RedisIndex(url, name=_name(request))
+    assert again.banding == ((32, 4), (14, 4))
+    words = seed.split()
+    near = " ".join([*words[:100], "edited", *words[101:]])
+    [evidence] = again.query(Document("b", near, id="b"))
+    assert (evidence.kind, evidence.matched) == ("near", "a")

@@ -17,6 +17,7 @@ in-memory index, so that every engine decides alike.
 Imports only :mod:`ingest.core`.
 """
 
+from ._candidates import Banding, document_threshold, lsh_banding
 from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
@@ -33,11 +34,12 @@ from ._signature import (
     mix64,
     to_minhash,
 )
-from ._verify import Link, verify, verify_candidates
+from ._verify import Link, verify, verify_candidate, verify_candidates
 
 __all__ = [
     "BATCH",
     "KINDS",
+    "Banding",
     "Cluster",
     "DedupOptions",
     "DocFeatures",
@@ -53,9 +55,11 @@ __all__ = [
     "band_keys",
     "cluster_links",
     "compute_features",
+    "document_threshold",
     "find_duplicates",
     "find_passages",
     "is_repeat",
+    "lsh_banding",
     "lsh_params",
     "memory_lsh",
     "mix64",
@@ -64,6 +68,7 @@ __all__ = [
     "text_key",
     "to_minhash",
     "verify",
+    "verify_candidate",
     "verify_candidates",
     "with_passages",
 ]

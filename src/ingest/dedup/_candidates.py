@@ -15,17 +15,41 @@ the sentence pairs of the few candidates that get as far as the alignment.
 [3, 7, 9]
 >>> found.sentence_pairs(3), found.sentence_pairs(7)
 ([(0, 2), (4, 0)], [])
+>>> sorted(found.covering(2)), sorted(found.covering(1))
+([3], [3, 9])
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Candidates", "gather", "split"]
+from ._options import DedupOptions
+from ._signature import lsh_params
+
+__all__ = [
+    "SENTENCE_BITS",
+    "Banding",
+    "Candidates",
+    "document_threshold",
+    "gather",
+    "lsh_banding",
+    "split",
+]
+
+#: Bits of a sentence number (the index keeps fewer than ``2 ** 20`` sentences a document).
+SENTENCE_BITS: Final = 20
+
+#: The share of the pairs at ``near_threshold`` that the document LSH proposes when it
+#: is the only source of candidates (:func:`document_threshold`).
+_NEAR_RECALL: Final = 0.99
+
+Banding = tuple[int, int]
+"""The ``(bands, rows)`` of an LSH index."""
 
 _Positions = npt.NDArray[np.int64]
 _Pairs = npt.NDArray[np.int64]
@@ -73,8 +97,64 @@ class Candidates:
         low, high = np.searchsorted(self._sorted[:, 0], [position, position + 1])
         return [(i, j) for i, j in self._sorted[low:high, 1:].tolist()]
 
+    def covering(self, minimum: int) -> set[int]:
+        """The candidate positions proposed for a paraphrase: their sentence pairs cover at
+        least *minimum* distinct sentences of the document and as many of the candidate
+        (:func:`ingest.dedup._verify.proposes_paraphrase`; the pairs hold one sentence per
+        group of equal sentences, as the index files them)."""
+        pairs = self._all_pairs()
+        covered = []
+        for side in (1, 2):
+            # (position, sentence) as one key: sentences are 20-bit numbers.
+            keys = np.unique(pairs[:, 0] << SENTENCE_BITS | pairs[:, side])
+            positions, counts = np.unique(keys >> SENTENCE_BITS, return_counts=True)
+            covered.append(set(positions[counts >= minimum].tolist()))
+        return covered[0] & covered[1]
+
     def _all_pairs(self) -> _Pairs:
         return np.concatenate([np.empty((0, 3), dtype=np.int64), *self._pairs])
+
+
+def document_threshold(options: DedupOptions) -> float:
+    """The threshold of the document LSH (its ``(bands, rows)``: :func:`lsh_params`).
+
+    ``near_threshold`` when the sentence LSH proposes candidates too (``containment`` or
+    ``paraphrase`` asked for), and its candidates are verified for ``near`` as well (a
+    near copy shares whole sentences). Alone, the document LSH at
+    ``near_threshold`` proposes under half of the pairs at exactly that similarity, so it
+    is banded for the highest threshold, in steps of 0.05, that proposes
+    ``_NEAR_RECALL`` of them (verification still links only pairs at ``near_threshold``).
+
+    >>> document_threshold(DedupOptions(kinds={"exact", "near"}))
+    0.4
+    >>> document_threshold(DedupOptions())
+    0.7
+    """
+    near = options.near_threshold
+    if {"containment", "paraphrase"} & options.kinds:
+        return near
+    threshold = near
+    while threshold > 0.05:
+        bands, rows = lsh_params(threshold, options.num_perm)
+        if 1 - (1 - near**rows) ** bands >= _NEAR_RECALL:
+            break
+        threshold = round(threshold - 0.05, 2)
+    return threshold
+
+
+def lsh_banding(options: DedupOptions) -> tuple[Banding, Banding]:
+    """The ``(bands, rows)`` of the document LSH and of the sentence LSH for *options*.
+
+    Every engine bands alike; a stored index (Redis) records them, because buckets
+    filed under one banding are not found under another.
+
+    >>> lsh_banding(DedupOptions(kinds={"exact", "near"}))
+    ((32, 4), (14, 4))
+    """
+    return (
+        lsh_params(document_threshold(options), options.num_perm),
+        lsh_params(options.sentence_threshold, options.sentence_num_perm),
+    )
 
 
 def split(rows: npt.NDArray[np.intp], count: int) -> list[npt.NDArray[np.intp]]:

@@ -177,9 +177,13 @@ def compute_features(
         else np.empty((len(docs), 0), dtype=np.uint32)
     )
     shingle_sets = split_sets(values, counts)
-    # Sentences: sets of content-term hashes, kept when they have enough terms.
-    languages = [document_language(doc) for doc in docs]
-    per_doc = sentence_terms([doc.text for doc in docs], languages)
+    # Sentences: sets of content-term hashes, kept when they have enough terms; none
+    # (and no language) when no kind asked for compares sentences.
+    languages = [UNDETERMINED] * len(docs)
+    per_doc: list[list[str]] = [[] for _ in docs]
+    if {"containment", "paraphrase"} & options.kinds:
+        languages = [document_language(doc) for doc in docs]
+        per_doc = sentence_terms([doc.text for doc in docs], languages)
     stem_hashes, stem_counts = hash_streams([s.encode() for doc in per_doc for s in doc])
     set_values, set_sizes = flat_sets(stem_hashes, stem_counts)
     kept = set_sizes >= MIN_SENTENCE_STEMS

@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._bands import BandIndex
-from ._candidates import Candidates, gather
+from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, without_sentence_signatures
@@ -53,14 +53,14 @@ from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._shingle import overlaps
-from ._signature import band_hashes, lsh_params
+from ._signature import band_hashes
 from ._verify import Link, verify, verify_candidates
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates"]
 
-#: Sentences a document keeps at most (more are cut: the number of a sentence, and the
-#: candidate sentence pairs, were 20-bit fields).
-_MAX_SENTENCES: Final = 1 << 20
+#: Sentences a document keeps at most (more are cut: the number of a sentence is a
+#: 20-bit field of the keys that count candidate sentence pairs).
+_MAX_SENTENCES: Final = 1 << SENTENCE_BITS
 
 
 #: Documents signed, keyed and looked up at once: one search of each LSH segment per
@@ -152,6 +152,9 @@ class IndexStats:
             the sentence alignment unless the bound rules the pair out).
         skipped: Candidate pairs for which some kind was left out, because a
             chain of stronger links already joins the two (docs/dedup.md).
+        unproposed: Candidate pairs not aligned for ``paraphrase`` because their
+            candidate sentence pairs cover fewer than ``min_candidate_sentences``
+            sentences of one of the two (docs/dedup.md, "Verification").
     """
 
     features: float = 0.0
@@ -161,6 +164,7 @@ class IndexStats:
     pairs: int = 0
     alignments: int = 0
     skipped: int = 0
+    unproposed: int = 0
 
 
 def _truncated(features: DocFeatures) -> DocFeatures:
@@ -203,10 +207,7 @@ class DuplicateIndex:
         self._links: dict[tuple[str, str], Link] = {}
         self._chains = Chains()
         self.stats = IndexStats()
-        self._doc_params = lsh_params(self.options.near_threshold, self.options.num_perm)
-        self._sentence_params = lsh_params(
-            self.options.sentence_threshold, self.options.sentence_num_perm
-        )
+        self._doc_params, self._sentence_params = lsh_banding(self.options)
         self._doc_lsh = BandIndex(self._doc_params[0])
         self._sentence_lsh = BandIndex(self._sentence_params[0], values=np.uint32)
         self._sentence_rows = _SentenceRows()
@@ -391,7 +392,8 @@ class DuplicateIndex:
         change a cluster or its evidence.
 
         First the kinds decided on shingle sets, for every candidate; then the sentence
-        alignment, for the candidates that no chain of stronger links joins by then.
+        alignment, for the candidates that the sentence LSH proposes for it
+        (:meth:`Candidates.covering`) and that no chain of stronger links joins by then.
         """
         if features.words == 0:
             return {}
@@ -400,6 +402,10 @@ class DuplicateIndex:
         links: dict[str, Link] = {}
         unlinked: list[int] = []
         start = time.perf_counter()
+        aligning = "paraphrase" in options.kinds
+        minimum = options.min_candidate_sentences
+        every_candidate = minimum <= 1
+        proposed = set() if every_candidate else candidates.covering(minimum)
         positions = [p for p in slots if self._docs[p].id != features.id]
         # The shingle overlap with every candidate at once (near and containment need it).
         on_shingles = bool({"near", "containment"} & options.kinds)
@@ -414,8 +420,11 @@ class DuplicateIndex:
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
-            elif "paraphrase" in kinds and "paraphrase" in options.kinds:
-                unlinked.append(position)
+            elif "paraphrase" in kinds and aligning:
+                if every_candidate or position in proposed:
+                    unlinked.append(position)
+                else:
+                    stats.unproposed += 1
         middle = time.perf_counter()
         for position in unlinked:
             if not every and "paraphrase" not in chains.needed(slot, position):

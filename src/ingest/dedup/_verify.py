@@ -10,6 +10,7 @@ alike.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Final
 
 import attrs
 import numpy as np
@@ -26,7 +27,14 @@ from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
 from ._shingle import jaccard_of, overlap
 from ._signature import estimate_jaccard
 
-__all__ = ["Link", "rank", "verify", "verify_candidates"]
+__all__ = [
+    "Link",
+    "proposes_paraphrase",
+    "rank",
+    "verify",
+    "verify_candidate",
+    "verify_candidates",
+]
 
 
 @attrs.frozen
@@ -58,6 +66,10 @@ class Link:
             aligned=mine,
             matched_aligned=theirs,
         )
+
+
+#: The kinds decided on shingle sets, before ``paraphrase``.
+_ON_SETS: Final = KINDS[: KINDS.index("paraphrase")]
 
 
 def rank(link: Link) -> tuple[int, float]:
@@ -150,6 +162,36 @@ def verify(
     return None
 
 
+def proposes_paraphrase(
+    a: DocFeatures, b: DocFeatures, sentence_pairs: Iterable[tuple[int, int]], minimum: int
+) -> bool:
+    """Whether the candidate sentence pairs ``(i in a, j in b)`` of a candidate pair cover
+    at least *minimum* distinct sentences of *a* and as many of *b* (copies of one sentence
+    count once): the candidate rule of the sentence alignment, with *minimum*
+    ``min_candidate_sentences`` (``docs/dedup.md``, "Verification").
+
+    A paraphrase needs ``min_aligned_sentences`` aligned sentences in each document, and
+    the sentence LSH proposes the pairs that align, so with a minimum above 1 a pair whose
+    sentences collide once by chance (two pages sharing one sentence) is not aligned.
+    """
+    if minimum <= 1:
+        return True  # every candidate, those of the document LSH alone too
+    pairs = np.array(list(sentence_pairs), dtype=np.intp).reshape(-1, 2)
+    groups_a = np.unique(a.sentence_group_of[pairs[:, 0]]).size
+    groups_b = np.unique(b.sentence_group_of[pairs[:, 1]]).size
+    return min(groups_a, groups_b) >= minimum
+
+
+def verify_candidate(
+    a: DocFeatures, b: DocFeatures, sentence_pairs: Sequence[tuple[int, int]], options: DedupOptions
+) -> Link | None:
+    """:func:`verify` for a pair that the LSH indexes proposed, with its candidate
+    sentence pairs: ``paraphrase`` is tried only when :func:`proposes_paraphrase` (with
+    ``options.min_candidate_sentences``). Every engine verifies its candidates this way."""
+    proposed = proposes_paraphrase(a, b, sentence_pairs, options.min_candidate_sentences)
+    return verify(a, b, sentence_pairs, options, kinds=KINDS if proposed else _ON_SETS)
+
+
 def verify_candidates(
     features: DocFeatures,
     docs: Sequence[DocFeatures],
@@ -161,14 +203,15 @@ def verify_candidates(
 
     *sentence_pairs* maps a candidate's position to its aligned sentence
     candidates ``(sentence of features, sentence of the candidate)``.
-    Candidates are verified in position order; *features* itself is skipped.
+    Candidates are verified in position order (:func:`verify_candidate`); *features*
+    itself is skipped.
     """
     links = {}
     for slot in sorted(candidates):
         other = docs[slot]
         if other.id == features.id:
             continue
-        link = verify(features, other, sentence_pairs.get(slot, ()), options)
+        link = verify_candidate(features, other, sentence_pairs.get(slot, ()), options)
         if link is not None:
             links[other.id] = link
     return links

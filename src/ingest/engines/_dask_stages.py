@@ -36,9 +36,9 @@ from ..dedup import (
     Node,
     band_hashes,
     compute_features,
-    lsh_params,
+    lsh_banding,
     mix64,
-    verify,
+    verify_candidate,
 )
 from ..inputs import PARQUET_EXTS, DocItem, Failure, InputError, Reader, row_groups
 from ..pipeline import Pipeline, PipelineOptions
@@ -210,8 +210,7 @@ def part_failures(part: Part) -> list[Failure]:
 def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -> pd.DataFrame:
     """The bucket keys of *part*'s documents: ``key`` (int64), ``slot`` and ``sent`` (-1 for
     document keys)."""
-    doc_bands, doc_rows = lsh_params(options.near_threshold, options.num_perm)
-    sent_bands, sent_rows = lsh_params(options.sentence_threshold, options.sentence_num_perm)
+    (doc_bands, doc_rows), (sent_bands, sent_rows) = lsh_banding(options)
     keys: list[npt.NDArray[np.uint64]] = []
     slots: list[npt.NDArray[np.int64]] = []
     sents: list[npt.NDArray[np.int32]] = []
@@ -343,7 +342,7 @@ def verify_block(
     links = []
     for (sa, sb), found in sentence_pairs.items():
         a, b = features[sa], features[sb]
-        link = verify(b, a, found, options)
+        link = verify_candidate(b, a, found, options)
         if link is not None:
             links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links

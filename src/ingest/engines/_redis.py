@@ -6,7 +6,13 @@ database, under the prefix ``ingest:NAME:``, so that opening the index by
 name in another process, after a restart, finds the documents added before:
 
 ``ingest:NAME:meta`` (string)
-    JSON ``{"format": "ingest.RedisIndex", "version": 1, "options": {...}}``.
+    JSON ``{"format": "ingest.RedisIndex", "version": 2, "options": {...},
+    "banding": {"document": [BANDS, ROWS], "sentence": [BANDS, ROWS]}}``: the
+    banding the LSH buckets below were filed under, kept for the life of the index
+    (:func:`ingest.dedup.lsh_banding` may band a new index otherwise). Version 1
+    (ingest up to the second session of issue 20) has no ``banding``: both LSH
+    indexes were banded at their thresholds, ``near_threshold`` and
+    ``sentence_threshold``, and are read so.
 ``ingest:NAME:docs`` (hash: id -> JSON ``{"slot", "name", "words", "text_key"}``)
     Every document; ``slot`` is its number in the index (from ``ingest:NAME:next``).
 ``ingest:NAME:features`` (hash: slot -> bytes)
@@ -50,6 +56,7 @@ from datasketch import MinHashLSH
 
 from ..core import Document, IndexFileError, OptionsError
 from ..dedup import (
+    Banding,
     Cluster,
     DedupOptions,
     DocFeatures,
@@ -61,19 +68,22 @@ from ..dedup import (
     cluster_links,
     compute_features,
     is_repeat,
+    lsh_banding,
     lsh_params,
-    memory_lsh,
     ordered_evidence,
     permutations,
     to_minhash,
-    verify,
+    verify_candidate,
     verify_candidates,
 )
 
 __all__ = ["FORMAT", "VERSION", "RedisIndex", "decode_features", "encode_features"]
 
 FORMAT: Final = "ingest.RedisIndex"
-VERSION: Final = 1
+VERSION: Final = 2
+
+#: The versions of the meta key this code opens (1: banded at the thresholds).
+_READABLE: Final = (1, 2)
 
 _MAGIC: Final = b"IDF1"
 _U32: Final = np.dtype("<u4")
@@ -162,6 +172,25 @@ def decode_features(data: bytes, source: str = "<redis>") -> DocFeatures:
         ) from error
 
 
+def _stored_banding(meta: dict[str, Any], options: DedupOptions) -> tuple[Banding, Banding]:
+    """The ``(bands, rows)`` the LSH buckets of an index with *meta* were filed under."""
+    if meta["version"] == 1:  # both LSH indexes banded at their thresholds
+        return (
+            lsh_params(options.near_threshold, options.num_perm),
+            lsh_params(options.sentence_threshold, options.sentence_num_perm),
+        )
+    stored = meta["banding"]
+    document, sentence = ((int(b), int(r)) for b, r in (stored["document"], stored["sentence"]))
+    _check(
+        document[0] * document[1] <= options.num_perm
+        and sentence[0] * sentence[1] <= options.sentence_num_perm
+        and min(*document, *sentence) >= 1,
+        f"the banding {stored!r} does not fit num_perm {options.num_perm} and "
+        f"sentence_num_perm {options.sentence_num_perm}",
+    )
+    return document, sentence
+
+
 def _check(condition: bool, message: str) -> None:  # noqa: FBT001 - an assertion helper
     if not condition:
         raise ValueError(message)
@@ -184,6 +213,10 @@ def _link_from_json(data: bytes) -> Link:
 
 class RedisIndex:
     """A duplicate index stored in Redis under a name, found again after a restart.
+
+    An index keeps the LSH banding it was created with (stored in its meta key), so an
+    index created by an older ingest finds its documents with the banding they were
+    filed under.
 
     Args:
         url: A Redis URL, ``redis://HOST:PORT/DB`` (``rediss://`` for TLS).
@@ -222,40 +255,50 @@ class RedisIndex:
                 "(redis://HOST:PORT/DB)",
                 source=self._source,
             ) from error
-        self.options = self._open(stored, options)
+        self.options, self.banding = self._open(stored, options)
         self._perms, self._sentence_perms = permutations(self.options)
         config = {"type": "redis", "redis": params}
-        self._doc_lsh = MinHashLSH(
-            threshold=self.options.near_threshold,
-            num_perm=self.options.num_perm,
-            params=lsh_params(self.options.near_threshold, self.options.num_perm),
-            storage_config={**config, "basename": self._key("lsh:doc").encode()},
-            prepickle=False,
-        )
-        self._sentence_lsh = MinHashLSH(
-            threshold=self.options.sentence_threshold,
-            num_perm=self.options.sentence_num_perm,
-            params=lsh_params(self.options.sentence_threshold, self.options.sentence_num_perm),
-            storage_config={**config, "basename": self._key("lsh:sentence").encode()},
-            prepickle=False,
+        self._doc_lsh, self._sentence_lsh = (
+            MinHashLSH(
+                num_perm=num_perm,
+                params=banding,
+                storage_config={**config, "basename": self._key(f"lsh:{kind}").encode()},
+                prepickle=False,
+            )
+            for kind, num_perm, banding in zip(
+                ("doc", "sentence"),
+                (self.options.num_perm, self.options.sentence_num_perm),
+                self.banding,
+                strict=True,
+            )
         )
 
     def _key(self, suffix: str) -> str:
         return self._prefix + suffix
 
-    def _open(self, stored: bytes | str | None, options: DedupOptions | None) -> DedupOptions:
+    def _open(
+        self, stored: bytes | str | None, options: DedupOptions | None
+    ) -> tuple[DedupOptions, tuple[Banding, Banding]]:
+        """The options and LSH banding of the index: stored ones, or *options*' for a new one."""
         if stored is None:
             chosen = options if options is not None else DedupOptions()
-            meta = {"format": FORMAT, "version": VERSION, "options": chosen.to_json()}
+            banding = lsh_banding(chosen)
+            meta = {
+                "format": FORMAT,
+                "version": VERSION,
+                "options": chosen.to_json(),
+                "banding": dict(zip(("document", "sentence"), banding, strict=True)),
+            }
             self._redis.set(self._key("meta"), json.dumps(meta))
-            return chosen
+            return chosen, banding
         try:
             meta = json.loads(stored)
             _check(
-                meta.get("format") == FORMAT and meta.get("version") == VERSION,
-                f"expected {FORMAT} version {VERSION}, found {meta!r}",
+                meta.get("format") == FORMAT and meta.get("version") in _READABLE,
+                f"expected {FORMAT} version {' or '.join(map(str, _READABLE))}, found {meta!r}",
             )
             found = DedupOptions.from_json(meta["options"])
+            banding = _stored_banding(meta, found)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise IndexFileError(
                 f"the key {self._key('meta')!r} does not describe an ingest index: {error}; "
@@ -267,7 +310,7 @@ class RedisIndex:
                 f"index {self.name!r} was created with {found!r}, not {options!r}; "
                 "open it with options=None or choose another name"
             )
-        return found
+        return found, banding
 
     def __len__(self) -> int:
         return int(self._redis.hlen(self._key("docs")))
@@ -299,7 +342,9 @@ class RedisIndex:
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged."""
         [features] = compute_features([doc], self.options)
-        return ordered_evidence(features.id, self._match(features, _Batch(self.options)))
+        return ordered_evidence(
+            features.id, self._match(features, _Batch(self.options, self.banding))
+        )
 
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, as :meth:`DuplicateIndex.clusters`."""
@@ -329,7 +374,7 @@ class RedisIndex:
     def _add_batch(self, docs: Sequence[Document]) -> list[list[Evidence]]:
         all_features = compute_features(docs, self.options)
         known = self._redis.hmget(self._key("docs"), [f.id for f in all_features])
-        batch = _Batch(self.options)
+        batch = _Batch(self.options, self.banding)
         result = []
         for features, stored in zip(all_features, known, strict=True):
             entry = json.loads(stored) if stored is not None else batch.entries.get(features.id)
@@ -406,7 +451,9 @@ class RedisIndex:
             other = decode_features(data, self._source)
             if other.id == features.id:
                 continue
-            link = verify(features, other, sorted(sentence_pairs.get(slot, ())), self.options)
+            link = verify_candidate(
+                features, other, sorted(sentence_pairs.get(slot, ())), self.options
+            )
             if link is not None:
                 links[other.id] = link
         links.update(batch.match(features))
@@ -430,15 +477,19 @@ class _Batch:
     the same parameters as the Redis ones.
     """
 
-    def __init__(self, options: DedupOptions) -> None:
+    def __init__(self, options: DedupOptions, banding: tuple[Banding, Banding]) -> None:
         self.options = options
         self._perms, self._sentence_perms = permutations(options)
         self.features: list[DocFeatures] = []
         self.entries: dict[str, dict[str, Any]] = {}
         self.links: dict[tuple[str, str], Link] = {}
         self._exact: defaultdict[int, list[int]] = defaultdict(list)
-        self._doc_lsh = memory_lsh(options.near_threshold, options.num_perm)
-        self._sentence_lsh = memory_lsh(options.sentence_threshold, options.sentence_num_perm)
+        self._doc_lsh, self._sentence_lsh = (
+            MinHashLSH(num_perm=num_perm, params=params)
+            for num_perm, params in zip(
+                (options.num_perm, options.sentence_num_perm), banding, strict=True
+            )
+        )
 
     def match(self, features: DocFeatures) -> dict[str, Link]:
         if not self.features or features.words == 0:
