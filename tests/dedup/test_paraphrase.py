@@ -17,7 +17,7 @@ from ingest.dedup._align import (
     paraphrase_score,
     share_bound,
 )
-from ingest.dedup._chance import chance_alignment
+from ingest.dedup._chance import chance_alignment, chance_level
 from ingest.dedup._features import DocFeatures, compute_features
 
 from ..conftest import FIXTURES, SEEDS
@@ -66,6 +66,21 @@ def test_chance_is_a_probability_and_grows_with_shared_words(features: list[DocF
         assert (chance_alignment(a, b, threshold=0.3) >= chance - 1e-12).all()
     assert beyond_chance(0.5, 0.0) == 0.5
     assert beyond_chance(0.2, 0.2) == 0.0
+    assert beyond_chance(1.0, 1.0) == 1.0
+
+
+def test_the_chance_level_is_the_upper_quantile_of_the_chance_count() -> None:
+    rng = np.random.default_rng(18)
+    for _ in range(50):
+        probabilities = rng.uniform(0, 0.4, size=int(rng.integers(1, 30)))
+        level = chance_level(probabilities, alpha=0.05)
+        # Simulated shuffles: more than 5% reach the level's count, at most 5% pass it.
+        counts = (rng.random((20_000, probabilities.size)) < probabilities).sum(axis=1)
+        reached = round(level * probabilities.size)
+        assert (counts >= reached).mean() > 0.05 - 0.01
+        assert (counts > reached).mean() <= 0.05 + 0.01
+    assert chance_level(np.zeros(5)) == 0.0
+    assert chance_level(np.ones(3)) == 1.0
 
 
 def test_a_document_is_a_paraphrase_of_itself_far_beyond_chance() -> None:

@@ -20,6 +20,14 @@ aligns by chance with ``j`` when that count reaches the least number of common
 terms that makes their Jaccard similarity the threshold; it aligns by chance
 when it does with any sentence of *b* (taken as independent).
 
+The number of *a*'s sentences aligned by chance is then a sum of independent
+Bernoulli variables (a Poisson binomial law). The *chance level* the decision
+compares a pair's aligned share with is that law's upper ``1 - CHANCE_ALPHA``
+quantile (:func:`chance_level`): the share of *a*'s sentences that chance
+reaches in more than one shuffle in twenty. A pair aligned beyond it is
+unlikely to be two texts on one topic; how much of the shorter text aligned is
+then ``paraphrase_threshold``'s question.
+
 >>> from ingest import Document
 >>> from ingest.dedup._features import compute_features
 >>> from ingest.dedup._options import DedupOptions
@@ -39,9 +47,14 @@ from scipy.special import betainc
 
 from ._features import DocFeatures
 
-__all__ = ["chance_alignment", "chance_count"]
+__all__ = ["CHANCE_ALPHA", "chance_alignment", "chance_count", "chance_level"]
 
 _Floats: TypeAlias = npt.NDArray[np.float64]
+
+#: The significance level of the chance level: a share of aligned sentences
+#: is beyond chance when shuffles reach it with probability at most this (the
+#: conventional 5%, not tuned).
+CHANCE_ALPHA: Final = 0.05
 
 #: Keeps ``log(1 - p)`` finite when a sentence aligns by chance for sure.
 _CERTAIN: Final = 1 - 1e-12
@@ -106,3 +119,30 @@ def chance_alignment(a: DocFeatures, b: DocFeatures, *, threshold: float) -> _Fl
 def chance_count(a: DocFeatures, b: DocFeatures, *, threshold: float) -> float:
     """The number of sentences of *a* expected to align with *b* by chance."""
     return float(chance_alignment(a, b, threshold=threshold).sum())
+
+
+def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> float:
+    """The share of sentences that align by chance with probability more than
+    *alpha*: ``k / n`` for the largest ``k`` with ``P(K >= k) > alpha``, ``K`` the
+    number of the ``n`` sentences aligned when sentence ``i`` aligns with
+    probability ``probabilities[i]`` (independently; the exact Poisson binomial
+    law, one sentence at a time). A share above it is beyond chance.
+
+    >>> chance_level(np.array([0.0, 0.0, 0.0, 0.0]))
+    0.0
+    >>> chance_level(np.array([0.5, 0.5, 0.5, 0.5]))  # P(K >= 4) = 1/16 > 0.05
+    1.0
+    >>> chance_level(np.array([0.1] * 10))  # P(K >= 3) = 0.07, P(K >= 4) = 0.013
+    0.3
+    """
+    count = probabilities.size
+    if not count:
+        return 0.0
+    law = np.zeros(count + 1)
+    law[0] = 1.0
+    for seen, p in enumerate(probabilities.tolist(), start=1):
+        law[1 : seen + 1] = law[1 : seen + 1] * (1 - p) + law[:seen] * p
+        law[0] *= 1 - p
+    at_least = np.cumsum(law[::-1])[::-1]  # at_least[k] = P(K >= k)
+    reached = int(np.flatnonzero(at_least > alpha)[-1])
+    return reached / count
