@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
 from pathlib import Path
 
@@ -131,3 +132,17 @@ def test_chinese_edit_found_and_other_story_not(name: str) -> None:
 def test_seeds_stay_apart() -> None:
     seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
     assert len(find_duplicates(seeds, DedupOptions())) == len(seeds)
+
+
+def test_a_share_below_the_floor_is_not_compared_with_chance(
+    features: list[DocFeatures],
+) -> None:
+    for a, b in _pairs(features)[:200]:
+        full = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
+        floored = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1, floor=0.3)
+        if full.share >= 0.3:
+            assert floored == full
+        else:
+            assert math.isnan(floored.chance)
+            assert floored.score == 0.0
+            assert not math.isnan(full.chance)

@@ -35,6 +35,7 @@ over whole documents; no Python code runs per pair of sentences.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Final, TypeAlias
 
@@ -408,7 +409,8 @@ class Paraphrase:
             sentences (0 when either has fewer than the minimum aligned).
         chance: The chance level of that document's share: the share that
             aligns by chance with probability above ``CHANCE_ALPHA``
-            (:func:`ingest.dedup._chance.chance_level`).
+            (:func:`ingest.dedup._chance.chance_level`); ``nan`` when the share
+            is below the floor of :func:`paraphrase_score` (not computed).
         score: What the decision compares with ``paraphrase_threshold``: the
             share when it is beyond chance (:func:`beyond_chance`), else 0.
         aligned: The indices of the aligned sentences of each document (among
@@ -429,7 +431,7 @@ def beyond_chance(share: float, chance: float) -> float:
     >>> beyond_chance(0.75, 0.5), beyond_chance(0.2, 0.2), beyond_chance(1.0, 1.0)
     (0.75, 0.0, 1.0)
     """
-    return share if share > chance or share >= 1.0 else 0.0
+    return share if share > chance or share >= 1.0 else 0.0  # False for nan: 0
 
 
 def paraphrase_score(
@@ -445,13 +447,17 @@ def paraphrase_score(
     *threshold* (runs up to *window*), against the chance level of the document
     with fewer sentences (the share that chance reaches in more than one shuffle
     in twenty). A pair whose share cannot reach *floor* (see
-    :func:`exact_alignment`) gets a score below it without its runs scored."""
+    :func:`exact_alignment`) gets a score below it without its runs scored, and
+    a share below *floor* is not compared with chance (its score is 0 either
+    way): its chance level is ``nan``."""
     a_mask, b_mask = exact_alignment(
         a, b, threshold=threshold, window=window, floor=floor, minimum=minimum
     )
     share = aligned_share(a_mask, b_mask, a, b, minimum)
-    short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
-    chance = chance_level(chance_alignment(short, long, threshold=threshold))
+    chance = math.nan
+    if share >= floor:
+        short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
+        chance = chance_level(chance_alignment(short, long, threshold=threshold))
     aligned = (
         tuple(np.flatnonzero(a_mask[a.sentence_group_of]).tolist()),
         tuple(np.flatnonzero(b_mask[b.sentence_group_of]).tolist()),
