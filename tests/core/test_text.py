@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import Document
+from ingest.core import _text
 from ingest.core._language import (
     UNDETERMINED,
     detect_language,
@@ -110,11 +111,19 @@ def test_language_from_meta_wins() -> None:
     assert language_code("PT_br") == "pt"
 
 
-def test_batched_terms_equal_per_sentence_terms() -> None:
+@pytest.mark.parametrize("kept", [1 << 19, 50])
+def test_batched_terms_equal_per_sentence_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batched, through the cache of words' terms, also when the cache is full and
+    starts again between batches (*kept* words)."""
+    monkeypatch.setattr(_text, "_TERMS_KEPT", kept)
     texts = [(NEWS / "rewrites" / r["file"]).read_text(encoding="utf-8") for r in REWRITES]
     texts.append((FIXTURES / "dedup" / "languages" / "zh_original.txt").read_text(encoding="utf-8"))
     languages = [detect_language(text) for text in texts]
-    batched = sentence_terms(texts, languages)
+    batched = [
+        terms for start in range(0, len(texts), 4)
+        for terms in sentence_terms(texts[start : start + 4], languages[start : start + 4])
+    ]  # fmt: skip
     for text, language, terms in zip(texts, languages, batched, strict=True):
         one_by_one = [content_stems(s, language) for s in sentences(text)]
         assert [sorted(t.split()) for t in terms] == [sorted(t) for t in one_by_one]
+    assert all(len(table) <= kept + 5000 for table in _text._TERMS.values())
