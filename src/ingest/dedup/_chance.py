@@ -4,9 +4,9 @@ Two documents on one topic share words, and a sentence of one can reach the
 sentence threshold with a sentence of the other by chance: the more a pair's
 sentences are made of words the other document uses all over, the more of
 them do. The paraphrase decision (:func:`ingest.dedup._verify.verify`)
-compares the aligned share with this *chance level*, estimated from the pair's
-own words: the number of sentences of *a* expected to align one to one with
-a sentence of *b* if *b*'s terms were shuffled among *b*'s sentences (the
+compares the aligned share with a *chance level* estimated from the pair's
+own words, from the probability of each sentence of *a* to align one to one
+with a sentence of *b* if *b*'s terms were shuffled among *b*'s sentences (the
 words *b* uses and how often, its sentence lengths, kept; which words share a
 sentence with which, the thing a rewrite keeps, lost).
 
