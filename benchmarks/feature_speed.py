@@ -67,7 +67,7 @@ print(json.dumps({{
 def _round(src: Path) -> dict[str, float]:
     code = _ROUND.format(benchmarks=str(ROOT / "benchmarks"))
     env = {"PYTHONPATH": str(src), "PATH": ""}
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - this interpreter, our own code
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )
     result: dict[str, float] = json.loads(out.stdout)
