@@ -127,3 +127,17 @@ def test_batched_terms_equal_per_sentence_terms(kept: int, monkeypatch: pytest.M
         one_by_one = [content_stems(s, language) for s in sentences(text)]
         assert [sorted(t.split()) for t in terms] == [sorted(t) for t in one_by_one]
     assert all(len(table) <= kept + 5000 for table in _text._TERMS.values())
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=80))
+def test_ascii_sentence_ends_cut_where_the_full_pattern_does(text: str) -> None:
+    """In ASCII text the one-branch pattern cuts where the full one does."""
+    assert _text._ASCII_SENTENCE_END.split(text) == _text._SENTENCE_END.split(text)
+
+
+@given(st.text(alphabet="ab c'.!?\n\"')\u3002\u4ea4\u00e9\x01A1_-", max_size=80))
+def test_sentences_are_the_words_of_each_piece(text: str) -> None:
+    """Sentences found in one pass hold the words the word pattern finds, in order,
+    and nothing else (a control character in the text is no mark)."""
+    found = [word for sentence in sentences(text, min_words=1) for word in sentence]
+    assert found == words(text.replace("\x01", " "))

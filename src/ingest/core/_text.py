@@ -114,6 +114,11 @@ _SENTENCE_END: Final = re.compile(
     f"|[!?][\u300d\u300f\"')\\]]*(?=[{_UNSPACED_CHARS}])"
 )
 
+#: ``_SENTENCE_END`` in ASCII text, where its other two branches cannot match (they
+#: need a character of another script): a regular expression with one branch is
+#: about four times as fast.
+_ASCII_SENTENCE_END: Final = re.compile(r"[.!?][\"')\]]*\s+")
+
 #: A word of a text without unspaced characters (the same words as ``_WORD``, faster).
 _SPACED_WORD: Final = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
@@ -324,7 +329,8 @@ def sentences(text: str, *, min_words: int = 4) -> list[list[str]]:
     # One pass over the whole text: every sentence end and line end becomes a mark
     # token, then the words and marks are found at once and cut at the marks.
     lines = f" {_MARK} ".join([line.casefold() for line in _lines(nfkc)])
-    tokens = _tokens(_SENTENCE_END.sub(f" {_MARK} ", lines))
+    ends = _ASCII_SENTENCE_END if lines.isascii() else _SENTENCE_END
+    tokens = _tokens(ends.sub(f" {_MARK} ", lines))
     unspaced = _UNSPACED.search(nfkc) is not None
     size_of = _size if unspaced else len
     start = 0
