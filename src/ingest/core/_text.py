@@ -333,15 +333,23 @@ def sentences(text: str, *, min_words: int = 4) -> list[list[str]]:
     tokens = _tokens(ends.sub(f" {_MARK} ", lines))
     unspaced = _UNSPACED.search(nfkc) is not None
     size_of = _size if unspaced else len
+    tokens.append(_MARK)  # the end of the text ends the last piece
     start = 0
-    for end in [*(i for i, token in enumerate(tokens) if token == _MARK), len(tokens)]:
-        pending.extend(tokens[start:end])
+    for _ in range(tokens.count(_MARK)):
+        end = tokens.index(_MARK, start)
+        if pending:
+            pending.extend(tokens[start:end])
+        else:
+            pending = tokens[start:end]
         start = end + 1
         size = size_of(pending)
         if size < min_words:
             continue
-        step = max(1, int(MAX_SENTENCE_WORDS * len(pending) / size))
-        result.extend(pending[first : first + step] for first in range(0, len(pending), step))
+        if size <= MAX_SENTENCE_WORDS:
+            result.append(pending)
+        else:
+            step = max(1, int(MAX_SENTENCE_WORDS * len(pending) / size))
+            result.extend(pending[first : first + step] for first in range(0, len(pending), step))
         pending = []
     if pending:
         if result and size_of(result[-1]) + size_of(pending) <= MAX_SENTENCE_WORDS:
