@@ -146,3 +146,21 @@ def test_a_share_below_the_floor_is_not_compared_with_chance(
             assert math.isnan(floored.chance)
             assert floored.score == 0.0
             assert not math.isnan(full.chance)
+
+
+def test_the_chance_level_leaves_out_only_negligible_sentences() -> None:
+    """The same level as the whole Poisson binomial law, computed without leaving out
+    the sentences least likely to align."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 60))
+        probabilities = np.where(
+            rng.random(n) < 0.7, rng.uniform(0, 1e-8, n), rng.uniform(0, 0.3, n)
+        )
+        law = np.zeros(n + 1)
+        law[0] = 1.0
+        for p in probabilities:
+            law[1:] = law[1:] * (1 - p) + law[:-1] * p
+            law[0] *= 1 - p
+        at_least = np.cumsum(law[::-1])[::-1]
+        assert chance_level(probabilities) == np.flatnonzero(at_least > 0.05)[-1] / n

@@ -56,6 +56,11 @@ _Floats: TypeAlias = npt.NDArray[np.float64]
 #: conventional 5%, not tuned).
 CHANCE_ALPHA: Final = 0.05
 
+#: :func:`chance_level` leaves out sentences that together align by chance with a
+#: probability below this (the level moves only if a tail probability is this close
+#: to ``CHANCE_ALPHA``).
+_NEGLIGIBLE: Final = 1e-6
+
 #: Keeps ``log(1 - p)`` finite when a sentence aligns by chance for sure.
 _CERTAIN: Final = 1 - 1e-12
 
@@ -125,8 +130,9 @@ def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> floa
     """The share of sentences that align by chance with probability more than
     *alpha*: ``k / n`` for the largest ``k`` with ``P(K >= k) > alpha``, ``K`` the
     number of the ``n`` sentences aligned when sentence ``i`` aligns with
-    probability ``probabilities[i]`` (independently; the exact Poisson binomial
-    law, one sentence at a time). A share above it is beyond chance.
+    probability ``probabilities[i]`` (independently; the Poisson binomial law,
+    one sentence at a time, exact up to ``_NEGLIGIBLE``). A share above it is
+    beyond chance.
 
     >>> chance_level(np.array([0.0, 0.0, 0.0, 0.0]))
     0.0
@@ -138,9 +144,14 @@ def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> floa
     count = probabilities.size
     if not count:
         return 0.0
-    law = np.zeros(count + 1)
+    # The sentences least likely to align, together less likely than _NEGLIGIBLE,
+    # are left out: that moves each P(K >= k) by less than it (a union bound), and
+    # most sentences of a news pair are such, so the law is short.
+    ordered = np.sort(probabilities)
+    possible = ordered[np.cumsum(ordered) > _NEGLIGIBLE].tolist()
+    law = np.zeros(len(possible) + 1)
     law[0] = 1.0
-    for seen, p in enumerate(probabilities.tolist(), start=1):
+    for seen, p in enumerate(possible, start=1):
         law[1 : seen + 1] = law[1 : seen + 1] * (1 - p) + law[:seen] * p
         law[0] *= 1 - p
     at_least = np.cumsum(law[::-1])[::-1]  # at_least[k] = P(K >= k)
