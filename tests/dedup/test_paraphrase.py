@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from ingest import DedupOptions, Document, find_duplicates
+from ingest.dedup import _chance
 from ingest.dedup._align import (
     aligned_share,
     beyond_chance,
@@ -164,3 +165,17 @@ def test_the_chance_level_leaves_out_only_negligible_sentences() -> None:
             law[0] *= 1 - p
         at_least = np.cumsum(law[::-1])[::-1]
         assert chance_level(probabilities) == np.flatnonzero(at_least > 0.05)[-1] / n
+
+
+def test_the_law_by_fourier_transform_is_the_law_trial_by_trial(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(11)
+    for n in (0, 1, 2, 7, 40, 300):
+        probabilities = rng.uniform(0, 1, n) ** 3
+        fourier = _chance._poisson_binomial(probabilities)
+        with monkeypatch.context() as patch:
+            patch.setattr(_chance, "_FOURIER", -1)
+            one_by_one = _chance._poisson_binomial(probabilities)
+        np.testing.assert_allclose(fourier, one_by_one, atol=1e-12)
+        assert fourier.sum() == pytest.approx(1.0)

@@ -61,6 +61,10 @@ CHANCE_ALPHA: Final = 0.05
 #: to ``CHANCE_ALPHA``).
 _NEGLIGIBLE: Final = 1e-6
 
+#: The most trials whose law :func:`_poisson_binomial` computes by Fourier transform
+#: (an ``(n + 1) x n`` complex matrix: 4 MB at 512).
+_FOURIER: Final = 512
+
 #: Keeps ``log(1 - p)`` finite when a sentence aligns by chance for sure.
 _CERTAIN: Final = 1 - 1e-12
 
@@ -131,8 +135,7 @@ def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> floa
     *alpha*: ``k / n`` for the largest ``k`` with ``P(K >= k) > alpha``, ``K`` the
     number of the ``n`` sentences aligned when sentence ``i`` aligns with
     probability ``probabilities[i]`` (independently; the Poisson binomial law,
-    one sentence at a time, exact up to ``_NEGLIGIBLE``). A share above it is
-    beyond chance.
+    exact up to ``_NEGLIGIBLE``). A share above it is beyond chance.
 
     >>> chance_level(np.array([0.0, 0.0, 0.0, 0.0]))
     0.0
@@ -148,12 +151,32 @@ def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> floa
     # are left out: that moves each P(K >= k) by less than it (a union bound), and
     # most sentences of a news pair are such, so the law is short.
     ordered = np.sort(probabilities)
-    possible = ordered[np.cumsum(ordered) > _NEGLIGIBLE].tolist()
-    law = np.zeros(len(possible) + 1)
-    law[0] = 1.0
-    for seen, p in enumerate(possible, start=1):
-        law[1 : seen + 1] = law[1 : seen + 1] * (1 - p) + law[:seen] * p
-        law[0] *= 1 - p
+    possible = ordered[np.cumsum(ordered) > _NEGLIGIBLE]
+    law = _poisson_binomial(possible)
     at_least = np.cumsum(law[::-1])[::-1]  # at_least[k] = P(K >= k)
     reached = int(np.flatnonzero(at_least > alpha)[-1])
     return reached / count
+
+
+def _poisson_binomial(probabilities: _Floats) -> _Floats:
+    """``P(K = k)`` for ``k = 0..n``, ``K`` the number of successes of independent
+    trials with *probabilities*: by the discrete Fourier transform of the
+    generating function ``prod(1 - p + p z)`` at the ``n + 1`` roots of unity
+    (no Python loop over the trials; ``n`` up to ``_FOURIER`` at once), else one
+    trial at a time.
+
+    >>> _poisson_binomial(np.array([0.5, 0.5])).round(6).tolist()
+    [0.25, 0.5, 0.25]
+    """
+    count = probabilities.size
+    if count <= _FOURIER:
+        roots = np.exp(2j * np.pi * np.arange(count + 1) / (count + 1))
+        generating = np.prod(1 - probabilities + probabilities * roots[:, None], axis=1)
+        law: _Floats = np.clip(np.fft.fft(generating).real / (count + 1), 0.0, 1.0)
+        return law
+    law = np.zeros(count + 1)
+    law[0] = 1.0
+    for seen, p in enumerate(probabilities.tolist(), start=1):
+        law[1 : seen + 1] = law[1 : seen + 1] * (1 - p) + law[:seen] * p
+        law[0] *= 1 - p
+    return law
