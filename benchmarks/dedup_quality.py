@@ -16,7 +16,7 @@ Usage: ``python benchmarks/dedup_quality.py [--no-sweeps]``
   the train split.
 * **Seeds** (``seeds/``): five different articles on one story; every pair
   found is a false positive.
-* **News** (``benchmarks/news_set.py``, ``benchmarks/data/news``): 977 real
+* **News** (``benchmarks/news_set.py``, ``benchmarks/data/news``): 969 real
   articles (every pair of them merged is listed: a false merge unless the data
   holds the same article twice), 31 hand-written rewrites of real articles in 7
   languages (recall per strength and language, the ``tune`` and ``report``

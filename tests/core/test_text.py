@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import Document
+from ingest.core import _text
 from ingest.core._language import (
     UNDETERMINED,
     detect_language,
@@ -110,11 +111,33 @@ def test_language_from_meta_wins() -> None:
     assert language_code("PT_br") == "pt"
 
 
-def test_batched_terms_equal_per_sentence_terms() -> None:
+@pytest.mark.parametrize("kept", [1 << 19, 50])
+def test_batched_terms_equal_per_sentence_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batched, through the cache of words' terms, also when the cache is full and
+    starts again between batches (*kept* words)."""
+    monkeypatch.setattr(_text, "_TERMS_KEPT", kept)
     texts = [(NEWS / "rewrites" / r["file"]).read_text(encoding="utf-8") for r in REWRITES]
     texts.append((FIXTURES / "dedup" / "languages" / "zh_original.txt").read_text(encoding="utf-8"))
     languages = [detect_language(text) for text in texts]
-    batched = sentence_terms(texts, languages)
+    batched = [
+        terms for start in range(0, len(texts), 4)
+        for terms in sentence_terms(texts[start : start + 4], languages[start : start + 4])
+    ]  # fmt: skip
     for text, language, terms in zip(texts, languages, batched, strict=True):
         one_by_one = [content_stems(s, language) for s in sentences(text)]
         assert [sorted(t.split()) for t in terms] == [sorted(t) for t in one_by_one]
+    assert all(len(table) <= kept + 5000 for table in _text._TERMS.values())
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=80))
+def test_ascii_sentence_ends_cut_where_the_full_pattern_does(text: str) -> None:
+    """In ASCII text the one-branch pattern cuts where the full one does."""
+    assert _text._ASCII_SENTENCE_END.split(text) == _text._SENTENCE_END.split(text)
+
+
+@given(st.text(alphabet="ab c'.!?\n\"')\u3002\u4ea4\u00e9\x01A1_-", max_size=80))
+def test_sentences_are_the_words_of_each_piece(text: str) -> None:
+    """Sentences found in one pass hold the words the word pattern finds, in order,
+    and nothing else (a control character in the text is no mark)."""
+    found = [word for sentence in sentences(text, min_words=1) for word in sentence]
+    assert found == words(text.replace("\x01", " "))

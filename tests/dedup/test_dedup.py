@@ -20,6 +20,8 @@ from ingest import (
     OptionsError,
     find_duplicates,
 )
+from ingest.dedup._align import paraphrase_score
+from ingest.dedup._features import compute_features
 
 from ..conftest import FIXTURES, SEEDS
 from ..synthetic import generate
@@ -153,15 +155,16 @@ def test_a_sentence_that_merges_two_aligns_with_both(window: int, clusters: int)
 def test_a_merged_run_aligns_only_when_each_sentence_shares_a_stem() -> None:
     # (farm, library) merged has Jaccard 7/12 with the farm sentence, but the
     # library sentence shares no stem with it: only the farm sentence aligns.
-    options = DedupOptions(min_aligned_sentences=1, paraphrase_threshold=0.1)
     short = Document("short", f"{_FARM} {_LIBRARY}")
     long = Document("long", f"{_FARM} {_MUSEUM} {_BRIDGE}")
-    [cluster] = find_duplicates([short, long], options)
-    evidence = next(m.evidence for m in cluster.members if m.evidence is not None)
-    # Half of the short document's sentences aligned, scored beyond chance.
-    assert evidence.kind == "paraphrase"
-    assert evidence.exact == pytest.approx((0.5 - evidence.chance) / (1 - evidence.chance))
-    assert 0 < evidence.chance < 0.5
+    a, b = compute_features([short, long], DedupOptions())
+    score = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
+    assert score.aligned == ((0,), (0,))
+    assert score.share == 0.5
+    # One sentence of two, made of words the other document holds: chance
+    # reaches that share too, so it is no paraphrase.
+    assert score.chance == 0.5
+    assert score.score == 0.0
 
 
 def test_evidence_is_the_strongest_link_to_the_representative() -> None:

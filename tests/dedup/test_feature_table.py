@@ -17,8 +17,8 @@ OPTIONS = [DedupOptions(), DedupOptions(num_perm=64, sentence_num_perm=32, seed=
 
 
 def _same(a: DocFeatures, b: DocFeatures, *, sentence_signatures: bool) -> None:
-    assert (a.id, a.name, a.text_key, a.exact_key, a.words) == (
-        b.id, b.name, b.text_key, b.exact_key, b.words,
+    assert (a.id, a.name, a.language, a.text_key, a.exact_key, a.words) == (
+        b.id, b.name, b.language, b.text_key, b.exact_key, b.words,
     )  # fmt: skip
     np.testing.assert_array_equal(a.shingles, b.shingles)
     np.testing.assert_array_equal(a.signature, b.signature)
@@ -38,11 +38,14 @@ def test_rows_are_the_features_packed_signatures_included(options: DedupOptions)
         Document("empty", ""),
         Document("punctuation", "... !!! ---"),
         Document("one", "Word."),
+        Document("de", "Die Verhandlungen sind ins Stocken geraten, sagte die Regierung."),
+        Document("said", "Talks stalled.", meta={"language": "pt-BR"}),
     ]
     features = compute_features(docs, options)
+    assert [f.language for f in features[-2:]] == ["de", "pt"]
     table = FeatureTable.pack(features)
     assert len(table) == len(docs)
-    order = [5, 0, 41, 40, 42, 17, 5]  # any order, repeats, the empty ones
+    order = [5, 0, 41, 40, 42, 17, 5, 43, 44]  # any order, repeats, the empty ones
     for with_sentences in (False, True):
         rows = table.rows(order, options, sentence_signatures=with_sentences)
         for i, row in zip(order, rows, strict=True):

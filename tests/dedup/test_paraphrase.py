@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from ingest import DedupOptions, Document, find_duplicates
+from ingest.dedup import _chance
 from ingest.dedup._align import (
     aligned_share,
     beyond_chance,
@@ -17,7 +19,7 @@ from ingest.dedup._align import (
     paraphrase_score,
     share_bound,
 )
-from ingest.dedup._chance import chance_alignment
+from ingest.dedup._chance import chance_alignment, chance_level
 from ingest.dedup._features import DocFeatures, compute_features
 
 from ..conftest import FIXTURES, SEEDS
@@ -66,6 +68,21 @@ def test_chance_is_a_probability_and_grows_with_shared_words(features: list[DocF
         assert (chance_alignment(a, b, threshold=0.3) >= chance - 1e-12).all()
     assert beyond_chance(0.5, 0.0) == 0.5
     assert beyond_chance(0.2, 0.2) == 0.0
+    assert beyond_chance(1.0, 1.0) == 1.0
+
+
+def test_the_chance_level_is_the_upper_quantile_of_the_chance_count() -> None:
+    rng = np.random.default_rng(18)
+    for _ in range(50):
+        probabilities = rng.uniform(0, 0.4, size=int(rng.integers(1, 30)))
+        level = chance_level(probabilities, alpha=0.05)
+        # Simulated shuffles: more than 5% reach the level's count, at most 5% pass it.
+        counts = (rng.random((20_000, probabilities.size)) < probabilities).sum(axis=1)
+        reached = round(level * probabilities.size)
+        assert (counts >= reached).mean() > 0.05 - 0.01
+        assert (counts > reached).mean() <= 0.05 + 0.01
+    assert chance_level(np.zeros(5)) == 0.0
+    assert chance_level(np.ones(3)) == 1.0
 
 
 def test_a_document_is_a_paraphrase_of_itself_far_beyond_chance() -> None:
@@ -116,3 +133,49 @@ def test_chinese_edit_found_and_other_story_not(name: str) -> None:
 def test_seeds_stay_apart() -> None:
     seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
     assert len(find_duplicates(seeds, DedupOptions())) == len(seeds)
+
+
+def test_a_share_below_the_floor_is_not_compared_with_chance(
+    features: list[DocFeatures],
+) -> None:
+    for a, b in _pairs(features)[:200]:
+        full = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
+        floored = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1, floor=0.3)
+        if full.share >= 0.3:
+            assert floored == full
+        else:
+            assert math.isnan(floored.chance)
+            assert floored.score == 0.0
+            assert not math.isnan(full.chance)
+
+
+def test_the_chance_level_leaves_out_only_negligible_sentences() -> None:
+    """The same level as the whole Poisson binomial law, computed without leaving out
+    the sentences least likely to align."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 60))
+        probabilities = np.where(
+            rng.random(n) < 0.7, rng.uniform(0, 1e-8, n), rng.uniform(0, 0.3, n)
+        )
+        law = np.zeros(n + 1)
+        law[0] = 1.0
+        for p in probabilities:
+            law[1:] = law[1:] * (1 - p) + law[:-1] * p
+            law[0] *= 1 - p
+        at_least = np.cumsum(law[::-1])[::-1]
+        assert chance_level(probabilities) == np.flatnonzero(at_least > 0.05)[-1] / n
+
+
+def test_the_law_by_fourier_transform_is_the_law_trial_by_trial(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(11)
+    for n in (0, 1, 2, 7, 40, 300):
+        probabilities = rng.uniform(0, 1, n) ** 3
+        fourier = _chance._poisson_binomial(probabilities)
+        with monkeypatch.context() as patch:
+            patch.setattr(_chance, "_FOURIER", -1)
+            one_by_one = _chance._poisson_binomial(probabilities)
+        np.testing.assert_allclose(fourier, one_by_one, atol=1e-12)
+        assert fourier.sum() == pytest.approx(1.0)

@@ -135,6 +135,31 @@ def test_explain_keeps_the_clean_result() -> None:
     assert without[1].cleaning is None
 
 
+def test_the_language_is_identified_before_cleaning(tmp_path: Path) -> None:
+    """A document that does not say its language gets ``meta["language"]`` from its
+    text, and the cleaner uses that language's rules; one that says keeps its own."""
+    german = (
+        "Die Verhandlungen zwischen den beiden Regierungen sind am Montag ins Stocken "
+        "geraten, sagte ein Sprecher in Berlin.\nWerbung\n"
+    )
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        json.dumps({"text": german, "meta": {"path": "de.txt"}})
+        + "\n"
+        + json.dumps(
+            {"text": "Talks stalled on Monday.", "meta": {"path": "pt.txt", "language": "pt-BR"}}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    outcomes = list(ingest.Pipeline(ingest.PipelineOptions(explain=True)).run([path]))
+    documents = [o.document for o in outcomes if o.document is not None]
+    assert [d.meta["language"] for d in documents] == ["de", "pt-BR"]
+    cleanings = [o.cleaning for o in outcomes if o.cleaning is not None]
+    assert [c.language for c in cleanings] == ["de", "pt"]
+    assert "Werbung" not in documents[0].text
+
+
 def test_html_members_are_extracted_by_content_type_or_extension() -> None:
     page = HTML_PAGES[0].read_text(encoding="utf-8")
     data = _bundle(

@@ -35,6 +35,7 @@ over whole documents; no Python code runs per pair of sentences.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Final, TypeAlias
 
@@ -43,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._chance import chance_alignment
+from ._chance import chance_alignment, chance_level
 from ._features import DocFeatures
 from ._signature import Signatures
 
@@ -406,11 +407,12 @@ class Paraphrase:
     Attributes:
         share: The share of aligned sentences of the document with fewer
             sentences (0 when either has fewer than the minimum aligned).
-        chance: The share of that document's sentences expected to align by
-            chance (:mod:`ingest.dedup._chance`).
-        score: The share beyond chance, ``(share - chance) / (1 - chance)``
-            (like Cohen's kappa): what the decision compares with
-            ``paraphrase_threshold``.
+        chance: The chance level of that document's share: the share that
+            aligns by chance with probability above ``CHANCE_ALPHA``
+            (:func:`ingest.dedup._chance.chance_level`); ``nan`` when the share
+            is below the floor of :func:`paraphrase_score` (not computed).
+        score: What the decision compares with ``paraphrase_threshold``: the
+            share when it is beyond chance (:func:`beyond_chance`), else 0.
         aligned: The indices of the aligned sentences of each document (among
             its sentences with enough content terms, in order), *a*'s then *b*'s.
     """
@@ -422,18 +424,14 @@ class Paraphrase:
 
 
 def beyond_chance(share: float, chance: float) -> float:
-    """The share of the sentences not expected to align by chance that did align;
-    1 when every sentence aligned (the limit when the chance is 1 too, as for a
-    one-sentence document, where shuffling changes nothing).
+    """*share* when it is above the *chance* level, else 0; a share of 1 (every
+    sentence aligned) always counts: shuffling a one-sentence document changes
+    nothing, so chance cannot tell there.
 
-    >>> beyond_chance(0.75, 0.5), beyond_chance(0.1, 0.2), beyond_chance(1.0, 1.0)
-    (0.5, -0.125, 1.0)
+    >>> beyond_chance(0.75, 0.5), beyond_chance(0.2, 0.2), beyond_chance(1.0, 1.0)
+    (0.75, 0.0, 1.0)
     """
-    if share >= 1.0:
-        return 1.0
-    if chance >= 1.0:
-        return 0.0
-    return (share - chance) / (1.0 - chance)
+    return share if share > chance or share >= 1.0 else 0.0  # False for nan: 0
 
 
 def paraphrase_score(
@@ -447,14 +445,19 @@ def paraphrase_score(
 ) -> Paraphrase:
     """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
     *threshold* (runs up to *window*), against the chance level of the document
-    with fewer sentences. A pair whose share cannot reach *floor* (see
-    :func:`exact_alignment`) gets a score below it without its runs scored."""
+    with fewer sentences (the share that chance reaches in more than one shuffle
+    in twenty). A pair whose share cannot reach *floor* (see
+    :func:`exact_alignment`) gets a score below it without its runs scored, and
+    a share below *floor* is not compared with chance (its score is 0 either
+    way): its chance level is ``nan``."""
     a_mask, b_mask = exact_alignment(
         a, b, threshold=threshold, window=window, floor=floor, minimum=minimum
     )
     share = aligned_share(a_mask, b_mask, a, b, minimum)
-    short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
-    chance = float(chance_alignment(short, long, threshold=threshold).mean())
+    chance = math.nan
+    if share >= floor:
+        short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
+        chance = chance_level(chance_alignment(short, long, threshold=threshold))
     aligned = (
         tuple(np.flatnonzero(a_mask[a.sentence_group_of]).tolist()),
         tuple(np.flatnonzero(b_mask[b.sentence_group_of]).tolist()),

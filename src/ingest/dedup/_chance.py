@@ -4,9 +4,9 @@ Two documents on one topic share words, and a sentence of one can reach the
 sentence threshold with a sentence of the other by chance: the more a pair's
 sentences are made of words the other document uses all over, the more of
 them do. The paraphrase decision (:func:`ingest.dedup._verify.verify`)
-compares the aligned share with this *chance level*, estimated from the pair's
-own words: the number of sentences of *a* expected to align one to one with
-a sentence of *b* if *b*'s terms were shuffled among *b*'s sentences (the
+compares the aligned share with a *chance level* estimated from the pair's
+own words, from the probability of each sentence of *a* to align one to one
+with a sentence of *b* if *b*'s terms were shuffled among *b*'s sentences (the
 words *b* uses and how often, its sentence lengths, kept; which words share a
 sentence with which, the thing a rewrite keeps, lost).
 
@@ -19,6 +19,14 @@ vectorised tail through the regularised incomplete beta function). Sentence ``i`
 aligns by chance with ``j`` when that count reaches the least number of common
 terms that makes their Jaccard similarity the threshold; it aligns by chance
 when it does with any sentence of *b* (taken as independent).
+
+The number of *a*'s sentences aligned by chance is then a sum of independent
+Bernoulli variables (a Poisson binomial law). The *chance level* the decision
+compares a pair's aligned share with is that law's upper ``1 - CHANCE_ALPHA``
+quantile (:func:`chance_level`): the share of *a*'s sentences that chance
+reaches in more than one shuffle in twenty. A pair aligned beyond it is
+unlikely to be two texts on one topic; how much of the shorter text aligned is
+then ``paraphrase_threshold``'s question.
 
 >>> from ingest import Document
 >>> from ingest.dedup._features import compute_features
@@ -39,9 +47,23 @@ from scipy.special import betainc
 
 from ._features import DocFeatures
 
-__all__ = ["chance_alignment", "chance_count"]
+__all__ = ["CHANCE_ALPHA", "chance_alignment", "chance_count", "chance_level"]
 
 _Floats: TypeAlias = npt.NDArray[np.float64]
+
+#: The significance level of the chance level: a share of aligned sentences
+#: is beyond chance when shuffles reach it with probability at most this (the
+#: conventional 5%, not tuned).
+CHANCE_ALPHA: Final = 0.05
+
+#: :func:`chance_level` leaves out sentences that together align by chance with a
+#: probability below this (the level moves only if a tail probability is this close
+#: to ``CHANCE_ALPHA``).
+_NEGLIGIBLE: Final = 1e-6
+
+#: The most trials whose law :func:`_poisson_binomial` computes by Fourier transform
+#: (an ``(n + 1) x n`` complex matrix: 4 MB at 512).
+_FOURIER: Final = 512
 
 #: Keeps ``log(1 - p)`` finite when a sentence aligns by chance for sure.
 _CERTAIN: Final = 1 - 1e-12
@@ -106,3 +128,55 @@ def chance_alignment(a: DocFeatures, b: DocFeatures, *, threshold: float) -> _Fl
 def chance_count(a: DocFeatures, b: DocFeatures, *, threshold: float) -> float:
     """The number of sentences of *a* expected to align with *b* by chance."""
     return float(chance_alignment(a, b, threshold=threshold).sum())
+
+
+def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> float:
+    """The share of sentences that align by chance with probability more than
+    *alpha*: ``k / n`` for the largest ``k`` with ``P(K >= k) > alpha``, ``K`` the
+    number of the ``n`` sentences aligned when sentence ``i`` aligns with
+    probability ``probabilities[i]`` (independently; the Poisson binomial law,
+    exact up to ``_NEGLIGIBLE``). A share above it is beyond chance.
+
+    >>> chance_level(np.array([0.0, 0.0, 0.0, 0.0]))
+    0.0
+    >>> chance_level(np.array([0.5, 0.5, 0.5, 0.5]))  # P(K >= 4) = 1/16 > 0.05
+    1.0
+    >>> chance_level(np.array([0.1] * 10))  # P(K >= 3) = 0.07, P(K >= 4) = 0.013
+    0.3
+    """
+    count = probabilities.size
+    if not count:
+        return 0.0
+    # The sentences least likely to align, together less likely than _NEGLIGIBLE,
+    # are left out: that moves each P(K >= k) by less than it (a union bound), and
+    # most sentences of a news pair are such, so the law is short.
+    ordered = np.sort(probabilities)
+    possible = ordered[np.cumsum(ordered) > _NEGLIGIBLE]
+    law = _poisson_binomial(possible)
+    at_least = np.cumsum(law[::-1])[::-1]  # at_least[k] = P(K >= k)
+    reached = int(np.flatnonzero(at_least > alpha)[-1])
+    return reached / count
+
+
+def _poisson_binomial(probabilities: _Floats) -> _Floats:
+    """``P(K = k)`` for ``k = 0..n``, ``K`` the number of successes of independent
+    trials with *probabilities*: by the discrete Fourier transform of the
+    generating function ``prod(1 - p + p z)`` at the ``n + 1`` roots of unity
+    (no Python loop over the trials; ``n`` up to ``_FOURIER`` at once), else one
+    trial at a time.
+
+    >>> _poisson_binomial(np.array([0.5, 0.5])).round(6).tolist()
+    [0.25, 0.5, 0.25]
+    """
+    count = probabilities.size
+    if count <= _FOURIER:
+        roots = np.exp(2j * np.pi * np.arange(count + 1) / (count + 1))
+        generating = np.prod(1 - probabilities + probabilities * roots[:, None], axis=1)
+        law: _Floats = np.clip(np.fft.fft(generating).real / (count + 1), 0.0, 1.0)
+        return law
+    law = np.zeros(count + 1)
+    law[0] = 1.0
+    for seen, p in enumerate(probabilities.tolist(), start=1):
+        law[1 : seen + 1] = law[1 : seen + 1] * (1 - p) + law[:seen] * p
+        law[0] *= 1 - p
+    return law

@@ -19,6 +19,9 @@ of ~5.1 KB.
 >>> [row] = table.rows([0], options)
 >>> bool((row.signature == features.signature).all()), row.words == features.words
 (True, True)
+>>> row.language
+'en'
+
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class FeatureTable:
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
+    languages: tuple[str, ...]
     text_keys: npt.NDArray[np.uint64]
     exact_keys: npt.NDArray[np.uint64]
     words: npt.NDArray[np.int64]
@@ -75,6 +79,7 @@ class FeatureTable:
         return cls(
             ids=tuple(f.id for f in features),
             names=tuple(f.name for f in features),
+            languages=tuple(f.language for f in features),
             text_keys=np.array([f.text_key for f in features], dtype=np.uint64),
             exact_keys=np.array([f.exact_key for f in features], dtype=np.uint64),
             words=np.array([f.words for f in features], dtype=np.int64),
@@ -96,7 +101,7 @@ class FeatureTable:
             self.text_keys, self.exact_keys, self.words, self.shingles, self.shingle_ends,
             self.sentence_values, self.value_ends, self.sentence_sizes, self.sentence_ends,
         )  # fmt: skip
-        strings = sum(len(s) + 50 for s in (*self.ids, *self.names))
+        strings = sum(len(s) + 50 for s in (*self.ids, *self.names, *self.languages))
         return sum(a.nbytes for a in arrays) + strings
 
     def rows(
@@ -113,6 +118,7 @@ class FeatureTable:
             DocFeatures(
                 id=self.ids[i],
                 name=self.names[i],
+                language=self.languages[i],
                 text_key=int(self.text_keys[i]),
                 exact_key=int(self.exact_keys[i]),
                 words=int(self.words[i]),

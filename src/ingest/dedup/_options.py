@@ -100,7 +100,8 @@ got 1.5; it is a similarity or a share
             sentence LSH threshold that proposes candidates).
         paraphrase_threshold: Minimum share of aligned sentences for a
             ``paraphrase``: the share of the document with fewer sentences
-            that have an aligned sentence in the other.
+            that have an aligned sentence in the other. The share must also
+            be above the pair's chance level (``Evidence.chance``).
         min_aligned_sentences: Minimum number of aligned sentences, in each
             document, for a ``paraphrase`` (guards short documents, whose
             share is high by chance). ``1`` compares single sentences.
@@ -178,20 +179,21 @@ class Evidence:
         matched: The id of the other document.
         estimated: The similarity estimated from MinHash signatures (Jaccard
             for ``near``, containment for ``containment``, for ``paraphrase``
-            the share of aligned sentences found through LSH beyond chance;
-            1.0 for ``exact``).
+            the share of aligned sentences found through LSH, 0 when not
+            above the chance level; 1.0 for ``exact``).
         exact: The same measure computed exactly on the sets; the decision
             compares it with the kind's threshold. For ``paraphrase``: the
             share of aligned sentences of the document with fewer sentences
-            beyond the chance level, ``(share - chance) / (1 - chance)``.
+            (above ``chance``, or the pair would not be linked).
         direction: For ``containment``: ``subset`` when this document lies
             inside the matched one, ``superset`` when it holds it.
         passages: Where the two texts agree (shared passages, or aligned
             sentences for ``paraphrase``). Empty as the index decides (it
             compares hashed sets); :func:`ingest.dedup.with_passages` finds
             them for a pair, as the audit page does.
-        chance: For ``paraphrase``: the share of sentences expected to align
-            by chance, from the pair's own words (``docs/dedup.md``).
+        chance: For ``paraphrase``: the chance level, from the pair's own
+            words: the share of sentences that chance aligns in more than
+            one shuffle in twenty (``docs/dedup.md``).
         aligned: For ``paraphrase``: the indices of this document's aligned
             sentences (among its sentences with at least two content terms).
         matched_aligned: The same for the matched document.

@@ -1,4 +1,4 @@
-"""The pipeline: read -> decode -> extract HTML -> clean -> de-duplicate -> write.
+"""The pipeline: read -> decode -> extract HTML -> language -> clean -> de-duplicate -> write.
 
 Each stage is one call into the library (:class:`~ingest.inputs._sources.Reader`,
 :func:`ingest.extract_html`, :func:`ingest.clean`,
@@ -17,10 +17,10 @@ duplicates + failed`` after every run.
 >>> print(report.summary())
 2 documents in: 2 written, 0 dropped as duplicates, 0 failed
 >>> print(out.getvalue().decode(), end="")
-<<<FILE a.txt length="15" id="1abb35bdcc63829b" boilerplate_removed="1">>>
+<<<FILE a.txt length="15" id="1abb35bdcc63829b" language="und" boilerplate_removed="1">>>
 Talks stalled.
 <BLANKLINE>
-<<<FILE b.txt length="6" boilerplate_removed="0">>>
+<<<FILE b.txt length="6" language="und" boilerplate_removed="0">>>
 Hello
 <BLANKLINE>
 """

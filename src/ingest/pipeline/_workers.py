@@ -1,4 +1,5 @@
-"""The per-document work of the pipeline (extract HTML, clean), here or in worker processes.
+"""The per-document work of the pipeline (extract HTML, identify the language, clean), here
+or in worker processes.
 
 :func:`work_all` maps the work over items in order. With more than one
 worker it keeps a bounded window of chunks in flight in a process pool, so
@@ -15,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 import attrs
 
 from ..cleaning import clean
-from ..core import Document, IngestError, Problem
+from ..core import Document, IngestError, Problem, with_language
 from ..html import HtmlOptions, extract_html
 from ..inputs import DocItem, Failure, InputError, Item, PageItem
 from ._options import Outcome, PipelineOptions
@@ -104,11 +105,13 @@ def _work_chunk(chunk: list[Item], options: PipelineOptions) -> list[Outcome]:
 
 
 def _work(item: Item, options: PipelineOptions) -> Outcome:
-    """Extract and clean one item; a failure in lenient mode, an exception in strict mode."""
+    """Extract, identify the language of (``meta["language"]``, when the document does not
+    say: the cleaner and de-duplication read it) and clean one item; a failure in lenient
+    mode, an exception in strict mode."""
     if isinstance(item, Failure):
         return Outcome("failed", failure=item)
     try:
-        doc = _extract(item, options)
+        doc = with_language(_extract(item, options))
         cleaning = None
         if options.clean is not None:
             cleaning = clean(doc, options.clean)
