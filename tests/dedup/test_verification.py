@@ -78,17 +78,24 @@ _LINKS = st.lists(
 )
 
 
+def _added_and_extended(
+    docs: list[Document], options: DedupOptions
+) -> tuple[DuplicateIndex, DuplicateIndex]:
+    """Two indexes of *docs*: one fed by ``add``, one document at a time; one by ``extend``."""
+    one_by_one = DuplicateIndex(options)
+    for doc in docs:
+        one_by_one.add(doc)
+    extended = DuplicateIndex(options)
+    extended.extend(docs)
+    return one_by_one, extended
+
+
 @pytest.mark.parametrize(
     "kinds", [{"exact", "paraphrase"}, {"near", "containment"}, {"containment", "paraphrase"}]
 )
 def test_extend_gives_the_clusters_of_add_with_some_kinds(kinds: set[str]) -> None:
     docs = _families(articles=2, copies=14, seed=9)
-    options = DedupOptions(kinds=frozenset(kinds))
-    every = DuplicateIndex(options)
-    for doc in docs:
-        every.add(doc)
-    pruned = DuplicateIndex(options)
-    pruned.extend(docs)
+    every, pruned = _added_and_extended(docs, DedupOptions(kinds=frozenset(kinds)))
     assert pruned.clusters() == every.clusters()
     assert any(len(c.members) > 1 for c in pruned.clusters())
 
@@ -141,11 +148,7 @@ def test_fewer_candidate_pairs_aligned_never_join_what_every_candidate_does_not(
 def test_add_query_and_extend_apply_the_same_candidate_rule() -> None:
     docs = _families(articles=2, copies=14, seed=9)
     options = DedupOptions(min_candidate_sentences=3)
-    one_by_one = DuplicateIndex(options)
-    for doc in docs:
-        one_by_one.add(doc)
-    pruned = DuplicateIndex(options)
-    pruned.extend(docs)
+    one_by_one, pruned = _added_and_extended(docs, options)
     assert pruned.clusters() == one_by_one.clusters()
     # query verifies through verify_candidate: the evidence add reports for the last one.
     index = DuplicateIndex(options)
