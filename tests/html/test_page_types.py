@@ -321,3 +321,34 @@ def test_utility_classes_that_show_text_are_not_furniture(classes: str) -> None:
     text = extract_html(page).text
     assert "late evenings on Thursdays" in text
     assert "newsletter" not in text
+
+
+def test_service_sections_named_for_how_they_are_shown_are_content() -> None:
+    # A testimonial carousel and a section header are content on a service page;
+    # names that say what an element is (comments, a menu) still make it furniture.
+    quotes = _rows(
+        "<div class='carousel-item'><p>{0}</p><p>{1}</p></div>",
+        [
+            ("They repaired our roof in a day and left the garden tidier than before.", "Ruth"),
+            ("Clear quote, fair price and a crew that turned up when they said.", "Omar"),
+            ("The gutters have not overflowed once since the work was finished.", "Lee"),
+        ],
+    )
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/quote'>Get a quote</a></nav>"
+        "<main><div class='services'>"
+        f"<div class='intro'><h2>Roof repairs</h2><p>{_PROSE}</p></div>"
+        "<div class='section-header'><h2>Gutters and fascias</h2>"
+        "<p>We clear, repair and replace gutters, downpipes and fascia boards on every"
+        " kind of house, and we check the roof edge while we are up there.</p></div>"
+        f"<div class='owl-carousel testimonials'>{quotes}</div></div>"
+        "<div class='comments'><p>Posted by a visitor: does anyone know a good plumber"
+        " in the area, mine has retired and I cannot find anyone to replace him.</p></div>"
+        "</main><footer><p>Contact us</p></footer></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert "We clear, repair and replace gutters" in doc.text
+    assert "left the garden tidier than before" in doc.text
+    assert "a good plumber" not in doc.text
+    assert "Contact us" not in doc.text

@@ -37,6 +37,7 @@ __all__ = [
     "expand_container",
     "furniture_elements",
     "in_set",
+    "presentation_named",
     "render",
     "teaser_cards",
 ]
@@ -90,6 +91,11 @@ _BODY_RE: Final = re.compile(
     r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
     r"|story-?content|main-?content|article-?text|story-?text|body-?text|articlebody"
     r"|rich-?text|page-?content"
+)
+#: Furniture names that say how an element is shown, not what it is.
+_PRESENTATION_RE: Final = re.compile(
+    r"carousel|slideshow|slider|gallery|header|hidden|image|img|photo|picture"
+    r"|caption|overlay|modal|lightbox|print"
 )
 _WORD_SPLIT_RE: Final = re.compile(r"[^a-z0-9]+")
 _SEMANTIC_TAGS: Final = frozenset({"article", "main"})
@@ -158,6 +164,20 @@ def _furniture_name(names: str) -> bool:
     if _BREAKPOINT_SHOWN_RE.search(names):
         names = _HIDDEN_CLASS_RE.sub(" ", names)
     return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
+
+
+def presentation_named(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by names that say how it is shown.
+
+    A carousel, a widget, a banner, a header strip, a picture or a modal may hold
+    anything; comments, menus, footers or related links are furniture by what
+    they are. Elements that are furniture by tag or role are not so named.
+    """
+    role = (element.get("role") or "").lower()
+    if element.tag in _FURNITURE_TAGS or role in _FURNITURE_ROLES:
+        return False
+    names = _names(element)
+    return _furniture_name(names) and not _furniture_name(_PRESENTATION_RE.sub(" ", names))
 
 
 def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -> bool:

@@ -16,7 +16,8 @@ product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
 the ancestors whose added text is content
 (:func:`~._content.expand_container`); an article, a thread and
-documentation keep the container.
+documentation keep the container. On a service page, furniture named only for
+how it is shown (a carousel, a section header) that holds prose is kept.
 
 No silent loss: a page whose extraction is short is walked again with hidden,
 ``noscript`` and ``button`` content revealed (streamed pages put the article
@@ -44,6 +45,7 @@ from ._content import (
     expand_container,
     furniture_elements,
     in_set,
+    presentation_named,
     render,
     teaser_cards,
 )
@@ -73,6 +75,9 @@ _CODE_LINES: Final = 3
 #: Page types whose content spreads over sibling sections (a product's
 #: specifications, a service's features are often short lines, not prose).
 _SECTIONED: Final = frozenset({"product", "service"})
+#: A furniture-named element of such a page with at most this share of its text in
+#: links, holding prose, is one of its sections.
+_MAX_SECTION_LINKS: Final = 0.2
 
 
 @attrs.frozen
@@ -225,8 +230,11 @@ def _extract(
         grown = _declared_main(container)
         if grown is None:
             grown = expand_container(page, container, boilerplate)
-        if grown is not container:
-            sections = render(page, grown, boilerplate, title=title, trim=False)
+        shown = boilerplate
+        if kind == "service":
+            shown = boilerplate - _named_sections(page, furniture)
+        if grown is not container or shown != boilerplate:
+            sections = render(page, grown, shown, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
                     _lines(sections), "sections", describe(grown), kind, tuple(sections)
@@ -257,6 +265,24 @@ def _outside(
     """
     inside = in_set(page, set(cards))
     return {element for element in furniture if not inside[element] or element in cards}
+
+
+def _named_sections(page: Page, furniture: set[etree._Element]) -> set[etree._Element]:
+    """The *furniture* that is so only by name and holds prose, not links.
+
+    Only names that say how an element is shown (a carousel, a header strip, a
+    picture), not what it is (comments, a menu, related links),
+    are set aside: on a service page a testimonial carousel, a feature widget or
+    a section header is content whatever its template calls it.
+    """
+    links = page.totals(lambda block: float(block.link_length))
+    return {
+        element
+        for element in furniture
+        if presentation_named(element)
+        and page.stats[element].prose_blocks
+        and links[element] <= _MAX_SECTION_LINKS * page.stats[element].total
+    }
 
 
 def _declared_main(container: etree._Element) -> etree._Element | None:
