@@ -352,3 +352,22 @@ def test_service_sections_named_for_how_they_are_shown_are_content() -> None:
     assert "left the garden tidier than before" in doc.text
     assert "a good plumber" not in doc.text
     assert "Contact us" not in doc.text
+
+
+def test_docs_note_named_for_how_it_is_shown_is_content() -> None:
+    # "hidden-print" hides the note on paper only; a sidebar stays furniture.
+    code = (
+        "<pre><code>import json\nwith open('a.json') as f:\n    data = json.load(f)\n</code></pre>"
+    )
+    page = (
+        "<html><body><div class='sidebar'><ul><li><a href='/a'>Install</a></li>"
+        "<li><a href='/b'>Reading files</a></li><li><a href='/c'>Writing files</a></li></ul></div>"
+        f"<main><h1>Reading JSON</h1><p>{_PROSE}</p>{code}"
+        "<div class='note hidden-print'><p>Note: a file opened without an encoding uses the"
+        " locale's default, which differs between machines; pass encoding='utf-8'.</p></div>"
+        f"<p>{_PROSE}</p>{code}</main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "documentation"
+    assert "which differs between machines" in doc.text
+    assert "Reading files" not in doc.text

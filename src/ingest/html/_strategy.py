@@ -16,8 +16,9 @@ product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
 the ancestors whose added text is content
 (:func:`~._content.expand_container`); an article, a thread and
-documentation keep the container. On a service page, furniture named only for
-how it is shown (a carousel, a section header) that holds prose is kept.
+documentation keep the container. On a service or documentation page, furniture
+named only for how it is shown (a carousel, a section header, a code sample's
+``hidden`` box) that holds prose is kept.
 
 No silent loss: a page whose extraction is short is walked again with hidden,
 ``noscript`` and ``button`` content revealed (streamed pages put the article
@@ -75,8 +76,10 @@ _CODE_LINES: Final = 3
 #: Page types whose content spreads over sibling sections (a product's
 #: specifications, a service's features are often short lines, not prose).
 _SECTIONED: Final = frozenset({"product", "service"})
-#: A furniture-named element of such a page with at most this share of its text in
-#: links, holding prose, is one of its sections.
+#: Page types whose furniture named only for how it is shown is content when it
+#: holds prose (see :func:`_named_sections`).
+_SHOWN_NAMES: Final = frozenset({"documentation", "service"})
+#: ... with at most this share of its text in links.
 _MAX_SECTION_LINKS: Final = 0.2
 
 
@@ -226,13 +229,15 @@ def _extract(
     kind = page_type(_evidence(said, article, posts=posts, items=wins))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    shown = boilerplate
+    if container is not None and kind in _SHOWN_NAMES:
+        shown = boilerplate - _named_sections(page, furniture)
+        if shown != boilerplate and kind not in _SECTIONED:
+            article = render(page, container, shown, title=title)
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
         if grown is None:
             grown = expand_container(page, container, boilerplate)
-        shown = boilerplate
-        if kind == "service":
-            shown = boilerplate - _named_sections(page, furniture)
         if grown is not container or shown != boilerplate:
             sections = render(page, grown, shown, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
@@ -272,8 +277,9 @@ def _named_sections(page: Page, furniture: set[etree._Element]) -> set[etree._El
 
     Only names that say how an element is shown (a carousel, a header strip, a
     picture), not what it is (comments, a menu, related links),
-    are set aside: on a service page a testimonial carousel, a feature widget or
-    a section header is content whatever its template calls it.
+    are set aside: on a service page a testimonial carousel or a section header,
+    on a documentation page a code sample in a box named ``hidden``, is content
+    whatever its template calls it.
     """
     links = page.totals(lambda block: float(block.link_length))
     return {
