@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 
 from ingest import DedupOptions, Document, find_duplicates
-from ingest.dedup import _chance
+from ingest.dedup import _align, _chance
 from ingest.dedup._align import (
     aligned_share,
     beyond_chance,
     exact_alignment,
     paraphrase_score,
     share_bound,
+    share_bounds,
 )
 from ingest.dedup._chance import chance_alignment, chance_level
 from ingest.dedup._features import DocFeatures, compute_features
@@ -45,6 +46,19 @@ def features() -> list[DocFeatures]:
 
 def _pairs(features: list[DocFeatures]) -> list[tuple[DocFeatures, DocFeatures]]:
     return [(a, b) for a, b in itertools.combinations(features, 2) if a.language == b.language]
+
+
+@pytest.mark.parametrize("block", [_align._BLOCK, 60])
+@pytest.mark.parametrize("minimum", [1, 3])
+def test_the_share_bounds_of_many_documents_are_their_share_bounds_one_by_one(
+    features: list[DocFeatures], minimum: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_align, "_BLOCK", block)  # 60: a few candidates a block
+    for threshold in (0.0, 0.3, 0.5, 0.9):
+        for a in features:
+            bounds = share_bounds(a, features, minimum, threshold=threshold)
+            assert bounds == [share_bound(a, b, minimum, threshold=threshold) for b in features]
+    assert share_bounds(features[0], [], 1) == []
 
 
 @pytest.mark.parametrize("threshold", [0.3, 0.5])

@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import Cluster, DedupOptions, Document
-from ingest.dedup import DuplicateIndex
+from ingest.dedup import DuplicateIndex, _index
+from ingest.dedup._align import share_bound
 from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
 from ingest.dedup._features import compute_features
@@ -66,6 +67,35 @@ def test_extend_gives_the_clusters_and_evidence_of_add_on_big_families() -> None
     assert pruned.stats.skipped > 0
     assert pruned.stats.alignments < every.stats.alignments
     assert len(pruned._links) < len(every._links)
+
+
+@pytest.mark.parametrize("kinds", [KINDS, ("paraphrase",)])
+def test_the_share_bound_of_all_candidates_at_once_gives_the_clusters_of_pair_by_pair(
+    kinds: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index bounds the aligned share of all of a document's candidates at once
+    (``share_bounds``); bounding pair by pair (``share_bound``, as ``verify`` does) gives
+    the same clusters and evidence, bit for bit."""
+    docs = _families(articles=3, copies=20, seed=13)
+    options = DedupOptions(kinds=frozenset(kinds))
+    at_once = DuplicateIndex(options)
+    at_once.extend(docs)
+    outcomes: list[bool] = []
+
+    def pair_by_pair(a, others, minimum, *, threshold):  # type: ignore[no-untyped-def]
+        bounds = [share_bound(a, b, minimum, threshold=threshold) for b in others]
+        outcomes.extend(bound >= options.paraphrase_threshold for bound in bounds)
+        return bounds
+
+    monkeypatch.setattr(_index, "share_bounds", pair_by_pair)
+    one_by_one = DuplicateIndex(options)
+    one_by_one.extend(docs)
+    clusters = at_once.clusters()
+    assert clusters == one_by_one.clusters()
+    assert at_once.stats.alignments == one_by_one.stats.alignments
+    assert max(len(c.members) for c in clusters) >= 15  # big families
+    assert False in outcomes  # pairs cut by the bound
+    assert True in outcomes  # and pairs aligned
 
 
 _LINKS = st.lists(

@@ -36,7 +36,7 @@ over whole documents; no Python code runs per pair of sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final, TypeAlias
 
 import attrs
@@ -56,6 +56,7 @@ __all__ = [
     "exact_alignment",
     "paraphrase_score",
     "share_bound",
+    "share_bounds",
 ]
 
 Mask: TypeAlias = npt.NDArray[np.bool_]
@@ -368,6 +369,81 @@ def share_bound(a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: floa
     )
 
 
+def share_bounds(
+    a: DocFeatures, others: Sequence[DocFeatures], minimum: int, *, threshold: float = 0.0
+) -> list[float]:
+    """:func:`share_bound` of *a* with each of *others*, equal to it bit for bit, with
+    numpy over all of *others* at once (no Python code runs per sentence or term).
+
+    One lookup of all the others' terms in *a*'s distinct terms serves both sides:
+    which of the others' terms *a* holds (their side), and which of *a*'s terms each
+    other holds, a terms-by-documents incidence that, multiplied by *a*'s
+    sentences-by-terms incidence, counts the terms of each sentence of *a* found in
+    each other document (*a*'s side). Then the feasible sentences follow
+    :func:`_feasible`'s rules, per document.
+    """
+    bounds: list[float] = []
+    terms = np.unique(a.sentence_values)
+    step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
+    for start in range(0, len(others), step):
+        block = others[start : start + step]
+        mine, theirs = _feasible_both(a, terms, block, threshold)
+        bounds.extend(
+            _share(int(m), int(t), a, other, minimum)
+            for m, t, other in zip(mine.tolist(), theirs.tolist(), block, strict=True)
+        )
+    return bounds
+
+
+def _feasible_both(
+    a: DocFeatures, terms: _Values, others: Sequence[DocFeatures], threshold: float
+) -> tuple[_Index, _Index]:
+    """Per document of *others*: :func:`_feasible` of *a* against it, and of it against
+    *a* (*terms*: *a*'s distinct terms, sorted)."""
+    count = len(others)
+    if not terms.size or not count:
+        return np.zeros(count, dtype=np.intp), np.zeros(count, dtype=np.intp)
+    counts = np.array([o.sentence_count for o in others], dtype=np.intp)
+    values = np.concatenate([o.sentence_values for o in others])
+    sizes = np.concatenate([o.sentence_sizes for o in others]).astype(np.intp)
+    at = np.minimum(np.searchsorted(terms, values), terms.size - 1)
+    hits = terms[at] == values
+    doc = np.repeat(np.arange(count, dtype=np.intp), counts)
+    # Their side: the terms of each of their sentences that a holds.
+    owner = np.repeat(np.arange(doc.size, dtype=np.intp), sizes)
+    theirs = np.bincount(
+        doc[_feasible_mask(np.bincount(owner[hits], minlength=doc.size), sizes, threshold, doc)],
+        minlength=count,
+    )
+    # a's side: held[t, j] is 1 when document j holds a's term t.
+    held = np.zeros((terms.size, count))
+    held[at[hits], doc[owner[hits]]] = 1.0
+    incidence = np.zeros((a.sentence_count, terms.size))
+    sentence = np.repeat(np.arange(a.sentence_count, dtype=np.intp), a.sentence_sizes)
+    incidence[sentence, np.searchsorted(terms, a.sentence_values)] = 1.0
+    found = (incidence @ held).astype(np.int64)  # small integers: exact in floats
+    bound = a.sentence_sizes.astype(np.intp)[:, None]
+    mine = np.count_nonzero(_feasible_mask(found, bound, threshold), axis=0)
+    return mine.astype(np.intp), theirs.astype(np.intp)
+
+
+def _feasible_mask(
+    found: _Counts, sizes: _Index, threshold: float, doc: _Index | None = None
+) -> Mask:
+    """:func:`_feasible`'s sentences (along the first axis) from the terms *found* of
+    sentences of *sizes* terms; *doc*, when given, says whose each sentence is (a run
+    never spans two documents)."""
+    alone = (found > 0) & (found >= threshold * sizes)
+    pair = (found[:-1] > 0) & (found[1:] > 0)
+    if doc is not None:
+        pair &= doc[:-1] == doc[1:]
+    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
+    feasible: Mask = alone.copy()
+    feasible[:-1] |= pair
+    feasible[1:] |= pair
+    return feasible
+
+
 def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
     """The number of sentences of *x* that could align with a sentence of the other
     document (*y_sorted*: its sorted term hashes), alone or in a run of two."""
@@ -378,16 +454,9 @@ def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
     hits = y_sorted[at] == values
     owner = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
     found = np.bincount(owner[hits], minlength=x.sentence_count)
-    sizes = x.sentence_sizes
-    alone = (found > 0) & (found >= threshold * sizes)
     # Runs of two adjacent sentences, each sharing a term: |u n other| <= the sum of
     # the parts' found terms, and |u| >= the larger part.
-    pair = (found[:-1] > 0) & (found[1:] > 0)
-    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
-    feasible = alone.copy()
-    feasible[:-1] |= pair
-    feasible[1:] |= pair
-    return int(np.count_nonzero(feasible))
+    return int(np.count_nonzero(_feasible_mask(found, x.sentence_sizes, threshold)))
 
 
 def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minimum: int) -> float:

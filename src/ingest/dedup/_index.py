@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core import Document, OptionsError
+from ._align import share_bounds
 from ._bands import BandIndex
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
@@ -426,14 +427,23 @@ class DuplicateIndex:
                 else:
                     stats.unproposed += 1
         middle = time.perf_counter()
-        for position in unlinked:
+        # The share bound of every pair at once (verify's first test of the alignment).
+        bounds = share_bounds(
+            features,
+            [self._docs[p] for p in unlinked],
+            options.min_aligned_sentences,
+            threshold=options.sentence_threshold,
+        )
+        for position, bound in zip(unlinked, bounds, strict=True):
             if not every and "paraphrase" not in chains.needed(slot, position):
                 stats.skipped += 1
                 continue
             stats.alignments += 1
+            if bound < options.paraphrase_threshold:
+                continue  # what verify decides first, without the candidate's sentence pairs
             other = self._docs[position]
             pairs = candidates.sentence_pairs(position)
-            link = verify(features, other, pairs, options, kinds=("paraphrase",))
+            link = verify(features, other, pairs, options, kinds=("paraphrase",), bound=bound)
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
