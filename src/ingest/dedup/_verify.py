@@ -146,9 +146,11 @@ def verify(
     in-memory index leaves out the kinds whose link could not change a cluster
     or its evidence (``docs/dedup.md``, "Verification"). *common*, when given, is
     the overlap of the two shingle sets, computed beforehand (for many candidates
-    at once: :func:`ingest.dedup._shingle.overlaps`); *bound*, when given, is the
-    pair's :func:`ingest.dedup._align.share_bound` (for many candidates at once:
-    :func:`ingest.dedup._align.share_bounds`).
+    at once: :func:`ingest.dedup._shingle.overlaps`); *bound*, when given, is an
+    upper bound of the pair's aligned share computed beforehand, in place of
+    :func:`ingest.dedup._align.share_bound` (for many candidates at once:
+    ``DuplicateIndex._bounds``); a pair below ``paraphrase_threshold`` there is
+    below it exactly, so any true bound gives the same decision.
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
