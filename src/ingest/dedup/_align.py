@@ -289,7 +289,8 @@ def run_bounds(
         for j, other in enumerate(sets)
         if other.sizes.size and max(1, _BLOCK // max(1, int(other.sizes.size))) >= count
     ]
-    budget = max(1, _BLOCK // (count * max(1, window)))
+    # Columns a block: the term-by-column and group-by-column matrices within _BLOCK cells.
+    budget = max(1, _BLOCK // max(count * max(1, window), int(terms.size)))
     while usable:
         block: list[int] = []
         columns = 0
