@@ -11,13 +11,15 @@ import numpy as np
 import pytest
 
 from ingest import DedupOptions, Document, find_duplicates
-from ingest.dedup import _chance
+from ingest.dedup import _align, _chance
 from ingest.dedup._align import (
     aligned_share,
     beyond_chance,
     exact_alignment,
     paraphrase_score,
+    run_bounds,
     share_bound,
+    share_bounds,
 )
 from ingest.dedup._chance import chance_alignment, chance_level
 from ingest.dedup._features import DocFeatures, compute_features
@@ -45,6 +47,51 @@ def features() -> list[DocFeatures]:
 
 def _pairs(features: list[DocFeatures]) -> list[tuple[DocFeatures, DocFeatures]]:
     return [(a, b) for a, b in itertools.combinations(features, 2) if a.language == b.language]
+
+
+@pytest.mark.parametrize("block", [_align._BLOCK, 60])
+@pytest.mark.parametrize("minimum", [1, 3])
+def test_the_share_bounds_of_many_documents_are_their_share_bounds_one_by_one(
+    features: list[DocFeatures], minimum: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_align, "_BLOCK", block)  # 60: a few candidates a block
+    for threshold in (0.0, 0.3, 0.5, 0.9):
+        for a in features:
+            bounds = share_bounds(a, features, minimum, threshold=threshold)
+            assert bounds == [share_bound(a, b, minimum, threshold=threshold) for b in features]
+    assert share_bounds(features[0], [], 1) == []
+
+
+def _run_bound_share(a: DocFeatures, b: DocFeatures, threshold: float, window: int) -> float:
+    """The share that exact_alignment compares with its floor before scoring runs."""
+    a_sets, b_sets = _align._Sets.groups(a), _align._Sets.groups(b)
+    common = _align._Lookup(b_sets).common(a_sets.values, a_sets.owner, a_sets.sizes.size)
+    similar = _align._similar(common, a_sets.sizes, b_sets.sizes, threshold)
+    sizes = a_sets.sizes, b_sets.sizes
+    could = _align._run_bound(a, b, common, sizes, threshold=threshold, window=window)
+    masks = similar.any(axis=1) | could[0], similar.any(axis=0) | could[1]
+    return aligned_share(*masks, a, b, 3)
+
+
+@pytest.mark.parametrize("block", [_align._BLOCK, 200])
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_the_run_bounds_of_many_documents_are_exact_alignments_bound_one_by_one(
+    features: list[DocFeatures], window: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_align, "_BLOCK", block)  # 200: a few candidates a block, some none
+    with_sentences = [f for f in features if f.sentence_count]
+    for threshold in (0.3, 0.5):
+        for a in with_sentences:
+            bounds = run_bounds(a, with_sentences, 3, threshold=threshold, window=window)
+            for b, bound in zip(with_sentences, bounds, strict=True):
+                groups = a.sentence_firsts.size * b.sentence_firsts.size
+                if max(1, block // b.sentence_firsts.size) < a.sentence_firsts.size:
+                    assert bound == math.inf, groups  # exact_alignment has no bound there
+                elif window == 1:
+                    full = exact_alignment(a, b, threshold=threshold, window=1)
+                    assert bound == aligned_share(*full, a, b, 3)
+                else:
+                    assert bound == _run_bound_share(a, b, threshold, window)
 
 
 @pytest.mark.parametrize("threshold", [0.3, 0.5])

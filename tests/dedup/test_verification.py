@@ -18,12 +18,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import Cluster, DedupOptions, Document
-from ingest.dedup import DuplicateIndex
+from ingest.dedup import DuplicateIndex, _index
+from ingest.dedup._align import run_bounds, share_bound
 from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
 from ingest.dedup._features import compute_features
 from ingest.dedup._options import KINDS
 from ingest.dedup._verify import Link, proposes_paraphrase, verify
+from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.synthetic import TWO_SENTENCES_SHARED, _base, _skeletons, _Words
 
 
@@ -66,6 +68,51 @@ def test_extend_gives_the_clusters_and_evidence_of_add_on_big_families() -> None
     assert pruned.stats.skipped > 0
     assert pruned.stats.alignments < every.stats.alignments
     assert len(pruned._links) < len(every._links)
+
+
+@pytest.mark.parametrize(
+    ("corpus", "kinds"),
+    [("families", KINDS), ("families", ("paraphrase",)), ("news", ("paraphrase",))],
+)
+def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
+    corpus: str, kinds: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index bounds the aligned share of all of a document's candidates at once
+    (``share_bounds``, then ``run_bounds``); verifying pair by pair with ``share_bound``
+    and ``exact_alignment``'s own bound, as ``verify`` does, gives the same clusters and
+    evidence, bit for bit."""
+    docs = _families(articles=3, copies=20, seed=13) if corpus == "families" else news_docs()
+    options = DedupOptions(kinds=frozenset(kinds))
+    cut: list[bool] = []
+
+    def recorded(a, others, minimum, *, threshold, window):  # type: ignore[no-untyped-def]
+        bounds = run_bounds(a, others, minimum, threshold=threshold, window=window)
+        cut.extend(bound < options.paraphrase_threshold for bound in bounds)
+        return bounds
+
+    monkeypatch.setattr(_index, "run_bounds", recorded)
+    at_once = DuplicateIndex(options)
+    at_once.extend(docs)
+    outcomes: list[bool] = []
+
+    def pair_by_pair(self, a, positions):  # type: ignore[no-untyped-def]
+        others = [self._docs[p] for p in positions]
+        bounds = [share_bound(a, b, 3, threshold=options.sentence_threshold) for b in others]
+        outcomes.extend(bound >= options.paraphrase_threshold for bound in bounds)
+        return bounds
+
+    monkeypatch.setattr(DuplicateIndex, "_bounds", pair_by_pair)
+    one_by_one = DuplicateIndex(options)
+    one_by_one.extend(docs)
+    clusters = at_once.clusters()
+    assert clusters == one_by_one.clusters()
+    assert at_once.stats.alignments == one_by_one.stats.alignments
+    assert False in outcomes  # pairs cut by the share bound
+    assert False in cut  # pairs aligned after the run bound
+    if corpus == "families":
+        assert max(len(c.members) for c in clusters) >= 15  # big families
+    else:  # news: other stories share words, pairs cut by the run bound too
+        assert True in cut
 
 
 _LINKS = st.lists(

@@ -36,7 +36,7 @@ over whole documents; no Python code runs per pair of sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final, TypeAlias
 
 import attrs
@@ -55,7 +55,9 @@ __all__ = [
     "estimated_alignment",
     "exact_alignment",
     "paraphrase_score",
+    "run_bounds",
     "share_bound",
+    "share_bounds",
 ]
 
 Mask: TypeAlias = npt.NDArray[np.bool_]
@@ -260,6 +262,150 @@ def _run_bound(
     return a_could, b_could
 
 
+def run_bounds(
+    a: DocFeatures, others: Sequence[DocFeatures], minimum: int, *, threshold: float, window: int
+) -> list[float]:
+    """For each of *others*: an upper bound of :func:`aligned_share` that
+    :func:`exact_alignment` with a floor compares with the floor before it scores any run
+    (the single alignments and :func:`_run_bound`'s sentences), computed for all of
+    *others* at once; ``inf`` (no bound) where :func:`exact_alignment` would not use it
+    (the pair's shared-term matrix in more than one block). A pair below the floor
+    here is below it there, and its runs are never scored.
+
+    The shared terms of every pair of groups come from one product of incidence
+    matrices (*a*'s groups by *a*'s terms, *a*'s terms by the others' groups), exact
+    in floats for such small counts.
+    """
+    bounds = [math.inf] * len(others)
+    a_sets = _Sets.groups(a)
+    terms = np.unique(a_sets.values)
+    count = int(a_sets.sizes.size)
+    if not count or not terms.size:
+        return bounds
+    sets = [_Sets.groups(other) for other in others]
+    # exact_alignment's condition for using its bound: the matrix in one block.
+    usable = [
+        j
+        for j, other in enumerate(sets)
+        if other.sizes.size and max(1, _BLOCK // max(1, int(other.sizes.size))) >= count
+    ]
+    # Columns a block: the term-by-column and group-by-column matrices within _BLOCK cells.
+    budget = max(1, _BLOCK // max(count * max(1, window), int(terms.size)))
+    while usable:
+        block: list[int] = []
+        columns = 0
+        while usable and (not block or columns + sets[usable[0]].sizes.size <= budget):
+            columns += int(sets[usable[0]].sizes.size)
+            block.append(usable.pop(0))
+        found = _run_bounded(
+            a,
+            a_sets,
+            terms,
+            [(others[j], sets[j]) for j in block],
+            threshold=threshold,
+            window=window,
+        )
+        for j, (mine, theirs) in zip(block, found, strict=True):
+            bounds[j] = _share(mine, theirs, a, others[j], minimum)
+    return bounds
+
+
+def _run_bounded(
+    a: DocFeatures,
+    a_sets: _Sets,
+    terms: _Values,
+    others: Sequence[tuple[DocFeatures, _Sets]],
+    *,
+    threshold: float,
+    window: int,
+) -> list[tuple[int, int]]:
+    """The aligned sentences that :func:`exact_alignment`'s bound allows, of *a* and of
+    each of *others* (with their group sets; *terms*: *a*'s sorted distinct terms)."""
+    n = len(others)
+    docs = [other for other, _ in others]
+    sets = [other_sets for _, other_sets in others]
+    sizes = np.concatenate([s.sizes for s in sets]).astype(np.intp)
+    starts = np.cumsum([0] + [int(s.sizes.size) for s in sets[:-1]])
+    column_doc = np.repeat(np.arange(n, dtype=np.intp), [s.sizes.size for s in sets])
+    values = np.concatenate([s.values for s in sets])
+    column = np.repeat(np.arange(sizes.size, dtype=np.intp), sizes)
+    at = np.minimum(np.searchsorted(terms, values), terms.size - 1)
+    hits = terms[at] == values
+    held = np.zeros((terms.size, sizes.size))
+    held[at[hits], column[hits]] = 1.0
+    incidence = np.zeros((a_sets.sizes.size, terms.size))
+    incidence[a_sets.owner, np.searchsorted(terms, a_sets.values)] = 1.0
+    common = (incidence @ held).astype(np.int64)  # small integers: exact in floats
+    similar = _similar(common, a_sets.sizes, sizes, threshold)
+    a_mask: Mask = np.logical_or.reduceat(similar, starts, axis=1)  # (a's groups, others)
+    b_mask: Mask = np.asarray(similar.any(axis=0))
+    if window > 1:
+        # Runs of a against every group of the others.
+        for runs in _runs(a.sentence_group_of, window):
+            parts = common[runs]
+            largest = a_sets.sizes[runs].max(axis=1)
+            needed = threshold * np.maximum(largest[:, None], sizes[None, :])
+            possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+            per_doc = np.logical_or.reduceat(possible, starts, axis=1).astype(float)
+            member = np.zeros((a_sets.sizes.size, len(runs)))
+            for k in range(runs.shape[1]):
+                member[runs[:, k], np.arange(len(runs))] = 1.0
+            a_mask |= (member @ per_doc) > 0
+            b_mask |= possible.any(axis=0)
+        sizes_both = a_sets.sizes, sizes
+        _their_runs(
+            docs, starts, common, sizes_both, (a_mask, b_mask), threshold=threshold, window=window
+        )
+    a_weights = np.bincount(a.sentence_group_of, minlength=a_sets.sizes.size)
+    b_weights = np.concatenate(
+        [np.bincount(o.sentence_group_of, minlength=s.sizes.size) for o, s in others]
+    )
+    mine = a_weights @ a_mask.astype(np.int64)
+    theirs = np.bincount(column_doc[b_mask], weights=b_weights[b_mask], minlength=n)
+    return [(int(m), int(t)) for m, t in zip(mine.tolist(), theirs.tolist(), strict=True)]
+
+
+def _their_runs(
+    docs: list[DocFeatures],
+    starts: _Index,
+    common: _Counts,
+    sizes: tuple[_Index, _Index],
+    masks: tuple[Mask, Mask],
+    *,
+    threshold: float,
+    window: int,
+) -> None:
+    """:func:`_run_bound` for the runs of each of *docs* (their groups are the columns of
+    *common* from *starts* on) against *a*'s groups: *masks* (*a*'s groups by document,
+    the columns) updated; *sizes*: of *a*'s groups and of the columns."""
+    a_sizes, column_sizes = sizes
+    a_mask, b_mask = masks
+    n = len(docs)
+    groups = np.concatenate([o.sentence_group_of for o in docs]) + np.repeat(
+        starts, [o.sentence_count for o in docs]
+    )
+    owner = np.repeat(np.arange(n, dtype=np.intp), [o.sentence_count for o in docs])
+    for size in range(2, window + 1):
+        if groups.size < size:
+            break
+        runs = sliding_window_view(groups, size)
+        keep = owner[: len(runs)] == owner[size - 1 :]
+        for k in range(size):
+            for m in range(k + 1, size):
+                keep &= runs[:, k] != runs[:, m]
+        runs = runs[keep]
+        if not len(runs):
+            continue
+        parts = common.T[runs]
+        largest = column_sizes[runs].max(axis=1)
+        needed = threshold * np.maximum(largest[:, None], a_sizes[None, :])
+        possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+        b_mask[runs[possible.any(axis=1)].reshape(-1)] = True
+        run_doc = np.zeros((n, len(runs)))
+        run_doc[owner[: len(keep)][keep], np.arange(len(runs))] = 1.0
+        a_mask |= ((run_doc @ possible.astype(float)) > 0).T
+
+
 def _estimated_runs(
     x: DocFeatures,
     y: DocFeatures,
@@ -368,6 +514,81 @@ def share_bound(a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: floa
     )
 
 
+def share_bounds(
+    a: DocFeatures, others: Sequence[DocFeatures], minimum: int, *, threshold: float = 0.0
+) -> list[float]:
+    """:func:`share_bound` of *a* with each of *others*, equal to it bit for bit, with
+    numpy over all of *others* at once (no Python code runs per sentence or term).
+
+    One lookup of all the others' terms in *a*'s distinct terms serves both sides:
+    which of the others' terms *a* holds (their side), and which of *a*'s terms each
+    other holds, a terms-by-documents incidence that, multiplied by *a*'s
+    sentences-by-terms incidence, counts the terms of each sentence of *a* found in
+    each other document (*a*'s side). Then the feasible sentences follow
+    :func:`_feasible`'s rules, per document.
+    """
+    bounds: list[float] = []
+    terms = np.unique(a.sentence_values)
+    step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
+    for start in range(0, len(others), step):
+        block = others[start : start + step]
+        mine, theirs = _feasible_both(a, terms, block, threshold)
+        bounds.extend(
+            _share(int(m), int(t), a, other, minimum)
+            for m, t, other in zip(mine.tolist(), theirs.tolist(), block, strict=True)
+        )
+    return bounds
+
+
+def _feasible_both(
+    a: DocFeatures, terms: _Values, others: Sequence[DocFeatures], threshold: float
+) -> tuple[_Index, _Index]:
+    """Per document of *others*: :func:`_feasible` of *a* against it, and of it against
+    *a* (*terms*: *a*'s distinct terms, sorted)."""
+    count = len(others)
+    if not terms.size or not count:
+        return np.zeros(count, dtype=np.intp), np.zeros(count, dtype=np.intp)
+    counts = np.array([o.sentence_count for o in others], dtype=np.intp)
+    values = np.concatenate([o.sentence_values for o in others])
+    sizes = np.concatenate([o.sentence_sizes for o in others]).astype(np.intp)
+    at = np.minimum(np.searchsorted(terms, values), terms.size - 1)
+    hits = terms[at] == values
+    doc = np.repeat(np.arange(count, dtype=np.intp), counts)
+    # Their side: the terms of each of their sentences that a holds.
+    owner = np.repeat(np.arange(doc.size, dtype=np.intp), sizes)
+    theirs = np.bincount(
+        doc[_feasible_mask(np.bincount(owner[hits], minlength=doc.size), sizes, threshold, doc)],
+        minlength=count,
+    )
+    # a's side: held[t, j] is 1 when document j holds a's term t.
+    held = np.zeros((terms.size, count))
+    held[at[hits], doc[owner[hits]]] = 1.0
+    incidence = np.zeros((a.sentence_count, terms.size))
+    sentence = np.repeat(np.arange(a.sentence_count, dtype=np.intp), a.sentence_sizes)
+    incidence[sentence, np.searchsorted(terms, a.sentence_values)] = 1.0
+    found = (incidence @ held).astype(np.int64)  # small integers: exact in floats
+    bound = a.sentence_sizes.astype(np.intp)[:, None]
+    mine = np.count_nonzero(_feasible_mask(found, bound, threshold), axis=0)
+    return mine.astype(np.intp), theirs.astype(np.intp)
+
+
+def _feasible_mask(
+    found: _Counts, sizes: _Index, threshold: float, doc: _Index | None = None
+) -> Mask:
+    """:func:`_feasible`'s sentences (along the first axis) from the terms *found* of
+    sentences of *sizes* terms; *doc*, when given, says whose each sentence is (a run
+    never spans two documents)."""
+    alone = (found > 0) & (found >= threshold * sizes)
+    pair = (found[:-1] > 0) & (found[1:] > 0)
+    if doc is not None:
+        pair &= doc[:-1] == doc[1:]
+    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
+    feasible: Mask = alone.copy()
+    feasible[:-1] |= pair
+    feasible[1:] |= pair
+    return feasible
+
+
 def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
     """The number of sentences of *x* that could align with a sentence of the other
     document (*y_sorted*: its sorted term hashes), alone or in a run of two."""
@@ -378,16 +599,9 @@ def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
     hits = y_sorted[at] == values
     owner = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
     found = np.bincount(owner[hits], minlength=x.sentence_count)
-    sizes = x.sentence_sizes
-    alone = (found > 0) & (found >= threshold * sizes)
     # Runs of two adjacent sentences, each sharing a term: |u n other| <= the sum of
     # the parts' found terms, and |u| >= the larger part.
-    pair = (found[:-1] > 0) & (found[1:] > 0)
-    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
-    feasible = alone.copy()
-    feasible[:-1] |= pair
-    feasible[1:] |= pair
-    return int(np.count_nonzero(feasible))
+    return int(np.count_nonzero(_feasible_mask(found, x.sentence_sizes, threshold)))
 
 
 def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minimum: int) -> float:

@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core import Document, OptionsError
+from ._align import run_bounds, share_bounds
 from ._bands import BandIndex
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
@@ -426,20 +427,45 @@ class DuplicateIndex:
                 else:
                     stats.unproposed += 1
         middle = time.perf_counter()
-        for position in unlinked:
+        # The bounds of every pair at once: verify's first test of the alignment
+        # (share_bound), then exact_alignment's before it scores runs (run_bounds).
+        bounds = self._bounds(features, unlinked)
+        for position, bound in zip(unlinked, bounds, strict=True):
             if not every and "paraphrase" not in chains.needed(slot, position):
                 stats.skipped += 1
                 continue
             stats.alignments += 1
+            if bound < options.paraphrase_threshold:
+                continue  # verify would return None (below, with the same share bound)
             other = self._docs[position]
             pairs = candidates.sentence_pairs(position)
-            link = verify(features, other, pairs, options, kinds=("paraphrase",))
+            link = verify(features, other, pairs, options, kinds=("paraphrase",), bound=bound)
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
         stats.verify_sets += middle - start
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
+
+    def _bounds(self, features: DocFeatures, positions: list[int]) -> list[float]:
+        """For the indexed documents at *positions*: an upper bound of their aligned share
+        with *features* that a paraphrase needs to reach (``docs/dedup.md``,
+        "Verification"), the smaller of :func:`share_bounds` and :func:`run_bounds`."""
+        options = self.options
+        threshold, minimum = options.sentence_threshold, options.min_aligned_sentences
+        others = [self._docs[p] for p in positions]
+        bounds = share_bounds(features, others, minimum, threshold=threshold)
+        hopeful = [j for j, bound in enumerate(bounds) if bound >= options.paraphrase_threshold]
+        runs = run_bounds(
+            features,
+            [others[j] for j in hopeful],
+            minimum,
+            threshold=threshold,
+            window=options.sentence_window,
+        )
+        for j, bound in zip(hopeful, runs, strict=True):
+            bounds[j] = min(bounds[j], bound)
+        return bounds
 
 
 def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidates]:

@@ -95,11 +95,17 @@ def _containment(
 
 
 def _paraphrase(
-    a: DocFeatures, b: DocFeatures, candidates: Iterable[tuple[int, int]], options: DedupOptions
+    a: DocFeatures,
+    b: DocFeatures,
+    candidates: Iterable[tuple[int, int]],
+    options: DedupOptions,
+    bound: float | None,
 ) -> Link | None:
     threshold, window = options.sentence_threshold, options.sentence_window
     minimum = options.min_aligned_sentences
-    if share_bound(a, b, minimum, threshold=threshold) < options.paraphrase_threshold:
+    if bound is None:
+        bound = share_bound(a, b, minimum, threshold=threshold)
+    if bound < options.paraphrase_threshold:
         return None  # not even if every sentence that could align did
     exact = paraphrase_score(
         a,
@@ -130,6 +136,7 @@ def verify(
     *,
     kinds: Collection[str] = KINDS,
     common: int | None = None,
+    bound: float | None = None,
 ) -> Link | None:
     """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
 
@@ -139,7 +146,11 @@ def verify(
     in-memory index leaves out the kinds whose link could not change a cluster
     or its evidence (``docs/dedup.md``, "Verification"). *common*, when given, is
     the overlap of the two shingle sets, computed beforehand (for many candidates
-    at once: :func:`ingest.dedup._shingle.overlaps`).
+    at once: :func:`ingest.dedup._shingle.overlaps`); *bound*, when given, is an
+    upper bound of the pair's aligned share computed beforehand, in place of
+    :func:`ingest.dedup._align.share_bound` (for many candidates at once:
+    ``DuplicateIndex._bounds``); a pair below ``paraphrase_threshold`` there is
+    below it exactly, so any true bound gives the same decision.
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
@@ -158,7 +169,7 @@ def verify(
         if found is not None:
             return Link("containment", found[0], found[1], found[2])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
-        return _paraphrase(a, b, sentence_pairs, options)
+        return _paraphrase(a, b, sentence_pairs, options, bound)
     return None
 
 
