@@ -646,6 +646,7 @@ def paraphrase_score(
     window: int,
     minimum: int,
     floor: float = 0.0,
+    bounded: bool = False,
 ) -> Paraphrase:
     """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
     *threshold* (runs up to *window*), against the chance level of the document
@@ -653,9 +654,11 @@ def paraphrase_score(
     in twenty). A pair whose share cannot reach *floor* (see
     :func:`exact_alignment`) gets a score below it without its runs scored, and
     a share below *floor* is not compared with chance (its score is 0 either
-    way): its chance level is ``nan``."""
+    way): its chance level is ``nan``. *bounded*: the caller has found the pair's
+    :func:`run_bounds` at or above *floor* already, so :func:`exact_alignment` would
+    score the runs anyway and does not compute the same bound again."""
     a_mask, b_mask = exact_alignment(
-        a, b, threshold=threshold, window=window, floor=floor, minimum=minimum
+        a, b, threshold=threshold, window=window, floor=0.0 if bounded else floor, minimum=minimum
     )
     share = aligned_share(a_mask, b_mask, a, b, minimum)
     chance = math.nan
