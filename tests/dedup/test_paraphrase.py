@@ -188,12 +188,19 @@ def test_a_share_below_the_floor_is_not_compared_with_chance(
     for a, b in _pairs(features)[:200]:
         full = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
         floored = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1, floor=0.3)
+        # Bounded by the caller: every run scored, the same floor for chance.
+        bounded = paraphrase_score(
+            a, b, threshold=0.5, window=2, minimum=1, floor=0.3, bounded=True
+        )
         if full.share >= 0.3:
             assert floored == full
+            assert bounded == full
         else:
             assert math.isnan(floored.chance)
             assert floored.score == 0.0
             assert not math.isnan(full.chance)
+            assert (bounded.share, bounded.score) == (full.share, 0.0)
+            assert math.isnan(bounded.chance)
 
 
 def test_the_chance_level_leaves_out_only_negligible_sentences() -> None:

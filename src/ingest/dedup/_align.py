@@ -272,9 +272,9 @@ def run_bounds(
     (the pair's shared-term matrix in more than one block). A pair below the floor
     here is below it there, and its runs are never scored.
 
-    The shared terms of every pair of groups come from one product of incidence
-    matrices (*a*'s groups by *a*'s terms, *a*'s terms by the others' groups), exact
-    in floats for such small counts.
+    The shared terms of every pair of groups come from one join of all the others'
+    terms with *a*'s (sorted, ``searchsorted``), counted with ``bincount``: the work
+    follows the terms that match, not the size of a terms-by-groups matrix.
     """
     bounds = [math.inf] * len(others)
     a_sets = _Sets.groups(a)
@@ -289,8 +289,9 @@ def run_bounds(
         for j, other in enumerate(sets)
         if other.sizes.size and max(1, _BLOCK // max(1, int(other.sizes.size))) >= count
     ]
-    # Columns a block: the term-by-column and group-by-column matrices within _BLOCK cells.
-    budget = max(1, _BLOCK // max(count * max(1, window), int(terms.size)))
+    lookup = _Lookup(a_sets)
+    # Columns a block: the group-by-column matrices within _BLOCK cells.
+    budget = max(1, _BLOCK // (count * max(1, window)))
     while usable:
         block: list[int] = []
         columns = 0
@@ -300,7 +301,7 @@ def run_bounds(
         found = _run_bounded(
             a,
             a_sets,
-            terms,
+            lookup,
             [(others[j], sets[j]) for j in block],
             threshold=threshold,
             window=window,
@@ -313,14 +314,14 @@ def run_bounds(
 def _run_bounded(
     a: DocFeatures,
     a_sets: _Sets,
-    terms: _Values,
+    lookup: _Lookup,
     others: Sequence[tuple[DocFeatures, _Sets]],
     *,
     threshold: float,
     window: int,
 ) -> list[tuple[int, int]]:
     """The aligned sentences that :func:`exact_alignment`'s bound allows, of *a* and of
-    each of *others* (with their group sets; *terms*: *a*'s sorted distinct terms)."""
+    each of *others* (with their group sets; *lookup*: of *a_sets*)."""
     n = len(others)
     docs = [other for other, _ in others]
     sets = [other_sets for _, other_sets in others]
@@ -329,13 +330,8 @@ def _run_bounded(
     column_doc = np.repeat(np.arange(n, dtype=np.intp), [s.sizes.size for s in sets])
     values = np.concatenate([s.values for s in sets])
     column = np.repeat(np.arange(sizes.size, dtype=np.intp), sizes)
-    at = np.minimum(np.searchsorted(terms, values), terms.size - 1)
-    hits = terms[at] == values
-    held = np.zeros((terms.size, sizes.size))
-    held[at[hits], column[hits]] = 1.0
-    incidence = np.zeros((a_sets.sizes.size, terms.size))
-    incidence[a_sets.owner, np.searchsorted(terms, a_sets.values)] = 1.0
-    common = (incidence @ held).astype(np.int64)  # small integers: exact in floats
+    # The shared terms of every pair (a's group, column), counted over the matches only.
+    common = np.ascontiguousarray(lookup.common(values, column, sizes.size).T)
     similar = _similar(common, a_sets.sizes, sizes, threshold)
     a_mask: Mask = np.logical_or.reduceat(similar, starts, axis=1)  # (a's groups, others)
     b_mask: Mask = np.asarray(similar.any(axis=0))
@@ -346,11 +342,9 @@ def _run_bounded(
             largest = a_sets.sizes[runs].max(axis=1)
             needed = threshold * np.maximum(largest[:, None], sizes[None, :])
             possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
-            per_doc = np.logical_or.reduceat(possible, starts, axis=1).astype(float)
-            member = np.zeros((a_sets.sizes.size, len(runs)))
-            for k in range(runs.shape[1]):
-                member[runs[:, k], np.arange(len(runs))] = 1.0
-            a_mask |= (member @ per_doc) > 0
+            # Each part of a possible run, for each document holding its partner.
+            run, doc = np.nonzero(np.logical_or.reduceat(possible, starts, axis=1))
+            a_mask[runs[run].reshape(-1), np.repeat(doc, runs.shape[1])] = True
             b_mask |= possible.any(axis=0)
         sizes_both = a_sets.sizes, sizes
         _their_runs(
@@ -401,9 +395,8 @@ def _their_runs(
         needed = threshold * np.maximum(largest[:, None], a_sizes[None, :])
         possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
         b_mask[runs[possible.any(axis=1)].reshape(-1)] = True
-        run_doc = np.zeros((n, len(runs)))
-        run_doc[owner[: len(keep)][keep], np.arange(len(runs))] = 1.0
-        a_mask |= ((run_doc @ possible.astype(float)) > 0).T
+        run, group = np.nonzero(possible)
+        a_mask[group, owner[: len(keep)][keep][run]] = True
 
 
 def _estimated_runs(
@@ -522,9 +515,8 @@ def share_bounds(
 
     One lookup of all the others' terms in *a*'s distinct terms serves both sides:
     which of the others' terms *a* holds (their side), and which of *a*'s terms each
-    other holds, a terms-by-documents incidence that, multiplied by *a*'s
-    sentences-by-terms incidence, counts the terms of each sentence of *a* found in
-    each other document (*a*'s side). Then the feasible sentences follow
+    other holds, each looked up once in *a*'s sentences to count the terms of each
+    sentence of *a* found in each other document (*a*'s side). Then the feasible sentences follow
     :func:`_feasible`'s rules, per document.
     """
     bounds: list[float] = []
@@ -560,13 +552,11 @@ def _feasible_both(
         doc[_feasible_mask(np.bincount(owner[hits], minlength=doc.size), sizes, threshold, doc)],
         minlength=count,
     )
-    # a's side: held[t, j] is 1 when document j holds a's term t.
-    held = np.zeros((terms.size, count))
-    held[at[hits], doc[owner[hits]]] = 1.0
-    incidence = np.zeros((a.sentence_count, terms.size))
-    sentence = np.repeat(np.arange(a.sentence_count, dtype=np.intp), a.sentence_sizes)
-    incidence[sentence, np.searchsorted(terms, a.sentence_values)] = 1.0
-    found = (incidence @ held).astype(np.int64)  # small integers: exact in floats
+    # a's side: each of a's terms that document j holds, once, looked up in a's sentences.
+    held = np.unique(doc[owner[hits]].astype(np.uint64) << np.uint64(32) | values[hits])
+    sentences = _Lookup(_Sets(a.sentence_values, a.sentence_sizes.astype(np.intp)))
+    holder = (held >> np.uint64(32)).astype(np.intp)
+    found = sentences.common((held & _LOW32).astype(np.uint32), holder, count).T
     bound = a.sentence_sizes.astype(np.intp)[:, None]
     mine = np.count_nonzero(_feasible_mask(found, bound, threshold), axis=0)
     return mine.astype(np.intp), theirs.astype(np.intp)
@@ -656,6 +646,7 @@ def paraphrase_score(
     window: int,
     minimum: int,
     floor: float = 0.0,
+    bounded: bool = False,
 ) -> Paraphrase:
     """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
     *threshold* (runs up to *window*), against the chance level of the document
@@ -663,9 +654,11 @@ def paraphrase_score(
     in twenty). A pair whose share cannot reach *floor* (see
     :func:`exact_alignment`) gets a score below it without its runs scored, and
     a share below *floor* is not compared with chance (its score is 0 either
-    way): its chance level is ``nan``."""
+    way): its chance level is ``nan``. *bounded*: the caller has found the pair's
+    :func:`run_bounds` at or above *floor* already, so :func:`exact_alignment` would
+    score the runs anyway and does not compute the same bound again."""
     a_mask, b_mask = exact_alignment(
-        a, b, threshold=threshold, window=window, floor=floor, minimum=minimum
+        a, b, threshold=threshold, window=window, floor=0.0 if bounded else floor, minimum=minimum
     )
     share = aligned_share(a_mask, b_mask, a, b, minimum)
     chance = math.nan

@@ -103,6 +103,8 @@ def _paraphrase(
 ) -> Link | None:
     threshold, window = options.sentence_threshold, options.sentence_window
     minimum = options.min_aligned_sentences
+    # A bound given is DuplicateIndex._bounds': it includes exact_alignment's own.
+    bounded = bound is not None
     if bound is None:
         bound = share_bound(a, b, minimum, threshold=threshold)
     if bound < options.paraphrase_threshold:
@@ -114,6 +116,7 @@ def _paraphrase(
         window=window,
         minimum=minimum,
         floor=options.paraphrase_threshold,
+        bounded=bounded,
     )
     if exact.score < options.paraphrase_threshold:
         return None
@@ -150,7 +153,9 @@ def verify(
     upper bound of the pair's aligned share computed beforehand, in place of
     :func:`ingest.dedup._align.share_bound` (for many candidates at once:
     ``DuplicateIndex._bounds``); a pair below ``paraphrase_threshold`` there is
-    below it exactly, so any true bound gives the same decision.
+    below it exactly, so any true bound gives the same decision. With a bound
+    given, the alignment does not test its own bound of the runs again (a pair
+    that would fail it has a share below the threshold either way).
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
