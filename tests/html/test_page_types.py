@@ -371,3 +371,34 @@ def test_docs_note_named_for_how_it_is_shown_is_content() -> None:
     assert doc.meta["page_type"] == "documentation"
     assert "which differs between machines" in doc.text
     assert "Reading files" not in doc.text
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<div role='dialog' class='privacy-box'>{0}</div>",  # furniture by its ARIA role
+        "<div class='cmp-cookie-notice'>{0}</div>",  # by its name: a cookie notice
+    ],
+)
+def test_consent_notice_with_most_of_the_prose_is_not_content(notice: str) -> None:
+    # A short service page under a long consent notice: the notice holds most of
+    # the page's prose, and is still not what the page is about.
+    legal = _rows(
+        "<p>{0} storage or access is used for the legitimate purpose of {1} "
+        "that the subscriber or user has requested.</p>",
+        [
+            ("Functional", "providing a service"),
+            ("Preference", "storing preferences"),
+            ("Statistical", "anonymous statistics"),
+            ("Marketing", "building user profiles"),
+        ],
+    )
+    page = (
+        "<html><body><main><h1>Robot vacuums</h1>"
+        "<p>Our image sensors let a robot vacuum see furniture, cables and pets in low light.</p>"
+        "<p>Each sensor maps a room in a single pass and uses very little power.</p></main>"
+        f"{notice.format(legal)}</body></html>"
+    )
+    text = extract_html(page).text
+    assert "see furniture, cables and pets" in text
+    assert "legitimate purpose" not in text
