@@ -402,3 +402,23 @@ def test_consent_notice_with_most_of_the_prose_is_not_content(notice: str) -> No
     text = extract_html(page).text
     assert "see furniture, cables and pets" in text
     assert "legitimate purpose" not in text
+
+
+def test_utility_variant_prefixes_do_not_make_furniture() -> None:
+    # "print:" and "site-header:" say when a style applies, not what the element is.
+    paragraph = "<p class='w-full print:break-inside-avoid'>{0}</p>"
+    body = _rows(
+        paragraph,
+        [
+            ("Functions are values: pass them around, return them, keep them in lists.",),
+            ("Composition joins two small functions into a third one without glue code.",),
+            ("Currying lets a function take its arguments one at a time, as needed.",),
+        ],
+    )
+    page = (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='flex site-header:min-h-screen'><main>{body}</main></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Composition joins two small functions" in text
+    assert "Currying lets a function" in text

@@ -89,6 +89,8 @@ _SHOWN_RE: Final = re.compile(r"overflow(?:-[xy])?-hidden|text-hidden|hidden-ove
 _BREAKPOINT_SHOWN_RE: Final = re.compile(
     r"(?:^|\s)(?:sm|md|lg|xl|2xl):(?:block|flex|grid|inline|table)"
 )
+#: The variant prefixes of a utility class (``print:``, ``md:``, ``lg:hover:``).
+_VARIANT_RE: Final = re.compile(r"\S*:")
 _HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
@@ -159,13 +161,20 @@ def is_body_named(element: etree._Element) -> bool:
 
 
 def _furniture_name(names: str) -> bool:
-    """Whether lower-cased class and id *names* are those of furniture."""
+    """Whether lower-cased class and id *names* are those of furniture.
+
+    A utility class's variant prefix says when a style applies, not what the
+    element is: ``print:break-inside-avoid`` is a paragraph that is not split
+    when printed, ``site-header:min-h-screen`` a box sized while a header shows.
+    """
+    shown_from_breakpoint = bool(_BREAKPOINT_SHOWN_RE.search(names))
+    names = _VARIANT_RE.sub("", names)
     if _BODY_RE.search(names):
         return False
     if _FURNITURE_RE.search(names):
         return True
     names = _SHOWN_RE.sub(" ", names)
-    if _BREAKPOINT_SHOWN_RE.search(names):
+    if shown_from_breakpoint:
         names = _HIDDEN_CLASS_RE.sub(" ", names)
     return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
 
