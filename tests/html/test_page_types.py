@@ -424,3 +424,27 @@ def test_utility_variant_prefixes_do_not_make_furniture() -> None:
     assert doc.meta["extraction"] == "container"
     assert "Composition joins two small functions" in doc.text
     assert "reading group" not in doc.text
+
+
+def test_service_cards_that_end_with_a_button_are_content() -> None:
+    # Plans side by side, each a title, a price, its features and a button at the
+    # end: a service's sections. Teasers open with their headline's link.
+    plans = _rows(
+        "<div class='plan'><h3>{0}</h3><p>{1}</p><ul><li>Phone consultation with an expert.</li>"
+        "<li>Two rounds of revisions.</li></ul><a href='/buy'>Get started now</a></div>",
+        [("Entry level", "$ 479"), ("Professional", "$ 589"), ("Executive", "$ 789")],
+    )
+    teasers = _rows(
+        "<div class='post'><a href='/blog/{0}'>{1}</a><p>Five minutes' read.</p></div>",
+        [("a", "How to write a cover letter"), ("b", "Ten interview questions"),
+         ("c", "Negotiating your salary")],
+    )  # fmt: skip
+    page = (
+        f"<html><body><div class='page'><p>{_PROSE}</p><div class='plans'>{plans}</div>"
+        f"<div class='posts'>{teasers}</div></div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert "$ 589" in doc.text
+    assert "Two rounds of revisions." in doc.text
+    assert "Negotiating your salary" not in doc.text

@@ -27,6 +27,7 @@ __all__ = [
     "card_groups",
     "dropped_articles",
     "item_region",
+    "leads_with_link",
     "signature",
 ]
 
@@ -61,7 +62,15 @@ def _is_card(page: Page, element: etree._Element) -> bool:
         return False
     if stats.blocks >= 2 and stats.link_blocks >= 1:
         return True
-    first = page.blocks[stats.first]
+    return leads_with_link(page, element)
+
+
+def leads_with_link(page: Page, element: etree._Element) -> bool:
+    """Whether *element*'s first block opens with a link (a teaser's headline).
+
+    A linked term that the block goes on to explain does not count.
+    """
+    first = page.blocks[page.stats[element].first]
     return (
         first.starts_with_link and first.link_length >= _MIN_CARD_LINK and not _defines_term(first)
     )

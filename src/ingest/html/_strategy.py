@@ -15,7 +15,8 @@ the page from that, the page's own metadata and the article's shape. A
 product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
 the ancestors whose added text is content
-(:func:`~._content.expand_container`); an article, a thread and
+(:func:`~._content.expand_container`), and its cards that do not open with
+a link (plans, features) are sections, not teasers; an article, a thread and
 documentation keep the container. On a service or documentation page, furniture
 named only for how it is shown (a carousel, a section header, a code sample's
 ``hidden`` box) that holds prose is kept.
@@ -50,7 +51,7 @@ from ._content import (
     render,
     teaser_cards,
 )
-from ._items import card_groups, dropped_articles, item_region
+from ._items import card_groups, dropped_articles, item_region, leads_with_link
 from ._kind import Evidence, page_type
 from ._page import Page, is_prose
 
@@ -202,7 +203,8 @@ def _extract(
         deadline.check("after indexing the blocks")
     groups = card_groups(page)
     furniture = furniture_elements(page)
-    boilerplate = furniture | teaser_cards(page, groups)
+    teasers = teaser_cards(page, groups)
+    boilerplate = furniture | teasers
     if deadline is not None:
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
@@ -229,6 +231,10 @@ def _extract(
     kind = page_type(_evidence(said, article, posts=posts, items=wins))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    if kind in _SECTIONED:
+        # A service's or product's cards that do not open with a link (plans with
+        # their prices, features with a button at the end) are its sections.
+        boilerplate = furniture | {card for card in teasers if leads_with_link(page, card)}
     shown = boilerplate
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture)
@@ -238,7 +244,7 @@ def _extract(
         grown = _declared_main(container)
         if grown is None:
             grown = expand_container(page, container, boilerplate)
-        if grown is not container or shown != boilerplate:
+        if grown is not container or shown != furniture | teasers:
             sections = render(page, grown, shown, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
