@@ -448,3 +448,21 @@ def test_service_cards_that_end_with_a_button_are_content() -> None:
     assert "$ 589" in doc.text
     assert "Two rounds of revisions." in doc.text
     assert "Negotiating your salary" not in doc.text
+
+
+def test_sentences_opening_with_a_link_are_content() -> None:
+    # A "next steps" list: each item a sentence whose subject links to the page it names.
+    steps = _rows(
+        "<li><a href='/docs/{0}'>{0}</a> {1}</li>",
+        [
+            ("Creating modules", "explains how to collect resources into modules."),
+            ("Refactoring", "describes how to move and rename resources safely."),
+            ("Removing resources", "shows how to drop a resource from the state file."),
+        ],
+    )
+    page = (
+        f"<html><body><main><p>{_PROSE}</p><h2>Next steps</h2><ul>{steps}</ul></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Creating modules explains how to collect resources" in text
+    assert "Removing resources shows how" in text

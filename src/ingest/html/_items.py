@@ -20,7 +20,7 @@ from typing import Final
 from lxml import etree
 
 from ._blocks import Block
-from ._page import HEADINGS, MAX_PROSE_LINKS, Page
+from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
 __all__ = [
     "MIN_CARDS",
@@ -79,11 +79,15 @@ def leads_with_link(page: Page, element: etree._Element) -> bool:
 def _defines_term(block: Block) -> bool:
     """Whether *block* is a linked term and its explanation (``Selenium: a tool to ...``).
 
-    Such list items are content (a glossary, a guide's list of tools); a teaser's
-    headline link is followed by a summary, not by a colon or a dash.
+    Such list items are content (a glossary, a guide's list of tools, a "next
+    steps" list whose sentences open with the linked page's name); a teaser's
+    headline link is followed by a summary, not by a colon or a dash, and
+    makes more of the block's text than a sentence's subject does.
     """
     if block.link_density > MAX_PROSE_LINKS:
         return False
+    if is_prose(block):
+        return True  # the link is the subject of a sentence ("Creating modules explains ...")
     seen = 0
     text = block.text
     for at, char in enumerate(text):
