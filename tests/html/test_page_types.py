@@ -90,6 +90,8 @@ def test_forum_keeps_every_post() -> None:
     for words in ("nail polish remover", "acetone smell", "spoon of rye", "smells of yoghurt"):
         assert words in text
     assert "Similar threads" not in text
+    # Each post's author box frames the post; the message is what was said.
+    assert "Joined 2019" not in text
 
 
 def test_listing_keeps_every_item_and_its_link_text() -> None:
