@@ -468,3 +468,19 @@ def test_sentences_opening_with_a_link_are_content() -> None:
     text = extract_html(page).text
     assert "Creating modules explains how to collect resources" in text
     assert "Removing resources shows how" in text
+
+
+def test_teaser_headline_and_summary_in_one_block_stay_teasers() -> None:
+    # A headline link run into its summary reads like a sentence, but the link is
+    # a headline, not a short term: the cards are a teaser list.
+    teasers = "".join(
+        f"<li><a href='/s/{n}'>Deportees return home after their long journey, part {n}</a> "
+        "NEW DELHI: Their savings wasted, the families of the deportees are waiting at the "
+        "airport to meet them again after a year spent abroad.</li>"
+        for n in range(4)
+    )
+    page = (
+        f"<html><body><div class='story'>{f'<p>{_PROSE}</p>' * 5}</div>"
+        f"<div class='box'><ul>{teasers}</ul></div></body></html>"
+    )
+    assert "Deportees return home" not in extract_html(page).text
