@@ -484,3 +484,21 @@ def test_teaser_headline_and_summary_in_one_block_stay_teasers() -> None:
         f"<div class='box'><ul>{teasers}</ul></div></body></html>"
     )
     assert "Deportees return home" not in extract_html(page).text
+
+
+def test_documentation_keeps_its_lists_of_links_not_its_sidebar() -> None:
+    code = "<pre>import ingest\ndoc = ingest.extract_html(page)\nprint(doc.text)</pre>"
+    endpoints = _rows(
+        "<li>{1} <a href='/api/{0}'>/v1/charges/{0}</a></li>",
+        [("create", "POST"), ("retrieve", "GET"), ("capture", "POST")],
+    )
+    page = (
+        "<html><body><nav><ul><li><a href='/a'>Getting started guide</a></li>"
+        "<li><a href='/b'>Reference for every option</a></li></ul></nav>"
+        f"<div class='doc'><h1>Charges</h1><p>{_PROSE}</p>{code}<h2>Endpoints</h2>"
+        f"<ul>{endpoints}</ul>{code}</div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "documentation"
+    assert "GET /v1/charges/retrieve" in doc.text
+    assert "Reference for every option" not in doc.text

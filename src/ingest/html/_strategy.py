@@ -243,7 +243,11 @@ def _extract(
     shown = boilerplate
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture)
-        if shown != boilerplate and kind not in _SECTIONED:
+        if kind == "documentation":
+            # Documentation's lists of links (a tutorial's contents, an API's
+            # endpoints) inside its container are content; sidebars are furniture.
+            article = render(page, container, shown, title=title, keep_links=True)
+        elif shown != boilerplate and kind not in _SECTIONED:
             article = render(page, container, shown, title=title)
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
