@@ -90,6 +90,8 @@ def test_forum_keeps_every_post() -> None:
     for words in ("nail polish remover", "acetone smell", "spoon of rye", "smells of yoghurt"):
         assert words in text
     assert "Similar threads" not in text
+    # Each post's author box frames the post; the message is what was said.
+    assert "Joined 2019" not in text
 
 
 def test_listing_keeps_every_item_and_its_link_text() -> None:
@@ -371,3 +373,132 @@ def test_docs_note_named_for_how_it_is_shown_is_content() -> None:
     assert doc.meta["page_type"] == "documentation"
     assert "which differs between machines" in doc.text
     assert "Reading files" not in doc.text
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<div role='dialog' class='privacy-box'>{0}</div>",  # furniture by its ARIA role
+        "<div class='cmp-cookie-notice'>{0}</div>",  # by its name: a cookie notice
+    ],
+)
+def test_consent_notice_with_most_of_the_prose_is_not_content(notice: str) -> None:
+    # A short service page under a long consent notice: the notice holds most of
+    # the page's prose, and is still not what the page is about.
+    legal = _rows(
+        "<p>{0} storage or access is used for the legitimate purpose of {1} "
+        "that the subscriber or user has requested.</p>",
+        [
+            ("Functional", "providing a service"),
+            ("Preference", "storing preferences"),
+            ("Statistical", "anonymous statistics"),
+            ("Marketing", "building user profiles"),
+        ],
+    )
+    page = (
+        "<html><body><main><h1>Robot vacuums</h1>"
+        "<p>Our image sensors let a robot vacuum see furniture, cables and pets in low light.</p>"
+        "<p>Each sensor maps a room in a single pass and uses very little power.</p></main>"
+        f"{notice.format(legal)}</body></html>"
+    )
+    text = extract_html(page).text
+    assert "see furniture, cables and pets" in text
+    assert "legitimate purpose" not in text
+
+
+def test_utility_variant_prefixes_do_not_make_furniture() -> None:
+    # "print:" and "site-header:" say when a style applies, not what the element is.
+    body = "".join(
+        f"<p class='w-full print:break-inside-avoid'>{line}</p>"
+        for line in (
+            "Functions are values: pass them around, return them, keep them in lists.",
+            "Composition joins two small functions into a third one without glue code.",
+            "Currying lets a function take its arguments one at a time, as needed.",
+        )
+    )
+    page = (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='flex site-header:min-h-screen'><main>{body}</main></div>"
+        "<aside><p>Join the reading group: every Thursday we work through one chapter "
+        "together and share our answers to the exercises.</p></aside></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["extraction"] == "container"
+    assert "Composition joins two small functions" in doc.text
+    assert "reading group" not in doc.text
+
+
+def test_service_cards_that_end_with_a_button_are_content() -> None:
+    # Plans side by side, each a title, a price, its features and a button at the
+    # end: a service's sections. Teasers open with their headline's link.
+    plans = _rows(
+        "<div class='plan'><h3>{0}</h3><p>{1}</p><ul><li>Phone consultation with an expert.</li>"
+        "<li>Two rounds of revisions.</li></ul><a href='/buy'>Get started now</a></div>",
+        [("Entry level", "$ 479"), ("Professional", "$ 589"), ("Executive", "$ 789")],
+    )
+    teasers = _rows(
+        "<div class='post'><a href='/blog/{0}'>{1}</a><p>Five minutes' read.</p></div>",
+        [("a", "How to write a cover letter"), ("b", "Ten interview questions"),
+         ("c", "Negotiating your salary")],
+    )  # fmt: skip
+    page = (
+        f"<html><body><div class='page'><p>{_PROSE}</p><div class='plans'>{plans}</div>"
+        f"<div class='posts'>{teasers}</div></div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert "$ 589" in doc.text
+    assert "Two rounds of revisions." in doc.text
+    assert "Negotiating your salary" not in doc.text
+
+
+def test_sentences_opening_with_a_link_are_content() -> None:
+    # A "next steps" list: each item a sentence whose subject links to the page it names.
+    steps = _rows(
+        "<li><a href='/docs/{0}'>{0}</a> {1}</li>",
+        [
+            ("Creating modules", "explains how to collect resources into modules."),
+            ("Refactoring", "describes how to move and rename resources safely."),
+            ("Removing resources", "shows how to drop a resource from the state file."),
+        ],
+    )
+    page = (
+        f"<html><body><main><p>{_PROSE}</p><h2>Next steps</h2><ul>{steps}</ul></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Creating modules explains how to collect resources" in text
+    assert "Removing resources shows how" in text
+
+
+def test_teaser_headline_and_summary_in_one_block_stay_teasers() -> None:
+    # A headline link run into its summary reads like a sentence, but the link is
+    # a headline, not a short term: the cards are a teaser list.
+    teasers = "".join(
+        f"<li><a href='/s/{n}'>Deportees return home after their long journey, part {n}</a> "
+        "NEW DELHI: Their savings wasted, the families of the deportees are waiting at the "
+        "airport to meet them again after a year spent abroad.</li>"
+        for n in range(4)
+    )
+    page = (
+        f"<html><body><div class='story'>{f'<p>{_PROSE}</p>' * 5}</div>"
+        f"<div class='box'><ul>{teasers}</ul></div></body></html>"
+    )
+    assert "Deportees return home" not in extract_html(page).text
+
+
+def test_documentation_keeps_its_lists_of_links_not_its_sidebar() -> None:
+    code = "<pre>import ingest\ndoc = ingest.extract_html(page)\nprint(doc.text)</pre>"
+    endpoints = _rows(
+        "<li>{1} <a href='/api/{0}'>/v1/charges/{0}</a></li>",
+        [("create", "POST"), ("retrieve", "GET"), ("capture", "POST")],
+    )
+    page = (
+        "<html><body><nav><ul><li><a href='/a'>Getting started guide</a></li>"
+        "<li><a href='/b'>Reference for every option</a></li></ul></nav>"
+        f"<div class='doc'><h1>Charges</h1><p>{_PROSE}</p>{code}<h2>Endpoints</h2>"
+        f"<ul>{endpoints}</ul>{code}</div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "documentation"
+    assert "GET /v1/charges/retrieve" in doc.text
+    assert "Reference for every option" not in doc.text

@@ -53,6 +53,10 @@ _NEVER_CONTENT_TAGS: Final = frozenset(
 _FURNITURE_ROLES: Final = frozenset(
     {"banner", "complementary", "contentinfo", "dialog", "menu", "menubar", "navigation", "search"}
 )
+#: Furniture roles that never hold the article: the roles of the never-content tags.
+_NEVER_CONTENT_ROLES: Final = _FURNITURE_ROLES - {"banner"}
+#: Names of a consent notice: never the article, however much prose it has.
+_CONSENT_RE: Final = re.compile(r"cookie|consent|gdpr")
 #: Class and id words of furniture, matched inside camelCase and hyphenated names
 #: (names are lower-cased first).
 _FURNITURE_RE: Final = re.compile(
@@ -85,6 +89,8 @@ _SHOWN_RE: Final = re.compile(r"overflow(?:-[xy])?-hidden|text-hidden|hidden-ove
 _BREAKPOINT_SHOWN_RE: Final = re.compile(
     r"(?:^|\s)(?:sm|md|lg|xl|2xl):(?:block|flex|grid|inline|table)"
 )
+#: The variant prefixes of a utility class (``print:``, ``md:``, ``lg:hover:``).
+_VARIANT_RE: Final = re.compile(r"\S*:")
 _HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
@@ -155,13 +161,20 @@ def is_body_named(element: etree._Element) -> bool:
 
 
 def _furniture_name(names: str) -> bool:
-    """Whether lower-cased class and id *names* are those of furniture."""
+    """Whether lower-cased class and id *names* are those of furniture.
+
+    A utility class's variant prefix says when a style applies, not what the
+    element is: ``print:break-inside-avoid`` is a paragraph that is not split
+    when printed, ``site-header:min-h-screen`` a box sized while a header shows.
+    """
+    shown_from_breakpoint = bool(_BREAKPOINT_SHOWN_RE.search(names))
+    names = _VARIANT_RE.sub("", names)
     if _BODY_RE.search(names):
         return False
     if _FURNITURE_RE.search(names):
         return True
     names = _SHOWN_RE.sub(" ", names)
-    if _BREAKPOINT_SHOWN_RE.search(names):
+    if shown_from_breakpoint:
         names = _HIDDEN_CLASS_RE.sub(" ", names)
     return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
 
@@ -262,6 +275,20 @@ def _media_named(element: etree._Element) -> bool:
     return bool(words & _FURNITURE_WORDS) and words & _FURNITURE_WORDS <= _MEDIA_WORDS
 
 
+def _never_content(element: etree._Element) -> bool:
+    """Whether *element* is furniture whatever share of the page's prose it holds.
+
+    A navigation, a dialog or a footer is so by what it is, tag or ARIA role,
+    and a cookie notice by its name: its paragraphs of legal text are the most
+    prose on a short page, not its content.
+    """
+    if element.tag in _NEVER_CONTENT_TAGS:
+        return True
+    if (element.get("role") or "").lower() in _NEVER_CONTENT_ROLES:
+        return True
+    return bool(_CONSENT_RE.search(_names(element)))
+
+
 def furniture_elements(page: Page) -> set[etree._Element]:
     """Elements that are furniture by tag, role or name, unless they hold most of the prose."""
     limit = _protect_limit(page)
@@ -274,7 +301,7 @@ def furniture_elements(page: Page) -> set[etree._Element]:
         and not _named_by_heading(element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
         and (
-            element.tag in _NEVER_CONTENT_TAGS
+            _never_content(element)
             or entry.prose < limit
             or entry.prose_blocks < _PROTECT_BLOCKS
             or limit == 0

@@ -20,13 +20,15 @@ from typing import Final
 from lxml import etree
 
 from ._blocks import Block
-from ._page import HEADINGS, MAX_PROSE_LINKS, Page
+from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
 __all__ = [
     "MIN_CARDS",
     "card_groups",
     "dropped_articles",
     "item_region",
+    "leads_with_link",
+    "post_chrome",
     "signature",
 ]
 
@@ -36,6 +38,8 @@ _MAX_CARD: Final = 1000
 _MIN_CARD_LINK: Final = 10
 #: What follows a linked term in a list item that explains it.
 _TERM_SEPARATORS: Final = frozenset(":-\u2013\u2014")
+#: A link opening a sentence is a term, not a headline, up to this many characters.
+_MAX_TERM: Final = 30
 #: Cards count as a list from this many side by side.
 MIN_CARDS: Final = 3
 #: Articles of one signature are posts (all kept) from this many ...
@@ -61,7 +65,15 @@ def _is_card(page: Page, element: etree._Element) -> bool:
         return False
     if stats.blocks >= 2 and stats.link_blocks >= 1:
         return True
-    first = page.blocks[stats.first]
+    return leads_with_link(page, element)
+
+
+def leads_with_link(page: Page, element: etree._Element) -> bool:
+    """Whether *element*'s first block opens with a link (a teaser's headline).
+
+    A linked term that the block goes on to explain does not count.
+    """
+    first = page.blocks[page.stats[element].first]
     return (
         first.starts_with_link and first.link_length >= _MIN_CARD_LINK and not _defines_term(first)
     )
@@ -70,11 +82,15 @@ def _is_card(page: Page, element: etree._Element) -> bool:
 def _defines_term(block: Block) -> bool:
     """Whether *block* is a linked term and its explanation (``Selenium: a tool to ...``).
 
-    Such list items are content (a glossary, a guide's list of tools); a teaser's
-    headline link is followed by a summary, not by a colon or a dash.
+    Such list items are content (a glossary, a guide's list of tools, a "next
+    steps" list whose sentences open with the linked page's short name); a
+    teaser's headline link is longer, and followed by a summary, not by a colon
+    or a dash.
     """
     if block.link_density > MAX_PROSE_LINKS:
         return False
+    if is_prose(block) and block.link_length <= _MAX_TERM:
+        return True  # the link is a sentence's subject ("Creating modules explains ...")
     seen = 0
     text = block.text
     for at, char in enumerate(text):
@@ -121,7 +137,9 @@ def item_region(
     return region, best
 
 
-def dropped_articles(page: Page, container: etree._Element) -> tuple[set[etree._Element], int]:
+def dropped_articles(
+    page: Page, container: etree._Element
+) -> tuple[set[etree._Element], list[etree._Element]]:
     """The ``<article>`` elements in the container that are not its content, and the posts.
 
     Of the outermost articles, the one with the most prose of its own (outside
@@ -131,12 +149,12 @@ def dropped_articles(page: Page, container: etree._Element) -> tuple[set[etree._
     the others are teasers or comments. Inside a kept article, articles
     repeated side by side (teasers at the end of a post) go; a single one (a
     post's body) stays. Text outside every inner article
-    (an introduction, a standfirst) stays. The count is of the posts kept
-    together (0 when the main article stands alone).
+    (an introduction, a standfirst) stays. The posts kept together come second
+    (none when the main article stands alone).
     """
     inner = [element for element in container.iterdescendants("article") if element in page.stats]
     if len(inner) < 2:
-        return set(), 0
+        return set(), []
     members = set(inner)
     outer: dict[etree._Element, etree._Element | None] = {
         element: next((up for up in element.iterancestors("article") if up in members), None)
@@ -155,15 +173,54 @@ def dropped_articles(page: Page, container: etree._Element) -> tuple[set[etree._
             if parent is not None:
                 own[parent] -= page.stats[element].prose
     dropped: set[etree._Element] = set()
-    posts = 0
+    posts: list[etree._Element] = []
     top = [element for element in inner if outer[element] is None]
     if len(top) >= 2:
         main = max(top, key=own.__getitem__)
-        peers = {element for element in top if signature(element) == signature(main)}
+        peers = [element for element in top if signature(element) == signature(main)]
         others = sum(own[peer] for peer in peers) - own[main]
-        thread = len(peers) >= _MIN_POSTS and others >= _POSTS_SHARE * own[main]
-        posts = len(peers) if thread else 0
-        dropped.update(set(top) - (peers if posts else {main}))
+        if len(peers) >= _MIN_POSTS and others >= _POSTS_SHARE * own[main]:
+            posts = peers
+        dropped.update(set(top) - set(posts or [main]))
     for group in repeated:
         dropped.update(group)
     return dropped, posts
+
+
+def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
+    """What frames each of a thread's *posts*: everything beside its message.
+
+    A post's message is the smallest element holding all of its prose; what
+    sits beside it on the way up to the post (the author's name, rank, join
+    date and post count, the post's date and reaction bar) frames every post
+    alike and is not what was said. A post without prose is left whole.
+    """
+    chrome: set[etree._Element] = set()
+    for post in posts:
+        stats = page.stats[post]
+        owners = [
+            block.owner
+            for block in page.blocks[stats.first : stats.first + stats.blocks]
+            if is_prose(block)
+        ]
+        if not owners:
+            continue
+        message = _common_ancestor(owners)
+        while message is not post:
+            up = page.parent[message]
+            if up is None:
+                break
+            chrome.update(kid for kid in page.children[up] if kid is not message)
+            message = up
+    return chrome
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element:
+    """The deepest element holding every one of *elements* (or being it)."""
+    first = elements[0]
+    path = [first, *first.iterancestors()]
+    deepest = 0
+    for element in elements[1:]:
+        line = {element, *element.iterancestors()}
+        deepest = next(at for at in range(deepest, len(path)) if path[at] in line)
+    return path[deepest]

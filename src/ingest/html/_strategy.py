@@ -15,10 +15,13 @@ the page from that, the page's own metadata and the article's shape. A
 product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
 the ancestors whose added text is content
-(:func:`~._content.expand_container`); an article, a thread and
-documentation keep the container. On a service or documentation page, furniture
-named only for how it is shown (a carousel, a section header, a code sample's
-``hidden`` box) that holds prose is kept.
+(:func:`~._content.expand_container`), and its cards that do not open with a
+link (plans, features) are sections, not teasers. A thread keeps each post's
+message without the author box around it (:func:`~._items.post_chrome`;
+not on a page that calls itself an article, whose entries are a listicle's).
+An article, a thread and documentation keep the container. On a service or
+documentation page, furniture named only for how it is shown (a carousel, a
+section header, a code sample's ``hidden`` box) that holds prose is kept.
 
 No silent loss: a page whose extraction is short is walked again with hidden,
 ``noscript`` and ``button`` content revealed (streamed pages put the article
@@ -50,7 +53,7 @@ from ._content import (
     render,
     teaser_cards,
 )
-from ._items import card_groups, dropped_articles, item_region
+from ._items import card_groups, dropped_articles, item_region, leads_with_link, post_chrome
 from ._kind import Evidence, page_type
 from ._page import Page, is_prose
 
@@ -202,7 +205,8 @@ def _extract(
         deadline.check("after indexing the blocks")
     groups = card_groups(page)
     furniture = furniture_elements(page)
-    boilerplate = furniture | teaser_cards(page, groups)
+    teasers = teaser_cards(page, groups)
+    boilerplate = furniture | teasers
     if deadline is not None:
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
@@ -225,20 +229,31 @@ def _extract(
         not said.says_article or _length(article) < MIN_ARTICLE
     )
     items = cards
-    posts = dropped_articles(page, container)[1] if container is not None else 0
-    kind = page_type(_evidence(said, article, posts=posts, items=wins))
+    posts = dropped_articles(page, container)[1] if container is not None else []
+    kind = page_type(_evidence(said, article, posts=len(posts), items=wins))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    if kind == "forum" and posts and container is not None and not said.says_article:
+        boilerplate = boilerplate | post_chrome(page, posts)
+        article = render(page, container, boilerplate, title=title)
+    if kind in _SECTIONED:
+        # A service's or product's cards that do not open with a link (plans with
+        # their prices, features with a button at the end) are its sections.
+        boilerplate = furniture | {card for card in teasers if leads_with_link(page, card)}
     shown = boilerplate
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture)
-        if shown != boilerplate and kind not in _SECTIONED:
+        if kind == "documentation":
+            # Documentation's lists of links (a tutorial's contents, an API's
+            # endpoints) inside its container are content; sidebars are furniture.
+            article = render(page, container, shown, title=title, keep_links=True)
+        elif shown != boilerplate and kind not in _SECTIONED:
             article = render(page, container, shown, title=title)
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
         if grown is None:
             grown = expand_container(page, container, boilerplate)
-        if grown is not container or shown != boilerplate:
+        if grown is not container or shown != furniture | teasers:
             sections = render(page, grown, shown, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
