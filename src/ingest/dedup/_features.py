@@ -16,15 +16,27 @@ documents of a batch (and all their sentences) in one vectorised pass each.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from typing import TypeAlias
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from typing import Final, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from ..core import UNDETERMINED, Document, document_language, sentence_terms, word_stream
+from ..core import (
+    SENTENCE_MARK,
+    UNDETERMINED,
+    Document,
+    SentenceStream,
+    document_language,
+    sentence_stream,
+    sentence_terms,
+    terms_language,
+    word_stream,
+    word_terms,
+)
 from ._options import DedupOptions
 from ._shingle import Hashes, flat_sets, hash_streams, shingle_hashes, split_sets
 from ._signature import Permutations, Signatures, signatures_flat
@@ -168,8 +180,26 @@ def compute_features(
             for features in compute_features(docs[start : start + _BATCH], options, signed=signed)
         ]
     doc_perms, sentence_perms = permutations(options)
-    streams = [word_stream(doc.text) for doc in docs]
+    # Sentences: sets of content-term hashes, kept when they have enough terms; none
+    # (and no language) when no kind asked for compares sentences.
+    compared = bool({"containment", "paraphrase"} & options.kinds)
+    languages = [document_language(doc) for doc in docs] if compared else []
+    marked = [sentence_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
+    streams = [
+        m.stream if m else word_stream(doc.text) for doc, m in zip(docs, marked, strict=True)
+    ]
     hashes, words = hash_streams(streams)
+    stem_hashes, stem_counts = np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    per_doc = [0] * len(docs)
+    if compared:
+        is_word, stem_hashes, stem_counts, per_doc = _sentence_hashes(
+            docs, languages, marked, words
+        )
+        # The marks are tokens of the streams, not words.
+        kept = np.concatenate(([0], np.cumsum(is_word)))[np.cumsum(words)]
+        hashes, words = hashes[is_word], np.diff(kept, prepend=0)
+    else:
+        languages = [UNDETERMINED] * len(docs)
     values, counts = shingle_hashes(hashes, words, options.shingle_size)
     doc_signatures = (
         signatures_flat(values, counts, doc_perms)
@@ -177,14 +207,6 @@ def compute_features(
         else np.empty((len(docs), 0), dtype=np.uint32)
     )
     shingle_sets = split_sets(values, counts)
-    # Sentences: sets of content-term hashes, kept when they have enough terms; none
-    # (and no language) when no kind asked for compares sentences.
-    languages = [UNDETERMINED] * len(docs)
-    per_doc: list[list[str]] = [[] for _ in docs]
-    if {"containment", "paraphrase"} & options.kinds:
-        languages = [document_language(doc) for doc in docs]
-        per_doc = sentence_terms([doc.text for doc in docs], languages)
-    stem_hashes, stem_counts = hash_streams([s.encode() for doc in per_doc for s in doc])
     set_values, set_sizes = flat_sets(stem_hashes, stem_counts)
     kept = set_sizes >= MIN_SENTENCE_STEMS
     sentence_values = set_values[np.repeat(kept, set_sizes)]
@@ -194,7 +216,7 @@ def compute_features(
         if signed
         else np.empty((0, sentence_perms.num_perm), dtype=np.uint32)  # none kept, as an index
     )
-    owner = np.repeat(np.arange(len(docs)), [len(doc) for doc in per_doc])
+    owner = np.repeat(np.arange(len(docs)), per_doc)
     per_doc_kept = np.bincount(owner[kept], minlength=len(docs)).tolist()
     result = []
     first = value_first = 0
@@ -229,6 +251,103 @@ def compute_features(
         first += count
         value_first = value_last
     return result
+
+
+class _TermHashes:
+    """The content-term hashes of every word seen, per language: what
+    :func:`~ingest.core.word_terms` makes of the word, hashed as :func:`hash_streams`
+    hashes the terms of a sentence.
+
+    A word's terms depend on the word and the language only, so they are computed
+    once, for all the new words of a batch, and kept for the next batches (an index
+    extended batch after batch keeps them warm). A word is an id into flat arrays:
+    its hashes are ``values[bounds[id]:bounds[id + 1]]``; id 0 is
+    :data:`~ingest.core.SENTENCE_MARK`, which has none.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, dict[bytes, int]] = {}
+        self.bounds = np.zeros(2, dtype=np.int64)
+        self.values = np.empty(0, dtype=np.uint32)
+
+    def clear(self) -> None:
+        """Forget every word."""
+        self.__init__()  # type: ignore[misc]
+
+    def learn(self, words: Iterable[bytes], language: str) -> None:
+        """Compute the terms of those of *words* not seen yet in *language*."""
+        table = self.ids.setdefault(language, {SENTENCE_MARK: 0})
+        new = list(set(words).difference(table))
+        if not new:
+            return
+        terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
+        hashes, counts = hash_streams([t.encode() for t in terms])
+        first = self.bounds.size - 1
+        table.update(zip(new, range(first, first + len(new)), strict=True))
+        self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
+        self.values = np.concatenate((self.values, hashes))
+
+    def sentences(
+        self, marked: SentenceStream, language: str
+    ) -> tuple[Hashes, Sizes, npt.NDArray[np.bool_]]:
+        """The term hashes of each sentence of *marked* (its words learnt), flat; how
+        many each sentence has; which of its tokens are words (not marks)."""
+        table = self.ids[language]
+        ids = np.fromiter(map(table.__getitem__, marked.tokens), np.intp, len(marked.tokens))
+        is_word = ids != 0
+        ids = ids[is_word]
+        firsts = self.bounds[ids]
+        counts = self.bounds[ids + 1] - firsts
+        ends = np.concatenate(([0], np.cumsum(counts)))
+        # Each word's run of hashes, one after the other.
+        at = np.arange(ends[-1]) + np.repeat(firsts - ends[:-1], counts)
+        sentence_ends = ends[np.cumsum([0, *marked.sizes])]
+        return self.values[at], np.diff(sentence_ends), is_word
+
+
+#: The content-term hashes of the words seen (:class:`_TermHashes`), for at most
+#: ``_TERMS_KEPT`` words (~20 bytes each, and the dictionaries' keys): the words of a
+#: language's news are far fewer.
+_TERMS: Final = _TermHashes()
+_TERMS_KEPT: Final = 1 << 19
+
+
+def _sentence_hashes(
+    docs: Sequence[Document],
+    languages: Sequence[str],
+    marked: Sequence[SentenceStream | None],
+    tokens: Sizes,
+) -> tuple[npt.NDArray[np.bool_], Hashes, Sizes, list[int]]:
+    """Which tokens of the batch's streams (*tokens* of each document) are words, not
+    marks; the content-term hashes of each sentence of each of *docs*, flat; how many
+    each sentence has; how many sentences each document has.
+
+    A text with characters of an unspaced script (no *marked* stream) goes through
+    :func:`~ingest.core.sentence_terms`, which pairs them.
+    """
+    if _TERMS.bounds.size > _TERMS_KEPT:
+        _TERMS.clear()  # bounded: start again (a batch adds its words at most)
+    terms_of = [terms_language(language) for language in languages]
+    for language in set(terms_of):
+        words = (m.tokens for m, t in zip(marked, terms_of, strict=True) if m and t == language)
+        _TERMS.learn(chain.from_iterable(words), language)
+    is_word, values, sizes = [], [], []
+    for doc, language, m, count in zip(docs, terms_of, marked, tokens.tolist(), strict=True):
+        if m is None:
+            terms = sentence_terms([doc.text], [language])[0]
+            doc_values, doc_sizes = hash_streams([t.encode() for t in terms])
+            doc_is_word = np.ones(count, dtype=bool)
+        else:
+            doc_values, doc_sizes, doc_is_word = _TERMS.sentences(m, language)
+        is_word.append(doc_is_word)
+        values.append(doc_values)
+        sizes.append(doc_sizes)
+    return (
+        np.concatenate(is_word) if docs else np.ones(0, dtype=bool),
+        np.concatenate(values) if docs else np.empty(0, dtype=np.uint32),
+        np.concatenate(sizes) if docs else np.zeros(0, dtype=np.int64),
+        [s.size for s in sizes],
+    )
 
 
 @functools.lru_cache(maxsize=16)
