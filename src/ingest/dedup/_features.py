@@ -16,7 +16,7 @@ documents of a batch (and all their sentences) in one vectorised pass each.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import chain
 from typing import Final, TypeAlias
 
@@ -193,7 +193,7 @@ def compute_features(
     per_doc = [0] * len(docs)
     if compared:
         is_word, stem_hashes, stem_counts, per_doc = _sentence_hashes(
-            docs, languages, marked, words
+            docs, languages, marked, hashes, words
         )
         # The marks are tokens of the streams, not words.
         kept = np.concatenate(([0], np.cumsum(is_word)))[np.cumsum(words)]
@@ -274,36 +274,58 @@ class _TermHashes:
         """Forget every word."""
         self.__init__()  # type: ignore[misc]
 
-    def learn(self, words: Iterable[bytes], language: str) -> None:
-        """Compute the terms of those of *words* not seen yet in *language*."""
-        table = self.ids.setdefault(language, {SENTENCE_MARK: 0})
-        new = list(set(words).difference(table))
-        if not new:
-            return
-        terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
-        hashes, counts = hash_streams([t.encode() for t in terms])
-        first = self.bounds.size - 1
-        table.update(zip(new, range(first, first + len(new)), strict=True))
-        self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
-        self.values = np.concatenate((self.values, hashes))
+    def word_ids(
+        self, streams: Sequence[SentenceStream], hashes: Hashes, language: str
+    ) -> npt.NDArray[np.intp]:
+        """The id of each token of *streams* (texts in *language*), whose token
+        hashes are *hashes*; the terms of words not seen yet computed first.
 
-    def sentences(
-        self, marked: SentenceStream, language: str
-    ) -> tuple[Hashes, Sizes, npt.NDArray[np.bool_]]:
-        """The term hashes of each sentence of *marked* (its words learnt), flat; how
-        many each sentence has; which of its tokens are words (not marks)."""
-        table = self.ids[language]
-        ids = np.fromiter(map(table.__getitem__, marked.tokens), np.intp, len(marked.tokens))
-        is_word = ids != 0
-        ids = ids[is_word]
+        Each token is looked up by its hash among the distinct words of *streams*;
+        when two of those words share a hash, each token is looked up by its bytes.
+        """
+        table = self.ids.setdefault(language, {SENTENCE_MARK: 0})
+        distinct = set().union(*(m.tokens for m in streams))
+        new = list(distinct.difference(table))
+        if new:
+            terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
+            values, counts = hash_streams([t.encode() for t in terms])
+            first = self.bounds.size - 1
+            table.update(zip(new, range(first, first + len(new)), strict=True))
+            self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
+            self.values = np.concatenate((self.values, values))
+        words = list(distinct)
+        word_hashes = hash_streams([b" ".join(words)])[0]
+        order = np.argsort(word_hashes)
+        sorted_hashes = word_hashes[order]
+        if np.any(sorted_hashes[1:] == sorted_hashes[:-1]):
+            tokens = list(chain.from_iterable(m.tokens for m in streams))
+            return np.fromiter(map(table.__getitem__, tokens), np.intp, len(tokens))
+        word_ids = np.fromiter(map(table.__getitem__, words), np.intp, len(words))
+        # A table of 16 slots a word, addressed by a multiplicative hash of the word's
+        # hash: a token in a slot of one word is that word; the few in shared slots
+        # are looked up among the sorted hashes.
+        bits = len(words).bit_length() + 4
+        slots = (word_hashes * _SLOT_MULTIPLIER) >> np.uint32(32 - bits)
+        shared = np.bincount(slots, minlength=1 << bits) > 1
+        by_slot = np.zeros(1 << bits, dtype=np.intp)
+        by_slot[slots] = word_ids
+        token_slots = (hashes * _SLOT_MULTIPLIER) >> np.uint32(32 - bits)
+        ids: npt.NDArray[np.intp] = by_slot[token_slots]
+        looked_up = shared[token_slots]
+        ids[looked_up] = word_ids[order][np.searchsorted(sorted_hashes, hashes[looked_up])]
+        return ids
+
+    def terms(self, ids: npt.NDArray[np.intp]) -> tuple[Hashes, Sizes]:
+        """The term hashes of the words *ids*, one word after the other, and how
+        many each word has."""
         firsts = self.bounds[ids]
         counts = self.bounds[ids + 1] - firsts
-        ends = np.concatenate(([0], np.cumsum(counts)))
-        # Each word's run of hashes, one after the other.
-        at = np.arange(ends[-1]) + np.repeat(firsts - ends[:-1], counts)
-        sentence_ends = ends[np.cumsum([0, *marked.sizes])]
-        return self.values[at], np.diff(sentence_ends), is_word
+        at = np.arange(int(counts.sum())) + np.repeat(firsts - (np.cumsum(counts) - counts), counts)
+        return self.values[at], counts
 
+
+#: Odd: multiplying by it spreads a 32-bit hash's bits towards the high ones.
+_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
 
 #: The content-term hashes of the words seen (:class:`_TermHashes`), for at most
 #: ``_TERMS_KEPT`` words (~20 bytes each, and the dictionaries' keys): the words of a
@@ -316,11 +338,12 @@ def _sentence_hashes(
     docs: Sequence[Document],
     languages: Sequence[str],
     marked: Sequence[SentenceStream | None],
+    hashes: Hashes,
     tokens: Sizes,
 ) -> tuple[npt.NDArray[np.bool_], Hashes, Sizes, list[int]]:
-    """Which tokens of the batch's streams (*tokens* of each document) are words, not
-    marks; the content-term hashes of each sentence of each of *docs*, flat; how many
-    each sentence has; how many sentences each document has.
+    """Which of the batch's tokens (*hashes*, *tokens* of each document) are words,
+    not marks; the content-term hashes of each sentence of each of *docs*, flat; how
+    many each sentence has; how many sentences each document has.
 
     A text with characters of an unspaced script (no *marked* stream) goes through
     :func:`~ingest.core.sentence_terms`, which pairs them.
@@ -328,25 +351,44 @@ def _sentence_hashes(
     if _TERMS.bounds.size > _TERMS_KEPT:
         _TERMS.clear()  # bounded: start again (a batch adds its words at most)
     terms_of = [terms_language(language) for language in languages]
+    doc_of = np.repeat(np.arange(len(docs)), tokens)
+    ids = np.zeros(hashes.size, dtype=np.intp)
     for language in set(terms_of):
-        words = (m.tokens for m, t in zip(marked, terms_of, strict=True) if m and t == language)
-        _TERMS.learn(chain.from_iterable(words), language)
-    is_word, values, sizes = [], [], []
-    for doc, language, m, count in zip(docs, terms_of, marked, tokens.tolist(), strict=True):
+        group = np.array(
+            [m is not None and t == language for m, t in zip(marked, terms_of, strict=True)]
+        )
+        if group.any():
+            at = group[doc_of]
+            streams = [m for m, g in zip(marked, group.tolist(), strict=True) if m and g]
+            ids[at] = _TERMS.word_ids(streams, hashes[at], language)
+    fast = np.array([m is not None for m in marked], dtype=bool)
+    is_word = (ids != 0) | ~fast[doc_of]
+    values, per_word = _TERMS.terms(ids[ids != 0])
+    # Sentences of the marked texts, one after the other: their terms counted.
+    word_ends = np.cumsum([size for m in marked if m for size in m.sizes], dtype=np.intp)
+    sizes = np.diff(np.concatenate(([0], np.cumsum(per_word)))[word_ends], prepend=0)
+    per_doc = [len(m.sizes) if m else 0 for m in marked]
+    if fast.all():
+        return is_word, values, sizes, per_doc
+    # Texts with characters of an unspaced script, each in its place.
+    value_parts, size_parts = [], []
+    first = value_first = 0
+    for doc, language, m in zip(docs, terms_of, marked, strict=True):
         if m is None:
             terms = sentence_terms([doc.text], [language])[0]
             doc_values, doc_sizes = hash_streams([t.encode() for t in terms])
-            doc_is_word = np.ones(count, dtype=bool)
         else:
-            doc_values, doc_sizes, doc_is_word = _TERMS.sentences(m, language)
-        is_word.append(doc_is_word)
-        values.append(doc_values)
-        sizes.append(doc_sizes)
+            doc_sizes = sizes[first : first + len(m.sizes)]
+            value_last = value_first + int(doc_sizes.sum())
+            doc_values = values[value_first:value_last]
+            first, value_first = first + len(m.sizes), value_last
+        value_parts.append(doc_values)
+        size_parts.append(doc_sizes)
     return (
-        np.concatenate(is_word) if docs else np.ones(0, dtype=bool),
-        np.concatenate(values) if docs else np.empty(0, dtype=np.uint32),
-        np.concatenate(sizes) if docs else np.zeros(0, dtype=np.int64),
-        [s.size for s in sizes],
+        is_word,
+        np.concatenate(value_parts),
+        np.concatenate(size_parts),
+        [part.size for part in size_parts],
     )
 
 
