@@ -122,6 +122,9 @@ _SENTENCE_END: Final = re.compile(
     f"|[!?][\u300d\u300f\"')\\]]*(?=[{_UNSPACED_CHARS}])"
 )
 
+#: The second branch of ``_SENTENCE_END`` alone: the full stops of other scripts.
+_STOP_END: Final = re.compile(_SENTENCE_END.pattern.split("|", 2)[1])
+
 #: ``_SENTENCE_END`` in ASCII text, where its other two branches cannot match (they
 #: need a character of another script): a regular expression with one branch is
 #: about four times as fast.
@@ -376,7 +379,7 @@ _MARK_BYTE: Final = ord(_MARK)
 _SPACE: Final = ord(" ")
 
 
-def sentence_stream(text: str, *, min_words: int = 4) -> SentenceStream | None:
+def sentence_stream(text: str) -> SentenceStream | None:
     """The words of *text* as :func:`word_stream` finds them, and where :func:`sentences`
     cuts them, in one pass (``None`` when the text has characters of an unspaced
     script: :func:`sentences` weighs those, and :func:`sentence_terms` pairs them).
@@ -398,13 +401,13 @@ def sentence_stream(text: str, *, min_words: int = 4) -> SentenceStream | None:
         if _UNSPACED.search(plain):
             return None
     lines = _marked_lines(plain)
-    if lines.isascii():
-        marked = _ASCII_SENTENCE_END.sub(f" {_MARK} ", lines).encode("ascii")
-    else:
-        marked = _NON_ASCII_NON_WORD.sub(" ", _SENTENCE_END.sub(f" {_MARK} ", lines)).encode(
-            "utf-8", "surrogatepass"
-        )
-    stream = marked.translate(_MARKED_WORD_BYTES)
+    # Without unspaced characters, the third branch of _SENTENCE_END cannot match, and
+    # its first two find ends in the same gaps between words one after the other (a
+    # match holds no word; a repeated mark is no new cut).
+    marked = _ASCII_SENTENCE_END.sub(f" {_MARK} ", lines)
+    if not marked.isascii():
+        marked = _NON_ASCII_NON_WORD.sub(" ", _STOP_END.sub(f" {_MARK} ", marked))
+    stream = marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
     words = _inner_apostrophes(stream)
     # The tokens start where a byte other than a space follows a space; the marks
     # are the tokens that start with the mark byte.
@@ -413,7 +416,7 @@ def sentence_stream(text: str, *, min_words: int = 4) -> SentenceStream | None:
     marks = np.flatnonzero(data[starts + 1] == _MARK_BYTE)
     ends = (marks - np.arange(marks.size)).tolist()
     ends.append(starts.size - marks.size)
-    cuts = _cuts(ends, range(ends[-1] + 1), min_words)
+    cuts = _cuts(ends, range(ends[-1] + 1), 4)
     return SentenceStream(
         stream, words.split(), [b - a for a, b in zip([0, *cuts], cuts, strict=False)]
     )
