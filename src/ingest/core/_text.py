@@ -294,8 +294,9 @@ def _content_parts(word: str, language: str, stops: frozenset[str]) -> list[str]
     """The parts of *word* that are not stop words: *word* without a possessive
     ``'s``, split at apostrophes outside English."""
     word = word.removesuffix("'s")
-    parts = word.split("'") if language != "en" and "'" in word else [word]
-    return [part for part in parts if part not in stops]
+    if language != "en" and "'" in word:
+        return [part for part in word.split("'") if part not in stops]
+    return [] if word in stops else [word]
 
 
 def _stem(words: list[str], language: str) -> list[str]:
@@ -549,8 +550,17 @@ def word_terms(words: list[str], language: str) -> list[str]:
     """
     stops = stop_words_for(language)
     parts = [_content_parts(word, language, stops) for word in words]
-    plain = [p for ps in parts for p in ps if not _HANGUL.fullmatch(p) and not _UNSPACED.match(p)]
+    plain = [p for ps in parts for p in ps if p.isascii() or not _paired(p)]
     stem_of = dict(zip(plain, _stem(plain, language), strict=True))
     return [
-        " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps) for ps in parts
+        stem_of[ps[0]]
+        if len(ps) == 1 and ps[0] in stem_of  # most words: one part, stemmed
+        else " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps)
+        for ps in parts
     ]
+
+
+def _paired(part: str) -> bool:
+    """Whether *part* of a word goes to its character pairs (Korean, an unspaced
+    script) rather than to the stemmer."""
+    return _HANGUL.fullmatch(part) is not None or _UNSPACED.match(part) is not None
