@@ -38,6 +38,7 @@ from ._language import (
     UNDETERMINED,
     detect_language,
     document_language,
+    document_languages,
     terms_language,
     with_language,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "detect_language",
     "document_from_record",
     "document_language",
+    "document_languages",
     "encode_jsonl",
     "flag",
     "instance_of",

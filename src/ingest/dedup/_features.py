@@ -30,7 +30,7 @@ from ..core import (
     UNDETERMINED,
     Document,
     SentenceStream,
-    document_language,
+    document_languages,
     sentence_stream,
     sentence_terms,
     terms_language,
@@ -183,7 +183,7 @@ def compute_features(
     # Sentences: sets of content-term hashes, kept when they have enough terms; none
     # (and no language) when no kind asked for compares sentences.
     compared = bool({"containment", "paraphrase"} & options.kinds)
-    languages = [document_language(doc) for doc in docs] if compared else []
+    languages = document_languages(docs) if compared else []
     marked = [sentence_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
     streams = [
         m.stream if m else word_stream(doc.text) for doc, m in zip(docs, marked, strict=True)
