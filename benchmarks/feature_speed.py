@@ -12,7 +12,9 @@ under load says little), the best of ``--rounds`` rounds:
   terms, sentence signatures), from documents that do not say their language
   (identified here) and from documents whose ``meta["language"]`` says it (as the
   pipeline hands them over since it identifies the language before cleaning);
-* its parts: language identification, ``sentences``, ``sentence_terms``.
+* its parts: language identification (one text at a time), ``sentences``,
+  ``sentence_terms`` (the reference path; ``compute_features`` now cuts sentences on
+  the word stream and identifies a batch's languages at once).
 
 Each step starts with no word's content terms cached (the cache across batches
 that an index's repeated ``extend`` calls keep warm is emptied before each).
@@ -112,13 +114,13 @@ def main() -> None:
     baselines = [name for name in trees if name != "this tree"]
     print(f"real text: {megabytes:.1f} MB; CPU seconds, best of {args.rounds} rounds")
     header = "".join(f"{name:>14}" for name in trees)
-    ratios = "".join(f"{'vs ' + name:>14}" for name in baselines)
+    ratios = "".join(f"{'vs ' + name:>16}" for name in baselines)
     print(f"  {'':<34}{header}{ratios}")
     for key in best["this tree"]:
         cells = "".join(_cell(best[name].get(key), ".3f") for name in trees)
         ours = best["this tree"][key]
         speedups = "".join(
-            _cell(best[name][key] / ours if key in best[name] else None, ".2f", "x")
+            _cell(best[name][key] / ours if key in best[name] else None, ".2f", "x", 16)
             for name in baselines
         )
         print(f"  {key:<34}{cells}{speedups}")
@@ -129,8 +131,9 @@ def _name(src: Path) -> str:
     return src.resolve().parent.name or str(src)
 
 
-def _cell(value: float | None, spec: str, unit: str = "") -> str:
-    return f"{'-':>14}" if value is None else f"{format(value, spec) + unit:>14}"
+def _cell(value: float | None, spec: str, unit: str = "", width: int = 14) -> str:
+    return f"{'-':>{width}}" if value is None else f"{format(value, spec) + unit:>{width}}"
+
 
 if __name__ == "__main__":
     main()
