@@ -1,6 +1,6 @@
 """The feature step with the paraphrase signal on real text: this tree against another, in one run.
 
-Usage: ``python benchmarks/feature_speed.py [--baseline SRC] [--rounds 5]``
+Usage: ``python benchmarks/feature_speed.py [--baseline SRC ...] [--rounds 5]``
 
 The documents are the news set's real articles (``benchmarks/news_set.py``: 977
 WCXB and article-extraction bodies and the seeds, ~10 MB, 37% of it non-ASCII).
@@ -12,14 +12,18 @@ under load says little), the best of ``--rounds`` rounds:
   terms, sentence signatures), from documents that do not say their language
   (identified here) and from documents whose ``meta["language"]`` says it (as the
   pipeline hands them over since it identifies the language before cleaning);
-* its parts: language identification, ``sentences``, ``sentence_terms``.
+* its parts: language identification (one text at a time), ``sentences``,
+  ``sentence_terms`` (the reference path; ``compute_features`` now cuts sentences on
+  the word stream and identifies a batch's languages at once).
 
 Each step starts with no word's content terms cached (the cache across batches
 that an index's repeated ``extend`` calls keep warm is emptied before each).
 
 With ``--baseline SRC`` (a ``src`` directory of another checkout, for example
-``git archive main src | tar -x -C /tmp/main``) each round runs the baseline's
-and this tree's code alternately, each in its own process, and both are printed.
+``git archive main src | tar -x -C /tmp/main``; give it more than once to compare
+several) each round runs each baseline's and this tree's code in turn, each in its
+own process, and all are printed with this tree's speed-up over each. A step that
+a baseline does not have (the language came with issue 18) is printed as ``-``.
 """
 
 from __future__ import annotations
@@ -40,32 +44,41 @@ sys.path.insert(0, {benchmarks!r})
 import attrs
 from news_set import _articles
 from ingest import DedupOptions
-from ingest.core._language import document_language
-from ingest.core._text import sentence_terms, sentences
+from ingest.core._text import sentences
 from ingest.dedup._features import compute_features
 
 docs = _articles()
 options = DedupOptions()
 compute_features(docs[:8], options)  # models and permutations loaded
 texts = [d.text for d in docs]
-languages = [document_language(d) for d in docs]
-said = [attrs.evolve(d, meta=d.meta | {{"language": l}}) for d, l in zip(docs, languages)]
+try:  # a tree from before issue 18 knows no language
+    from ingest.core._language import document_language
+    from ingest.core._text import sentence_terms
+except ImportError:
+    document_language = sentence_terms = None
+else:
+    languages = [document_language(d) for d in docs]
+    said = [attrs.evolve(d, meta=d.meta | {{"language": l}}) for d, l in zip(docs, languages)]
 
 def cpu(work):
     from ingest.core import _text
-    getattr(_text, "_TERMS", {{}}).clear()  # each step starts with no words' terms cached
+    from ingest.dedup import _features
+    for cache in (getattr(_text, "_TERMS", None), getattr(_features, "_TERMS", None)):
+        if cache is not None:  # each step starts with no words' terms cached
+            cache.clear()
     start = time.process_time()
     work()
     return time.process_time() - start
 
-print(json.dumps({{
-    "compute_features": cpu(lambda: compute_features(docs, options)),
-    "compute_features, language said": cpu(lambda: compute_features(said, options)),
-    "language identification": cpu(lambda: [document_language(d) for d in docs]),
-    "sentences": cpu(lambda: [sentences(t) for t in texts]),
-    "sentence_terms": cpu(lambda: sentence_terms(texts, languages)),
-    "megabytes": sum(len(t.encode()) for t in texts) / 1e6,
-}}))
+timed = {{"compute_features": cpu(lambda: compute_features(docs, options))}}
+if document_language is not None:
+    timed["compute_features, language said"] = cpu(lambda: compute_features(said, options))
+    timed["language identification"] = cpu(lambda: [document_language(d) for d in docs])
+timed["sentences"] = cpu(lambda: [sentences(t) for t in texts])
+if sentence_terms is not None:
+    timed["sentence_terms"] = cpu(lambda: sentence_terms(texts, languages))
+timed["megabytes"] = sum(len(t.encode()) for t in texts) / 1e6
+print(json.dumps(timed))
 """
 
 
@@ -81,29 +94,45 @@ def _round(src: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", type=Path, help="the src directory of another checkout")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        action="append",
+        default=[],
+        help="the src directory of another checkout (repeat for several)",
+    )
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    trees = {"this tree": ROOT / "src"}
-    if args.baseline is not None:
-        trees = {"baseline": args.baseline.resolve(), **trees}
+    trees = {_name(src): src.resolve() for src in args.baseline}
+    trees["this tree"] = ROOT / "src"
     best: dict[str, dict[str, float]] = {name: {} for name in trees}
     for _ in range(args.rounds):
         for name, src in trees.items():
             for key, seconds in _round(src).items():
                 best[name][key] = min(best[name].get(key, seconds), seconds)
-    megabytes = next(iter(best.values())).pop("megabytes")
-    for values in list(best.values())[1:]:
-        values.pop("megabytes")
+    megabytes = max(values.pop("megabytes") for values in best.values())
+    baselines = [name for name in trees if name != "this tree"]
     print(f"real text: {megabytes:.1f} MB; CPU seconds, best of {args.rounds} rounds")
-    header = "".join(f"{name:>12}" for name in trees)
-    print(f"  {'':<34}{header}" + ("     speed-up" if len(trees) > 1 else ""))
+    header = "".join(f"{name:>14}" for name in trees)
+    ratios = "".join(f"{'vs ' + name:>16}" for name in baselines)
+    print(f"  {'':<34}{header}{ratios}")
     for key in best["this tree"]:
-        cells = "".join(f"{best[name][key]:>12.3f}" for name in trees)
-        ratio = (
-            f"{best['baseline'][key] / best['this tree'][key]:>12.2f}x" if len(trees) > 1 else ""
+        cells = "".join(_cell(best[name].get(key), ".3f") for name in trees)
+        ours = best["this tree"][key]
+        speedups = "".join(
+            _cell(best[name][key] / ours if key in best[name] else None, ".2f", "x", 16)
+            for name in baselines
         )
-        print(f"  {key:<34}{cells}{ratio}")
+        print(f"  {key:<34}{cells}{speedups}")
+
+
+def _name(src: Path) -> str:
+    """A baseline's column: the name of the directory that holds its ``src``."""
+    return src.resolve().parent.name or str(src)
+
+
+def _cell(value: float | None, spec: str, unit: str = "", width: int = 14) -> str:
+    return f"{'-':>{width}}" if value is None else f"{format(value, spec) + unit:>{width}}"
 
 
 if __name__ == "__main__":

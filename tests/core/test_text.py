@@ -14,7 +14,9 @@ from ingest.core import _text
 from ingest.core._language import (
     UNDETERMINED,
     detect_language,
+    detect_languages,
     document_language,
+    document_languages,
     language_code,
     stemmer_for,
     stop_words_for,
@@ -141,3 +143,22 @@ def test_sentences_are_the_words_of_each_piece(text: str) -> None:
     and nothing else (a control character in the text is no mark)."""
     found = [word for sentence in sentences(text, min_words=1) for word in sentence]
     assert found == words(text.replace("\x01", " "))
+
+
+def test_languages_of_a_batch_equal_one_by_one() -> None:
+    """The automaton walked for all texts at once finds each text's language and
+    probability as py3langid finds it alone (the rewrites in seven languages, and
+    texts too short to tell)."""
+    texts = [(NEWS / "rewrites" / r["file"]).read_text(encoding="utf-8") for r in REWRITES]
+    texts += ["ok", "", "Ω" * 30, texts[0][:50], texts[1].upper()]
+    assert detect_languages(texts) == [detect_language(text) for text in texts]
+    assert detect_languages([]) == []
+    docs = [Document("a", texts[0], meta={"language": "pt-BR"}), Document("b", texts[1])]
+    assert document_languages(docs) == [document_language(doc) for doc in docs]
+
+
+@given(
+    st.lists(st.text(alphabet="ab cdé Жж ыйक हि مر 한국 交渉 .!?\nAB", max_size=300), max_size=5)
+)
+def test_languages_of_random_texts_equal_one_by_one(texts: list[str]) -> None:
+    assert detect_languages(texts) == [detect_language(text) for text in texts]

@@ -34,10 +34,26 @@ from ._jsonl import (
     encode_jsonl,
     jsonl_record,
 )
-from ._language import UNDETERMINED, detect_language, document_language, with_language
+from ._language import (
+    UNDETERMINED,
+    detect_language,
+    document_language,
+    document_languages,
+    terms_language,
+    with_language,
+)
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
-from ._text import content_stems, sentence_terms, sentences, word_stream
+from ._text import (
+    SENTENCE_MARK,
+    SentenceStream,
+    content_stems,
+    sentence_stream,
+    sentence_terms,
+    sentences,
+    word_stream,
+    word_terms,
+)
 from ._validate import flag, instance_of, integer, number, one_of
 
 __all__ = [
@@ -46,6 +62,7 @@ __all__ = [
     "JSONL_META_KEYS",
     "JSONL_SUFFIXES",
     "PROVENANCE_KEYS",
+    "SENTENCE_MARK",
     "UNDETERMINED",
     "WINDOWS_1252",
     "BundleError",
@@ -66,6 +83,7 @@ __all__ = [
     "PositionedError",
     "Problem",
     "SafeDirectory",
+    "SentenceStream",
     "TextAsUtf8",
     "Transcoder",
     "UnsafePathError",
@@ -77,6 +95,7 @@ __all__ = [
     "detect_language",
     "document_from_record",
     "document_language",
+    "document_languages",
     "encode_jsonl",
     "flag",
     "instance_of",
@@ -85,11 +104,14 @@ __all__ = [
     "number",
     "one_of",
     "public",
+    "sentence_stream",
     "sentence_terms",
     "sentences",
     "skip_utf8_bom",
     "sniff_wide",
+    "terms_language",
     "with_language",
     "word_stream",
+    "word_terms",
     "write_text",
 ]

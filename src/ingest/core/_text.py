@@ -30,24 +30,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from itertools import chain
-from typing import Final
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, chain
+from typing import Final, NamedTuple, TypeVar
+
+import numpy as np
 
 from ._language import stemmer_for, stop_words_for, terms_language
 
 __all__ = [
     "MAX_SENTENCE_WORDS",
+    "SENTENCE_MARK",
     "STOPWORDS",
+    "SentenceStream",
     "content_stems",
     "normalize",
+    "sentence_stream",
     "sentence_terms",
     "sentences",
     "split_stream",
     "word_bytes",
     "word_stream",
+    "word_terms",
     "words",
 ]
+
+_T = TypeVar("_T", str, bytes)
 
 #: Typographic characters that NFKC leaves alone but that writers use
 #: interchangeably with their ASCII forms (``""`` deletes the character).
@@ -113,6 +121,9 @@ _SENTENCE_END: Final = re.compile(
     r"|[\u3002\u0964\u0965\u061f\u06d4\u1362\u0589\u104b][\u300d\u300f\"')\]]*\s*"
     f"|[!?][\u300d\u300f\"')\\]]*(?=[{_UNSPACED_CHARS}])"
 )
+
+#: The second branch of ``_SENTENCE_END`` alone: the full stops of other scripts.
+_STOP_END: Final = re.compile(_SENTENCE_END.pattern.split("|", 2)[1])
 
 #: ``_SENTENCE_END`` in ASCII text, where its other two branches cannot match (they
 #: need a character of another script): a regular expression with one branch is
@@ -212,13 +223,18 @@ def split_stream(data: bytes) -> list[bytes]:
     >>> split_stream(b"'quoted' it's  rock''n roll ")
     [b'quoted', b"it's", b'rock', b'n', b'roll']
     """
+    return _inner_apostrophes(data).split()
+
+
+def _inner_apostrophes(data: bytes) -> bytes:
+    """*data* (a word stream) with every apostrophe that is not between two word
+    bytes made a space, as ``_WORD`` keeps them."""
     if b"'" in data:
-        # Keep only apostrophes between two word bytes, as _WORD does.
         while b"''" in data:
             data = data.replace(b"''", b"  ")
         data = b" " + data.replace(b" '", b"  ").replace(b"' ", b"  ") + b" "
         data = data.replace(b" '", b"  ").replace(b"' ", b"  ")
-    return data.split()
+    return data
 
 
 def word_bytes(text: str) -> list[bytes]:
@@ -278,8 +294,9 @@ def _content_parts(word: str, language: str, stops: frozenset[str]) -> list[str]
     """The parts of *word* that are not stop words: *word* without a possessive
     ``'s``, split at apostrophes outside English."""
     word = word.removesuffix("'s")
-    parts = word.split("'") if language != "en" and "'" in word else [word]
-    return [part for part in parts if part not in stops]
+    if language != "en" and "'" in word:
+        return [part for part in word.split("'") if part not in stops]
+    return [] if word in stops else [word]
 
 
 def _stem(words: list[str], language: str) -> list[str]:
@@ -323,42 +340,140 @@ def sentences(text: str, *, min_words: int = 4) -> list[list[str]]:
     >>> [len(s) for s in sentences("交渉は今週も停滞したと伝えられた。北京は合意を否定した\uff01")]
     [16, 10]
     """
-    result: list[list[str]] = []
-    pending: list[str] = []
     nfkc = _plain_typography(unicodedata.normalize("NFKC", text))
-    if _MARK in nfkc:
-        nfkc = nfkc.replace(_MARK, "\x02")  # another character that is no word, no space
     # One pass over the whole text: every sentence end and line end becomes a mark
     # token, then the words and marks are found at once and cut at the marks.
-    lines = f" {_MARK} ".join([line.casefold() for line in _lines(nfkc)])
+    lines = _marked_lines(nfkc)
     ends = _ASCII_SENTENCE_END if lines.isascii() else _SENTENCE_END
     unspaced = not nfkc.isascii() and _UNSPACED.search(nfkc) is not None
     tokens = _tokens(ends.sub(f" {_MARK} ", lines), unspaced=unspaced)
-    size_of = _size if unspaced else len
-    tokens.append(_MARK)  # the end of the text ends the last piece
+    words: list[str] = []
     start = 0
-    for _ in range(tokens.count(_MARK)):
-        end = tokens.index(_MARK, start)
-        if pending:
-            pending.extend(tokens[start:end])
-        else:
-            pending = tokens[start:end]
+    for end in _mark_positions(tokens, _MARK):
+        words += tokens[start:end]
         start = end + 1
-        size = size_of(pending)
+    words += tokens[start:]
+    sizes: Sequence[float] = range(len(words) + 1)
+    if unspaced:
+        sizes = list(
+            accumulate((_UNSPACED_WEIGHT if _is_unspaced(w) else 1.0 for w in words), initial=0.0)
+        )
+    cuts = _cuts(_piece_ends(tokens, _MARK), sizes, min_words)
+    return [words[first:last] for first, last in zip([0, *cuts], cuts, strict=False)]
+
+
+class SentenceStream(NamedTuple):
+    """A text's words as bytes, cut into its :func:`sentences` (:func:`sentence_stream`)."""
+
+    #: The text's :func:`word_stream` with a :data:`SENTENCE_MARK` token where a
+    #: sentence or a line ends (the same words, and the marks).
+    stream: bytes
+    #: ``split_stream(stream)``: the words and the marks, in order.
+    tokens: list[bytes]
+    #: The number of words of each sentence, in order (they cover every word).
+    sizes: list[int]
+
+
+#: The token of a :class:`SentenceStream` where a sentence or a line ends.
+SENTENCE_MARK: Final = _MARK.encode()
+_MARK_BYTE: Final = ord(_MARK)
+_SPACE: Final = ord(" ")
+
+
+def sentence_stream(text: str) -> SentenceStream | None:
+    """The words of *text* as :func:`word_stream` finds them, and where :func:`sentences`
+    cuts them, in one pass (``None`` when the text has characters of an unspaced
+    script: :func:`sentences` weighs those, and :func:`sentence_terms` pairs them).
+
+    No word is made a Python string: the words of ``sentences(text)`` are
+    ``tokens`` without the marks, decoded, cut into pieces of ``sizes`` words.
+
+    >>> marked = sentence_stream("Talks stalled. Trump spoke\\non Monday.\\nNo deal, he says.")
+    >>> marked.stream
+    b'talks stalled \\x01 trump spoke on monday \\x01 \\x01 no deal  he says '
+    >>> marked.sizes, marked.tokens[:3]
+    ([6, 4], [b'talks', b'stalled', b'\\x01'])
+    """
+    plain = _plain_typography(text)
+    if not plain.isascii():
+        if _UNSPACED.search(text):
+            return None
+        plain = _plain_typography(unicodedata.normalize("NFKC", text))
+        if _UNSPACED.search(plain):
+            return None
+    lines = _marked_lines(plain)
+    # Without unspaced characters, the third branch of _SENTENCE_END cannot match, and
+    # its first two find ends in the same gaps between words one after the other (a
+    # match holds no word; a repeated mark is no new cut).
+    marked = _ASCII_SENTENCE_END.sub(f" {_MARK} ", lines)
+    if not marked.isascii():
+        marked = _NON_ASCII_NON_WORD.sub(" ", _STOP_END.sub(f" {_MARK} ", marked))
+    stream = marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
+    words = _inner_apostrophes(stream)
+    # The tokens start where a byte other than a space follows a space; the marks
+    # are the tokens that start with the mark byte.
+    data = np.frombuffer(b" " + words, dtype=np.uint8)
+    starts = np.flatnonzero((data[1:] != _SPACE) & (data[:-1] == _SPACE))
+    marks = np.flatnonzero(data[starts + 1] == _MARK_BYTE)
+    ends = (marks - np.arange(marks.size)).tolist()
+    ends.append(starts.size - marks.size)
+    cuts = _cuts(ends, range(ends[-1] + 1), 4)
+    return SentenceStream(
+        stream, words.split(), [b - a for a, b in zip([0, *cuts], cuts, strict=False)]
+    )
+
+
+def _marked_lines(nfkc: str) -> str:
+    """The case-folded :func:`_lines` of *nfkc* (NFKC text) joined by :data:`_MARK`
+    tokens (a mark already in the text is made another character that is no word)."""
+    if _MARK in nfkc:
+        nfkc = nfkc.replace(_MARK, "\x02")
+    return f" {_MARK} ".join(_lines(nfkc)).casefold()
+
+
+def _mark_positions(tokens: Sequence[_T], mark: _T) -> Iterator[int]:
+    """The positions of *mark* in *tokens*, found by ``list.index`` (C)."""
+    at = -1
+    for _ in range(tokens.count(mark)):
+        at = tokens.index(mark, at + 1)
+        yield at
+
+
+def _piece_ends(tokens: Sequence[_T], mark: _T) -> list[int]:
+    """Where each piece of *tokens* between marks ends, counted in words (marks
+    left out); the last piece ends with the text."""
+    ends = [at - k for k, at in enumerate(_mark_positions(tokens, mark))]
+    ends.append(len(tokens) - len(ends))
+    return ends
+
+
+def _cuts(ends: list[int], sizes: Sequence[float], min_words: int) -> list[int]:
+    """Where the sentences of pieces that end at *ends* (in words) end.
+
+    ``sizes[j] - sizes[i]`` is the size of words ``i`` to ``j`` (a character of an
+    unspaced script weighs less). A piece smaller than *min_words* joins the next;
+    one larger than :data:`MAX_SENTENCE_WORDS` is cut into equal runs of words; a
+    small piece left at the end joins the last sentence when they fit together.
+    """
+    cuts: list[int] = []
+    start = 0
+    for end in ends:
+        size = sizes[end] - sizes[start]
         if size < min_words:
             continue
-        if size <= MAX_SENTENCE_WORDS:
-            result.append(pending)
+        if size > MAX_SENTENCE_WORDS:
+            step = max(1, int(MAX_SENTENCE_WORDS * (end - start) / size))
+            cuts.extend(range(start + step, end, step))
+        cuts.append(end)
+        start = end
+    last = ends[-1]
+    if start < last:
+        before = cuts[-2] if len(cuts) > 1 else 0
+        if cuts and sizes[start] - sizes[before] + sizes[last] - sizes[start] <= MAX_SENTENCE_WORDS:
+            cuts[-1] = last
         else:
-            step = max(1, int(MAX_SENTENCE_WORDS * len(pending) / size))
-            result.extend(pending[first : first + step] for first in range(0, len(pending), step))
-        pending = []
-    if pending:
-        if result and size_of(result[-1]) + size_of(pending) <= MAX_SENTENCE_WORDS:
-            result[-1].extend(pending)
-        else:
-            result.append(pending)
-    return result
+            cuts.append(last)
+    return cuts
 
 
 def _tokens(marked: str, *, unspaced: bool) -> list[str]:
@@ -379,11 +494,9 @@ def _tokens(marked: str, *, unspaced: bool) -> list[str]:
     return data.split()
 
 
-def _size(tokens: list[str]) -> float:
-    """The length of *tokens* in words, a character of an unspaced script counting
-    as :data:`_UNSPACED_WEIGHT` of one."""
-    unspaced = sum(1 for token in tokens if len(token) == 1 and _UNSPACED.match(token))
-    return len(tokens) - unspaced * (1 - _UNSPACED_WEIGHT)
+def _is_unspaced(word: str) -> bool:
+    """Whether *word* is one character of an unspaced script."""
+    return len(word) == 1 and _UNSPACED.match(word) is not None
 
 
 def sentence_terms(texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
@@ -406,7 +519,7 @@ def sentence_terms(texts: Sequence[str], languages: Sequence[str]) -> list[list[
     for doc, language in zip(per_doc, languages, strict=True):
         table = _TERMS[language]
         new = [w for w in dict.fromkeys(chain.from_iterable(doc)) if w not in table]
-        for word, terms in zip(new, _word_terms(new, language), strict=True):
+        for word, terms in zip(new, word_terms(new, language), strict=True):
             table[word] = terms
     tables = {language: _TERMS[language] for language in set(languages)}
     result = []
@@ -419,20 +532,35 @@ def sentence_terms(texts: Sequence[str], languages: Sequence[str]) -> list[list[
     return result
 
 
-#: What :func:`_word_terms` made of each word seen, per language: a word's terms
+#: What :func:`word_terms` made of each word seen, per language: a word's terms
 #: depend on the word and the language only. At most ``_TERMS_KEPT`` words a
 #: language (~100 bytes each): the words of a language's news are far fewer.
 _TERMS: Final[dict[str, dict[str, str]]] = {}
 _TERMS_KEPT: Final = 1 << 19
 
 
-def _word_terms(words: list[str], language: str) -> list[str]:
+def word_terms(words: list[str], language: str) -> list[str]:
     """What :func:`content_stems` makes of each of *words* alone, space-separated
-    (``""`` for a stop word), with one call of the stemmer for all of them."""
+    (``""`` for a stop word), with one call of the stemmer for all of them.
+
+    *language* is a :func:`~ingest.core._language.terms_language`.
+
+    >>> word_terms(["the", "talks", "o'brien's", "엘제이의"], "en")
+    ['', 'talk', "o'brien", '엘제 제이 이의']
+    """
     stops = stop_words_for(language)
     parts = [_content_parts(word, language, stops) for word in words]
-    plain = [p for ps in parts for p in ps if not _HANGUL.fullmatch(p) and not _UNSPACED.match(p)]
+    plain = [p for ps in parts for p in ps if p.isascii() or not _paired(p)]
     stem_of = dict(zip(plain, _stem(plain, language), strict=True))
     return [
-        " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps) for ps in parts
+        stem_of[ps[0]]
+        if len(ps) == 1 and ps[0] in stem_of  # most words: one part, stemmed
+        else " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps)
+        for ps in parts
     ]
+
+
+def _paired(part: str) -> bool:
+    """Whether *part* of a word goes to its character pairs (Korean, an unspaced
+    script) rather than to the stemmer."""
+    return _HANGUL.fullmatch(part) is not None or _UNSPACED.match(part) is not None

@@ -1,0 +1,102 @@
+"""The feature step's sentences: cut on the word stream, terms gathered per word
+(issue 20), equal to the sentences and terms of each text one by one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest import DedupOptions, Document
+from ingest.core import sentence_terms
+from ingest.core._text import SENTENCE_MARK, sentence_stream, sentences, word_bytes
+from ingest.dedup import _features
+from ingest.dedup._features import MIN_SENTENCE_STEMS, compute_features
+from ingest.dedup._shingle import flat_sets, hash_streams, token_hash
+
+#: Several scripts, spaced and not, with what cuts sentences and words: punctuation,
+#: quotes, typographic marks, line breaks, apostrophes, the mark's own character.
+_ALPHABET = (
+    "ab cd e'.!?\n\"')]\u3002\u0964\u061f \u2019\u2026\u00a0\u00ad\x01-_1"
+    "Ää ßé Ωω Жж ый लक हि مر 한국어 交渉 はカ \uff76\uff80 \u3000"
+)
+_TEXTS = st.text(alphabet=_ALPHABET, max_size=200)
+_LANGUAGES = st.sampled_from(["en", "de", "fr", "ru", "hi", "ar", "ko", "ja", "zh", "und"])
+
+
+def _one_by_one(text: str, language: str) -> tuple[list[int], list[int]]:
+    """The sentence stem sets of one text the way the feature step made them before
+    issue 20: each sentence's terms as a string, hashed, made sets, the small left out."""
+    [terms] = sentence_terms([text], [language])
+    values, sizes = flat_sets(*hash_streams([t.encode() for t in terms]))
+    kept = sizes >= MIN_SENTENCE_STEMS
+    return values[np.repeat(kept, sizes)].tolist(), sizes[kept].tolist()
+
+
+@given(st.lists(st.tuples(_TEXTS, _LANGUAGES), max_size=6))
+def test_batched_sentences_equal_each_text_alone(texts: list[tuple[str, str]]) -> None:
+    docs = [
+        Document(f"d{i}", text, meta={"language": language})
+        for i, (text, language) in enumerate(texts)
+    ]
+    features = compute_features(docs, DedupOptions())
+    words_only = compute_features(docs, DedupOptions(kinds={"exact", "near"}))
+    for (text, language), f, w in zip(texts, features, words_only, strict=True):
+        values, sizes = _one_by_one(text, language)
+        assert f.sentence_values.tolist() == values
+        assert f.sentence_sizes.tolist() == sizes
+        # The marks are no words: shingles as without any sentence.
+        assert (f.exact_key, f.words, f.shingles.tolist()) == (
+            w.exact_key,
+            w.words,
+            w.shingles.tolist(),
+        )
+        assert np.array_equal(f.signature, w.signature)
+
+
+@given(_TEXTS)
+def test_sentence_stream_cuts_the_words_as_sentences_does(text: str) -> None:
+    marked = sentence_stream(text)
+    if marked is None:  # an unspaced script: sentences() weighs its characters
+        return
+    words = [t for t in marked.tokens if t != SENTENCE_MARK]
+    assert words == word_bytes(text)
+    cut = np.split(np.array(words, dtype=object), np.cumsum(marked.sizes)[:-1])
+    found = [[w.decode() for w in piece] for piece in cut] if marked.sizes else []
+    assert found == sentences(text)
+
+
+def test_words_of_one_hash_are_told_apart() -> None:
+    """Two words with one 32-bit hash (found by search) and different stems get
+    their own terms."""
+    assert token_hash(b"wahsing") == token_hash(b"ivrcing")
+    text = "Wahsing talks stalled again today. Ivrcing officials met in Beijing on Monday."
+    [f] = compute_features([Document("a", text, meta={"language": "en"})], DedupOptions())
+    values, sizes = _one_by_one(text, "en")
+    assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
+
+
+@pytest.mark.parametrize("kept", [1 << 19, 20])
+def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch after batch through the words' terms kept, also when the cache is full
+    and starts again between batches (*kept* words)."""
+    monkeypatch.setattr(_features, "_TERMS_KEPT", kept)
+    texts = [
+        "The talks stalled on Monday. Officials met in Beijing again.",
+        "Die Verhandlungen sind ins Stocken geraten, sagte die Regierung am Montag.",
+        "Officials met in Beijing again. The talks stalled on Monday, they said.",
+        "交渉は今週も停滞したと伝えられた。北京は合意の存在を否定した。",
+    ]
+    languages = ["en", "de", "en", "ja"]
+    docs = [
+        Document(f"d{i}", t, meta={"language": lang})
+        for i, (t, lang) in enumerate(zip(texts, languages, strict=True))
+    ]
+    _features._TERMS.clear()
+    for _ in range(2):
+        for doc, text, language in zip(docs, texts, languages, strict=True):
+            [f] = compute_features([doc], DedupOptions())
+            values, sizes = _one_by_one(text, language)
+            assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
+    assert _features._TERMS.bounds.size <= kept + 60
