@@ -187,6 +187,24 @@ def test_the_longer_documents_aligned_sentences_must_be_beyond_chance_too() -> N
     assert len(find_duplicates([Document("a", short), Document("b", long)], options)) == 2
 
 
+def test_of_two_documents_as_long_the_better_side_decides() -> None:
+    # Two sentences each: all of the first align (a run of two), half of the second,
+    # which its own chance level (0.5) does not pass; neither is the longer document.
+    first = (
+        "Energy committee chairman Billy Tauzin of Louisiana said Friday that he will "
+        "hold a hearing on the blackout. Lawmakers return in September."
+    )
+    second = (
+        "House energy committee chairman Billy Tauzin of Louisiana said his panel will "
+        "hold a hearing on the power blackout in September. Reporters asked him about the grid."
+    )
+    [a, b] = compute_features([Document("a", first), Document("b", second)], DedupOptions())
+    score = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
+    assert score.aligned == ((0, 1), (0,))
+    assert chance_level(chance_alignment(b, a, threshold=0.5)) == 0.5
+    assert score.score == 1.0
+
+
 def test_evidence_names_the_aligned_sentences_of_each_side() -> None:
     seed = (SEEDS / "004_2a6d3f40887b6548.txt").read_text(encoding="utf-8")
     rewrite = (FIXTURES / "dedup" / "paraphrase_of_004.txt").read_text(encoding="utf-8")

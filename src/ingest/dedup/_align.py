@@ -682,10 +682,12 @@ def paraphrase_score(
         short, long = (a, b) if a_short else (b, a)
         chance = chance_level(chance_alignment(short, long, threshold=threshold))
         score = beyond_chance(share, chance)
-        if score:
+        if score and 1 < short.sentence_count < long.sentence_count:
             # The longer document's aligned sentences must be beyond chance too: many
             # sentences of one page that align by chance with a few of the other (its
-            # headings, its generic lines) are not a rewrite of either.
+            # headings, its generic lines) are not a rewrite of either. (Shuffling the
+            # terms of a one-sentence document changes nothing: chance cannot tell; of
+            # two as long, the share reads the better side, neither is the longer.)
             long_aligned = len(aligned[1] if a_short else aligned[0])
             long_share = long_aligned / long.sentence_count
             long_chance = chance_level(chance_alignment(long, short, threshold=threshold))
