@@ -626,8 +626,9 @@ class Paraphrase:
             (:func:`ingest.dedup._chance.chance_level`); ``nan`` when the share
             is below the floor of :func:`paraphrase_score` (not computed).
         score: What the decision compares with ``paraphrase_threshold``: the
-            share when it is beyond chance (:func:`beyond_chance`) and the other
-            document's aligned share is beyond its own chance level too, else 0.
+            share when it is beyond chance (:func:`beyond_chance`) and, when one
+            document is longer (the shorter of two sentences or more), the
+            longer one's aligned share is beyond its own chance level too, else 0.
         aligned: The indices of the aligned sentences of each document (among
             its sentences with enough content terms, in order), *a*'s then *b*'s.
     """

@@ -101,7 +101,8 @@ got 1.5; it is a similarity or a share
         paraphrase_threshold: Minimum share of aligned sentences for a
             ``paraphrase``: the share of the document with fewer sentences
             that have an aligned sentence in the other. The share must also
-            be above the pair's chance level (``Evidence.chance``).
+            be above the pair's chance level (``Evidence.chance``), and the
+            longer document's aligned share above its own (``docs/dedup.md``).
         min_aligned_sentences: Minimum number of aligned sentences, in each
             document, for a ``paraphrase`` (guards short documents, whose
             share is high by chance). ``1`` compares single sentences.
