@@ -131,7 +131,7 @@ got 1.5; it is a similarity or a share
     shingle_size: int = attrs.field(default=5, validator=integer(1, 16))
     near_threshold: float = attrs.field(default=0.7, validator=_fraction())
     containment_threshold: float = attrs.field(default=0.4, validator=_fraction())
-    sentence_threshold: float = attrs.field(default=0.5, validator=_fraction())
+    sentence_threshold: float = attrs.field(default=0.45, validator=_fraction())
     paraphrase_threshold: float = attrs.field(default=0.3, validator=_fraction())
     min_aligned_sentences: int = attrs.field(default=3, validator=integer(1, 1000))
     sentence_num_perm: int = attrs.field(default=64, validator=integer(16, 1024))
