@@ -142,7 +142,7 @@ def test_a_sentence_that_merges_two_aligns_with_both(window: int, clusters: int)
     # Neither source sentence alone shares half the stems of the merged one
     # (Jaccard 5/11 and 4/12); the two together do (9/14).
     merged = "Northern farmers harvested record wheat, and exporters shipped it to Asian ports."
-    options = DedupOptions(min_aligned_sentences=1, sentence_window=window)
+    options = DedupOptions(min_aligned_sentences=1, sentence_window=window, sentence_threshold=0.5)
     docs = [Document("source", f"{_FARM} {_EXPORT}"), Document("rewrite", merged)]
     found = find_duplicates(docs, options)
     assert len(found) == clusters

@@ -195,11 +195,11 @@ def test_an_index_saved_before_the_package_layout_still_loads() -> None:
     It holds the five seeds and a copy of seed 002 (named ``copy-of-002``).
     """
     seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
-    fresh = DuplicateIndex(DedupOptions())
+    fresh = DuplicateIndex(DedupOptions(sentence_threshold=0.5))  # the default then
     fresh.extend([*seeds, Document("copy-of-002", seeds[2].text)])
     loaded = DuplicateIndex.load(FIXTURES / "dedup" / "index-0.1.0.npz")
     assert len(loaded) == 6
-    assert loaded.options == DedupOptions()
+    assert loaded.options == DedupOptions(sentence_threshold=0.5)
     assert loaded.clusters() == fresh.clusters()
     found = loaded.query(Document("another-copy", seeds[2].text))
     assert found == fresh.query(Document("another-copy", seeds[2].text))
@@ -215,7 +215,7 @@ def test_an_index_saved_before_the_near_banding_changed_finds_its_near_copies() 
     ``near_threshold``; three seeds and a near copy of each (``near-of-NAME``). A file holds
     no LSH buckets: loading bands the signatures anew, so today's banding applies."""
     loaded = DuplicateIndex.load(FIXTURES / "dedup" / "index-65d9f40-near.npz")
-    assert loaded.options == DedupOptions(kinds={"exact", "near"})
+    assert loaded.options == DedupOptions(kinds={"exact", "near"}, sentence_threshold=0.5)
     pairs = {tuple(sorted(m.name for m in c.members)) for c in loaded.clusters()}
     seeds = [Document(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
     assert pairs == {(s.name, f"near-of-{s.name}") for s in seeds[:3]}

@@ -141,6 +141,70 @@ def test_a_document_is_a_paraphrase_of_itself_far_beyond_chance() -> None:
     assert score.aligned == (tuple(range(a.sentence_count)), tuple(range(b.sentence_count)))
 
 
+def test_the_longer_documents_aligned_sentences_must_be_beyond_chance_too() -> None:
+    # Four headings of the shorter page align with one generic line of the longer one:
+    # beyond chance for the shorter (its level is 0), not for the longer (1 of 12).
+    headings = (
+        "Robot vacuum mapping guide.",
+        "Robot vacuum mapping explained simply.",
+        "Mapping robot vacuum cleaners.",
+        "Robot vacuum mapping today.",
+    )
+    other = (
+        "Unrelated gardeners planted tomatoes near the river bank yesterday.",
+        "Local bakers sold bread before the festival opened downtown.",
+        "The city council debated parking fees during a long evening session.",
+        "Swimmers trained at dawn in the cold municipal pool all winter.",
+    )
+    short = " ".join(itertools.chain(*zip(headings, other, strict=True)))
+    short += " A museum opened its new wing of ancient pottery and coins to visitors."
+    short += " Farmers sold apples, pears and honey at the market."
+    long = "Robot vacuum mapping explained. " + " ".join(
+        f"{who} {what}."
+        for who, what in [
+            ("Engineers", "measured bridge cables after storms damaged several bolts"),
+            ("Students", "wrote essays about medieval castles and their stone walls"),
+            ("Pilots", "reported turbulence over mountain ranges near the border"),
+            ("Chefs", "prepared seasonal menus with mushrooms and chestnuts for guests"),
+            ("Musicians", "rehearsed a symphony for the spring concert hall"),
+            ("Doctors", "studied sleep patterns among night shift workers in hospitals"),
+            ("Sailors", "repaired torn canvas before crossing the stormy bay"),
+            ("Teachers", "graded exams late into the night at the quiet school"),
+            ("Drivers", "waited in traffic as workers repaved the highway lanes"),
+            ("Painters", "restored frescoes inside the chapel with tiny brushes"),
+            ("Climbers", "reached the summit before clouds covered the glacier"),
+        ]
+    )
+    [a, b] = compute_features([Document("a", short), Document("b", long)], DedupOptions())
+    assert (a.sentence_count, b.sentence_count) == (10, 12)
+    score = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
+    assert score.aligned == ((0, 2, 4, 6), (0,))
+    assert score.share == 0.4
+    assert score.chance == 0.0  # the shorter page's side alone would call it a paraphrase
+    assert chance_level(chance_alignment(b, a, threshold=0.5)) >= 1 / 12
+    assert score.score == 0.0
+    options = DedupOptions(kinds={"paraphrase"}, min_aligned_sentences=1)
+    assert len(find_duplicates([Document("a", short), Document("b", long)], options)) == 2
+
+
+def test_of_two_documents_as_long_the_better_side_decides() -> None:
+    # Two sentences each: all of the first align (a run of two), half of the second,
+    # which its own chance level (0.5) does not pass; neither is the longer document.
+    first = (
+        "Energy committee chairman Billy Tauzin of Louisiana said Friday that he will "
+        "hold a hearing on the blackout. Lawmakers return in September."
+    )
+    second = (
+        "House energy committee chairman Billy Tauzin of Louisiana said his panel will "
+        "hold a hearing on the power blackout in September. Reporters asked him about the grid."
+    )
+    [a, b] = compute_features([Document("a", first), Document("b", second)], DedupOptions())
+    score = paraphrase_score(a, b, threshold=0.5, window=2, minimum=1)
+    assert score.aligned == ((0, 1), (0,))
+    assert chance_level(chance_alignment(b, a, threshold=0.5)) == 0.5
+    assert score.score == 1.0
+
+
 def test_evidence_names_the_aligned_sentences_of_each_side() -> None:
     seed = (SEEDS / "004_2a6d3f40887b6548.txt").read_text(encoding="utf-8")
     rewrite = (FIXTURES / "dedup" / "paraphrase_of_004.txt").read_text(encoding="utf-8")

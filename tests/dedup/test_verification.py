@@ -82,7 +82,8 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
     and ``exact_alignment``'s own bound, as ``verify`` does, gives the same clusters and
     evidence, bit for bit."""
     docs = _families(articles=3, copies=20, seed=13) if corpus == "families" else news_docs()
-    options = DedupOptions(kinds=frozenset(kinds))
+    # At 0.5 some news pairs are cut by the share bound (at 0.45 none is).
+    options = DedupOptions(kinds=frozenset(kinds), sentence_threshold=0.5)
     cut: list[bool] = []
 
     def recorded(a, others, minimum, *, threshold, window):  # type: ignore[no-untyped-def]

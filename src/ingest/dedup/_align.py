@@ -616,7 +616,9 @@ class Paraphrase:
             (:func:`ingest.dedup._chance.chance_level`); ``nan`` when the share
             is below the floor of :func:`paraphrase_score` (not computed).
         score: What the decision compares with ``paraphrase_threshold``: the
-            share when it is beyond chance (:func:`beyond_chance`), else 0.
+            share when it is beyond chance (:func:`beyond_chance`) and, when one
+            document is longer (the shorter of two sentences or more), the
+            longer one's aligned share is beyond its own chance level too, else 0.
         aligned: The indices of the aligned sentences of each document (among
             its sentences with enough content terms, in order), *a*'s then *b*'s.
     """
@@ -651,7 +653,9 @@ def paraphrase_score(
     """The exact :class:`Paraphrase` score of *a* and *b*: sentences aligned at
     *threshold* (runs up to *window*), against the chance level of the document
     with fewer sentences (the share that chance reaches in more than one shuffle
-    in twenty). A pair whose share cannot reach *floor* (see
+    in twenty), and of the other document's aligned share against its own chance
+    level (a page whose many lines align by chance with a few lines of the other is
+    not a rewrite of it). A pair whose share cannot reach *floor* (see
     :func:`exact_alignment`) gets a score below it without its runs scored, and
     a share below *floor* is not compared with chance (its score is 0 either
     way): its chance level is ``nan``. *bounded*: the caller has found the pair's
@@ -662,14 +666,28 @@ def paraphrase_score(
     )
     share = aligned_share(a_mask, b_mask, a, b, minimum)
     chance = math.nan
-    if share >= floor:
-        short, long = (a, b) if _shorter_is_a(a, b, a_mask, b_mask) else (b, a)
-        chance = chance_level(chance_alignment(short, long, threshold=threshold))
+    score = 0.0
     aligned = (
         tuple(np.flatnonzero(a_mask[a.sentence_group_of]).tolist()),
         tuple(np.flatnonzero(b_mask[b.sentence_group_of]).tolist()),
     )
-    return Paraphrase(share, chance, beyond_chance(share, chance), aligned)
+    if share >= floor:
+        a_short = _shorter_is_a(a, b, a_mask, b_mask)
+        short, long = (a, b) if a_short else (b, a)
+        chance = chance_level(chance_alignment(short, long, threshold=threshold))
+        score = beyond_chance(share, chance)
+        if score and 1 < short.sentence_count < long.sentence_count:
+            # The longer document's aligned sentences must be beyond chance too: many
+            # sentences of one page that align by chance with a few of the other (its
+            # headings, its generic lines) are not a rewrite of either. (Shuffling the
+            # terms of a one-sentence document changes nothing: chance cannot tell; of
+            # two as long, the share reads the better side, neither is the longer.)
+            long_aligned = len(aligned[1] if a_short else aligned[0])
+            long_share = long_aligned / long.sentence_count
+            long_chance = chance_level(chance_alignment(long, short, threshold=threshold))
+            if not beyond_chance(long_share, long_chance):
+                score = 0.0
+    return Paraphrase(share, chance, score, aligned)
 
 
 def _shorter_is_a(a: DocFeatures, b: DocFeatures, a_mask: Mask, b_mask: Mask) -> bool:

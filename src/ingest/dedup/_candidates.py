@@ -149,7 +149,7 @@ def lsh_banding(options: DedupOptions) -> tuple[Banding, Banding]:
     filed under one banding are not found under another.
 
     >>> lsh_banding(DedupOptions(kinds={"exact", "near"}))
-    ((32, 4), (14, 4))
+    ((32, 4), (16, 4))
     """
     return (
         lsh_params(document_threshold(options), options.num_perm),

@@ -101,7 +101,8 @@ got 1.5; it is a similarity or a share
         paraphrase_threshold: Minimum share of aligned sentences for a
             ``paraphrase``: the share of the document with fewer sentences
             that have an aligned sentence in the other. The share must also
-            be above the pair's chance level (``Evidence.chance``).
+            be above the pair's chance level (``Evidence.chance``), and the
+            longer document's aligned share above its own (``docs/dedup.md``).
         min_aligned_sentences: Minimum number of aligned sentences, in each
             document, for a ``paraphrase`` (guards short documents, whose
             share is high by chance). ``1`` compares single sentences.
@@ -130,7 +131,7 @@ got 1.5; it is a similarity or a share
     shingle_size: int = attrs.field(default=5, validator=integer(1, 16))
     near_threshold: float = attrs.field(default=0.7, validator=_fraction())
     containment_threshold: float = attrs.field(default=0.4, validator=_fraction())
-    sentence_threshold: float = attrs.field(default=0.5, validator=_fraction())
+    sentence_threshold: float = attrs.field(default=0.45, validator=_fraction())
     paraphrase_threshold: float = attrs.field(default=0.3, validator=_fraction())
     min_aligned_sentences: int = attrs.field(default=3, validator=integer(1, 1000))
     sentence_num_perm: int = attrs.field(default=64, validator=integer(16, 1024))
