@@ -34,8 +34,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain
 from typing import Final, NamedTuple, TypeVar
 
-import numpy as np
-
 from ._language import stemmer_for, stop_words_for, terms_language
 
 __all__ = [
@@ -376,8 +374,6 @@ class SentenceStream(NamedTuple):
 
 #: The token of a :class:`SentenceStream` where a sentence or a line ends.
 SENTENCE_MARK: Final = _MARK.encode()
-_MARK_BYTE: Final = ord(_MARK)
-_SPACE: Final = ord(" ")
 
 
 def sentence_stream(text: str) -> SentenceStream | None:
@@ -409,18 +405,10 @@ def sentence_stream(text: str) -> SentenceStream | None:
     if not marked.isascii():
         marked = _NON_ASCII_NON_WORD.sub(" ", _STOP_END.sub(f" {_MARK} ", marked))
     stream = marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
-    words = _inner_apostrophes(stream)
-    # The tokens start where a byte other than a space follows a space; the marks
-    # are the tokens that start with the mark byte.
-    data = np.frombuffer(b" " + words, dtype=np.uint8)
-    starts = np.flatnonzero((data[1:] != _SPACE) & (data[:-1] == _SPACE))
-    marks = np.flatnonzero(data[starts + 1] == _MARK_BYTE)
-    ends = (marks - np.arange(marks.size)).tolist()
-    ends.append(starts.size - marks.size)
+    tokens = _inner_apostrophes(stream).split()
+    ends = _piece_ends(tokens, SENTENCE_MARK)
     cuts = _cuts(ends, range(ends[-1] + 1), 4)
-    return SentenceStream(
-        stream, words.split(), [b - a for a, b in zip([0, *cuts], cuts, strict=False)]
-    )
+    return SentenceStream(stream, tokens, [b - a for a, b in zip([0, *cuts], cuts, strict=False)])
 
 
 def _marked_lines(nfkc: str) -> str:
