@@ -502,3 +502,29 @@ def test_documentation_keeps_its_lists_of_links_not_its_sidebar() -> None:
     assert doc.meta["page_type"] == "documentation"
     assert "GET /v1/charges/retrieve" in doc.text
     assert "Reference for every option" not in doc.text
+
+
+def test_figure_holding_most_of_the_article_is_content() -> None:
+    # A table's <figure> left open by the markup: the parser nests the rest of
+    # the article inside it. A figure is an image and its caption; one holding
+    # most of the page's prose in several paragraphs is the article.
+    later = _rows("<p>{0} {1}</p>", [("Later.", _PROSE), ("Then.", _PROSE), ("Last.", _PROSE)])
+    page = (
+        f"<html><body><main><article><p>{_PROSE}</p>"
+        "<figure class='block-table'><div class='table-wrapper'><table><tr><td>Size</td>"
+        f"<td>1 l</td></tr></table>{later}</div></figure>"
+        "</article></main><footer><p>Copyright 2025 Example Media.</p></footer></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Later. The committee met" in text
+    assert "Last. The committee met" in text
+    assert "Copyright" not in text
+
+
+def test_figure_caption_is_not_content() -> None:
+    page = (
+        f"<html><body><main><article><p>{_PROSE}</p><p>{_PROSE}</p>"
+        "<figure><img src='a.jpg'><figcaption>The committee room on Tuesday. "
+        "Photo: Example Agency</figcaption></figure></article></main></body></html>"
+    )
+    assert "Photo: Example Agency" not in extract_html(page).text

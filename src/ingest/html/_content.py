@@ -46,10 +46,9 @@ __all__ = [
 _FURNITURE_TAGS: Final = frozenset(
     {"aside", "dialog", "figcaption", "figure", "footer", "form", "header", "menu", "nav"}
 )
-#: Furniture tags that never hold the article, however much prose they have.
-_NEVER_CONTENT_TAGS: Final = frozenset(
-    {"aside", "dialog", "figcaption", "figure", "footer", "menu", "nav"}
-)
+#: Furniture tags that never hold the article, however much prose they have. A
+#: ``<figure>`` can: a table's figure left open by the markup holds the rest of it.
+_NEVER_CONTENT_TAGS: Final = frozenset({"aside", "dialog", "figcaption", "footer", "menu", "nav"})
 _FURNITURE_ROLES: Final = frozenset(
     {"banner", "complementary", "contentinfo", "dialog", "menu", "menubar", "navigation", "search"}
 )
