@@ -528,3 +528,48 @@ def test_figure_caption_is_not_content() -> None:
         "Photo: Example Agency</figcaption></figure></article></main></body></html>"
     )
     assert "Photo: Example Agency" not in extract_html(page).text
+
+
+def test_product_sections_named_for_how_they_are_shown_are_content() -> None:
+    # A product's section in a header strip is its description; related
+    # products are still not.
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "Product", "name": "Kettle K2"}</script></head><body>'
+        "<nav><a href='/'>Shop</a> <a href='/cart'>Cart</a></nav><main>"
+        "<div class='product-main'><h1>Kettle K2</h1>"
+        f"<div class='description'><p>{_PROSE}</p></div>"
+        "<div class='section-header'><h2>Care</h2><p>Descale it once a month with citric"
+        " acid, rinse it twice and boil a full kettle of fresh water before use.</p></div>"
+        "</div><div class='related-products'><a href='/k1'>Kettle K1, the smaller one</a>"
+        " <a href='/t2'>Toaster T2 in the same colours</a></div></main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "product"
+    assert "Descale it once a month" in doc.text
+    assert "Toaster T2" not in doc.text
+
+
+def test_a_series_of_widgets_is_content_a_single_widget_is_not() -> None:
+    # A page of picks, each in a box its template calls a widget: the series is
+    # the content; one widget beside it (a sign-up appeal) is not.
+    picks = _rows(
+        "<div class='c-product-widget'><h2>{0}</h2><p>{1}</p>"
+        "<p>It is sold in four colours and comes with a two-year guarantee.</p></div>",
+        [
+            ("Kettle K2", "It boils a litre in two minutes and stays quiet."),
+            ("Kettle K1", "The smaller model fits under low cupboards."),
+            ("Kettle X9", "A gooseneck spout for careful pouring."),
+        ],
+    )
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/kitchen'>Kitchen</a></nav><main>"
+        f"<div class='intro'><h1>The best kettles</h1><p>{_PROSE}</p><p>{_PROSE}</p></div>"
+        f"<div class='picks'>{picks}</div><div class='signup-box-widget'><p>Get our best"
+        " picks every week in your inbox, with deals you will not find anywhere else.</p>"
+        "</div></main><footer><p>Contact us</p></footer></body></html>"
+    )
+    text = extract_html(page).text
+    assert "boils a litre in two minutes" in text
+    assert "gooseneck spout" in text
+    assert "best picks every week" not in text

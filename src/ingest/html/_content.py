@@ -178,18 +178,27 @@ def _furniture_name(names: str) -> bool:
     return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
 
 
-def presentation_named(element: etree._Element) -> bool:
+#: A name for any boxed part of a template: a series of them is a page's content
+#: units (a review's products), a single one an appeal or a sign-up.
+_WIDGET_RE: Final = re.compile(r"widget")
+
+
+def presentation_named(element: etree._Element, *, repeated: bool = False) -> bool:
     """Whether *element* is furniture only by names that say how it is shown.
 
-    A carousel, a widget, a banner, a header strip, a picture or a modal may hold
-    anything; comments, menus, footers or related links are furniture by what
-    they are. Elements that are furniture by tag or role are not so named.
+    A carousel, a header strip, a picture or a modal may hold anything, and so
+    may a widget that is *repeated* (other elements carry its class); comments,
+    menus, footers or related links are furniture by what they are. Elements
+    that are furniture by tag or role are not so named.
     """
     role = (element.get("role") or "").lower()
     if element.tag in _FURNITURE_TAGS or role in _FURNITURE_ROLES:
         return False
     names = _names(element)
-    return _furniture_name(names) and not _furniture_name(_PRESENTATION_RE.sub(" ", names))
+    shown = _PRESENTATION_RE.sub(" ", names)
+    if repeated:
+        shown = _WIDGET_RE.sub(" ", shown)
+    return _furniture_name(names) and not _furniture_name(shown)
 
 
 def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -> bool:

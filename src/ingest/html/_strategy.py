@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Final
 
@@ -81,7 +82,7 @@ _CODE_LINES: Final = 3
 _SECTIONED: Final = frozenset({"product", "service"})
 #: Page types whose furniture named only for how it is shown is content when it
 #: holds prose (see :func:`_named_sections`).
-_SHOWN_NAMES: Final = frozenset({"documentation", "service"})
+_SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 #: ... with at most this share of its text in links.
 _MAX_SECTION_LINKS: Final = 0.2
 
@@ -297,10 +298,11 @@ def _named_sections(page: Page, furniture: set[etree._Element]) -> set[etree._El
     whatever its template calls it.
     """
     links = page.totals(lambda block: float(block.link_length))
+    classes = Counter(element.get("class") for element in furniture)
     return {
         element
         for element in furniture
-        if presentation_named(element)
+        if presentation_named(element, repeated=classes[element.get("class")] > 1)
         and page.stats[element].prose_blocks
         and links[element] <= _MAX_SECTION_LINKS * page.stats[element].total
     }
