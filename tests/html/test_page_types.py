@@ -573,3 +573,52 @@ def test_a_series_of_widgets_is_content_a_single_widget_is_not() -> None:
     assert "boils a litre in two minutes" in text
     assert "gooseneck spout" in text
     assert "best picks every week" not in text
+
+
+@pytest.mark.parametrize(
+    "reviews",
+    [
+        "<div class='customer-reviews'>{0}</div>",  # by its name
+        # by its microdata
+        "<div><div itemprop='review' itemscope itemtype='https://schema.org/Review'>{0}</div></div>",
+    ],
+)
+def test_product_drops_its_buyers_reviews(reviews: str) -> None:
+    said = _rows(
+        "<p>{0} {1}</p>",
+        [
+            ("Great kettle!", "Boils fast and looks lovely on our counter, would buy again."),
+            ("Stopped working.", "After three weeks it would not switch on any more, sadly."),
+            ("Nice colour.", "Exactly the shade of green we wanted for the new kitchen."),
+        ],
+    )
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "Product", "name": "Kettle K2"}</script></head><body><main>'
+        f"<div class='product-main'><h1>Kettle K2</h1><div class='description'><p>{_PROSE}</p>"
+        "<p>A steel filter keeps scale out of the cup and lifts out for washing.</p></div>"
+        f"</div>{reviews.format(said)}</main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "product"
+    assert "lifts out for washing" in doc.text
+    assert "would not switch on" not in doc.text
+
+
+def test_testimonials_are_not_buyers_reviews() -> None:
+    # A business's chosen quotations, even in a box also named for reviews and on
+    # a page its JSON-LD calls a product, are content.
+    quotes = _rows(
+        "<div class='testimonial-card'><div class='review-text'><p>{0}</p><p>{1}</p></div></div>",
+        [
+            ("They cleared the wasps' nest in an hour and explained every step.", "Ann"),
+            ("Friendly, on time and the mice have not come back since spring.", "Raj"),
+        ],
+    )
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "Product", "name": "Pest control"}</script></head><body><main>'
+        f"<div class='intro'><h1>Pest control</h1><p>{_PROSE}</p><p>{_PROSE}</p></div>"
+        f"<div class='testimonials'>{quotes}</div></main></body></html>"
+    )
+    assert "explained every step" in extract_html(page).text

@@ -33,6 +33,7 @@ from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose
 
 __all__ = [
     "choose_container",
+    "customer_reviews",
     "describe",
     "expand_container",
     "furniture_elements",
@@ -295,6 +296,39 @@ def _never_content(element: etree._Element) -> bool:
     if (element.get("role") or "").lower() in _NEVER_CONTENT_ROLES:
         return True
     return bool(_CONSENT_RE.search(_names(element)))
+
+
+#: Names of a product's customer reviews and ratings (not a "preview").
+_REVIEW_RE: Final = re.compile(r"(?<!p)review|rating")
+#: Names of testimonials: quotations the seller chose and shows, content (see
+#: :func:`_quotes`), not buyers' reviews.
+_TESTIMONIAL_RE: Final = re.compile(r"testimonial")
+
+
+def customer_reviews(page: Page, container: etree._Element) -> set[etree._Element]:
+    """The elements of a product page named or marked up as its reviews or ratings.
+
+    Buyers' reviews are to a product what comments are to an article: what
+    others say about it, not its description (testimonials the seller shows
+    are content, whatever else their names say). The *container*, the elements
+    holding it and, as for other named furniture, an element holding half of
+    the page's prose are never among them.
+    """
+    holding = {container, *container.iterancestors()}
+    limit = _protect_limit(page)
+    return {
+        element
+        for element, entry in page.stats.items()
+        if element not in holding
+        and entry.prose < limit
+        and (
+            _REVIEW_RE.search(_names(element))
+            or "review" in (element.get("itemprop") or "").lower()
+        )
+        and not any(
+            _TESTIMONIAL_RE.search(_names(shown)) for shown in (element, *element.iterancestors())
+        )
+    }
 
 
 def furniture_elements(page: Page) -> set[etree._Element]:

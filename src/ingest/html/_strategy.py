@@ -46,6 +46,7 @@ from ..core import Deadline
 from ._blocks import Block, split_blocks
 from ._content import (
     choose_container,
+    customer_reviews,
     describe,
     expand_container,
     furniture_elements,
@@ -241,6 +242,10 @@ def _extract(
         # A service's or product's cards that do not open with a link (plans with
         # their prices, features with a button at the end) are its sections.
         boilerplate = furniture | {card for card in teasers if leads_with_link(page, card)}
+        furniture, article = _without_reviews(
+            page, container, kind, furniture, teasers=teasers, article=article, title=title
+        )
+        boilerplate = boilerplate | furniture
     shown = boilerplate
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture)
@@ -273,6 +278,29 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _without_reviews(
+    page: Page,
+    container: etree._Element | None,
+    kind: str,
+    furniture: set[etree._Element],
+    *,
+    teasers: set[etree._Element],
+    article: list[Block],
+    title: str,
+) -> tuple[set[etree._Element], list[Block]]:
+    """*furniture* and *article* without a product's buyers' reviews.
+
+    Reviews are a product's comments: furniture for its container and its
+    sections alike.
+    """
+    if kind != "product" or container is None:
+        return furniture, article
+    reviews = customer_reviews(page, container)
+    if not reviews:
+        return furniture, article
+    return furniture | reviews, render(page, container, furniture | teasers | reviews, title=title)
 
 
 def _outside(
