@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest import DedupOptions, Document, find_duplicates
 from ingest.dedup import _align, _chance
@@ -105,6 +107,26 @@ def test_bounds_never_cut_a_pair_that_aligns(features: list[DocFeatures], thresh
             assert all(np.array_equal(x, y) for x, y in zip(full, floored, strict=True))
         else:
             assert aligned_share(*floored, a, b, 1) < 0.3
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=40), max_size=60),
+    st.integers(min_value=1, max_value=5),
+)
+def test_runs_are_the_distinct_rows_in_order(groups: list[int], window: int) -> None:
+    # Runs are found as numbers (groups as digits): the rows np.unique(axis=0) gives.
+    group_of = np.array(groups, dtype=np.intp)
+    expected = []
+    for size in range(2, window + 1):
+        if group_of.size < size:
+            break
+        rows = np.lib.stride_tricks.sliding_window_view(group_of, size)
+        rows = rows[[len(set(row)) == size for row in rows.tolist()]]
+        if rows.size:
+            expected.append(np.unique(rows, axis=0))
+    found = list(_align._runs(group_of, window))
+    assert len(found) == len(expected)
+    assert all(np.array_equal(f, e) for f, e in zip(found, expected, strict=True))
 
 
 def test_chance_is_a_probability_and_grows_with_shared_words(features: list[DocFeatures]) -> None:

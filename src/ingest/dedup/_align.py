@@ -143,6 +143,7 @@ def _similar(common: _Counts, left: _Index, right: _Index, threshold: float) -> 
 def _runs(group_of: _Index, window: int) -> Iterator[_Index]:
     """The distinct runs of 2 to *window* adjacent sentences, as rows of sentence groups,
     one array per run length (a run that repeats a sentence adds nothing and is left out)."""
+    groups = int(group_of.max()) + 1 if group_of.size else 0
     for size in range(2, window + 1):
         if group_of.size < size:
             return
@@ -151,8 +152,17 @@ def _runs(group_of: _Index, window: int) -> Iterator[_Index]:
         for k in range(size):
             for m in range(k + 1, size):
                 distinct &= runs[:, k] != runs[:, m]
-        if distinct.any():
-            yield np.unique(runs[distinct], axis=0)
+        if not distinct.any():
+            continue
+        kept = runs[distinct]
+        if groups**size >= 1 << 62:
+            yield np.unique(kept, axis=0)
+            continue
+        # Each run as one number, its groups the digits (base: the number of groups):
+        # sorted numbers are rows in np.unique(axis=0)'s order, found much faster.
+        digits = groups ** np.arange(size - 1, -1, -1, dtype=np.int64)
+        first = np.unique(kept.astype(np.int64) @ digits, return_index=True)[1]
+        yield kept[first]
 
 
 def _merged(
