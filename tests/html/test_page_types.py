@@ -622,3 +622,29 @@ def test_testimonials_are_not_buyers_reviews() -> None:
         f"<div class='testimonials'>{quotes}</div></main></body></html>"
     )
     assert "explained every step" in extract_html(page).text
+
+
+def test_a_discussion_keeps_posts_named_comments() -> None:
+    # On a page whose JSON-LD says it is a forum thread, the posts its software
+    # calls comments are the content; without that word they would be furniture.
+    posts = _rows(
+        "<div id='comment-{0}_wrap' class='entry-content'><p>{1}</p></div>",
+        [
+            ("101", "Has anyone flown the new lander to the far moon without refuelling?"),
+            ("102", "Yes, with two extra tanks on the sides and a very careful descent burn."),
+            ("103", "I tried it last week and ran dry ten metres above the surface, sadly."),
+            ("104", "Use the gravity of the inner moon first, it saves a lot of fuel overall."),
+        ],
+    )
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "DiscussionForumPosting", "headline": "Far moon landing"}</script></head>'
+        "<body><nav><a href='/'>Forums</a></nav><main><h1>Far moon landing</h1>"
+        f"<div id='comments'>{posts}</div>"
+        f"<div class='guest-teaser'><p>{_PROSE}</p><p>{_PROSE}</p></div>"
+        "</main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "forum"
+    for line in ("without refuelling", "careful descent burn", "ten metres above", "inner moon"):
+        assert line in doc.text

@@ -331,14 +331,30 @@ def customer_reviews(page: Page, container: etree._Element) -> set[etree._Elemen
     }
 
 
-def furniture_elements(page: Page) -> set[etree._Element]:
-    """Elements that are furniture by tag, role or name, unless they hold most of the prose."""
+#: Names of comments: on a page that says it is a discussion, its posts.
+_COMMENT_RE: Final = re.compile(r"comment|disqus|koment|komment|coment")
+
+
+def _comment_named(element: etree._Element) -> bool:
+    """Whether *element* is furniture by name only because it is named a comment."""
+    names = _names(element)
+    return _furniture_name(names) and not _furniture_name(_COMMENT_RE.sub(" ", names))
+
+
+def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._Element]:
+    """Elements that are furniture by tag, role or name, unless they hold most of the prose.
+
+    On a *discussion* (a page whose metadata says it is a forum thread or a
+    question and its answers), comments are the content: an element named
+    only a comment is not furniture.
+    """
     limit = _protect_limit(page)
     memo: dict[str, bool] = {}
     return {
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
+        and not (discussion and element.tag not in _FURNITURE_TAGS and _comment_named(element))
         and not _quotes(page, element)
         and not _named_by_heading(element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))

@@ -81,6 +81,11 @@ class Evidence:
             self.og_type == "article" and self.dated
         )
 
+    @property
+    def says_discussion(self) -> bool:
+        """Whether the page's metadata calls it a forum thread or a question page."""
+        return bool(self.schema_types & _FORUM_TYPES)
+
 
 def page_type(evidence: Evidence) -> str:
     """The page's type, one of :data:`PAGE_TYPES`.

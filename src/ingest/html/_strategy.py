@@ -206,7 +206,7 @@ def _extract(
     if deadline is not None:
         deadline.check("after indexing the blocks")
     groups = card_groups(page)
-    furniture = furniture_elements(page)
+    furniture = furniture_elements(page, discussion=said.says_discussion)
     teasers = teaser_cards(page, groups)
     boilerplate = furniture | teasers
     if deadline is not None:
