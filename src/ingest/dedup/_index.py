@@ -49,7 +49,7 @@ from ._bands import BandIndex
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
-from ._features import DocFeatures, compute_features, without_sentence_signatures
+from ._features import DocFeatures, compute_features, without_signatures
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
@@ -119,7 +119,8 @@ class _SentenceRows:
         """File these sentences; their row numbers."""
         end = self._size + positions.size
         if end > self._table.shape[0]:
-            table = np.zeros((max(end, 2 * self._table.shape[0]), 2), dtype=np.int32)
+            # Grown by a quarter: less room left unused than doubling, still few copies.
+            table = np.zeros((max(end, self._table.shape[0] * 5 // 4), 2), dtype=np.int32)
             table[: self._size] = self._table[: self._size]
             self._table = table
         self._table[self._size : end, 0] = positions
@@ -209,7 +210,7 @@ class DuplicateIndex:
         self._chains = Chains()
         self.stats = IndexStats()
         self._doc_params, self._sentence_params = lsh_banding(self.options)
-        self._doc_lsh = BandIndex(self._doc_params[0])
+        self._doc_lsh = BandIndex(self._doc_params[0], values=np.uint32)
         self._sentence_lsh = BandIndex(self._sentence_params[0], values=np.uint32)
         self._sentence_rows = _SentenceRows()
 
@@ -221,15 +222,12 @@ class DuplicateIndex:
 
     @property
     def nbytes(self) -> int:
-        """The bytes of the arrays the index holds: each document's shingle set,
-        signature and sentence stem sets, and the entries of both LSH indexes (16
-        bytes each). Python objects (ids, names, links) come on top."""
+        """The bytes of the arrays the index holds: each document's shingle set and
+        sentence stem sets (no signatures: they are computed again when needed), the
+        entries of both LSH indexes (12 bytes each) and the sentence rows. Python
+        objects (ids, names, links) come on top."""
         features = sum(
-            f.shingles.nbytes
-            + f.signature.nbytes
-            + f.sentence_values.nbytes
-            + f.sentence_sizes.nbytes
-            + f.sentence_signatures.nbytes
+            f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
             for f in self._docs
         )
         lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
@@ -347,8 +345,8 @@ class DuplicateIndex:
                     continue
                 slot = self._chains.add()
                 links = self._link(features, slot, candidates, every=every)
-                # The band keys are made: the sentence signatures are computed again if needed.
-                self._docs.append(without_sentence_signatures(features))
+                # The band keys are made: the signatures are computed again if needed.
+                self._docs.append(without_signatures(features))
                 self._slots[features.id] = slot
                 for other, link in links.items():
                     self._links[min(features.id, other), max(features.id, other)] = link
