@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._align import run_bounds, share_bounds
-from ._bands import BandIndex
+from ._bands import BandIndex, GroupedBandIndex
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
@@ -211,7 +211,8 @@ class DuplicateIndex:
         self.stats = IndexStats()
         self._doc_params, self._sentence_params = lsh_banding(self.options)
         self._doc_lsh = BandIndex(self._doc_params[0], values=np.uint32)
-        self._sentence_lsh = BandIndex(self._sentence_params[0], values=np.uint32)
+        # Sentences repeated word for word across documents share their bands' entries.
+        self._sentence_lsh = GroupedBandIndex(self._sentence_params[0])
         self._sentence_rows = _SentenceRows()
 
     def __len__(self) -> int:
