@@ -32,6 +32,8 @@ components, by union-find), do not depend on the order of :meth:`add` calls.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import time
 from collections import defaultdict
@@ -57,7 +59,7 @@ from ._shingle import overlaps
 from ._signature import band_hashes
 from ._verify import Link, verify, verify_candidates
 
-__all__ = ["DuplicateIndex", "IndexStats", "find_duplicates"]
+__all__ = ["DuplicateIndex", "IndexStats", "find_duplicates", "full_collections_deferred"]
 
 #: Sentences a document keeps at most (more are cut: the number of a sentence is a
 #: 20-bit field of the keys that count candidate sentence pairs).
@@ -254,8 +256,9 @@ class DuplicateIndex:
         a family of copies.
         """
         remaining = iter(docs)
-        while batch := list(itertools.islice(remaining, BATCH)):
-            self._add_all(self._features(batch), every=False)
+        with full_collections_deferred():
+            while batch := list(itertools.islice(remaining, BATCH)):
+                self._add_all(self._features(batch), every=False)
 
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged.
@@ -488,6 +491,34 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidat
         (doc_rows[earlier], doc_hits[earlier]),
         (sentence_rows[before], batch.owner[theirs], batch.first[theirs]),
     )
+
+
+#: The oldest generation's threshold while full collections are deferred: never reached.
+_DEFERRED: Final = 1 << 30
+
+
+@contextlib.contextmanager
+def full_collections_deferred() -> Iterator[None]:
+    """Within, Python's garbage collector collects the young generations as usual but
+    does not start a full collection on its own; the thresholds are restored after.
+
+    An index holds a few container objects per document (its features, its links),
+    and they live as long as the index. CPython starts a full collection whenever
+    the objects promoted to the oldest generation since the last one reach a quarter
+    of it, and a batch's documents and features live long enough to be promoted: a
+    full collection every few hundred documents, each one walking every object of
+    the index, so the time in the collector grew with the square of the documents
+    (docs/scaling.md: a quarter of the time at a million documents). Deferred, the
+    cyclic garbage that reaches the oldest generation meanwhile waits for the next
+    full collection after the block (a batch's garbage is freed by reference counts).
+    Nested blocks keep the outer block's thresholds.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, _DEFERRED)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = None) -> list[Cluster]:
