@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from pathlib import Path
@@ -20,8 +21,9 @@ from ingest import (
     OptionsError,
     find_duplicates,
 )
+from ingest.dedup import full_collections_deferred
 from ingest.dedup._align import paraphrase_score
-from ingest.dedup._features import compute_features
+from ingest.dedup._features import DocFeatures, compute_features
 
 from ..conftest import FIXTURES, SEEDS
 from ..synthetic import generate
@@ -309,3 +311,34 @@ def test_options_round_trip_through_json() -> None:
     assert DedupOptions.from_json(json.loads(json.dumps(options.to_json()))) == options
     with pytest.raises(OptionsError, match=r"unknown DedupOptions fields \['bands'\]"):
         DedupOptions.from_json({"bands": 4})
+
+
+def test_full_collections_are_deferred_while_an_index_grows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """extend defers the collector's full collections (the index's objects live on) and
+    puts its thresholds back, after an error too, nested blocks the outer block's."""
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    features = DuplicateIndex._features
+
+    def spy(index: DuplicateIndex, docs: list[Document]) -> list[DocFeatures]:
+        seen.append(gc.get_threshold())
+        return features(index, docs)
+
+    monkeypatch.setattr(DuplicateIndex, "_features", spy)
+    DuplicateIndex().extend([Document("a", "Talks stalled on Monday, officials said.")])
+    assert seen
+    assert all(t[:2] == before[:2] and t[2] > 1_000_000 for t in seen)
+    assert gc.get_threshold() == before
+
+    def nested() -> None:
+        with full_collections_deferred():
+            with full_collections_deferred():
+                assert gc.get_threshold()[2] > 1_000_000
+            assert gc.get_threshold()[2] > 1_000_000
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        nested()
+    assert gc.get_threshold() == before

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.core._text import content_stems, sentences, word_bytes, words
-from ingest.dedup._bands import BandIndex
+from ingest.dedup._bands import BandIndex, GroupedBandIndex
 from ingest.dedup._features import document_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import (
@@ -209,3 +209,28 @@ def test_band_index_finds_every_value_sharing_a_band(
     assert len(index) == 3 * len(rows)
     # No merge past the cap (an insert's own segment may be larger).
     assert all(k.size <= max(max_merged, 3 * per_insert) for k, _ in index.segments())
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 3), min_size=3, max_size=3), min_size=1, max_size=40
+    ),  # rows of 3 bands from 4 hashes: many equal rows, many shared bands
+    st.integers(1, 8),
+    st.lists(st.lists(st.integers(0, 5), min_size=3, max_size=3), max_size=10),
+)
+@settings(max_examples=60)
+def test_grouped_band_index_answers_as_a_band_index(
+    rows: list[list[int]], per_insert: int, queries: list[list[int]]
+) -> None:
+    keys = np.array(rows, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    plain, grouped = BandIndex(bands=3), GroupedBandIndex(bands=3)
+    for start in range(0, len(rows), per_insert):
+        stop = min(start + per_insert, len(rows))
+        for index in (plain, grouped):
+            index.insert(keys[start:stop], np.arange(start, stop))
+        asked = np.array([*rows, *queries], dtype=np.uint64).reshape(-1, 3)
+        expected = plain.query(asked * np.uint64(0x9E3779B97F4A7C15))
+        found = grouped.query(asked * np.uint64(0x9E3779B97F4A7C15))
+        assert [a.tolist() for a in found] == [a.tolist() for a in expected]
+    assert grouped.groups == len({tuple(r) for r in rows})
+    assert len(grouped) == len(plain)

@@ -22,7 +22,7 @@ from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
 from ._ids import is_repeat
-from ._index import BATCH, DuplicateIndex, find_duplicates
+from ._index import BATCH, DuplicateIndex, find_duplicates, full_collections_deferred
 from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
 from ._passages import find_passages, with_passages
 from ._signature import (
@@ -58,6 +58,7 @@ __all__ = [
     "document_threshold",
     "find_duplicates",
     "find_passages",
+    "full_collections_deferred",
     "is_repeat",
     "lsh_banding",
     "lsh_params",

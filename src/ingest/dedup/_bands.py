@@ -37,7 +37,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BandIndex"]
+__all__ = ["BandIndex", "GroupedBandIndex"]
 
 _Keys = npt.NDArray[np.uint64]
 _Values = npt.NDArray[np.integer[Any]]
@@ -123,6 +123,96 @@ class BandIndex:
         first = np.ones(rows.size, dtype=bool)
         first[1:] = (rows[1:] != rows[:-1]) | (found[1:] != found[:-1])
         return rows[first], found[first]
+
+
+class GroupedBandIndex:
+    """A :class:`BandIndex` that files the band hashes of equal rows once.
+
+    The sentence LSH files each distinct sentence of each document, and a family
+    of copies repeats most sentences word for word: equal stem sets, equal
+    signatures, equal band hashes. Here a row's bands are filed once per *group*
+    of equal rows (``bands`` entries of 12 bytes), and each value once under its
+    row's key (one entry of 12 bytes: a 64-bit mix of the row's band hashes). A
+    query finds the groups as :class:`BandIndex` finds values, then their values:
+    the same pairs, in the same order, as a :class:`BandIndex` holding every row.
+
+    Two different rows with the same key would share a group (about 2 ** -64
+    per pair of rows, as two different bands with the same 64-bit hash share a
+    bucket in :class:`BandIndex`).
+
+    >>> index = GroupedBandIndex(bands=2)
+    >>> index.insert(np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64), np.array([10, 11, 12]))
+    >>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64))
+    >>> rows.tolist(), values.tolist(), len(index), index.groups
+    ([1, 0, 1], [10, 11, 12], 6, 2)
+    """
+
+    def __init__(self, bands: int) -> None:
+        self.bands = bands
+        self._groups = BandIndex(bands, values=np.uint32)
+        self._members = BandIndex(1, values=np.uint32)
+        self._group_keys = np.empty(1024, dtype=np.uint64)
+        self.groups = 0
+
+    def __len__(self) -> int:
+        """The number of entries a :class:`BandIndex` would hold (rows times bands)."""
+        return len(self._members) * self.bands
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes of the groups' entries, the values' entries and the groups' keys."""
+        return self._groups.nbytes + self._members.nbytes + self._group_keys.nbytes
+
+    def insert(self, keys: _Keys, values: npt.ArrayLike) -> None:
+        """File ``values[r]`` under each band hash of row ``keys[r]`` (shape ``rows x bands``)."""
+        keys = keys.reshape(-1, self.bands)
+        mixed = _row_keys(keys)
+        known = np.zeros(mixed.size, dtype=bool)
+        known[self._members.query(mixed[:, None])[0]] = True
+        new, first = np.unique(mixed[~known], return_index=True)
+        if new.size:
+            numbers = np.arange(self.groups, self.groups + new.size, dtype=np.int64)
+            self._groups.insert(keys[np.flatnonzero(~known)[first]], numbers)
+            end = self.groups + new.size
+            if end > self._group_keys.size:
+                grown = np.empty(max(end, self._group_keys.size * 5 // 4), dtype=np.uint64)
+                grown[: self.groups] = self._group_keys[: self.groups]
+                self._group_keys = grown
+            self._group_keys[self.groups : end] = new
+            self.groups = end
+        self._members.insert(mixed[:, None], values)
+
+    def query(self, keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+        """As :meth:`BandIndex.query`: every ``(row of keys, value)`` such that the value
+        shares a band hash with the row; each pair once, sorted by value, then row."""
+        rows, groups = self._groups.query(keys)
+        hits, values = self._members.query(self._group_keys[groups][:, None])
+        rows = rows[hits]
+        # A value is in one group: each (row, value) pair comes once.
+        order = np.lexsort((rows, values))
+        return rows[order], values[order]
+
+
+#: Odd 64-bit multipliers of the row keys' mix (splitmix64's).
+_MIX: Final = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xBF58476D1CE4E5B9),
+    np.uint64(0x94D049BB133111EB),
+)
+
+
+def _row_keys(keys: _Keys) -> _Keys:
+    """A 64-bit key of each row of band hashes: equal rows, equal keys; mixed, so that
+    the keys fill :class:`BandIndex`'s partitions evenly."""
+    mixed = np.zeros(keys.shape[0], dtype=np.uint64)
+    for column in keys.T:
+        mixed = (mixed ^ column) * _MIX[0]
+        mixed ^= mixed >> np.uint64(30)
+        mixed *= _MIX[1]
+        mixed ^= mixed >> np.uint64(27)
+        mixed *= _MIX[2]
+        mixed ^= mixed >> np.uint64(31)
+    return mixed
 
 
 def _bounds(flat: _Keys) -> list[int]:

@@ -46,12 +46,14 @@ __all__ = [
     "DocFeatures",
     "Sizes",
     "compute_features",
+    "document_signature",
     "document_signatures",
     "permutations",
     "restore_sentence_signatures",
     "sentence_signatures",
     "text_key",
-    "without_sentence_signatures",
+    "with_signatures",
+    "without_signatures",
 ]
 
 #: Sentences with fewer distinct content stems than this do not take part in
@@ -399,17 +401,57 @@ def _permutations(num_perm: int, seed: int) -> Permutations:
     return Permutations.create(num_perm, seed)
 
 
-def without_sentence_signatures(features: DocFeatures) -> DocFeatures:
-    """*features* without its sentence signatures (none kept: 0 rows).
+def without_signatures(features: DocFeatures) -> DocFeatures:
+    """*features* without its signatures: none for the document (0 values), none for
+    its sentences (0 rows).
 
     What an index keeps once it has made a document's band keys: the
-    signatures are most of a document's features, and only verification of
-    a paraphrase needs them again (:func:`sentence_signatures` recomputes them).
+    signatures are a function of the shingle set and of the sentence stem sets,
+    and only the evidence of a verified link needs them again
+    (:func:`document_signature` and :func:`sentence_signatures` compute them again).
     """
-    if not features.sentence_count:
-        return features
-    width = features.sentence_signatures.shape[1]
-    return attrs.evolve(features, sentence_signatures=np.empty((0, width), dtype=np.uint32))
+    return attrs.evolve(
+        features,
+        signature=_NO_SIGNATURE,
+        sentence_signatures=_no_sentence_signatures(features.sentence_signatures.shape[1]),
+    )
+
+
+#: The signature an index keeps (none): one array shared by every document.
+_NO_SIGNATURE: Final = np.empty(0, dtype=np.uint32)
+_NO_SIGNATURE.flags.writeable = False
+
+
+@functools.lru_cache(maxsize=8)
+def _no_sentence_signatures(width: int) -> Signatures:
+    """No sentence signatures of *width* values: one read-only array per width."""
+    none = np.empty((0, width), dtype=np.uint32)
+    none.flags.writeable = False
+    return none
+
+
+def document_signature(features: DocFeatures, options: DedupOptions) -> Signatures:
+    """*features*' document signature: the one kept, or the same one computed again
+    from its shingle set (an index keeps none: :func:`without_signatures`)."""
+    if features.signature.size:
+        return features.signature
+    perms = _permutations(options.num_perm, options.seed)
+    counts = np.array([features.shingles.size], dtype=np.int64)
+    signature: Signatures = signatures_flat(features.shingles, counts, perms)[0]
+    return signature
+
+
+def with_signatures(docs: Sequence[DocFeatures], options: DedupOptions) -> list[DocFeatures]:
+    """*docs* with their document and sentence signatures, computed in one pass for
+    those without (what :func:`without_signatures` left out)."""
+    unsigned = [f for f in docs if not f.signature.size]
+    if unsigned:
+        perms = _permutations(options.num_perm, options.seed)
+        counts = np.fromiter((f.shingles.size for f in unsigned), np.int64, len(unsigned))
+        values = np.concatenate([f.shingles for f in unsigned])
+        signed = dict(zip(map(id, unsigned), signatures_flat(values, counts, perms), strict=True))
+        docs = [attrs.evolve(f, signature=signed[id(f)]) if id(f) in signed else f for f in docs]
+    return restore_sentence_signatures(docs, options)
 
 
 def sentence_signatures(features: DocFeatures, options: DedupOptions) -> Signatures:

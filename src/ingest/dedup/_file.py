@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core import UNDETERMINED, IndexFileError, OptionsError
-from ._features import DocFeatures, restore_sentence_signatures
+from ._features import DocFeatures, with_signatures
 from ._options import DedupOptions
 
 __all__ = ["FORMAT", "VERSION", "read_index", "write_index"]
@@ -57,6 +57,7 @@ _ARRAYS: Final = {
 
 def write_index(path: Path, options: DedupOptions, docs: Sequence[DocFeatures]) -> None:
     """Write *docs* and *options* to *path*, replacing it atomically."""
+    docs = with_signatures(docs, options)  # an index keeps none
     header = {
         "format": FORMAT,
         "version": VERSION,
@@ -84,7 +85,7 @@ def write_index(path: Path, options: DedupOptions, docs: Sequence[DocFeatures]) 
         ).astype(np.int64),
         "sentence_counts": np.array([d.sentence_count for d in docs], dtype=np.int64),
         "sentence_signatures": _rows(
-            [d.sentence_signatures for d in restore_sentence_signatures(docs, options)],
+            [d.sentence_signatures for d in docs],
             options.sentence_num_perm,
         ),
     }

@@ -32,6 +32,8 @@ components, by union-find), do not depend on the order of :meth:`add` calls.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import time
 from collections import defaultdict
@@ -45,11 +47,11 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._align import run_bounds, share_bounds
-from ._bands import BandIndex
+from ._bands import BandIndex, GroupedBandIndex
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
-from ._features import DocFeatures, compute_features, without_sentence_signatures
+from ._features import DocFeatures, compute_features, without_signatures
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
@@ -57,7 +59,7 @@ from ._shingle import overlaps
 from ._signature import band_hashes
 from ._verify import Link, verify, verify_candidates
 
-__all__ = ["DuplicateIndex", "IndexStats", "find_duplicates"]
+__all__ = ["DuplicateIndex", "IndexStats", "find_duplicates", "full_collections_deferred"]
 
 #: Sentences a document keeps at most (more are cut: the number of a sentence is a
 #: 20-bit field of the keys that count candidate sentence pairs).
@@ -119,7 +121,8 @@ class _SentenceRows:
         """File these sentences; their row numbers."""
         end = self._size + positions.size
         if end > self._table.shape[0]:
-            table = np.zeros((max(end, 2 * self._table.shape[0]), 2), dtype=np.int32)
+            # Grown by a quarter: less room left unused than doubling, still few copies.
+            table = np.zeros((max(end, self._table.shape[0] * 5 // 4), 2), dtype=np.int32)
             table[: self._size] = self._table[: self._size]
             self._table = table
         self._table[self._size : end, 0] = positions
@@ -209,8 +212,9 @@ class DuplicateIndex:
         self._chains = Chains()
         self.stats = IndexStats()
         self._doc_params, self._sentence_params = lsh_banding(self.options)
-        self._doc_lsh = BandIndex(self._doc_params[0])
-        self._sentence_lsh = BandIndex(self._sentence_params[0], values=np.uint32)
+        self._doc_lsh = BandIndex(self._doc_params[0], values=np.uint32)
+        # Sentences repeated word for word across documents share their bands' entries.
+        self._sentence_lsh = GroupedBandIndex(self._sentence_params[0])
         self._sentence_rows = _SentenceRows()
 
     def __len__(self) -> int:
@@ -221,15 +225,12 @@ class DuplicateIndex:
 
     @property
     def nbytes(self) -> int:
-        """The bytes of the arrays the index holds: each document's shingle set,
-        signature and sentence stem sets, and the entries of both LSH indexes (16
-        bytes each). Python objects (ids, names, links) come on top."""
+        """The bytes of the arrays the index holds: each document's shingle set and
+        sentence stem sets (no signatures: they are computed again when needed), the
+        entries of both LSH indexes (12 bytes each) and the sentence rows. Python
+        objects (ids, names, links) come on top."""
         features = sum(
-            f.shingles.nbytes
-            + f.signature.nbytes
-            + f.sentence_values.nbytes
-            + f.sentence_sizes.nbytes
-            + f.sentence_signatures.nbytes
+            f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
             for f in self._docs
         )
         lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
@@ -255,8 +256,9 @@ class DuplicateIndex:
         a family of copies.
         """
         remaining = iter(docs)
-        while batch := list(itertools.islice(remaining, BATCH)):
-            self._add_all(self._features(batch), every=False)
+        with full_collections_deferred():
+            while batch := list(itertools.islice(remaining, BATCH)):
+                self._add_all(self._features(batch), every=False)
 
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged.
@@ -347,8 +349,8 @@ class DuplicateIndex:
                     continue
                 slot = self._chains.add()
                 links = self._link(features, slot, candidates, every=every)
-                # The band keys are made: the sentence signatures are computed again if needed.
-                self._docs.append(without_sentence_signatures(features))
+                # The band keys are made: the signatures are computed again if needed.
+                self._docs.append(without_signatures(features))
                 self._slots[features.id] = slot
                 for other, link in links.items():
                     self._links[min(features.id, other), max(features.id, other)] = link
@@ -489,6 +491,34 @@ def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidat
         (doc_rows[earlier], doc_hits[earlier]),
         (sentence_rows[before], batch.owner[theirs], batch.first[theirs]),
     )
+
+
+#: The oldest generation's threshold while full collections are deferred: never reached.
+_DEFERRED: Final = 1 << 30
+
+
+@contextlib.contextmanager
+def full_collections_deferred() -> Iterator[None]:
+    """Within, Python's garbage collector collects the young generations as usual but
+    does not start a full collection on its own; the thresholds are restored after.
+
+    An index holds a few container objects per document (its features, its links),
+    and they live as long as the index. CPython starts a full collection whenever
+    the objects promoted to the oldest generation since the last one reach a quarter
+    of it, and a batch's documents and features live long enough to be promoted: a
+    full collection every few hundred documents, each one walking every object of
+    the index, so the time in the collector grew with the square of the documents
+    (docs/scaling.md: a quarter of the time at a million documents). Deferred, the
+    cyclic garbage that reaches the oldest generation meanwhile waits for the next
+    full collection after the block (a batch's garbage is freed by reference counts).
+    Nested blocks keep the outer block's thresholds.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, _DEFERRED)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = None) -> list[Cluster]:

@@ -22,7 +22,7 @@ from ._align import (
     paraphrase_score,
     share_bound,
 )
-from ._features import DocFeatures, sentence_signatures
+from ._features import DocFeatures, document_signature, sentence_signatures
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
 from ._shingle import jaccard_of, overlap
 from ._signature import estimate_jaccard
@@ -77,6 +77,12 @@ def rank(link: Link) -> tuple[int, float]:
     return KINDS.index(link.kind), -link.exact
 
 
+def _estimated_jaccard(a: DocFeatures, b: DocFeatures, options: DedupOptions) -> float:
+    """The MinHash estimate of the two shingle sets' Jaccard (an index keeps no
+    signatures: they are computed again, for the pairs that link)."""
+    return estimate_jaccard(document_signature(a, options), document_signature(b, options))
+
+
 def _containment(
     a: DocFeatures, b: DocFeatures, common: int, options: DedupOptions
 ) -> tuple[float, float, str] | None:
@@ -88,7 +94,7 @@ def _containment(
     if exact < options.containment_threshold:
         return None
     # |A n B| = J (|A| + |B|) / (1 + J), divided by |small|.
-    est_j = estimate_jaccard(a.signature, b.signature)
+    est_j = _estimated_jaccard(a, b, options)
     total = small.shingles.size + large.shingles.size
     estimated = min(1.0, est_j * total / ((1 + est_j) * small.shingles.size))
     return estimated, exact, small.id
@@ -168,7 +174,7 @@ def verify(
     if "near" in kinds:
         exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
         if exact >= options.near_threshold:
-            return Link("near", estimate_jaccard(a.signature, b.signature), exact)
+            return Link("near", _estimated_jaccard(a, b, options), exact)
     if "containment" in kinds:
         found = _containment(a, b, common, options)
         if found is not None:

@@ -34,7 +34,16 @@ from typing import BinaryIO
 import attrs
 
 from ..core import Document, IdConflictError, IngestError, Problem
-from ..dedup import BATCH, Cluster, DedupOptions, DuplicateIndex, Evidence, is_repeat, text_key
+from ..dedup import (
+    BATCH,
+    Cluster,
+    DedupOptions,
+    DuplicateIndex,
+    Evidence,
+    full_collections_deferred,
+    is_repeat,
+    text_key,
+)
 from ..inputs import Failure, Reader, check_inputs
 from ..outputs import Format, Sink, check_target, open_sink
 from ._options import Outcome, PipelineOptions
@@ -195,27 +204,31 @@ class Pipeline:
         repeats: set[int] = set()
         repeated: set[str] = set()
         batch: list[Document] = []
-        for outcome in results:
-            doc = outcome.document
-            if outcome.status == "kept" and doc is not None:
-                key = text_key(doc.text)
-                try:
-                    if is_repeat(doc.name, doc.id, key, seen.get(doc.id), where="this run"):
-                        repeats.add(len(held))  # the same document read twice: an exact duplicate
-                        repeated.add(doc.id)
-                    else:
-                        seen[doc.id] = (doc.name, key)
-                        batch.append(doc)
-                except IdConflictError as error:
-                    if self.options.strict:
-                        raise
-                    failure = Failure(doc.name, doc.source, str(error), doc.line)
-                    outcome = Outcome("failed", doc, failure)  # noqa: PLW2901 -- replaced on purpose
-            held.append(outcome)
-            if len(batch) >= BATCH:
-                index.extend(batch)
-                batch = []
-        index.extend(batch)
+        # The index's objects live to the end: full collections deferred (as extend does)
+        with full_collections_deferred():
+            for outcome in results:
+                doc = outcome.document
+                if outcome.status == "kept" and doc is not None:
+                    key = text_key(doc.text)
+                    try:
+                        if is_repeat(doc.name, doc.id, key, seen.get(doc.id), where="this run"):
+                            repeats.add(
+                                len(held)
+                            )  # the same document read twice: an exact duplicate
+                            repeated.add(doc.id)
+                        else:
+                            seen[doc.id] = (doc.name, key)
+                            batch.append(doc)
+                    except IdConflictError as error:
+                        if self.options.strict:
+                            raise
+                        failure = Failure(doc.name, doc.source, str(error), doc.line)
+                        outcome = Outcome("failed", doc, failure)  # noqa: PLW2901 -- replaced on purpose
+                held.append(outcome)
+                if len(batch) >= BATCH:
+                    index.extend(batch)
+                    batch = []
+            index.extend(batch)
         clusters = index.clusters()
         self.report.clusters = clusters
         where = {m.id: (c, m) for c in clusters for m in c.members}
