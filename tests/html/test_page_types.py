@@ -648,3 +648,17 @@ def test_a_discussion_keeps_posts_named_comments() -> None:
     assert doc.meta["page_type"] == "forum"
     for line in ("without refuelling", "careful descent burn", "ten metres above", "inner moon"):
         assert line in doc.text
+
+
+def test_a_name_saying_what_an_element_lacks_is_not_furniture() -> None:
+    # "no-image": a modifier saying the row has no picture, not that it is one.
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "Article", "headline": "Get started"}</script></head>'
+        "<body><nav><a href='/'>Home</a></nav><main><article>"
+        f"<p>{_PROSE}</p>"
+        "<section class='landing-row landing-row-no-image-background'><h2>Hello, world</h2>"
+        "<p>Follow this introductory course for step-by-step instructions about how to"
+        " create your first app.</p></section></article></main></body></html>"
+    )
+    assert "step-by-step instructions" in extract_html(page).text

@@ -176,7 +176,12 @@ def _furniture_name(names: str) -> bool:
     names = _SHOWN_RE.sub(" ", names)
     if shown_from_breakpoint:
         names = _HIDDEN_CLASS_RE.sub(" ", names)
-    return any(word in _FURNITURE_WORDS for word in _WORD_SPLIT_RE.split(names))
+    words = _WORD_SPLIT_RE.split(names)
+    # "no-image", "no-photo": a modifier saying what the element lacks.
+    return any(
+        word in _FURNITURE_WORDS and (at == 0 or words[at - 1] != "no")
+        for at, word in enumerate(words)
+    )
 
 
 #: A name for any boxed part of a template: a series of them is a page's content
