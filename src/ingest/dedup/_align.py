@@ -287,6 +287,8 @@ def run_bounds(
     follows the terms that match, not the size of a terms-by-groups matrix.
     """
     bounds = [math.inf] * len(others)
+    if not others:
+        return bounds  # nothing to bound: a's groups are not built
     a_sets = _Sets.groups(a)
     terms = np.unique(a_sets.values)
     count = int(a_sets.sizes.size)
@@ -530,6 +532,8 @@ def share_bounds(
     :func:`_feasible`'s rules, per document.
     """
     bounds: list[float] = []
+    if not others:
+        return bounds
     terms = np.unique(a.sentence_values)
     step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
     for start in range(0, len(others), step):

@@ -431,7 +431,7 @@ class DuplicateIndex:
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
-        bounds = self._bounds(features, unlinked) if unlinked else []
+        bounds = self._bounds(features, unlinked)
         for position, bound in zip(unlinked, bounds, strict=True):
             if not every and "paraphrase" not in chains.needed(slot, position):
                 stats.skipped += 1
