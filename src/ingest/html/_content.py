@@ -200,11 +200,16 @@ def presentation_named(element: etree._Element, *, repeated: bool = False) -> bo
     role = (element.get("role") or "").lower()
     if element.tag in _FURNITURE_TAGS or role in _FURNITURE_ROLES:
         return False
-    names = _names(element)
-    shown = _PRESENTATION_RE.sub(" ", names)
-    if repeated:
-        shown = _WIDGET_RE.sub(" ", shown)
-    return _furniture_name(names) and not _furniture_name(shown)
+    patterns = (_PRESENTATION_RE, _WIDGET_RE) if repeated else (_PRESENTATION_RE,)
+    return _named_only(_names(element), *patterns)
+
+
+def _named_only(names: str, *patterns: re.Pattern[str]) -> bool:
+    """Whether *names* are furniture's, and only by what *patterns* match."""
+    rest = names
+    for pattern in patterns:
+        rest = pattern.sub(" ", rest)
+    return _furniture_name(names) and not _furniture_name(rest)
 
 
 def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -> bool:
@@ -342,8 +347,7 @@ _COMMENT_RE: Final = re.compile(r"comment|disqus|koment|komment|coment")
 
 def _comment_named(element: etree._Element) -> bool:
     """Whether *element* is furniture by name only because it is named a comment."""
-    names = _names(element)
-    return _furniture_name(names) and not _furniture_name(_COMMENT_RE.sub(" ", names))
+    return _named_only(_names(element), _COMMENT_RE)
 
 
 def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._Element]:
