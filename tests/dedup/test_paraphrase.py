@@ -69,8 +69,7 @@ def _run_bound_share(a: DocFeatures, b: DocFeatures, threshold: float, window: i
     a_sets, b_sets = _align._Sets.groups(a), _align._Sets.groups(b)
     common = _align._Lookup(b_sets).common(a_sets.values, a_sets.owner, a_sets.sizes.size)
     similar = _align._similar(common, a_sets.sizes, b_sets.sizes, threshold)
-    sizes = a_sets.sizes, b_sets.sizes
-    could = _align._run_bound(a, b, common, sizes, threshold=threshold, window=window)
+    could = _align._run_bound(a, b, common, (a_sets, b_sets), threshold=threshold, window=window)
     masks = similar.any(axis=1) | could[0], similar.any(axis=0) | could[1]
     return aligned_share(*masks, a, b, 3)
 
@@ -127,6 +126,60 @@ def test_runs_are_the_distinct_rows_in_order(groups: list[int], window: int) -> 
     found = list(_align._runs(group_of, window))
     assert len(found) == len(expected)
     assert all(np.array_equal(f, e) for f, e in zip(found, expected, strict=True))
+
+
+def test_the_runs_of_distinct_sentences_are_every_window() -> None:
+    group_of = np.arange(7, dtype=np.intp)
+    found = list(_align._runs(group_of, 3))
+    assert [f.tolist() for f in found] == [
+        [[i, i + 1] for i in range(6)],
+        [[i, i + 1, i + 2] for i in range(5)],
+    ]
+
+
+_TERM_SETS = st.lists(
+    st.frozensets(st.integers(min_value=0, max_value=30), min_size=1, max_size=8),
+    min_size=2,
+    max_size=6,
+)
+
+
+def _flat(sets: list[frozenset[int]]) -> _align._Sets:
+    values = np.array([v for s in sets for v in sorted(s)], dtype=np.uint32)
+    return _align._Sets(values, np.array([len(s) for s in sets], dtype=np.intp))
+
+
+@given(_TERM_SETS, _TERM_SETS, st.sampled_from([0.3, 0.45, 0.5]))
+def test_a_run_is_possible_whenever_it_aligns_and_exactly_when_its_parts_are_disjoint(
+    mine: list[frozenset[int]], theirs: list[frozenset[int]], threshold: float
+) -> None:
+    x, y = _flat(mine), _flat(theirs)
+    runs = np.array([[i, i + 1] for i in range(len(mine) - 1)], dtype=np.intp)
+    common = _align._Lookup(y).common(x.values, x.owner, len(mine))
+    possible = _align._run_possible(common[runs], x, runs, y.sizes, threshold)
+    for r, (i, j) in enumerate(runs.tolist()):
+        merged = mine[i] | mine[j]
+        for k, other in enumerate(theirs):
+            each = bool(mine[i] & other) and bool(mine[j] & other)
+            aligns = each and len(merged & other) / len(merged | other) >= threshold
+            if aligns:
+                assert possible[r, k]
+            if not mine[i] & mine[j]:
+                # Disjoint parts: the shared terms add up and |u| is known, the bound is
+                # the Jaccard similarity itself.
+                assert possible[r, k] == aligns
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=50, unique=True),
+    st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=200),
+)
+def test_held_finds_the_values_among_the_terms(terms: list[int], values: list[int]) -> None:
+    sorted_terms = np.array(sorted(terms), dtype=np.uint32)
+    array = np.array(values, dtype=np.uint32)
+    expected = [i for i, v in enumerate(values) if v in set(terms)]
+    assert _align._held(sorted_terms, array).tolist() == expected
+    assert _align._held(sorted_terms, sorted_terms[::-1].copy()).size == len(terms)
 
 
 def test_chance_is_a_probability_and_grows_with_shared_words(features: list[DocFeatures]) -> None:

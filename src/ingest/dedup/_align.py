@@ -71,6 +71,8 @@ _Counts: TypeAlias = npt.NDArray[np.int64]
 #: that two very long documents take: blocks of rows of the matrix).
 _BLOCK: Final = 1 << 22
 _LOW32: Final = np.uint64(0xFFFFFFFF)
+#: Odd: multiplying a 32-bit hash by it spreads its bits towards the high ones.
+_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
 
 
 def _ranges(starts: _Index, lengths: _Index) -> _Index:
@@ -95,6 +97,8 @@ class _Sets:
         """The stem sets of *features*' sentence groups, in group order."""
         sizes = features.sentence_sizes.astype(np.intp)
         firsts = features.sentence_firsts
+        if firsts.size == sizes.size:  # no sentence repeated: the groups are the sentences
+            return cls(features.sentence_values, sizes)
         lengths = sizes[firsts]
         starts = (np.cumsum(sizes) - sizes)[firsts]
         return cls(features.sentence_values[_ranges(starts, lengths)], lengths)
@@ -148,6 +152,11 @@ def _runs(group_of: _Index, window: int) -> Iterator[_Index]:
         if group_of.size < size:
             return
         runs = sliding_window_view(group_of, size)
+        if groups == group_of.size:
+            # No sentence repeated (the groups are 0, 1, 2, ...): every run is distinct,
+            # and in order already.
+            yield runs
+            continue
         distinct = np.ones(len(runs), dtype=bool)
         for k in range(size):
             for m in range(k + 1, size):
@@ -230,7 +239,7 @@ def exact_alignment(
     if window > 1:
         if whole and floor > 0:
             a_could, b_could = _run_bound(
-                a, b, common, (a_sets.sizes, b_sets.sizes), threshold=threshold, window=window
+                a, b, common, (a_sets, b_sets), threshold=threshold, window=window
             )
             if aligned_share(a_mask | a_could, b_mask | b_could, a, b, minimum) < floor:
                 return a_mask, b_mask
@@ -239,34 +248,81 @@ def exact_alignment(
     return a_mask, b_mask
 
 
+def _merged_sizes(sets: _Sets, runs: _Index) -> _Index:
+    """The number of distinct terms of each run's merged sets (*runs*: rows of set
+    numbers of *sets*)."""
+    size = runs.shape[1]
+    values, part = sets.gather(runs.reshape(-1))
+    keys = np.unique((part // size).astype(np.uint64) << np.uint64(32) | values)
+    merged: _Index = np.bincount((keys >> np.uint64(32)).astype(np.intp), minlength=len(runs))
+    return merged
+
+
+def _run_possible(
+    parts: _Counts, sets: _Sets, runs: _Index, sizes: _Index, threshold: float
+) -> Mask:
+    """``(runs, sets)``: whether each of *runs* (rows of set numbers of *sets*) could be
+    similar to each set of the other document, from *parts* (``(runs, run size,
+    sets)``: the terms each part of a run shares with each set) and the *sizes* of the
+    other document's sets.
+
+    The run's merged terms ``u`` share at most ``c = min(sum of parts, |y|, |u|)`` terms
+    with ``y``; a Jaccard similarity ``|u n y| / (|u| + |y| - |u n y|)`` grows with the
+    shared terms and falls with ``|u|``, so it is at most ``c / (|u| + |y| - c)``,
+    compared with *threshold* as :func:`_merged` compares (a correctly rounded
+    division keeps the order). Each part must share a term too, as :func:`_merged`
+    requires. ``|u|`` is at least the largest part: that bound first, then ``|u|``
+    itself for the runs it lets through."""
+    possible: Mask = np.asarray((parts > 0).all(axis=1))
+    run, column = np.nonzero(possible)
+    summed = np.minimum(parts[run, :, column].sum(axis=1), sizes[column])
+    least = sets.sizes[runs[run]].max(axis=1)
+    kept = _jaccard_at_most(summed, least, sizes[column], threshold)
+    run, column, summed = run[kept], column[kept], summed[kept]
+    if run.size:
+        distinct, at = np.unique(run, return_inverse=True)
+        merged = _merged_sizes(sets, runs[distinct])[at]
+        summed = np.minimum(summed, merged)
+        kept = _jaccard_at_most(summed, merged, sizes[column], threshold)
+        run, column = run[kept], column[kept]
+    possible[:] = False
+    possible[run, column] = True
+    return possible
+
+
+def _jaccard_at_most(shared: _Counts, least: _Index, sizes: _Index, threshold: float) -> Mask:
+    """Whether sets of *sizes* and runs of at least *least* merged terms that share at most
+    *shared* terms (at most the sizes) could reach *threshold*."""
+    union = np.maximum(least, shared) + sizes - shared
+    similar: Mask = shared / np.maximum(union, 1) >= threshold
+    return similar
+
+
 def _run_bound(
     a: DocFeatures,
     b: DocFeatures,
     common: _Counts,
-    sizes: tuple[_Index, _Index],
+    sets: tuple[_Sets, _Sets],
     *,
     threshold: float,
     window: int,
 ) -> tuple[Mask, Mask]:
     """The groups of *a* and *b* that could align through a run, from *common* (the
-    shared terms of every pair of groups): a run ``u`` of one document aligns with
-    a sentence ``y`` of the other only if each part shares a term with ``y`` and
-    the parts' common terms add up to ``threshold * max(|y|, largest part)``
-    (``|u n y|`` is at most that sum; a Jaccard similarity is at most
-    ``|u n y| / max(|u|, |y|)``, and ``|u|`` is at least its largest part)."""
-    a_sizes, b_sizes = sizes
-    a_could = np.zeros(a_sizes.size, dtype=bool)
-    b_could = np.zeros(b_sizes.size, dtype=bool)
+    shared terms of every pair of groups) and their group sets: a run ``u`` of one
+    document aligns with a sentence ``y`` of the other only if each part shares a
+    term with ``y`` and the Jaccard similarity that ``|u n y|`` at most the sum of
+    the parts' common terms allows reaches the threshold (:func:`_run_possible`)."""
+    a_sets, b_sets = sets
+    a_could = np.zeros(a_sets.sizes.size, dtype=bool)
+    b_could = np.zeros(b_sets.sizes.size, dtype=bool)
     sides = (
-        (a, a_sizes, b_sizes, a_could, b_could, common),
-        (b, b_sizes, a_sizes, b_could, a_could, common.T),
+        (a, a_sets, b_sets.sizes, a_could, b_could, common),
+        (b, b_sets, a_sets.sizes, b_could, a_could, common.T),
     )
-    for x, x_sizes, y_sizes, x_could, y_could, matrix in sides:
+    for x, x_sets, y_sizes, x_could, y_could, matrix in sides:
         for runs in _runs(x.sentence_group_of, window):
             parts = matrix[runs]  # (runs, run size, groups of the other document)
-            largest = x_sizes[runs].max(axis=1)
-            needed = threshold * np.maximum(largest[:, None], y_sizes[None, :])
-            possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+            possible = _run_possible(parts, x_sets, runs, y_sizes, threshold)
             x_could[runs[possible.any(axis=1)].reshape(-1)] = True
             np.logical_or(y_could, possible.any(axis=0), out=y_could)
     return a_could, b_could
@@ -351,16 +407,14 @@ def _run_bounded(
         # Runs of a against every group of the others.
         for runs in _runs(a.sentence_group_of, window):
             parts = common[runs]
-            largest = a_sets.sizes[runs].max(axis=1)
-            needed = threshold * np.maximum(largest[:, None], sizes[None, :])
-            possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+            possible = _run_possible(parts, a_sets, runs, sizes, threshold)
             # Each part of a possible run, for each document holding its partner.
             run, doc = np.nonzero(np.logical_or.reduceat(possible, starts, axis=1))
             a_mask[runs[run].reshape(-1), np.repeat(doc, runs.shape[1])] = True
             b_mask |= possible.any(axis=0)
-        sizes_both = a_sets.sizes, sizes
+        both = a_sets.sizes, _Sets(values, sizes)
         _their_runs(
-            docs, starts, common, sizes_both, (a_mask, b_mask), threshold=threshold, window=window
+            docs, starts, common, both, (a_mask, b_mask), threshold=threshold, window=window
         )
     a_weights = np.bincount(a.sentence_group_of, minlength=a_sets.sizes.size)
     b_weights = np.concatenate(
@@ -375,7 +429,7 @@ def _their_runs(
     docs: list[DocFeatures],
     starts: _Index,
     common: _Counts,
-    sizes: tuple[_Index, _Index],
+    sets: tuple[_Index, _Sets],
     masks: tuple[Mask, Mask],
     *,
     threshold: float,
@@ -383,8 +437,8 @@ def _their_runs(
 ) -> None:
     """:func:`_run_bound` for the runs of each of *docs* (their groups are the columns of
     *common* from *starts* on) against *a*'s groups: *masks* (*a*'s groups by document,
-    the columns) updated; *sizes*: of *a*'s groups and of the columns."""
-    a_sizes, column_sizes = sizes
+    the columns) updated; *sets*: the sizes of *a*'s groups and the columns' sets."""
+    a_sizes, columns = sets
     a_mask, b_mask = masks
     n = len(docs)
     groups = np.concatenate([o.sentence_group_of for o in docs]) + np.repeat(
@@ -403,9 +457,7 @@ def _their_runs(
         if not len(runs):
             continue
         parts = common.T[runs]
-        largest = column_sizes[runs].max(axis=1)
-        needed = threshold * np.maximum(largest[:, None], a_sizes[None, :])
-        possible = (parts > 0).all(axis=1) & (parts.sum(axis=1) >= needed)
+        possible = _run_possible(parts, columns, runs, a_sizes, threshold)
         b_mask[runs[possible.any(axis=1)].reshape(-1)] = True
         run, group = np.nonzero(possible)
         a_mask[group, owner[: len(keep)][keep][run]] = True
@@ -557,23 +609,43 @@ def _feasible_both(
     counts = np.array([o.sentence_count for o in others], dtype=np.intp)
     values = np.concatenate([o.sentence_values for o in others])
     sizes = np.concatenate([o.sentence_sizes for o in others]).astype(np.intp)
-    at = np.minimum(np.searchsorted(terms, values), terms.size - 1)
-    hits = terms[at] == values
+    hits = _held(terms, values)
     doc = np.repeat(np.arange(count, dtype=np.intp), counts)
     # Their side: the terms of each of their sentences that a holds.
-    owner = np.repeat(np.arange(doc.size, dtype=np.intp), sizes)
+    owner = np.searchsorted(np.cumsum(sizes), hits, side="right")
     theirs = np.bincount(
-        doc[_feasible_mask(np.bincount(owner[hits], minlength=doc.size), sizes, threshold, doc)],
+        doc[_feasible_mask(np.bincount(owner, minlength=doc.size), sizes, threshold, doc)],
         minlength=count,
     )
     # a's side: each of a's terms that document j holds, once, looked up in a's sentences.
-    held = np.unique(doc[owner[hits]].astype(np.uint64) << np.uint64(32) | values[hits])
+    held = np.unique(doc[owner].astype(np.uint64) << np.uint64(32) | values[hits])
     sentences = _Lookup(_Sets(a.sentence_values, a.sentence_sizes.astype(np.intp)))
     holder = (held >> np.uint64(32)).astype(np.intp)
     found = sentences.common((held & _LOW32).astype(np.uint32), holder, count).T
     bound = a.sentence_sizes.astype(np.intp)[:, None]
     mine = np.count_nonzero(_feasible_mask(found, bound, threshold), axis=0)
     return mine.astype(np.intp), theirs.astype(np.intp)
+
+
+def _held(terms: _Values, values: _Values) -> _Index:
+    """The positions of the *values* that *terms* (sorted, distinct) holds.
+
+    Most values of another document are not among a document's terms, so each value
+    is first looked up in a table of about 64 slots a term, addressed by a
+    multiplicative hash: a value in an empty slot is not a term, and only the few in
+    a term's slot are searched among the sorted terms (the same positions as a search
+    of every value, in one pass over the values instead of a binary search each).
+    """
+    if not terms.size or not values.size:
+        return np.empty(0, dtype=np.intp)
+    bits = np.uint32(min(24, terms.size.bit_length() + 6))
+    table = np.zeros(1 << int(bits), dtype=bool)
+    table[(terms * _SLOT_MULTIPLIER) >> (np.uint32(32) - bits)] = True
+    maybe = np.flatnonzero(table[(values * _SLOT_MULTIPLIER) >> (np.uint32(32) - bits)])
+    found = values[maybe]
+    at = np.minimum(np.searchsorted(terms, found), terms.size - 1)
+    held: _Index = maybe[terms[at] == found]
+    return held
 
 
 def _feasible_mask(
