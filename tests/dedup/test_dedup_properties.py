@@ -14,6 +14,7 @@ from ingest.dedup._features import compute_features
 from ingest.dedup._shingle import (
     hash_streams,
     jaccard,
+    overlaps,
     shingle_hashes,
     shingles,
     split_sets,
@@ -61,6 +62,14 @@ def test_signature_equals_datasketch(values: list[int], seed: int) -> None:
     minhash.update_batch(values)
     ours = signature(np.unique(np.array(values, dtype=np.uint32)), Permutations.create(32, seed))
     assert np.array_equal(ours, minhash.hashvalues)
+
+
+@given(hash_sets, st.lists(hash_sets, max_size=6))
+def test_overlaps_count_the_shared_hashes_of_each_set(a: list[int], sets: list[list[int]]) -> None:
+    mine = np.unique(np.array(a, dtype=np.uint32))
+    theirs = [np.unique(np.array(s + a[:3], dtype=np.uint32)) for s in sets]
+    expected = [len(set(mine.tolist()) & set(s.tolist())) for s in theirs]
+    assert overlaps(mine, theirs).tolist() == expected
 
 
 @given(article_texts, article_texts)

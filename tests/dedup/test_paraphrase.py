@@ -25,6 +25,7 @@ from ingest.dedup._align import (
 )
 from ingest.dedup._chance import chance_alignment, chance_level
 from ingest.dedup._features import DocFeatures, compute_features
+from ingest.dedup._shingle import members
 
 from ..conftest import FIXTURES, SEEDS
 
@@ -174,12 +175,12 @@ def test_a_run_is_possible_whenever_it_aligns_and_exactly_when_its_parts_are_dis
     st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=50, unique=True),
     st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=200),
 )
-def test_held_finds_the_values_among_the_terms(terms: list[int], values: list[int]) -> None:
+def test_members_are_the_values_among_the_terms(terms: list[int], values: list[int]) -> None:
     sorted_terms = np.array(sorted(terms), dtype=np.uint32)
     array = np.array(values, dtype=np.uint32)
     expected = [i for i, v in enumerate(values) if v in set(terms)]
-    assert _align._held(sorted_terms, array).tolist() == expected
-    assert _align._held(sorted_terms, sorted_terms[::-1].copy()).size == len(terms)
+    assert members(sorted_terms, array).tolist() == expected
+    assert members(sorted_terms, sorted_terms[::-1].copy()).size == len(terms)
 
 
 def test_chance_is_a_probability_and_grows_with_shared_words(features: list[DocFeatures]) -> None:

@@ -46,6 +46,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._chance import chance_alignment, chance_level
 from ._features import DocFeatures
+from ._shingle import members
 from ._signature import Signatures
 
 __all__ = [
@@ -71,8 +72,6 @@ _Counts: TypeAlias = npt.NDArray[np.int64]
 #: that two very long documents take: blocks of rows of the matrix).
 _BLOCK: Final = 1 << 22
 _LOW32: Final = np.uint64(0xFFFFFFFF)
-#: Odd: multiplying a 32-bit hash by it spreads its bits towards the high ones.
-_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
 
 
 def _ranges(starts: _Index, lengths: _Index) -> _Index:
@@ -609,7 +608,7 @@ def _feasible_both(
     counts = np.array([o.sentence_count for o in others], dtype=np.intp)
     values = np.concatenate([o.sentence_values for o in others])
     sizes = np.concatenate([o.sentence_sizes for o in others]).astype(np.intp)
-    hits = _held(terms, values)
+    hits = members(terms, values)
     doc = np.repeat(np.arange(count, dtype=np.intp), counts)
     # Their side: the terms of each of their sentences that a holds.
     owner = np.searchsorted(np.cumsum(sizes), hits, side="right")
@@ -625,27 +624,6 @@ def _feasible_both(
     bound = a.sentence_sizes.astype(np.intp)[:, None]
     mine = np.count_nonzero(_feasible_mask(found, bound, threshold), axis=0)
     return mine.astype(np.intp), theirs.astype(np.intp)
-
-
-def _held(terms: _Values, values: _Values) -> _Index:
-    """The positions of the *values* that *terms* (sorted, distinct) holds.
-
-    Most values of another document are not among a document's terms, so each value
-    is first looked up in a table of about 64 slots a term, addressed by a
-    multiplicative hash: a value in an empty slot is not a term, and only the few in
-    a term's slot are searched among the sorted terms (the same positions as a search
-    of every value, in one pass over the values instead of a binary search each).
-    """
-    if not terms.size or not values.size:
-        return np.empty(0, dtype=np.intp)
-    bits = np.uint32(min(24, terms.size.bit_length() + 6))
-    table = np.zeros(1 << int(bits), dtype=bool)
-    table[(terms * _SLOT_MULTIPLIER) >> (np.uint32(32) - bits)] = True
-    maybe = np.flatnonzero(table[(values * _SLOT_MULTIPLIER) >> (np.uint32(32) - bits)])
-    found = values[maybe]
-    at = np.minimum(np.searchsorted(terms, found), terms.size - 1)
-    held: _Index = maybe[terms[at] == found]
-    return held
 
 
 def _feasible_mask(

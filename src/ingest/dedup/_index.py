@@ -57,7 +57,7 @@ from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._shingle import overlaps
 from ._signature import band_hashes
-from ._verify import Link, verify, verify_candidates
+from ._verify import Link, linkable_on_sets, verify, verify_candidates
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates", "full_collections_deferred"]
 
@@ -414,26 +414,40 @@ class DuplicateIndex:
         on_shingles = bool({"near", "containment"} & options.kinds)
         sets = [self._docs[p].shingles for p in positions] if on_shingles else []
         commons = overlaps(features.shingles, sets) if sets else np.zeros(len(positions), int)
-        for position, common in zip(positions, commons.tolist(), strict=True):
-            other = self._docs[position]
+        others = [self._docs[p] for p in positions]
+        # Only where a kind on sets could link is the pair verified one by one.
+        linkable = linkable_on_sets(features, others, commons, options).tolist()
+        # The number of links when a pair's kinds were last found: the same number
+        # later means no chain changed, and neither did the kinds.
+        seen: list[int] = []
+        for position, other, common, could in zip(
+            positions, others, commons.tolist(), linkable, strict=True
+        ):
             stats.pairs += 1
             kinds = KINDS if every else chains.needed(slot, position)
             stats.skipped += len(kinds) < len(KINDS)
-            link = verify(features, other, (), options, kinds=kinds[:_ON_SETS], common=common)
+            link = None
+            if could:
+                link = verify(features, other, (), options, kinds=kinds[:_ON_SETS], common=common)
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
             elif "paraphrase" in kinds and aligning:
                 if every_candidate or position in proposed:
                     unlinked.append(position)
+                    seen.append(len(links))
                 else:
                     stats.unproposed += 1
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
         bounds = self._bounds(features, unlinked)
-        for position, bound in zip(unlinked, bounds, strict=True):
-            if not every and "paraphrase" not in chains.needed(slot, position):
+        for position, bound, count in zip(unlinked, bounds, seen, strict=True):
+            if (
+                not every
+                and count != len(links)
+                and "paraphrase" not in chains.needed(slot, position)
+            ):
                 stats.skipped += 1
                 continue
             stats.alignments += 1

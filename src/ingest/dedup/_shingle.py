@@ -39,6 +39,7 @@ __all__ = [
     "hash_streams",
     "jaccard",
     "jaccard_of",
+    "members",
     "overlap",
     "overlaps",
     "shingle_hashes",
@@ -62,6 +63,9 @@ _K2: Final = 0xFF51AFD7ED558CCD
 #: Odd multiplier of the shingle polynomial (the 32-bit golden ratio).
 _Q: Final = np.uint32(0x9E3779B1)
 _SPACE: Final = ord(" ")
+#: Odd: multiplying a 32-bit hash by it spreads its bits towards the high ones
+#: (:func:`members`' table slots).
+_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
 _APOSTROPHE: Final = ord("'")
 #: ``_BYTE_MASKS[n]`` keeps the low ``n`` bytes of a 64-bit block (``n`` <= 8).
 _BYTE_MASKS: Final = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
@@ -253,12 +257,34 @@ def overlaps(a: Hashes, sets: Sequence[Hashes]) -> npt.NDArray[np.int64]:
     counts = np.zeros(len(sets), dtype=np.int64)
     if not a.size or not sets:
         return counts
-    values = np.concatenate(sets)
-    owner = np.repeat(np.arange(len(sets)), [s.size for s in sets])
-    at = np.searchsorted(a, values)
-    at[at == a.size] = 0
-    counts += np.bincount(owner[a[at] == values], minlength=len(sets))
+    held = members(a, np.concatenate(sets))
+    owner = np.searchsorted(np.cumsum([s.size for s in sets]), held, side="right")
+    counts += np.bincount(owner, minlength=len(sets))
     return counts
+
+
+def members(terms: Hashes, values: Hashes) -> npt.NDArray[np.intp]:
+    """The positions of the *values* that *terms* (sorted, distinct) holds.
+
+    Each value is first looked up in a table of about 64 slots a term, addressed by a
+    multiplicative hash: a value in an empty slot is not a term, and only the few in a
+    term's slot are searched among the sorted terms. Most values of another document
+    are not among a document's terms, so this is one pass over the values instead of
+    a binary search each.
+
+    >>> members(np.array([2, 5, 9], np.uint32), np.array([5, 1, 9, 9], np.uint32)).tolist()
+    [0, 2, 3]
+    """
+    if not terms.size or not values.size:
+        return np.empty(0, dtype=np.intp)
+    bits = np.uint32(min(24, terms.size.bit_length() + 6))
+    table = np.zeros(1 << int(bits), dtype=bool)
+    table[(terms * _SLOT_MULTIPLIER) >> (np.uint32(32) - bits)] = True
+    maybe = np.flatnonzero(table[(values * _SLOT_MULTIPLIER) >> (np.uint32(32) - bits)])
+    found = values[maybe]
+    at = np.minimum(np.searchsorted(terms, found), terms.size - 1)
+    held: npt.NDArray[np.intp] = maybe[terms[at] == found]
+    return held
 
 
 def jaccard(a: Hashes, b: Hashes) -> float:

@@ -14,6 +14,7 @@ from typing import Final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ._align import (
     aligned_share,
@@ -29,6 +30,7 @@ from ._signature import estimate_jaccard
 
 __all__ = [
     "Link",
+    "linkable_on_sets",
     "proposes_paraphrase",
     "rank",
     "verify",
@@ -182,6 +184,38 @@ def verify(
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
         return _paraphrase(a, b, sentence_pairs, options, bound)
     return None
+
+
+def linkable_on_sets(
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    commons: npt.NDArray[np.int64],
+    options: DedupOptions,
+) -> npt.NDArray[np.bool_]:
+    """For each of *others*, which shares ``commons[i]`` shingles with *a* (0 when
+    neither ``near`` nor ``containment`` is a kind): whether :func:`verify` could link
+    the two by a kind decided on shingle sets (those of ``options.kinds``). Where it is
+    ``False``, :func:`verify` with those kinds returns ``None``: the same tests with
+    the same arithmetic, for all of *others* at once."""
+    kinds = options.kinds
+    linkable = np.zeros(len(others), dtype=bool)
+    if not others or a.words == 0:
+        return linkable
+    if "exact" in kinds:
+        linkable |= np.array([o.exact_key == a.exact_key for o in others], dtype=bool)
+    sizes = np.array([o.shingles.size for o in others], dtype=np.int64)
+    common = np.asarray(commons, dtype=np.int64)
+    if "near" in kinds:
+        # jaccard_of: 1.0 for two empty sets.
+        union = a.shingles.size + sizes - common
+        near = np.where(union > 0, common / np.maximum(union, 1), 1.0)
+        linkable |= near >= options.near_threshold
+    if "containment" in kinds:
+        small = np.minimum(sizes, a.shingles.size)
+        contained = common / np.maximum(small, 1)
+        linkable |= (small > 0) & (contained >= options.containment_threshold)
+    linkable &= np.array([o.words > 0 for o in others], dtype=bool)
+    return linkable
 
 
 def proposes_paraphrase(
