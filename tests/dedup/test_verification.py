@@ -24,8 +24,7 @@ from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
 from ingest.dedup._features import compute_features
 from ingest.dedup._options import KINDS
-from ingest.dedup._shingle import overlaps
-from ingest.dedup._verify import Link, linkable_on_sets, proposes_paraphrase, verify
+from ingest.dedup._verify import Link, proposes_paraphrase, verify
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.synthetic import TWO_SENTENCES_SHARED, _base, _skeletons, _Words
 
@@ -51,7 +50,12 @@ def _families(articles: int, copies: int, seed: int) -> list[Document]:
     return docs
 
 
-def test_extend_gives_the_clusters_and_evidence_of_add_on_big_families() -> None:
+@pytest.mark.parametrize("kept", [_index._SIGNATURES_KEPT, 2])
+def test_extend_gives_the_clusters_and_evidence_of_add_on_big_families(
+    kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2: the signatures computed again are evicted and computed again many times.
+    monkeypatch.setattr(_index, "_SIGNATURES_KEPT", kept)
     docs = _families(articles=3, copies=24, seed=5)
     every = DuplicateIndex()
     for doc in docs:
@@ -125,30 +129,6 @@ _LINKS = st.lists(
     ),
     max_size=12,
 )
-
-
-@pytest.mark.parametrize(
-    "options",
-    [
-        DedupOptions(),
-        DedupOptions(kinds={"exact", "near"}, near_threshold=0.5),
-        DedupOptions(kinds={"containment"}, containment_threshold=0.6),
-        DedupOptions(kinds={"exact", "paraphrase"}),
-    ],
-)
-def test_only_pairs_linkable_on_sets_are_linked_on_sets(options: DedupOptions) -> None:
-    docs = [*news_docs()[:30], *_families(articles=2, copies=8, seed=3)]
-    features = compute_features(docs, options)
-    on_sets = tuple(k for k in KINDS if k != "paraphrase")
-    linked = 0
-    for a in features:
-        commons = overlaps(a.shingles, [b.shingles for b in features])
-        linkable = linkable_on_sets(a, features, commons, options)
-        for b, common, could in zip(features, commons.tolist(), linkable.tolist(), strict=True):
-            link = verify(a, b, (), options, kinds=on_sets, common=common)
-            linked += link is not None
-            assert could or link is None, (a.name, b.name)
-    assert linked > len(features)  # more than each document with itself
 
 
 def _added_and_extended(

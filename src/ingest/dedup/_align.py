@@ -258,12 +258,11 @@ def _merged_sizes(sets: _Sets, runs: _Index) -> _Index:
 
 
 def _run_possible(
-    parts: _Counts, sets: _Sets, runs: _Index, sizes: _Index, threshold: float
+    common: _Counts, sets: _Sets, runs: _Index, sizes: _Index, threshold: float
 ) -> Mask:
     """``(runs, sets)``: whether each of *runs* (rows of set numbers of *sets*) could be
-    similar to each set of the other document, from *parts* (``(runs, run size,
-    sets)``: the terms each part of a run shares with each set) and the *sizes* of the
-    other document's sets.
+    similar to each set of the other document, from *common* (the terms each of *sets*
+    shares with each set of the other document, whose *sizes* are given).
 
     The run's merged terms ``u`` share at most ``c = min(sum of parts, |y|, |u|)`` terms
     with ``y``; a Jaccard similarity ``|u n y| / (|u| + |y| - |u n y|)`` grows with the
@@ -272,9 +271,12 @@ def _run_possible(
     division keeps the order). Each part must share a term too, as :func:`_merged`
     requires. ``|u|`` is at least the largest part: that bound first, then ``|u|``
     itself for the runs it lets through."""
-    possible: Mask = np.asarray((parts > 0).all(axis=1))
+    parts = [common[runs[:, k]] for k in range(runs.shape[1])]
+    possible: Mask = parts[0] > 0
+    for part in parts[1:]:
+        possible &= part > 0
     run, column = np.nonzero(possible)
-    summed = np.minimum(parts[run, :, column].sum(axis=1), sizes[column])
+    summed = np.minimum(sum(part[run, column] for part in parts), sizes[column])
     least = sets.sizes[runs[run]].max(axis=1)
     kept = _jaccard_at_most(summed, least, sizes[column], threshold)
     run, column, summed = run[kept], column[kept], summed[kept]
@@ -320,8 +322,7 @@ def _run_bound(
     )
     for x, x_sets, y_sizes, x_could, y_could, matrix in sides:
         for runs in _runs(x.sentence_group_of, window):
-            parts = matrix[runs]  # (runs, run size, groups of the other document)
-            possible = _run_possible(parts, x_sets, runs, y_sizes, threshold)
+            possible = _run_possible(matrix, x_sets, runs, y_sizes, threshold)
             x_could[runs[possible.any(axis=1)].reshape(-1)] = True
             np.logical_or(y_could, possible.any(axis=0), out=y_could)
     return a_could, b_could
@@ -405,8 +406,7 @@ def _run_bounded(
     if window > 1:
         # Runs of a against every group of the others.
         for runs in _runs(a.sentence_group_of, window):
-            parts = common[runs]
-            possible = _run_possible(parts, a_sets, runs, sizes, threshold)
+            possible = _run_possible(common, a_sets, runs, sizes, threshold)
             # Each part of a possible run, for each document holding its partner.
             run, doc = np.nonzero(np.logical_or.reduceat(possible, starts, axis=1))
             a_mask[runs[run].reshape(-1), np.repeat(doc, runs.shape[1])] = True
@@ -455,8 +455,7 @@ def _their_runs(
         runs = runs[keep]
         if not len(runs):
             continue
-        parts = common.T[runs]
-        possible = _run_possible(parts, columns, runs, a_sizes, threshold)
+        possible = _run_possible(common.T, columns, runs, a_sizes, threshold)
         b_mask[runs[possible.any(axis=1)].reshape(-1)] = True
         run, group = np.nonzero(possible)
         a_mask[group, owner[: len(keep)][keep][run]] = True

@@ -36,7 +36,7 @@ import contextlib
 import gc
 import itertools
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
@@ -51,13 +51,13 @@ from ._bands import BandIndex, GroupedBandIndex
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
-from ._features import DocFeatures, compute_features, without_signatures
+from ._features import DocFeatures, compute_features, document_signature, without_signatures
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._shingle import overlaps
 from ._signature import band_hashes
-from ._verify import Link, linkable_on_sets, verify, verify_candidates
+from ._verify import Link, verify, verify_candidates
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates", "full_collections_deferred"]
 
@@ -70,6 +70,10 @@ _MAX_SENTENCES: Final = 1 << SENTENCE_BITS
 #: batch. 1024 was measured too: 5% faster at a million documents, 1.2 GB more at the
 #: peak (docs/scaling.md).
 BATCH: Final = 256
+
+#: Document signatures computed again that an index keeps (512 bytes each at the
+#: default ``num_perm``: 2 MB), the most recently used.
+_SIGNATURES_KEPT: Final = 4096
 
 #: The kinds decided on shingle sets (``KINDS[:_ON_SETS]``), before ``paraphrase``.
 _ON_SETS: Final = KINDS.index("paraphrase")
@@ -216,6 +220,8 @@ class DuplicateIndex:
         # Sentences repeated word for word across documents share their bands' entries.
         self._sentence_lsh = GroupedBandIndex(self._sentence_params[0])
         self._sentence_rows = _SentenceRows()
+        # The document signatures computed again for the documents linked most recently.
+        self._signatures: OrderedDict[str, npt.NDArray[np.uint32]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -414,21 +420,23 @@ class DuplicateIndex:
         on_shingles = bool({"near", "containment"} & options.kinds)
         sets = [self._docs[p].shingles for p in positions] if on_shingles else []
         commons = overlaps(features.shingles, sets) if sets else np.zeros(len(positions), int)
-        others = [self._docs[p] for p in positions]
-        # Only where a kind on sets could link is the pair verified one by one.
-        linkable = linkable_on_sets(features, others, commons, options).tolist()
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
-        for position, other, common, could in zip(
-            positions, others, commons.tolist(), linkable, strict=True
-        ):
+        for position, common in zip(positions, commons.tolist(), strict=True):
+            other = self._docs[position]
             stats.pairs += 1
             kinds = KINDS if every else chains.needed(slot, position)
             stats.skipped += len(kinds) < len(KINDS)
-            link = None
-            if could:
-                link = verify(features, other, (), options, kinds=kinds[:_ON_SETS], common=common)
+            link = verify(
+                features,
+                other,
+                (),
+                options,
+                kinds=kinds[:_ON_SETS],
+                common=common,
+                signature_of=self._signature_of,
+            )
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
@@ -462,6 +470,22 @@ class DuplicateIndex:
         stats.verify_sets += middle - start
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
+
+    def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
+        """*features*' document signature (what the estimate of a link on shingle sets
+        needs): its own, or for an indexed document one computed again from its
+        shingles, kept among the ``_SIGNATURES_KEPT`` used last. A wire story's copies
+        link to the same earlier copies again and again, each time computing their
+        signatures again (about 200 µs each) without these."""
+        if features.signature.size:
+            return features.signature
+        signature = self._signatures.pop(features.id, None)
+        if signature is None:
+            signature = document_signature(features, self.options)
+            if len(self._signatures) >= _SIGNATURES_KEPT:
+                self._signatures.popitem(last=False)
+        self._signatures[features.id] = signature
+        return signature
 
     def _bounds(self, features: DocFeatures, positions: list[int]) -> list[float]:
         """For the indexed documents at *positions*: an upper bound of their aligned share

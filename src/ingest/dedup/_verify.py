@@ -9,12 +9,11 @@ alike.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Final
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Final, TypeAlias
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from ._align import (
     aligned_share,
@@ -26,11 +25,11 @@ from ._align import (
 from ._features import DocFeatures, document_signature, sentence_signatures
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
 from ._shingle import jaccard_of, overlap
-from ._signature import estimate_jaccard
+from ._signature import Signatures, estimate_jaccard
 
 __all__ = [
     "Link",
-    "linkable_on_sets",
+    "SignatureOf",
     "proposes_paraphrase",
     "rank",
     "verify",
@@ -79,24 +78,38 @@ def rank(link: Link) -> tuple[int, float]:
     return KINDS.index(link.kind), -link.exact
 
 
-def _estimated_jaccard(a: DocFeatures, b: DocFeatures, options: DedupOptions) -> float:
+#: How a document's signature is found: :func:`document_signature` with the options,
+#: or an index's own way (it may keep some computed again).
+SignatureOf: TypeAlias = Callable[[DocFeatures], Signatures]
+
+
+def _estimated_jaccard(
+    a: DocFeatures, b: DocFeatures, options: DedupOptions, signature_of: SignatureOf | None
+) -> float:
     """The MinHash estimate of the two shingle sets' Jaccard (an index keeps no
     signatures: they are computed again, for the pairs that link)."""
-    return estimate_jaccard(document_signature(a, options), document_signature(b, options))
+    if signature_of is None:
+        return estimate_jaccard(document_signature(a, options), document_signature(b, options))
+    return estimate_jaccard(signature_of(a), signature_of(b))
 
 
 def _containment(
-    a: DocFeatures, b: DocFeatures, common: int, options: DedupOptions
+    a: DocFeatures,
+    b: DocFeatures,
+    common: int,
+    options: DedupOptions,
+    signature_of: SignatureOf | None,
 ) -> tuple[float, float, str] | None:
     """Containment of the document with fewer shingles in the other (they share *common*)."""
-    small, large = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
-    if small.shingles.size == 0:
+    fewer = min(a.shingles.size, b.shingles.size)
+    if fewer == 0:
         return None
-    exact = common / small.shingles.size
+    exact = common / fewer
     if exact < options.containment_threshold:
         return None
+    small, large = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
     # |A n B| = J (|A| + |B|) / (1 + J), divided by |small|.
-    est_j = _estimated_jaccard(a, b, options)
+    est_j = _estimated_jaccard(a, b, options, signature_of)
     total = small.shingles.size + large.shingles.size
     estimated = min(1.0, est_j * total / ((1 + est_j) * small.shingles.size))
     return estimated, exact, small.id
@@ -148,6 +161,7 @@ def verify(
     kinds: Collection[str] = KINDS,
     common: int | None = None,
     bound: float | None = None,
+    signature_of: SignatureOf | None = None,
 ) -> Link | None:
     """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
 
@@ -164,6 +178,9 @@ def verify(
     below it exactly, so any true bound gives the same decision. With a bound
     given, the alignment does not test its own bound of the runs again (a pair
     that would fail it has a share below the threshold either way).
+    *signature_of*, when given, finds the document signatures that the estimate
+    of a ``near`` or ``containment`` link needs (the same values as
+    :func:`ingest.dedup._features.document_signature`; an index keeps some).
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
@@ -176,46 +193,14 @@ def verify(
     if "near" in kinds:
         exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
         if exact >= options.near_threshold:
-            return Link("near", _estimated_jaccard(a, b, options), exact)
+            return Link("near", _estimated_jaccard(a, b, options, signature_of), exact)
     if "containment" in kinds:
-        found = _containment(a, b, common, options)
+        found = _containment(a, b, common, options, signature_of)
         if found is not None:
             return Link("containment", found[0], found[1], found[2])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
         return _paraphrase(a, b, sentence_pairs, options, bound)
     return None
-
-
-def linkable_on_sets(
-    a: DocFeatures,
-    others: Sequence[DocFeatures],
-    commons: npt.NDArray[np.int64],
-    options: DedupOptions,
-) -> npt.NDArray[np.bool_]:
-    """For each of *others*, which shares ``commons[i]`` shingles with *a* (0 when
-    neither ``near`` nor ``containment`` is a kind): whether :func:`verify` could link
-    the two by a kind decided on shingle sets (those of ``options.kinds``). Where it is
-    ``False``, :func:`verify` with those kinds returns ``None``: the same tests with
-    the same arithmetic, for all of *others* at once."""
-    kinds = options.kinds
-    linkable = np.zeros(len(others), dtype=bool)
-    if not others or a.words == 0:
-        return linkable
-    if "exact" in kinds:
-        linkable |= np.array([o.exact_key == a.exact_key for o in others], dtype=bool)
-    sizes = np.array([o.shingles.size for o in others], dtype=np.int64)
-    common = np.asarray(commons, dtype=np.int64)
-    if "near" in kinds:
-        # jaccard_of: 1.0 for two empty sets.
-        union = a.shingles.size + sizes - common
-        near = np.where(union > 0, common / np.maximum(union, 1), 1.0)
-        linkable |= near >= options.near_threshold
-    if "containment" in kinds:
-        small = np.minimum(sizes, a.shingles.size)
-        contained = common / np.maximum(small, 1)
-        linkable |= (small > 0) & (contained >= options.containment_threshold)
-    linkable &= np.array([o.words > 0 for o in others], dtype=bool)
-    return linkable
 
 
 def proposes_paraphrase(
