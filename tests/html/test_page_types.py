@@ -662,3 +662,25 @@ def test_a_name_saying_what_an_element_lacks_is_not_furniture() -> None:
         " create your first app.</p></section></article></main></body></html>"
     )
     assert "step-by-step instructions" in extract_html(page).text
+
+
+def test_documentation_keeps_the_rows_of_its_tables_of_functions() -> None:
+    # A table whose rows each open with a linked function name looks like a
+    # list of teaser cards; in documentation it is the reference.
+    code = "<pre>from itertools import accumulate\ntotals = accumulate(data)\nprint(totals)</pre>"
+    rows = _rows(
+        "<tr class='row'><td><a href='#{0}'>{0}()</a></td><td>{1}</td></tr>",
+        [("accumulate", "p0, p0+p1, p0+p1+p2"), ("compress", "data where selectors hold"),
+         ("dropwhile", "seq[n], seq[n+1], starting when the predicate fails")],
+    )  # fmt: skip
+    page = (
+        "<html><body><div class='sidebar'><ul><li><a href='/a'>Previous topic: functools</a>"
+        "</li><li><a href='/b'>Next topic: operator module</a></li></ul></div>"
+        f"<div class='body'><h1>itertools</h1><p>{_PROSE}</p>{code}"
+        f"<table><tbody>{rows}</tbody></table>{code}</div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "documentation"
+    assert "starting when the predicate fails" in doc.text
+    assert "compress()" in doc.text
+    assert "Next topic" not in doc.text

@@ -250,9 +250,10 @@ def _extract(
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture)
         if kind == "documentation":
-            # Documentation's lists of links (a tutorial's contents, an API's
-            # endpoints) inside its container are content; sidebars are furniture.
-            article = render(page, container, shown, title=title, keep_links=True)
+            # Documentation's lists of links and cards (a tutorial's contents, an
+            # API's endpoints, a table of functions) inside its container are
+            # content; sidebars are furniture.
+            article = render(page, container, shown - teasers, title=title, keep_links=True)
         elif shown != boilerplate and kind not in _SECTIONED:
             article = render(page, container, shown, title=title)
     if container is not None and kind in _SECTIONED:
