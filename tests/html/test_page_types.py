@@ -29,9 +29,9 @@ MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
 
 
-def _rows(template: str, pairs: list[tuple[str, str]]) -> str:
-    """*template* filled with each pair, joined: repeated markup for a test page."""
-    return "".join(template.format(*pair) for pair in pairs)
+def _rows(template: str, fields: list[tuple[str, ...]]) -> str:
+    """*template* filled with each tuple of *fields*, joined: repeated markup for a test page."""
+    return "".join(template.format(*row) for row in fields)
 
 
 def _html(name: str) -> bytes:
@@ -684,3 +684,36 @@ def test_documentation_keeps_the_rows_of_its_tables_of_functions() -> None:
     assert "starting when the predicate fails" in doc.text
     assert "compress()" in doc.text
     assert "Next topic" not in doc.text
+
+
+def test_service_cards_under_a_linked_heading_are_content_dated_ones_are_not() -> None:
+    # A service's features, each a linked heading and what it does, are its
+    # sections; cards with a date are the teasers of its blog's posts.
+    features = _rows(
+        "<div class='card'><h3><a href='/{0}'>{1}</a></h3><p>{2}</p></div>",
+        [
+            ("rank", "Track local rankings", "See where your business ranks, street by street."),
+            ("audit", "Audit citations", "Find the directories that list your address wrong."),
+            ("reviews", "Monitor reviews", "Answer every review from one inbox, on every site."),
+        ],
+    )
+    posts = _rows(
+        "<div class='card'><h3><a href='/blog/{0}'>{1}</a></h3><p>{2}</p><p>{3}</p></div>",
+        [
+            ("a", "Ten ways to rank higher", "March 3, 2025", "Spring cleaning for your listings."),
+            ("b", "The latest update", "2025-02-14", "What changed, and what to do now."),
+            ("c", "Local search in Europe", "12 January 2025", "Our survey of a thousand shops."),
+        ],
+    )
+    page = (
+        f"<html><body><main><section><h2>Local search tools</h2><p>{_PROSE}</p>"
+        f"<p>{_PROSE}</p></section><section><h2>What you get</h2>"
+        f"<div class='grid'>{features}</div></section><section><h2>From the blog</h2>"
+        f"<div class='grid'>{posts}</div></section></main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert "street by street" in doc.text
+    assert "list your address wrong" in doc.text
+    assert "Spring cleaning" not in doc.text
+    assert "Our survey" not in doc.text

@@ -15,8 +15,10 @@ the page from that, the page's own metadata and the article's shape. A
 product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
 the ancestors whose added text is content
-(:func:`~._content.expand_container`), and its cards that do not open with a
-link (plans, features) are sections, not teasers. A thread keeps each post's
+(:func:`~._content.expand_container`). Its cards are sections, not teasers
+(plans, features), except, on a product page, those that open with a link
+(other products) and, on a service page, those that open with a link and carry
+a date (posts' teasers). A thread keeps each post's
 message without the author box around it (:func:`~._items.post_chrome`;
 not on a page that calls itself an article, whose entries are a listicle's).
 An article, a thread and documentation keep the container. On a service or
@@ -55,7 +57,7 @@ from ._content import (
     render,
     teaser_cards,
 )
-from ._items import card_groups, dropped_articles, item_region, leads_with_link, post_chrome
+from ._items import card_groups, dated, dropped_articles, item_region, leads_with_link, post_chrome
 from ._kind import Evidence, page_type
 from ._page import Page, is_prose
 
@@ -238,10 +240,11 @@ def _extract(
     if kind == "forum" and posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
         article = render(page, container, boilerplate, title=title)
+    # Cards opening with a link: the container does not grow over them (on an
+    # article typed a service, the teasers after it), whether they are kept or not.
+    linked = {card for card in teasers if leads_with_link(page, card)}
     if kind in _SECTIONED:
-        # A service's or product's cards that do not open with a link (plans with
-        # their prices, features with a button at the end) are its sections.
-        boilerplate = furniture | {card for card in teasers if leads_with_link(page, card)}
+        boilerplate = furniture | {card for card in linked if _teases(page, card, kind)}
         furniture, article = _without_reviews(
             page, container, kind, furniture, teasers=teasers, article=article, title=title
         )
@@ -259,7 +262,7 @@ def _extract(
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
         if grown is None:
-            grown = expand_container(page, container, boilerplate)
+            grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
             sections = render(page, grown, shown, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
@@ -279,6 +282,16 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _teases(page: Page, card: etree._Element, kind: str) -> bool:
+    """Whether a *card* that opens with a link, on a product or service page, is a teaser.
+
+    On a product page it is another product. On a service page it is one of
+    the services offered (a linked heading and what it does), unless it
+    carries a date: then it is a post's teaser.
+    """
+    return kind == "product" or dated(page, card)
 
 
 def _without_reviews(
