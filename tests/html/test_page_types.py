@@ -717,3 +717,25 @@ def test_service_cards_under_a_linked_heading_are_content_dated_ones_are_not() -
     assert "list your address wrong" in doc.text
     assert "Spring cleaning" not in doc.text
     assert "Our survey" not in doc.text
+
+
+def test_forum_signatures_are_furniture() -> None:
+    # Under each post its author's signature: the same lines under every post,
+    # about the author, not what was said (phpBB's posts are not <article>s).
+    posts = _rows(
+        "<div class='post'><div class='postbody'><div class='content'>{0}</div>"
+        "<div id='sig{1}' class='signature'>{2}</div></div></div>",
+        [
+            ("Has anyone flown the new lander to the far moon without refuelling at all?",
+             "1", "Three-time champion of the lunar rally, ask me anything you like"),
+            ("Yes, with two extra tanks on the sides and a very careful descent burn.",
+             "2", "Signatures are the bumper stickers of the internet, said a wise one"),
+            ("I tried it last week and ran dry ten metres above the surface, sadly.",
+             "3", "Three-time champion of the lunar rally, ask me anything you like"),
+        ],
+    )  # fmt: skip
+    page = f"<html><body><nav><a href='/'>Forums</a></nav><main>{posts}</main></body></html>"
+    text = extract_html(page).text
+    assert "careful descent burn" in text
+    assert "lunar rally" not in text
+    assert "bumper stickers" not in text

@@ -66,7 +66,7 @@ _FURNITURE_RE: Final = re.compile(
     r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager|copyright"
     r"|advert|adslot|ad-slot|dfp|widget|skip-?link|tag-?list|taglist|keywords|read-?more"
     r"|also-?read|print|caption|credit|timestamp|published|updated|rating|login|overlay"
-    r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden"
+    r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden|signature"
     # The same words in class names written in other languages.
     r"|koment|komment|coment|relacionad|correlat|verwandt|similaire|publicidad|publicidade"
     r"|werbung|reklam|pubblicit|compartir|partilhar|condivid|partager|teilen"
