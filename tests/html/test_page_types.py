@@ -428,6 +428,30 @@ def test_utility_variant_prefixes_do_not_make_furniture() -> None:
     assert "reading group" not in doc.text
 
 
+@pytest.mark.parametrize(
+    "hidden", ["marker:hidden", "print:hidden", "[&::-webkit-details-marker]:hidden"]
+)
+def test_hidden_under_a_variant_that_is_no_screen_width_is_not_furniture(hidden: str) -> None:
+    # A FAQ's questions in <summary> elements whose list marker is hidden, or that
+    # are hidden when printed: the elements are shown on screen, not furniture.
+    faq = _rows(
+        "<details><summary class='cursor-pointer flex {0}'><h4>{1}</h4></summary>"
+        "<p>{2}</p></details>",
+        [
+            (hidden, "What does the survey cost?", "Nothing: the first survey of a home is free."),
+            (hidden, "How long does it take?", "About two hours for a house of three bedrooms."),
+            (hidden, "Who carries it out?", "One of our surveyors, all of them chartered."),
+        ],
+    )
+    page = (
+        f"<html><body><main><section><h2>Home surveys</h2><p>{_PROSE}</p><p>{_PROSE}</p>"
+        f"</section><section><h2>Questions</h2>{faq}</section></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "What does the survey cost?" in text
+    assert "How long does it take?" in text
+
+
 def test_service_cards_that_end_with_a_button_are_content() -> None:
     # Plans side by side, each a title, a price, its features and a button at the
     # end: a service's sections. Teasers open with their headline's link.

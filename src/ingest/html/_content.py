@@ -91,6 +91,10 @@ _BREAKPOINT_SHOWN_RE: Final = re.compile(
 )
 #: The variant prefixes of a utility class (``print:``, ``md:``, ``lg:hover:``).
 _VARIANT_RE: Final = re.compile(r"\S*:")
+#: A utility class under a variant that is not a screen width (``print:hidden``,
+#: ``marker:hidden``, ``[&::-webkit-details-marker]:hidden``): it applies when
+#: printing, to a part of the element or in some state, not to the element on screen.
+_CONDITIONAL_RE: Final = re.compile(r"(?:^|(?<=\s))(?!(?:sm|md|lg|xl|2xl):)\S*:\S*")
 _HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
@@ -168,7 +172,7 @@ def _furniture_name(names: str) -> bool:
     when printed, ``site-header:min-h-screen`` a box sized while a header shows.
     """
     shown_from_breakpoint = bool(_BREAKPOINT_SHOWN_RE.search(names))
-    names = _VARIANT_RE.sub("", names)
+    names = _VARIANT_RE.sub("", _CONDITIONAL_RE.sub(" ", names))
     if _BODY_RE.search(names):
         return False
     if _FURNITURE_RE.search(names):
