@@ -763,3 +763,30 @@ def test_forum_signatures_are_furniture() -> None:
     assert "careful descent burn" in text
     assert "lunar rally" not in text
     assert "bumper stickers" not in text
+
+
+def test_a_thread_drops_quotations_of_its_own_posts() -> None:
+    # A reply quotes the post it answers: that post again, not something new.
+    # A quotation from elsewhere (a manual) is what the reply says.
+    first = "Has anyone flown the new lander to the far moon without refuelling at all?"
+    manual = "Refuel before every descent below two thousand metres, says the manual."
+    posts = _rows(
+        "<article class='post'><div class='message'>{0}<p>{1}</p></div></article>",
+        [
+            ("", first),
+            (f"<blockquote><div>Pilot7 said:</div><p>{first}</p></blockquote>",
+             "Yes, with two extra tanks on the sides and a very careful descent burn."),
+            (f"<blockquote><p>{manual}</p></blockquote>",
+             "I tried it without, and ran dry ten metres above the surface, sadly."),
+        ],
+    )  # fmt: skip
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "DiscussionForumPosting", "headline": "Far moon landing"}</script></head>'
+        f"<body><main><h1>Far moon landing</h1>{posts}</main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "forum"
+    assert doc.text.count(first) == 1
+    assert manual in doc.text
+    assert "careful descent burn" in doc.text

@@ -20,7 +20,8 @@ the ancestors whose added text is content
 (other products) and, on a service page, those that open with a link and carry
 a date (posts' teasers). A thread keeps each post's
 message without the author box around it (:func:`~._items.post_chrome`;
-not on a page that calls itself an article, whose entries are a listicle's).
+not on a page that calls itself an article, whose entries are a listicle's),
+and drops the quotations of its own posts in replies.
 An article, a thread and documentation keep the container. On a service or
 documentation page, furniture named only for how it is shown (a carousel, a
 section header, a code sample's ``hidden`` box) that holds prose is kept.
@@ -237,9 +238,10 @@ def _extract(
     kind = page_type(_evidence(said, article, posts=len(posts), items=wins))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
-    if kind == "forum" and posts and container is not None and not said.says_article:
-        boilerplate = boilerplate | post_chrome(page, posts)
-        article = render(page, container, boilerplate, title=title)
+    if kind == "forum":
+        boilerplate, article = _thread(
+            page, container, posts, boilerplate, article=article, said=said, title=title
+        )
     # Cards opening with a link: the container does not grow over them (on an
     # article typed a service, the teasers after it), whether they are kept or not.
     linked = {card for card in teasers if leads_with_link(page, card)}
@@ -282,6 +284,48 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _thread(
+    page: Page,
+    container: etree._Element | None,
+    posts: list[etree._Element],
+    boilerplate: set[etree._Element],
+    *,
+    article: list[Block],
+    said: Evidence,
+    title: str,
+) -> tuple[set[etree._Element], list[Block]]:
+    """A thread's *boilerplate* and *article*: its posts without their chrome and requotes.
+
+    Each post keeps its message without the author box around it (not on a
+    page that calls itself an article, whose entries are a listicle's).
+    """
+    if posts and container is not None and not said.says_article:
+        boilerplate = boilerplate | post_chrome(page, posts)
+        article = render(page, container, boilerplate, title=title)
+    return boilerplate, _without_requotes(article)
+
+
+def _without_requotes(blocks: list[Block]) -> list[Block]:
+    """A thread's *blocks* without the quotations of what it already holds.
+
+    A reply quotes the post it answers (``X said:``, then the post's lines in
+    a ``<blockquote>``): lines of a quotation that repeat a line kept before
+    are that post again, not something new said.
+    """
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        owner = block.owner
+        quoted = (
+            owner.tag == "blockquote" or next(owner.iterancestors("blockquote"), None) is not None
+        )
+        if quoted and block.text in seen:
+            continue
+        seen.add(block.text)
+        kept.append(block)
+    return kept
 
 
 def _teases(page: Page, card: etree._Element, kind: str) -> bool:
