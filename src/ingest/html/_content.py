@@ -91,9 +91,12 @@ _BREAKPOINT_SHOWN_RE: Final = re.compile(
 )
 #: The variant prefixes of a utility class (``print:``, ``md:``, ``lg:hover:``).
 _VARIANT_RE: Final = re.compile(r"\S*:")
-#: A utility class under a variant that is not a screen width (``print:hidden``,
-#: ``marker:hidden``, ``[&::-webkit-details-marker]:hidden``): it applies when
-#: printing, to a part of the element or in some state, not to the element on screen.
+#: A utility class under a variant other than the screen widths ``sm:`` to ``2xl:``
+#: (``print:hidden``, ``marker:hidden``, ``[&::-webkit-details-marker]:hidden``,
+#: ``dark:``, ``group-hover:``, a container's width ``@2xl:``): it applies when
+#: printing, to a part of the element, in some state or some box, not to the
+#: element as the page lays it out. (A screen width's ``md:hidden`` marks the
+#: phone layout's copy of something, and still counts.)
 _CONDITIONAL_RE: Final = re.compile(r"(?:^|(?<=\s))(?!(?:sm|md|lg|xl|2xl):)\S*:\S*")
 _HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
