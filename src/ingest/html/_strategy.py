@@ -331,9 +331,9 @@ def _without_requotes(blocks: list[Block]) -> list[Block]:
 def _teases(page: Page, card: etree._Element, kind: str) -> bool:
     """Whether a *card* that opens with a link, on a product or service page, is a teaser.
 
-    On a product page it is another product. On a service page it is one of
-    the services offered (a linked heading and what it does), unless it
-    carries a date: then it is a post's teaser.
+    On a product page it is: another product. On a service page it is not (a
+    service offered: a linked heading and what it does) unless it carries a
+    date: a post's teaser.
     """
     return kind == "product" or dated(page, card)
 
