@@ -29,9 +29,9 @@ MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
 
 
-def _rows(template: str, pairs: list[tuple[str, str]]) -> str:
-    """*template* filled with each pair, joined: repeated markup for a test page."""
-    return "".join(template.format(*pair) for pair in pairs)
+def _rows(template: str, fields: list[tuple[str, ...]]) -> str:
+    """*template* filled with each tuple of *fields*, joined: repeated markup for a test page."""
+    return "".join(template.format(*row) for row in fields)
 
 
 def _html(name: str) -> bytes:
@@ -428,6 +428,30 @@ def test_utility_variant_prefixes_do_not_make_furniture() -> None:
     assert "reading group" not in doc.text
 
 
+@pytest.mark.parametrize(
+    "hidden", ["marker:hidden", "print:hidden", "[&::-webkit-details-marker]:hidden"]
+)
+def test_hidden_under_a_variant_that_is_no_screen_width_is_not_furniture(hidden: str) -> None:
+    # A FAQ's questions in <summary> elements whose list marker is hidden, or that
+    # are hidden when printed: the elements are shown on screen, not furniture.
+    faq = _rows(
+        "<details><summary class='cursor-pointer flex {0}'><h4>{1}</h4></summary>"
+        "<p>{2}</p></details>",
+        [
+            (hidden, "What does the survey cost?", "Nothing: the first survey of a home is free."),
+            (hidden, "How long does it take?", "About two hours for a house of three bedrooms."),
+            (hidden, "Who carries it out?", "One of our surveyors, all of them chartered."),
+        ],
+    )
+    page = (
+        f"<html><body><main><section><h2>Home surveys</h2><p>{_PROSE}</p><p>{_PROSE}</p>"
+        f"</section><section><h2>Questions</h2>{faq}</section></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "What does the survey cost?" in text
+    assert "How long does it take?" in text
+
+
 def test_service_cards_that_end_with_a_button_are_content() -> None:
     # Plans side by side, each a title, a price, its features and a button at the
     # end: a service's sections. Teasers open with their headline's link.
@@ -662,3 +686,107 @@ def test_a_name_saying_what_an_element_lacks_is_not_furniture() -> None:
         " create your first app.</p></section></article></main></body></html>"
     )
     assert "step-by-step instructions" in extract_html(page).text
+
+
+def test_documentation_keeps_the_rows_of_its_tables_of_functions() -> None:
+    # A table whose rows each open with a linked function name looks like a
+    # list of teaser cards; in documentation it is the reference.
+    code = "<pre>from itertools import accumulate\ntotals = accumulate(data)\nprint(totals)</pre>"
+    rows = _rows(
+        "<tr class='row'><td><a href='#{0}'>{0}()</a></td><td>{1}</td></tr>",
+        [("accumulate", "p0, p0+p1, p0+p1+p2"), ("compress", "data where selectors hold"),
+         ("dropwhile", "seq[n], seq[n+1], starting when the predicate fails")],
+    )  # fmt: skip
+    page = (
+        "<html><body><div class='sidebar'><ul><li><a href='/a'>Previous topic: functools</a>"
+        "</li><li><a href='/b'>Next topic: operator module</a></li></ul></div>"
+        f"<div class='body'><h1>itertools</h1><p>{_PROSE}</p>{code}"
+        f"<table><tbody>{rows}</tbody></table>{code}</div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "documentation"
+    assert "starting when the predicate fails" in doc.text
+    assert "compress()" in doc.text
+    assert "Next topic" not in doc.text
+
+
+def test_service_cards_under_a_linked_heading_are_content_dated_ones_are_not() -> None:
+    # A service's features, each a linked heading and what it does, are its
+    # sections; cards with a date are the teasers of its blog's posts.
+    features = _rows(
+        "<div class='card'><h3><a href='/{0}'>{1}</a></h3><p>{2}</p></div>",
+        [
+            ("rank", "Track local rankings", "See where your business ranks, street by street."),
+            ("audit", "Audit citations", "Find the directories that list your address wrong."),
+            ("reviews", "Monitor reviews", "Answer every review from one inbox, on every site."),
+        ],
+    )
+    posts = _rows(
+        "<div class='card'><h3><a href='/blog/{0}'>{1}</a></h3><p>{2}</p><p>{3}</p></div>",
+        [
+            ("a", "Ten ways to rank higher", "March 3, 2025", "Spring cleaning for your listings."),
+            ("b", "The latest update", "2025-02-14", "What changed, and what to do now."),
+            ("c", "Local search in Europe", "12 January 2025", "Our survey of a thousand shops."),
+        ],
+    )
+    page = (
+        f"<html><body><main><section><h2>Local search tools</h2><p>{_PROSE}</p>"
+        f"<p>{_PROSE}</p></section><section><h2>What you get</h2>"
+        f"<div class='grid'>{features}</div></section><section><h2>From the blog</h2>"
+        f"<div class='grid'>{posts}</div></section></main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "service"
+    assert "street by street" in doc.text
+    assert "list your address wrong" in doc.text
+    assert "Spring cleaning" not in doc.text
+    assert "Our survey" not in doc.text
+
+
+def test_forum_signatures_are_furniture() -> None:
+    # Under each post its author's signature: the same lines under every post,
+    # about the author, not what was said (phpBB's posts are not <article>s).
+    posts = _rows(
+        "<div class='post'><div class='postbody'><div class='content'>{0}</div>"
+        "<div id='sig{1}' class='signature'>{2}</div></div></div>",
+        [
+            ("Has anyone flown the new lander to the far moon without refuelling at all?",
+             "1", "Three-time champion of the lunar rally, ask me anything you like"),
+            ("Yes, with two extra tanks on the sides and a very careful descent burn.",
+             "2", "Signatures are the bumper stickers of the internet, said a wise one"),
+            ("I tried it last week and ran dry ten metres above the surface, sadly.",
+             "3", "Three-time champion of the lunar rally, ask me anything you like"),
+        ],
+    )  # fmt: skip
+    page = f"<html><body><nav><a href='/'>Forums</a></nav><main>{posts}</main></body></html>"
+    text = extract_html(page).text
+    assert "careful descent burn" in text
+    assert "lunar rally" not in text
+    assert "bumper stickers" not in text
+
+
+def test_a_thread_drops_quotations_of_its_own_posts() -> None:
+    # A reply quotes the post it answers: that post again, not something new.
+    # A quotation from elsewhere (a manual) is what the reply says.
+    first = "Has anyone flown the new lander to the far moon without refuelling at all?"
+    manual = "Refuel before every descent below two thousand metres, says the manual."
+    posts = _rows(
+        "<article class='post'><div class='message'>{0}<p>{1}</p></div></article>",
+        [
+            ("", first),
+            (f"<blockquote><div>Pilot7 said:</div><p>{first}</p></blockquote>",
+             "Yes, with two extra tanks on the sides and a very careful descent burn."),
+            (f"<blockquote><p>{manual}</p></blockquote>",
+             "I tried it without, and ran dry ten metres above the surface, sadly."),
+        ],
+    )  # fmt: skip
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "DiscussionForumPosting", "headline": "Far moon landing"}</script></head>'
+        f"<body><main><h1>Far moon landing</h1>{posts}</main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "forum"
+    assert doc.text.count(first) == 1
+    assert manual in doc.text
+    assert "careful descent burn" in doc.text

@@ -66,7 +66,7 @@ _FURNITURE_RE: Final = re.compile(
     r"|dateline|footer|header|masthead|navbar|navigation|menu|toolbar|pagination|pager|copyright"
     r"|advert|adslot|ad-slot|dfp|widget|skip-?link|tag-?list|taglist|keywords|read-?more"
     r"|also-?read|print|caption|credit|timestamp|published|updated|rating|login|overlay"
-    r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden"
+    r"|gallery|slideshow|carousel|lightbox|sr-only|screen-?reader|visually-?hidden|signature"
     # The same words in class names written in other languages.
     r"|koment|komment|coment|relacionad|correlat|verwandt|similaire|publicidad|publicidade"
     r"|werbung|reklam|pubblicit|compartir|partilhar|condivid|partager|teilen"
@@ -91,6 +91,13 @@ _BREAKPOINT_SHOWN_RE: Final = re.compile(
 )
 #: The variant prefixes of a utility class (``print:``, ``md:``, ``lg:hover:``).
 _VARIANT_RE: Final = re.compile(r"\S*:")
+#: A utility class under a variant other than the screen widths ``sm:`` to ``2xl:``
+#: (``print:hidden``, ``marker:hidden``, ``[&::-webkit-details-marker]:hidden``,
+#: ``dark:``, ``group-hover:``, a container's width ``@2xl:``): it applies when
+#: printing, to a part of the element, in some state or some box, not to the
+#: element as the page lays it out. (A screen width's ``md:hidden`` marks the
+#: phone layout's copy of something, and still counts.)
+_CONDITIONAL_RE: Final = re.compile(r"(?:^|(?<=\s))(?!(?:sm|md|lg|xl|2xl):)\S*:\S*")
 _HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
@@ -168,7 +175,7 @@ def _furniture_name(names: str) -> bool:
     when printed, ``site-header:min-h-screen`` a box sized while a header shows.
     """
     shown_from_breakpoint = bool(_BREAKPOINT_SHOWN_RE.search(names))
-    names = _VARIANT_RE.sub("", names)
+    names = _VARIANT_RE.sub("", _CONDITIONAL_RE.sub(" ", names))
     if _BODY_RE.search(names):
         return False
     if _FURNITURE_RE.search(names):

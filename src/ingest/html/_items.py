@@ -15,6 +15,7 @@ and what it holds:
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from lxml import etree
@@ -25,6 +26,7 @@ from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 __all__ = [
     "MIN_CARDS",
     "card_groups",
+    "dated",
     "dropped_articles",
     "item_region",
     "leads_with_link",
@@ -47,6 +49,19 @@ _MIN_POSTS: Final = 3
 #: ... when the others hold at least this share of the main one's prose (teasers
 #: beside an article hold little).
 _POSTS_SHARE: Final = 0.5
+#: Month names and their short forms, in English, German, French, Spanish and Italian.
+_MONTH: Final = (
+    r"(?:jan|ene|gen|feb|f[eé]v|mar|m[aä]r|apr|avr|abr|may|mag|mai|jun|jui|giu|jul|lug|aug|ao[uû]"
+    r"|ago|sep|set|oct|okt|ott|nov|dec|dez|d[eé]c|dic)\w*\.?"
+)
+#: A calendar date written out: ``11/19/2025``, ``2025-11-19``, ``Nov 19, 2025``,
+#: ``19. November 2025``, ``19 de noviembre de 2025``.
+_DATE_RE: Final = re.compile(
+    rf"\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    rf"|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|er)?\.? (?:de )?{_MONTH} (?:de )?\d{{4}}\b",
+    re.IGNORECASE,
+)
 #: The region of a listing grows from the items' parent to an ancestor while the
 #: ancestor holds at most this many times the text: the list's own heading and
 #: introduction come in, the page around it does not.
@@ -98,6 +113,19 @@ def _defines_term(block: Block) -> bool:
             return text[at:].lstrip()[:1] in _TERM_SEPARATORS
         seen += not char.isspace()
     return False
+
+
+def dated(page: Page, element: etree._Element) -> bool:
+    """Whether *element* carries a date: a ``<time>`` element or a date written out.
+
+    A card with a date is a post's teaser (news, a blog's latest entries),
+    not one of the features or services a page offers.
+    """
+    if next(element.iter("time"), None) is not None:
+        return True
+    stats = page.stats[element]
+    blocks = page.blocks[stats.first : stats.first + stats.blocks]
+    return any(_DATE_RE.search(block.text) for block in blocks)
 
 
 def card_groups(page: Page) -> list[list[etree._Element]]:

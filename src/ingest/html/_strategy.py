@@ -15,10 +15,13 @@ the page from that, the page's own metadata and the article's shape. A
 product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
 the ancestors whose added text is content
-(:func:`~._content.expand_container`), and its cards that do not open with a
-link (plans, features) are sections, not teasers. A thread keeps each post's
+(:func:`~._content.expand_container`). Its cards are sections, not teasers
+(plans, features), except, on a product page, those that open with a link
+(other products) and, on a service page, those that open with a link and carry
+a date (posts' teasers). A thread keeps each post's
 message without the author box around it (:func:`~._items.post_chrome`;
-not on a page that calls itself an article, whose entries are a listicle's).
+not on a page that calls itself an article, whose entries are a listicle's),
+and drops the quotations of its own posts in replies.
 An article, a thread and documentation keep the container. On a service or
 documentation page, furniture named only for how it is shown (a carousel, a
 section header, a code sample's ``hidden`` box) that holds prose is kept.
@@ -55,7 +58,7 @@ from ._content import (
     render,
     teaser_cards,
 )
-from ._items import card_groups, dropped_articles, item_region, leads_with_link, post_chrome
+from ._items import card_groups, dated, dropped_articles, item_region, leads_with_link, post_chrome
 from ._kind import Evidence, page_type
 from ._page import Page, is_prose
 
@@ -235,13 +238,15 @@ def _extract(
     kind = page_type(_evidence(said, article, posts=len(posts), items=wins))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
-    if kind == "forum" and posts and container is not None and not said.says_article:
-        boilerplate = boilerplate | post_chrome(page, posts)
-        article = render(page, container, boilerplate, title=title)
+    if kind == "forum":
+        boilerplate, article = _thread(
+            page, container, posts, boilerplate, article=article, said=said, title=title
+        )
+    # Cards opening with a link: the container does not grow over them (on an
+    # article typed a service, the teasers after it), whether they are kept or not.
+    linked = {card for card in teasers if leads_with_link(page, card)}
     if kind in _SECTIONED:
-        # A service's or product's cards that do not open with a link (plans with
-        # their prices, features with a button at the end) are its sections.
-        boilerplate = furniture | {card for card in teasers if leads_with_link(page, card)}
+        boilerplate = furniture | {card for card in linked if _teases(page, card, kind)}
         furniture, article = _without_reviews(
             page, container, kind, furniture, teasers=teasers, article=article, title=title
         )
@@ -250,15 +255,16 @@ def _extract(
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture)
         if kind == "documentation":
-            # Documentation's lists of links (a tutorial's contents, an API's
-            # endpoints) inside its container are content; sidebars are furniture.
-            article = render(page, container, shown, title=title, keep_links=True)
+            # Documentation's lists of links and cards (a tutorial's contents, an
+            # API's endpoints, a table of functions) inside its container are
+            # content; sidebars are furniture.
+            article = render(page, container, shown - teasers, title=title, keep_links=True)
         elif shown != boilerplate and kind not in _SECTIONED:
             article = render(page, container, shown, title=title)
     if container is not None and kind in _SECTIONED:
         grown = _declared_main(container)
         if grown is None:
-            grown = expand_container(page, container, boilerplate)
+            grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
             sections = render(page, grown, shown, title=title, trim=False)
             if _chars(_lines(sections)) >= MIN_ARTICLE:
@@ -278,6 +284,58 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _thread(
+    page: Page,
+    container: etree._Element | None,
+    posts: list[etree._Element],
+    boilerplate: set[etree._Element],
+    *,
+    article: list[Block],
+    said: Evidence,
+    title: str,
+) -> tuple[set[etree._Element], list[Block]]:
+    """A thread's *boilerplate* and *article*: its posts without their chrome and requotes.
+
+    Each post keeps its message without the author box around it (not on a
+    page that calls itself an article, whose entries are a listicle's).
+    """
+    if posts and container is not None and not said.says_article:
+        boilerplate = boilerplate | post_chrome(page, posts)
+        article = render(page, container, boilerplate, title=title)
+    return boilerplate, _without_requotes(article)
+
+
+def _without_requotes(blocks: list[Block]) -> list[Block]:
+    """A thread's *blocks* without the quotations of what it already holds.
+
+    A reply quotes the post it answers (``X said:``, then the post's lines in
+    a ``<blockquote>``): lines of a quotation that repeat a line kept before
+    are that post again, not something new said.
+    """
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        owner = block.owner
+        quoted = (
+            owner.tag == "blockquote" or next(owner.iterancestors("blockquote"), None) is not None
+        )
+        if quoted and block.text in seen:
+            continue
+        seen.add(block.text)
+        kept.append(block)
+    return kept
+
+
+def _teases(page: Page, card: etree._Element, kind: str) -> bool:
+    """Whether a *card* that opens with a link, on a product or service page, is a teaser.
+
+    On a product page it is: another product. On a service page it is not (a
+    service offered: a linked heading and what it does) unless it carries a
+    date: a post's teaser.
+    """
+    return kind == "product" or dated(page, card)
 
 
 def _without_reviews(
