@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import tomllib
@@ -58,11 +59,22 @@ def test_the_share_bounds_of_many_documents_are_their_share_bounds_one_by_one(
     features: list[DocFeatures], minimum: int, block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_align, "_BLOCK", block)  # 60: a few candidates a block
-    for threshold in (0.0, 0.3, 0.5, 0.9):
+    for threshold, window in itertools.product((0.0, 0.3, 0.5, 0.9), (2, 3)):
         for a in features:
-            bounds = share_bounds(a, features, minimum, threshold=threshold)
-            assert bounds == [share_bound(a, b, minimum, threshold=threshold) for b in features]
+            bounds = share_bounds(a, features, minimum, threshold=threshold, window=window)
+            bound = functools.partial(share_bound, minimum=minimum, threshold=threshold)
+            assert bounds == [bound(a, b, window=window) for b in features]
     assert share_bounds(features[0], [], 1) == []
+
+
+def test_a_run_of_three_can_be_feasible_where_no_pair_of_it_is() -> None:
+    # Ten terms each, 2, 1 and 2 of them found in the other document: no sentence alone
+    # (2 < 4.5) nor pair (3 < 4.5) reaches the threshold, the three together (5) can.
+    found = np.array([2, 1, 2])
+    sizes = np.array([10, 10, 10])
+    assert not _align._feasible_mask(found, sizes, 0.45, window=2).any()
+    assert _align._feasible_mask(found, sizes, 0.45, window=3).all()
+    assert not _align._feasible_mask(found, sizes, 0.45, np.array([0, 0, 1]), window=3).any()
 
 
 def _run_bound_share(a: DocFeatures, b: DocFeatures, threshold: float, window: int) -> float:
@@ -99,6 +111,10 @@ def test_the_run_bounds_of_many_documents_are_exact_alignments_bound_one_by_one(
 @pytest.mark.parametrize("threshold", [0.3, 0.5])
 def test_bounds_never_cut_a_pair_that_aligns(features: list[DocFeatures], threshold: float) -> None:
     for a, b in _pairs(features):
+        for window in (3, 4):
+            wide = exact_alignment(a, b, threshold=threshold, window=window)
+            bound = share_bound(a, b, 1, threshold=threshold, window=window)
+            assert bound >= aligned_share(*wide, a, b, 1)
         full = exact_alignment(a, b, threshold=threshold, window=2)
         share = aligned_share(*full, a, b, 1)
         assert share_bound(a, b, 1, threshold=threshold) >= share

@@ -548,7 +548,9 @@ def aligned_share(
     return _share(aligned_a, aligned_b, a, b, minimum)
 
 
-def share_bound(a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: float = 0.0) -> float:
+def share_bound(
+    a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: float = 0.0, window: int = 2
+) -> float:
     """An upper bound of the exact :func:`aligned_share` (and so of the
     :func:`paraphrase_score`), from each sentence's terms found anywhere in the
     other document, before any pair of sentences is scored.
@@ -565,12 +567,21 @@ def share_bound(a: DocFeatures, b: DocFeatures, minimum: int, *, threshold: floa
     """
     a_sorted, b_sorted = np.sort(a.sentence_values), np.sort(b.sentence_values)
     return _share(
-        _feasible(a, b_sorted, threshold), _feasible(b, a_sorted, threshold), a, b, minimum
+        _feasible(a, b_sorted, threshold, window),
+        _feasible(b, a_sorted, threshold, window),
+        a,
+        b,
+        minimum,
     )
 
 
 def share_bounds(
-    a: DocFeatures, others: Sequence[DocFeatures], minimum: int, *, threshold: float = 0.0
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    minimum: int,
+    *,
+    threshold: float = 0.0,
+    window: int = 2,
 ) -> list[float]:
     """:func:`share_bound` of *a* with each of *others*, equal to it bit for bit, with
     numpy over all of *others* at once (no Python code runs per sentence or term).
@@ -588,7 +599,7 @@ def share_bounds(
     step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
     for start in range(0, len(others), step):
         block = others[start : start + step]
-        mine, theirs = _feasible_both(a, terms, block, threshold)
+        mine, theirs = _feasible_both(a, terms, block, threshold, window)
         bounds.extend(
             _share(int(m), int(t), a, other, minimum)
             for m, t, other in zip(mine.tolist(), theirs.tolist(), block, strict=True)
@@ -597,7 +608,7 @@ def share_bounds(
 
 
 def _feasible_both(
-    a: DocFeatures, terms: _Values, others: Sequence[DocFeatures], threshold: float
+    a: DocFeatures, terms: _Values, others: Sequence[DocFeatures], threshold: float, window: int
 ) -> tuple[_Index, _Index]:
     """Per document of *others*: :func:`_feasible` of *a* against it, and of it against
     *a* (*terms*: *a*'s distinct terms, sorted)."""
@@ -612,7 +623,11 @@ def _feasible_both(
     # Their side: the terms of each of their sentences that a holds.
     owner = np.searchsorted(np.cumsum(sizes), hits, side="right")
     theirs = np.bincount(
-        doc[_feasible_mask(np.bincount(owner, minlength=doc.size), sizes, threshold, doc)],
+        doc[
+            _feasible_mask(
+                np.bincount(owner, minlength=doc.size), sizes, threshold, doc, window=window
+            )
+        ],
         minlength=count,
     )
     # a's side: each of a's terms that document j holds, once, looked up in a's sentences.
@@ -621,30 +636,46 @@ def _feasible_both(
     holder = (held >> np.uint64(32)).astype(np.intp)
     found = sentences.common((held & _LOW32).astype(np.uint32), holder, count).T
     bound = a.sentence_sizes.astype(np.intp)[:, None]
-    mine = np.count_nonzero(_feasible_mask(found, bound, threshold), axis=0)
+    mine = np.count_nonzero(_feasible_mask(found, bound, threshold, window=window), axis=0)
     return mine.astype(np.intp), theirs.astype(np.intp)
 
 
 def _feasible_mask(
-    found: _Counts, sizes: _Index, threshold: float, doc: _Index | None = None
+    found: _Counts,
+    sizes: _Index,
+    threshold: float,
+    doc: _Index | None = None,
+    *,
+    window: int = 2,
 ) -> Mask:
     """:func:`_feasible`'s sentences (along the first axis) from the terms *found* of
-    sentences of *sizes* terms; *doc*, when given, says whose each sentence is (a run
-    never spans two documents)."""
-    alone = (found > 0) & (found >= threshold * sizes)
-    pair = (found[:-1] > 0) & (found[1:] > 0)
-    if doc is not None:
-        pair &= doc[:-1] == doc[1:]
-    pair &= found[:-1] + found[1:] >= threshold * np.maximum(sizes[:-1], sizes[1:])
-    feasible: Mask = alone.copy()
-    feasible[:-1] |= pair
-    feasible[1:] |= pair
+    sentences of *sizes* terms, alone or in runs of up to *window* adjacent
+    sentences; *doc*, when given, says whose each sentence is (a run never spans two
+    documents)."""
+    feasible: Mask = (found > 0) & (found >= threshold * sizes)
+    count = found.shape[0]
+    for size in range(2, window + 1):
+        if count < size:
+            break
+        last = count - size + 1  # runs starting at 0 .. last - 1
+        each = found[:last] > 0
+        total = found[:last].copy()
+        largest = sizes[:last].copy()
+        for k in range(1, size):
+            each &= found[k : last + k] > 0
+            total += found[k : last + k]
+            largest = np.maximum(largest, sizes[k : last + k])
+            if doc is not None:
+                each &= doc[:last] == doc[k : last + k]
+        run = each & (total >= threshold * largest)
+        for k in range(size):
+            feasible[k : last + k] |= run
     return feasible
 
 
-def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
+def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float, window: int) -> int:
     """The number of sentences of *x* that could align with a sentence of the other
-    document (*y_sorted*: its sorted term hashes), alone or in a run of two."""
+    document (*y_sorted*: its sorted term hashes), alone or in a run of up to *window*."""
     if not y_sorted.size or not x.sentence_count:
         return 0
     values = x.sentence_values
@@ -652,9 +683,9 @@ def _feasible(x: DocFeatures, y_sorted: _Values, threshold: float) -> int:
     hits = y_sorted[at] == values
     owner = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
     found = np.bincount(owner[hits], minlength=x.sentence_count)
-    # Runs of two adjacent sentences, each sharing a term: |u n other| <= the sum of
-    # the parts' found terms, and |u| >= the larger part.
-    return int(np.count_nonzero(_feasible_mask(found, x.sentence_sizes, threshold)))
+    # Runs of adjacent sentences, each sharing a term: |u n other| <= the sum of the
+    # parts' found terms, and |u| >= the largest part.
+    return int(np.count_nonzero(_feasible_mask(found, x.sentence_sizes, threshold, window=window)))
 
 
 def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minimum: int) -> float:

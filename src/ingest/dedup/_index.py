@@ -494,14 +494,15 @@ class DuplicateIndex:
         options = self.options
         threshold, minimum = options.sentence_threshold, options.min_aligned_sentences
         others = [self._docs[p] for p in positions]
-        bounds = share_bounds(features, others, minimum, threshold=threshold)
+        window = options.sentence_window
+        bounds = share_bounds(features, others, minimum, threshold=threshold, window=window)
         hopeful = [j for j, bound in enumerate(bounds) if bound >= options.paraphrase_threshold]
         runs = run_bounds(
             features,
             [others[j] for j in hopeful],
             minimum,
             threshold=threshold,
-            window=options.sentence_window,
+            window=window,
         )
         for j, bound in zip(hopeful, runs, strict=True):
             bounds[j] = min(bounds[j], bound)

@@ -127,7 +127,7 @@ def _paraphrase(
     # A bound given is DuplicateIndex._bounds': it includes exact_alignment's own.
     bounded = bound is not None
     if bound is None:
-        bound = share_bound(a, b, minimum, threshold=threshold)
+        bound = share_bound(a, b, minimum, threshold=threshold, window=window)
     if bound < options.paraphrase_threshold:
         return None  # not even if every sentence that could align did
     exact = paraphrase_score(
