@@ -100,3 +100,19 @@ def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.Mon
             values, sizes = _one_by_one(text, language)
             assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
     assert _features._TERMS.bounds.size <= kept + 60
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 3), max_size=3000),
+        max_size=12,
+    )
+)
+def test_flat_sets_are_each_groups_distinct_values_sorted(groups: list[list[int]]) -> None:
+    """Groups sorted in chunks (one group alone, or several together; groups larger
+    than a chunk) give each group's distinct values in order."""
+    values = np.array([v for g in groups for v in g], dtype=np.uint32)
+    flat, sizes = flat_sets(values, np.array([len(g) for g in groups], dtype=np.int64))
+    assert (flat.dtype, sizes.dtype) == (np.dtype(np.uint32), np.dtype(np.int64))
+    assert sizes.tolist() == [len(set(g)) for g in groups]
+    assert flat.tolist() == [v for g in groups for v in sorted(set(g))]

@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +53,8 @@ Hashes: TypeAlias = npt.NDArray[np.uint32]
 
 Counts: TypeAlias = npt.NDArray[np.int64]
 """How many of a flat array's values belong to each document, in order."""
+
+_U = TypeVar("_U", np.uint32, np.uint64)
 
 _MASK: Final = 0xFFFFFFFF
 _MASK64: Final = (1 << 64) - 1
@@ -180,20 +182,46 @@ def flat_sets(values: Hashes, counts: Counts) -> tuple[Hashes, Counts]:
     """*values* grouped by *counts* into sorted sets of distinct hashes, kept flat:
     the sets concatenated, and the size of each.
 
-    One sort for all groups, of ``group << 32 | value``; repeats within a group dropped.
+    Consecutive groups are sorted together, about ``_SORT_CHUNK`` values at a time
+    (a sort that stays in the CPU's cache is several times as fast as one sort of
+    everything): one group alone as it is, several as ``group << 32 | value``;
+    repeats within a group dropped.
 
     >>> flat_sets(np.array([3, 1, 3, 2, 2], np.uint32), np.array([3, 0, 2]))
     (array([1, 3, 2], dtype=uint32), array([2, 0, 1]))
     """
     if counts.size == 0:
         return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    group = np.repeat(np.arange(counts.size, dtype=np.uint64), counts)
-    keys = np.sort((group << np.uint64(32)) | values.astype(np.uint64))
-    keep = np.ones(keys.size, dtype=bool)
-    keep[1:] = keys[1:] != keys[:-1]
-    kept = keys[keep]
-    sizes = np.bincount((kept >> np.uint64(32)).astype(np.intp), minlength=counts.size)
-    return (kept & np.uint64(0xFFFFFFFF)).astype(np.uint32), sizes.astype(np.int64)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    value_parts, size_parts = [], []
+    first = 0
+    while first < counts.size:
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _SORT_CHUNK, "right")))
+        chunk = values[starts[first] : ends[last - 1]]
+        if last == first + 1:
+            kept = _distinct(np.sort(chunk))
+            size_parts.append(np.array([kept.size]))
+        else:
+            group = np.repeat(np.arange(last - first, dtype=np.uint64), counts[first:last])
+            keys = _distinct(np.sort((group << np.uint64(32)) | chunk))
+            group_of = (keys >> np.uint64(32)).astype(np.intp)
+            size_parts.append(np.bincount(group_of, minlength=last - first))
+            kept = (keys & np.uint64(_MASK)).astype(np.uint32)
+        value_parts.append(kept)
+        first = last
+    return np.concatenate(value_parts), np.concatenate(size_parts).astype(np.int64)
+
+
+def _distinct(ordered: npt.NDArray[_U]) -> npt.NDArray[_U]:
+    """The distinct values of *ordered* (sorted)."""
+    keep = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+#: About how many values :func:`flat_sets` sorts at once.
+_SORT_CHUNK: Final = 1 << 11
 
 
 def split_sets(values: Hashes, counts: Counts) -> list[Hashes]:
