@@ -13,7 +13,15 @@ from ingest.core import sentence_terms
 from ingest.core._text import SENTENCE_MARK, sentence_stream, sentences, word_bytes
 from ingest.dedup import _features
 from ingest.dedup._features import MIN_SENTENCE_STEMS, compute_features
-from ingest.dedup._shingle import flat_sets, hash_streams, token_hash
+from ingest.dedup._shingle import (
+    distinct_tokens,
+    equal_tokens,
+    flat_sets,
+    hash_streams,
+    token_hash,
+    token_keys,
+    tokens_of,
+)
 
 #: Several scripts, spaced and not, with what cuts sentences and words: punctuation,
 #: quotes, typographic marks, line breaks, apostrophes, the mark's own character.
@@ -77,6 +85,31 @@ def test_words_of_one_hash_are_told_apart() -> None:
     assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
 
 
+def test_words_of_one_64_bit_key_are_told_apart() -> None:
+    """Two words of 16 letters with one 64-bit token key (made so: the key of a
+    token longer than 8 bytes is no bijection of its bytes) are two words by their
+    bytes, and get their own terms."""
+    first, second = b"negotiationsover", b"jzqxjmfhuyxcsykx"
+    tokens = tokens_of([b" ".join([first, second, first, b"deal", second])])
+    keys = token_keys(tokens)
+    assert keys[0] == keys[1]
+    pairs = np.array([1, 4, 0, 3, 2])  # token i against token pairs[i]
+    assert equal_tokens(tokens, keys, np.arange(5), pairs).tolist() == [
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+    stand, number = distinct_tokens(tokens, keys, np.arange(5))
+    words = [tokens.data[s : s + 16].split()[0] for s in tokens.starts[stand].tolist()]
+    assert set(words) == {b"deal", first, second}  # second may stand twice
+    assert [words[n] for n in number.tolist()] == [first, second, first, b"deal", second]
+    text = f"Talks on {first.decode()} stalled again today. {second.decode()} officials met."
+    [f] = compute_features([Document("a", text, meta={"language": "en"})], DedupOptions())
+    assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == _one_by_one(text, "en")
+
+
 @pytest.mark.parametrize("kept", [1 << 19, 20])
 def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batch after batch through the words' terms kept, also when the cache is full
@@ -116,3 +149,15 @@ def test_flat_sets_are_each_groups_distinct_values_sorted(groups: list[list[int]
     assert (flat.dtype, sizes.dtype) == (np.dtype(np.uint32), np.dtype(np.int64))
     assert sizes.tolist() == [len(set(g)) for g in groups]
     assert flat.tolist() == [v for g in groups for v in sorted(set(g))]
+
+
+@given(st.lists(st.sampled_from(["a", "ab", "deal", "talks", "x" * 9, "y" * 17, "é"]), max_size=80))
+def test_distinct_tokens_group_the_tokens_by_their_bytes(words: list[str]) -> None:
+    """Every token's number names its word: equal numbers for equal bytes, and
+    different ones for different bytes (tokens in shared slots of the table too)."""
+    tokens = tokens_of([" ".join(words).encode()])
+    stand, number = distinct_tokens(tokens, token_keys(tokens), np.arange(len(words)))
+    spans = zip(tokens.starts[stand], tokens.lengths[stand], strict=True)
+    stood = [tokens.data[s : s + n] for s, n in spans]
+    assert [stood[n].decode() for n in number.tolist()] == words
+    assert len(stood) == len(set(words))

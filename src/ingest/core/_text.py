@@ -42,7 +42,9 @@ __all__ = [
     "STOPWORDS",
     "SentenceStream",
     "content_stems",
+    "marked_stream",
     "normalize",
+    "sentence_sizes",
     "sentence_stream",
     "sentence_terms",
     "sentences",
@@ -383,12 +385,29 @@ def sentence_stream(text: str) -> SentenceStream | None:
 
     No word is made a Python string: the words of ``sentences(text)`` are
     ``tokens`` without the marks, decoded, cut into pieces of ``sizes`` words.
+    (The feature step finds the tokens of a whole batch's :func:`marked_stream` at
+    once, and cuts them with :func:`sentence_sizes`.)
 
     >>> marked = sentence_stream("Talks stalled. Trump spoke\\non Monday.\\nNo deal, he says.")
     >>> marked.stream
     b'talks stalled \\x01 trump spoke on monday \\x01 \\x01 no deal  he says '
     >>> marked.sizes, marked.tokens[:3]
     ([6, 4], [b'talks', b'stalled', b'\\x01'])
+    """
+    stream = marked_stream(text)
+    if stream is None:
+        return None
+    tokens = _inner_apostrophes(stream).split()
+    return SentenceStream(stream, tokens, sentence_sizes(_piece_ends(tokens, SENTENCE_MARK)))
+
+
+def marked_stream(text: str) -> bytes | None:
+    """The :func:`word_stream` of *text* with a :data:`SENTENCE_MARK` token where a
+    sentence or a line ends (``None`` when the text has characters of an unspaced
+    script), as :func:`sentence_stream` finds it.
+
+    >>> marked_stream("Talks stalled. Trump spoke\\non Monday.")
+    b'talks stalled \\x01 trump spoke on monday '
     """
     plain = _plain_typography(text)
     if not plain.isascii():
@@ -404,11 +423,19 @@ def sentence_stream(text: str) -> SentenceStream | None:
     marked = _ASCII_SENTENCE_END.sub(f" {_MARK} ", lines)
     if not marked.isascii():
         marked = _NON_ASCII_NON_WORD.sub(" ", _STOP_END.sub(f" {_MARK} ", marked))
-    stream = marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
-    tokens = _inner_apostrophes(stream).split()
-    ends = _piece_ends(tokens, SENTENCE_MARK)
+    return marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
+
+
+def sentence_sizes(ends: list[int]) -> list[int]:
+    """The number of words of each of the :func:`sentences` of a text without
+    characters of an unspaced script, whose pieces between sentence and line ends
+    end at *ends* (in words; the last one the text's number of words).
+
+    >>> sentence_sizes([2, 6, 6, 11])
+    [6, 5]
+    """
     cuts = _cuts(ends, range(ends[-1] + 1), 4)
-    return SentenceStream(stream, tokens, [b - a for a, b in zip([0, *cuts], cuts, strict=False)])
+    return [b - a for a, b in zip([0, *cuts], cuts, strict=False)]
 
 
 def _marked_lines(nfkc: str) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from itertools import chain
 from typing import Final, TypeAlias
 
 import attrs
@@ -29,16 +28,26 @@ from ..core import (
     SENTENCE_MARK,
     UNDETERMINED,
     Document,
-    SentenceStream,
     document_languages,
-    sentence_stream,
+    marked_stream,
+    sentence_sizes,
     sentence_terms,
     terms_language,
     word_stream,
     word_terms,
 )
 from ._options import DedupOptions
-from ._shingle import Hashes, flat_sets, hash_streams, shingle_hashes, split_sets
+from ._shingle import (
+    Hashes,
+    Tokens,
+    distinct_tokens,
+    flat_sets,
+    hash_streams,
+    shingle_hashes,
+    split_sets,
+    token_keys,
+    tokens_of,
+)
 from ._signature import Permutations, Signatures, signatures_flat
 
 __all__ = [
@@ -185,23 +194,22 @@ def compute_features(
     # Sentences: sets of content-term hashes, kept when they have enough terms; none
     # (and no language) when no kind asked for compares sentences.
     compared = bool({"containment", "paraphrase"} & options.kinds)
-    languages = document_languages(docs) if compared else []
-    marked = [sentence_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
-    streams = [
-        m.stream if m else word_stream(doc.text) for doc, m in zip(docs, marked, strict=True)
-    ]
-    hashes, words = hash_streams(streams)
+    languages = document_languages(docs) if compared else [UNDETERMINED] * len(docs)
+    marked = [marked_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
+    tokens = tokens_of(
+        [word_stream(doc.text) if m is None else m for doc, m in zip(docs, marked, strict=True)]
+    )
+    keys = token_keys(tokens)
+    hashes, words = (keys >> np.uint64(32)).astype(np.uint32), tokens.counts
     stem_hashes, stem_counts = np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     per_doc = [0] * len(docs)
     if compared:
         is_word, stem_hashes, stem_counts, per_doc = _sentence_hashes(
-            docs, languages, marked, hashes, words
+            docs, languages, marked, tokens, keys
         )
         # The marks are tokens of the streams, not words.
         kept = np.concatenate(([0], np.cumsum(is_word)))[np.cumsum(words)]
         hashes, words = hashes[is_word], np.diff(kept, prepend=0)
-    else:
-        languages = [UNDETERMINED] * len(docs)
     values, counts = shingle_hashes(hashes, words, options.shingle_size)
     doc_signatures = (
         signatures_flat(values, counts, doc_perms)
@@ -223,7 +231,7 @@ def compute_features(
     result = []
     first = value_first = 0
     token_sets = np.split(hashes, np.cumsum(words)[:-1]) if docs else []
-    for doc, language, token_hashes, n_words, shingle_set, sig, count in zip(
+    for doc, language, doc_hashes, n_words, shingle_set, sig, count in zip(
         docs,
         languages,
         token_sets,
@@ -240,7 +248,7 @@ def compute_features(
                 id=doc.id,
                 name=doc.name,
                 text_key=text_key(doc.text),
-                exact_key=xxhash.xxh3_64_intdigest(token_hashes.astype("<u4").tobytes()),
+                exact_key=xxhash.xxh3_64_intdigest(doc_hashes.astype("<u4").tobytes()),
                 words=n_words,
                 shingles=shingle_set,
                 signature=sig,
@@ -263,8 +271,7 @@ class _TermHashes:
     A word's terms depend on the word and the language only, so they are computed
     once, for all the new words of a batch, and kept for the next batches (an index
     extended batch after batch keeps them warm). A word is an id into flat arrays:
-    its hashes are ``values[bounds[id]:bounds[id + 1]]``; id 0 is
-    :data:`~ingest.core.SENTENCE_MARK`, which has none.
+    its hashes are ``values[bounds[id]:bounds[id + 1]]``; id 0 is no word, with none.
     """
 
     def __init__(self) -> None:
@@ -277,17 +284,31 @@ class _TermHashes:
         self.__init__()  # type: ignore[misc]
 
     def word_ids(
-        self, streams: Sequence[SentenceStream], hashes: Hashes, language: str
+        self,
+        tokens: Tokens,
+        keys: npt.NDArray[np.uint64],
+        which: npt.NDArray[np.intp],
+        language: str,
     ) -> npt.NDArray[np.intp]:
-        """The id of each token of *streams* (texts in *language*), whose token
-        hashes are *hashes*; the terms of words not seen yet computed first.
+        """The id of each of the tokens *which* of *tokens* (words of texts in
+        *language*, whose :func:`~ingest.dedup._shingle.token_keys` are *keys*); the
+        terms of words not seen yet computed first.
 
-        Each token is looked up by its hash among the distinct words of *streams*;
-        when two of those words share a hash, each token is looked up by its bytes.
+        Only the batch's distinct words (:func:`~ingest.dedup._shingle.distinct_tokens`)
+        are made bytes and looked up.
         """
-        table = self.ids.setdefault(language, {SENTENCE_MARK: 0})
-        distinct = set().union(*(m.tokens for m in streams))
-        new = list(distinct.difference(table))
+        table = self.ids.setdefault(language, {})
+        stand, number = distinct_tokens(tokens, keys, which)
+        data = tokens.data
+        words = [
+            data[start:end]
+            for start, end in zip(
+                tokens.starts[stand].tolist(),
+                (tokens.starts + tokens.lengths)[stand].tolist(),
+                strict=True,
+            )
+        ]
+        new = [w for w in dict.fromkeys(words) if w not in table]
         if new:
             terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
             values, counts = hash_streams([t.encode() for t in terms])
@@ -295,27 +316,8 @@ class _TermHashes:
             table.update(zip(new, range(first, first + len(new)), strict=True))
             self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
             self.values = np.concatenate((self.values, values))
-        words = list(distinct)
-        word_hashes = hash_streams([b" ".join(words)])[0]
-        order = np.argsort(word_hashes)
-        sorted_hashes = word_hashes[order]
-        if np.any(sorted_hashes[1:] == sorted_hashes[:-1]):
-            tokens = list(chain.from_iterable(m.tokens for m in streams))
-            return np.fromiter(map(table.__getitem__, tokens), np.intp, len(tokens))
-        word_ids = np.fromiter(map(table.__getitem__, words), np.intp, len(words))
-        # A table of 16 slots a word, addressed by a multiplicative hash of the word's
-        # hash: a token in a slot of one word is that word; the few in shared slots
-        # are looked up among the sorted hashes.
-        bits = len(words).bit_length() + 4
-        slots = (word_hashes * _SLOT_MULTIPLIER) >> np.uint32(32 - bits)
-        shared = np.bincount(slots, minlength=1 << bits) > 1
-        by_slot = np.zeros(1 << bits, dtype=np.intp)
-        by_slot[slots] = word_ids
-        token_slots = (hashes * _SLOT_MULTIPLIER) >> np.uint32(32 - bits)
-        ids: npt.NDArray[np.intp] = by_slot[token_slots]
-        looked_up = shared[token_slots]
-        ids[looked_up] = word_ids[order][np.searchsorted(sorted_hashes, hashes[looked_up])]
-        return ids
+        ids = np.fromiter(map(table.__getitem__, words), np.intp, len(words))
+        return ids[number]
 
     def terms(self, ids: npt.NDArray[np.intp]) -> tuple[Hashes, Sizes]:
         """The term hashes of the words *ids*, one word after the other, and how
@@ -325,9 +327,6 @@ class _TermHashes:
         at = np.arange(int(counts.sum())) + np.repeat(firsts - (np.cumsum(counts) - counts), counts)
         return self.values[at], counts
 
-
-#: Odd: multiplying by it spreads a 32-bit hash's bits towards the high ones.
-_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
 
 #: The content-term hashes of the words seen (:class:`_TermHashes`), for at most
 #: ``_TERMS_KEPT`` words (~20 bytes each, and the dictionaries' keys): the words of a
@@ -339,51 +338,52 @@ _TERMS_KEPT: Final = 1 << 19
 def _sentence_hashes(
     docs: Sequence[Document],
     languages: Sequence[str],
-    marked: Sequence[SentenceStream | None],
-    hashes: Hashes,
-    tokens: Sizes,
+    marked: Sequence[bytes | None],
+    tokens: Tokens,
+    keys: npt.NDArray[np.uint64],
 ) -> tuple[npt.NDArray[np.bool_], Hashes, Sizes, list[int]]:
-    """Which of the batch's tokens (*hashes*, *tokens* of each document) are words,
-    not marks; the content-term hashes of each sentence of each of *docs*, flat; how
-    many each sentence has; how many sentences each document has.
+    """Which of *tokens* are words, not :data:`~ingest.core.SENTENCE_MARK` tokens; the
+    content-term hashes of each sentence of each of *docs*, flat; how many each
+    sentence has; how many sentences each document has.
 
-    A text with characters of an unspaced script (no *marked* stream) goes through
+    *tokens* are those of the documents' streams (their *marked* streams, or their
+    word streams where that is ``None``), *keys* their 64-bit hashes. A text with
+    characters of an unspaced script (no *marked* stream) goes through
     :func:`~ingest.core.sentence_terms`, which pairs them.
     """
     if _TERMS.bounds.size > _TERMS_KEPT:
         _TERMS.clear()  # bounded: start again (a batch adds its words at most)
+    is_word = np.frombuffer(tokens.data, np.uint8)[tokens.starts] != SENTENCE_MARK[0]
     terms_of = [terms_language(language) for language in languages]
-    doc_of = np.repeat(np.arange(len(docs)), tokens)
-    ids = np.zeros(hashes.size, dtype=np.intp)
-    for language in set(terms_of):
-        group = np.array(
-            [m is not None and t == language for m, t in zip(marked, terms_of, strict=True)]
-        )
-        if group.any():
-            at = group[doc_of]
-            streams = [m for m, g in zip(marked, group.tolist(), strict=True) if m and g]
-            ids[at] = _TERMS.word_ids(streams, hashes[at], language)
     fast = np.array([m is not None for m in marked], dtype=bool)
-    is_word = (ids != 0) | ~fast[doc_of]
-    values, per_word = _TERMS.terms(ids[ids != 0])
+    doc_of = np.repeat(np.arange(len(docs)), tokens.counts)
+    fast_word = is_word & fast[doc_of]
+    ids = np.zeros(keys.size, dtype=np.intp)
+    for language in set(terms_of):
+        in_language = np.array([t == language for t in terms_of])
+        which = np.flatnonzero(fast_word & in_language[doc_of])
+        if which.size:
+            ids[which] = _TERMS.word_ids(tokens, keys, which, language)
+    values, per_word = _TERMS.terms(ids[fast_word])
     # Sentences of the marked texts, one after the other: their terms counted.
-    word_ends = np.cumsum([size for m in marked if m for size in m.sizes], dtype=np.intp)
+    marked_sizes = _marked_sentence_sizes(fast, doc_of, is_word)
+    word_ends = np.cumsum([size for sizes in marked_sizes for size in sizes], dtype=np.intp)
     sizes = np.diff(np.concatenate(([0], np.cumsum(per_word)))[word_ends], prepend=0)
-    per_doc = [len(m.sizes) if m else 0 for m in marked]
+    per_doc = [len(sizes) for sizes in marked_sizes]
     if fast.all():
         return is_word, values, sizes, per_doc
     # Texts with characters of an unspaced script, each in its place.
     value_parts, size_parts = [], []
     first = value_first = 0
-    for doc, language, m in zip(docs, terms_of, marked, strict=True):
+    for doc, language, m, count in zip(docs, terms_of, marked, per_doc, strict=True):
         if m is None:
             terms = sentence_terms([doc.text], [language])[0]
             doc_values, doc_sizes = hash_streams([t.encode() for t in terms])
         else:
-            doc_sizes = sizes[first : first + len(m.sizes)]
+            doc_sizes = sizes[first : first + count]
             value_last = value_first + int(doc_sizes.sum())
             doc_values = values[value_first:value_last]
-            first, value_first = first + len(m.sizes), value_last
+            first, value_first = first + count, value_last
         value_parts.append(doc_values)
         size_parts.append(doc_sizes)
     return (
@@ -392,6 +392,25 @@ def _sentence_hashes(
         np.concatenate(size_parts),
         [part.size for part in size_parts],
     )
+
+
+def _marked_sentence_sizes(
+    fast: npt.NDArray[np.bool_], doc_of: npt.NDArray[np.intp], is_word: npt.NDArray[np.bool_]
+) -> list[list[int]]:
+    """The number of words of each sentence of each document (none for those not
+    *fast*, whose streams are not marked), from where its marks are among its words:
+    the tokens of document ``doc_of[i]`` are words where *is_word*."""
+    words_of = np.bincount(doc_of[is_word], minlength=fast.size)
+    marks = np.flatnonzero(~is_word)
+    # A mark ends a piece after the words of its document before it.
+    ends = (np.cumsum(is_word)[marks] - (np.cumsum(words_of) - words_of)[doc_of[marks]]).tolist()
+    marks_of = np.bincount(doc_of[marks], minlength=fast.size).tolist()
+    result = []
+    first = 0
+    for is_fast, count, words in zip(fast.tolist(), marks_of, words_of.tolist(), strict=True):
+        result.append(sentence_sizes([*ends[first : first + count], words]) if is_fast else [])
+        first += count
+    return result
 
 
 @functools.lru_cache(maxsize=16)
