@@ -108,21 +108,24 @@ _WORD: Final = re.compile(
     f"(?=\\w)[{_UNSPACED_CHARS}]|[^\\W_{_UNSPACED_CHARS}]+(?:'[^\\W_{_UNSPACED_CHARS}]+)*"
 )
 
+#: The full stops that end a sentence with no space after them: ideographic, and
+#: those of Devanagari, Arabic, Urdu, Ethiopic, Armenian and Myanmar.
+_STOPS: Final = "\u3002\u0964\u0965\u061f\u06d4\u1362\u0589\u104b"
+
 #: The end of a sentence inside a paragraph: terminal punctuation (and
-#: closing quotes or brackets) followed by white space; the ideographic full
-#: stop and the full stops of Devanagari, Arabic, Urdu, Ethiopic, Armenian and
-#: Myanmar anywhere; ``!`` and ``?`` (full-width ones, after NFKC) before a
+#: closing quotes or brackets) followed by white space; the :data:`_STOPS`
+#: anywhere; ``!`` and ``?`` (full-width ones, after NFKC) before a
 #: character of an unspaced script. Abbreviations such as ``U.S.`` are split
 #: too; a stray split only makes two short pieces, which :func:`sentences`
 #: joins back when they are too short. (The punctuation goes with the split:
 #: it is no word.)
 _SENTENCE_END: Final = re.compile(
     r"[.!?][\"')\]]*\s+"
-    r"|[\u3002\u0964\u0965\u061f\u06d4\u1362\u0589\u104b][\u300d\u300f\"')\]]*\s*"
+    f"|[{_STOPS}][\u300d\u300f\"')\\]]*\\s*"
     f"|[!?][\u300d\u300f\"')\\]]*(?=[{_UNSPACED_CHARS}])"
 )
 
-#: The second branch of ``_SENTENCE_END`` alone: the full stops of other scripts.
+#: The second branch of ``_SENTENCE_END`` alone (no match in a text without :data:`_STOPS`).
 _STOP_END: Final = re.compile(_SENTENCE_END.pattern.split("|", 2)[1])
 
 #: ``_SENTENCE_END`` in ASCII text, where its other two branches cannot match (they
@@ -422,7 +425,9 @@ def marked_stream(text: str) -> bytes | None:
     # match holds no word; a repeated mark is no new cut).
     marked = _ASCII_SENTENCE_END.sub(f" {_MARK} ", lines)
     if not marked.isascii():
-        marked = _NON_ASCII_NON_WORD.sub(" ", _STOP_END.sub(f" {_MARK} ", marked))
+        if any(stop in marked for stop in _STOPS):
+            marked = _STOP_END.sub(f" {_MARK} ", marked)
+        marked = _NON_ASCII_NON_WORD.sub(" ", marked)
     return marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
 
 

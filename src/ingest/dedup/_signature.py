@@ -59,7 +59,7 @@ EMPTY_VALUE: Final = np.uint32(0xFFFFFFFF)
 
 #: How many input hashes :func:`signatures` permutes at once (bounds memory to
 #: ``num_perm * _CHUNK * 4`` bytes).
-_CHUNK: Final = 1 << 12
+_CHUNK: Final = 1 << 13
 
 
 def fmix32(hashes: Hashes) -> Hashes:
