@@ -44,6 +44,7 @@ from ._shingle import (
     flat_sets,
     hash_streams,
     shingle_hashes,
+    span_positions,
     split_sets,
     token_keys,
     tokens_of,
@@ -324,8 +325,7 @@ class _TermHashes:
         many each word has."""
         firsts = self.bounds[ids]
         counts = self.bounds[ids + 1] - firsts
-        at = np.arange(int(counts.sum())) + np.repeat(firsts - (np.cumsum(counts) - counts), counts)
-        return self.values[at], counts
+        return self.values[span_positions(firsts, counts)], counts
 
 
 #: The content-term hashes of the words seen (:class:`_TermHashes`), for at most

@@ -46,6 +46,7 @@ __all__ = [
     "overlaps",
     "shingle_hashes",
     "shingles",
+    "span_positions",
     "split_sets",
     "token_hash",
     "token_hashes",
@@ -266,6 +267,19 @@ def _same_key(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
         _, first, group = np.unique(keys[shared], return_index=True, return_inverse=True)
         same[shared] = shared[first[group]]
     return same
+
+
+def span_positions(starts: npt.NDArray[np.integer], sizes: Counts) -> npt.NDArray[np.intp]:
+    """The positions of the spans ``starts[i] : starts[i] + sizes[i]``, one span after
+    the other.
+
+    >>> span_positions(np.array([5, 0, 2]), np.array([2, 0, 3])).tolist()
+    [5, 6, 2, 3, 4]
+    """
+    ends = np.cumsum(sizes)
+    positions = np.arange(int(ends[-1]) if ends.size else 0, dtype=np.intp)
+    positions += np.repeat(starts - (ends - sizes), sizes)
+    return positions
 
 
 def shingle_hashes(hashes: Hashes, counts: Counts, k: int) -> tuple[Hashes, Counts]:
