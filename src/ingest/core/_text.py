@@ -312,13 +312,13 @@ def _lines(text: str) -> list[str]:
     """The logical lines of *text*: a line that starts in lower case continues
     the line before it (hard-wrapped prose), any other line starts anew
     (paragraphs, headlines, list items)."""
+    # Lines split at each newline and stripped, the empty ones left out: the pieces
+    # of a split at `\s*\n\s*` (a blank line is no line), faster.
+    stripped = [line for line in map(str.strip, text.split("\n")) if line]
+    if not any(line[:1].islower() for line in stripped[1:]):
+        return stripped
     lines: list[str] = []
-    for raw in text.split("\n"):
-        # Lines split at each newline and stripped, the empty ones left out: the
-        # pieces of a split at `\s*\n\s*` (a blank line is no line), faster.
-        line = raw.strip()
-        if not line:
-            continue
+    for line in stripped:
         if lines and line[:1].islower():
             lines[-1] = f"{lines[-1]} {line}"
         else:
@@ -346,7 +346,7 @@ def sentences(text: str, *, min_words: int = 4) -> list[list[str]]:
     nfkc = _plain_typography(unicodedata.normalize("NFKC", text))
     # One pass over the whole text: every sentence end and line end becomes a mark
     # token, then the words and marks are found at once and cut at the marks.
-    lines = _marked_lines(nfkc)
+    lines = _marked_lines(nfkc).casefold()
     ends = _ASCII_SENTENCE_END if lines.isascii() else _SENTENCE_END
     unspaced = not nfkc.isascii() and _UNSPACED.search(nfkc) is not None
     tokens = _tokens(ends.sub(f" {_MARK} ", lines), unspaced=unspaced)
@@ -414,12 +414,15 @@ def marked_stream(text: str) -> bytes | None:
     """
     plain = _plain_typography(text)
     if not plain.isascii():
-        if _UNSPACED.search(text):
-            return None
-        plain = _plain_typography(unicodedata.normalize("NFKC", text))
-        if _UNSPACED.search(plain):
+        nfkc = unicodedata.normalize("NFKC", text)
+        plain = _plain_typography(nfkc)
+        # Typography has no unspaced characters: the text has some if it (or its NFKC
+        # form, when that is another text) has.
+        if _UNSPACED.search(plain) or (nfkc is not text and _UNSPACED.search(text)):
             return None
     lines = _marked_lines(plain)
+    if not lines.isascii():  # the byte table lower-cases ASCII letters
+        lines = lines.casefold()
     # Without unspaced characters, the third branch of _SENTENCE_END cannot match, and
     # its first two find ends in the same gaps between words one after the other (a
     # match holds no word; a repeated mark is no new cut).
@@ -444,11 +447,11 @@ def sentence_sizes(ends: list[int]) -> list[int]:
 
 
 def _marked_lines(nfkc: str) -> str:
-    """The case-folded :func:`_lines` of *nfkc* (NFKC text) joined by :data:`_MARK`
+    """The :func:`_lines` of *nfkc* (NFKC text) joined by :data:`_MARK`
     tokens (a mark already in the text is made another character that is no word)."""
     if _MARK in nfkc:
         nfkc = nfkc.replace(_MARK, "\x02")
-    return f" {_MARK} ".join(_lines(nfkc)).casefold()
+    return f" {_MARK} ".join(_lines(nfkc))
 
 
 def _mark_positions(tokens: Sequence[_T], mark: _T) -> Iterator[int]:
