@@ -572,7 +572,12 @@ def word_terms(words: list[str], language: str) -> list[str]:
     ['', 'talk', "o'brien", '엘제 제이 이의']
     """
     stops = stop_words_for(language)
-    parts = [_content_parts(word, language, stops) for word in words]
+    parts = [  # a word without an apostrophe is one part, or none (a stop word)
+        ([] if word in stops else [word])
+        if "'" not in word
+        else _content_parts(word, language, stops)
+        for word in words
+    ]
     plain = [p for ps in parts for p in ps if p.isascii() or not _paired(p)]
     stem_of = dict(zip(plain, _stem(plain, language), strict=True))
     return [

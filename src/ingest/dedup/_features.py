@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Final, TypeAlias
 
 import attrs
@@ -309,16 +310,18 @@ class _TermHashes:
                 strict=True,
             )
         ]
-        new = [w for w in dict.fromkeys(words) if w not in table]
-        if new:
+        found = list(map(table.get, words, repeat(0)))
+        if 0 in found:  # words not seen yet (id 0 is no word's)
+            new = list(dict.fromkeys(w for w, i in zip(words, found, strict=True) if not i))
             terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
             values, counts = hash_streams([t.encode() for t in terms])
             first = self.bounds.size - 1
-            table.update(zip(new, range(first, first + len(new)), strict=True))
+            new_ids = dict(zip(new, range(first, first + len(new)), strict=True))
+            table.update(new_ids)
             self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
             self.values = np.concatenate((self.values, values))
-        ids = np.fromiter(map(table.__getitem__, words), np.intp, len(words))
-        return ids[number]
+            found = [i or new_ids[w] for w, i in zip(words, found, strict=True)]
+        return np.array(found, dtype=np.intp)[number]
 
     def terms(self, ids: npt.NDArray[np.intp]) -> tuple[Hashes, Sizes]:
         """The term hashes of the words *ids*, one word after the other, and how
