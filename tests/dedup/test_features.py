@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ingest import DedupOptions, Document
 from ingest.core import sentence_terms
 from ingest.core._text import SENTENCE_MARK, sentence_stream, sentences, word_bytes
-from ingest.dedup import _features
+from ingest.dedup import _terms
 from ingest.dedup._features import MIN_SENTENCE_STEMS, compute_features
 from ingest.dedup._shingle import (
     distinct_tokens,
@@ -114,7 +114,7 @@ def test_words_of_one_64_bit_key_are_told_apart() -> None:
 def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batch after batch through the words' terms kept, also when the cache is full
     and starts again between batches (*kept* words)."""
-    monkeypatch.setattr(_features, "_TERMS_KEPT", kept)
+    monkeypatch.setattr(_terms, "_TERMS_KEPT", kept)
     texts = [
         "The talks stalled on Monday. Officials met in Beijing again.",
         "Die Verhandlungen sind ins Stocken geraten, sagte die Regierung am Montag.",
@@ -126,13 +126,13 @@ def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.Mon
         Document(f"d{i}", t, meta={"language": lang})
         for i, (t, lang) in enumerate(zip(texts, languages, strict=True))
     ]
-    _features._TERMS.clear()
+    _terms._TERMS.clear()
     for _ in range(2):
         for doc, text, language in zip(docs, texts, languages, strict=True):
             [f] = compute_features([doc], DedupOptions())
             values, sizes = _one_by_one(text, language)
             assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
-    assert _features._TERMS.bounds.size <= kept + 60
+    assert _terms._TERMS.bounds.size <= kept + 60
 
 
 @given(
