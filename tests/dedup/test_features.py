@@ -106,8 +106,33 @@ def test_words_of_one_64_bit_key_are_told_apart() -> None:
     assert set(words) == {b"deal", first, second}  # second may stand twice
     assert [words[n] for n in number.tolist()] == [first, second, first, b"deal", second]
     text = f"Talks on {first.decode()} stalled again today. {second.decode()} officials met."
-    [f] = compute_features([Document("a", text, meta={"language": "en"})], DedupOptions())
-    assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == _one_by_one(text, "en")
+    for _ in range(2):  # new words, then words the vocabulary holds
+        [f] = compute_features([Document("a", text, meta={"language": "en"})], DedupOptions())
+        assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == _one_by_one(text, "en")
+
+
+#: Words for the vocabulary: short and long, two of one 64-bit key, and enough to
+#: make its table grow.
+_WORDS = [
+    b"negotiationsover",
+    b"jzqxjmfhuyxcsykx",
+    *(f"w{i}".encode() for i in range(1500)),
+    *(f"longer-word-{i}".encode() for i in range(1500)),
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_WORDS[:2]) | st.sampled_from(_WORDS), max_size=700)))
+def test_word_ids_are_one_per_word_batch_after_batch(batches: list[list[bytes]]) -> None:
+    """A word keeps its id from batch to batch, and two words never share one (the
+    vocabulary's table grown, probed, and the two words of one key told apart)."""
+    terms = _terms._TermHashes()
+    seen: dict[bytes, int] = {}
+    for batch in batches:
+        tokens = tokens_of([b" ".join(batch)])
+        ids = terms.word_ids(tokens, token_keys(tokens), np.arange(len(batch)), "en")
+        for word, number in zip(batch, ids.tolist(), strict=True):
+            assert seen.setdefault(word, number) == number
+    assert len(set(seen.values())) == len(seen)
 
 
 @pytest.mark.parametrize("kept", [1 << 19, 20])

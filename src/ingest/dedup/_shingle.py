@@ -37,6 +37,7 @@ __all__ = [
     "Hashes",
     "Tokens",
     "distinct_tokens",
+    "equal_bytes",
     "equal_tokens",
     "flat_sets",
     "hash_streams",
@@ -93,7 +94,7 @@ def token_hash(token: bytes) -> int:
     return value >> 32
 
 
-def _blocks(data: bytes) -> npt.NDArray[np.uint64]:
+def _blocks(data: bytes | bytearray) -> npt.NDArray[np.uint64]:
     """The little-endian 64-bit block that starts at each byte of *data* (but the last 7)."""
     return np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
 
@@ -211,13 +212,36 @@ def equal_tokens(
     lengths = tokens.lengths[left]
     equal: npt.NDArray[np.bool_] = lengths == tokens.lengths[right]
     equal &= keys[left] == keys[right]
-    active = np.flatnonzero(equal & (lengths > 8) & (left != right))
-    blocks = _blocks(tokens.data)
+    long = np.flatnonzero(equal & (lengths > 8) & (left != right))
+    starts = tokens.starts
+    equal[long] = equal_bytes(
+        tokens.data, starts[left[long]], tokens.data, starts[right[long]], lengths[long]
+    )
+    return equal
+
+
+def equal_bytes(
+    data: bytes | bytearray,
+    starts: npt.NDArray[np.intp],
+    other: bytes | bytearray,
+    other_starts: npt.NDArray[np.intp],
+    lengths: npt.NDArray[np.intp],
+) -> npt.NDArray[np.bool_]:
+    """Whether ``data[starts[i]:][:lengths[i]]`` equals ``other[other_starts[i]:][:lengths[i]]``,
+    for each ``i``, compared 64-bit block by block (both padded with 7 bytes or more).
+
+    >>> equal_bytes(b"deal talks" + bytes(8), np.array([0, 5]), b"deals" + bytes(8),
+    ...             np.array([0, 0]), np.array([4, 5])).tolist()
+    [True, False]
+    """
+    blocks, other_blocks = _blocks(data), _blocks(other)
+    equal = np.ones(lengths.size, dtype=bool)
+    active = np.arange(lengths.size)
     offset = 0
     while active.size:
-        first, other = tokens.starts[left[active]] + offset, tokens.starts[right[active]] + offset
         rest = lengths[active] - offset
-        differ = ((blocks[first] ^ blocks[other]) & _BYTE_MASKS[np.minimum(rest, 8)]) != 0
+        mixed = blocks[starts[active] + offset] ^ other_blocks[other_starts[active] + offset]
+        differ = (mixed & _BYTE_MASKS[np.minimum(rest, 8)]) != 0
         equal[active[differ]] = False
         offset += 8
         active = active[~differ & (rest > 8)]

@@ -10,7 +10,6 @@ numpy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
 from typing import Final, TypeAlias
 
 import numpy as np
@@ -24,7 +23,14 @@ from ..core import (
     terms_language,
     word_terms,
 )
-from ._shingle import Hashes, Tokens, distinct_tokens, hash_streams, span_positions
+from ._shingle import (
+    Hashes,
+    Tokens,
+    distinct_tokens,
+    equal_bytes,
+    hash_streams,
+    span_positions,
+)
 
 __all__ = ["Sizes", "sentence_hashes"]
 
@@ -44,7 +50,7 @@ class _TermHashes:
     """
 
     def __init__(self) -> None:
-        self.ids: dict[str, dict[bytes, int]] = {}
+        self.vocabularies: dict[str, _Vocabulary] = {}
         self.bounds = np.zeros(2, dtype=np.int64)
         self.values = np.empty(0, dtype=np.uint32)
 
@@ -63,32 +69,28 @@ class _TermHashes:
         *language*, whose :func:`~ingest.dedup._shingle.token_keys` are *keys*); the
         terms of words not seen yet computed first.
 
-        Only the batch's distinct words (:func:`~ingest.dedup._shingle.distinct_tokens`)
-        are made bytes and looked up.
+        The batch's distinct words (:func:`~ingest.dedup._shingle.distinct_tokens`)
+        are looked up in the language's :class:`_Vocabulary`; only new words are made
+        bytes and strings.
         """
-        table = self.ids.setdefault(language, {})
+        vocabulary = self.vocabularies.setdefault(language, _Vocabulary())
         stand, number = distinct_tokens(tokens, keys, which)
-        data = tokens.data
-        words = [
-            data[start:end]
-            for start, end in zip(
-                tokens.starts[stand].tolist(),
-                (tokens.starts + tokens.lengths)[stand].tolist(),
-                strict=True,
-            )
-        ]
-        found = list(map(table.get, words, repeat(0)))
-        if 0 in found:  # words not seen yet (id 0 is no word's)
-            new = list(dict.fromkeys(w for w, i in zip(words, found, strict=True) if not i))
-            terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
+        ids, held = vocabulary.find(tokens, keys, stand)
+        for at in np.flatnonzero(held).tolist():  # words whose key another word holds
+            ids[at] = vocabulary.others.get(_word(tokens, int(stand[at])), 0)
+        new = np.flatnonzero(ids == 0)
+        if new.size:
+            words = [_word(tokens, at) for at in stand[new].tolist()]
+            distinct = list(dict.fromkeys(words))
+            terms = word_terms([w.decode("utf-8", "surrogatepass") for w in distinct], language)
             values, counts = hash_streams([t.encode() for t in terms])
             first = self.bounds.size - 1
-            new_ids = dict(zip(new, range(first, first + len(new)), strict=True))
-            table.update(new_ids)
+            id_of = dict(zip(distinct, range(first, first + len(distinct)), strict=True))
             self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
             self.values = np.concatenate((self.values, values))
-            found = [i or new_ids[w] for w, i in zip(words, found, strict=True)]
-        return np.array(found, dtype=np.intp)[number]
+            ids[new] = [id_of[w] for w in words]
+            vocabulary.add(tokens, keys, stand[new], ids[new], held[new])
+        return ids[number]
 
     def terms(self, ids: npt.NDArray[np.intp]) -> tuple[Hashes, Sizes]:
         """The term hashes of the words *ids*, one word after the other, and how
@@ -98,9 +100,137 @@ class _TermHashes:
         return self.values[span_positions(firsts, counts)], counts
 
 
+def _word(tokens: Tokens, at: int) -> bytes:
+    """The bytes of token *at* of *tokens*."""
+    start = int(tokens.starts[at])
+    return tokens.data[start : start + int(tokens.lengths[at])]
+
+
+class _Vocabulary:
+    """The words of one language seen so far, each with its id, found by their token
+    keys (:func:`~ingest.dedup._shingle.token_keys`) in a table of open addressing
+    (linear probing, at most half full), all the words of a batch at once: no Python
+    object is made for a word already seen (a dictionary of a few hundred thousand
+    words costs a cache miss or two a word).
+
+    Two words of one length up to 8 bytes never share a key; longer ones could, so
+    their bytes are kept (``text``) and compared. A word whose key another word holds
+    is kept by its bytes in ``others`` (no such pair is known but made on purpose).
+    """
+
+    def __init__(self, size: int = 1 << 10) -> None:
+        self.keys = np.zeros(size, dtype=np.uint64)
+        self.ids = np.zeros(size, dtype=np.int32)  # 0: the slot is free
+        self.lengths = np.zeros(size, dtype=np.int32)
+        self.starts = np.zeros(size, dtype=np.int64)  # of a long word's bytes in text
+        self.text = bytearray(8)  # the long words' bytes, and 8 bytes to read blocks
+        self.others: dict[bytes, int] = {}
+        self.count = 0
+
+    def find(
+        self, tokens: Tokens, keys: npt.NDArray[np.uint64], stand: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """The id of each of the tokens *stand* (0 for a word not seen yet), and whether
+        another word holds its key (look it up in ``others``)."""
+        wanted = keys[stand]
+        lengths = tokens.lengths[stand]
+        ids = np.zeros(stand.size, dtype=np.intp)
+        held = np.zeros(stand.size, dtype=bool)
+        slots = self._slots(wanted)
+        pending = np.arange(stand.size)
+        while pending.size:
+            at = slots[pending]
+            taken = self.ids[at] != 0
+            same = taken & (self.keys[at] == wanted[pending])
+            found, where = pending[same], at[same]
+            word = self.lengths[where] == lengths[found]
+            long = np.flatnonzero(word & (lengths[found] > 8))
+            word[long] = equal_bytes(
+                tokens.data,
+                tokens.starts[stand[found[long]]],
+                self.text,
+                self.starts[where[long]],
+                lengths[found[long]],
+            )
+            ids[found[word]] = self.ids[where[word]]
+            held[found[~word]] = True
+            pending = pending[taken & ~same]
+            slots[pending] = (slots[pending] + 1) & (self.keys.size - 1)
+        return ids, held
+
+    def add(
+        self,
+        tokens: Tokens,
+        keys: npt.NDArray[np.uint64],
+        stand: npt.NDArray[np.intp],
+        ids: npt.NDArray[np.intp],
+        held: npt.NDArray[np.bool_],
+    ) -> None:
+        """File the new words *stand* (tokens of *tokens*) with their *ids*: by key,
+        but those whose key is *held* by another word, or taken by another of them,
+        by their bytes in ``others``."""
+        _, first = np.unique(keys[stand], return_index=True)
+        by_key = np.zeros(stand.size, dtype=bool)
+        by_key[first] = True
+        by_key &= ~held
+        for at in np.flatnonzero(~by_key).tolist():
+            self.others[_word(tokens, int(stand[at]))] = int(ids[at])
+        stand, ids = stand[by_key], ids[by_key]
+        if 2 * (self.count + stand.size) > self.keys.size:
+            self._grow(4 * (self.count + stand.size))
+        lengths = tokens.lengths[stand]
+        long = np.flatnonzero(lengths > 8)
+        starts = np.zeros(stand.size, dtype=np.intp)
+        starts[long] = len(self.text) - 8 + np.cumsum(lengths[long]) - lengths[long]
+        self.text[-8:-8] = b"".join(_word(tokens, at) for at in stand[long].tolist())
+        self._place(keys[stand], ids, lengths, starts)
+
+    def _slots(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+        """The first slot each of *keys* is looked for in."""
+        return (keys & np.uint64(self.keys.size - 1)).astype(np.intp)
+
+    def _place(
+        self,
+        keys: npt.NDArray[np.uint64],
+        ids: npt.NDArray[np.integer],
+        lengths: npt.NDArray[np.integer],
+        starts: npt.NDArray[np.integer],
+    ) -> None:
+        """Put *keys* (none in the table, all distinct) with their *ids*, *lengths* and
+        *starts* each in the first free slot from its own; of those that want one
+        slot at once, one takes it and the others go on."""
+        slots = self._slots(keys)
+        pending = np.arange(keys.size)
+        while pending.size:
+            at = slots[pending]
+            free = self.ids[at] == 0
+            chosen, first = np.unique(at[free], return_index=True)
+            placed = pending[free][first]
+            self.keys[chosen], self.ids[chosen] = keys[placed], ids[placed]
+            self.lengths[chosen], self.starts[chosen] = lengths[placed], starts[placed]
+            waiting = np.ones(pending.size, dtype=bool)
+            waiting[np.flatnonzero(free)[first]] = False
+            pending = pending[waiting]
+            slots[pending] = (slots[pending] + 1) & (self.keys.size - 1)
+        self.count += keys.size
+
+    def _grow(self, size: int) -> None:
+        """The table with at least *size* slots (a power of two), every word put again."""
+        held = np.flatnonzero(self.ids)
+        keys, ids = self.keys[held], self.ids[held]
+        lengths, starts = self.lengths[held], self.starts[held]
+        size = 1 << (size - 1).bit_length()
+        self.keys = np.zeros(size, dtype=np.uint64)
+        self.ids = np.zeros(size, dtype=np.int32)
+        self.lengths = np.zeros(size, dtype=np.int32)
+        self.starts = np.zeros(size, dtype=np.int64)
+        self.count = 0
+        self._place(keys, ids, lengths, starts)
+
+
 #: The content-term hashes of the words seen (:class:`_TermHashes`), for at most
-#: ``_TERMS_KEPT`` words (~20 bytes each, and the dictionaries' keys): the words of a
-#: language's news are far fewer.
+#: ``_TERMS_KEPT`` words (~20 bytes each, and 48-96 bytes of vocabulary table): the
+#: words of a language's news are far fewer.
 _TERMS: Final = _TermHashes()
 _TERMS_KEPT: Final = 1 << 19
 
