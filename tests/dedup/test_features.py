@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -22,6 +24,8 @@ from ingest.dedup._shingle import (
     token_keys,
     tokens_of,
 )
+
+from ..conftest import ROOT, SEEDS
 
 #: Several scripts, spaced and not, with what cuts sentences and words: punctuation,
 #: quotes, typographic marks, line breaks, apostrophes, the mark's own character.
@@ -186,3 +190,29 @@ def test_distinct_tokens_group_the_tokens_by_their_bytes(words: list[str]) -> No
     stood = [tokens.data[s : s + n] for s, n in spans]
     assert [stood[n].decode() for n in number.tolist()] == words
     assert len(stood) == len(set(words))
+
+
+def _news_texts() -> list[str]:
+    """The seeds and the hand-written rewrites, in seven languages."""
+    paths = sorted(SEEDS.glob("*.txt")) + sorted(
+        (ROOT / "benchmarks" / "data" / "news" / "rewrites").glob("*.txt")
+    )
+    assert len(paths) > 30
+    return [path.read_text(encoding="utf-8") for path in paths]
+
+
+def test_threads_sharing_the_words_get_each_texts_features(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches in several threads at once (the words' terms are shared, and emptied
+    when full) give the features of each batch alone."""
+    monkeypatch.setattr(_terms, "_TERMS_KEPT", 300)
+    docs = [Document(f"d{i}", text) for i, text in enumerate(_news_texts())]
+    batches = [docs[start : start + 8] for start in range(0, len(docs), 8)]
+    alone = [
+        [f.sentence_values.tobytes() for f in compute_features(b, DedupOptions())] for b in batches
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda b: compute_features(b, DedupOptions()), batches * 3))
+    for batch, features in zip(batches * 3, together, strict=True):
+        assert [f.sentence_values.tobytes() for f in features] == alone[batches.index(batch)]

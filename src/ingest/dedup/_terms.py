@@ -9,6 +9,7 @@ numpy.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Final, TypeAlias
 
@@ -234,6 +235,9 @@ class _Vocabulary:
 _TERMS: Final = _TermHashes()
 _TERMS_KEPT: Final = 1 << 19
 
+#: Held while a batch looks up and reads its words (threads may share :data:`_TERMS`).
+_TERMS_LOCK: Final = threading.Lock()
+
 
 def sentence_hashes(
     docs: Sequence[Document],
@@ -251,20 +255,21 @@ def sentence_hashes(
     characters of an unspaced script (no *marked* stream) goes through
     :func:`~ingest.core.sentence_terms`, which pairs them.
     """
-    if _TERMS.bounds.size > _TERMS_KEPT:
-        _TERMS.clear()  # bounded: start again (a batch adds its words at most)
     is_word = np.frombuffer(tokens.data, np.uint8)[tokens.starts] != SENTENCE_MARK[0]
     terms_of = [terms_language(language) for language in languages]
     fast = np.array([m is not None for m in marked], dtype=bool)
     doc_of = np.repeat(np.arange(len(docs)), tokens.counts)
     fast_word = is_word & fast[doc_of]
     ids = np.zeros(keys.size, dtype=np.intp)
-    for language in set(terms_of):
-        in_language = np.array([t == language for t in terms_of])
-        which = np.flatnonzero(fast_word & in_language[doc_of])
-        if which.size:
-            ids[which] = _TERMS.word_ids(tokens, keys, which, language)
-    values, per_word = _TERMS.terms(ids[fast_word])
+    with _TERMS_LOCK:  # one batch at a time: its words' ids index the arrays it reads
+        if _TERMS.bounds.size > _TERMS_KEPT:
+            _TERMS.clear()  # bounded: start again (a batch adds its words at most)
+        for language in set(terms_of):
+            in_language = np.array([t == language for t in terms_of])
+            which = np.flatnonzero(fast_word & in_language[doc_of])
+            if which.size:
+                ids[which] = _TERMS.word_ids(tokens, keys, which, language)
+        values, per_word = _TERMS.terms(ids[fast_word])
     # Sentences of the marked texts, one after the other: their terms counted.
     marked_sizes = _marked_sentence_sizes(fast, doc_of, is_word)
     word_ends = np.cumsum([size for sizes in marked_sizes for size in sizes], dtype=np.intp)
