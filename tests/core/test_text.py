@@ -22,6 +22,7 @@ from ingest.core._language import (
     language_code,
     stemmer_for,
     stop_words_for,
+    terms_language,
     with_language,
 )
 from ingest.core._text import (
@@ -29,6 +30,7 @@ from ingest.core._text import (
     sentence_terms,
     sentences,
     word_bytes,
+    word_terms,
     words,
 )
 
@@ -113,6 +115,18 @@ def test_language_from_meta_wins() -> None:
     assert with_language(said) is said
     assert with_language(Document("a", text)).meta["language"] == "zh"
     assert language_code("PT_br") == "pt"
+
+
+@given(
+    st.text(alphabet="ab l'th e's the und der 한국어의 交渉は The ça été'", max_size=80),
+    st.sampled_from(["en", "fr", "de", "ko", "ja", "und"]),
+)
+def test_word_terms_are_each_words_content_stems(text: str, language: str) -> None:
+    """A batch of words (with apostrophes, stop words, Korean, an unspaced script)
+    gets what :func:`content_stems` makes of each word alone."""
+    found = words(text)
+    expected = [" ".join(content_stems([word], language)) for word in found]
+    assert word_terms(found, terms_language(language)) == expected
 
 
 @pytest.mark.parametrize("kept", [1 << 19, 50])

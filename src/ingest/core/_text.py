@@ -572,20 +572,26 @@ def word_terms(words: list[str], language: str) -> list[str]:
     ['', 'talk', "o'brien", '엘제 제이 이의']
     """
     stops = stop_words_for(language)
-    parts = [  # a word without an apostrophe is one part, or none (a stop word)
-        ([] if word in stops else [word])
-        if "'" not in word
-        else _content_parts(word, language, stops)
-        for word in words
-    ]
-    plain = [p for ps in parts for p in ps if p.isascii() or not _paired(p)]
+    # Most words have no apostrophe: one part, the word itself (none for a stop word).
+    split = {word: _content_parts(word, language, stops) for word in words if "'" in word}
+    parts = [w for w in words if w not in split and w not in stops]
+    parts += [p for ps in split.values() for p in ps]
+    plain = [p for p in parts if p.isascii() or not _paired(p)]
     stem_of = dict(zip(plain, _stem(plain, language), strict=True))
-    return [
-        stem_of[ps[0]]
-        if len(ps) == 1 and ps[0] in stem_of  # most words: one part, stemmed
-        else " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps)
-        for ps in parts
-    ]
+    terms = []
+    for word in words:
+        if word in split:
+            terms.append(" ".join(_part_terms(part, stem_of) for part in split[word]))
+        elif word in stops:
+            terms.append("")
+        else:
+            terms.append(_part_terms(word, stem_of))
+    return terms
+
+
+def _part_terms(part: str, stem_of: dict[str, str]) -> str:
+    """The terms of one *part* of a word: its stem, or its pairs of characters."""
+    return stem_of[part] if part in stem_of else " ".join(_pairs(part))
 
 
 def _paired(part: str) -> bool:

@@ -77,11 +77,11 @@ class _TermHashes:
         vocabulary = self.vocabularies.setdefault(language, _Vocabulary())
         stand, number = distinct_tokens(tokens, keys, which)
         ids, held = vocabulary.find(tokens, keys, stand)
-        for at in np.flatnonzero(held).tolist():  # words whose key another word holds
-            ids[at] = vocabulary.others.get(_word(tokens, int(stand[at])), 0)
+        held_at = np.flatnonzero(held)  # words whose key another word holds
+        ids[held_at] = [vocabulary.others.get(w, 0) for w in _words(tokens, stand[held_at])]
         new = np.flatnonzero(ids == 0)
         if new.size:
-            words = [_word(tokens, at) for at in stand[new].tolist()]
+            words = _words(tokens, stand[new])
             distinct = list(dict.fromkeys(words))
             terms = word_terms([w.decode("utf-8", "surrogatepass") for w in distinct], language)
             values, counts = hash_streams([t.encode() for t in terms])
@@ -101,10 +101,12 @@ class _TermHashes:
         return self.values[span_positions(firsts, counts)], counts
 
 
-def _word(tokens: Tokens, at: int) -> bytes:
-    """The bytes of token *at* of *tokens*."""
-    start = int(tokens.starts[at])
-    return tokens.data[start : start + int(tokens.lengths[at])]
+def _words(tokens: Tokens, which: npt.NDArray[np.intp]) -> list[bytes]:
+    """The bytes of the tokens *which* of *tokens*."""
+    starts = tokens.starts[which]
+    ends = starts + tokens.lengths[which]
+    data = tokens.data
+    return [data[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 class _Vocabulary:
@@ -174,8 +176,8 @@ class _Vocabulary:
         by_key = np.zeros(stand.size, dtype=bool)
         by_key[first] = True
         by_key &= ~held
-        for at in np.flatnonzero(~by_key).tolist():
-            self.others[_word(tokens, int(stand[at]))] = int(ids[at])
+        apart = np.flatnonzero(~by_key)
+        self.others.update(zip(_words(tokens, stand[apart]), ids[apart].tolist(), strict=True))
         stand, ids = stand[by_key], ids[by_key]
         if 2 * (self.count + stand.size) > self.keys.size:
             self._grow(4 * (self.count + stand.size))
@@ -183,7 +185,7 @@ class _Vocabulary:
         long = np.flatnonzero(lengths > 8)
         starts = np.zeros(stand.size, dtype=np.intp)
         starts[long] = len(self.text) - 8 + np.cumsum(lengths[long]) - lengths[long]
-        self.text[-8:-8] = b"".join(_word(tokens, at) for at in stand[long].tolist())
+        self.text[-8:-8] = b"".join(_words(tokens, stand[long]))
         self._place(keys[stand], ids, lengths, starts)
 
     def _slots(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
