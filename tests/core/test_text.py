@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from py3langid.langid import LanguageIdentifier
 
 from ingest import Document
-from ingest.core import _text
+from ingest.core import _language, _text
 from ingest.core._language import (
     UNDETERMINED,
     detect_language,
@@ -20,6 +22,7 @@ from ingest.core._language import (
     language_code,
     stemmer_for,
     stop_words_for,
+    terms_language,
     with_language,
 )
 from ingest.core._text import (
@@ -27,6 +30,7 @@ from ingest.core._text import (
     sentence_terms,
     sentences,
     word_bytes,
+    word_terms,
     words,
 )
 
@@ -113,6 +117,18 @@ def test_language_from_meta_wins() -> None:
     assert language_code("PT_br") == "pt"
 
 
+@given(
+    st.text(alphabet="ab l'th e's the und der 한국어의 交渉は The ça été'", max_size=80),
+    st.sampled_from(["en", "fr", "de", "ko", "ja", "und"]),
+)
+def test_word_terms_are_each_words_content_stems(text: str, language: str) -> None:
+    """A batch of words (with apostrophes, stop words, Korean, an unspaced script)
+    gets what :func:`content_stems` makes of each word alone."""
+    found = words(text)
+    expected = [" ".join(content_stems([word], language)) for word in found]
+    assert word_terms(found, terms_language(language)) == expected
+
+
 @pytest.mark.parametrize("kept", [1 << 19, 50])
 def test_batched_terms_equal_per_sentence_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batched, through the cache of words' terms, also when the cache is full and
@@ -162,3 +178,39 @@ def test_languages_of_a_batch_equal_one_by_one() -> None:
 )
 def test_languages_of_random_texts_equal_one_by_one(texts: list[str]) -> None:
     assert detect_languages(texts) == [detect_language(text) for text in texts]
+
+
+@given(st.text(alphabet="ab1_ é2 Ж٣ ・\n交-", max_size=60))
+def test_enough_letters_counts_the_letters(text: str) -> None:
+    """Letters are word characters but digits and the underscore, in any script."""
+    letters = len(re.findall(r"[^\W\d_]", text))
+    assert _language._enough_letters(text) == (letters >= _language._MIN_LETTERS)
+
+
+def _assert_raw_scores_are_py3langids(texts: list[str]) -> None:
+    identifier = _language._identifier()
+    encoded = [identifier.encode(text) for text in texts]
+    scores = _language._raw_scores(identifier, encoded)
+    for text in encoded:
+        own = LanguageIdentifier._raw_score(identifier, text)  # py3langid's, text alone
+        if text in scores:
+            assert scores[text].dtype == own.dtype
+            assert scores[text].tobytes() == own.tobytes()
+        else:  # no feature visited: py3langid's fill
+            assert not (own - own[0]).any()
+
+
+def test_raw_scores_of_a_batch_are_py3langids_bit_for_bit() -> None:
+    """The batch's scores (the features' rows made single floats once) are the
+    numbers py3langid computes for each text alone, bit for bit: the rewrites in
+    seven languages, repeated, and a text with no feature."""
+    texts = [(NEWS / "rewrites" / r["file"]).read_text(encoding="utf-8") for r in REWRITES]
+    _assert_raw_scores_are_py3langids([t[:600] for t in texts] + [texts[0][:600], "\x00"])
+
+
+_SCRIPTS = st.text(alphabet="ab cdé Жж ыйक हि مر 한국 交渉 .!?\nAB", max_size=600)
+
+
+@given(st.lists(_SCRIPTS, max_size=5))
+def test_raw_scores_of_random_texts_are_py3langids(texts: list[str]) -> None:
+    _assert_raw_scores_are_py3langids(texts)

@@ -59,6 +59,19 @@ def test_signatures_equal_datasketch_value_for_value(num_perm: int, seed: int) -
         assert np.array_equal(row, _datasketch(values, num_perm, seed))
 
 
+@settings(max_examples=40)
+@given(st.lists(st.integers(0, 150), max_size=40), st.integers(0, 2**16))
+def test_small_and_large_groups_of_one_batch_equal_datasketch(sizes: list[int], seed: int) -> None:
+    """Groups of every width, empty, small (signed by width) and large (by segments),
+    interleaved in one call: each row is datasketch's signature of its group."""
+    rng = np.random.default_rng(seed)
+    groups = [rng.integers(0, 2**32, size, dtype=np.uint32) for size in sizes]
+    perms = Permutations.create(16, seed)
+    for values, row in zip(groups, signatures(groups, perms), strict=True):
+        expected = _datasketch(values, 16, seed) if values.size else np.full(16, EMPTY_VALUE)
+        assert np.array_equal(row, expected)
+
+
 def test_empty_set_has_the_empty_signature() -> None:
     perms = Permutations.create(32, 1)
     empty = np.empty(0, dtype=np.uint32)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -11,9 +13,19 @@ from hypothesis import strategies as st
 from ingest import DedupOptions, Document
 from ingest.core import sentence_terms
 from ingest.core._text import SENTENCE_MARK, sentence_stream, sentences, word_bytes
-from ingest.dedup import _features
+from ingest.dedup import _terms
 from ingest.dedup._features import MIN_SENTENCE_STEMS, compute_features
-from ingest.dedup._shingle import flat_sets, hash_streams, token_hash
+from ingest.dedup._shingle import (
+    distinct_tokens,
+    equal_tokens,
+    flat_sets,
+    hash_streams,
+    token_hash,
+    token_keys,
+    tokens_of,
+)
+
+from ..conftest import ROOT, SEEDS
 
 #: Several scripts, spaced and not, with what cuts sentences and words: punctuation,
 #: quotes, typographic marks, line breaks, apostrophes, the mark's own character.
@@ -77,11 +89,61 @@ def test_words_of_one_hash_are_told_apart() -> None:
     assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
 
 
+def test_words_of_one_64_bit_key_are_told_apart() -> None:
+    """Two words of 16 letters with one 64-bit token key (made so: the key of a
+    token longer than 8 bytes is no bijection of its bytes) are two words by their
+    bytes, and get their own terms."""
+    first, second = b"negotiationsover", b"jzqxjmfhuyxcsykx"
+    tokens = tokens_of([b" ".join([first, second, first, b"deal", second])])
+    keys = token_keys(tokens)
+    assert keys[0] == keys[1]
+    pairs = np.array([1, 4, 0, 3, 2])  # token i against token pairs[i]
+    assert equal_tokens(tokens, keys, np.arange(5), pairs).tolist() == [
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+    stand, number = distinct_tokens(tokens, keys, np.arange(5))
+    words = [tokens.data[s : s + 16].split()[0] for s in tokens.starts[stand].tolist()]
+    assert set(words) == {b"deal", first, second}  # second may stand twice
+    assert [words[n] for n in number.tolist()] == [first, second, first, b"deal", second]
+    text = f"Talks on {first.decode()} stalled again today. {second.decode()} officials met."
+    for _ in range(2):  # new words, then words the vocabulary holds
+        [f] = compute_features([Document("a", text, meta={"language": "en"})], DedupOptions())
+        assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == _one_by_one(text, "en")
+
+
+#: Words for the vocabulary: short and long, two of one 64-bit key, and enough to
+#: make its table grow.
+_WORDS = [
+    b"negotiationsover",
+    b"jzqxjmfhuyxcsykx",
+    *(f"w{i}".encode() for i in range(1500)),
+    *(f"longer-word-{i}".encode() for i in range(1500)),
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_WORDS[:2]) | st.sampled_from(_WORDS), max_size=700)))
+def test_word_ids_are_one_per_word_batch_after_batch(batches: list[list[bytes]]) -> None:
+    """A word keeps its id from batch to batch, and two words never share one (the
+    vocabulary's table grown, probed, and the two words of one key told apart)."""
+    terms = _terms._TermHashes()
+    seen: dict[bytes, int] = {}
+    for batch in batches:
+        tokens = tokens_of([b" ".join(batch)])
+        ids = terms.word_ids(tokens, token_keys(tokens), np.arange(len(batch)), "en")
+        for word, number in zip(batch, ids.tolist(), strict=True):
+            assert seen.setdefault(word, number) == number
+    assert len(set(seen.values())) == len(seen)
+
+
 @pytest.mark.parametrize("kept", [1 << 19, 20])
 def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batch after batch through the words' terms kept, also when the cache is full
     and starts again between batches (*kept* words)."""
-    monkeypatch.setattr(_features, "_TERMS_KEPT", kept)
+    monkeypatch.setattr(_terms, "_TERMS_KEPT", kept)
     texts = [
         "The talks stalled on Monday. Officials met in Beijing again.",
         "Die Verhandlungen sind ins Stocken geraten, sagte die Regierung am Montag.",
@@ -93,10 +155,64 @@ def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.Mon
         Document(f"d{i}", t, meta={"language": lang})
         for i, (t, lang) in enumerate(zip(texts, languages, strict=True))
     ]
-    _features._TERMS.clear()
+    _terms._TERMS.clear()
     for _ in range(2):
         for doc, text, language in zip(docs, texts, languages, strict=True):
             [f] = compute_features([doc], DedupOptions())
             values, sizes = _one_by_one(text, language)
             assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
-    assert _features._TERMS.bounds.size <= kept + 60
+    assert _terms._TERMS.bounds.size <= kept + 60
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 3), max_size=3000),
+        max_size=12,
+    )
+)
+def test_flat_sets_are_each_groups_distinct_values_sorted(groups: list[list[int]]) -> None:
+    """Groups sorted in chunks (one group alone, or several together; groups larger
+    than a chunk) give each group's distinct values in order."""
+    values = np.array([v for g in groups for v in g], dtype=np.uint32)
+    flat, sizes = flat_sets(values, np.array([len(g) for g in groups], dtype=np.int64))
+    assert (flat.dtype, sizes.dtype) == (np.dtype(np.uint32), np.dtype(np.int64))
+    assert sizes.tolist() == [len(set(g)) for g in groups]
+    assert flat.tolist() == [v for g in groups for v in sorted(set(g))]
+
+
+@given(st.lists(st.sampled_from(["a", "ab", "deal", "talks", "x" * 9, "y" * 17, "é"]), max_size=80))
+def test_distinct_tokens_group_the_tokens_by_their_bytes(words: list[str]) -> None:
+    """Every token's number names its word: equal numbers for equal bytes, and
+    different ones for different bytes (tokens in shared slots of the table too)."""
+    tokens = tokens_of([" ".join(words).encode()])
+    stand, number = distinct_tokens(tokens, token_keys(tokens), np.arange(len(words)))
+    spans = zip(tokens.starts[stand], tokens.lengths[stand], strict=True)
+    stood = [tokens.data[s : s + n] for s, n in spans]
+    assert [stood[n].decode() for n in number.tolist()] == words
+    assert len(stood) == len(set(words))
+
+
+def _news_texts() -> list[str]:
+    """The seeds and the hand-written rewrites, in seven languages."""
+    paths = sorted(SEEDS.glob("*.txt")) + sorted(
+        (ROOT / "benchmarks" / "data" / "news" / "rewrites").glob("*.txt")
+    )
+    assert len(paths) > 30
+    return [path.read_text(encoding="utf-8") for path in paths]
+
+
+def test_threads_sharing_the_words_get_each_texts_features(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches in several threads at once (the words' terms are shared, and emptied
+    when full) give the features of each batch alone."""
+    monkeypatch.setattr(_terms, "_TERMS_KEPT", 300)
+    docs = [Document(f"d{i}", text) for i, text in enumerate(_news_texts())]
+    batches = [docs[start : start + 8] for start in range(0, len(docs), 8)]
+    alone = [
+        [f.sentence_values.tobytes() for f in compute_features(b, DedupOptions())] for b in batches
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda b: compute_features(b, DedupOptions()), batches * 3))
+    for batch, features in zip(batches * 3, together, strict=True):
+        assert [f.sentence_values.tobytes() for f in features] == alone[batches.index(batch)]

@@ -42,7 +42,9 @@ __all__ = [
     "STOPWORDS",
     "SentenceStream",
     "content_stems",
+    "marked_stream",
     "normalize",
+    "sentence_sizes",
     "sentence_stream",
     "sentence_terms",
     "sentences",
@@ -106,21 +108,24 @@ _WORD: Final = re.compile(
     f"(?=\\w)[{_UNSPACED_CHARS}]|[^\\W_{_UNSPACED_CHARS}]+(?:'[^\\W_{_UNSPACED_CHARS}]+)*"
 )
 
+#: The full stops that end a sentence with no space after them: ideographic, and
+#: those of Devanagari, Arabic, Urdu, Ethiopic, Armenian and Myanmar.
+_STOPS: Final = "\u3002\u0964\u0965\u061f\u06d4\u1362\u0589\u104b"
+
 #: The end of a sentence inside a paragraph: terminal punctuation (and
-#: closing quotes or brackets) followed by white space; the ideographic full
-#: stop and the full stops of Devanagari, Arabic, Urdu, Ethiopic, Armenian and
-#: Myanmar anywhere; ``!`` and ``?`` (full-width ones, after NFKC) before a
+#: closing quotes or brackets) followed by white space; the :data:`_STOPS`
+#: anywhere; ``!`` and ``?`` (full-width ones, after NFKC) before a
 #: character of an unspaced script. Abbreviations such as ``U.S.`` are split
 #: too; a stray split only makes two short pieces, which :func:`sentences`
 #: joins back when they are too short. (The punctuation goes with the split:
 #: it is no word.)
 _SENTENCE_END: Final = re.compile(
     r"[.!?][\"')\]]*\s+"
-    r"|[\u3002\u0964\u0965\u061f\u06d4\u1362\u0589\u104b][\u300d\u300f\"')\]]*\s*"
+    f"|[{_STOPS}][\u300d\u300f\"')\\]]*\\s*"
     f"|[!?][\u300d\u300f\"')\\]]*(?=[{_UNSPACED_CHARS}])"
 )
 
-#: The second branch of ``_SENTENCE_END`` alone: the full stops of other scripts.
+#: The second branch of ``_SENTENCE_END`` alone (no match in a text without :data:`_STOPS`).
 _STOP_END: Final = re.compile(_SENTENCE_END.pattern.split("|", 2)[1])
 
 #: ``_SENTENCE_END`` in ASCII text, where its other two branches cannot match (they
@@ -307,13 +312,13 @@ def _lines(text: str) -> list[str]:
     """The logical lines of *text*: a line that starts in lower case continues
     the line before it (hard-wrapped prose), any other line starts anew
     (paragraphs, headlines, list items)."""
+    # Lines split at each newline and stripped, the empty ones left out: the pieces
+    # of a split at `\s*\n\s*` (a blank line is no line), faster.
+    stripped = [line for line in map(str.strip, text.split("\n")) if line]
+    if not any(line[:1].islower() for line in stripped[1:]):
+        return stripped
     lines: list[str] = []
-    for raw in text.split("\n"):
-        # Lines split at each newline and stripped, the empty ones left out: the
-        # pieces of a split at `\s*\n\s*` (a blank line is no line), faster.
-        line = raw.strip()
-        if not line:
-            continue
+    for line in stripped:
         if lines and line[:1].islower():
             lines[-1] = f"{lines[-1]} {line}"
         else:
@@ -341,7 +346,7 @@ def sentences(text: str, *, min_words: int = 4) -> list[list[str]]:
     nfkc = _plain_typography(unicodedata.normalize("NFKC", text))
     # One pass over the whole text: every sentence end and line end becomes a mark
     # token, then the words and marks are found at once and cut at the marks.
-    lines = _marked_lines(nfkc)
+    lines = _marked_lines(nfkc).casefold()
     ends = _ASCII_SENTENCE_END if lines.isascii() else _SENTENCE_END
     unspaced = not nfkc.isascii() and _UNSPACED.search(nfkc) is not None
     tokens = _tokens(ends.sub(f" {_MARK} ", lines), unspaced=unspaced)
@@ -383,6 +388,8 @@ def sentence_stream(text: str) -> SentenceStream | None:
 
     No word is made a Python string: the words of ``sentences(text)`` are
     ``tokens`` without the marks, decoded, cut into pieces of ``sizes`` words.
+    (The feature step finds the tokens of a whole batch's :func:`marked_stream` at
+    once, and cuts them with :func:`sentence_sizes`.)
 
     >>> marked = sentence_stream("Talks stalled. Trump spoke\\non Monday.\\nNo deal, he says.")
     >>> marked.stream
@@ -390,33 +397,61 @@ def sentence_stream(text: str) -> SentenceStream | None:
     >>> marked.sizes, marked.tokens[:3]
     ([6, 4], [b'talks', b'stalled', b'\\x01'])
     """
+    stream = marked_stream(text)
+    if stream is None:
+        return None
+    tokens = _inner_apostrophes(stream).split()
+    return SentenceStream(stream, tokens, sentence_sizes(_piece_ends(tokens, SENTENCE_MARK)))
+
+
+def marked_stream(text: str) -> bytes | None:
+    """The :func:`word_stream` of *text* with a :data:`SENTENCE_MARK` token where a
+    sentence or a line ends (``None`` when the text has characters of an unspaced
+    script), as :func:`sentence_stream` finds it.
+
+    >>> marked_stream("Talks stalled. Trump spoke\\non Monday.")
+    b'talks stalled \\x01 trump spoke on monday '
+    """
     plain = _plain_typography(text)
     if not plain.isascii():
-        if _UNSPACED.search(text):
-            return None
-        plain = _plain_typography(unicodedata.normalize("NFKC", text))
-        if _UNSPACED.search(plain):
+        nfkc = unicodedata.normalize("NFKC", text)
+        plain = _plain_typography(nfkc)
+        # Typography has no unspaced characters: the text has some if it (or its NFKC
+        # form, when that is another text) has.
+        if _UNSPACED.search(plain) or (nfkc is not text and _UNSPACED.search(text)):
             return None
     lines = _marked_lines(plain)
+    if not lines.isascii():  # the byte table lower-cases ASCII letters
+        lines = lines.casefold()
     # Without unspaced characters, the third branch of _SENTENCE_END cannot match, and
     # its first two find ends in the same gaps between words one after the other (a
     # match holds no word; a repeated mark is no new cut).
     marked = _ASCII_SENTENCE_END.sub(f" {_MARK} ", lines)
     if not marked.isascii():
-        marked = _NON_ASCII_NON_WORD.sub(" ", _STOP_END.sub(f" {_MARK} ", marked))
-    stream = marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
-    tokens = _inner_apostrophes(stream).split()
-    ends = _piece_ends(tokens, SENTENCE_MARK)
+        if any(stop in marked for stop in _STOPS):
+            marked = _STOP_END.sub(f" {_MARK} ", marked)
+        marked = _NON_ASCII_NON_WORD.sub(" ", marked)
+    return marked.encode("utf-8", "surrogatepass").translate(_MARKED_WORD_BYTES)
+
+
+def sentence_sizes(ends: list[int]) -> list[int]:
+    """The number of words of each of the :func:`sentences` of a text without
+    characters of an unspaced script, whose pieces between sentence and line ends
+    end at *ends* (in words; the last one the text's number of words).
+
+    >>> sentence_sizes([2, 6, 6, 11])
+    [6, 5]
+    """
     cuts = _cuts(ends, range(ends[-1] + 1), 4)
-    return SentenceStream(stream, tokens, [b - a for a, b in zip([0, *cuts], cuts, strict=False)])
+    return [b - a for a, b in zip([0, *cuts], cuts, strict=False)]
 
 
 def _marked_lines(nfkc: str) -> str:
-    """The case-folded :func:`_lines` of *nfkc* (NFKC text) joined by :data:`_MARK`
+    """The :func:`_lines` of *nfkc* (NFKC text) joined by :data:`_MARK`
     tokens (a mark already in the text is made another character that is no word)."""
     if _MARK in nfkc:
         nfkc = nfkc.replace(_MARK, "\x02")
-    return f" {_MARK} ".join(_lines(nfkc)).casefold()
+    return f" {_MARK} ".join(_lines(nfkc))
 
 
 def _mark_positions(tokens: Sequence[_T], mark: _T) -> Iterator[int]:
@@ -537,15 +572,26 @@ def word_terms(words: list[str], language: str) -> list[str]:
     ['', 'talk', "o'brien", '엘제 제이 이의']
     """
     stops = stop_words_for(language)
-    parts = [_content_parts(word, language, stops) for word in words]
-    plain = [p for ps in parts for p in ps if p.isascii() or not _paired(p)]
+    # Most words have no apostrophe: one part, the word itself (none for a stop word).
+    split = {word: _content_parts(word, language, stops) for word in words if "'" in word}
+    parts = [w for w in words if w not in split and w not in stops]
+    parts += [p for ps in split.values() for p in ps]
+    plain = [p for p in parts if p.isascii() or not _paired(p)]
     stem_of = dict(zip(plain, _stem(plain, language), strict=True))
-    return [
-        stem_of[ps[0]]
-        if len(ps) == 1 and ps[0] in stem_of  # most words: one part, stemmed
-        else " ".join(stem_of[p] if p in stem_of else " ".join(_pairs(p)) for p in ps)
-        for ps in parts
-    ]
+    terms = []
+    for word in words:
+        if word in split:
+            terms.append(" ".join(_part_terms(part, stem_of) for part in split[word]))
+        elif word in stops:
+            terms.append("")
+        else:
+            terms.append(_part_terms(word, stem_of))
+    return terms
+
+
+def _part_terms(part: str, stem_of: dict[str, str]) -> str:
+    """The terms of one *part* of a word: its stem, or its pairs of characters."""
+    return stem_of[part] if part in stem_of else " ".join(_pairs(part))
 
 
 def _paired(part: str) -> bool:

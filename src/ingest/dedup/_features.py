@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from itertools import chain
-from typing import Final, TypeAlias
+from typing import Final
 
 import attrs
 import numpy as np
@@ -26,20 +25,24 @@ import numpy.typing as npt
 import xxhash
 
 from ..core import (
-    SENTENCE_MARK,
     UNDETERMINED,
     Document,
-    SentenceStream,
     document_languages,
-    sentence_stream,
-    sentence_terms,
-    terms_language,
+    marked_stream,
     word_stream,
-    word_terms,
 )
 from ._options import DedupOptions
-from ._shingle import Hashes, flat_sets, hash_streams, shingle_hashes, split_sets
+from ._shingle import (
+    Hashes,
+    flat_sets,
+    hash_streams,
+    shingle_hashes,
+    split_sets,
+    token_keys,
+    tokens_of,
+)
 from ._signature import Permutations, Signatures, signatures_flat
+from ._terms import Sizes, sentence_hashes
 
 __all__ = [
     "MIN_SENTENCE_STEMS",
@@ -59,10 +62,6 @@ __all__ = [
 #: Sentences with fewer distinct content stems than this do not take part in
 #: alignment: two stems in common say nothing about a sentence.
 MIN_SENTENCE_STEMS = 2
-
-
-Sizes: TypeAlias = npt.NDArray[np.int64]
-"""How many values of a flat array belong to each sentence, in order."""
 
 
 @attrs.frozen(eq=False)
@@ -185,23 +184,22 @@ def compute_features(
     # Sentences: sets of content-term hashes, kept when they have enough terms; none
     # (and no language) when no kind asked for compares sentences.
     compared = bool({"containment", "paraphrase"} & options.kinds)
-    languages = document_languages(docs) if compared else []
-    marked = [sentence_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
-    streams = [
-        m.stream if m else word_stream(doc.text) for doc, m in zip(docs, marked, strict=True)
-    ]
-    hashes, words = hash_streams(streams)
+    languages = document_languages(docs) if compared else [UNDETERMINED] * len(docs)
+    marked = [marked_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
+    tokens = tokens_of(
+        [word_stream(doc.text) if m is None else m for doc, m in zip(docs, marked, strict=True)]
+    )
+    keys = token_keys(tokens)
+    hashes, words = (keys >> np.uint64(32)).astype(np.uint32), tokens.counts
     stem_hashes, stem_counts = np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     per_doc = [0] * len(docs)
     if compared:
-        is_word, stem_hashes, stem_counts, per_doc = _sentence_hashes(
-            docs, languages, marked, hashes, words
+        is_word, stem_hashes, stem_counts, per_doc = sentence_hashes(
+            docs, languages, marked, tokens, keys
         )
         # The marks are tokens of the streams, not words.
         kept = np.concatenate(([0], np.cumsum(is_word)))[np.cumsum(words)]
         hashes, words = hashes[is_word], np.diff(kept, prepend=0)
-    else:
-        languages = [UNDETERMINED] * len(docs)
     values, counts = shingle_hashes(hashes, words, options.shingle_size)
     doc_signatures = (
         signatures_flat(values, counts, doc_perms)
@@ -223,7 +221,7 @@ def compute_features(
     result = []
     first = value_first = 0
     token_sets = np.split(hashes, np.cumsum(words)[:-1]) if docs else []
-    for doc, language, token_hashes, n_words, shingle_set, sig, count in zip(
+    for doc, language, doc_hashes, n_words, shingle_set, sig, count in zip(
         docs,
         languages,
         token_sets,
@@ -240,7 +238,7 @@ def compute_features(
                 id=doc.id,
                 name=doc.name,
                 text_key=text_key(doc.text),
-                exact_key=xxhash.xxh3_64_intdigest(token_hashes.astype("<u4").tobytes()),
+                exact_key=xxhash.xxh3_64_intdigest(doc_hashes.astype("<u4").tobytes()),
                 words=n_words,
                 shingles=shingle_set,
                 signature=sig,
@@ -253,145 +251,6 @@ def compute_features(
         first += count
         value_first = value_last
     return result
-
-
-class _TermHashes:
-    """The content-term hashes of every word seen, per language: what
-    :func:`~ingest.core.word_terms` makes of the word, hashed as :func:`hash_streams`
-    hashes the terms of a sentence.
-
-    A word's terms depend on the word and the language only, so they are computed
-    once, for all the new words of a batch, and kept for the next batches (an index
-    extended batch after batch keeps them warm). A word is an id into flat arrays:
-    its hashes are ``values[bounds[id]:bounds[id + 1]]``; id 0 is
-    :data:`~ingest.core.SENTENCE_MARK`, which has none.
-    """
-
-    def __init__(self) -> None:
-        self.ids: dict[str, dict[bytes, int]] = {}
-        self.bounds = np.zeros(2, dtype=np.int64)
-        self.values = np.empty(0, dtype=np.uint32)
-
-    def clear(self) -> None:
-        """Forget every word."""
-        self.__init__()  # type: ignore[misc]
-
-    def word_ids(
-        self, streams: Sequence[SentenceStream], hashes: Hashes, language: str
-    ) -> npt.NDArray[np.intp]:
-        """The id of each token of *streams* (texts in *language*), whose token
-        hashes are *hashes*; the terms of words not seen yet computed first.
-
-        Each token is looked up by its hash among the distinct words of *streams*;
-        when two of those words share a hash, each token is looked up by its bytes.
-        """
-        table = self.ids.setdefault(language, {SENTENCE_MARK: 0})
-        distinct = set().union(*(m.tokens for m in streams))
-        new = list(distinct.difference(table))
-        if new:
-            terms = word_terms([w.decode("utf-8", "surrogatepass") for w in new], language)
-            values, counts = hash_streams([t.encode() for t in terms])
-            first = self.bounds.size - 1
-            table.update(zip(new, range(first, first + len(new)), strict=True))
-            self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
-            self.values = np.concatenate((self.values, values))
-        words = list(distinct)
-        word_hashes = hash_streams([b" ".join(words)])[0]
-        order = np.argsort(word_hashes)
-        sorted_hashes = word_hashes[order]
-        if np.any(sorted_hashes[1:] == sorted_hashes[:-1]):
-            tokens = list(chain.from_iterable(m.tokens for m in streams))
-            return np.fromiter(map(table.__getitem__, tokens), np.intp, len(tokens))
-        word_ids = np.fromiter(map(table.__getitem__, words), np.intp, len(words))
-        # A table of 16 slots a word, addressed by a multiplicative hash of the word's
-        # hash: a token in a slot of one word is that word; the few in shared slots
-        # are looked up among the sorted hashes.
-        bits = len(words).bit_length() + 4
-        slots = (word_hashes * _SLOT_MULTIPLIER) >> np.uint32(32 - bits)
-        shared = np.bincount(slots, minlength=1 << bits) > 1
-        by_slot = np.zeros(1 << bits, dtype=np.intp)
-        by_slot[slots] = word_ids
-        token_slots = (hashes * _SLOT_MULTIPLIER) >> np.uint32(32 - bits)
-        ids: npt.NDArray[np.intp] = by_slot[token_slots]
-        looked_up = shared[token_slots]
-        ids[looked_up] = word_ids[order][np.searchsorted(sorted_hashes, hashes[looked_up])]
-        return ids
-
-    def terms(self, ids: npt.NDArray[np.intp]) -> tuple[Hashes, Sizes]:
-        """The term hashes of the words *ids*, one word after the other, and how
-        many each word has."""
-        firsts = self.bounds[ids]
-        counts = self.bounds[ids + 1] - firsts
-        at = np.arange(int(counts.sum())) + np.repeat(firsts - (np.cumsum(counts) - counts), counts)
-        return self.values[at], counts
-
-
-#: Odd: multiplying by it spreads a 32-bit hash's bits towards the high ones.
-_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
-
-#: The content-term hashes of the words seen (:class:`_TermHashes`), for at most
-#: ``_TERMS_KEPT`` words (~20 bytes each, and the dictionaries' keys): the words of a
-#: language's news are far fewer.
-_TERMS: Final = _TermHashes()
-_TERMS_KEPT: Final = 1 << 19
-
-
-def _sentence_hashes(
-    docs: Sequence[Document],
-    languages: Sequence[str],
-    marked: Sequence[SentenceStream | None],
-    hashes: Hashes,
-    tokens: Sizes,
-) -> tuple[npt.NDArray[np.bool_], Hashes, Sizes, list[int]]:
-    """Which of the batch's tokens (*hashes*, *tokens* of each document) are words,
-    not marks; the content-term hashes of each sentence of each of *docs*, flat; how
-    many each sentence has; how many sentences each document has.
-
-    A text with characters of an unspaced script (no *marked* stream) goes through
-    :func:`~ingest.core.sentence_terms`, which pairs them.
-    """
-    if _TERMS.bounds.size > _TERMS_KEPT:
-        _TERMS.clear()  # bounded: start again (a batch adds its words at most)
-    terms_of = [terms_language(language) for language in languages]
-    doc_of = np.repeat(np.arange(len(docs)), tokens)
-    ids = np.zeros(hashes.size, dtype=np.intp)
-    for language in set(terms_of):
-        group = np.array(
-            [m is not None and t == language for m, t in zip(marked, terms_of, strict=True)]
-        )
-        if group.any():
-            at = group[doc_of]
-            streams = [m for m, g in zip(marked, group.tolist(), strict=True) if m and g]
-            ids[at] = _TERMS.word_ids(streams, hashes[at], language)
-    fast = np.array([m is not None for m in marked], dtype=bool)
-    is_word = (ids != 0) | ~fast[doc_of]
-    values, per_word = _TERMS.terms(ids[ids != 0])
-    # Sentences of the marked texts, one after the other: their terms counted.
-    word_ends = np.cumsum([size for m in marked if m for size in m.sizes], dtype=np.intp)
-    sizes = np.diff(np.concatenate(([0], np.cumsum(per_word)))[word_ends], prepend=0)
-    per_doc = [len(m.sizes) if m else 0 for m in marked]
-    if fast.all():
-        return is_word, values, sizes, per_doc
-    # Texts with characters of an unspaced script, each in its place.
-    value_parts, size_parts = [], []
-    first = value_first = 0
-    for doc, language, m in zip(docs, terms_of, marked, strict=True):
-        if m is None:
-            terms = sentence_terms([doc.text], [language])[0]
-            doc_values, doc_sizes = hash_streams([t.encode() for t in terms])
-        else:
-            doc_sizes = sizes[first : first + len(m.sizes)]
-            value_last = value_first + int(doc_sizes.sum())
-            doc_values = values[value_first:value_last]
-            first, value_first = first + len(m.sizes), value_last
-        value_parts.append(doc_values)
-        size_parts.append(doc_sizes)
-    return (
-        is_word,
-        np.concatenate(value_parts),
-        np.concatenate(size_parts),
-        [part.size for part in size_parts],
-    )
 
 
 @functools.lru_cache(maxsize=16)

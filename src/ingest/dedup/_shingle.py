@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, TypeAlias
+from typing import Final, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +35,10 @@ import numpy.typing as npt
 __all__ = [
     "Counts",
     "Hashes",
+    "Tokens",
+    "distinct_tokens",
+    "equal_bytes",
+    "equal_tokens",
     "flat_sets",
     "hash_streams",
     "jaccard",
@@ -44,9 +48,13 @@ __all__ = [
     "overlaps",
     "shingle_hashes",
     "shingles",
+    "span_positions",
     "split_sets",
     "token_hash",
+    "token_hashes",
+    "token_keys",
     "token_set",
+    "tokens_of",
 ]
 
 Hashes: TypeAlias = npt.NDArray[np.uint32]
@@ -54,6 +62,8 @@ Hashes: TypeAlias = npt.NDArray[np.uint32]
 
 Counts: TypeAlias = npt.NDArray[np.int64]
 """How many of a flat array's values belong to each document, in order."""
+
+_U = TypeVar("_U", np.uint32, np.uint64)
 
 _MASK: Final = 0xFFFFFFFF
 _MASK64: Final = (1 << 64) - 1
@@ -88,11 +98,16 @@ def token_hash(token: bytes) -> int:
     return value >> 32
 
 
+def _blocks(data: bytes | bytearray) -> npt.NDArray[np.uint64]:
+    """The little-endian 64-bit block that starts at each byte of *data* (but the last 7)."""
+    return np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+
+
 def _mix_blocks(
-    data: bytearray, starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]
+    data: bytes, starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]
 ) -> npt.NDArray[np.uint64]:
     """The 64-bit states of the tokens at *starts* in *data* (padded with 8 bytes)."""
-    blocks = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    blocks = _blocks(data)
     state = lengths.astype(np.uint64) * np.uint64(_K0)
     active = np.arange(starts.size)
     offset = 0
@@ -107,18 +122,32 @@ def _mix_blocks(
     return state
 
 
-def hash_streams(streams: Sequence[bytes]) -> tuple[Hashes, Counts]:
-    """The hashes of the words of each stream, in order.
+class Tokens(NamedTuple):
+    """The tokens of a batch of word streams, as spans of the streams' joined bytes
+    (:func:`tokens_of`)."""
+
+    #: The streams joined by a space, each apostrophe that is no part of a word made
+    #: a space, and 9 spaces after (a 64-bit block can be read at any token).
+    data: bytes
+    #: Where each token starts in ``data``, in order.
+    starts: npt.NDArray[np.intp]
+    #: Each token's length in bytes.
+    lengths: npt.NDArray[np.intp]
+    #: The number of tokens of each stream.
+    counts: Counts
+
+
+def tokens_of(streams: Sequence[bytes]) -> Tokens:
+    """The tokens of each of *streams*, in order.
 
     A stream is a :func:`ingest.core._text.word_stream`: words are runs of bytes
     other than spaces, and an apostrophe counts as a space unless it stands
     between two word bytes (as :func:`ingest.core._text.split_stream` does).
 
-    Returns the hashes of all streams, concatenated, and the number of tokens
-    of each stream.
+    >>> tokens = tokens_of([b"'quoted' it's", b"", b"deal"])
+    >>> tokens.data[:19], tokens.starts.tolist(), tokens.lengths.tolist(), tokens.counts.tolist()
+    (b" quoted  it's  deal", [1, 9, 15], [6, 4, 4], [2, 0, 1])
     """
-    if not streams:
-        return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     joined = bytearray(b" ".join(streams))
     joined += b" " * 9
     data = np.frombuffer(joined, dtype=np.uint8)
@@ -134,17 +163,151 @@ def hash_streams(streams: Sequence[bytes]) -> tuple[Hashes, Counts]:
     np.not_equal(data[: data.size - 8], _SPACE, out=is_word[1:])
     edges = np.flatnonzero(is_word[1:] != is_word[:-1])
     starts, ends = edges[0::2], edges[1::2]
-    state = _mix_blocks(joined, starts, ends - starts)
-    state ^= state >> np.uint64(33)
-    state *= np.uint64(_K2)
-    state ^= state >> np.uint64(33)
-    hashes = (state >> np.uint64(32)).astype(np.uint32)
     # Stream i occupies bytes [offset_i, offset_i + len_i) of the joined data.
     lengths = np.fromiter(map(len, streams), dtype=np.int64, count=len(streams))
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     owner = np.searchsorted(offsets, starts, side="right") - 1
     counts = np.bincount(owner, minlength=len(streams)).astype(np.int64)
-    return hashes, counts
+    return Tokens(bytes(joined), starts, ends - starts, counts)
+
+
+def token_hashes(tokens: Tokens) -> Hashes:
+    """The hash of each of *tokens*, in order: the high 32 bits of its :func:`token_keys`."""
+    return (token_keys(tokens) >> np.uint64(32)).astype(np.uint32)
+
+
+def token_keys(tokens: Tokens) -> npt.NDArray[np.uint64]:
+    """The 64-bit hash of each of *tokens*, in order. Two tokens of one length up to 8
+    bytes have the same key only if they have the same bytes (every step of the hash
+    is a bijection of one block)."""
+    state = _mix_blocks(tokens.data, tokens.starts, tokens.lengths)
+    state ^= state >> np.uint64(33)
+    state *= np.uint64(_K2)
+    state ^= state >> np.uint64(33)
+    return state
+
+
+def hash_streams(streams: Sequence[bytes]) -> tuple[Hashes, Counts]:
+    """The hashes of the words of each stream (see :func:`tokens_of`), in order.
+
+    Returns the hashes of all streams, concatenated, and the number of tokens
+    of each stream.
+    """
+    if not streams:
+        return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    tokens = tokens_of(streams)
+    return token_hashes(tokens), tokens.counts
+
+
+def equal_tokens(
+    tokens: Tokens,
+    keys: npt.NDArray[np.uint64],
+    left: npt.NDArray[np.intp],
+    right: npt.NDArray[np.intp],
+) -> npt.NDArray[np.bool_]:
+    """Whether token ``left[i]`` of *tokens* (whose :func:`token_keys` are *keys*) has
+    the same bytes as token ``right[i]``, for each ``i``: their lengths and keys, then
+    the 64-bit blocks of those longer than one block.
+
+    >>> tokens = tokens_of([b"deal talks deal deals"])
+    >>> equal_tokens(tokens, token_keys(tokens), np.array([0, 0, 0]), np.array([1, 2, 3])).tolist()
+    [False, True, False]
+    """
+    lengths = tokens.lengths[left]
+    equal: npt.NDArray[np.bool_] = lengths == tokens.lengths[right]
+    equal &= keys[left] == keys[right]
+    long = np.flatnonzero(equal & (lengths > 8) & (left != right))
+    starts = tokens.starts
+    equal[long] = equal_bytes(
+        tokens.data, starts[left[long]], tokens.data, starts[right[long]], lengths[long]
+    )
+    return equal
+
+
+def equal_bytes(
+    data: bytes | bytearray,
+    starts: npt.NDArray[np.intp],
+    other: bytes | bytearray,
+    other_starts: npt.NDArray[np.intp],
+    lengths: npt.NDArray[np.intp],
+) -> npt.NDArray[np.bool_]:
+    """Whether ``data[starts[i]:][:lengths[i]]`` equals ``other[other_starts[i]:][:lengths[i]]``,
+    for each ``i``, compared 64-bit block by block (both padded with 7 bytes or more).
+
+    >>> equal_bytes(b"deal talks" + bytes(8), np.array([0, 5]), b"deals" + bytes(8),
+    ...             np.array([0, 0]), np.array([4, 5])).tolist()
+    [True, False]
+    """
+    blocks, other_blocks = _blocks(data), _blocks(other)
+    equal = np.ones(lengths.size, dtype=bool)
+    active = np.arange(lengths.size)
+    offset = 0
+    while active.size:
+        rest = lengths[active] - offset
+        mixed = blocks[starts[active] + offset] ^ other_blocks[other_starts[active] + offset]
+        differ = (mixed & _BYTE_MASKS[np.minimum(rest, 8)]) != 0
+        equal[active[differ]] = False
+        offset += 8
+        active = active[~differ & (rest > 8)]
+    return equal
+
+
+def distinct_tokens(
+    tokens: Tokens, keys: npt.NDArray[np.uint64], which: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The distinct words among the tokens *which* of *tokens* (whose
+    :func:`token_keys` are *keys*): a token that stands for each word (its index in
+    *tokens*), and for each of *which*, the number of its word among them.
+
+    Tokens of one key are told apart by their bytes (:func:`equal_tokens`): a token
+    whose bytes differ from those of the token that stands for its key stands for
+    itself (two words of one 64-bit key are rare; the same word may then stand twice).
+
+    >>> tokens = tokens_of([b"deal talks", b"deal again talks"])
+    >>> keys, number = distinct_tokens(tokens, token_keys(tokens), np.arange(5))
+    >>> sorted(tokens.data[s : s + 5].split()[0] for s in tokens.starts[keys].tolist())
+    [b'again', b'deal', b'talks']
+    >>> (number[[0, 2]] == number[0]).all(), (number[[1, 4]] == number[1]).all()
+    (np.True_, np.True_)
+    """
+    stand = _same_key(keys[which])
+    alone = np.flatnonzero(~equal_tokens(tokens, keys, which, which[stand]))
+    stand[alone] = alone
+    is_key = stand == np.arange(stand.size)
+    return which[is_key], (np.cumsum(is_key) - 1)[stand]
+
+
+def _same_key(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+    """For each of *keys*, the position of one of *keys* equal to it, the same for
+    all equal ones (and itself for that one).
+
+    A table of two slots a key or more, addressed by the key's high bits (a key is a
+    hash): a key takes the position written last into its slot when that holds the
+    same key; the few in slots shared by other keys are grouped by a sort.
+    """
+    bits = min(max((2 * keys.size).bit_length(), 4), 32)
+    slots = (keys >> np.uint64(64 - bits)).astype(np.intp)
+    written = np.empty(1 << bits, dtype=np.intp)
+    written[slots] = np.arange(keys.size)
+    same = written[slots]
+    shared = np.flatnonzero(keys[same] != keys)
+    if shared.size:
+        _, first, group = np.unique(keys[shared], return_index=True, return_inverse=True)
+        same[shared] = shared[first[group]]
+    return same
+
+
+def span_positions(starts: npt.NDArray[np.integer], sizes: Counts) -> npt.NDArray[np.intp]:
+    """The positions of the spans ``starts[i] : starts[i] + sizes[i]``, one span after
+    the other.
+
+    >>> span_positions(np.array([5, 0, 2]), np.array([2, 0, 3])).tolist()
+    [5, 6, 2, 3, 4]
+    """
+    ends = np.cumsum(sizes)
+    positions = np.arange(int(ends[-1]) if ends.size else 0, dtype=np.intp)
+    positions += np.repeat(starts - (ends - sizes), sizes)
+    return positions
 
 
 def shingle_hashes(hashes: Hashes, counts: Counts, k: int) -> tuple[Hashes, Counts]:
@@ -184,20 +347,46 @@ def flat_sets(values: Hashes, counts: Counts) -> tuple[Hashes, Counts]:
     """*values* grouped by *counts* into sorted sets of distinct hashes, kept flat:
     the sets concatenated, and the size of each.
 
-    One sort for all groups, of ``group << 32 | value``; repeats within a group dropped.
+    Consecutive groups are sorted together, about ``_SORT_CHUNK`` values at a time
+    (a sort that stays in the CPU's cache is several times as fast as one sort of
+    everything): one group alone as it is, several as ``group << 32 | value``;
+    repeats within a group dropped.
 
     >>> flat_sets(np.array([3, 1, 3, 2, 2], np.uint32), np.array([3, 0, 2]))
     (array([1, 3, 2], dtype=uint32), array([2, 0, 1]))
     """
     if counts.size == 0:
         return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    group = np.repeat(np.arange(counts.size, dtype=np.uint64), counts)
-    keys = np.sort((group << np.uint64(32)) | values.astype(np.uint64))
-    keep = np.ones(keys.size, dtype=bool)
-    keep[1:] = keys[1:] != keys[:-1]
-    kept = keys[keep]
-    sizes = np.bincount((kept >> np.uint64(32)).astype(np.intp), minlength=counts.size)
-    return (kept & np.uint64(0xFFFFFFFF)).astype(np.uint32), sizes.astype(np.int64)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    value_parts, size_parts = [], []
+    first = 0
+    while first < counts.size:
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _SORT_CHUNK, "right")))
+        chunk = values[starts[first] : ends[last - 1]]
+        if last == first + 1:
+            kept = _distinct(np.sort(chunk))
+            size_parts.append(np.array([kept.size]))
+        else:
+            group = np.repeat(np.arange(last - first, dtype=np.uint64), counts[first:last])
+            keys = _distinct(np.sort((group << np.uint64(32)) | chunk))
+            group_of = (keys >> np.uint64(32)).astype(np.intp)
+            size_parts.append(np.bincount(group_of, minlength=last - first))
+            kept = (keys & np.uint64(_MASK)).astype(np.uint32)
+        value_parts.append(kept)
+        first = last
+    return np.concatenate(value_parts), np.concatenate(size_parts).astype(np.int64)
+
+
+def _distinct(ordered: npt.NDArray[_U]) -> npt.NDArray[_U]:
+    """The distinct values of *ordered* (sorted)."""
+    keep = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+#: About how many values :func:`flat_sets` sorts at once.
+_SORT_CHUNK: Final = 1 << 11
 
 
 def split_sets(values: Hashes, counts: Counts) -> list[Hashes]:

@@ -29,7 +29,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._shingle import Counts, Hashes
+from ._shingle import Counts, Hashes, span_positions
 
 if TYPE_CHECKING:
     import datasketch
@@ -59,7 +59,11 @@ EMPTY_VALUE: Final = np.uint32(0xFFFFFFFF)
 
 #: How many input hashes :func:`signatures` permutes at once (bounds memory to
 #: ``num_perm * _CHUNK * 4`` bytes).
-_CHUNK: Final = 1 << 12
+_CHUNK: Final = 1 << 13
+
+#: Groups of up to this many values are signed by :func:`_small_minimums` (a
+#: power of two).
+_SMALL: Final = 64
 
 
 def fmix32(hashes: Hashes) -> Hashes:
@@ -122,22 +126,37 @@ def signatures(sets: Sequence[Hashes], perms: Permutations) -> Signatures:
 def signatures_flat(values: Hashes, counts: Counts, perms: Permutations) -> Signatures:
     """The signatures of the groups of *values* that *counts* delimit, in one pass.
 
-    The values are permuted chunk by chunk as a ``(num_perm, chunk)`` matrix;
-    ``np.minimum.reduceat`` then takes each group's minimum along the
-    contiguous axis. Repeated values do not change a minimum, so groups need
-    not be sets. An empty group gets the empty signature (every slot
-    :data:`EMPTY_VALUE`), as in datasketch.
+    Repeated values do not change a minimum, so groups need not be sets. An empty
+    group gets the empty signature (every slot :data:`EMPTY_VALUE`), as in datasketch.
+    Groups of more than :data:`_SMALL` values (a document's shingles) are signed by
+    :func:`_large_minimums`, smaller ones (a sentence's stems) by :func:`_small_minimums`.
     """
     result = np.full((counts.size, perms.num_perm), EMPTY_VALUE, dtype=np.uint32)
-    filled = np.flatnonzero(counts)
-    if filled.size == 0:
-        return result
     mixed = fmix32(values)
-    ends = np.cumsum(counts[filled])
-    starts = ends - counts[filled]
+    large = np.flatnonzero(counts > _SMALL)
+    small = np.flatnonzero((counts > 0) & (counts <= _SMALL))
+    if small.size:
+        starts = np.cumsum(counts) - counts
+        result[small] = _small_minimums(mixed, starts[small], counts[small], perms)
+        # The large groups' values, contiguous.
+        mixed = mixed[span_positions(starts[large], counts[large])]
+    if large.size:
+        result[large] = _large_minimums(mixed, counts[large], perms)
+    return result
+
+
+def _large_minimums(mixed: Hashes, counts: Counts, perms: Permutations) -> Signatures:
+    """The signatures of the groups of *mixed* values (none empty) that *counts* delimit.
+
+    The values are permuted chunk by chunk as a ``(num_perm, chunk)`` matrix;
+    ``np.minimum.reduceat`` then takes each group's minimum along the contiguous axis.
+    """
+    result = np.empty((counts.size, perms.num_perm), dtype=np.uint32)
+    ends = np.cumsum(counts)
+    starts = ends - counts
     buffer = np.empty((perms.num_perm, min(_CHUNK, mixed.size)), dtype=np.uint32)
     first = 0
-    while first < filled.size:
+    while first < counts.size:
         # Whole groups per chunk; a group larger than the chunk gets a chunk of its own.
         last = max(first + 1, int(np.searchsorted(ends, starts[first] + _CHUNK, side="right")))
         lo, hi = int(starts[first]), int(ends[last - 1])
@@ -146,9 +165,35 @@ def signatures_flat(values: Hashes, counts: Counts, perms: Permutations) -> Sign
         block = buffer[:, : hi - lo]
         np.multiply(perms.a, mixed[lo:hi], out=block)
         block += perms.b
-        mins = np.minimum.reduceat(block, starts[first:last] - lo, axis=1)
-        result[filled[first:last]] = mins.T
+        result[first:last] = np.minimum.reduceat(block, starts[first:last] - lo, axis=1).T
         first = last
+    return result
+
+
+def _small_minimums(
+    mixed: Hashes, starts: Counts, counts: Counts, perms: Permutations
+) -> Signatures:
+    """The signatures of the groups ``mixed[starts[i] : starts[i] + counts[i]]`` (of
+    one to :data:`_SMALL` values each).
+
+    A reduction per group costs more than a small group's values, so the groups are
+    taken by width (1, 2, 4, ... values): those of at most ``width`` values as a
+    ``(width, groups)`` matrix, a group down each column and its last value repeated
+    (no minimum changes), permuted as ``(num_perm, width, groups)``, and the minimum
+    taken across the rows, elementwise.
+    """
+    result = np.empty((counts.size, perms.num_perm), dtype=np.uint32)
+    low, width = 0, 1
+    while low < _SMALL:
+        part = np.flatnonzero((counts > low) & (counts <= width))
+        step = max(1, _CHUNK // width)
+        for first in range(0, part.size, step):
+            chunk = part[first : first + step]
+            at = starts[chunk] + np.minimum(np.arange(width)[:, None], counts[chunk] - 1)
+            permuted = perms.a[:, :, None] * mixed[at]
+            permuted += perms.b[:, :, None]
+            result[chunk] = np.minimum.reduce(permuted, axis=1).T
+        low, width = width, 2 * width
     return result
 
 
