@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ingest import DedupOptions, Document, find_duplicates
@@ -129,6 +129,8 @@ def test_bounds_never_cut_a_pair_that_aligns(features: list[DocFeatures], thresh
     st.lists(st.integers(min_value=0, max_value=40), max_size=60),
     st.integers(min_value=1, max_value=5),
 )
+@example([0, 0, 2], 3)  # as many groups as sentences, one repeated: not 0, 1, 2
+@example([0, 1, 2, 3, 4], 3)  # every sentence distinct
 def test_runs_are_the_distinct_rows_in_order(groups: list[int], window: int) -> None:
     # Runs are found as numbers (groups as digits): the rows np.unique(axis=0) gives.
     group_of = np.array(groups, dtype=np.intp)

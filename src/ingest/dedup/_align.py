@@ -147,13 +147,14 @@ def _runs(group_of: _Index, window: int) -> Iterator[_Index]:
     """The distinct runs of 2 to *window* adjacent sentences, as rows of sentence groups,
     one array per run length (a run that repeats a sentence adds nothing and is left out)."""
     groups = int(group_of.max()) + 1 if group_of.size else 0
+    # No sentence repeated (the groups are 0, 1, 2, ...): every run is distinct, and in
+    # order already.
+    every_one = groups == group_of.size and bool((group_of == np.arange(groups)).all())
     for size in range(2, window + 1):
         if group_of.size < size:
             return
         runs = sliding_window_view(group_of, size)
-        if groups == group_of.size:
-            # No sentence repeated (the groups are 0, 1, 2, ...): every run is distinct,
-            # and in order already.
+        if every_one:
             yield runs
             continue
         distinct = np.ones(len(runs), dtype=bool)
