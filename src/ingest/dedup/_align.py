@@ -46,7 +46,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._chance import chance_alignment, chance_level
 from ._features import DocFeatures
-from ._shingle import members
+from ._shingle import members, span_positions
 from ._signature import Signatures
 
 __all__ = [
@@ -74,14 +74,6 @@ _BLOCK: Final = 1 << 22
 _LOW32: Final = np.uint64(0xFFFFFFFF)
 
 
-def _ranges(starts: _Index, lengths: _Index) -> _Index:
-    """The ranges ``[start, start + length)``, concatenated into one index array."""
-    total = int(lengths.sum())
-    offsets = np.cumsum(lengths) - lengths
-    index: _Index = np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.intp)
-    return index
-
-
 class _Sets:
     """Sets in flat form: ``values`` of set 0, then of set 1, ...; ``owner`` says whose."""
 
@@ -100,13 +92,13 @@ class _Sets:
             return cls(features.sentence_values, sizes)
         lengths = sizes[firsts]
         starts = (np.cumsum(sizes) - sizes)[firsts]
-        return cls(features.sentence_values[_ranges(starts, lengths)], lengths)
+        return cls(features.sentence_values[span_positions(starts, lengths)], lengths)
 
     def gather(self, members: _Index) -> tuple[_Values, _Index]:
         """The values of the sets *members* (in that order, repeats allowed) and, for
         each value, its position in *members*."""
         lengths = self.sizes[members]
-        values = self.values[_ranges(self.starts[members], lengths)]
+        values = self.values[span_positions(self.starts[members], lengths)]
         return values, np.repeat(np.arange(members.size, dtype=np.intp), lengths)
 
 
@@ -126,7 +118,7 @@ class _Lookup:
         low = np.searchsorted(self.values, values, side="left")
         high = np.searchsorted(self.values, values, side="right")
         found = high - low
-        cells = np.repeat(owner, found) * self.count + self.owner[_ranges(low, found)]
+        cells = np.repeat(owner, found) * self.count + self.owner[span_positions(low, found)]
         counts: _Counts = np.bincount(cells, minlength=rows * self.count)
         return counts.reshape(rows, self.count)
 
@@ -195,11 +187,9 @@ def _merged(
             values, part = x_sets.gather(block.reshape(-1))
             parts = y.common(values, part, block.size).reshape(len(block), size, y.count)
             shares = (parts > 0).all(axis=1)
-            # The merged stems of each run: its parts' values, without repeats.
-            keys = np.unique((part // size).astype(np.uint64) << np.uint64(32) | values)
-            merged = (keys >> np.uint64(32)).astype(np.intp)
+            terms, merged = _merged_terms(values, part, size)
             sizes = np.bincount(merged, minlength=len(block)).astype(np.intp)
-            common = y.common((keys & _LOW32).astype(np.uint32), merged, len(block))
+            common = y.common(terms, merged, len(block))
             aligned = shares & _similar(common, sizes, y.sizes, threshold)
             x_mask[block[aligned.any(axis=1)].reshape(-1)] = True
             y_mask |= aligned.any(axis=0)
@@ -248,13 +238,20 @@ def exact_alignment(
     return a_mask, b_mask
 
 
+def _merged_terms(values: _Values, part: _Index, size: int) -> tuple[_Values, _Index]:
+    """The merged terms of runs of *size* sets, from their parts' *values* (``part``: the
+    position of each value's set among the runs' sets, run after run, as
+    :meth:`_Sets.gather` gives them): each run's terms without repeats, and the run of
+    each."""
+    keys = np.unique((part // size).astype(np.uint64) << np.uint64(32) | values)
+    return (keys & _LOW32).astype(np.uint32), (keys >> np.uint64(32)).astype(np.intp)
+
+
 def _merged_sizes(sets: _Sets, runs: _Index) -> _Index:
     """The number of distinct terms of each run's merged sets (*runs*: rows of set
     numbers of *sets*)."""
-    size = runs.shape[1]
-    values, part = sets.gather(runs.reshape(-1))
-    keys = np.unique((part // size).astype(np.uint64) << np.uint64(32) | values)
-    merged: _Index = np.bincount((keys >> np.uint64(32)).astype(np.intp), minlength=len(runs))
+    _, run = _merged_terms(*sets.gather(runs.reshape(-1)), runs.shape[1])
+    merged: _Index = np.bincount(run, minlength=len(runs))
     return merged
 
 

@@ -37,6 +37,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from ._shingle import span_positions
+
 __all__ = ["BandIndex", "GroupedBandIndex"]
 
 _Keys = npt.NDArray[np.uint64]
@@ -111,10 +113,8 @@ class BandIndex:
                     continue
                 start = start[hit]
                 count = np.searchsorted(stored, needles[hit], side="right") - start
-                total = int(count.sum())
-                at = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total)
                 rows_out.append(np.repeat(needle_rows[hit], count))
-                values_out.append(values[at])
+                values_out.append(values[span_positions(start, count)])
         rows = np.concatenate(rows_out)
         found: npt.NDArray[np.int64] = np.concatenate(values_out).astype(np.int64, copy=False)
         # One pair per (value, row), whatever the number of bands that matched.

@@ -74,8 +74,8 @@ _K2: Final = 0xFF51AFD7ED558CCD
 _Q: Final = np.uint32(0x9E3779B1)
 _SPACE: Final = ord(" ")
 #: Odd: multiplying a 32-bit hash by it spreads its bits towards the high ones
-#: (:func:`members`' table slots).
-_SLOT_MULTIPLIER: Final = np.uint32(0x9E3779B1)
+#: (:func:`members`' table slots); the same golden-ratio constant as ``_Q``.
+_SLOT_MULTIPLIER: Final = _Q
 _APOSTROPHE: Final = ord("'")
 #: ``_BYTE_MASKS[n]`` keeps the low ``n`` bytes of a 64-bit block (``n`` <= 8).
 _BYTE_MASKS: Final = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)

@@ -212,9 +212,8 @@ class Pipeline:
                     key = text_key(doc.text)
                     try:
                         if is_repeat(doc.name, doc.id, key, seen.get(doc.id), where="this run"):
-                            repeats.add(
-                                len(held)
-                            )  # the same document read twice: an exact duplicate
+                            # The same document read twice: an exact duplicate.
+                            repeats.add(len(held))
                             repeated.add(doc.id)
                         else:
                             seen[doc.id] = (doc.name, key)
