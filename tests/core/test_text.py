@@ -24,6 +24,7 @@ from ingest.core._language import (
     stop_words_for,
     terms_language,
     with_language,
+    with_languages,
 )
 from ingest.core._text import (
     content_stems,
@@ -114,6 +115,9 @@ def test_language_from_meta_wins() -> None:
     said = Document("a", text, meta={"language": "zh-Hant"})
     assert with_language(said) is said
     assert with_language(Document("a", text)).meta["language"] == "zh"
+    docs = [said, Document("b", text), Document("c", "too short")]
+    assert with_languages(docs) == [with_language(d) for d in docs]
+    assert with_languages(docs)[0] is said
     assert language_code("PT_br") == "pt"
 
 

@@ -137,10 +137,15 @@ def test_explain_keeps_the_clean_result() -> None:
 
 def test_the_language_is_identified_before_cleaning(tmp_path: Path) -> None:
     """A document that does not say its language gets ``meta["language"]`` from its
-    text, and the cleaner uses that language's rules; one that says keeps its own."""
+    text, and the cleaner uses that language's rules; one that says keeps its own. The
+    languages of a chunk are identified at once: a failed record between documents
+    leaves each document its own language."""
     german = (
         "Die Verhandlungen zwischen den beiden Regierungen sind am Montag ins Stocken "
         "geraten, sagte ein Sprecher in Berlin.\nWerbung\n"
+    )
+    french = (
+        "Les négociations entre les deux gouvernements sont au point mort, a dit un porte-parole."
     )
     path = tmp_path / "in.jsonl"
     path.write_text(
@@ -149,15 +154,20 @@ def test_the_language_is_identified_before_cleaning(tmp_path: Path) -> None:
         + json.dumps(
             {"text": "Talks stalled on Monday.", "meta": {"path": "pt.txt", "language": "pt-BR"}}
         )
+        + "\n{not json\n"
+        + json.dumps({"text": french, "meta": {"path": "fr.txt"}})
         + "\n",
         encoding="utf-8",
     )
-    outcomes = list(ingest.Pipeline(ingest.PipelineOptions(explain=True)).run([path]))
-    documents = [o.document for o in outcomes if o.document is not None]
-    assert [d.meta["language"] for d in documents] == ["de", "pt-BR"]
-    cleanings = [o.cleaning for o in outcomes if o.cleaning is not None]
-    assert [c.language for c in cleanings] == ["de", "pt"]
-    assert "Werbung" not in documents[0].text
+    for workers in (1, 2):
+        options = ingest.PipelineOptions(explain=True, workers=workers, chunk_size=4)
+        outcomes = list(ingest.Pipeline(options).run([path]))
+        assert [o.status for o in outcomes] == ["kept", "kept", "failed", "kept"]
+        documents = [o.document for o in outcomes if o.document is not None]
+        assert [d.meta["language"] for d in documents] == ["de", "pt-BR", "fr"]
+        cleanings = [o.cleaning for o in outcomes if o.cleaning is not None]
+        assert [c.language for c in cleanings] == ["de", "pt", "fr"]
+        assert "Werbung" not in documents[0].text
 
 
 def test_html_members_are_extracted_by_content_type_or_extension() -> None:

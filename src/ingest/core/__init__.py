@@ -41,6 +41,7 @@ from ._language import (
     document_languages,
     terms_language,
     with_language,
+    with_languages,
 )
 from ._safepath import SafeDirectory, UnsafePathError
 from ._stream import CHUNK, Input, TextAsUtf8, Transcoder, skip_utf8_bom, sniff_wide
@@ -111,6 +112,7 @@ __all__ = [
     "sniff_wide",
     "terms_language",
     "with_language",
+    "with_languages",
     "word_stream",
     "word_terms",
     "write_text",

@@ -51,6 +51,7 @@ __all__ = [
     "stop_words_for",
     "terms_language",
     "with_language",
+    "with_languages",
 ]
 
 #: The ISO 639-2 code for "undetermined": too little text, or no confident guess.
@@ -314,6 +315,23 @@ def document_languages(docs: Sequence[Document]) -> list[str]:
     said = [_said(doc) for doc in docs]
     guessed = iter(detect_languages([d.text for d, s in zip(docs, said, strict=True) if not s]))
     return [s or next(guessed) for s in said]
+
+
+def with_languages(docs: Sequence[Document]) -> list[Document]:
+    """``[with_language(doc) for doc in docs]``, the languages identified at once
+    (:func:`detect_languages`, about three times faster than one text at a time).
+
+    >>> german = "Die Verhandlungen sind ins Stocken geraten, sagte sie."
+    >>> docs = [Document("a", "Talks stalled."), Document("b", german)]
+    >>> [d.meta["language"] for d in with_languages(docs)]
+    ['und', 'de']
+    """
+    said = [_said(doc) for doc in docs]
+    guessed = iter(detect_languages([d.text for d, s in zip(docs, said, strict=True) if not s]))
+    return [
+        doc if s else attrs.evolve(doc, meta=doc.meta | {"language": next(guessed)})
+        for doc, s in zip(docs, said, strict=True)
+    ]
 
 
 def with_language(doc: Document) -> Document:

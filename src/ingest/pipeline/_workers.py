@@ -9,14 +9,15 @@ memory stays bounded and the output order is the input order.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 import attrs
 
 from ..cleaning import clean
-from ..core import Document, IngestError, Problem, with_language
+from ..core import Document, IngestError, Problem, with_languages
 from ..html import HtmlOptions, extract_html
 from ..inputs import DocItem, Failure, InputError, Item, PageItem
 from ._options import Outcome, PipelineOptions
@@ -27,8 +28,8 @@ __all__ = ["work_all"]
 def work_all(items: Iterator[Item], options: PipelineOptions) -> Iterator[Outcome]:
     """The outcome of each item, in order, computed by ``options.workers`` processes."""
     if options.workers == 1:
-        for item in items:
-            yield _work(item, options)
+        for chunk in _chunks(items, options.chunk_size):
+            yield from _work_chunk(chunk, options)
         return
     window = 2 * options.workers + 1
     pool = ProcessPoolExecutor(max_workers=options.workers)
@@ -101,22 +102,40 @@ def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _work_chunk(chunk: list[Item], options: PipelineOptions) -> list[Outcome]:
-    return [_work(item, options) for item in chunk]
+    """The outcomes of *chunk*: each item extracted, the chunk's languages identified at
+    once (``meta["language"]``, when a document does not say: the cleaner and
+    de-duplication read it), each document cleaned; a failure in lenient mode, an
+    exception in strict mode."""
+    extracted = [_guarded(item, options, _extract) for item in chunk]
+    docs = iter(with_languages([doc for doc in extracted if isinstance(doc, Document)]))
+    return [
+        _guarded(item, options, lambda _, options: _clean(next(docs), options))
+        if isinstance(doc, Document)
+        else doc
+        for item, doc in zip(chunk, extracted, strict=True)
+    ]
 
 
-def _work(item: Item, options: PipelineOptions) -> Outcome:
-    """Extract, identify the language of (``meta["language"]``, when the document does not
-    say: the cleaner and de-duplication read it) and clean one item; a failure in lenient
-    mode, an exception in strict mode."""
+def _clean(doc: Document, options: PipelineOptions) -> Outcome:
+    cleaning = None
+    if options.clean is not None:
+        cleaning = clean(doc, options.clean)
+        doc = cleaning.document or doc
+    return Outcome("kept", doc, cleaning=cleaning if options.explain else None)
+
+
+_T = TypeVar("_T", Document, Outcome)
+
+
+def _guarded(
+    item: Item, options: PipelineOptions, step: Callable[[DocItem | PageItem, PipelineOptions], _T]
+) -> _T | Outcome:
+    """*step* of *item*, or the item's failure: a failure in lenient mode, an exception in
+    strict mode."""
     if isinstance(item, Failure):
         return Outcome("failed", failure=item)
     try:
-        doc = with_language(_extract(item, options))
-        cleaning = None
-        if options.clean is not None:
-            cleaning = clean(doc, options.clean)
-            doc = cleaning.document or doc
-        return Outcome("kept", doc, cleaning=cleaning if options.explain else None)
+        return step(item, options)
     except IngestError as exc:
         if options.strict:
             raise
