@@ -450,7 +450,7 @@ class DuplicateIndex:
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
-        bounds = self._bounds(features, unlinked)
+        bounds = self._bounds(features, unlinked) if unlinked else []
         for position, bound, count in zip(unlinked, bounds, seen, strict=True):
             if (
                 not every
