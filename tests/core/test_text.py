@@ -173,6 +173,9 @@ def test_languages_of_a_batch_equal_one_by_one() -> None:
     texts += ["ok", "", "Ω" * 30, texts[0][:50], texts[1].upper()]
     assert detect_languages(texts) == [detect_language(text) for text in texts]
     assert detect_languages([]) == []
+    with pytest.MonkeyPatch.context() as patch:  # walked a few texts at a time
+        patch.setattr(_language, "_WALKED_AT_ONCE", 3)
+        assert detect_languages(texts) == [detect_language(text) for text in texts]
     docs = [Document("a", texts[0], meta={"language": "pt-BR"}), Document("b", texts[1])]
     assert document_languages(docs) == [document_language(doc) for doc in docs]
 
