@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from py3langid.langid import LanguageIdentifier
 
@@ -125,6 +125,7 @@ def test_language_from_meta_wins() -> None:
     st.text(alphabet="ab l'th e's the und der 한국어의 交渉は The ça été'", max_size=80),
     st.sampled_from(["en", "fr", "de", "ko", "ja", "und"]),
 )
+@example("국국'T", "de")  # a Korean part before a stemmed one: stems first, as content_stems
 def test_word_terms_are_each_words_content_stems(text: str, language: str) -> None:
     """A batch of words (with apostrophes, stop words, Korean, an unspaced script)
     gets what :func:`content_stems` makes of each word alone."""

@@ -581,7 +581,9 @@ def word_terms(words: list[str], language: str) -> list[str]:
     terms = []
     for word in words:
         if word in split:
-            terms.append(" ".join(_part_terms(part, stem_of) for part in split[word]))
+            # As content_stems orders them: the stems of the parts, then the pairs.
+            parts = sorted(split[word], key=lambda part: part not in stem_of)
+            terms.append(" ".join(_part_terms(part, stem_of) for part in parts))
         elif word in stops:
             terms.append("")
         else:
