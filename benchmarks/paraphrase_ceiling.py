@@ -56,6 +56,9 @@ from ingest.dedup._features import DocFeatures, compute_features
 WORDNET: Final = Path("/usr/share/wordnet")
 THRESHOLDS: Final = (0.25, 0.3, 0.35, 0.45)
 ANCHORED: Final = (0.15, 0.2, 0.25)
+#: The significance level of the anchored alignment's sampled chance level, and its shuffles.
+ANCHORED_ALPHA: Final = 0.01
+SHUFFLES: Final = 500
 #: Real-article pairs whose weighted containment is above this are aligned (B).
 PREFILTER: Final = 0.3
 
@@ -256,37 +259,67 @@ def _linked(a: DocFeatures, b: DocFeatures, *, threshold: float, options: DedupO
     return score.score >= options.paraphrase_threshold
 
 
-def _incidence(x: DocFeatures, columns: npt.NDArray[np.uint32]) -> sparse.csr_matrix:
-    """``(sentences, columns)``: which of *columns* (sorted terms) each sentence of *x* has."""
-    rows = np.repeat(np.arange(x.sentence_count), x.sentence_sizes)
-    cells = (np.ones(rows.size), (rows, np.searchsorted(columns, x.sentence_values)))
-    return sparse.csr_matrix(cells, shape=(x.sentence_count, columns.size))
+def _incidence(
+    values: npt.NDArray[np.uint32], sizes: npt.NDArray[np.int64], columns: npt.NDArray[np.uint32]
+) -> sparse.csr_matrix:
+    """``(sentences, columns)``: which of *columns* (sorted terms) each sentence holds (its
+    *sizes* values of *values*, in turn; a value twice in one sentence counts once)."""
+    rows = np.repeat(np.arange(sizes.size), sizes)
+    cells = (np.ones(rows.size), (rows, np.searchsorted(columns, values)))
+    matrix = sparse.csr_matrix(cells, shape=(sizes.size, columns.size))
+    matrix.data[:] = 1.0
+    return matrix
 
 
-def _anchored(a: DocFeatures, b: DocFeatures, *, threshold: float, options: DedupOptions) -> bool:
+def _anchored_counts(
+    short: sparse.csr_matrix, long: sparse.csr_matrix, threshold: float
+) -> tuple[int, int]:
+    """The sentences of each side (incidence matrices) that align with one of the other's:
+    Jaccard at least *threshold* and an anchor shared (a term in one sentence of each)."""
+    short_sizes = np.asarray(short.sum(axis=1)).ravel()
+    long_sizes = np.asarray(long.sum(axis=1)).ravel()
+    once = (np.asarray(short.sum(axis=0)).ravel() == 1) & (
+        np.asarray(long.sum(axis=0)).ravel() == 1
+    )
+    common = (short @ long.T).toarray()
+    anchors = (short.multiply(once[None, :]).tocsr() @ long.T).toarray()
+    union = short_sizes[:, None] + long_sizes[None, :] - common
+    aligned = (common / np.maximum(union, 1) >= threshold) & (anchors > 0)
+    return int(aligned.any(axis=1).sum()), int(aligned.any(axis=0).sum())
+
+
+def _anchored(
+    a: DocFeatures, b: DocFeatures, *, threshold: float, options: DedupOptions, shuffles: int = 0
+) -> bool:
     """A looser alignment in which two single sentences align only if they also share an
     *anchor*: a term found in no other sentence of either document (a fact a rewrite
     keeps, where a topic's words recur all over both). The share and the counts as
-    :func:`_linked` asks, against the chance level of the unanchored alignment (which
-    is higher: the test is conservative)."""
+    :func:`_linked` asks. The chance level: with no *shuffles*, the unanchored one
+    (higher: the test is conservative); else the ``1 - ANCHORED_ALPHA`` quantile of the
+    shorter document's anchored count over *shuffles* shuffles of the longer one's
+    term occurrences among its sentences (the shuffle of ``_chance.py``, by sampling)."""
+    short, long = (a, b) if a.sentence_count <= b.sentence_count else (b, a)
     columns = np.union1d(a.sentence_values, b.sentence_values)
-    left, right = _incidence(a, columns), _incidence(b, columns)
-    once = (np.asarray(left.sum(axis=0)).ravel() == 1) & (
-        np.asarray(right.sum(axis=0)).ravel() == 1
-    )
-    common = (left @ right.T).toarray()
-    anchors = (left.multiply(once[None, :]).tocsr() @ right.T).toarray()
-    union = a.sentence_sizes[:, None] + b.sentence_sizes[None, :] - common
-    aligned = (common / np.maximum(union, 1) >= threshold) & (anchors > 0)
-    a_count, b_count = int(aligned.any(axis=1).sum()), int(aligned.any(axis=0).sum())
-    if min(a_count, b_count) < options.min_aligned_sentences:
-        return False
-    short, long, count = (
-        (a, b, a_count) if a.sentence_count <= b.sentence_count else (b, a, b_count)
-    )
+    short_terms = _incidence(short.sentence_values, short.sentence_sizes, columns)
+    long_terms = _incidence(long.sentence_values, long.sentence_sizes, columns)
+    count, long_count = _anchored_counts(short_terms, long_terms, threshold)
     share = count / short.sentence_count
-    chance = chance_level(chance_alignment(short, long, threshold=threshold))
-    return share >= options.paraphrase_threshold and share > chance
+    if min(count, long_count) < options.min_aligned_sentences:
+        return False
+    if share < options.paraphrase_threshold:
+        return False
+    if not shuffles:
+        return share > chance_level(chance_alignment(short, long, threshold=threshold))
+    rng = np.random.default_rng(options.seed)
+    shuffled = [
+        _anchored_counts(
+            short_terms,
+            _incidence(rng.permutation(long.sentence_values), long.sentence_sizes, columns),
+            threshold,
+        )[0]
+        for _ in range(shuffles)
+    ]
+    return count > float(np.quantile(shuffled, 1 - ANCHORED_ALPHA))
 
 
 def news_ceiling() -> None:
@@ -316,6 +349,13 @@ def news_ceiling() -> None:
     ]
     deciders += [
         (f"anchored, {t}", functools.partial(_anchored, threshold=t, options=options))
+        for t in ANCHORED
+    ]
+    deciders += [
+        (
+            f"anchored, {t}, sampled chance",
+            functools.partial(_anchored, threshold=t, options=options, shuffles=SHUFFLES),
+        )
         for t in ANCHORED
     ]
     for label, decide in deciders:
