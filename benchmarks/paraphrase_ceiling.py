@@ -22,7 +22,10 @@ merge among the real articles) would need, whatever threshold is picked:
   ``report`` apart), the seed pairs and the pairs of real articles (not the
   known duplicates of ``news_set.KNOWN_DUPLICATES``) whose rarity-weighted term
   containment (below) is above 0.3: every pair that could align, as the index
-  would see it if its candidates held every pair.
+  would see it if its candidates held every pair. Then the same with *anchored*
+  alignment (two sentences align only if they also share a term found in no other
+  sentence of either document), against the unanchored chance level and against
+  its own, sampled (``_anchored``).
 * **A document-level signal**: the share of the smaller document's distinct
   terms that the other holds, each weighted by its rarity (``log(N / df)`` over
   the real articles) and corrected for chance (``(held - expected) / (all -
