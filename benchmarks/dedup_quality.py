@@ -116,9 +116,10 @@ class Clough:
             found[category] += cluster_of[name] == cluster_of[source]
         return ari, {c: found[c] / total[c] for c in CATEGORIES}
 
-    def errors(self, options: DedupOptions) -> tuple[list[str], list[list[str]]]:
-        """The derived answers not clustered with their source, and the clusters
-        that hold a ``non`` answer with any other document."""
+    def errors(self, options: DedupOptions) -> tuple[list[str], list[list[str]], list[str]]:
+        """The derived answers not clustered with their source, the clusters that hold a
+        ``non`` answer with any other document, and the ``non`` answers clustered with
+        their task's source (the criterion: none)."""
         clusters = find_duplicates(self.docs, options)
         cluster_of = {m.name: c for c in clusters for m in c.members}
         missed = [
@@ -128,11 +129,17 @@ class Clough:
             and cluster_of[name] is not cluster_of[f"orig_task{self.task[name]}.txt"]
         ]
         merged = [
-            [m.name for m in c.members]
+            [f"{m.name} ({self.category[m.name]})" for m in c.members]
             for c in clusters
             if len(c.members) > 1 and any(self.category[m.name] == "non" for m in c.members)
         ]
-        return missed, merged
+        with_source = [
+            name
+            for name, category in sorted(self.category.items())
+            if category == "non"
+            and cluster_of[name] is cluster_of[f"orig_task{self.task[name]}.txt"]
+        ]
+        return missed, merged, with_source
 
 
 def _format(ari: float, rates: dict[str, float]) -> str:
@@ -307,8 +314,9 @@ def main() -> None:
         print(f"  kinds {'+'.join(kinds):<27} {_format(*score)}")
     print(f"  {BASELINE}")
     print(f"  {TARGET}")
-    missed, merged = clough.errors(options)
+    missed, merged, with_source = clough.errors(options)
     print(f"  derived answers not with their source: {', '.join(missed)}")
+    print(f"  'non' answers with their task's source: {', '.join(with_source) or 'none'}")
     for cluster in merged:
         print(f"  cluster with a 'non' answer: {', '.join(cluster)}")
 
