@@ -790,3 +790,74 @@ def test_a_thread_drops_quotations_of_its_own_posts() -> None:
     assert doc.text.count(first) == 1
     assert manual in doc.text
     assert "careful descent burn" in doc.text
+
+
+def test_a_page_without_an_article_keeps_its_card_grid_in_a_widget() -> None:
+    # A best-sellers page: no article, its ranked cards in a box the template
+    # calls a widget. The cards are the content; the footer's links are not.
+    cards = _rows(
+        "<li class='rank-card'><div>#{0}</div><div><a href='/p/{0}'>{1}</a></div>"
+        "<div>{2}</div><div>$ {3}</div></li>",
+        [
+            ("1", "The Long Way Home, a novel", "Ann Marsh", "22.40"),
+            ("2", "A Court of Quiet Rivers", "Leo Hart", "26.60"),
+            ("3", "Bread for Beginners", "Sam Oake", "18.99"),
+            ("4", "Maps of the Northern Sky", "Ida Cole", "31.00"),
+        ],
+    )
+    page = (
+        "<html><body><div class='page'><h1>Best sellers in books</h1>"
+        f"<div class='list-widget'><ol class='grid'>{cards}</ol></div></div>"
+        "<footer><ul><li><a href='/help'>Help and contact</a></li>"
+        "<li><a href='/jobs'>Careers at the shop</a></li>"
+        "<li><a href='/press'>Press releases</a></li></ul></footer></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "listing"
+    for title in ("The Long Way Home", "A Court of Quiet Rivers", "Maps of the Northern Sky"):
+        assert title in doc.text
+    assert "Careers at the shop" not in doc.text
+
+
+def test_article_in_a_widget_keeps_its_teaser_widget_out() -> None:
+    # The same box around teasers beside an article: the article is the content.
+    teasers = _rows(
+        "<li class='post-card'><a href='/p/{0}'>{1}</a><span>{2}</span></li>",
+        [
+            ("a", "Council approves new cycle lanes", "May 2"),
+            ("b", "Library to open on Sundays", "May 1"),
+            ("c", "Harbour festival returns in June", "April 30"),
+        ],
+    )
+    page = (
+        f"<html><body><main><h1>Budget agreed</h1><p>{_PROSE}</p><p>{_PROSE}</p></main>"
+        f"<div class='posts-widget'><ul>{teasers}</ul></div></body></html>"
+    )
+    doc = extract_html(page)
+    assert "agreed the budget" in doc.text
+    assert "cycle lanes" not in doc.text
+
+
+def test_item_tiles_are_taken_before_stray_prose() -> None:
+    # A shop's category page: short tiles and no article; the only prose is the
+    # newsletter box. The tiles are the content, not that box.
+    tiles = _rows(
+        "<div class='tile'><div><a href='/p/{0}'>{1}</a></div><div>{2}</div></div>",
+        [
+            ("1", "Grow bags, a bundle of ten", "$ 19.00"),
+            ("2", "Natural wood pot stakes", "$ 7.50"),
+            ("3", "Waterproof kneeling pad", "$ 12.00"),
+            ("4", "Knife and tool sharpener", "$ 9.95"),
+            ("5", "Seed packet plant markers", "$ 4.25"),
+        ],
+    )
+    page = (
+        f"<html><body><div class='shop'><div class='tiles'>{tiles}</div></div>"
+        "<div class='newsletter'><p>Sign up for our letters and get ten percent off"
+        " your first order, with news of the season's seeds and tools.</p></div></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["extraction"] == "items"
+    for title in ("Grow bags, a bundle of ten", "kneeling pad", "plant markers"):
+        assert title in doc.text
+    assert "ten percent off" not in doc.text

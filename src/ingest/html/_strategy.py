@@ -10,7 +10,10 @@ For every page two candidates are built from the same blocks:
 
 The items win when they hold at least :data:`_ITEMS_GAIN` times the article's
 text, unless the page calls itself an article and the article candidate is not
-empty (its teaser lists are not its content). :func:`~._kind.page_type` names
+empty (its teaser lists are not its content). On a page with no article (the
+candidate is empty and the page does not call itself one), a card grid boxed in
+furniture named only for how it is shown (a carousel, a widget) is a candidate
+too, rendered without that box counting as furniture. :func:`~._kind.page_type` names
 the page from that, the page's own metadata and the article's shape. A
 product or service page spreads its content over sections, so its container
 grows to the ``<main>`` element holding it, if the page marks one, or else to
@@ -31,7 +34,8 @@ No silent loss: a page whose extraction is short is walked again with hidden,
 in a hidden element, and libxml2 nests whole pages in an unclosed
 ``<button>``), and that extraction is taken when it is much longer. When every
 candidate gives under :data:`MIN_ARTICLE` characters: JSON-LD ``articleBody``,
-then the page's prose blocks, then all of its text that is not furniture.
+then the page's item tiles when they hold at least as much text as its prose
+blocks, then those prose blocks, then all of its text that is not furniture.
 """
 
 from __future__ import annotations
@@ -216,20 +220,13 @@ def _extract(
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
     article = render(page, container, boilerplate, title=title) if container is not None else []
-    found = item_region(page, groups, in_set(page, furniture))
-    region = found[0] if found is not None else None
-    items: list[Block] = []
-    cards: list[Block] = []
-    if found is not None:
-        items = render(page, found[0], furniture, title=title, keep_links=True)
-        cards = render(
-            page,
-            found[0],
-            _outside(page, furniture, found[1]),
-            title=title,
-            trim=False,
-            keep_links=True,
-        )
+    region, items, cards = _item_candidate(
+        page,
+        groups,
+        furniture,
+        title=title,
+        boxed=_length(article) < MIN_ARTICLE and not said.says_article,
+    )
     wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
         not said.says_article or _length(article) < MIN_ARTICLE
     )
@@ -274,8 +271,9 @@ def _extract(
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
         return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
     fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
-    # A page of product tiles and nothing else: the tiles, before its leftover text.
-    leftover = fallback.method in {"page-text", "empty"}
+    # A page of product tiles and no article: the tiles, before its stray prose
+    # (a newsletter box, a shipping notice) or its leftover text.
+    leftover = fallback.method in {"prose", "page-text", "empty"}
     if (
         leftover
         and region is not None
@@ -284,6 +282,34 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _item_candidate(
+    page: Page,
+    groups: list[list[etree._Element]],
+    furniture: set[etree._Element],
+    *,
+    title: str,
+    boxed: bool,
+) -> tuple[etree._Element | None, list[Block], list[Block]]:
+    """The items' region, its blocks (to weigh against the article) and its cards' blocks.
+
+    With *boxed* (a page with no article), a card grid is the content even in a
+    box named for how it is shown (a carousel, a widget), and that box, around
+    the cards, is not furniture for them. The cards keep what looks like
+    furniture inside them (see :func:`_outside`).
+    """
+    excluded = furniture - _shown_only(furniture) if boxed else furniture
+    found = item_region(page, groups, in_set(page, excluded))
+    if found is None:
+        return None, [], []
+    region, members = found
+    inner = furniture - set(members[0].iterancestors())
+    items = render(page, region, inner, title=title, keep_links=True)
+    cards = render(
+        page, region, _outside(page, inner, members), title=title, trim=False, keep_links=True
+    )
+    return region, items, cards
 
 
 def _thread(
@@ -372,6 +398,15 @@ def _outside(
     """
     inside = in_set(page, set(cards))
     return {element for element in furniture if not inside[element] or element in cards}
+
+
+def _shown_only(furniture: set[etree._Element]) -> set[etree._Element]:
+    """The *furniture* that is so only by a name saying how it is shown.
+
+    A carousel, a slider or a widget may box any content; on a page with no
+    article, the card grid such a box holds is the page's items.
+    """
+    return {element for element in furniture if presentation_named(element, repeated=True)}
 
 
 def _named_sections(page: Page, furniture: set[etree._Element]) -> set[etree._Element]:
