@@ -67,7 +67,7 @@ def _grown(array: npt.NDArray[Any], size: int, needed: int) -> npt.NDArray[Any]:
     for each eighth added)."""
     if needed <= array.size:
         return array
-    grown = np.empty(max(needed, size + size // 8, 1024), dtype=array.dtype)
+    grown = np.empty(max(needed, size + size // 8), dtype=array.dtype)
     grown[:size] = array[:size]
     return grown
 
