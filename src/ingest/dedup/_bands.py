@@ -11,19 +11,22 @@ in memory.
 
 Entries are spread over ``2 ** _PARTITION_BITS`` partitions by the top bits
 of their hash (the hashes are mixed: the partitions fill evenly). In each
-partition, each insert is a small sorted segment, and segments of similar size
-are merged (a binary counter, each merge a linear timsort of two sorted runs),
-so a partition holds a number of sorted segments logarithmic in its entries. A
-partition keeps its segments one after the other in one array, each entry's
-top bits (its partition's, the same for all) replaced by its segment's number:
-the array is sorted as a whole, and a query finds every segment's matches with
-one ``searchsorted`` per partition (each needle asked once per segment, with the
-segment's number in its top bits), not one per segment. A caller looks up many
-rows per query (a batch of documents). A merge rewrites the last segments in
-place; it holds their order and sorted copy at once, a 64th of the index at
-most (about 100 MB at a million documents) where one array would need
-gigabytes. A partition's array grows by an eighth when full (the room left
-unused counts in :attr:`BandIndex.nbytes`).
+partition, each insert is a small sorted segment, and the last two segments are
+merged while the older is at most ``_MERGED_BELOW`` times the newer (each merge
+a linear timsort of two sorted runs), so a partition holds a number of sorted
+segments logarithmic in its entries. A partition keeps its segments one after
+the other in one array, each entry's top bits (its partition's, the same for
+all) replaced by its segment's number, and each segment has fences: where each
+bucket of its hashes (by the bits after the partition's) starts. A query finds a
+needle in every segment of its partition at once, each by two fence reads and a
+few comparisons (:class:`_Partition`): a cost that does not grow with the
+segments' size, where a binary search reads ~20 hashes far apart in a large one
+(docs/scaling.md, "Session 8"). A caller looks up many rows per query (a batch
+of documents). A merge rewrites the last segments in place; it holds their order
+and sorted copy at once, a 64th of the index at most (about 100 MB at a million
+documents) where one array would need gigabytes. A partition's array grows by an
+eighth when full (the room left unused and the fences count in
+:attr:`BandIndex.nbytes`).
 
 >>> import numpy as np
 >>> index = BandIndex(bands=2)
