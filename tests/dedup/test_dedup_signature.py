@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import datasketch
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.core._text import content_stems, sentences, word_bytes, words
-from ingest.dedup._bands import BandIndex, GroupedBandIndex
+from ingest.dedup._bands import _MERGED_BELOW, BandIndex, GroupedBandIndex, shared_rows
 from ingest.dedup._features import document_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import (
@@ -197,21 +199,18 @@ def test_long_sentences_are_cut() -> None:
         st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=1, max_size=40
     ),  # rows of 3 bands, few distinct hashes: many collisions
     st.integers(1, 8),
-    st.sampled_from([4, 16, 1 << 26]),
     st.sampled_from([1, 0x9E3779B97F4A7C15]),  # hashes in one partition, or spread over all
 )
 @settings(max_examples=60)
 def test_band_index_finds_every_value_sharing_a_band(
-    rows: list[list[int]], per_insert: int, max_merged: int, spread: int
+    rows: list[list[int]], per_insert: int, spread: int
 ) -> None:
     keys = np.array(rows, dtype=np.uint64) * np.uint64(spread)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("ingest.dedup._bands._MAX_MERGED", max_merged)  # small: segments stay apart
-        index = BandIndex(bands=3)
-        for start in range(0, len(rows), per_insert):
-            stop = min(start + per_insert, len(rows))
-            index.insert(keys[start:stop], np.arange(start, stop) * 10)
-        found_rows, values = index.query(keys)
+    index = BandIndex(bands=3)
+    for start in range(0, len(rows), per_insert):
+        stop = min(start + per_insert, len(rows))
+        index.insert(keys[start:stop], np.arange(start, stop) * 10)
+    found_rows, values = index.query(keys)
     expected = sorted(
         (v * 10, r)
         for r in range(len(rows))
@@ -220,8 +219,28 @@ def test_band_index_finds_every_value_sharing_a_band(
     )
     assert list(zip(values.tolist(), found_rows.tolist(), strict=True)) == expected
     assert len(index) == 3 * len(rows)
-    # No merge past the cap (an insert's own segment may be larger).
-    assert all(k.size <= max(max_merged, 3 * per_insert) for k, _ in index.segments())
+    # Each segment of a partition several times the next: a few segments, whatever the entries.
+    for sizes in index.segment_sizes():
+        assert all(older > _MERGED_BELOW * newer for older, newer in itertools.pairwise(sizes))
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=0, max_size=40
+    ),  # rows of 3 bands, few distinct hashes: many shared
+)
+@settings(max_examples=60)
+def test_shared_rows_are_a_band_index_of_the_rows_less_each_row_itself(
+    rows: list[list[int]],
+) -> None:
+    keys = np.array(rows, dtype=np.uint64).reshape(-1, 3) * np.uint64(0x9E3779B97F4A7C15)
+    index = BandIndex(bands=3)
+    index.insert(keys, np.arange(len(rows)))
+    found, values = index.query(keys)
+    other = found != values
+    shared, others = shared_rows(keys)
+    assert shared.tolist() == found[other].tolist()
+    assert others.tolist() == values[other].tolist()
 
 
 @given(

@@ -11,16 +11,22 @@ in memory.
 
 Entries are spread over ``2 ** _PARTITION_BITS`` partitions by the top bits
 of their hash (the hashes are mixed: the partitions fill evenly). In each
-partition, each insert is a small sorted segment, and segments of similar size
-are merged (a binary counter, each merge a linear timsort of two sorted runs),
-so a partition holds a number of sorted arrays logarithmic in its entries, and
-a query looks in each with ``searchsorted``; a caller looks up many rows per
-query (a batch of documents), so each segment is searched once per batch. A
-merge holds both its inputs, their concatenation and its order at once: the
-partitions keep the largest merge to a 64th of the index (about 100 MB at a
-million documents) where one segment would need gigabytes, and without a cap
-on merges the number of segments stays logarithmic (``_MAX_MERGED`` only stops
-a partition's merges beyond a GiB).
+partition, each insert is a small sorted segment, and the last two segments are
+merged while the older is at most ``_MERGED_BELOW`` times the newer (each merge
+a linear timsort of two sorted runs), so a partition holds a number of sorted
+segments logarithmic in its entries. A partition keeps its segments one after
+the other in one array, each entry's top bits (its partition's, the same for
+all) replaced by its segment's number, and each segment has fences: where each
+bucket of its hashes (by the bits after the partition's) starts. A query finds a
+needle in every segment of its partition at once, each by two fence reads and a
+few comparisons (:class:`_Partition`): a cost that does not grow with the
+segments' size, where a binary search reads ~20 hashes far apart in a large one
+(docs/scaling.md, "Session 8"). A caller looks up many rows per query (a batch
+of documents). A merge rewrites the last segments in place; it holds their order
+and sorted copy at once, a 64th of the index at most (about 100 MB at a million
+documents) where one array would need gigabytes. A partition's array grows by an
+eighth when full (the room left unused and the fences count in
+:attr:`BandIndex.nbytes`).
 
 >>> import numpy as np
 >>> index = BandIndex(bands=2)
@@ -32,6 +38,7 @@ a partition's merges beyond a GiB).
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Final
 
 import numpy as np
@@ -39,18 +46,127 @@ import numpy.typing as npt
 
 from ._shingle import span_positions
 
-__all__ = ["BandIndex", "GroupedBandIndex"]
+__all__ = ["BandIndex", "GroupedBandIndex", "shared_rows"]
 
 _Keys = npt.NDArray[np.uint64]
 _Values = npt.NDArray[np.integer[Any]]
 
-#: Segments are not merged past this many entries (1 GiB of hashes and values):
-#: a merge holds both inputs, their concatenation and its order at once.
-_MAX_MERGED = 1 << 26
-
 #: Entries go to one of ``2 ** _PARTITION_BITS`` partitions by the top bits of their hash.
 _PARTITION_BITS: Final = 6
 _STARTS: Final = np.arange(1 << _PARTITION_BITS, dtype=np.uint64) << np.uint64(64 - _PARTITION_BITS)
+#: Where a segment's number goes in a partition's keys, and the bits of the hash kept.
+_NUMBER_SHIFT: Final = np.uint64(64 - _PARTITION_BITS)
+_HASH_BITS: Final = np.uint64((1 << (64 - _PARTITION_BITS)) - 1)
+#: Entries between two fences of a segment, on average between this and twice this.
+_PER_FENCE: Final = 4
+#: A partition merges its last two segments while the older is at most this many times
+#: as large as the newer: each segment more than this many times the next.
+_MERGED_BELOW: Final = 4
+
+
+def _grown(array: npt.NDArray[Any], size: int, needed: int) -> npt.NDArray[Any]:
+    """*array*'s first *size* items in an array of at least *needed* items: itself if it
+    is large enough, else a copy with an eighth more room (little room unused, a copy
+    for each eighth added)."""
+    if needed <= array.size:
+        return array
+    grown = np.empty(max(needed, size + size // 8), dtype=array.dtype)
+    grown[:size] = array[:size]
+    return grown
+
+
+class _Partition:
+    """The sorted segments of one partition in one array, oldest (largest) first: the
+    entries of segment ``s`` at ``keys[ends[s - 1]:ends[s]]`` (from 0 for the first),
+    their hashes' top bits replaced by ``s``, so that ``keys[:size]`` is sorted.
+
+    Each segment has fences: the hashes of segment ``s`` whose next ``bits[s]`` bits
+    (after the partition's) are ``j`` are at ``keys[fences[f + j]:fences[f + j + 1]]``
+    (``f``: where its fences start, ``fence_ends[s - 1]``), about ``_PER_FENCE`` of them.
+    A needle is found in a segment by reading its two fences and comparing the few
+    hashes between them, a cost that does not grow with the segment, where a binary
+    search reads about ``log2(size)`` hashes far apart.
+    """
+
+    __slots__ = ("bits", "ends", "fence_ends", "fences", "keys", "values")
+
+    def __init__(self, values: type[np.integer[Any]]) -> None:
+        self.keys: _Keys = np.empty(0, dtype=np.uint64)
+        self.values: _Values = np.empty(0, dtype=values)
+        self.ends: list[int] = []
+        self.fences: npt.NDArray[np.uint32] = np.empty(0, dtype=np.uint32)
+        self.fence_ends: list[int] = []
+        self.bits: list[int] = []
+
+    @property
+    def size(self) -> int:
+        return self.ends[-1] if self.ends else 0
+
+    def push(self, keys: _Keys, values: _Values) -> None:
+        """Add the sorted segment ``(keys, values)``, then merge the last segments while
+        the one before the last is at most ``_MERGED_BELOW`` times as large: fewer than
+        ``log4(size) + 1`` segments, each entry moved a few times for each fourfold
+        growth of the partition."""
+        size = self.size
+        end = size + keys.size
+        self.keys = _grown(self.keys, size, end)
+        self.values = _grown(self.values, size, end)
+        self.keys[size:end] = (keys & _HASH_BITS) | (np.uint64(len(self.ends)) << _NUMBER_SHIFT)
+        self.values[size:end] = values
+        self.ends.append(end)
+        ends = self.ends
+        while len(ends) > 1 and ends[-2] - (ends[-3] if len(ends) > 2 else 0) <= _MERGED_BELOW * (
+            ends[-1] - ends[-2]
+        ):
+            del ends[-2]
+            del self.fence_ends[-1], self.bits[-1]
+            low = ends[-2] if len(ends) > 1 else 0
+            merged = self.keys[low:end]
+            merged &= _HASH_BITS
+            merged |= np.uint64(len(ends) - 1) << _NUMBER_SHIFT
+            order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them
+            self.keys[low:end] = merged[order]
+            self.values[low:end] = self.values[low:end][order]
+        self._fence(len(ends) - 1)
+
+    def _fence(self, number: int) -> None:
+        """Make the fences of the last segment, *number*, in place of any it had."""
+        low = self.ends[number - 1] if number else 0
+        high = self.ends[number]
+        bits = max(((high - low) // _PER_FENCE).bit_length() - 1, 0)
+        start = self.fence_ends[-1] if self.fence_ends else 0
+        bounds = np.arange((1 << bits) + 1, dtype=np.uint64) << (_NUMBER_SHIFT - np.uint64(bits))
+        bounds[-1] = _HASH_BITS  # the segment's end: no hash is above it
+        fences = np.searchsorted(self.keys[low:high] & _HASH_BITS, bounds) + low
+        fences[-1] = high
+        self.fences = _grown(self.fences, start, start + fences.size)
+        self.fences[start : start + fences.size] = fences
+        self.fence_ends.append(start + fences.size)
+        self.bits.append(bits)
+
+    def find(
+        self, needles: _Keys, rows: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.intp], _Values]:
+        """Every ``(rows[i], value)`` such that the value is filed under ``needles[i]``,
+        in any order."""
+        hashes = needles & _HASH_BITS
+        shifts = _NUMBER_SHIFT - np.array(self.bits, dtype=np.uint64)
+        starts = np.array([0, *self.fence_ends[:-1]], dtype=np.intp)
+        # Each needle in each segment: its bucket's first and last fence.
+        buckets = ((hashes >> shifts[:, None]).astype(np.intp) + starts[:, None]).reshape(-1)
+        low = self.fences[buckets].astype(np.intp)
+        count = self.fences[buckets + 1].astype(np.intp) - low
+        numbers = np.arange(len(self.ends), dtype=np.uint64) << _NUMBER_SHIFT
+        wanted = (numbers[:, None] | hashes).reshape(-1)
+        at = span_positions(low, count)
+        hit = np.flatnonzero(self.keys[at] == np.repeat(wanted, count))
+        # The needle of each hit: few hit, so they are found by where the buckets end.
+        asked = np.searchsorted(np.cumsum(count), hit, side="right") % needles.size
+        return rows[asked], self.values[at[hit]]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes + self.values.nbytes + self.fences.nbytes)
 
 
 class BandIndex:
@@ -67,20 +183,24 @@ class BandIndex:
     def __init__(self, bands: int, values: type[np.integer[Any]] = np.int64) -> None:
         self.bands = bands
         self.values = values
-        self._partitions: list[list[tuple[_Keys, _Values]]] = [[] for _ in _STARTS]
+        self._partitions = [_Partition(values) for _ in _STARTS]
 
     def __len__(self) -> int:
         """The number of entries (rows times bands)."""
-        return sum(keys.size for keys, _ in self.segments())
+        return sum(partition.size for partition in self._partitions)
 
     @property
     def nbytes(self) -> int:
-        """The bytes of the stored hashes and values (8 per entry, and 8 or 4)."""
-        return sum(keys.nbytes + values.nbytes for keys, values in self.segments())
+        """The bytes of the stored hashes and values (8 per entry, and 8 or 4), with the
+        room the partitions' arrays keep for more."""
+        return sum(p.nbytes for p in self._partitions)
 
-    def segments(self) -> list[tuple[_Keys, _Values]]:
-        """The sorted segments of every partition: ``(hashes, values)``."""
-        return [segment for partition in self._partitions for segment in partition]
+    def segment_sizes(self) -> list[list[int]]:
+        """The number of entries of each sorted segment of each partition."""
+        return [
+            [high - low for low, high in itertools.pairwise([0, *partition.ends])]
+            for partition in self._partitions
+        ]
 
     def insert(self, keys: _Keys, values: npt.ArrayLike) -> None:
         """File ``values[r]`` under each band hash of row ``keys[r]`` (shape ``rows x bands``)."""
@@ -89,32 +209,28 @@ class BandIndex:
         flat = flat[order]
         spread = np.repeat(np.asarray(values, dtype=self.values), self.bands)[order]
         bounds = _bounds(flat)
-        for segments, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
+        for partition, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
             if low < high:
-                _push(segments, flat[low:high], spread[low:high])
+                partition.push(flat[low:high], spread[low:high])
 
     def query(self, keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
         """Every ``(row of keys, value)`` such that the value shares a band hash with the row;
         each pair once, sorted by value, then row."""
         flat = keys.reshape(-1)
-        order = np.argsort(flat)  # sorted needles: searchsorted walks each segment once
+        # Needles by partition (a radix sort of a byte), in any order within one.
+        partitions = (flat >> _NUMBER_SHIFT).astype(np.uint8)
+        order = np.argsort(partitions, kind="stable")
         flat = flat[order]
         owner = (order // self.bands).astype(np.intp)
         rows_out: list[npt.NDArray[np.intp]] = [np.empty(0, dtype=np.intp)]
         values_out: list[_Values] = [np.empty(0, dtype=np.int64)]
-        bounds = _bounds(flat)
-        for segments, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
-            needles, needle_rows = flat[low:high], owner[low:high]
-            for stored, values in segments if low < high else ():
-                start = np.searchsorted(stored, needles, side="left")
-                # Most needles miss: the second search is only for those that hit.
-                hit = np.flatnonzero(stored[np.minimum(start, stored.size - 1)] == needles)
-                if not hit.size:
-                    continue
-                start = start[hit]
-                count = np.searchsorted(stored, needles[hit], side="right") - start
-                rows_out.append(np.repeat(needle_rows[hit], count))
-                values_out.append(values[span_positions(start, count)])
+        counts = np.bincount(partitions, minlength=len(_STARTS))
+        bounds = [0, *np.cumsum(counts).tolist()]
+        for partition, low, high in zip(self._partitions, bounds, bounds[1:], strict=False):
+            if low < high and partition.ends:
+                rows, values = partition.find(flat[low:high], owner[low:high])
+                rows_out.append(rows)
+                values_out.append(values)
         rows = np.concatenate(rows_out)
         found: npt.NDArray[np.int64] = np.concatenate(values_out).astype(np.int64, copy=False)
         # One pair per (value, row), whatever the number of bands that matched.
@@ -220,16 +336,28 @@ def _bounds(flat: _Keys) -> list[int]:
     return [*np.searchsorted(flat, _STARTS).tolist(), int(flat.size)]
 
 
-def _push(segments: list[tuple[_Keys, _Values]], keys: _Keys, values: _Values) -> None:
-    """Add the sorted segment ``(keys, values)`` to a partition's *segments*, then merge
-    segments of similar size: a few sorted arrays whatever the number of entries."""
-    segments.append((keys, values))
-    while (
-        len(segments) > 1
-        and segments[-2][0].size <= 2 * segments[-1][0].size
-        and segments[-2][0].size + segments[-1][0].size <= _MAX_MERGED
-    ):
-        (k1, v1), (k2, v2) = segments.pop(), segments.pop()
-        merged, merged_values = np.concatenate((k2, k1)), np.concatenate((v2, v1))
-        order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them
-        segments.append((merged[order], merged_values[order]))
+def shared_rows(keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Every ``(row, other)`` pair of two different rows of *keys* (``rows x bands``)
+    that share a band hash; each pair once, sorted by other, then row: what a
+    :class:`BandIndex` holding each row under its own number answers for *keys*, less
+    each row's own, with one sort of the hashes instead of a filing and a search.
+
+    >>> rows, others = shared_rows(np.array([[1, 2], [3, 4], [5, 2]], dtype=np.uint64))
+    >>> rows.tolist(), others.tolist()
+    ([2, 0], [0, 2])
+    """
+    count, bands = keys.shape
+    flat = keys.reshape(-1)
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    lengths = np.diff(np.append(starts, flat.size))
+    starts, lengths = starts[lengths > 1], lengths[lengths > 1]
+    # Each entry of a run of equal hashes with each entry of its run.
+    sizes = np.repeat(lengths, lengths)
+    entries = np.repeat(span_positions(starts, lengths), sizes)
+    partners = span_positions(np.repeat(starts, lengths), sizes)
+    rows, others = order[entries] // bands, order[partners] // bands
+    different = rows != others
+    pairs = np.unique(others[different] * count + rows[different])
+    return (pairs % count).astype(np.intp), (pairs // count).astype(np.intp)

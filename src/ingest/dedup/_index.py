@@ -47,7 +47,7 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._align import run_bounds, share_bounds
-from ._bands import BandIndex, GroupedBandIndex
+from ._bands import BandIndex, GroupedBandIndex, shared_rows
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
@@ -233,9 +233,10 @@ class DuplicateIndex:
     def nbytes(self) -> int:
         """The bytes of the arrays the index holds: each document's shingle set and
         sentence stem sets (no signatures: they are computed again when needed), the
-        entries of both LSH indexes (12 bytes each) and the sentence rows. Python
-        objects (ids, names, links) and the ``_SIGNATURES_KEPT`` signatures computed
-        again last (2 MB at most) come on top."""
+        entries of both LSH indexes (12 bytes each, their fences and the room their
+        arrays keep for more: :class:`~ingest.dedup._bands.BandIndex`) and the sentence
+        rows. Python objects (ids, names, links) and the ``_SIGNATURES_KEPT``
+        signatures computed again last (2 MB at most) come on top."""
         features = sum(
             f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
             for f in self._docs
@@ -336,7 +337,7 @@ class DuplicateIndex:
         batch's documents before it; filed in the LSH indexes at the end (or at an error)."""
         start = time.perf_counter()
         found = self._lookup(batch)
-        within = _within(batch, self._doc_params[0], self._sentence_params[0])
+        within = _within(batch)
         self.stats.candidates += time.perf_counter() - start
         # The index position of each document of the batch, -1 until (unless) it is added.
         added = np.full(len(batch.features), -1, dtype=np.intp)
@@ -510,20 +511,14 @@ class DuplicateIndex:
         return bounds
 
 
-def _within(batch: _Batch, doc_bands: int, sentence_bands: int) -> list[Candidates]:
+def _within(batch: _Batch) -> list[Candidates]:
     """The candidates of each document of *batch* among the documents of the batch
     before it, by row in the batch."""
     if len(batch.features) < 2:
         return [Candidates() for _ in batch.features]
-    documents = BandIndex(doc_bands)
-    with_words = np.flatnonzero(batch.with_words)
-    documents.insert(batch.document[with_words], with_words)
-    doc_rows, doc_hits = documents.query(batch.document)
-    earlier = doc_hits < doc_rows
-    sentences = BandIndex(sentence_bands)
-    # Each sentence row of the batch filed under its own number.
-    sentences.insert(batch.sentences, np.arange(len(batch.owner)))
-    sentence_rows, hits = sentences.query(batch.sentences)
+    doc_rows, doc_hits = shared_rows(batch.document)
+    earlier = (doc_hits < doc_rows) & batch.with_words[doc_hits]
+    sentence_rows, hits = shared_rows(batch.sentences)
     before = batch.owner[hits] < batch.owner[sentence_rows]
     theirs = hits[before]
     return _hits(
