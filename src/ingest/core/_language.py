@@ -335,11 +335,9 @@ def with_languages(docs: Sequence[Document]) -> list[Document]:
     >>> [d.meta["language"] for d in with_languages(docs)]
     ['und', 'de']
     """
-    said = [_said(doc) for doc in docs]
-    guessed = iter(detect_languages([d.text for d, s in zip(docs, said, strict=True) if not s]))
     return [
-        doc if s else attrs.evolve(doc, meta=doc.meta | {"language": next(guessed)})
-        for doc, s in zip(docs, said, strict=True)
+        doc if _said(doc) else attrs.evolve(doc, meta=doc.meta | {"language": language})
+        for doc, language in zip(docs, document_languages(docs), strict=True)
     ]
 
 

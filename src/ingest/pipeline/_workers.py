@@ -106,13 +106,18 @@ def _work_chunk(chunk: list[Item], options: PipelineOptions) -> list[Outcome]:
     once (``meta["language"]``, when a document does not say: the cleaner and
     de-duplication read it), each document cleaned; a failure in lenient mode, an
     exception in strict mode."""
-    extracted = [_guarded(item, options, _extract) for item in chunk]
-    docs = iter(with_languages([doc for doc in extracted if isinstance(doc, Document)]))
+    # Each item with its document, or its outcome already (a failure).
+    extracted: list[tuple[DocItem | PageItem, Document] | Outcome] = []
+    for item in chunk:
+        if isinstance(item, Failure):
+            extracted.append(Outcome("failed", failure=item))
+            continue
+        doc = _guarded(item, options, _extract, item)
+        extracted.append((item, doc) if isinstance(doc, Document) else doc)
+    identified = iter(with_languages([e[1] for e in extracted if isinstance(e, tuple)]))
     return [
-        _guarded(item, options, lambda _, options: _clean(next(docs), options))
-        if isinstance(doc, Document)
-        else doc
-        for item, doc in zip(chunk, extracted, strict=True)
+        _guarded(e[0], options, _clean, next(identified)) if isinstance(e, tuple) else e
+        for e in extracted
     ]
 
 
@@ -124,18 +129,20 @@ def _clean(doc: Document, options: PipelineOptions) -> Outcome:
     return Outcome("kept", doc, cleaning=cleaning if options.explain else None)
 
 
+_A = TypeVar("_A", DocItem | PageItem, Document)
 _T = TypeVar("_T", Document, Outcome)
 
 
 def _guarded(
-    item: Item, options: PipelineOptions, step: Callable[[DocItem | PageItem, PipelineOptions], _T]
+    item: DocItem | PageItem,
+    options: PipelineOptions,
+    step: Callable[[_A, PipelineOptions], _T],
+    value: _A,
 ) -> _T | Outcome:
-    """*step* of *item*, or the item's failure: a failure in lenient mode, an exception in
-    strict mode."""
-    if isinstance(item, Failure):
-        return Outcome("failed", failure=item)
+    """``step(value, options)`` for *item* (what it was made of), or the item's failure:
+    a failure in lenient mode, an exception in strict mode."""
     try:
-        return step(item, options)
+        return step(value, options)
     except IngestError as exc:
         if options.strict:
             raise
