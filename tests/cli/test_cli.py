@@ -120,6 +120,34 @@ def test_dedup_reports_clusters_as_csv(tmp_path: Path) -> None:
     assert result.stderr.endswith(b"6 documents in: 5 unique, 1 dropped as duplicates, 0 failed\n")
 
 
+def test_the_output_suffix_names_the_format_unless_format_is_given(tmp_path: Path) -> None:
+    """In-process: ``-o out.jsonl`` writes JSONL (and .ndjson, any case), ``.csv`` a CSV
+    report, ``.json`` a JSON array; ``--format`` wins; other suffixes keep the default."""
+    jsonl, ndjson, bundle = tmp_path / "out.JSONL", tmp_path / "o.ndjson", tmp_path / "o.txt"
+    assert main(["clean", SEED_BUNDLE, "-q", "-o", str(jsonl)]) == 0
+    records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert [r["meta"]["path"][:3] for r in records] == ["000", "001", "002", "003", "004"]
+    page = str(FIXTURES / "html" / "news_related.html")
+    assert main(["extract", page, "-q", "-o", str(ndjson)]) == 0
+    assert json.loads(ndjson.read_text(encoding="utf-8"))["meta"]["page_type"] == "article"
+    assert main(["clean", SEED_BUNDLE, "-q", "-o", str(bundle)]) == 0
+    assert bundle.read_text(encoding="utf-8").startswith("<<<FILE ")
+    forced = tmp_path / "forced.jsonl"
+    assert main(["clean", SEED_BUNDLE, "-q", "--format", "bundle", "-o", str(forced)]) == 0
+    assert len(list(ingest.read_bundle(forced.read_bytes(), strict=True))) == 5
+    report, array = tmp_path / "clusters.csv", tmp_path / "clusters.json"
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes((FIXTURES / "dedup" / "truncated_001.txt").read_bytes())
+    assert main(["dedup", SEED_BUNDLE, str(copy), "-q", "-o", str(report)]) == 0
+    rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8"))))
+    assert [r["kind"] for r in rows] == ["representative", "containment"]
+    assert main(["dedup", SEED_BUNDLE, str(copy), "-q", "-o", str(array)]) == 0
+    assert [r["kind"] for r in json.loads(array.read_text("utf-8"))] == [
+        "representative",
+        "containment",
+    ]
+
+
 def _ingest_without(modules: list[str], *args: str | Path) -> subprocess.CompletedProcess[bytes]:
     """``ingest ARGS`` in a Python where *modules* cannot be imported: an extra not installed."""
     code = (

@@ -20,7 +20,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, TextIO, cast
 
 import attrs
@@ -130,9 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     docs_format.add_argument(
         "--format",
         choices=("bundle", "jsonl", "dir", "parquet"),
-        default="bundle",
-        help="output format (default: bundle; dir needs -o DIR; "
-        "parquet: pip install 'ingest[parquet]')",
+        help="output format (default: from -o's suffix, .jsonl .ndjson .parquet, else bundle; "
+        "dir needs -o DIR; parquet: pip install 'ingest[parquet]')",
     )
 
     def command(
@@ -177,7 +176,8 @@ def _parser() -> argparse.ArgumentParser:
     dedup.add_argument(
         "--format",
         choices=("table", "json", "jsonl", "csv"),
-        help="table (default), or json, jsonl, csv for machines",
+        help="table, or json, jsonl, csv for machines (default: from -o's suffix, "
+        ".json .jsonl .ndjson .csv, else table)",
     )
     dedup.add_argument("--all", action="store_true", help="list documents without duplicates too")
     dedup.add_argument(
@@ -258,6 +258,24 @@ def _positive(text: str) -> int:
     return value
 
 
+#: The format an output file's suffix implies when ``--format`` is not given.
+_DOCS_SUFFIXES: Final = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+_REPORT_SUFFIXES: Final = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def _suffix_format(output: str | None, formats: Mapping[str, str], default: str) -> str:
+    """The format that *output*'s suffix names (any case) among *formats*, else *default*
+    (stdout, or a suffix that names none: ``out.bundle``, ``out.txt``)."""
+    if not output:
+        return default
+    return formats.get(os.path.splitext(output)[1].lower(), default)  # noqa: PTH122
+
+
+def _docs_format(args: argparse.Namespace) -> Format:
+    """``clean``'s and ``extract``'s output format: ``--format``, else -o's suffix."""
+    return cast("Format", args.format or _suffix_format(args.output, _DOCS_SUFFIXES, "bundle"))
+
+
 def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
     """The pipeline options and output format that a command's arguments ask for."""
     workers = getattr(args, "workers", None) or 1
@@ -270,7 +288,7 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
             dedup=DedupOptions() if args.dedup else None,
             explain=args.explain,
         )
-        return options, cast("Format", args.format)
+        return options, _docs_format(args)
     if args.command == "dedup":
         clean = None if args.no_clean else CleanOptions()
         return attrs.evolve(base, clean=clean, dedup=DedupOptions()), "bundle"
@@ -279,7 +297,7 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
         clean = None if args.no_clean or args.markdown else CleanOptions()
         html = attrs.evolve(base.html, output="markdown" if args.markdown else "text")
         options = attrs.evolve(base, clean=clean, read_as="html", explain=args.explain, html=html)
-        return options, cast("Format", args.format)
+        return options, _docs_format(args)
     if args.command == "pack":
         if not os.path.isdir(args.inputs[0]):  # noqa: PTH112 -- a plain check on an argument
             raise OptionsError(f"pack takes a directory, and {args.inputs[0]!r} is not one")
@@ -334,7 +352,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
             raise OptionsError("--report needs the local engine; drop --engine dask")
         if args.engine == "dask":
             return dedup_with_dask(args, console)
-        args.format = args.format or "table"
+        args.format = args.format or _suffix_format(args.output, _REPORT_SUFFIXES, "table")
     options, fmt = _options(args)
     pipeline = Pipeline(options, progress=console.progress)
     if args.command == "dedup":
