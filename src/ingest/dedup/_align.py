@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from typing import Final, TypeAlias
 
 import attrs
@@ -80,8 +81,17 @@ class _Sets:
     def __init__(self, values: _Values, sizes: _Index) -> None:
         self.values = values
         self.sizes = sizes
-        self.starts: _Index = np.cumsum(sizes) - sizes
-        self.owner: _Index = np.repeat(np.arange(sizes.size, dtype=np.intp), sizes)
+
+    @cached_property
+    def starts(self) -> _Index:
+        """Where each set's values begin."""
+        starts: _Index = np.cumsum(self.sizes) - self.sizes
+        return starts
+
+    @cached_property
+    def owner(self) -> _Index:
+        """The set of each value (the bounds read only values and sizes: made when asked)."""
+        return np.repeat(np.arange(self.sizes.size, dtype=np.intp), self.sizes)
 
     @classmethod
     def groups(cls, features: DocFeatures) -> _Sets:
@@ -344,9 +354,8 @@ def run_bounds(
     if not others:
         return bounds  # nothing to bound: a's groups are not built
     a_sets = _Sets.groups(a)
-    terms = np.unique(a_sets.values)
     count = int(a_sets.sizes.size)
-    if not count or not terms.size:
+    if not count or not a_sets.values.size:
         return bounds
     sets = [_Sets.groups(other) for other in others]
     # exact_alignment's condition for using its bound: the matrix in one block.
