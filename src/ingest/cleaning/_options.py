@@ -208,10 +208,12 @@ class Plan:
     block_rules: tuple[CompiledRule, ...]
     corpus: bool
     options: CleanOptions
+    #: The most words a line matched by any of the rules can have (found once: every
+    #: line of every document reads it).
+    max_words: int = attrs.field(init=False)
 
-    @property
-    def max_words(self) -> int:
-        """The most words a line matched by any of the rules can have."""
+    @max_words.default
+    def _max_words(self) -> int:
         return max((c.max_words for c in self.line_rules + self.block_rules), default=0)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Final, Literal, TypeAlias, cast
 
@@ -40,6 +40,7 @@ __all__ = [
     "compile_rule",
     "compile_rules",
     "default_rules",
+    "first_match",
     "load_rules",
 ]
 
@@ -326,26 +327,43 @@ class CompiledRule:
 
     def matches(self, line: LineInfo) -> bool:
         """Whether *line*, as a whole, is what this rule describes."""
-        if line.blank or line.words > self.max_words or not line.norm:
-            return False
-        if line.sentence and not self.rule.sentences:
-            return False
-        if is_quotation(line):
-            return False  # a quotation is article text, whatever it says
-        if self.rule.colon or self.rule.no_colon:
-            colon = line.stripped.endswith((":", "\uff1a"))
-            if colon != self.rule.colon:
-                return False
-        if not self.words:
-            head = self.heads.get(_first_word(line.norm))
-            if head is not None and head.fullmatch(line.norm) is not None:
-                return True
-            return any(
-                literal in line.norm and regex.fullmatch(line.norm) is not None
-                for literal, regex in self.loose
-            )
-        tokens = [t.strip(":;.!") for t in _TOKEN_SPLIT.split(line.norm) if t.strip(":;.!")]
-        return len(tokens) >= self.rule.min_words and all(t in self.words for t in tokens)
+        return first_match((self,), line) is not None
+
+
+def first_match(rules: Sequence[CompiledRule], line: LineInfo) -> CompiledRule | None:
+    """The first of *rules* that matches *line* as a whole (:meth:`CompiledRule.matches`).
+
+    What depends on the line alone (blank, too long to normalise, a quotation, its
+    first word, its tokens) is found once, not once a rule: every line of every
+    document is tried against every rule it does not match.
+    """
+    norm = line.norm
+    if line.blank or not norm or is_quotation(line):
+        return None  # a quotation is article text, whatever it says
+    first = _first_word(norm)
+    colon = line.stripped.endswith((":", "\uff1a"))
+    tokens: list[str] | None = None
+    for compiled in rules:
+        rule = compiled.rule
+        if line.words > compiled.max_words or (line.sentence and not rule.sentences):
+            continue
+        if (rule.colon or rule.no_colon) and colon != rule.colon:
+            continue
+        if not compiled.words:
+            head = compiled.heads.get(first)
+            if head is not None and head.fullmatch(norm) is not None:
+                return compiled
+            if any(
+                literal in norm and regex.fullmatch(norm) is not None
+                for literal, regex in compiled.loose
+            ):
+                return compiled
+            continue
+        if tokens is None:
+            tokens = [t.strip(":;.!") for t in _TOKEN_SPLIT.split(norm) if t.strip(":;.!")]
+        if len(tokens) >= rule.min_words and all(t in compiled.words for t in tokens):
+            return compiled
+    return None
 
 
 def _first_word(text: str) -> str:

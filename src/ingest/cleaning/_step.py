@@ -9,7 +9,7 @@ import attrs
 from ._corpus import BoilerplateModel
 from ._lines import LineInfo
 from ._options import Plan
-from ._rules import CompiledRule
+from ._rules import CompiledRule, first_match
 
 __all__ = ["Context", "Finding", "Step", "StepOutput", "copy_note"]
 
@@ -44,7 +44,7 @@ class Context:
         key = (kind, line.text)
         if key not in self.memo:
             rules = self.plan.line_rules if kind == "line" else self.plan.block_rules
-            self.memo[key] = next((c for c in rules if c.matches(line)), None)
+            self.memo[key] = first_match(rules, line)
         return self.memo[key]
 
 
