@@ -397,6 +397,28 @@ def print_wcxb(results: dict[str, dict[str, WordScore]], pages: list[WcxbPage]) 
         print(f"\n{name}: {len(lost)} pages below {LOST}: {' '.join(lost)}")
 
 
+def print_page_types(pages: list[WcxbPage]) -> None:
+    """How often ingest's ``meta["page_type"]`` is the benchmark's type: per half, and per
+    type the share given it and the commonest other answer."""
+    given = {
+        page.key: str(extract_html(page.html, url=page.url).meta.get("page_type")) for page in pages
+    }
+
+    def accuracy(group: list[WcxbPage]) -> str:
+        return f"{sum(given[p.key] == p.kind for p in group) / len(group):.3f}" if group else "-"
+
+    halves = [p for p in pages if p.tuning], [p for p in pages if not p.tuning]
+    print(
+        f'\ningest meta["page_type"] = the benchmark\'s type: all {accuracy(pages)}, '
+        f"tuning half {accuracy(halves[0])}, held-out half {accuracy(halves[1])}"
+    )
+    for kind in sorted({page.kind for page in pages}):
+        group = [p for p in pages if p.kind == kind]
+        others = Counter(given[p.key] for p in group if given[p.key] != kind).most_common(2)
+        wrong = ", ".join(f"{name} {count}" for name, count in others)
+        print(f"  {kind:<14} {accuracy(group)} of {len(group)}; else {wrong or '-'}")
+
+
 def run_wcxb(args: argparse.Namespace) -> None:
     """The WCXB tables; with ``--per-page``, every page's scores as JSON lines."""
     pages = load_wcxb(args.data or WCXB, args.limit)
@@ -408,6 +430,8 @@ def run_wcxb(args: argparse.Namespace) -> None:
     if args.markdown:
         results["ingest md"] = score_wcxb(run_ingest_markdown, pages, markdown=True)
     print_wcxb(results, pages)
+    if "ingest" in results:
+        print_page_types(pages)
     if args.per_page:
         with args.per_page.open("w", encoding="utf-8") as out:
             for name, scores in results.items():

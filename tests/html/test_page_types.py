@@ -160,6 +160,36 @@ def test_teasers_beside_a_dated_article_do_not_make_it_a_listing() -> None:
     assert doc.meta["page_type"] == "article"
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "By Jane Doe | March 3, 2025",
+        "Publié le 3 mars 2025",
+        "Veröffentlicht am 3. März 2025",
+        "Updated 2025-03-03",
+    ],
+)
+def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(dateline: str) -> None:
+    """No metadata date, but a short block giving one just above the prose: a byline."""
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav><main>"
+        f"<h1>How the budget was agreed</h1><div class='meta'>{dateline}</div>"
+        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
+    )
+    assert extract_html(page).meta["page_type"] == "article"
+
+
+def test_prose_without_a_dateline_stays_a_service_page() -> None:
+    """The same page with its dateline's date taken out, and a date far below the prose."""
+    page = (
+        "<html><body><main><h1>How the budget was agreed</h1><div class='meta'>By Jane Doe</div>"
+        f"<p>{_PROSE}</p><p>{_PROSE}</p>"
+        + "".join(f"<p>{_PROSE} Section {n}.</p>" for n in range(6))
+        + "<footer><p>Prices valid until March 3, 2025</p></footer></main></body></html>"
+    )
+    assert extract_html(page).meta["page_type"] == "service"
+
+
 def test_page_type_order() -> None:
     # The page's own word wins where it is specific; structure decides the rest.
     assert page_type(Evidence(schema_types=frozenset({"qapage"}), items=True)) == "forum"

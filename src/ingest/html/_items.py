@@ -24,6 +24,7 @@ from ._blocks import Block
 from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
 
 __all__ = [
+    "DATE_RE",
     "MIN_CARDS",
     "card_groups",
     "dated",
@@ -56,7 +57,7 @@ _MONTH: Final = (
 )
 #: A calendar date written out: ``11/19/2025``, ``2025-11-19``, ``Nov 19, 2025``,
 #: ``19. November 2025``, ``19 de noviembre de 2025``.
-_DATE_RE: Final = re.compile(
+DATE_RE: Final = re.compile(
     rf"\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
     rf"|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th|er)?\.? (?:de )?{_MONTH} (?:de )?\d{{4}}\b",
@@ -125,7 +126,7 @@ def dated(page: Page, element: etree._Element) -> bool:
         return True
     stats = page.stats[element]
     blocks = page.blocks[stats.first : stats.first + stats.blocks]
-    return any(_DATE_RE.search(block.text) for block in blocks)
+    return any(DATE_RE.search(block.text) for block in blocks)
 
 
 def card_groups(page: Page) -> list[list[etree._Element]]:

@@ -62,7 +62,15 @@ from ._content import (
     render,
     teaser_cards,
 )
-from ._items import card_groups, dated, dropped_articles, item_region, leads_with_link, post_chrome
+from ._items import (
+    DATE_RE,
+    card_groups,
+    dated,
+    dropped_articles,
+    item_region,
+    leads_with_link,
+    post_chrome,
+)
 from ._kind import Evidence, page_type
 from ._page import Page, is_prose
 
@@ -93,6 +101,10 @@ _SECTIONED: Final = frozenset({"product", "service"})
 _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 #: ... with at most this share of its text in links.
 _MAX_SECTION_LINKS: Final = 0.2
+#: A dateline is a block of at most this many characters ...
+_DATELINE_CHARS: Final = 150
+#: ... among this many blocks before the article and its first ones.
+_DATELINE_REACH: Final = 5
 
 
 @attrs.frozen
@@ -232,6 +244,8 @@ def _extract(
     )
     items = cards
     posts = dropped_articles(page, container)[1] if container is not None else []
+    if not said.dated and _dateline(page, article):
+        said = attrs.evolve(said, dated=True)
     kind = page_type(_evidence(said, article, posts=len(posts), items=wins))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
@@ -282,6 +296,18 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _dateline(page: Page, article: Sequence[Block]) -> bool:
+    """Whether a short block at the head of *article* (or just before it) gives a date."""
+    if not article:
+        return False
+    first = article[0].index
+    near = [*page.blocks[max(0, first - _DATELINE_REACH) : first], *article[:_DATELINE_REACH]]
+    return any(
+        block.length <= _DATELINE_CHARS and block.link_density < 0.5 and DATE_RE.search(block.text)
+        for block in near
+    )
 
 
 def _item_candidate(
