@@ -103,6 +103,8 @@ _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 _MAX_SECTION_LINKS: Final = 0.2
 #: A dateline is a block of at most this many characters ...
 _DATELINE_CHARS: Final = 150
+#: ... under this share of links ...
+_DATELINE_LINKS: Final = 0.5
 #: ... among this many blocks before the article and its first ones.
 _DATELINE_REACH: Final = 5
 
@@ -305,7 +307,9 @@ def _dateline(page: Page, article: Sequence[Block]) -> bool:
     first = article[0].index
     near = [*page.blocks[max(0, first - _DATELINE_REACH) : first], *article[:_DATELINE_REACH]]
     return any(
-        block.length <= _DATELINE_CHARS and block.link_density < 0.5 and DATE_RE.search(block.text)
+        block.length <= _DATELINE_CHARS
+        and block.link_density < _DATELINE_LINKS
+        and DATE_RE.search(block.text)
         for block in near
     )
 
