@@ -20,8 +20,8 @@ TYPED = {
     "product_json_ld": "product",
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
-    "listing": "listing",
-    "listing_tiles": "listing",
+    "listing": "listing",  # job cards: a salary inside a line, not a price of its own
+    "listing_tiles": "collection",  # a shop's tiles: each shows its price
     "news_related": "article",
     "service_testimonials": "service",
 }
@@ -843,7 +843,7 @@ def test_a_page_without_an_article_keeps_its_card_grid_in_a_widget() -> None:
         "<li><a href='/press'>Press releases</a></li></ul></footer></body></html>"
     )
     doc = extract_html(page)
-    assert doc.meta["page_type"] == "listing"
+    assert doc.meta["page_type"] == "collection"  # the cards show prices: products
     for title in ("The Long Way Home", "A Court of Quiet Rivers", "Maps of the Northern Sky"):
         assert title in doc.text
     assert "Careers at the shop" not in doc.text

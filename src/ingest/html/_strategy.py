@@ -101,6 +101,15 @@ _SECTIONED: Final = frozenset({"product", "service"})
 _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 #: ... with at most this share of its text in links.
 _MAX_SECTION_LINKS: Final = 0.2
+#: An amount of money: a currency sign or code before or after a number.
+_PRICE_RE: Final = re.compile(
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|\b(?:USD|EUR|GBP|CHF|JPY|INR)\b)\s?\d"
+    r"|\d\s?(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|(?:USD|EUR|GBP|CHF|kr|z\u0142|K\u010d|Ft|lei)\b)"
+)
+#: Items show prices when one line in this many is a price ...
+_PRICED_LINES: Final = 10
+#: ... with at most its label ("Sale price $19.99"): a line of at most this many characters.
+_PRICE_LINE: Final = 40
 #: A dateline is a block of at most this many characters ...
 _DATELINE_CHARS: Final = 150
 #: ... under this share of links ...
@@ -248,7 +257,8 @@ def _extract(
     posts = dropped_articles(page, container)[1] if container is not None else []
     if not said.dated and _dateline(page, article):
         said = attrs.evolve(said, dated=True)
-    kind = page_type(_evidence(said, article, posts=len(posts), items=wins))
+    evidence = _evidence(said, article, posts=len(posts), items=wins)
+    kind = page_type(attrs.evolve(evidence, priced=wins and _priced(items)))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if kind == "forum":
@@ -295,9 +305,19 @@ def _extract(
         and region is not None
         and _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines))
     ):
-        kind = page_type(attrs.evolve(said, items=True))
+        kind = page_type(attrs.evolve(said, items=True, priced=_priced(items)))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _priced(items: Sequence[Block]) -> bool:
+    """Whether the items show prices: at least one of their lines in :data:`_PRICED_LINES`
+    is a price with at most its label (:data:`_PRICE_LINE` characters). A product card
+    gives a name, a price on its own line and a few badges; a post's teaser gives no
+    price, a job's card its salary inside a line of company and place."""
+    lines = _lines(items)
+    priced = sum(len(line) <= _PRICE_LINE and bool(_PRICE_RE.search(line)) for line in lines)
+    return bool(lines) and priced * _PRICED_LINES >= len(lines)
 
 
 def _dateline(page: Page, article: Sequence[Block]) -> bool:
