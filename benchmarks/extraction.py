@@ -255,6 +255,7 @@ class WcxbPage:
     html: bytes
     truth: str
     markdown: str
+    published: str = ""
 
     @property
     def tuning(self) -> bool:
@@ -290,6 +291,7 @@ def load_wcxb(root: Path = WCXB, limit: int = 0) -> list[WcxbPage]:
                 html,
                 truth.get("main_content") or "",
                 truth.get("main_content_markdown") or "",
+                (truth.get("publish_date") or "")[:10],
             )
         )
     return pages
@@ -397,17 +399,17 @@ def print_wcxb(results: dict[str, dict[str, WordScore]], pages: list[WcxbPage]) 
         print(f"\n{name}: {len(lost)} pages below {LOST}: {' '.join(lost)}")
 
 
-def print_page_types(pages: list[WcxbPage]) -> None:
-    """How often ingest's ``meta["page_type"]`` is the benchmark's type: per half, and per
-    type the share given it and the commonest other answer."""
-    given = {
-        page.key: str(extract_html(page.html, url=page.url).meta.get("page_type")) for page in pages
-    }
+def print_page_meta(pages: list[WcxbPage]) -> None:
+    """How often ingest's ``meta["page_type"]`` is the benchmark's type (per half, and per
+    type the share given it and the commonest other answers), and how often its
+    ``meta["published"]`` is the day of the benchmark's ``publish_date``."""
+    docs = {page.key: extract_html(page.html, url=page.url).meta for page in pages}
+    given = {key: str(meta.get("page_type")) for key, meta in docs.items()}
+    halves = [p for p in pages if p.tuning], [p for p in pages if not p.tuning]
 
     def accuracy(group: list[WcxbPage]) -> str:
         return f"{sum(given[p.key] == p.kind for p in group) / len(group):.3f}" if group else "-"
 
-    halves = [p for p in pages if p.tuning], [p for p in pages if not p.tuning]
     print(
         f'\ningest meta["page_type"] = the benchmark\'s type: all {accuracy(pages)}, '
         f"tuning half {accuracy(halves[0])}, held-out half {accuracy(halves[1])}"
@@ -417,6 +419,18 @@ def print_page_types(pages: list[WcxbPage]) -> None:
         others = Counter(given[p.key] for p in group if given[p.key] != kind).most_common(2)
         wrong = ", ".join(f"{name} {count}" for name, count in others)
         print(f"  {kind:<14} {accuracy(group)} of {len(group)}; else {wrong or '-'}")
+    print('ingest meta["published"] against publish_date (the day):')
+    for label, group in (("tuning half", halves[0]), ("held-out half", halves[1])):
+        dated = [p for p in group if p.published]
+        said = {p.key: str(docs[p.key].get("published") or "")[:10] for p in group}
+        right = sum(said[p.key] == p.published for p in dated)
+        missing = sum(not said[p.key] for p in dated)
+        extra = sum(bool(said[p.key]) for p in group if not p.published)
+        print(
+            f"  {label:<14} {right} of {len(dated)} right ({right / max(1, len(dated)):.3f}), "
+            f"{missing} missing, {len(dated) - right - missing} another day; "
+            f"{extra} dated where the benchmark has no date"
+        )
 
 
 def run_wcxb(args: argparse.Namespace) -> None:
@@ -431,7 +445,7 @@ def run_wcxb(args: argparse.Namespace) -> None:
         results["ingest md"] = score_wcxb(run_ingest_markdown, pages, markdown=True)
     print_wcxb(results, pages)
     if "ingest" in results:
-        print_page_types(pages)
+        print_page_meta(pages)
     if args.per_page:
         with args.per_page.open("w", encoding="utf-8") as out:
             for name, scores in results.items():

@@ -161,22 +161,38 @@ def test_teasers_beside_a_dated_article_do_not_make_it_a_listing() -> None:
 
 
 @pytest.mark.parametrize(
-    "dateline",
+    ("dateline", "published"),
     [
-        "By Jane Doe | March 3, 2025",
-        "Publié le 3 mars 2025",
-        "Veröffentlicht am 3. März 2025",
-        "Updated 2025-03-03",
+        ("By Jane Doe | March 3, 2025", "2025-03-03"),
+        ("Publié le 3 mars 2025", "2025-03-03"),
+        ("Veröffentlicht am 3. März 2025", "2025-03-03"),
+        ("Updated 2025-03-03", "2025-03-03"),
+        ("Posted 11/19/2025 by the desk", "2025-11-19"),
+        ("Posted 03/04/2025 by the desk", None),  # March 4 or 3 April: not told
     ],
 )
-def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(dateline: str) -> None:
-    """No metadata date, but a short block giving one just above the prose: a byline."""
+def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(
+    dateline: str, published: str | None
+) -> None:
+    """No metadata date, but a short block giving one just above the prose: a byline.
+    Its date is the article's when it can be told."""
     page = (
         "<html><body><nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav><main>"
         f"<h1>How the budget was agreed</h1><div class='meta'>{dateline}</div>"
         f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
     )
-    assert extract_html(page).meta["page_type"] == "article"
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "article"
+    assert doc.meta.get("published") == published
+
+
+def test_the_metadata_date_wins_over_a_dateline() -> None:
+    page = (
+        "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
+        "<body><main><h1>How the budget was agreed</h1><div>Updated March 3, 2025</div>"
+        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
+    )
+    assert extract_html(page).meta["published"] == "2024-02-11"
 
 
 def test_prose_without_a_dateline_stays_a_service_page() -> None:

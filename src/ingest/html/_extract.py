@@ -246,7 +246,7 @@ def _document(
         "canonical_url": page.canonical_url,
         "site_name": page.site_name,
         "author": page.author,
-        "published": page.published,
+        "published": page.published or extraction.published,
         "modified": page.modified,
         "language": page.language,
         "description": page.description,

@@ -67,6 +67,7 @@ from ._items import (
     card_groups,
     dated,
     dropped_articles,
+    iso_date,
     item_region,
     leads_with_link,
     post_chrome,
@@ -132,6 +133,8 @@ class Extraction:
         blocks: The blocks the lines come from (for markdown), empty for JSON-LD.
         appended: Lines after the blocks' that come from JSON-LD (a product's
             description), one paragraph each.
+        published: The ``YYYY-MM-DD`` of an article's dateline, when its metadata
+            gives no date (:func:`~._items.iso_date`); empty otherwise.
     """
 
     lines: tuple[str, ...]
@@ -140,6 +143,7 @@ class Extraction:
     page_type: str = "article"
     blocks: tuple[Block, ...] = ()
     appended: tuple[str, ...] = ()
+    published: str = ""
 
 
 def extract_article(
@@ -175,8 +179,14 @@ def extract_article(
             )
             if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
                 found = attrs.evolve(second, method=second.method + "+revealed")
+                blocks = revealed
     if found.page_type == "product":
         return _with_description(found, product_description)
+    if found.page_type == "article" and not said.dated and found.blocks:
+        # An article dated by its dateline: that date, when it can be told, is its own.
+        dateline = _dateline(blocks, found.blocks)
+        if dateline is not None:
+            return attrs.evolve(found, published=iso_date(dateline))
     return found
 
 
@@ -255,7 +265,7 @@ def _extract(
     )
     items = cards
     posts = dropped_articles(page, container)[1] if container is not None else []
-    if not said.dated and _dateline(page, article):
+    if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
     kind = page_type(attrs.evolve(evidence, priced=wins and _priced(items)))
@@ -320,18 +330,19 @@ def _priced(items: Sequence[Block]) -> bool:
     return bool(lines) and priced * _PRICED_LINES >= len(lines)
 
 
-def _dateline(page: Page, article: Sequence[Block]) -> bool:
-    """Whether a short block at the head of *article* (or just before it) gives a date."""
+def _dateline(blocks: Sequence[Block], article: Sequence[Block]) -> re.Match[str] | None:
+    """The date that a short block at the head of *article* (or just before it, among
+    the page's *blocks*) gives, if any."""
     if not article:
-        return False
+        return None
     first = article[0].index
-    near = [*page.blocks[max(0, first - _DATELINE_REACH) : first], *article[:_DATELINE_REACH]]
-    return any(
-        block.length <= _DATELINE_CHARS
-        and block.link_density < _DATELINE_LINKS
-        and DATE_RE.search(block.text)
-        for block in near
-    )
+    near = [*blocks[max(0, first - _DATELINE_REACH) : first], *article[:_DATELINE_REACH]]
+    for block in near:
+        if block.length <= _DATELINE_CHARS and block.link_density < _DATELINE_LINKS:
+            found = DATE_RE.search(block.text)
+            if found is not None:
+                return found
+    return None
 
 
 def _item_candidate(
