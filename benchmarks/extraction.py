@@ -256,6 +256,7 @@ class WcxbPage:
     truth: str
     markdown: str
     published: str = ""
+    author: str = ""
 
     @property
     def tuning(self) -> bool:
@@ -292,6 +293,7 @@ def load_wcxb(root: Path = WCXB, limit: int = 0) -> list[WcxbPage]:
                 truth.get("main_content") or "",
                 truth.get("main_content_markdown") or "",
                 (truth.get("publish_date") or "")[:10],
+                truth.get("author") or "",
             )
         )
     return pages
@@ -431,6 +433,27 @@ def print_page_meta(pages: list[WcxbPage]) -> None:
             f"{missing} missing, {len(dated) - right - missing} another day; "
             f"{extra} dated where the benchmark has no date"
         )
+    print('ingest meta["author"] against author (one holds the other, case and commas aside):')
+    for label, group in (("tuning half", halves[0]), ("held-out half", halves[1])):
+        named = [p for p in group if p.author]
+        said = {p.key: _name(str(docs[p.key].get("author") or "")) for p in group}
+        right = sum(bool(said[p.key]) and _same_name(said[p.key], _name(p.author)) for p in named)
+        missing = sum(not said[p.key] for p in named)
+        extra = sum(bool(said[p.key]) for p in group if not p.author)
+        print(
+            f"  {label:<14} {right} of {len(named)} right ({right / max(1, len(named)):.3f}), "
+            f"{missing} missing, {len(named) - right - missing} another name; "
+            f"{extra} named where the benchmark has no author"
+        )
+
+
+def _name(text: str) -> str:
+    return " ".join(text.lower().replace(",", " ").split())
+
+
+def _same_name(said: str, truth: str) -> bool:
+    """Whether one name holds the other ("jane doe" and "by jane doe, reporter")."""
+    return said in truth or truth in said
 
 
 def run_wcxb(args: argparse.Namespace) -> None:

@@ -186,6 +186,38 @@ def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(
     assert doc.meta.get("published") == published
 
 
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("<p class='byline'>By Jane Doe</p>", "Jane Doe"),
+        ("<span class='post-author'>Written by <a href='/a/jd'>Jane Doe</a></span>", "Jane Doe"),
+        ("<div class='author-box'><span rel='author'>Von Jana Doe</span></div>", "Jana Doe"),
+        ("<div class='comment-author'>A commenter</div>", None),
+    ],
+)
+def test_an_article_without_author_metadata_takes_its_bylines_name(
+    byline: str, author: str | None
+) -> None:
+    page = (
+        "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
+        f"<body><main><h1>How the budget was agreed</h1>{byline}"
+        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "article"
+    assert doc.meta.get("author") == author
+
+
+def test_a_name_marked_as_an_author_on_a_service_page_is_not_its_author() -> None:
+    quotes = "".join(
+        f"<div class='card'><p>{_PROSE}</p><p class='author'>Client {n}</p></div>" for n in "ABC"
+    )
+    page = f"<html><body><main><h1>Our services</h1>{quotes}</main></body></html>"
+    doc = extract_html(page)
+    assert doc.meta["page_type"] != "article"
+    assert "author" not in doc.meta
+
+
 def test_the_metadata_date_wins_over_a_dateline() -> None:
     page = (
         "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
