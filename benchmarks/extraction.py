@@ -255,6 +255,8 @@ class WcxbPage:
     html: bytes
     truth: str
     markdown: str
+    published: str = ""
+    author: str = ""
 
     @property
     def tuning(self) -> bool:
@@ -290,6 +292,8 @@ def load_wcxb(root: Path = WCXB, limit: int = 0) -> list[WcxbPage]:
                 html,
                 truth.get("main_content") or "",
                 truth.get("main_content_markdown") or "",
+                (truth.get("publish_date") or "")[:10],
+                truth.get("author") or "",
             )
         )
     return pages
@@ -397,17 +401,18 @@ def print_wcxb(results: dict[str, dict[str, WordScore]], pages: list[WcxbPage]) 
         print(f"\n{name}: {len(lost)} pages below {LOST}: {' '.join(lost)}")
 
 
-def print_page_types(pages: list[WcxbPage]) -> None:
-    """How often ingest's ``meta["page_type"]`` is the benchmark's type: per half, and per
-    type the share given it and the commonest other answer."""
-    given = {
-        page.key: str(extract_html(page.html, url=page.url).meta.get("page_type")) for page in pages
-    }
+def print_page_meta(pages: list[WcxbPage], extractors: list[str]) -> None:
+    """How often ingest's ``meta["page_type"]`` is the benchmark's type (per half, and per
+    type the share given it and the commonest other answers); then, for ingest and (when
+    it ran) trafilatura's metadata, how often the publication day is the benchmark's
+    ``publish_date`` and the author its ``author``."""
+    docs = {page.key: extract_html(page.html, url=page.url).meta for page in pages}
+    given = {key: str(meta.get("page_type")) for key, meta in docs.items()}
+    halves = [p for p in pages if p.tuning], [p for p in pages if not p.tuning]
 
     def accuracy(group: list[WcxbPage]) -> str:
         return f"{sum(given[p.key] == p.kind for p in group) / len(group):.3f}" if group else "-"
 
-    halves = [p for p in pages if p.tuning], [p for p in pages if not p.tuning]
     print(
         f'\ningest meta["page_type"] = the benchmark\'s type: all {accuracy(pages)}, '
         f"tuning half {accuracy(halves[0])}, held-out half {accuracy(halves[1])}"
@@ -417,6 +422,60 @@ def print_page_types(pages: list[WcxbPage]) -> None:
         others = Counter(given[p.key] for p in group if given[p.key] != kind).most_common(2)
         wrong = ", ".join(f"{name} {count}" for name, count in others)
         print(f"  {kind:<14} {accuracy(group)} of {len(group)}; else {wrong or '-'}")
+    found = {
+        "ingest": {
+            key: (str(meta.get("published") or "")[:10], _name(str(meta.get("author") or "")))
+            for key, meta in docs.items()
+        }
+    }
+    if "trafilatura" in extractors:
+        found["trafilatura"] = _trafilatura_meta(pages)
+    fields = (
+        ("publication day", "another day", 0, lambda p: p.published, str.__eq__),
+        ("author (one name holds the other)", "another name", 1, lambda p: _name(p.author),
+         _same_name),
+    )  # fmt: skip
+    for title, other, at, truth_of, same in fields:
+        print(f"{title}, against the benchmark's:")
+        for name, said in found.items():
+            for label, group in (("tuning half", halves[0]), ("held-out half", halves[1])):
+                known = [p for p in group if truth_of(p)]
+                right = sum(
+                    bool(said[p.key][at]) and same(said[p.key][at], truth_of(p)) for p in known
+                )
+                missing = sum(not said[p.key][at] for p in known)
+                extra = sum(bool(said[p.key][at]) for p in group if not truth_of(p))
+                print(
+                    f"  {name:<12} {label:<14} {right} of {len(known)} right "
+                    f"({right / max(1, len(known)):.3f}), {missing} missing, "
+                    f"{len(known) - right - missing} {other}; {extra} where the benchmark has none"
+                )
+
+
+def _trafilatura_meta(pages: list[WcxbPage]) -> dict[str, tuple[str, str]]:
+    """trafilatura's date and author of each page (its metadata extraction, htmldate)."""
+    import trafilatura  # noqa: PLC0415 (optional bench dependency)
+
+    found = {}
+    for page in pages:
+        try:
+            doc = trafilatura.bare_extraction(
+                page.html.decode("utf-8", "replace"), with_metadata=True
+            )
+        except Exception:  # noqa: BLE001 (a crashing page has no metadata)
+            doc = None
+        date = str(getattr(doc, "date", None) or "")[:10]
+        found[page.key] = (date, _name(str(getattr(doc, "author", None) or "")))
+    return found
+
+
+def _name(text: str) -> str:
+    return " ".join(text.lower().replace(",", " ").replace(";", " ").split())
+
+
+def _same_name(said: str, truth: str) -> bool:
+    """Whether one name holds the other ("jane doe" and "by jane doe, reporter")."""
+    return said in truth or truth in said
 
 
 def run_wcxb(args: argparse.Namespace) -> None:
@@ -431,7 +490,7 @@ def run_wcxb(args: argparse.Namespace) -> None:
         results["ingest md"] = score_wcxb(run_ingest_markdown, pages, markdown=True)
     print_wcxb(results, pages)
     if "ingest" in results:
-        print_page_types(pages)
+        print_page_meta(pages, list(results))
     if args.per_page:
         with args.per_page.open("w", encoding="utf-8") as out:
             for name, scores in results.items():

@@ -20,8 +20,8 @@ TYPED = {
     "product_json_ld": "product",
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
-    "listing": "listing",
-    "listing_tiles": "listing",
+    "listing": "listing",  # job cards: a salary inside a line, not a price of its own
+    "listing_tiles": "collection",  # a shop's tiles: each shows its price
     "news_related": "article",
     "service_testimonials": "service",
 }
@@ -161,22 +161,70 @@ def test_teasers_beside_a_dated_article_do_not_make_it_a_listing() -> None:
 
 
 @pytest.mark.parametrize(
-    "dateline",
+    ("dateline", "published"),
     [
-        "By Jane Doe | March 3, 2025",
-        "Publié le 3 mars 2025",
-        "Veröffentlicht am 3. März 2025",
-        "Updated 2025-03-03",
+        ("By Jane Doe | March 3, 2025", "2025-03-03"),
+        ("Publié le 3 mars 2025", "2025-03-03"),
+        ("Veröffentlicht am 3. März 2025", "2025-03-03"),
+        ("Updated 2025-03-03", "2025-03-03"),
+        ("Posted 11/19/2025 by the desk", "2025-11-19"),
+        ("Posted 03/04/2025 by the desk", None),  # March 4 or 3 April: not told
     ],
 )
-def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(dateline: str) -> None:
-    """No metadata date, but a short block giving one just above the prose: a byline."""
+def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(
+    dateline: str, published: str | None
+) -> None:
+    """No metadata date, but a short block giving one just above the prose: a byline.
+    Its date is the article's when it can be told."""
     page = (
         "<html><body><nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav><main>"
         f"<h1>How the budget was agreed</h1><div class='meta'>{dateline}</div>"
         f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
     )
-    assert extract_html(page).meta["page_type"] == "article"
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "article"
+    assert doc.meta.get("published") == published
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("<p class='byline'>By Jane Doe</p>", "Jane Doe"),
+        ("<span class='post-author'>Written by <a href='/a/jd'>Jane Doe</a></span>", "Jane Doe"),
+        ("<div class='author-box'><span rel='author'>Von Jana Doe</span></div>", "Jana Doe"),
+        ("<div class='comment-author'>A commenter</div>", None),
+    ],
+)
+def test_an_article_without_author_metadata_takes_its_bylines_name(
+    byline: str, author: str | None
+) -> None:
+    page = (
+        "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
+        f"<body><main><h1>How the budget was agreed</h1>{byline}"
+        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "article"
+    assert doc.meta.get("author") == author
+
+
+def test_a_name_marked_as_an_author_on_a_service_page_is_not_its_author() -> None:
+    quotes = "".join(
+        f"<div class='card'><p>{_PROSE}</p><p class='author'>Client {n}</p></div>" for n in "ABC"
+    )
+    page = f"<html><body><main><h1>Our services</h1>{quotes}</main></body></html>"
+    doc = extract_html(page)
+    assert doc.meta["page_type"] != "article"
+    assert "author" not in doc.meta
+
+
+def test_the_metadata_date_wins_over_a_dateline() -> None:
+    page = (
+        "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
+        "<body><main><h1>How the budget was agreed</h1><div>Updated March 3, 2025</div>"
+        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
+    )
+    assert extract_html(page).meta["published"] == "2024-02-11"
 
 
 def test_prose_without_a_dateline_stays_a_service_page() -> None:
@@ -843,7 +891,7 @@ def test_a_page_without_an_article_keeps_its_card_grid_in_a_widget() -> None:
         "<li><a href='/press'>Press releases</a></li></ul></footer></body></html>"
     )
     doc = extract_html(page)
-    assert doc.meta["page_type"] == "listing"
+    assert doc.meta["page_type"] == "collection"  # the cards show prices: products
     for title in ("The Long Way Home", "A Court of Quiet Rivers", "Maps of the Northern Sky"):
         assert title in doc.text
     assert "Careers at the shop" not in doc.text

@@ -30,7 +30,7 @@ from ..core import (
 )
 from ._kind import Evidence
 from ._markdown import to_markdown
-from ._meta import read_meta
+from ._meta import byline, read_meta
 from ._parse import Parsed, decode_page, parse_soup, parse_text
 from ._strategy import extract_article
 
@@ -245,8 +245,10 @@ def _document(
         "content-type": content_type,
         "canonical_url": page.canonical_url,
         "site_name": page.site_name,
-        "author": page.author,
-        "published": page.published,
+        # A byline names an article's author where its metadata does not (elsewhere, a
+        # name marked as an author's is a post's, a review's or a team member's).
+        "author": page.author or (byline(parsed.root) if extraction.page_type == "article" else ""),
+        "published": page.published or extraction.published,
         "modified": page.modified,
         "language": page.language,
         "description": page.description,

@@ -15,7 +15,9 @@ and what it holds:
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 from typing import Final
 
 from lxml import etree
@@ -29,6 +31,7 @@ __all__ = [
     "card_groups",
     "dated",
     "dropped_articles",
+    "iso_date",
     "item_region",
     "leads_with_link",
     "post_chrome",
@@ -56,13 +59,58 @@ _MONTH: Final = (
     r"|ago|sep|set|oct|okt|ott|nov|dec|dez|d[eé]c|dic)\w*\.?"
 )
 #: A calendar date written out: ``11/19/2025``, ``2025-11-19``, ``Nov 19, 2025``,
-#: ``19. November 2025``, ``19 de noviembre de 2025``.
+#: ``19. November 2025``, ``19 de noviembre de 2025`` (named parts: :func:`iso_date`).
 DATE_RE: Final = re.compile(
-    rf"\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-    rf"|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th|er)?\.? (?:de )?{_MONTH} (?:de )?\d{{4}}\b",
+    r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})[/.](?P<ab_year>\d{2,4})\b"
+    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
+    rf"|\b(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<year>\d{{4}})\b"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th|er)?\.? (?:de )?(?P<month2>{_MONTH}) (?:de )?"
+    r"(?P<year2>\d{4})\b",
     re.IGNORECASE,
 )
+#: The month of a written month name, by its first letters (``jui``: French June and
+#: July, told apart by the fourth letter).
+_MONTHS: Final = {
+    "jan": 1, "ene": 1, "gen": 1, "feb": 2, "fev": 2, "mar": 3, "apr": 4, "avr": 4,
+    "abr": 4, "may": 5, "mag": 5, "mai": 5, "jun": 6, "giu": 6, "juin": 6, "jul": 7,
+    "juil": 7, "lug": 7, "aug": 8, "aou": 8, "ago": 8, "sep": 9, "set": 9, "oct": 10,
+    "okt": 10, "ott": 10, "nov": 11, "dec": 12, "dez": 12, "dic": 12,
+}  # fmt: skip
+
+
+def iso_date(match: re.Match[str]) -> str:
+    """The ``YYYY-MM-DD`` of a :data:`DATE_RE` match, or ``""`` when it cannot be told:
+    ``03/04/2025`` (month or day first?), a two-digit year, no such day.
+
+    >>> [iso_date(DATE_RE.search(text)) for text in ("Nov 19, 2025", "3. März 2025",
+    ...     "19 de noviembre de 2025", "19.11.2025", "11/19/2025", "03/04/2025", "1 juil. 2024")]
+    ['2025-11-19', '2025-03-03', '2025-11-19', '2025-11-19', '2025-11-19', '', '2024-07-01']
+    """
+    parts = match.groupdict()
+    if parts["iso"]:
+        year, month, day = (int(part) for part in parts["iso"].split("-"))
+    elif parts["ab_year"]:
+        a, b, year = int(parts["a"]), int(parts["b"]), int(parts["ab_year"])
+        if parts["sep"] == ".":
+            day, month = a, b  # 19.11.2025: day first, as where dots are written
+        elif (a > 12) == (b > 12):
+            return ""  # 03/04/2025: either
+        else:
+            month, day = (b, a) if a > 12 else (a, b)
+    else:
+        name = parts["month"] or parts["month2"]
+        day = int(parts["day"] or parts["day2"])
+        year = int(parts["year"] or parts["year2"])
+        folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+        month = _MONTHS.get(folded[:4], _MONTHS.get(folded[:3], 0))
+    if year < 1000:
+        return ""
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
 #: The region of a listing grows from the items' parent to an ancestor while the
 #: ancestor holds at most this many times the text: the list's own heading and
 #: introduction come in, the page around it does not.

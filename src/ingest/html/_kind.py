@@ -2,8 +2,9 @@
 
 The page says some of it (JSON-LD ``@type``, OpenGraph ``og:type``); its
 structure says the rest: posts repeated in the main content (a thread), item
-cards outweighing any article (a listing), code blocks (documentation), prose
-making most of a dated page's main content (an article). :func:`page_type` weighs them in
+cards outweighing any article (a listing; a collection when they show prices),
+code blocks (documentation), prose making most of a dated page's main content
+(an article). :func:`page_type` weighs them in
 a fixed order, the page's own word first where it is specific. The extractor
 uses the answer to choose how much around the main block to keep
 (``docs/html.md``, *Page types*); it is exposed as ``meta["page_type"]``.
@@ -58,6 +59,7 @@ class Evidence:
         dated: Whether the page gives a publication date.
         posts: Posts of one signature kept together in the main content.
         items: Whether item cards outweigh the article candidate.
+        priced: Whether the items show prices (a shop's products, not posts).
         code_blocks: Multi-line ``<pre>`` blocks in the main content.
         prose_share: The share of the main content's text in prose blocks.
     """
@@ -67,6 +69,7 @@ class Evidence:
     dated: bool = False
     posts: int = 0
     items: bool = False
+    priced: bool = False
     code_blocks: int = 0
     prose_share: float = 0.0
 
@@ -94,6 +97,8 @@ def page_type(evidence: Evidence) -> str:
     'product'
     >>> page_type(Evidence(items=True, og_type="product.group"))
     'collection'
+    >>> page_type(Evidence(items=True)), page_type(Evidence(items=True, priced=True))
+    ('listing', 'collection')
     >>> page_type(Evidence(posts=5)), page_type(Evidence(dated=True, prose_share=0.9))
     ('forum', 'article')
     """
@@ -103,7 +108,8 @@ def page_type(evidence: Evidence) -> str:
         return "forum"
     if evidence.items:
         said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
-        return "collection" if said_collection or evidence.og_type in _COLLECTION_OG else "listing"
+        shop = said_collection or evidence.og_type in _COLLECTION_OG or evidence.priced
+        return "collection" if shop else "listing"
     if types & _PRODUCT_TYPES or evidence.og_type in _PRODUCT_OG:
         return "product"
     if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):

@@ -23,7 +23,7 @@ from lxml import etree
 from ..core import Problem
 from ._blocks import writable
 
-__all__ = ["PageMeta", "clean_title", "normalize_date", "read_meta"]
+__all__ = ["PageMeta", "byline", "clean_title", "normalize_date", "read_meta"]
 
 #: Schema.org types whose JSON-LD object describes the article itself.
 _ARTICLE_TYPES: Final = frozenset(
@@ -43,6 +43,21 @@ _OFFSET_RE: Final = re.compile(r"([+-]\d{2})(\d{2})$")
 _PRODUCT_TYPES: Final = frozenset({"product", "productgroup", "individualproduct"})
 #: At most this many JSON-LD objects are inspected per page.
 _MAX_JSON_OBJECTS: Final = 2000
+#: A class naming an element for the author or the byline, as a word of it
+#: (``author``, ``post-author``, ``authors--author``, ``byline``), not a comment's.
+_BYLINE_CLASS_RE: Final = re.compile(r"(?<![a-z])(?<!comment-)(?:authors?|byline)(?![a-z])")
+#: What a byline says before the name: "By", "Written by", "Author:", in several languages.
+_BY_RE: Final = re.compile(
+    r"^(?:(?:written|posted|words|story|reviewed|authored|article|text|photos?)\s+by|by|von|"
+    r"par|por|di|door|av|af|przez|"
+    r"autor(?:in)?|author|auteur|escrito por|[ée]crit par)\b[:\s]*",
+    re.IGNORECASE,
+)
+#: A name has at most this many characters and words.
+_MAX_NAME: Final = 60
+_MAX_NAME_WORDS: Final = 6
+#: Elements that hold no byline: scripts, and the page's head and navigation.
+_NOT_BYLINE_TAGS: Final = frozenset({"script", "style", "head", "title", "meta", "nav", "footer"})
 
 
 @attrs.frozen
@@ -279,6 +294,34 @@ def _element_text(element: etree._Element | None) -> str:
     if element is None:
         return ""
     return "".join(str(piece) for piece in element.itertext())
+
+
+def byline(root: etree._Element) -> str:
+    """The author a page's byline names when its metadata names none: the first element
+    marked as the author (``rel="author"``, ``itemprop="author"``, a class named for the
+    author or byline: ``author-name``, ``post-author``, ``byline``) whose text is a short
+    name, without its "By" or "Written by" (in several languages).
+
+    >>> page = etree.fromstring("<div><p class='byline'>By Jane Doe</p><p>Text.</p></div>")
+    >>> byline(page)
+    'Jane Doe'
+    """
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_BYLINE_TAGS:
+            continue
+        classes = (element.get("class") or "").lower()
+        marked = (
+            element.get("rel") == "author"
+            or element.get("itemprop") == "author"
+            or _BYLINE_CLASS_RE.search(classes) is not None
+        )
+        if not marked:
+            continue
+        name = _BY_RE.sub("", _norm(_element_text(element))).strip(" ,:|-\u2013\u2014")
+        short = 2 < len(name) <= _MAX_NAME and len(name.split()) <= _MAX_NAME_WORDS
+        if short and not any(ch.isdigit() or ch in "@/" for ch in name):
+            return name
+    return ""
 
 
 def read_meta(root: etree._Element, *, url: str | None, source: str) -> PageMeta:

@@ -67,6 +67,7 @@ from ._items import (
     card_groups,
     dated,
     dropped_articles,
+    iso_date,
     item_region,
     leads_with_link,
     post_chrome,
@@ -101,8 +102,19 @@ _SECTIONED: Final = frozenset({"product", "service"})
 _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 #: ... with at most this share of its text in links.
 _MAX_SECTION_LINKS: Final = 0.2
+#: An amount of money: a currency sign or code before or after a number.
+_PRICE_RE: Final = re.compile(
+    r"(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|\b(?:USD|EUR|GBP|CHF|JPY|INR)\b)\s?\d"
+    r"|\d\s?(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|(?:USD|EUR|GBP|CHF|kr|z\u0142|K\u010d|Ft|lei)\b)"
+)
+#: Items show prices when one line in this many is a price ...
+_PRICED_LINES: Final = 10
+#: ... with at most its label ("Sale price $19.99"): a line of at most this many characters.
+_PRICE_LINE: Final = 40
 #: A dateline is a block of at most this many characters ...
 _DATELINE_CHARS: Final = 150
+#: ... under this share of links ...
+_DATELINE_LINKS: Final = 0.5
 #: ... among this many blocks before the article and its first ones.
 _DATELINE_REACH: Final = 5
 
@@ -121,6 +133,8 @@ class Extraction:
         blocks: The blocks the lines come from (for markdown), empty for JSON-LD.
         appended: Lines after the blocks' that come from JSON-LD (a product's
             description), one paragraph each.
+        published: The ``YYYY-MM-DD`` of an article's dateline, when its metadata
+            gives no date (:func:`~._items.iso_date`); empty otherwise.
     """
 
     lines: tuple[str, ...]
@@ -129,6 +143,7 @@ class Extraction:
     page_type: str = "article"
     blocks: tuple[Block, ...] = ()
     appended: tuple[str, ...] = ()
+    published: str = ""
 
 
 def extract_article(
@@ -164,8 +179,14 @@ def extract_article(
             )
             if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
                 found = attrs.evolve(second, method=second.method + "+revealed")
+                blocks = revealed
     if found.page_type == "product":
         return _with_description(found, product_description)
+    if found.page_type == "article" and not said.dated and found.blocks:
+        # An article dated by its dateline: that date, when it can be told, is its own.
+        dateline = _dateline(blocks, found.blocks)
+        if dateline is not None:
+            return attrs.evolve(found, published=iso_date(dateline))
     return found
 
 
@@ -244,9 +265,10 @@ def _extract(
     )
     items = cards
     posts = dropped_articles(page, container)[1] if container is not None else []
-    if not said.dated and _dateline(page, article):
+    if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
-    kind = page_type(_evidence(said, article, posts=len(posts), items=wins))
+    evidence = _evidence(said, article, posts=len(posts), items=wins)
+    kind = page_type(attrs.evolve(evidence, priced=wins and _priced(items)))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if kind == "forum":
@@ -293,21 +315,34 @@ def _extract(
         and region is not None
         and _chars(_lines(items)) >= max(MIN_ARTICLE, _chars(fallback.lines))
     ):
-        kind = page_type(attrs.evolve(said, items=True))
+        kind = page_type(attrs.evolve(said, items=True, priced=_priced(items)))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
 
 
-def _dateline(page: Page, article: Sequence[Block]) -> bool:
-    """Whether a short block at the head of *article* (or just before it) gives a date."""
+def _priced(items: Sequence[Block]) -> bool:
+    """Whether the items show prices: at least one of their lines in :data:`_PRICED_LINES`
+    is a price with at most its label (:data:`_PRICE_LINE` characters). A product card
+    gives a name, a price on its own line and a few badges; a post's teaser gives no
+    price, a job's card its salary inside a line of company and place."""
+    lines = _lines(items)
+    priced = sum(len(line) <= _PRICE_LINE and bool(_PRICE_RE.search(line)) for line in lines)
+    return bool(lines) and priced * _PRICED_LINES >= len(lines)
+
+
+def _dateline(blocks: Sequence[Block], article: Sequence[Block]) -> re.Match[str] | None:
+    """The date that a short block at the head of *article* (or just before it, among
+    the page's *blocks*) gives, if any."""
     if not article:
-        return False
+        return None
     first = article[0].index
-    near = [*page.blocks[max(0, first - _DATELINE_REACH) : first], *article[:_DATELINE_REACH]]
-    return any(
-        block.length <= _DATELINE_CHARS and block.link_density < 0.5 and DATE_RE.search(block.text)
-        for block in near
-    )
+    near = [*blocks[max(0, first - _DATELINE_REACH) : first], *article[:_DATELINE_REACH]]
+    for block in near:
+        if block.length <= _DATELINE_CHARS and block.link_density < _DATELINE_LINKS:
+            found = DATE_RE.search(block.text)
+            if found is not None:
+                return found
+    return None
 
 
 def _item_candidate(
