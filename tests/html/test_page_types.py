@@ -176,14 +176,18 @@ def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(
 ) -> None:
     """No metadata date, but a short block giving one just above the prose: a byline.
     Its date is the article's when it can be told."""
-    page = (
-        "<html><body><nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav><main>"
-        f"<h1>How the budget was agreed</h1><div class='meta'>{dateline}</div>"
-        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
-    )
-    doc = extract_html(page)
+    doc = extract_html(_article(f"<div class='meta'>{dateline}</div>"))
     assert doc.meta["page_type"] == "article"
     assert doc.meta.get("published") == published
+
+
+def _article(head: str, *, meta: str = "") -> str:
+    """A page of two paragraphs under a heading, *head* between them, *meta* in its head."""
+    return (
+        f"<html><head>{meta}</head><body><nav><a href='/'>Home</a></nav><main>"
+        f"<h1>How the budget was agreed</h1>{head}<p>{_PROSE}</p><p>{_PROSE}</p>"
+        "</main></body></html>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -198,12 +202,8 @@ def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(
 def test_an_article_without_author_metadata_takes_its_bylines_name(
     byline: str, author: str | None
 ) -> None:
-    page = (
-        "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
-        f"<body><main><h1>How the budget was agreed</h1>{byline}"
-        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
-    )
-    doc = extract_html(page)
+    dated = "<meta property='article:published_time' content='2024-02-11'>"
+    doc = extract_html(_article(byline, meta=dated))
     assert doc.meta["page_type"] == "article"
     assert doc.meta.get("author") == author
 
@@ -219,11 +219,8 @@ def test_a_name_marked_as_an_author_on_a_service_page_is_not_its_author() -> Non
 
 
 def test_the_metadata_date_wins_over_a_dateline() -> None:
-    page = (
-        "<html><head><meta property='article:published_time' content='2024-02-11'></head>"
-        "<body><main><h1>How the budget was agreed</h1><div>Updated March 3, 2025</div>"
-        f"<p>{_PROSE}</p><p>{_PROSE}</p></main></body></html>"
-    )
+    dated = "<meta property='article:published_time' content='2024-02-11'>"
+    page = _article("<div>Updated March 3, 2025</div>", meta=dated)
     assert extract_html(page).meta["published"] == "2024-02-11"
 
 
