@@ -146,6 +146,20 @@ def test_truncated_compressed_input_keeps_what_came_before(tmp_path: Path) -> No
     assert report.balanced
 
 
+@pytest.mark.parametrize("name", ["story.txt.gz", "page.html.gz", "story.txt"])
+def test_a_cut_short_compressed_document_fails_whole(tmp_path: Path, name: str) -> None:
+    """One document whose compressed data is cut short is not written in part: it fails,
+    once, saying why (a file named .txt holding gzip bytes too)."""
+    data = gzip.compress(b"<p>Markets rallied on Monday.</p>\n" * 400)
+    cut = tmp_path / name
+    cut.write_bytes(data[: len(data) // 2])
+    report, outcomes = _read(cut)
+    assert [o.status for o in outcomes] == ["failed"]
+    [failure] = report.failures
+    assert "the gzip data is corrupt or cut short after" in failure.reason
+    assert report.balanced
+
+
 def test_the_issue_report_compressed_pages_are_articles(tmp_path: Path) -> None:
     pages, plain = tmp_path / "pages", tmp_path / "plain"
     pages.mkdir()

@@ -335,6 +335,8 @@ class Reader:
             )
             yield self._failure(name, source, _reason(error), error=error)
             return
+        if decompression_error(stream) is not None:
+            return  # one document, cut short: the input fails as a whole (_opened says why)
         binary = binary_reason(data)
         if binary is not None:
             yield self._failure(name, source, binary)
