@@ -49,7 +49,8 @@ class PipelineOptions:
             :class:`Outcome` (it costs a copy of the text per document).
         workers: Processes for reading HTML, extracting and cleaning; ``1``
             works in the calling process. Output order never depends on it.
-        chunk_size: Documents sent to a worker at once.
+        chunk_size: Documents sent to a worker at once (with one worker, at least
+            512 are worked on at once: their languages are identified together).
     """
 
     clean: CleanOptions | None = attrs.field(
