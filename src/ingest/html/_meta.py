@@ -53,6 +53,8 @@ _BY_RE: Final = re.compile(
     r"autor(?:in)?|author|auteur|escrito por|[ée]crit par)\b[:\s]*",
     re.IGNORECASE,
 )
+#: Elements marked as an author's tried before giving up.
+_MAX_BYLINES: Final = 20
 #: A name has at most this many characters and words.
 _MAX_NAME: Final = 60
 _MAX_NAME_WORDS: Final = 6
@@ -306,6 +308,7 @@ def byline(root: etree._Element) -> str:
     >>> byline(page)
     'Jane Doe'
     """
+    tried = 0
     for element in root.iter():
         if not isinstance(element.tag, str) or element.tag in _NOT_BYLINE_TAGS:
             continue
@@ -317,6 +320,9 @@ def byline(root: etree._Element) -> str:
         )
         if not marked:
             continue
+        tried += 1
+        if tried > _MAX_BYLINES:
+            break  # a byline comes early; nested "author" boxes would cost their text each
         name = _BY_RE.sub("", _norm(_element_text(element))).strip(" ,:|-\u2013\u2014")
         short = 2 < len(name) <= _MAX_NAME and len(name.split()) <= _MAX_NAME_WORDS
         if short and not any(ch.isdigit() or ch in "@/" for ch in name):
