@@ -197,6 +197,8 @@ def _article(head: str, *, meta: str = "") -> str:
         ("<span class='post-author'>Written by <a href='/a/jd'>Jane Doe</a></span>", "Jane Doe"),
         ("<div class='author-box'><span rel='author'>Von Jana Doe</span></div>", "Jana Doe"),
         ("<div class='comment-author'>A commenter</div>", None),
+        ("<nav><p class='author'>The site's owner</p></nav>", None),
+        ("<article><footer><p class='author'>Jane Doe</p></footer></article>", "Jane Doe"),
     ],
 )
 def test_an_article_without_author_metadata_takes_its_bylines_name(

@@ -58,8 +58,9 @@ _MAX_BYLINES: Final = 20
 #: A name has at most this many characters and words.
 _MAX_NAME: Final = 60
 _MAX_NAME_WORDS: Final = 6
-#: Elements that hold no byline: scripts, and the page's head and navigation.
-_NOT_BYLINE_TAGS: Final = frozenset({"script", "style", "head", "title", "meta", "nav", "footer"})
+#: Elements that hold no byline (nor do their descendants): the page's head, scripts and
+#: navigation. Not a ``<footer>``: an ``<article>``'s footer is where HTML5 puts its author.
+_NOT_BYLINE_TAGS: Final = frozenset({"script", "style", "head", "title", "meta", "nav"})
 
 
 @attrs.frozen
@@ -318,7 +319,7 @@ def byline(root: etree._Element) -> str:
             or element.get("itemprop") == "author"
             or _BYLINE_CLASS_RE.search(classes) is not None
         )
-        if not marked:
+        if not marked or any(up.tag in _NOT_BYLINE_TAGS for up in element.iterancestors()):
             continue
         tried += 1
         if tried > _MAX_BYLINES:
