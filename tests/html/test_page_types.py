@@ -169,6 +169,9 @@ def test_teasers_beside_a_dated_article_do_not_make_it_a_listing() -> None:
         ("Updated 2025-03-03", "2025-03-03"),
         ("Posted 11/19/2025 by the desk", "2025-11-19"),
         ("Posted 03/04/2025 by the desk", None),  # March 4 or 3 April: not told
+        ("\uc785\ub825 2025.03.03 10:30", "2025-03-03"),  # a Korean dateline: "input"
+        ("2025\u5e743\u67083\u65e5 \u8a18\u8005", "2025-03-03"),  # Japanese
+        ("2025\ub144 3\uc6d4 3\uc77c", "2025-03-03"),
     ],
 )
 def test_a_dateline_at_the_head_of_undated_prose_makes_an_article(

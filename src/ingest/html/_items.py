@@ -58,11 +58,15 @@ _MONTH: Final = (
     r"(?:jan|ene|gen|feb|f[eé]v|mar|m[aä]r|apr|avr|abr|may|mag|mai|jun|jui|giu|jul|lug|aug|ao[uû]"
     r"|ago|sep|set|oct|okt|ott|nov|dec|dez|d[eé]c|dic)\w*\.?"
 )
-#: A calendar date written out: ``11/19/2025``, ``2025-11-19``, ``Nov 19, 2025``,
-#: ``19. November 2025``, ``19 de noviembre de 2025`` (named parts: :func:`iso_date`).
+#: A calendar date written out: ``11/19/2025``, ``2025-11-19``, ``2025.11.19``,
+#: ``2025年11月19日``, ``2025년 11월 19일``, ``Nov 19, 2025``, ``19. November 2025``,
+#: ``19 de noviembre de 2025`` (named parts: :func:`iso_date`).
 DATE_RE: Final = re.compile(
     r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})[/.](?P<ab_year>\d{2,4})\b"
     r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
+    r"|\b(?P<y_first>\d{4})[/.] ?(?P<y_month>\d{1,2})[/.] ?(?P<y_day>\d{1,2})\b"
+    r"|(?P<cjk_year>\d{4}) ?[\u5e74\ub144] ?(?P<cjk_month>\d{1,2}) ?[\u6708\uc6d4] ?"
+    r"(?P<cjk_day>\d{1,2}) ?[\u65e5\uc77c]"
     rf"|\b(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<year>\d{{4}})\b"
     rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th|er)?\.? (?:de )?(?P<month2>{_MONTH}) (?:de )?"
     r"(?P<year2>\d{4})\b",
@@ -85,10 +89,17 @@ def iso_date(match: re.Match[str]) -> str:
     >>> [iso_date(DATE_RE.search(text)) for text in ("Nov 19, 2025", "3. März 2025",
     ...     "19 de noviembre de 2025", "19.11.2025", "11/19/2025", "03/04/2025", "1 juil. 2024")]
     ['2025-11-19', '2025-03-03', '2025-11-19', '2025-11-19', '2025-11-19', '', '2024-07-01']
+    >>> [iso_date(DATE_RE.search(text)) for text in ("\u5165\u529b 2025.03.04 10:30",
+    ...     "2025/3/4", "2025\u5e743\u67084\u65e5", "2025\ub144 3\uc6d4 4\uc77c")]
+    ['2025-03-04', '2025-03-04', '2025-03-04', '2025-03-04']
     """
     parts = match.groupdict()
     if parts["iso"]:
         year, month, day = (int(part) for part in parts["iso"].split("-"))
+    elif parts["y_first"] or parts["cjk_year"]:
+        year = int(parts["y_first"] or parts["cjk_year"])
+        month = int(parts["y_month"] or parts["cjk_month"])
+        day = int(parts["y_day"] or parts["cjk_day"])
     elif parts["ab_year"]:
         a, b, year = int(parts["a"]), int(parts["b"]), int(parts["ab_year"])
         if parts["sep"] == ".":
