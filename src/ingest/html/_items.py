@@ -53,10 +53,11 @@ _MIN_POSTS: Final = 3
 #: ... when the others hold at least this share of the main one's prose (teasers
 #: beside an article hold little).
 _POSTS_SHARE: Final = 0.5
-#: Month names and their short forms, in English, German, French, Spanish and Italian.
+#: Month names and their short forms, in English, German, French, Spanish, Italian,
+#: Portuguese and Dutch.
 _MONTH: Final = (
-    r"(?:jan|ene|gen|feb|f[eé]v|mar|m[aä]r|apr|avr|abr|may|mag|mai|jun|jui|giu|jul|lug|aug|ao[uû]"
-    r"|ago|sep|set|oct|okt|ott|nov|dec|dez|d[eé]c|dic)\w*\.?"
+    r"(?:jan|ene|gen|feb|f[eé]v|mar|m[aä]r|maa|apr|avr|abr|may|mag|mai|mei|jun|jui|giu|jul|lug"
+    r"|aug|ao[uû]|ago|sep|set|oct|okt|ott|out|nov|dec|dez|d[eé]c|dic)\w*\.?"
 )
 #: A calendar date written out: ``11/19/2025``, ``2025-11-19``, ``2025.11.19``,
 #: ``2025年11月19日``, ``2025년 11월 19일``, ``Nov 19, 2025``, ``19. November 2025``,
@@ -75,10 +76,11 @@ DATE_RE: Final = re.compile(
 #: The month of a written month name, by its first letters (``jui``: French June and
 #: July, told apart by the fourth letter).
 _MONTHS: Final = {
-    "jan": 1, "ene": 1, "gen": 1, "feb": 2, "fev": 2, "mar": 3, "apr": 4, "avr": 4,
-    "abr": 4, "may": 5, "mag": 5, "mai": 5, "jun": 6, "giu": 6, "juin": 6, "jul": 7,
-    "juil": 7, "lug": 7, "aug": 8, "aou": 8, "ago": 8, "sep": 9, "set": 9, "oct": 10,
-    "okt": 10, "ott": 10, "nov": 11, "dec": 12, "dez": 12, "dic": 12,
+    "jan": 1, "ene": 1, "gen": 1, "feb": 2, "fev": 2, "mar": 3, "maa": 3, "apr": 4,
+    "avr": 4, "abr": 4, "may": 5, "mag": 5, "mai": 5, "mei": 5, "jun": 6, "giu": 6,
+    "juin": 6, "jul": 7, "juil": 7, "lug": 7, "aug": 8, "aou": 8, "ago": 8, "sep": 9,
+    "set": 9, "oct": 10, "okt": 10, "ott": 10, "out": 10, "nov": 11, "dec": 12, "dez": 12,
+    "dic": 12,
 }  # fmt: skip
 
 
@@ -89,6 +91,8 @@ def iso_date(match: re.Match[str]) -> str:
     >>> [iso_date(DATE_RE.search(text)) for text in ("Nov 19, 2025", "3. März 2025",
     ...     "19 de noviembre de 2025", "19.11.2025", "11/19/2025", "03/04/2025", "1 juil. 2024")]
     ['2025-11-19', '2025-03-03', '2025-11-19', '2025-11-19', '2025-11-19', '', '2024-07-01']
+    >>> [iso_date(DATE_RE.search(text)) for text in ("4 de outubro de 2025", "4 maart 2025")]
+    ['2025-10-04', '2025-03-04']
     >>> [iso_date(DATE_RE.search(text)) for text in ("\u5165\u529b 2025.03.04 10:30",
     ...     "2025/3/4", "2025\u5e743\u67084\u65e5", "2025\ub144 3\uc6d4 4\uc77c")]
     ['2025-03-04', '2025-03-04', '2025-03-04', '2025-03-04']
