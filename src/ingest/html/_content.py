@@ -438,14 +438,18 @@ def render(
     title: str,
     trim: bool = True,
     keep_links: bool = False,
+    titled: set[etree._Element] | None = None,
 ) -> list[Block]:
     """The container's blocks that belong to the main content.
 
     With *trim*, short labels before and after the article's paragraphs go
-    too; with *keep_links*, link blocks stay (the items of a listing are links).
+    too; with *keep_links*, link blocks stay (the items of a listing are links);
+    the headings inside *titled* elements stay though they are links (the titles
+    of a round-up's items).
     """
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
+    in_titled = in_set(page, titled or set())
     dropped = in_set(page, dropped_articles(page, container)[0])
     kept: list[Block] = []
     for block in page.blocks:
@@ -453,7 +457,11 @@ def render(
         if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
             continue
         limit = _MAX_PARAGRAPH_LINKS if owner.tag in {"p", "li"} else _MAX_RENDER_LINKS
-        if block.link_density > limit and not keep_links:
+        if (
+            block.link_density > limit
+            and not keep_links
+            and not (owner.tag in HEADINGS and in_titled[owner])
+        ):
             continue
         if owner.tag == "h1" or (title and block.text == title):
             continue

@@ -233,6 +233,54 @@ def _evidence(said: Evidence, blocks: list[Block], *, posts: int, items: bool) -
     )
 
 
+def _inline_cards(
+    page: Page,
+    container: etree._Element,
+    groups: list[list[etree._Element]],
+    teasers: set[etree._Element],
+) -> set[etree._Element]:
+    """The teaser cards of *groups* that are the container's own text: a run of cards
+    with the container's prose both before and after it, most of them with prose of
+    their own (a round-up's items between its introduction and its conclusion, each
+    described), not headlines at the end of an article or beside it."""
+    stats = page.stats[container]
+    blocks = page.blocks[stats.first : stats.first + stats.blocks]
+    inline: set[etree._Element] = set()
+    for group in groups:
+        if not teasers.issuperset(group) or not all(
+            container in member.iterancestors() for member in group
+        ):
+            continue
+        first = min(page.stats[member].first for member in group)
+        last = max(page.stats[member].first + page.stats[member].blocks for member in group)
+        described = sum(page.stats[member].prose_blocks > 0 for member in group)
+        if (
+            2 * described > len(group)
+            and any(is_prose(block) for block in blocks if block.index < first)
+            and any(is_prose(block) for block in blocks if block.index >= last)
+        ):
+            inline.update(group)
+    return inline
+
+
+def _with_inline_cards(
+    page: Page,
+    container: etree._Element,
+    marked: tuple[set[etree._Element], set[etree._Element], list[list[etree._Element]]],
+    article: list[Block],
+    *,
+    title: str,
+) -> tuple[set[etree._Element], list[Block]]:
+    """The teasers and the article once the container's own cards are not teasers
+    (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups)."""
+    furniture, teasers, groups = marked
+    inline = _inline_cards(page, container, groups, teasers)
+    if not inline:
+        return teasers, article
+    teasers = teasers - inline
+    return teasers, render(page, container, furniture | teasers, title=title, titled=inline)
+
+
 def _extract(
     top: etree._Element,
     blocks: list[Block],
@@ -271,6 +319,11 @@ def _extract(
     kind = page_type(attrs.evolve(evidence, priced=wins and _priced(items)))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
+    if kind == "article" and container is not None:
+        teasers, article = _with_inline_cards(
+            page, container, (furniture, teasers, groups), article, title=title
+        )
+        boilerplate = furniture | teasers
     if kind == "forum":
         boilerplate, article = _thread(
             page, container, posts, boilerplate, article=article, said=said, title=title
