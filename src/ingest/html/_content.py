@@ -366,10 +366,12 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
     """
     limit = _protect_limit(page)
     memo: dict[str, bool] = {}
+    owners = {block.owner for block in page.blocks}
     return {
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
+        and not _flows_into_block(element, owners)
         and not (discussion and element.tag not in _FURNITURE_TAGS and _comment_named(element))
         and not _quotes(page, element)
         and not _named_by_heading(element)
@@ -381,6 +383,20 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
             or limit == 0
         )
     }
+
+
+def _flows_into_block(element: etree._Element, owners: set[etree._Element]) -> bool:
+    """Whether *element* is furniture by name only and its own text runs into an enclosing
+    block (it owns no block, and text lies directly in it): an inline wrapper such
+    as a ``<span>`` around a post's body, whose text would stay whatever its name
+    says, so the blocks inside it cannot be furniture by that name either."""
+    if element in owners or element.tag in _FURNITURE_TAGS:
+        return False
+    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+        return False
+    if element.text and element.text.strip():
+        return True
+    return any(child.tail and child.tail.strip() for child in element)
 
 
 def teaser_cards(page: Page, groups: list[list[etree._Element]]) -> set[etree._Element]:
