@@ -428,6 +428,11 @@ def _contribution(block: Block) -> float:
     return -(block.link_length + 0.25 * (block.length - block.link_length))
 
 
+#: The share of the chosen element's score that the one ``<article>`` inside it must
+#: hold to be the container instead.
+_INNER_ARTICLE: Final = 0.5
+
+
 def choose_container(page: Page, boilerplate: set[etree._Element]) -> etree._Element | None:
     """The element whose subtree best holds the article, or ``None`` without prose."""
     furniture = in_set(page, boilerplate)
@@ -443,6 +448,10 @@ def choose_container(page: Page, boilerplate: set[etree._Element]) -> etree._Ele
         key = (raw * _SEMANTIC_BONUS if bonus else raw, page.depth[element])
         if key > best_key:
             best, best_key = element, key
+    if best is not None and best.tag != "article":
+        inner = [e for e in best.iterdescendants("article") if e in scores]
+        if len(inner) == 1 and scores[inner[0]] >= _INNER_ARTICLE * scores[best]:
+            return inner[0]
     return best
 
 
