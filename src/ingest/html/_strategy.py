@@ -73,7 +73,7 @@ from ._items import (
     post_chrome,
 )
 from ._kind import Evidence, page_type
-from ._page import Page, is_prose
+from ._page import HEADINGS, Page, is_prose
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
@@ -241,8 +241,9 @@ def _inline_cards(
 ) -> set[etree._Element]:
     """The teaser cards of *groups* that are the container's own text: a run of cards
     with the container's prose both before and after it, most of them with prose of
-    their own (a round-up's items between its introduction and its conclusion, each
-    described), not headlines at the end of an article or beside it."""
+    their own or each under a heading of its own (a round-up's items between its
+    introduction and its conclusion, each described; a checklist's lists, each under
+    its section's heading), not headlines at the end of an article or beside it."""
     stats = page.stats[container]
     blocks = page.blocks[stats.first : stats.first + stats.blocks]
     inline: set[etree._Element] = set()
@@ -254,13 +255,22 @@ def _inline_cards(
         first = min(page.stats[member].first for member in group)
         last = max(page.stats[member].first + page.stats[member].blocks for member in group)
         described = sum(page.stats[member].prose_blocks > 0 for member in group)
+        headed = sum(_after_heading(member) for member in group)
         if (
-            2 * described > len(group)
+            2 * max(described, headed) > len(group)
             and any(is_prose(block) for block in blocks if block.index < first)
             and any(is_prose(block) for block in blocks if block.index >= last)
         ):
             inline.update(group)
     return inline
+
+
+def _after_heading(element: etree._Element) -> bool:
+    """Whether *element* comes right after a heading of its own (a section's list)."""
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()  # a comment or processing instruction
+    return previous is not None and previous.tag in HEADINGS
 
 
 def _with_inline_cards(
