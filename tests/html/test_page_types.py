@@ -754,14 +754,16 @@ def test_a_discussion_keeps_posts_named_comments() -> None:
         assert line in doc.text
 
 
-def test_a_name_saying_what_an_element_lacks_is_not_furniture() -> None:
-    # "no-image": a modifier saying the row has no picture, not that it is one.
+@pytest.mark.parametrize("modifier", ["no", "has", "with", "without"])
+def test_a_name_saying_what_an_element_lacks_or_holds_is_not_furniture(modifier: str) -> None:
+    # "no-image", "has-image": a modifier saying the row has a picture or none, not
+    # that it is one.
     page = (
         "<html><head><script type='application/ld+json'>"
         '{"@type": "Article", "headline": "Get started"}</script></head>'
         "<body><nav><a href='/'>Home</a></nav><main><article>"
         f"<p>{_PROSE}</p>"
-        "<section class='landing-row landing-row-no-image-background'><h2>Hello, world</h2>"
+        f"<section class='landing-row landing-row-{modifier}-image'><h2>Hello, world</h2>"
         "<p>Follow this introductory course for step-by-step instructions about how to"
         " create your first app.</p></section></article></main></body></html>"
     )

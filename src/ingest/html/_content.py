@@ -78,6 +78,8 @@ _FURNITURE_WORDS: Final = frozenset(
         "share", "social", "tag", "tags", "time",
     }
 )  # fmt: skip
+#: Words before a furniture word that make it say what an element lacks or holds.
+_MODIFIERS: Final = frozenset({"no", "has", "with", "without"})
 #: Furniture words that name a picture: an element so named that holds this many
 #: prose blocks is a section beside a picture, not the picture's box.
 _MEDIA_WORDS: Final = frozenset({"image", "img", "photo", "picture"})
@@ -184,9 +186,10 @@ def _furniture_name(names: str) -> bool:
     if shown_from_breakpoint:
         names = _HIDDEN_CLASS_RE.sub(" ", names)
     words = _WORD_SPLIT_RE.split(names)
-    # "no-image", "no-photo": a modifier saying what the element lacks.
+    # "no-image", "has-image", "with-photo": a modifier saying what the element lacks
+    # or holds, not what it is.
     return any(
-        word in _FURNITURE_WORDS and (at == 0 or words[at - 1] != "no")
+        word in _FURNITURE_WORDS and (at == 0 or words[at - 1] not in _MODIFIERS)
         for at, word in enumerate(words)
     )
 
