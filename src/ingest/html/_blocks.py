@@ -111,14 +111,17 @@ class Block:
         return " ".join(self.lines)
 
 
-def is_hidden(element: etree._Element) -> bool:
-    """Whether the markup itself hides *element* (``hidden``, ``display:none``).
+def is_hidden(element: etree._Element, *, aria: bool = True) -> bool:
+    """Whether the markup itself hides *element* (``hidden``, ``display:none``), or with
+    *aria*, hides it from screen readers (``aria-hidden="true"``).
 
     >>> import lxml.html
     >>> is_hidden(lxml.html.fragment_fromstring('<p style="display: none">x</p>'))
     True
+    >>> is_hidden(lxml.html.fragment_fromstring('<p aria-hidden="true">x</p>'), aria=False)
+    False
     """
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    if element.get("hidden") is not None or (aria and element.get("aria-hidden") == "true"):
         return True
     style = element.get("style")
     return bool(style and _HIDDEN_STYLE_RE.search(style))
@@ -227,13 +230,18 @@ ALWAYS_SKIP: Final = SKIP_TAGS - {"noscript", "button"}
 
 
 def split_blocks(
-    root: etree._Element, *, deadline: Deadline | None = None, reveal: bool = False
+    root: etree._Element,
+    *,
+    deadline: Deadline | None = None,
+    reveal: bool = False,
+    aria: bool = True,
 ) -> list[Block]:
     """The text blocks of *root*'s subtree, in document order.
 
     Hidden elements and those in :data:`SKIP_TAGS` are skipped with their
-    subtrees (their tail text, which belongs to the parent, is kept). The
-    *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
+    subtrees (their tail text, which belongs to the parent, is kept); without
+    *aria*, an element hidden only from screen readers (``aria-hidden``) is shown.
+    The *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring("<div><p>One <a href='/x'>link</a><br>two</p>tail</div>")
@@ -251,7 +259,7 @@ def split_blocks(
         if not isinstance(tag, str):
             continue
         if event == "start":
-            if tag in skip or (not reveal and is_hidden(element)):
+            if tag in skip or (not reveal and is_hidden(element, aria=aria)):
                 skipped.add(element)
                 walker.skip_subtree()
             else:

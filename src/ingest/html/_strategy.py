@@ -180,6 +180,15 @@ def extract_article(
             if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
                 found = attrs.evolve(second, method=second.method + "+revealed")
                 blocks = revealed
+    if found.method == "items":
+        # Shops and news rivers hide their tiles' duplicate links from screen readers
+        # (a description repeating the title's link): shown on the page, so the items.
+        shown = split_blocks(top, deadline=deadline, aria=False)
+        second = _extract(
+            top, shown, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+        )
+        if second.method == "items":
+            found, blocks = second, shown
     if found.page_type == "product":
         return _with_description(found, product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
