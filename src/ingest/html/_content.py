@@ -304,18 +304,28 @@ def _media_named(element: etree._Element) -> bool:
     return bool(words & _FURNITURE_WORDS) and words & _FURNITURE_WORDS <= _MEDIA_WORDS
 
 
+#: Elements that only a page's body holds: a navigation or footer holding one was left
+#: open by the markup.
+_PAGE_HOLDERS: Final = ("main", "article", "h1")
+
+
 def _never_content(element: etree._Element) -> bool:
     """Whether *element* is furniture whatever share of the page's prose it holds.
 
     A navigation, a dialog or a footer is so by what it is, tag or ARIA role,
     and a cookie notice by its name: its paragraphs of legal text are the most
-    prose on a short page, not its content.
+    prose on a short page, not its content. One that holds the page's ``<main>``,
+    an ``<article>`` or an ``<h1>`` is not a navigation but an unclosed tag that
+    the parser let run over the page (``<nav>`` left open before the article): it
+    is protected like any named element that holds most of the prose.
     """
-    if element.tag in _NEVER_CONTENT_TAGS:
+    if bool(_CONSENT_RE.search(_names(element))):
         return True
-    if (element.get("role") or "").lower() in _NEVER_CONTENT_ROLES:
-        return True
-    return bool(_CONSENT_RE.search(_names(element)))
+    if element.tag in _NEVER_CONTENT_TAGS or (
+        (element.get("role") or "").lower() in _NEVER_CONTENT_ROLES
+    ):
+        return next(element.iterdescendants(*_PAGE_HOLDERS), None) is None
+    return False
 
 
 #: Names of a product's customer reviews and ratings (not a "preview").
