@@ -259,14 +259,21 @@ def _protect_limit(page: Page) -> float:
 
 
 def _quotes(page: Page, element: etree._Element) -> bool:
-    """Whether *element* is a ``<figure>`` holding a quotation with prose (a testimonial).
+    """Whether *element* is a ``<figure>`` holding a quotation with prose (a testimonial)
+    or a table with text.
 
-    A figure is an image and its caption, or a quotation and its source: the
-    quotation is content.
+    A figure is an image and its caption, a quotation and its source, or a table
+    and its title (blog platforms wrap every table in one): the quotation and the
+    table are content; the caption (``figcaption``) stays furniture.
     """
-    return element.tag == "figure" and any(
+    if element.tag != "figure":
+        return False
+    return any(
         quote in page.stats and page.stats[quote].prose > 0
         for quote in element.iterdescendants("blockquote")
+    ) or any(
+        table in page.stats and page.stats[table].total > 0
+        for table in element.iterdescendants("table")
     )
 
 
