@@ -943,3 +943,21 @@ def test_item_tiles_are_taken_before_stray_prose() -> None:
     for title in ("Grow bags, a bundle of ten", "kneeling pad", "plant markers"):
         assert title in doc.text
     assert "ten percent off" not in doc.text
+
+
+def test_a_figure_holding_a_code_listing_is_content() -> None:
+    # Static site generators put highlighted code in <figure class="highlight">.
+    page = (
+        "<html><head><script type='application/ld+json'>"
+        '{"@type": "BlogPosting", "headline": "Reading files"}</script></head>'
+        "<body><nav><a href='/'>Home</a></nav><main><article>"
+        f"<p>{_PROSE}</p>"
+        "<figure class='highlight'><pre><code>with open(path) as handle:\n"
+        "    for line in handle:\n        print(line.rstrip())</code></pre></figure>"
+        f"<p>{_PROSE}</p>"
+        "<figure><img src='shot.png' alt=''><figcaption>A screenshot of the output</figcaption>"
+        "</figure></article></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "for line in handle:" in text
+    assert "A screenshot of the output" not in text

@@ -259,12 +259,13 @@ def _protect_limit(page: Page) -> float:
 
 
 def _quotes(page: Page, element: etree._Element) -> bool:
-    """Whether *element* is a ``<figure>`` holding a quotation with prose (a testimonial)
-    or a table with text.
+    """Whether *element* is a ``<figure>`` holding a quotation with prose (a testimonial),
+    a table or a code listing with text.
 
-    A figure is an image and its caption, a quotation and its source, or a table
-    and its title (blog platforms wrap every table in one): the quotation and the
-    table are content; the caption (``figcaption``) stays furniture.
+    A figure is an image and its caption, a quotation and its source, or a table or a
+    code listing and its title (blog platforms wrap every table in one, static site
+    generators every highlighted listing): the quotation, the table and the code are
+    content; the caption (``figcaption``) stays furniture.
     """
     if element.tag != "figure":
         return False
@@ -272,8 +273,8 @@ def _quotes(page: Page, element: etree._Element) -> bool:
         quote in page.stats and page.stats[quote].prose > 0
         for quote in element.iterdescendants("blockquote")
     ) or any(
-        table in page.stats and page.stats[table].total > 0
-        for table in element.iterdescendants("table")
+        held in page.stats and page.stats[held].total > 0
+        for held in element.iterdescendants("table", "pre")
     )
 
 
