@@ -199,6 +199,11 @@ def _furniture_name(names: str) -> bool:
 _WIDGET_RE: Final = re.compile(r"widget")
 
 
+def _furniture_by_markup(element: etree._Element) -> bool:
+    """Whether *element* is furniture by its tag or ARIA role, whatever it is called."""
+    return element.tag in _FURNITURE_TAGS or (element.get("role") or "").lower() in _FURNITURE_ROLES
+
+
 def presentation_named(element: etree._Element, *, repeated: bool = False) -> bool:
     """Whether *element* is furniture only by names that say how it is shown.
 
@@ -207,8 +212,7 @@ def presentation_named(element: etree._Element, *, repeated: bool = False) -> bo
     menus, footers or related links are furniture by what they are. Elements
     that are furniture by tag or role are not so named.
     """
-    role = (element.get("role") or "").lower()
-    if element.tag in _FURNITURE_TAGS or role in _FURNITURE_ROLES:
+    if _furniture_by_markup(element):
         return False
     patterns = (_PRESENTATION_RE, _WIDGET_RE) if repeated else (_PRESENTATION_RE,)
     return _named_only(_names(element), *patterns)
@@ -234,14 +238,10 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
     >>> is_furniture(lxml.html.fragment_fromstring('<div class="story-body share-on">x</div>'))
     False
     """
-    tag = element.tag
-    if tag in _FURNITURE_TAGS:
-        return True
-    role = (element.get("role") or "").lower()
-    if role in _FURNITURE_ROLES:
+    if _furniture_by_markup(element):
         return True
     names = _names(element)
-    if not names or tag in {"body", "html", "article", "main"}:
+    if not names or element.tag in {"body", "html", "article", "main"}:
         return False
     if (element.get("itemprop") or "").lower() == "articlebody":
         return False
@@ -286,9 +286,7 @@ def _named_by_heading(element: etree._Element) -> bool:
     name for furniture.
     """
     anchor = (element.get("id") or "").strip().lower()
-    if not anchor or element.tag in _FURNITURE_TAGS:
-        return False
-    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+    if not anchor or _furniture_by_markup(element):
         return False
     heading = next(element.iter(*HEADINGS), None)
     if heading is None:
@@ -327,7 +325,7 @@ def _never_content(element: etree._Element) -> bool:
     the parser let run over the page (``<nav>`` left open before the article): it
     is protected like any named element that holds most of the prose.
     """
-    if bool(_CONSENT_RE.search(_names(element))):
+    if _CONSENT_RE.search(_names(element)):
         return True
     if element.tag in _NEVER_CONTENT_TAGS or (
         (element.get("role") or "").lower() in _NEVER_CONTENT_ROLES
@@ -411,9 +409,7 @@ def _flows_into_block(element: etree._Element, owners: set[etree._Element]) -> b
     block (it owns no block, and text lies directly in it): an inline wrapper such
     as a ``<span>`` around a post's body, whose text would stay whatever its name
     says, so the blocks inside it cannot be furniture by that name either."""
-    if element in owners or element.tag in _FURNITURE_TAGS:
-        return False
-    if (element.get("role") or "").lower() in _FURNITURE_ROLES:
+    if element in owners or _furniture_by_markup(element):
         return False
     if element.text and element.text.strip():
         return True
@@ -495,7 +491,7 @@ def render(
     """
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
-    in_titled = in_set(page, titled or set())
+    in_titled = in_set(page, titled) if titled else None
     dropped = in_set(page, dropped_articles(page, container)[0])
     kept: list[Block] = []
     for block in page.blocks:
@@ -506,7 +502,7 @@ def render(
         if (
             block.link_density > limit
             and not keep_links
-            and not (owner.tag in HEADINGS and in_titled[owner])
+            and not (in_titled is not None and owner.tag in HEADINGS and in_titled[owner])
         ):
             continue
         if owner.tag == "h1" or (title and block.text == title):
