@@ -283,18 +283,23 @@ def _named_by_heading(element: etree._Element) -> bool:
 
     Documentation and long pages give each section an anchor made from its
     heading (``id="respond-to-review-comments"``): words of the heading, not a
-    name for furniture.
+    name for furniture. A heading's own id is its anchor whatever its words
+    (``<h3 id="nav_the_last_step_1">``, a table of contents' link target): only
+    its classes say what it is.
     """
     anchor = (element.get("id") or "").strip().lower()
     if not anchor or _furniture_by_markup(element):
         return False
+    classes = (element.get("class") or "").strip().lower()
+    if classes and _furniture_name(classes):
+        return False
+    if element.tag in HEADINGS:
+        return True
     heading = next(element.iter(*HEADINGS), None)
     if heading is None:
         return False
     words = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
-    slug = "-".join(word for word in words if word)
-    classes = (element.get("class") or "").strip().lower()
-    return anchor == slug and not (classes and _furniture_name(classes))
+    return anchor == "-".join(word for word in words if word)
 
 
 def _media_named(element: etree._Element) -> bool:

@@ -11,6 +11,7 @@ rules and the parser choice.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final
 
 import attrs
@@ -267,10 +268,13 @@ def _document(
             else list(extraction.lines)
         )
         text = "\n\n".join(part for part in parts if part)
+    # Composed characters (NFC, as the W3C character model asks of web text): a page
+    # written in decomposed form ("u" and a combining diaeresis for "ü", as macOS
+    # saves names) would otherwise split words for every \w-based tool downstream.
     return Document(
         name=url or _UNNAMED,
-        text=text,
-        title=page.title,
+        text=unicodedata.normalize("NFC", text),
+        title=unicodedata.normalize("NFC", page.title),
         meta=meta,
         source=doc_source,
         problems=tuple(problems),
