@@ -178,7 +178,7 @@ def _furniture_name(names: str) -> bool:
     """
     shown_from_breakpoint = bool(_BREAKPOINT_SHOWN_RE.search(names))
     names = _VARIANT_RE.sub("", _CONDITIONAL_RE.sub(" ", names))
-    if _BODY_RE.search(names):
+    if any(_body_token(token) for token in names.split()):
         return False
     if _FURNITURE_RE.search(names):
         return True
@@ -192,6 +192,14 @@ def _furniture_name(names: str) -> bool:
         word in _FURNITURE_WORDS and (at == 0 or words[at - 1] not in _MODIFIERS)
         for at, word in enumerate(words)
     )
+
+
+def _body_token(token: str) -> bool:
+    """Whether one class or id *token* names the article body: a body word not followed,
+    in the same token, by a furniture word (``ArticleBody-read-time-and-social``, a
+    part of the body block, is the body's sharing bar)."""
+    found = _BODY_RE.search(token)
+    return found is not None and not _furniture_name(token[found.end() :])
 
 
 #: A name for any boxed part of a template: a series of them is a page's content
@@ -237,6 +245,8 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
     True
     >>> is_furniture(lxml.html.fragment_fromstring('<div class="story-body share-on">x</div>'))
     False
+    >>> is_furniture(lxml.html.fragment_fromstring('<div class="ArticleBody-social-bar">x</div>'))
+    True
     """
     if _furniture_by_markup(element):
         return True
