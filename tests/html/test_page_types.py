@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from ingest import HtmlOptions, OptionsError, extract_html
 from ingest.cli._main import main
+from ingest.html._items import titled_article
 from ingest.html._kind import PAGE_TYPES, Evidence, page_type
 
 from ..conftest import FIXTURES
@@ -24,6 +26,7 @@ TYPED = {
     "listing_tiles": "collection",  # a shop's tiles: each shows its price
     "news_related": "article",
     "service_testimonials": "service",
+    "article_series": "article",  # full articles one after another: the titled one
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
@@ -92,6 +95,27 @@ def test_forum_keeps_every_post() -> None:
     assert "Similar threads" not in text
     # Each post's author box frames the post; the message is what was said.
     assert "Joined 2019" not in text
+
+
+def test_articles_one_after_another_keep_the_titled_one_only() -> None:
+    text = extract_html(_html("article_series")).text
+    assert "third delay since building began" in text
+    assert "Ferry fares" not in text
+    assert "cycle lanes" not in text
+
+
+def test_a_thread_whose_replies_repeat_its_title_is_not_a_series() -> None:
+    post = "<article class='post'><h3>{}</h3><p>{}</p><p>{}</p><p>{}</p></article>"
+    replies: list[tuple[str, ...]] = [("Sourdough starter smells of acetone", "A", "B", "C")]
+    replies += [("Re: Sourdough starter smells of acetone", "D", "E", "F")] * 3
+    page = lxml.html.fromstring("<div>" + _rows(post, replies) + "</div>")
+    posts = list(page.iter("article"))
+    assert titled_article(posts, "Sourdough starter smells of acetone") is None
+    # Articles of their own, each under its own heading: the titled one.
+    own = _rows(post, [(f"Story {n} of the week", "A", "B", "C") for n in "ABC"])
+    series = list(lxml.html.fromstring("<div>" + own + "</div>").iter("article"))
+    assert titled_article(series, "Story B of the week") is series[1]
+    assert titled_article(series, "Something else") is None
 
 
 def test_listing_keeps_every_item_and_its_link_text() -> None:

@@ -507,7 +507,7 @@ def render(
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
     in_titled = in_set(page, titled) if titled else None
-    dropped = in_set(page, dropped_articles(page, container)[0])
+    dropped = in_set(page, dropped_articles(page, container, title)[0])
     kept: list[Block] = []
     for block in page.blocks:
         owner = block.owner

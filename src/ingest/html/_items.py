@@ -53,6 +53,9 @@ _MIN_POSTS: Final = 3
 #: ... when the others hold at least this share of the main one's prose (teasers
 #: beside an article hold little).
 _POSTS_SHARE: Final = 0.5
+#: Paragraphs of prose that each of a run of articles holds when they are articles of
+#: their own (:func:`titled_article`), not cards or replies.
+_OWN_ARTICLE_BLOCKS: Final = 3
 #: Month names and their short forms, in English, German, French, Spanish, Italian,
 #: Portuguese and Dutch.
 _MONTH: Final = (
@@ -229,8 +232,33 @@ def item_region(
     return region, best
 
 
+def _heading(element: etree._Element) -> str:
+    """The text of the first heading in *element*, folded for comparison ("" without one)."""
+    heading = next(element.iter(*HEADINGS), None)
+    if heading is None:
+        return ""
+    return " ".join("".join(str(piece) for piece in heading.itertext()).split()).casefold()
+
+
+def titled_article(posts: list[etree._Element], title: str) -> etree._Element | None:
+    """The one of *posts* that the page is titled after, when they are articles of their
+    own: each has a heading, and no heading repeats or holds another (a thread's
+    replies are headed "Re: " and its title). A page that runs one article after
+    another (an investigation's earlier parts, the next story loaded below) is about
+    the one its title names."""
+    folded = " ".join(title.split()).casefold()
+    headings = [_heading(post) for post in posts]
+    if not folded or not all(headings):
+        return None
+    for at, heading in enumerate(headings):
+        if any(heading in other for other in headings[:at] + headings[at + 1 :]):
+            return None
+    named = [post for post, heading in zip(posts, headings, strict=True) if heading in folded]
+    return named[0] if len(named) == 1 else None
+
+
 def dropped_articles(
-    page: Page, container: etree._Element
+    page: Page, container: etree._Element, title: str = ""
 ) -> tuple[set[etree._Element], list[etree._Element]]:
     """The ``<article>`` elements in the container that are not its content, and the posts.
 
@@ -242,7 +270,9 @@ def dropped_articles(
     repeated side by side (teasers at the end of a post) go; a single one (a
     post's body) stays. Text outside every inner article
     (an introduction, a standfirst) stays. The posts kept together come second
-    (none when the main article stands alone).
+    (none when the main article stands alone). Posts that are articles of their own,
+    one of them titled like the page (:func:`titled_article`), are not a thread:
+    that one is kept.
     """
     inner = [element for element in container.iterdescendants("article") if element in page.stats]
     if len(inner) < 2:
@@ -273,6 +303,11 @@ def dropped_articles(
         others = sum(own[peer] for peer in peers) - own[main]
         if len(peers) >= _MIN_POSTS and others >= _POSTS_SHARE * own[main]:
             posts = peers
+            titled = titled_article(peers, title)
+            if titled is not None and all(
+                page.stats[peer].prose_blocks >= _OWN_ARTICLE_BLOCKS for peer in peers
+            ):
+                main, posts = titled, []
         dropped.update(set(top) - set(posts or [main]))
     for group in repeated:
         dropped.update(group)

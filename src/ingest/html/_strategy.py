@@ -331,7 +331,7 @@ def _extract(
         not said.says_article or _length(article) < MIN_ARTICLE
     )
     items = cards
-    posts = dropped_articles(page, container)[1] if container is not None else []
+    posts = dropped_articles(page, container, title)[1] if container is not None else []
     if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
