@@ -554,13 +554,22 @@ def expand_container(
     return top
 
 
+#: Table cells: data (a specification's name and value), however short.
+_CELL_TAGS: Final = frozenset({"td", "th"})
+
+
 def _is_label(block: Block) -> bool:
-    """A short line that is not a paragraph: a dateline, a kicker, a "Comments" label.
+    """A short line that is not a paragraph nor a table's cell: a dateline, a kicker, a
+    "Comments" label.
 
     Length is :attr:`Block.weight`, where a Han or kana character
     counts three times.
     """
-    return block.weight < _MAX_LABEL and block.owner.tag not in _PARAGRAPH_TAGS
+    return (
+        block.weight < _MAX_LABEL
+        and block.owner.tag not in _PARAGRAPH_TAGS
+        and block.owner.tag not in _CELL_TAGS
+    )
 
 
 def _trim_edges(blocks: list[Block]) -> list[Block]:

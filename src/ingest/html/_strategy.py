@@ -371,7 +371,7 @@ def _extract(
         if grown is None:
             grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
-            sections = render(page, grown, shown, title=title, trim=False)
+            sections = render(page, grown, shown, title=title, trim=kind == "product")
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
                     _lines(sections), "sections", describe(grown), kind, tuple(sections)
