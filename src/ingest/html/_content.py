@@ -101,6 +101,27 @@ _VARIANT_RE: Final = re.compile(r"\S*:")
 #: phone layout's copy of something, and still counts.)
 _CONDITIONAL_RE: Final = re.compile(r"(?:^|(?<=\s))(?!(?:sm|md|lg|xl|2xl):)\S*:\S*")
 _HIDDEN_CLASS_RE: Final = re.compile(r"(?:^|\s)hidden(?=\s|$)")
+#: Bootstrap's display utilities at a screen width (``d-md-none``, ``d-lg-block``).
+_DISPLAY_AT_RE: Final = re.compile(r"(?:^|\s)d-(sm|md|lg|xl|xxl)-([a-z-]+)(?=\s|$)")
+_WIDTHS: Final = ("sm", "md", "lg", "xl", "xxl")
+
+
+def _phone_copy(names: str) -> bool:
+    """Whether Bootstrap's display classes hide the element from some screen width up,
+    and no wider width shows it again: the phone layout's copy of something the
+    page shows otherwise on a desktop (``d-block d-md-none``).
+
+    >>> _phone_copy("col-12 d-block d-md-none"), _phone_copy("d-none d-md-block")
+    (True, False)
+    >>> _phone_copy("d-md-none d-xl-block"), _phone_copy("d-none")
+    (False, False)
+    """
+    widest = max(
+        _DISPLAY_AT_RE.findall(names), key=lambda found: _WIDTHS.index(found[0]), default=None
+    )
+    return widest is not None and widest[1] == "none"
+
+
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
     r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
@@ -180,6 +201,8 @@ def _furniture_name(names: str) -> bool:
     names = _VARIANT_RE.sub("", _CONDITIONAL_RE.sub(" ", names))
     if any(_body_token(token) for token in names.split()):
         return False
+    if _phone_copy(names):
+        return True
     if _FURNITURE_RE.search(names):
         return True
     names = _SHOWN_RE.sub(" ", names)
