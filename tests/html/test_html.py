@@ -334,6 +334,19 @@ def test_only_the_main_of_several_articles() -> None:
     ]
 
 
+def test_a_label_left_without_its_list_ends_nothing() -> None:
+    long = "The river rose two metres overnight and the old bridge was closed to traffic. " * 3
+    links = "".join(f"<li><a href='/tag/{n}'>{n}</a></li>" for n in ("Floods", "Bridges", "Valley"))
+    page = (
+        f"<article><p>{long}</p><p>{long}</p><p>Tagged:</p><ul>{links}</ul>"
+        "<p>Mehr zum Thema:</p></article>"
+    )
+    assert extract_html(page).text.split("\n") == [long.strip(), long.strip()]
+    # Inside the article, a line announcing what follows stays.
+    kept = f"<article><p>{long}</p><p>Three roads were closed:</p><p>{long}</p></article>"
+    assert "Three roads were closed:" in extract_html(kept).text
+
+
 def test_layout_table_cell_can_hold_the_article() -> None:
     page = """<table><tr><td>Menu<br><a href=/a>Home</a><br><a href=/b>Archive</a></td>
     <td><p>The council voted on Monday to keep the old library open for five more years.</p>

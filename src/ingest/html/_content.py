@@ -595,11 +595,22 @@ def _is_label(block: Block) -> bool:
     )
 
 
+def _dangling(block: Block) -> bool:
+    """A short line that announces what follows (``Tagged:``, ``Mehr zum Thema:``), at the
+    end of the article: what it announced (a list of links) is gone."""
+    return block.weight < _MAX_LABEL and block.text.rstrip().endswith((":", "\uff1a"))
+
+
 def _trim_edges(blocks: list[Block]) -> list[Block]:
-    """Drop labels before the first and after the last paragraph, and trailing headings."""
+    """Drop labels before the first and after the last paragraph, and trailing headings
+    and lines that announce what no longer follows."""
     start, end = 0, len(blocks)
     while start < end and _is_label(blocks[start]):
         start += 1
-    while end > start and (_is_label(blocks[end - 1]) or blocks[end - 1].owner.tag in HEADINGS):
+    while end > start and (
+        _is_label(blocks[end - 1])
+        or blocks[end - 1].owner.tag in HEADINGS
+        or _dangling(blocks[end - 1])
+    ):
         end -= 1
     return blocks[start:end]
