@@ -24,6 +24,7 @@ TYPED = {
     "docs_code_sidebar": "documentation",
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own
     "listing_tiles": "collection",  # a shop's tiles: each shows its price
+    "listing_sections": "listing",  # one card repeated under each section's heading
     "news_related": "article",
     "service_testimonials": "service",
     "article_series": "article",  # full articles one after another: the titled one

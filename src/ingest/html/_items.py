@@ -48,6 +48,9 @@ _TERM_SEPARATORS: Final = frozenset(":-\u2013\u2014")
 _MAX_TERM: Final = 30
 #: Cards count as a list from this many side by side.
 MIN_CARDS: Final = 3
+#: Groups of one card repeated under a listing's sections are its items when their
+#: cards hold at least this share of the element holding them all.
+_SAME_CARDS_SHARE: Final = 0.5
 #: Articles of one signature are posts (all kept) from this many ...
 _MIN_POSTS: Final = 3
 #: ... when the others hold at least this share of the main one's prose (teasers
@@ -215,8 +218,10 @@ def item_region(
     """The element holding a listing's items and the items, or ``None`` without card groups.
 
     The largest group by text, outside the *excluded* elements (furniture),
-    gives the items; the region is their parent, grown to ancestors that add
-    little around it (the list's heading, a sort bar).
+    gives the items, with the other groups of its signature when the element
+    holding them all is mostly their cards (:func:`_same_cards`); the region is
+    their parent, grown to ancestors that add little around it (the list's
+    heading, a sort bar).
     """
     groups = [group for group in groups if not excluded[group[0]]]
     if not groups:
@@ -225,11 +230,37 @@ def item_region(
     region = page.parent[best[0]]
     if region is None:
         return None
+    best, region = _same_cards(page, groups, best, region)
     while (up := page.parent[region]) is not None and (
         page.stats[up].total <= _REGION_GROWTH * page.stats[region].total
     ):
         region = up
     return region, best
+
+
+def _same_cards(
+    page: Page,
+    groups: list[list[etree._Element]],
+    best: list[etree._Element],
+    region: etree._Element,
+) -> tuple[list[etree._Element], etree._Element]:
+    """The cards of every group sharing *best*'s signature, and the element holding them.
+
+    A listing split into sections (a category's "top rated", then its kinds of
+    recipe) repeats one card under each section's heading: all of them are the
+    items. Only cards named by a class count (bare ``li`` lists are menus too).
+    """
+    kind = signature(best[0])
+    if not kind[1]:
+        return best, region
+    same = [group for group in groups if signature(group[0]) == kind]
+    if len(same) < 2:
+        return best, region
+    cards = [card for group in same for card in group]
+    holder = _common_ancestor([group[0] for group in same])
+    if sum(page.stats[card].total for card in cards) < _SAME_CARDS_SHARE * page.stats[holder].total:
+        return best, region
+    return cards, holder
 
 
 def _heading(element: etree._Element) -> str:
