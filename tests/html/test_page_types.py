@@ -25,6 +25,7 @@ TYPED = {
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own
     "listing_tiles": "collection",  # a shop's tiles: each shows its price
     "listing_sections": "listing",  # one card repeated under each section's heading
+    "listing_sections_plain": "listing",  # the same with bare list items
     "news_related": "article",
     "service_testimonials": "service",
     "article_series": "article",  # full articles one after another: the titled one

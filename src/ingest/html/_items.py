@@ -248,11 +248,9 @@ def _same_cards(
 
     A listing split into sections (a category's "top rated", then its kinds of
     recipe) repeats one card under each section's heading: all of them are the
-    items. Only cards named by a class count (bare ``li`` lists are menus too).
+    items (a guide's bare ``<li>`` lists too: menus are furniture and left out).
     """
     kind = signature(best[0])
-    if not kind[1]:
-        return best, region
     same = [group for group in groups if signature(group[0]) == kind]
     if len(same) < 2:
         return best, region
