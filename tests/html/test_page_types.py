@@ -26,6 +26,7 @@ TYPED = {
     "listing_tiles": "collection",  # a shop's tiles: each shows its price
     "listing_sections": "listing",  # one card repeated under each section's heading
     "listing_sections_plain": "listing",  # the same with bare list items
+    "form_wrapped_listing": "collection",  # a shop's tiles inside a form around the page
     "news_related": "article",
     "service_testimonials": "service",
     "article_series": "article",  # full articles one after another: the titled one

@@ -351,6 +351,18 @@ def _media_named(element: etree._Element) -> bool:
 #: Elements that only a page's body holds: a navigation or footer holding one was left
 #: open by the markup.
 _PAGE_HOLDERS: Final = ("main", "article", "h1")
+#: A ``<form>`` holding this share of the page's text wraps the page (:func:`_wraps_page`).
+_PAGE_FORM_SHARE: Final = 0.5
+
+
+def _wraps_page(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a ``<form>`` around the page: one holding most of its text
+    (ASP.NET Web Forms wrap the whole body in one form). A search box, a newsletter
+    form or a reply box holds a small part of it."""
+    if element.tag != "form":
+        return False
+    root = page.elements[0]
+    return page.stats[element].total >= _PAGE_FORM_SHARE * page.stats[root].total
 
 
 def _never_content(element: etree._Element) -> bool:
@@ -432,6 +444,7 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
         and not (discussion and element.tag not in _FURNITURE_TAGS and _comment_named(element))
         and not _quotes(page, element)
         and not _named_by_heading(element)
+        and not _wraps_page(page, element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
         and (
             _never_content(element)
