@@ -218,7 +218,8 @@ def block_at(lines: Sequence[LineInfo], pos: int, ctx: Context) -> Finding | Non
         and _may_be_subheading(lines, items, trailing_gap)
     ):
         items.pop()
-    if len(items) < _least_items(rule, lines[pos]) or (
+    ends_text = not items and end == "end"  # a marker with nothing after it heads nothing
+    if (len(items) < _least_items(rule, lines[pos]) and not ends_text) or (
         not announced and not _at_list_edge(lines, pos, end, ctx)
     ):
         return None
