@@ -21,7 +21,7 @@ CASES = sorted((FIXTURES / "cleaning" / "cases").glob("*.toml"))
 
 #: The languages the rules file must serve, each with fixtures of every kind.
 LANGUAGES = (
-    "en de fr es it pt nl pl sv da nb fi cs ro hu tr ru uk el ja zh ar ko".split()  # noqa: SIM905
+    "en de fr es it pt nl pl sv da nb fi cs ro hu tr ru uk el ja zh ar ko id".split()  # noqa: SIM905
 )
 KINDS = ("mid-block", "end-block", "negative")
 
