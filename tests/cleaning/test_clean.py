@@ -302,8 +302,8 @@ def test_property_rare_lines_are_never_removed_by_the_corpus_rule(rare: int, tot
             {"languages": ["en", "xx"]},
             (
                 "CleanOptions.languages has unknown languages ['xx']; known languages: "
-                "['ar', 'cs', 'da', 'de', 'el', 'en', 'es', 'fi', 'fr', 'hu', 'id', 'it', 'ja', "
-                "'ko', 'nb', 'nl', 'pl', 'pt', 'ro', 'ru', 'sv', 'tr', 'uk', 'zh'] "
+                "['ar', 'cs', 'da', 'de', 'el', 'en', 'es', 'fi', 'fr', 'hi', 'hu', 'id', 'it', "
+                "'ja', 'ko', 'nb', 'nl', 'pl', 'pt', 'ro', 'ru', 'sv', 'tr', 'uk', 'vi', 'zh'] "
                 "(or None for all)"
             ),
         ),

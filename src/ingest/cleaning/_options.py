@@ -125,8 +125,9 @@ class CleanOptions:
             ``legal``, ``navigation``, ``credits``, and ``corpus`` (lines a
             :class:`BoilerplateModel` learned); rule files may add more.
             ``extra_markers`` and ``extra_lines`` always apply.
-        languages: The languages whose phrases are used (24 built in: ``ar cs
-            da de el en es fi fr hu id it ja ko nb nl pl pt ro ru sv tr uk zh``, or
+        languages: The languages whose phrases are used (26 built in: ``ar cs
+            da de el en es fi fr hi hu id it ja ko nb nl pl pt ro ru sv tr uk vi
+            zh``, or
             any a rule file adds), ``None`` for all. Matching is whole-line, so
             using every language is safe and is the default; with ``None``, a
             document whose ``meta["language"]`` has rules gets only those.
