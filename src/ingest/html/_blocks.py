@@ -258,7 +258,8 @@ def split_blocks(
 
     Hidden elements and those in :data:`SKIP_TAGS` are skipped with their
     subtrees (their tail text, which belongs to the parent, is kept), except
-    collapsed panels that a control on the page shows (:func:`controlled_ids`); without
+    collapsed panels that a control on the page shows (:func:`controlled_ids`) and
+    tab panels (``role="tabpanel"``): one click from the reader, not hidden; without
     *aria*, an element hidden only from screen readers (``aria-hidden``) is shown.
     The *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
@@ -280,7 +281,10 @@ def split_blocks(
             continue
         if event == "start":
             if tag in skip or (
-                not reveal and is_hidden(element, aria=aria) and element.get("id") not in collapsed
+                not reveal
+                and is_hidden(element, aria=aria)
+                and element.get("id") not in collapsed
+                and element.get("role") != "tabpanel"
             ):
                 skipped.add(element)
                 walker.skip_subtree()
