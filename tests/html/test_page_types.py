@@ -29,6 +29,8 @@ TYPED = {
     "form_wrapped_listing": "collection",  # a shop's tiles inside a form around the page
     "news_related": "article",
     "service_testimonials": "service",
+    "service_accordion": "service",  # collapsed panels an accordion's buttons show
+    "service_tab_panels": "service",  # tab panels hidden until their tab is chosen
     "article_series": "article",  # full articles one after another: the titled one
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))

@@ -127,6 +127,24 @@ def is_hidden(element: etree._Element, *, aria: bool = True) -> bool:
     return bool(style and _HIDDEN_STYLE_RE.search(style))
 
 
+def controlled_ids(root: etree._Element) -> set[str]:
+    """The ids of the elements that a control on the page shows and hides (``aria-controls``).
+
+    An accordion's panels and a tab list's panels are hidden until their button
+    is pressed: collapsed, one click from the reader, not hidden from them.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('<div><button aria-controls="a b">x</button></div>')
+    >>> sorted(controlled_ids(page))
+    ['a', 'b']
+    """
+    return {
+        name
+        for control in root.iterfind(".//*[@aria-controls]")
+        for name in (control.get("aria-controls") or "").split()
+    }
+
+
 def _normalise(raw: str) -> list[str]:
     """Split at ``\n`` (from ``<br>`` or ``<pre>``) and collapse each line's whitespace.
 
@@ -239,7 +257,9 @@ def split_blocks(
     """The text blocks of *root*'s subtree, in document order.
 
     Hidden elements and those in :data:`SKIP_TAGS` are skipped with their
-    subtrees (their tail text, which belongs to the parent, is kept); without
+    subtrees (their tail text, which belongs to the parent, is kept), except
+    collapsed panels that a control on the page shows (:func:`controlled_ids`) and
+    tab panels (``role="tabpanel"``): one click from the reader, not hidden; without
     *aria*, an element hidden only from screen readers (``aria-hidden``) is shown.
     The *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
@@ -249,6 +269,7 @@ def split_blocks(
     [(['One link', 'two'], 'p', 4), (['tail'], 'div', 0)]
     """
     splitter = _Splitter()
+    collapsed = set() if reveal else controlled_ids(root)
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped: set[etree._Element] = set()
     skip = ALWAYS_SKIP if reveal else SKIP_TAGS
@@ -259,7 +280,12 @@ def split_blocks(
         if not isinstance(tag, str):
             continue
         if event == "start":
-            if tag in skip or (not reveal and is_hidden(element, aria=aria)):
+            if tag in skip or (
+                not reveal
+                and is_hidden(element, aria=aria)
+                and element.get("id") not in collapsed
+                and element.get("role") != "tabpanel"
+            ):
                 skipped.add(element)
                 walker.skip_subtree()
             else:
