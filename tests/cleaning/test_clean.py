@@ -361,6 +361,21 @@ def test_a_rule_file_adds_rules_and_groups(tmp_path: Path) -> None:
     assert result.removed[0].rule == "paywall"
 
 
+def test_a_rule_files_anywhere_phrases_stand_anywhere_in_a_line(tmp_path: Path) -> None:
+    rules = tmp_path / "site.toml"
+    rules.write_text(
+        '[[rule]]\nname = "promo"\ngroup = "promo"\nkind = "line"\nreason = "promo code"\n'
+        'patterns.en = ["promo code: ..."]\nanywhere.en = ["use code save10"]\n',
+        encoding="utf-8",
+    )
+    options = CleanOptions(rule_files=[rules], groups={"promo"})
+    text = (
+        "Body.\nUse code SAVE10\nUse code SAVE10 at checkout\nToday only, use code SAVE10\n"
+        "Today only, use code SAVE10 at checkout\nPromo code: WINTER\nUse code later.\n"
+    )
+    assert clean(text, options).text == "Body.\nUse code later.\n"
+
+
 def test_a_missing_rule_file_raises(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     with pytest.raises(OptionsError, match=r"CleanOptions.rule_files: cannot read '.*nope.toml'"):
@@ -391,6 +406,20 @@ def test_a_missing_rule_file_raises(tmp_path: Path) -> None:
                 'patterns.en = ["a"]\n'
             ),
             "rule 'x': 'context' must be true or false, got 1",
+        ),
+        (
+            (
+                '[[rule]]\nname = "x"\ngroup = "g"\nkind = "word-set"\nreason = "r"\n'
+                'words.en = ["a"]\nanywhere.en = ["b"]\n'
+            ),
+            "rule 'x': [rule.anywhere] must be a table of language = [...] lists",
+        ),
+        (
+            (
+                '[[rule]]\nname = "x"\ngroup = "g"\nkind = "line"\nreason = "r"\n'
+                'patterns.en = ["a"]\nanywhere.en = [2]\n'
+            ),
+            "rule 'x', anywhere 'en': expected a list of non-empty strings",
         ),
     ],
 )

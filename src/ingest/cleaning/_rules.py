@@ -62,6 +62,7 @@ _RULE_KEYS: Final = frozenset(
         "level",
         "reason",
         "patterns",
+        "anywhere",
         "words",
         "min_items",
         "wildcard_words",
@@ -171,6 +172,25 @@ def _str_list(value: object, source: str, where: str) -> tuple[str, ...]:
     return tuple(cast("list[str]", value))
 
 
+def _placed_anywhere(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The patterns of *phrases* that may stand anywhere in a line (``[rule.anywhere]``):
+    each alone, and with words before it, after it, or both (``...`` stands for one
+    word or more).
+
+    >>> for form in _placed_anywhere(("we may earn a commission",)):
+    ...     print(form)
+    we may earn a commission
+    we may earn a commission ...
+    ... we may earn a commission
+    ... we may earn a commission ...
+    """
+    return tuple(
+        form
+        for phrase in phrases
+        for form in (phrase, f"{phrase} ...", f"... {phrase}", f"... {phrase} ...")
+    )
+
+
 def _raise(error: OptionsError) -> tuple[str, ...]:
     raise error
 
@@ -203,6 +223,9 @@ def _rule(table: object, source: str, index: int) -> Rule:
     phrases = table.get(key)
     if not isinstance(phrases, dict) or not phrases:
         raise _fail(source, where, f"expected a [rule.{key}] table of language = [...] lists")
+    anywhere = table.get("anywhere", {})
+    if not isinstance(anywhere, dict) or (anywhere and kind == "word-set"):
+        raise _fail(source, where, "[rule.anywhere] must be a table of language = [...] lists")
     for flag in ("sentences", "context", "colon", "no_colon", "bulleted", "heading"):
         if not isinstance(table.get(flag, False), bool):
             raise _fail(source, where, f"{flag!r} must be true or false, got {table[flag]!r}")
@@ -213,8 +236,14 @@ def _rule(table: object, source: str, index: int) -> Rule:
         level=level,
         reason=table["reason"],
         phrases=tuple(
-            (lang, _str_list(v, source, f"{where}, language {lang!r}"))
-            for lang, v in phrases.items()
+            (
+                lang,
+                _str_list(phrases.get(lang, []), source, f"{where}, language {lang!r}")
+                + _placed_anywhere(
+                    _str_list(anywhere.get(lang, []), source, f"{where}, anywhere {lang!r}")
+                ),
+            )
+            for lang in {**phrases, **anywhere}
         ),
         min_items=_int(table, "min_items", 0, source, where),
         wildcard_words=max(1, _int(table, "wildcard_words", 8, source, where)),
