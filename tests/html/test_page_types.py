@@ -31,6 +31,7 @@ TYPED = {
     "service_testimonials": "service",
     "service_accordion": "service",  # collapsed panels an accordion's buttons show
     "service_tab_panels": "service",  # tab panels hidden until their tab is chosen
+    "service_page_builder": "service",  # sections as sibling widgets inside <main>
     "article_series": "article",  # full articles one after another: the titled one
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))

@@ -279,11 +279,42 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
     if (element.get("itemprop") or "").lower() == "articlebody":
         return False
     if memo is None:
-        return _furniture_name(names)
-    verdict = memo.get(names)
-    if verdict is None:
+        verdict = _furniture_name(names)
+    elif (known := memo.get(names)) is not None:
+        verdict = known
+    else:
         verdict = memo[names] = _furniture_name(names)
+    if verdict and _named_only(names, _WIDGET_RE) and _in_built_main(element):
+        return False  # a page builder's section (the verdict on names alone is memoised)
     return verdict
+
+
+def _in_built_main(element: etree._Element) -> bool:
+    """Whether *element* lies in the page's ``<main>`` inside a page builder's widget.
+
+    Page builders lay a page out as sibling widgets (``so-panel widget``,
+    ``widget_text``), one per section, inside the ``<main>`` the theme marks; a
+    sidebar's widgets stand outside it. So a widget inside ``<main>`` that has a
+    widget beside it (or lies within such a widget) is a section of the page, not
+    furniture.
+    """
+    chain = [element]
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "main" or (ancestor.get("role") or "").lower() == "main":
+            return any(_WIDGET_RE.search(_names(held)) and _beside_widget(held) for held in chain)
+        chain.append(ancestor)
+    return False
+
+
+def _beside_widget(element: etree._Element) -> bool:
+    """Whether another child of *element*'s parent is named a widget."""
+    parent = element.getparent()
+    return parent is not None and any(
+        other is not element
+        and isinstance(other.tag, str)
+        and _WIDGET_RE.search(_names(other)) is not None
+        for other in parent
+    )
 
 
 def _protect_limit(page: Page) -> float:
