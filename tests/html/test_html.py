@@ -371,6 +371,23 @@ def test_markup_lxml_rejects_goes_to_beautifulsoup() -> None:
     assert doc.text.endswith("Real text after a broken comment, kept anyway.")
 
 
+def test_markup_after_the_closing_html_tag_is_in_the_body() -> None:
+    # A template prints its closing tags, then the article: libxml2 files the rest
+    # under a second top-level <html>, browsers in the body.
+    story = "The council approved the new library after a year of public hearings. " * 3
+    page = (
+        "<html><head><title>Library</title></head><body><nav><a href='/'>Home</a> "
+        "<a href='/news'>News</a></nav></body></html>\n"
+        f"<div class='post'>stray text<h1>Library approved</h1><p>{story.strip()}</p></div>"
+        f"<body><p>{story.strip()}</p></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["parser"] == "lxml"
+    assert doc.text.count(story.strip()) == 2
+    assert "Home" not in doc.text
+    assert extract_html(page.replace("</body></html>\n", "")).text.count(story.strip()) == 2
+
+
 def test_unclosed_tags_do_not_make_html_parser_quadratic() -> None:
     # CVE-2025-6069: 16,000 unclosed "<a " take html.parser ~15 s on Python 3.11.7.
     for page in ("<!--" + "<a " * 16_000, "<body>" + "<div>" * 3000 + "<a " * 16_000):

@@ -211,7 +211,44 @@ def parse_text(
             problem=problem,
             deadline=deadline,
         )
+    _adopt_strays(root)
     return Parsed(root, "lxml")
+
+
+def _adopt_strays(root: etree._Element) -> None:
+    """Move what libxml2 left beside *root* into its body, as browsers read it.
+
+    Markup after ``</html>`` (a CMS that prints its template's closing tags, then
+    the article) becomes a second top-level ``<html>`` element in libxml2's
+    document, outside the root the extractor reads; an HTML5 parser, like every
+    browser, puts it in the body. Its ``<head>`` and ``<body>`` are unwrapped.
+    """
+    strays = [node for node in root.itersiblings() if isinstance(node.tag, str)]
+    if not strays:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    for stray in strays:
+        _append_text(body, stray.text)
+        for child in list(stray):
+            if isinstance(child.tag, str) and child.tag in {"head", "body"}:
+                _append_text(body, child.text)
+                body.extend(list(child))
+                _append_text(body, child.tail)
+            else:
+                body.append(child)
+
+
+def _append_text(parent: etree._Element, text: str | None) -> None:
+    """Add *text* after *parent*'s last child (or to its text when it has none)."""
+    if not text or not text.strip():
+        return
+    last = parent[-1] if len(parent) else None
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 def _from_soup(
