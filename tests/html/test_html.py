@@ -334,6 +334,22 @@ def test_only_the_main_of_several_articles() -> None:
     ]
 
 
+def test_a_linked_item_of_a_list_of_names_stays() -> None:
+    long = "I ran every editor against the same project and timed each one of them. " * 3
+    tools = "".join(
+        f"<li><a href='/review/{name}'>{name}</a></li>" if linked else f"<li>{name}</li>"
+        for name, linked in (("Vim", True), ("Emacs", True), ("Nano", False), ("Helix", False))
+    )
+    related = "".join(f"<li><a href='/post/{n}'>Post {n}</a></li>" for n in range(1, 4))
+    page = (
+        f"<article><p>{long}</p><p>The editors tested were:</p><ul>{tools}</ul>"
+        f"<p>{long}</p><h2>More posts</h2><ul>{related}</ul></article>"
+    )
+    lines = extract_html(page).text.split("\n")
+    assert lines[1:6] == ["The editors tested were:", "Vim", "Emacs", "Nano", "Helix"]
+    assert not any(line.startswith("Post ") for line in lines)
+
+
 def test_a_label_left_without_its_list_ends_nothing() -> None:
     long = "The river rose two metres overnight and the old bridge was closed to traffic. " * 3
     links = "".join(f"<li><a href='/tag/{n}'>{n}</a></li>" for n in ("Floods", "Bridges", "Valley"))

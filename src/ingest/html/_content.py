@@ -576,6 +576,7 @@ def render(
     in_titled = in_set(page, titled) if titled else None
     dropped = in_set(page, dropped_articles(page, container, title)[0])
     kept: list[Block] = []
+    mixed = _mixed_lists(page)
     for block in page.blocks:
         owner = block.owner
         if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
@@ -585,12 +586,27 @@ def render(
             block.link_density > limit
             and not keep_links
             and not (in_titled is not None and owner.tag in HEADINGS and in_titled[owner])
+            and not (owner.tag == "li" and owner.getparent() in mixed)
         ):
             continue
         if owner.tag == "h1" or (title and block.text == title):
             continue
         kept.append(block)
     return _trim_edges(kept) if trim else kept
+
+
+def _mixed_lists(page: Page) -> set[etree._Element]:
+    """Lists most of whose items are not links: a linked item there is one of them.
+
+    An article's list names five tools and links two of them to reviews; a
+    list of links (related posts, a menu) links every item.
+    """
+    items: dict[etree._Element, list[int]] = {}
+    for block in page.blocks:
+        if block.owner.tag == "li" and (parent := block.owner.getparent()) is not None:
+            counts = items.setdefault(parent, [0, 0])
+            counts[block.link_density > _MAX_PARAGRAPH_LINKS] += 1
+    return {parent for parent, (plain, linked) in items.items() if plain >= max(1, linked)}
 
 
 def expand_container(
