@@ -119,6 +119,11 @@ def test_language_from_meta_wins() -> None:
     assert with_languages(docs) == [with_language(d) for d in docs]
     assert with_languages(docs)[0] is said
     assert language_code("PT_br") == "pt"
+    # "und" is a verdict already reached (the pipeline's): not identified again.
+    undetermined = Document("a", text, meta={"language": "und"})
+    assert document_language(undetermined) == UNDETERMINED
+    assert document_languages([undetermined, Document("b", text)]) == [UNDETERMINED, "zh"]
+    assert with_language(undetermined) is undetermined
 
 
 @given(

@@ -301,8 +301,8 @@ def _walk(
 
 
 def document_language(doc: Document) -> str:
-    """*doc*'s language: its ``meta["language"]`` when that is a language code,
-    else :func:`detect_language` of its text.
+    """*doc*'s language: its ``meta["language"]`` when that is a language code
+    (or ``und``, a verdict already reached), else :func:`detect_language` of its text.
 
     >>> document_language(Document("a", "Talks stalled.", meta={"language": "pt-BR"}))
     'pt'
@@ -311,11 +311,18 @@ def document_language(doc: Document) -> str:
 
 
 def _said(doc: Document) -> str:
-    """The language code *doc*'s ``meta["language"]`` says, or ``""``."""
+    """The language code *doc*'s ``meta["language"]`` says, or ``""``.
+
+    ``und`` is said too: it is what identification wrote when the text did not
+    tell (the pipeline identifies each document once, and de-duplication must
+    not identify the same text again).
+    """
     said = doc.meta.get("language")
-    if isinstance(said, str) and (code := language_code(said)) != UNDETERMINED:
+    if not isinstance(said, str):
+        return ""
+    if (code := language_code(said)) != UNDETERMINED:
         return code
-    return ""
+    return UNDETERMINED if said.strip().lower() == UNDETERMINED else ""
 
 
 def document_languages(docs: Sequence[Document]) -> list[str]:
@@ -343,13 +350,13 @@ def with_languages(docs: Sequence[Document]) -> list[Document]:
 
 def with_language(doc: Document) -> Document:
     """*doc* with ``meta["language"]`` set to :func:`document_language` when it
-    does not say (or says something that is not a language tag); else *doc* itself.
+    does not say (or says something that is neither a language tag nor ``und``);
+    else *doc* itself.
 
     >>> with_language(Document("a", "Die Verhandlungen sind ins Stocken geraten, sagte sie.")).meta
     Meta({'language': 'de'})
     """
-    said = doc.meta.get("language")
-    if isinstance(said, str) and language_code(said) != UNDETERMINED:
+    if _said(doc):
         return doc
     return attrs.evolve(doc, meta=doc.meta | {"language": detect_language(doc.text)})
 
