@@ -122,6 +122,8 @@ def _phone_copy(names: str) -> bool:
     return widest is not None and widest[1] == "none"
 
 
+#: A heading named only by this (``h2.section-header``) is its section's heading.
+_HEADER_RE: Final = re.compile(r"header")
 #: Names that mark the article body itself; they override furniture words.
 _BODY_RE: Final = re.compile(
     r"article-?body|story-?body|post-?body|entry-?content|article-?content|post-?content"
@@ -278,6 +280,8 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
         return False
     if (element.get("itemprop") or "").lower() == "articlebody":
         return False
+    if element.tag in HEADINGS and _named_only(names, _HEADER_RE):
+        return False  # a heading styled as a section's header is that section's heading
     if memo is None:
         verdict = _furniture_name(names)
     elif (known := memo.get(names)) is not None:

@@ -102,6 +102,8 @@ _SECTIONED: Final = frozenset({"product", "service"})
 _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 #: ... with at most this share of its text in links.
 _MAX_SECTION_LINKS: Final = 0.2
+#: On a service page, such furniture holding one of these headings is a section too.
+_SECTION_HEADINGS: Final = ("h2", "h3", "h4", "h5", "h6")
 #: An amount of money: a currency sign or code before or after a number.
 _PRICE_RE: Final = re.compile(
     r"(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|\b(?:USD|EUR|GBP|CHF|JPY|INR)\b)\s?\d"
@@ -358,7 +360,7 @@ def _extract(
         boilerplate = boilerplate | furniture
     shown = boilerplate
     if container is not None and kind in _SHOWN_NAMES:
-        shown = boilerplate - _named_sections(page, furniture)
+        shown = boilerplate - _named_sections(page, furniture, service=kind == "service")
         if kind == "documentation":
             # Documentation's lists of links and cards (a tutorial's contents, an
             # API's endpoints, a table of functions) inside its container are
@@ -542,22 +544,30 @@ def _shown_only(furniture: set[etree._Element]) -> set[etree._Element]:
     return {element for element in furniture if presentation_named(element, repeated=True)}
 
 
-def _named_sections(page: Page, furniture: set[etree._Element]) -> set[etree._Element]:
+def _named_sections(
+    page: Page, furniture: set[etree._Element], *, service: bool = False
+) -> set[etree._Element]:
     """The *furniture* that is so only by name and holds prose, not links.
 
     Only names that say how an element is shown (a carousel, a header strip, a
     picture), not what it is (comments, a menu, related links),
     are set aside: on a service page a testimonial carousel or a section header,
     on a documentation page a code sample in a box named ``hidden``, is content
-    whatever its template calls it.
+    whatever its template calls it. On a *service* page, such an element holding
+    a heading (``h2`` to ``h6``) instead of prose is one too (a carousel of the
+    services offered, each a heading and a line about it), and so is a single
+    ``widget`` (a page builder's box around one section), not only a repeated one.
     """
     links = page.totals(lambda block: float(block.link_length))
     classes = Counter(element.get("class") for element in furniture)
     return {
         element
         for element in furniture
-        if presentation_named(element, repeated=classes[element.get("class")] > 1)
-        and page.stats[element].prose_blocks
+        if presentation_named(element, repeated=service or classes[element.get("class")] > 1)
+        and (
+            page.stats[element].prose_blocks
+            or (service and next(element.iter(*_SECTION_HEADINGS), None) is not None)
+        )
         and links[element] <= _MAX_SECTION_LINKS * page.stats[element].total
     }
 
