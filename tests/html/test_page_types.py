@@ -20,6 +20,7 @@ HTML = FIXTURES / "html"
 TYPED = {
     "forum_thread": "forum",
     "product_json_ld": "product",
+    "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own

@@ -92,6 +92,9 @@ _REVEAL_GAIN: Final = 3
 _DESCRIBED: Final = 0.5
 _WORD_RE: Final = re.compile(r"\w+")
 _TAG_RE: Final = re.compile(r"<[^>]*>")
+#: A product page's block of at least this many characters that repeats an earlier one
+#: is a copy (the summary shown to phones and to wider screens).
+_COPY_CHARS: Final = 20
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
 #: Page types whose content spreads over sibling sections (a product's
@@ -190,7 +193,7 @@ def extract_article(
         if second.method == "items":
             found, blocks = second, shown
     if found.page_type == "product":
-        return _with_description(found, product_description)
+        return _with_description(_without_copies(found), product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
         # An article dated by its dateline: that date, when it can be told, is its own.
         dateline = _dateline(blocks, found.blocks)
@@ -485,6 +488,34 @@ def _without_requotes(blocks: list[Block]) -> list[Block]:
         seen.add(block.text)
         kept.append(block)
     return kept
+
+
+def _without_copies(found: Extraction) -> Extraction:
+    """A product page's extraction without the blocks that repeat an earlier one word for word.
+
+    Shops write a product's summary twice, for phones and for wider screens, and
+    let the style sheet show one: the same description, the same list of features
+    twice. A block of under :data:`_COPY_CHARS` characters may repeat (a
+    specification's "Yes", "Included") unless it goes on a copy: the items of the
+    copied list that follow the copied description.
+    """
+    blocks = found.blocks
+    first: dict[str, int] = {}
+    kept: list[Block] = []
+    follows = -1  # in a copy: the index of the block the next one would repeat
+    for index, block in enumerate(blocks):
+        if 0 <= follows < index and blocks[follows].text == block.text:
+            follows += 1  # the copy goes on, short lines too (its list's items)
+            continue
+        follows = -1
+        if block.length >= _COPY_CHARS and block.text in first:
+            follows = first[block.text] + 1
+            continue
+        first.setdefault(block.text, index)
+        kept.append(block)
+    if len(kept) == len(blocks):
+        return found
+    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
 
 
 def _teases(page: Page, card: etree._Element, kind: str) -> bool:
