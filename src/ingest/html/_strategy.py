@@ -92,8 +92,9 @@ _REVEAL_GAIN: Final = 3
 _DESCRIBED: Final = 0.5
 _WORD_RE: Final = re.compile(r"\w+")
 _TAG_RE: Final = re.compile(r"<[^>]*>")
-#: A product page's block of at least this many characters that repeats an earlier one
-#: is a copy (the summary shown to phones and to wider screens).
+#: A block of a product page (or of the prose fallback) of at least this many
+#: characters that repeats an earlier one is a copy (the summary shown to phones and
+#: to wider screens).
 _COPY_CHARS: Final = 20
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
@@ -192,8 +193,10 @@ def extract_article(
         )
         if second.method == "items":
             found, blocks = second, shown
+    if found.page_type == "product" or found.method.startswith("prose"):
+        found = _without_copies(found)
     if found.page_type == "product":
-        return _with_description(_without_copies(found), product_description)
+        return _with_description(found, product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
         # An article dated by its dateline: that date, when it can be told, is its own.
         dateline = _dateline(blocks, found.blocks)
@@ -491,13 +494,15 @@ def _without_requotes(blocks: list[Block]) -> list[Block]:
 
 
 def _without_copies(found: Extraction) -> Extraction:
-    """A product page's extraction without the blocks that repeat an earlier one word for word.
+    """*found* without the blocks that repeat an earlier one word for word.
 
     Shops write a product's summary twice, for phones and for wider screens, and
     let the style sheet show one: the same description, the same list of features
-    twice. A block of under :data:`_COPY_CHARS` characters may repeat (a
-    specification's "Yes", "Included") unless it goes on a copy: the items of the
-    copied list that follow the copied description.
+    twice. Any page's copies come out twice when the extraction is all of its prose
+    blocks (the ``prose`` fallback), which takes the phone's copy with the rest. A
+    block of under :data:`_COPY_CHARS` characters may repeat (a specification's
+    "Yes", "Included") unless it goes on a copy: the items of the copied list that
+    follow the copied description.
     """
     blocks = found.blocks
     first: dict[str, int] = {}
