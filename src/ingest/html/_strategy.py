@@ -502,7 +502,7 @@ def _without_copies(found: Extraction) -> Extraction:
     blocks (the ``prose`` fallback), which takes the phone's copy with the rest. A
     block of under :data:`_COPY_CHARS` characters may repeat (a specification's
     "Yes", "Included") unless it goes on a copy: the items of the copied list that
-    follow the copied description.
+    follow the copied description, the heading that leads into it.
     """
     blocks = found.blocks
     first: dict[str, int] = {}
@@ -514,7 +514,19 @@ def _without_copies(found: Extraction) -> Extraction:
             continue
         follows = -1
         if block.length >= _COPY_CHARS and block.text in first:
-            follows = first[block.text] + 1
+            original = first[block.text]
+            follows = original + 1
+            # and the short lines that led into it (the copied section's heading)
+            back = 1
+            while (
+                kept
+                and original - back >= 0
+                and kept[-1].index > blocks[original].index
+                and kept[-1].text == blocks[original - back].text
+                and kept[-1] is blocks[index - back]
+            ):
+                kept.pop()
+                back += 1
             continue
         first.setdefault(block.text, index)
         kept.append(block)
