@@ -92,6 +92,10 @@ _REVEAL_GAIN: Final = 3
 _DESCRIBED: Final = 0.5
 _WORD_RE: Final = re.compile(r"\w+")
 _TAG_RE: Final = re.compile(r"<[^>]*>")
+#: A block of a product page (or of the prose fallback) of at least this many
+#: characters that repeats an earlier one is a copy (the summary shown to phones and
+#: to wider screens).
+_COPY_CHARS: Final = 20
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
 #: Page types whose content spreads over sibling sections (a product's
@@ -191,6 +195,8 @@ def extract_article(
         )
         if second.method == "items":
             found, blocks = second, shown
+    if found.page_type == "product" or found.method.startswith("prose"):
+        found = _without_copies(found)
     if found.page_type == "product":
         return _with_description(found, product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
@@ -487,6 +493,48 @@ def _without_requotes(blocks: list[Block]) -> list[Block]:
         seen.add(block.text)
         kept.append(block)
     return kept
+
+
+def _without_copies(found: Extraction) -> Extraction:
+    """*found* without the blocks that repeat an earlier one word for word.
+
+    Shops write a product's summary twice, for phones and for wider screens, and
+    let the style sheet show one: the same description, the same list of features
+    twice. Any page's copies come out twice when the extraction is all of its prose
+    blocks (the ``prose`` fallback), which takes the phone's copy with the rest. A
+    block of under :data:`_COPY_CHARS` characters may repeat (a specification's
+    "Yes", "Included") unless it goes on a copy: the items of the copied list that
+    follow the copied description, the heading that leads into it.
+    """
+    blocks = found.blocks
+    first: dict[str, int] = {}
+    kept: list[Block] = []
+    follows = -1  # in a copy: the index of the block the next one would repeat
+    for index, block in enumerate(blocks):
+        if 0 <= follows < index and blocks[follows].text == block.text:
+            follows += 1  # the copy goes on, short lines too (its list's items)
+            continue
+        follows = -1
+        if block.length >= _COPY_CHARS and block.text in first:
+            original = first[block.text]
+            follows = original + 1
+            # and the short lines that led into it (the copied section's heading)
+            back = 1
+            while (
+                kept
+                and original - back >= 0
+                and kept[-1].index > blocks[original].index
+                and kept[-1].text == blocks[original - back].text
+                and kept[-1] is blocks[index - back]
+            ):
+                kept.pop()
+                back += 1
+            continue
+        first.setdefault(block.text, index)
+        kept.append(block)
+    if len(kept) == len(blocks):
+        return found
+    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
 
 
 def _teases(page: Page, card: etree._Element, kind: str) -> bool:
