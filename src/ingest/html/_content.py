@@ -23,6 +23,7 @@ The steps, each a small function (:mod:`._strategy` calls them):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from lxml import etree
@@ -532,18 +533,20 @@ def render(
     trim: bool = True,
     keep_links: bool = False,
     titled: set[etree._Element] | None = None,
+    cards: Sequence[etree._Element] = (),
 ) -> list[Block]:
     """The container's blocks that belong to the main content.
 
     With *trim*, short labels before and after the article's paragraphs go
     too; with *keep_links*, link blocks stay (the items of a listing are links);
     the headings inside *titled* elements stay though they are links (the titles
-    of a round-up's items).
+    of a round-up's items). The ``<article>`` elements among a listing's *cards*
+    or inside them are its items, never dropped as odd articles out.
     """
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
     in_titled = in_set(page, titled) if titled else None
-    dropped = in_set(page, dropped_articles(page, container, title)[0])
+    dropped = in_set(page, _not_cards(page, dropped_articles(page, container, title)[0], cards))
     kept: list[Block] = []
     for block in page.blocks:
         owner = block.owner
@@ -560,6 +563,22 @@ def render(
             continue
         kept.append(block)
     return _trim_edges(kept) if trim else kept
+
+
+def _not_cards(
+    page: Page, articles: set[etree._Element], cards: Sequence[etree._Element]
+) -> set[etree._Element]:
+    """The *articles* that neither are one of the *cards*, nor are inside or around one.
+
+    A shop marks each product tile up as an ``<article>`` inside its ``<li>``: when
+    the items' region also holds other articles (a footer's columns), the one with
+    the most prose may not be a tile, and the tiles would go as its odd ones out.
+    """
+    if not cards:
+        return articles
+    inside = in_set(page, set(cards))
+    around = {up for card in cards for up in card.iterancestors()}
+    return {element for element in articles if not inside[element] and element not in around}
 
 
 def expand_container(

@@ -438,9 +438,15 @@ def _item_candidate(
         return None, [], []
     region, members = found
     inner = furniture - set(members[0].iterancestors())
-    items = render(page, region, inner, title=title, keep_links=True)
+    items = render(page, region, inner, title=title, keep_links=True, cards=members)
     cards = render(
-        page, region, _outside(page, inner, members), title=title, trim=False, keep_links=True
+        page,
+        region,
+        _outside(page, inner, members),
+        title=title,
+        trim=False,
+        keep_links=True,
+        cards=members,
     )
     return region, items, cards
 
