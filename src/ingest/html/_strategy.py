@@ -77,6 +77,9 @@ from ._page import HEADINGS, Page, is_prose
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
+#: Posts that open with a link are a listing's teasers when the item cards hold at
+#: least this share of the article candidate (:func:`_teaser_posts`).
+_TEASER_POSTS_SHARE: Final = 0.5
 #: Below this many characters, the extraction counts as having found nothing.
 MIN_ARTICLE: Final = 100
 #: The items of a listing win over the article candidate from this many times its text.
@@ -320,18 +323,19 @@ def _extract(
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
     article = render(page, container, boilerplate, title=title) if container is not None else []
-    region, items, cards = _item_candidate(
+    region, items, cards, members = _item_candidate(
         page,
         groups,
         furniture,
         title=title,
         boxed=_length(article) < MIN_ARTICLE and not said.says_article,
     )
-    wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
-        not said.says_article or _length(article) < MIN_ARTICLE
-    )
-    items = cards
     posts = dropped_articles(page, container, title)[1] if container is not None else []
+    wins = (
+        _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
+        or _teaser_posts(page, posts, members, article)
+    ) and (not said.says_article or _length(article) < MIN_ARTICLE)
+    items = cards
     if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
@@ -417,6 +421,30 @@ def _dateline(blocks: Sequence[Block], article: Sequence[Block]) -> re.Match[str
     return None
 
 
+def _teaser_posts(
+    page: Page,
+    posts: Sequence[etree._Element],
+    cards: Sequence[etree._Element],
+    article: Sequence[Block],
+) -> bool:
+    """Whether the *posts* that the *article* candidate keeps together are the items'
+    *cards* (one in each card, or the cards themselves), each opening with a link, and
+    hold most of the article: a list of teasers with a summary each (a blog's or a
+    catalogue's entries, marked up as ``<article>`` elements), not a thread, whose
+    posts open with the poster's name or the message (and whose link previews are
+    articles inside some of its posts, not in every one)."""
+    if not posts or not cards:
+        return False
+    holding = {element for post in posts for element in (post, *post.iterancestors())}
+    if not all(card in holding for card in cards):
+        return False
+    inside = in_set(page, set(cards))
+    if not all(inside[post] and leads_with_link(page, post) for post in posts):
+        return False
+    held = sum(block.length for block in article if inside[block.owner])
+    return held >= _TEASER_POSTS_SHARE * _length(article)
+
+
 def _item_candidate(
     page: Page,
     groups: list[list[etree._Element]],
@@ -424,8 +452,9 @@ def _item_candidate(
     *,
     title: str,
     boxed: bool,
-) -> tuple[etree._Element | None, list[Block], list[Block]]:
-    """The items' region, its blocks (to weigh against the article) and its cards' blocks.
+) -> tuple[etree._Element | None, list[Block], list[Block], list[etree._Element]]:
+    """The items' region, its blocks (to weigh against the article), its cards' blocks
+    and the cards.
 
     With *boxed* (a page with no article), a card grid is the content even in a
     box named for how it is shown (a carousel, a widget), and that box, around
@@ -435,7 +464,7 @@ def _item_candidate(
     excluded = furniture - _shown_only(furniture) if boxed else furniture
     found = item_region(page, groups, in_set(page, excluded))
     if found is None:
-        return None, [], []
+        return None, [], [], []
     region, members = found
     inner = furniture - set(members[0].iterancestors())
     items = render(page, region, inner, title=title, keep_links=True, cards=members)
@@ -448,7 +477,7 @@ def _item_candidate(
         keep_links=True,
         cards=members,
     )
-    return region, items, cards
+    return region, items, cards, members
 
 
 def _thread(
