@@ -477,7 +477,30 @@ def _item_candidate(
         keep_links=True,
         cards=members,
     )
-    return region, items, cards, members
+    return region, items, _once_per_card(page, cards, members), members
+
+
+def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
+    """*blocks* without a line that repeats one before it in the same card.
+
+    A tile repeats its title's link over its picture, in a hidden copy for screen
+    readers or a "quick view" overlay: the reader sees the title once.
+    """
+    card_of: dict[int, etree._Element] = {}
+    for card in cards:
+        stats = page.stats[card]
+        for index in range(stats.first, stats.first + stats.blocks):
+            card_of[index] = card
+    seen: set[tuple[etree._Element, str]] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        if block.index in card_of:
+            key = (card_of[block.index], block.text)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(block)
+    return kept
 
 
 def _thread(
