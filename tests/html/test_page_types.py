@@ -30,6 +30,7 @@ TYPED = {
     "listing_article_cards": "collection",  # tiles marked up as articles, and other articles
     "listing_article_teasers": "listing",  # article teasers opening with a link: not a thread
     "listing_tile_copies": "collection",  # each tile's title twice (an overlay): given once
+    "listing_cms_terms": "collection",  # WordPress posts tagged "share...": not furniture
     "news_related": "article",
     "service_testimonials": "service",
     "service_accordion": "service",  # collapsed panels an accordion's buttons show

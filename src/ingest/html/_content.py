@@ -279,12 +279,29 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
         return False
     if (element.get("itemprop") or "").lower() == "articlebody":
         return False
+    if _cms_post(names):
+        return False
     if memo is None:
         return _furniture_name(names)
     verdict = memo.get(names)
     if verdict is None:
         verdict = memo[names] = _furniture_name(names)
     return verdict
+
+
+#: The classes a content management system gives each post it renders (WordPress:
+#: ``post-123 product type-product status-publish product_tag-travel ...``).
+_CMS_POST_RE: Final = re.compile(r"(?:^|\s)status-publish(?:\s|$)")
+_CMS_TYPE_RE: Final = re.compile(r"(?:^|\s)type-[a-z_]+(?:\s|$)")
+
+
+def _cms_post(names: str) -> bool:
+    """Whether lower-cased *names* are those a CMS gives a published post: its type and
+    status, then a class per term it is filed under (``tag-share``,
+    ``category-social-media``, ``product_tag-travel-gear``), which say what the post is
+    about, not what the element is. A post is content wherever it sits (teasers are
+    told by the elements around them and by their shape)."""
+    return bool(_CMS_POST_RE.search(names) and _CMS_TYPE_RE.search(names))
 
 
 def _protect_limit(page: Page) -> float:
