@@ -277,6 +277,24 @@ def _inline_cards(
     return inline
 
 
+def _digest_cards(
+    container: etree._Element | None,
+    groups: list[list[etree._Element]],
+    teasers: set[etree._Element],
+) -> set[etree._Element]:
+    """The cards inside the *container* that are not teasers: a digest's or a listicle's
+    entries, holding half of the page's prose (:func:`~._content.teaser_cards`). Their
+    linked headings are the entries' titles."""
+    if container is None:
+        return set()
+    return {
+        card
+        for group in groups
+        for card in group
+        if card not in teasers and container in card.iterancestors()
+    }
+
+
 def _after_heading(element: etree._Element) -> bool:
     """Whether *element* comes right after a heading of its own (a section's list)."""
     previous = element.getprevious()
@@ -292,15 +310,19 @@ def _with_inline_cards(
     article: list[Block],
     *,
     title: str,
+    titled: set[etree._Element],
 ) -> tuple[set[etree._Element], list[Block]]:
     """The teasers and the article once the container's own cards are not teasers
-    (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups)."""
+    (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups;
+    *titled*: the cards whose linked headings are kept already)."""
     furniture, teasers, groups = marked
     inline = _inline_cards(page, container, groups, teasers)
     if not inline:
         return teasers, article
     teasers = teasers - inline
-    return teasers, render(page, container, furniture | teasers, title=title, titled=inline)
+    return teasers, render(
+        page, container, furniture | teasers, title=title, titled=inline | titled
+    )
 
 
 def _extract(
@@ -322,7 +344,12 @@ def _extract(
     if deadline is not None:
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
-    article = render(page, container, boilerplate, title=title) if container is not None else []
+    digest = _digest_cards(container, groups, teasers)
+    article = (
+        render(page, container, boilerplate, title=title, titled=digest)
+        if container is not None
+        else []
+    )
     region, items, cards, members = _item_candidate(
         page,
         groups,
@@ -344,12 +371,19 @@ def _extract(
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if kind == "article" and container is not None:
         teasers, article = _with_inline_cards(
-            page, container, (furniture, teasers, groups), article, title=title
+            page, container, (furniture, teasers, groups), article, title=title, titled=digest
         )
         boilerplate = furniture | teasers
     if kind == "forum":
         boilerplate, article = _thread(
-            page, container, posts, boilerplate, article=article, said=said, title=title
+            page,
+            container,
+            posts,
+            boilerplate,
+            article=article,
+            said=said,
+            title=title,
+            titled=digest,
         )
     # Cards opening with a link: the container does not grow over them (on an
     # article typed a service, the teasers after it), whether they are kept or not.
@@ -375,7 +409,9 @@ def _extract(
         if grown is None:
             grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
-            sections = render(page, grown, shown, title=title, trim=kind == "product")
+            sections = render(
+                page, grown, shown, title=title, trim=kind == "product", titled=digest
+            )
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
                     _lines(sections), "sections", describe(grown), kind, tuple(sections)
@@ -512,6 +548,7 @@ def _thread(
     article: list[Block],
     said: Evidence,
     title: str,
+    titled: set[etree._Element],
 ) -> tuple[set[etree._Element], list[Block]]:
     """A thread's *boilerplate* and *article*: its posts without their chrome and requotes.
 
@@ -520,7 +557,7 @@ def _thread(
     """
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
-        article = render(page, container, boilerplate, title=title)
+        article = render(page, container, boilerplate, title=title, titled=titled)
     return boilerplate, _without_requotes(article)
 
 
