@@ -180,7 +180,10 @@ def extract_article(
             second = _extract(
                 top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
             )
-            if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
+            # A listing seen on the page is not traded for another that the markup hides
+            # (a second tab's list, a menu's): only for content the visible page lacks.
+            other_list = found.method == second.method == "items"
+            if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE) and not other_list:
                 found = attrs.evolve(second, method=second.method + "+revealed")
                 blocks = revealed
     if found.method == "items":
