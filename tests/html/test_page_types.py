@@ -174,7 +174,7 @@ def test_hidden_article_is_revealed_beside_a_visible_list() -> None:
         f"<p>{_PROSE}</p></article></div></body></html>"
     )
     doc = extract_html(page)
-    assert doc.meta["extraction"].endswith("+revealed")
+    assert str(doc.meta["extraction"]).endswith("+revealed")
     assert doc.text.split("\n").count(_PROSE.strip()) == 4
 
 
