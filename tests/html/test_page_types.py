@@ -28,6 +28,11 @@ TYPED = {
     "listing_sections": "listing",  # one card repeated under each section's heading
     "listing_sections_plain": "listing",  # the same with bare list items
     "form_wrapped_listing": "collection",  # a shop's tiles inside a form around the page
+    "listing_article_cards": "collection",  # tiles marked up as articles, and other articles
+    "listing_article_teasers": "listing",  # article teasers opening with a link: not a thread
+    "listing_tile_copies": "collection",  # each tile's title twice (an overlay): given once
+    "listing_cms_terms": "collection",  # WordPress posts tagged "share...": not furniture
+    "listing_hidden_list": "listing",  # the list on show, not a hidden tab's list
     "news_related": "article",
     "service_testimonials": "service",
     "service_accordion": "service",  # collapsed panels an accordion's buttons show
@@ -159,6 +164,23 @@ def test_hidden_streamed_article_is_revealed() -> None:
     doc = extract_html(page)
     assert doc.text.split("\n") == [_PROSE.strip(), _PROSE.strip()]
     assert doc.meta["extraction"] == "container+revealed"
+
+
+def test_hidden_article_is_revealed_beside_a_visible_list() -> None:
+    # A visible list that wins as the items does not keep a streamed article hidden:
+    # only another list (a second tab's) is not traded for the one on show.
+    cards = _rows(
+        "<li class='card'><h3><a href='/p/{0}'>Product number {0} in the grid</a></h3></li>",
+        [(str(n),) for n in range(6)],
+    )
+    page = (
+        f"<html><body><ul class='grid'>{cards}</ul>"
+        f"<div hidden id='S:0'><article><p>{_PROSE}</p><p>{_PROSE}</p><p>{_PROSE}</p>"
+        f"<p>{_PROSE}</p></article></div></body></html>"
+    )
+    doc = extract_html(page)
+    assert str(doc.meta["extraction"]).endswith("+revealed")
+    assert doc.text.split("\n").count(_PROSE.strip()) == 4
 
 
 def test_article_inside_unclosed_button_is_not_lost() -> None:

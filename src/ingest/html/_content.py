@@ -23,6 +23,7 @@ The steps, each a small function (:mod:`._strategy` calls them):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from lxml import etree
@@ -282,6 +283,8 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
         return False
     if element.tag in HEADINGS and _named_only(names, _HEADER_RE):
         return False  # a heading styled as a section's header is that section's heading
+    if _cms_post(names):
+        return False
     if memo is None:
         verdict = _furniture_name(names)
     elif (known := memo.get(names)) is not None:
@@ -319,6 +322,21 @@ def _beside_widget(element: etree._Element) -> bool:
         and _WIDGET_RE.search(_names(other)) is not None
         for other in parent
     )
+
+
+#: The classes a content management system gives each post it renders (WordPress:
+#: ``post-123 product type-product status-publish product_tag-travel ...``).
+_CMS_POST_RE: Final = re.compile(r"(?:^|\s)status-publish(?:\s|$)")
+_CMS_TYPE_RE: Final = re.compile(r"(?:^|\s)type-[a-z_]+(?:\s|$)")
+
+
+def _cms_post(names: str) -> bool:
+    """Whether lower-cased *names* are those a CMS gives a published post: its type and
+    status, then a class per term it is filed under (``tag-share``,
+    ``category-social-media``, ``product_tag-travel-gear``), which say what the post is
+    about, not what the element is. A post is content wherever it sits (teasers are
+    told by the elements around them and by their shape)."""
+    return bool(_CMS_POST_RE.search(names) and _CMS_TYPE_RE.search(names))
 
 
 def _protect_limit(page: Page) -> float:
@@ -567,18 +585,20 @@ def render(
     trim: bool = True,
     keep_links: bool = False,
     titled: set[etree._Element] | None = None,
+    cards: Sequence[etree._Element] = (),
 ) -> list[Block]:
     """The container's blocks that belong to the main content.
 
     With *trim*, short labels before and after the article's paragraphs go
     too; with *keep_links*, link blocks stay (the items of a listing are links);
     the headings inside *titled* elements stay though they are links (the titles
-    of a round-up's items).
+    of a round-up's items). The ``<article>`` elements among a listing's *cards*
+    or inside them are its items, never dropped as odd articles out.
     """
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
     in_titled = in_set(page, titled) if titled else None
-    dropped = in_set(page, dropped_articles(page, container, title)[0])
+    dropped = in_set(page, _not_cards(page, dropped_articles(page, container, title)[0], cards))
     kept: list[Block] = []
     mixed = _mixed_lists(page)
     for block in page.blocks:
@@ -611,6 +631,22 @@ def _mixed_lists(page: Page) -> set[etree._Element]:
             counts = items.setdefault(parent, [0, 0])
             counts[block.link_density > _MAX_PARAGRAPH_LINKS] += 1
     return {parent for parent, (plain, linked) in items.items() if plain >= max(1, linked)}
+
+
+def _not_cards(
+    page: Page, articles: set[etree._Element], cards: Sequence[etree._Element]
+) -> set[etree._Element]:
+    """The *articles* that neither are one of the *cards*, nor are inside or around one.
+
+    A shop marks each product tile up as an ``<article>`` inside its ``<li>``: when
+    the items' region also holds other articles (a footer's columns), the one with
+    the most prose may not be a tile, and the tiles would go as its odd ones out.
+    """
+    if not cards:
+        return articles
+    inside = in_set(page, set(cards))
+    around = {up for card in cards for up in card.iterancestors()}
+    return {element for element in articles if not inside[element] and element not in around}
 
 
 def expand_container(

@@ -77,6 +77,9 @@ from ._page import HEADINGS, Page, is_prose
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
+#: Posts that open with a link are a listing's teasers when the item cards hold at
+#: least this share of the article candidate (:func:`_teaser_posts`).
+_TEASER_POSTS_SHARE: Final = 0.5
 #: Below this many characters, the extraction counts as having found nothing.
 MIN_ARTICLE: Final = 100
 #: The items of a listing win over the article candidate from this many times its text.
@@ -183,7 +186,10 @@ def extract_article(
             second = _extract(
                 top, revealed, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
             )
-            if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE):
+            # A listing seen on the page is not traded for another that the markup hides
+            # (a second tab's list, a menu's): only for content the visible page lacks.
+            other_list = found.method == second.method == "items"
+            if _chars(second.lines) >= _REVEAL_GAIN * max(chars, MIN_ARTICLE) and not other_list:
                 found = attrs.evolve(second, method=second.method + "+revealed")
                 blocks = revealed
     if found.method == "items":
@@ -282,6 +288,24 @@ def _inline_cards(
     return inline
 
 
+def _digest_cards(
+    container: etree._Element | None,
+    groups: list[list[etree._Element]],
+    teasers: set[etree._Element],
+) -> set[etree._Element]:
+    """The cards inside the *container* that are not teasers: a digest's or a listicle's
+    entries, holding half of the page's prose (:func:`~._content.teaser_cards`). Their
+    linked headings are the entries' titles."""
+    if container is None:
+        return set()
+    return {
+        card
+        for group in groups
+        for card in group
+        if card not in teasers and container in card.iterancestors()
+    }
+
+
 def _after_heading(element: etree._Element) -> bool:
     """Whether *element* comes right after a heading of its own (a section's list)."""
     previous = element.getprevious()
@@ -297,15 +321,19 @@ def _with_inline_cards(
     article: list[Block],
     *,
     title: str,
+    titled: set[etree._Element],
 ) -> tuple[set[etree._Element], list[Block]]:
     """The teasers and the article once the container's own cards are not teasers
-    (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups)."""
+    (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups;
+    *titled*: the cards whose linked headings are kept already)."""
     furniture, teasers, groups = marked
     inline = _inline_cards(page, container, groups, teasers)
     if not inline:
         return teasers, article
     teasers = teasers - inline
-    return teasers, render(page, container, furniture | teasers, title=title, titled=inline)
+    return teasers, render(
+        page, container, furniture | teasers, title=title, titled=inline | titled
+    )
 
 
 def _extract(
@@ -327,19 +355,25 @@ def _extract(
     if deadline is not None:
         deadline.check("after marking page furniture")
     container = choose_container(page, boilerplate)
-    article = render(page, container, boilerplate, title=title) if container is not None else []
-    region, items, cards = _item_candidate(
+    digest = _digest_cards(container, groups, teasers)
+    article = (
+        render(page, container, boilerplate, title=title, titled=digest)
+        if container is not None
+        else []
+    )
+    region, items, cards, members = _item_candidate(
         page,
         groups,
         furniture,
         title=title,
         boxed=_length(article) < MIN_ARTICLE and not said.says_article,
     )
-    wins = _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article)) and (
-        not said.says_article or _length(article) < MIN_ARTICLE
-    )
-    items = cards
     posts = dropped_articles(page, container, title)[1] if container is not None else []
+    wins = (
+        _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
+        or _teaser_posts(page, posts, members, article)
+    ) and (not said.says_article or _length(article) < MIN_ARTICLE)
+    items = cards
     if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
@@ -348,12 +382,19 @@ def _extract(
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if kind == "article" and container is not None:
         teasers, article = _with_inline_cards(
-            page, container, (furniture, teasers, groups), article, title=title
+            page, container, (furniture, teasers, groups), article, title=title, titled=digest
         )
         boilerplate = furniture | teasers
     if kind == "forum":
         boilerplate, article = _thread(
-            page, container, posts, boilerplate, article=article, said=said, title=title
+            page,
+            container,
+            posts,
+            boilerplate,
+            article=article,
+            said=said,
+            title=title,
+            titled=digest,
         )
     # Cards opening with a link: the container does not grow over them (on an
     # article typed a service, the teasers after it), whether they are kept or not.
@@ -379,7 +420,9 @@ def _extract(
         if grown is None:
             grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
-            sections = render(page, grown, shown, title=title, trim=kind == "product")
+            sections = render(
+                page, grown, shown, title=title, trim=kind == "product", titled=digest
+            )
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
                     _lines(sections), "sections", describe(grown), kind, tuple(sections)
@@ -425,6 +468,30 @@ def _dateline(blocks: Sequence[Block], article: Sequence[Block]) -> re.Match[str
     return None
 
 
+def _teaser_posts(
+    page: Page,
+    posts: Sequence[etree._Element],
+    cards: Sequence[etree._Element],
+    article: Sequence[Block],
+) -> bool:
+    """Whether the *posts* that the *article* candidate keeps together are the items'
+    *cards* (one in each card, or the cards themselves), each opening with a link, and
+    hold most of the article: a list of teasers with a summary each (a blog's or a
+    catalogue's entries, marked up as ``<article>`` elements), not a thread, whose
+    posts open with the poster's name or the message (and whose link previews are
+    articles inside some of its posts, not in every one)."""
+    if not posts or not cards:
+        return False
+    holding = {element for post in posts for element in (post, *post.iterancestors())}
+    if not all(card in holding for card in cards):
+        return False
+    inside = in_set(page, set(cards))
+    if not all(inside[post] and leads_with_link(page, post) for post in posts):
+        return False
+    held = sum(block.length for block in article if inside[block.owner])
+    return held >= _TEASER_POSTS_SHARE * _length(article)
+
+
 def _item_candidate(
     page: Page,
     groups: list[list[etree._Element]],
@@ -432,8 +499,9 @@ def _item_candidate(
     *,
     title: str,
     boxed: bool,
-) -> tuple[etree._Element | None, list[Block], list[Block]]:
-    """The items' region, its blocks (to weigh against the article) and its cards' blocks.
+) -> tuple[etree._Element | None, list[Block], list[Block], list[etree._Element]]:
+    """The items' region, its blocks (to weigh against the article), its cards' blocks
+    and the cards.
 
     With *boxed* (a page with no article), a card grid is the content even in a
     box named for how it is shown (a carousel, a widget), and that box, around
@@ -443,14 +511,43 @@ def _item_candidate(
     excluded = furniture - _shown_only(furniture) if boxed else furniture
     found = item_region(page, groups, in_set(page, excluded))
     if found is None:
-        return None, [], []
+        return None, [], [], []
     region, members = found
     inner = furniture - set(members[0].iterancestors())
-    items = render(page, region, inner, title=title, keep_links=True)
+    items = render(page, region, inner, title=title, keep_links=True, cards=members)
     cards = render(
-        page, region, _outside(page, inner, members), title=title, trim=False, keep_links=True
+        page,
+        region,
+        _outside(page, inner, members),
+        title=title,
+        trim=False,
+        keep_links=True,
+        cards=members,
     )
-    return region, items, cards
+    return region, items, _once_per_card(page, cards, members), members
+
+
+def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
+    """*blocks* without a line that repeats one before it in the same card.
+
+    A tile repeats its title's link over its picture, in a hidden copy for screen
+    readers or a "quick view" overlay: the reader sees the title once.
+    """
+    card_of: dict[int, etree._Element] = {}
+    for card in cards:
+        stats = page.stats[card]
+        for index in range(stats.first, stats.first + stats.blocks):
+            card_of[index] = card
+    seen: set[tuple[etree._Element, str]] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        if block.index in card_of:
+            key = (card_of[block.index], block.text)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(block)
+    return kept
 
 
 def _thread(
@@ -462,6 +559,7 @@ def _thread(
     article: list[Block],
     said: Evidence,
     title: str,
+    titled: set[etree._Element],
 ) -> tuple[set[etree._Element], list[Block]]:
     """A thread's *boilerplate* and *article*: its posts without their chrome and requotes.
 
@@ -470,7 +568,7 @@ def _thread(
     """
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
-        article = render(page, container, boilerplate, title=title)
+        article = render(page, container, boilerplate, title=title, titled=titled)
     return boilerplate, _without_requotes(article)
 
 
