@@ -111,6 +111,9 @@ _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 _MAX_SECTION_LINKS: Final = 0.2
 #: On a service page, such furniture holding one of these headings is a section too.
 _SECTION_HEADINGS: Final = ("h2", "h3", "h4", "h5", "h6")
+#: A thread is its posts when they hold this share of its text; when they hold
+#: less, what they were taken for (reviews, cards) sits beside other content.
+_POSTS_HOLD: Final = 2 / 3
 #: An amount of money: a currency sign or code before or after a number.
 _PRICE_RE: Final = re.compile(
     r"(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|\b(?:USD|EUR|GBP|CHF|JPY|INR)\b)\s?\d"
@@ -569,7 +572,34 @@ def _thread(
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
         article = render(page, container, boilerplate, title=title, titled=titled)
+        if said.says_discussion or _dated(posts):
+            article = _within_posts(article, posts)
     return boilerplate, _without_requotes(article)
+
+
+def _dated(posts: list[etree._Element]) -> bool:
+    """Whether half of the *posts* or more carry a ``<time>``: a thread's, not sections'."""
+    return 2 * sum(next(post.iter("time"), None) is not None for post in posts) >= len(posts)
+
+
+def _within_posts(blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
+    """A thread's *blocks* that its *posts* hold, and the headings around them.
+
+    What the thread's element holds beside its posts (a summary of the
+    discussion, "Similar threads", a sign-in prompt, pagination) is not what
+    was said in it; its title is.
+    """
+    members = set(posts)
+    kept = [
+        block
+        for block in blocks
+        if block.owner.tag in HEADINGS
+        or block.owner in members
+        or any(up in members for up in block.owner.iterancestors())
+    ]
+    if _length(kept) < _POSTS_HOLD * _length(blocks):
+        return blocks
+    return kept
 
 
 def _without_requotes(blocks: list[Block]) -> list[Block]:
