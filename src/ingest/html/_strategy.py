@@ -574,7 +574,8 @@ def _thread(
         article = render(page, container, boilerplate, title=title, titled=titled)
         if said.says_discussion or _dated(posts):
             article = _within_posts(article, posts)
-    return boilerplate, _without_requotes(article)
+    thread = said.says_discussion or (bool(posts) and _dated(posts))
+    return boilerplate, _without_requotes(article, unquoted=thread)
 
 
 def _dated(posts: list[etree._Element]) -> bool:
@@ -602,12 +603,15 @@ def _within_posts(blocks: list[Block], posts: list[etree._Element]) -> list[Bloc
     return kept
 
 
-def _without_requotes(blocks: list[Block]) -> list[Block]:
+def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Block]:
     """A thread's *blocks* without the quotations of what it already holds.
 
     A reply quotes the post it answers (``X said:``, then the post's lines in
     a ``<blockquote>``): lines of a quotation that repeat a line kept before
-    are that post again, not something new said.
+    are that post again, not something new said. On a page that is surely a
+    thread (*unquoted*: its metadata says so, or its posts are dated), a
+    paragraph repeated outside a quotation is too (a preview of the post
+    replied to, a quotation in a ``<div>``).
     """
     seen: set[str] = set()
     kept: list[Block] = []
@@ -616,7 +620,7 @@ def _without_requotes(blocks: list[Block]) -> list[Block]:
         quoted = (
             owner.tag == "blockquote" or next(owner.iterancestors("blockquote"), None) is not None
         )
-        if quoted and block.text in seen:
+        if (quoted or (unquoted and is_prose(block))) and block.text in seen:
             continue
         seen.add(block.text)
         kept.append(block)
