@@ -572,7 +572,7 @@ def _thread(
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
         article = render(page, container, boilerplate, title=title, titled=titled)
-        if said.says_discussion or _dated(posts):
+        if said.says_discussion or _dated(posts) or not _headed(posts):
             article = _within_posts(article, posts)
     thread = said.says_discussion or (bool(posts) and _dated(posts))
     return boilerplate, _without_requotes(article, unquoted=thread)
@@ -581,6 +581,11 @@ def _thread(
 def _dated(posts: list[etree._Element]) -> bool:
     """Whether half of the *posts* or more carry a ``<time>``: a thread's, not sections'."""
     return 2 * sum(next(post.iter("time"), None) is not None for post in posts) >= len(posts)
+
+
+def _headed(posts: list[etree._Element]) -> bool:
+    """Whether half of the *posts* or more hold a heading: a page's sections, not a thread's."""
+    return 2 * sum(next(post.iter(*HEADINGS), None) is not None for post in posts) >= len(posts)
 
 
 def _within_posts(blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
