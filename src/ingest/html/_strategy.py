@@ -111,6 +111,9 @@ _SHOWN_NAMES: Final = frozenset({"documentation", "product", "service"})
 _MAX_SECTION_LINKS: Final = 0.2
 #: On a service page, such furniture holding one of these headings is a section too.
 _SECTION_HEADINGS: Final = ("h2", "h3", "h4", "h5", "h6")
+#: A thread is its posts when they hold this share of its text; when they hold
+#: less, what they were taken for (reviews, cards) sits beside other content.
+_POSTS_HOLD: Final = 2 / 3
 #: An amount of money: a currency sign or code before or after a number.
 _PRICE_RE: Final = re.compile(
     r"(?:[$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20ba\u20aa]|\b(?:USD|EUR|GBP|CHF|JPY|INR)\b)\s?\d"
@@ -569,15 +572,51 @@ def _thread(
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
         article = render(page, container, boilerplate, title=title, titled=titled)
-    return boilerplate, _without_requotes(article)
+        if said.says_discussion or _dated(posts) or not _headed(posts):
+            article = _within_posts(article, posts)
+    thread = said.says_discussion or (bool(posts) and _dated(posts))
+    return boilerplate, _without_requotes(article, unquoted=thread)
 
 
-def _without_requotes(blocks: list[Block]) -> list[Block]:
+def _dated(posts: list[etree._Element]) -> bool:
+    """Whether half of the *posts* or more carry a ``<time>``: a thread's, not sections'."""
+    return 2 * sum(next(post.iter("time"), None) is not None for post in posts) >= len(posts)
+
+
+def _headed(posts: list[etree._Element]) -> bool:
+    """Whether half of the *posts* or more hold a heading: a page's sections, not a thread's."""
+    return 2 * sum(next(post.iter(*HEADINGS), None) is not None for post in posts) >= len(posts)
+
+
+def _within_posts(blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
+    """A thread's *blocks* that its *posts* hold, and the headings around them.
+
+    What the thread's element holds beside its posts (a summary of the
+    discussion, "Similar threads", a sign-in prompt, pagination) is not what
+    was said in it; its title is.
+    """
+    members = set(posts)
+    kept = [
+        block
+        for block in blocks
+        if block.owner.tag in HEADINGS
+        or block.owner in members
+        or any(up in members for up in block.owner.iterancestors())
+    ]
+    if _length(kept) < _POSTS_HOLD * _length(blocks):
+        return blocks
+    return kept
+
+
+def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Block]:
     """A thread's *blocks* without the quotations of what it already holds.
 
     A reply quotes the post it answers (``X said:``, then the post's lines in
     a ``<blockquote>``): lines of a quotation that repeat a line kept before
-    are that post again, not something new said.
+    are that post again, not something new said. On a page that is surely a
+    thread (*unquoted*: its metadata says so, or its posts are dated), a
+    paragraph repeated outside a quotation is too (a preview of the post
+    replied to, a quotation in a ``<div>``).
     """
     seen: set[str] = set()
     kept: list[Block] = []
@@ -586,7 +625,7 @@ def _without_requotes(blocks: list[Block]) -> list[Block]:
         quoted = (
             owner.tag == "blockquote" or next(owner.iterancestors("blockquote"), None) is not None
         )
-        if quoted and block.text in seen:
+        if (quoted or (unquoted and is_prose(block))) and block.text in seen:
             continue
         seen.add(block.text)
         kept.append(block)
