@@ -39,6 +39,7 @@ __all__ = [
     "expand_container",
     "furniture_elements",
     "in_set",
+    "never_content",
     "presentation_named",
     "render",
     "teaser_cards",
@@ -435,6 +436,12 @@ def _never_content(element: etree._Element) -> bool:
     ):
         return next(element.iterdescendants(*_PAGE_HOLDERS), None) is None
     return False
+
+
+def never_content(elements: set[etree._Element]) -> set[etree._Element]:
+    """The *elements* that are furniture by what they are, whatever they hold: a
+    navigation, a footer, a dialog, a cookie notice (:func:`_never_content`)."""
+    return {element for element in elements if _never_content(element)}
 
 
 #: Names of a product's customer reviews and ratings (not a "preview").

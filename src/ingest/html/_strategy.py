@@ -35,7 +35,9 @@ in a hidden element, and libxml2 nests whole pages in an unclosed
 ``<button>``), and that extraction is taken when it is much longer. When every
 candidate gives under :data:`MIN_ARTICLE` characters: JSON-LD ``articleBody``,
 then the page's item tiles when they hold at least as much text as its prose
-blocks, then those prose blocks, then all of its text that is not furniture.
+blocks, then those prose blocks (without a dialog's, a navigation's or a
+footer's, when an article's worth is left), then all of its text that is not
+furniture.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from ._content import (
     expand_container,
     furniture_elements,
     in_set,
+    never_content,
     presentation_named,
     render,
     teaser_cards,
@@ -778,10 +781,25 @@ def _fallback(
     ld_lines = tuple(line.strip() for line in json_ld_body.splitlines() if line.strip())
     if _chars(ld_lines) >= MIN_ARTICLE:
         return Extraction(ld_lines, "json-ld", page_type=kind)
-    prose = [block for block in page.blocks if is_prose(block)]
+    prose = _page_prose(page, boilerplate)
     if _chars(_lines(prose)) >= MIN_ARTICLE:
         return Extraction(_lines(prose), "prose", page_type=kind, blocks=tuple(prose))
     rest = render(page, top, boilerplate, title=title, trim=False)
     if rest:
         return Extraction(_lines(rest), "page-text", page_type=kind, blocks=tuple(rest))
     return Extraction((), "empty", page_type=kind)
+
+
+def _page_prose(page: Page, boilerplate: set[etree._Element]) -> list[Block]:
+    """The page's prose blocks, for a page where no container holds an article.
+
+    Furniture named as such may hold the content (a category's description in a
+    box named for a promotion, comments on a thread), so its prose stays; but not
+    the prose of what is furniture by what it is, a dialog's offer, a navigation's
+    or a footer's notes, a cookie notice, unless nothing of an article's worth is
+    left without it.
+    """
+    prose = [block for block in page.blocks if is_prose(block)]
+    never = in_set(page, never_content(boilerplate))
+    own = [block for block in prose if not never[block.owner]]
+    return own if _chars(_lines(own)) >= MIN_ARTICLE else prose
