@@ -39,6 +39,7 @@ __all__ = [
     "expand_container",
     "furniture_elements",
     "in_set",
+    "is_main",
     "never_content",
     "presentation_named",
     "render",
@@ -284,14 +285,12 @@ def is_furniture(element: etree._Element, memo: dict[str, bool] | None = None) -
         return False
     if element.tag in HEADINGS and _named_only(names, _HEADER_RE):
         return False  # a heading styled as a section's header is that section's heading
-    if _cms_post(names):
-        return False
     if memo is None:
-        verdict = _furniture_name(names)
+        verdict = _furniture_by_names(names)
     elif (known := memo.get(names)) is not None:
         verdict = known
     else:
-        verdict = memo[names] = _furniture_name(names)
+        verdict = memo[names] = _furniture_by_names(names)
     if verdict and _named_only(names, _WIDGET_RE) and _in_built_main(element):
         return False  # a page builder's section (the verdict on names alone is memoised)
     return verdict
@@ -308,10 +307,15 @@ def _in_built_main(element: etree._Element) -> bool:
     """
     chain = [element]
     for ancestor in element.iterancestors():
-        if ancestor.tag == "main" or (ancestor.get("role") or "").lower() == "main":
+        if is_main(ancestor):
             return any(_WIDGET_RE.search(_names(held)) and _beside_widget(held) for held in chain)
         chain.append(ancestor)
     return False
+
+
+def is_main(element: etree._Element) -> bool:
+    """Whether *element* is the page's declared main content (``<main>``, ``role="main"``)."""
+    return element.tag == "main" or (element.get("role") or "").lower() == "main"
 
 
 def _beside_widget(element: etree._Element) -> bool:
@@ -329,6 +333,11 @@ def _beside_widget(element: etree._Element) -> bool:
 #: ``post-123 product type-product status-publish product_tag-travel ...``).
 _CMS_POST_RE: Final = re.compile(r"(?:^|\s)status-publish(?:\s|$)")
 _CMS_TYPE_RE: Final = re.compile(r"(?:^|\s)type-[a-z_]+(?:\s|$)")
+
+
+def _furniture_by_names(names: str) -> bool:
+    """Whether lower-cased *names* are furniture's and not a CMS post's (:func:`_cms_post`)."""
+    return not _cms_post(names) and _furniture_name(names)
 
 
 def _cms_post(names: str) -> bool:

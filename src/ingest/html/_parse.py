@@ -229,22 +229,24 @@ def _adopt_strays(root: etree._Element) -> None:
     body = root.find("body")
     if body is None:
         body = etree.SubElement(root, "body")
+
+    def adopt(text: str | None) -> None:
+        if text and text.strip():
+            _append_text(body, text, body[-1] if len(body) else None)
+
     for stray in strays:
-        _append_text(body, stray.text)
+        adopt(stray.text)
         for child in list(stray):
-            if isinstance(child.tag, str) and child.tag in {"head", "body"}:
-                _append_text(body, child.text)
+            if child.tag in {"head", "body"}:
+                adopt(child.text)
                 body.extend(list(child))
-                _append_text(body, child.tail)
+                adopt(child.tail)
             else:
                 body.append(child)
 
 
-def _append_text(parent: etree._Element, text: str | None) -> None:
-    """Add *text* after *parent*'s last child (or to its text when it has none)."""
-    if not text or not text.strip():
-        return
-    last = parent[-1] if len(parent) else None
+def _append_text(parent: etree._Element, text: str, last: etree._Element | None) -> None:
+    """Add *text* after *last*, *parent*'s last child, or to its text when it has none."""
     if last is None:
         parent.text = (parent.text or "") + text
     else:
@@ -318,11 +320,7 @@ class _TextSink:
         self.pieces.clear()
         if parent is None or not text:
             return
-        last = self.last_child.get(parent)
-        if last is not None:
-            last.tail = (last.tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
+        _append_text(parent, text, self.last_child.get(parent))
 
     def child(self, parent: etree._Element, tag: str) -> etree._Element:
         """Append a new element, after any text still pending."""

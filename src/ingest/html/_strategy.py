@@ -60,6 +60,7 @@ from ._content import (
     expand_container,
     furniture_elements,
     in_set,
+    is_main,
     never_content,
     presentation_named,
     render,
@@ -575,37 +576,32 @@ def _thread(
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
         article = render(page, container, boilerplate, title=title, titled=titled)
-        if said.says_discussion or _dated(posts) or not _headed(posts):
-            article = _within_posts(article, posts)
+        if said.says_discussion or _dated(posts) or not _half_hold(posts, *HEADINGS):
+            article = _within_posts(page, article, posts)
     thread = said.says_discussion or (bool(posts) and _dated(posts))
     return boilerplate, _without_requotes(article, unquoted=thread)
 
 
 def _dated(posts: list[etree._Element]) -> bool:
-    """Whether half of the *posts* or more carry a ``<time>``: a thread's, not sections'."""
-    return 2 * sum(next(post.iter("time"), None) is not None for post in posts) >= len(posts)
+    """Whether half of the *posts* or more carry a ``<time>``: a thread's, not sections'
+    (which hold a heading each, :func:`_half_hold` of the headings)."""
+    return _half_hold(posts, "time")
 
 
-def _headed(posts: list[etree._Element]) -> bool:
-    """Whether half of the *posts* or more hold a heading: a page's sections, not a thread's."""
-    return 2 * sum(next(post.iter(*HEADINGS), None) is not None for post in posts) >= len(posts)
+def _half_hold(posts: list[etree._Element], *tags: str) -> bool:
+    """Whether half of the *posts* or more hold an element of one of the *tags*."""
+    return 2 * sum(next(post.iter(*tags), None) is not None for post in posts) >= len(posts)
 
 
-def _within_posts(blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
+def _within_posts(page: Page, blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
     """A thread's *blocks* that its *posts* hold, and the headings around them.
 
     What the thread's element holds beside its posts (a summary of the
     discussion, "Similar threads", a sign-in prompt, pagination) is not what
     was said in it; its title is.
     """
-    members = set(posts)
-    kept = [
-        block
-        for block in blocks
-        if block.owner.tag in HEADINGS
-        or block.owner in members
-        or any(up in members for up in block.owner.iterancestors())
-    ]
+    inside = in_set(page, set(posts))
+    kept = [block for block in blocks if block.owner.tag in HEADINGS or inside[block.owner]]
     if _length(kept) < _POSTS_HOLD * _length(blocks):
         return blocks
     return kept
@@ -763,7 +759,7 @@ def _named_sections(
 def _declared_main(container: etree._Element) -> etree._Element | None:
     """The ``<main>`` (or ``role="main"``) element holding the container, if any."""
     for element in (container, *container.iterancestors()):
-        if element.tag == "main" or (element.get("role") or "").lower() == "main":
+        if is_main(element):
             return element
     return None
 
