@@ -505,7 +505,7 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
     limit = _protect_limit(page)
     memo: dict[str, bool] = {}
     owners = {block.owner for block in page.blocks}
-    return {
+    named = {
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
@@ -515,13 +515,42 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
         and not _named_by_heading(element)
         and not _wraps_page(page, element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
-        and (
-            _never_content(element)
-            or entry.prose < limit
-            or entry.prose_blocks < _PROTECT_BLOCKS
-            or limit == 0
-        )
     }
+    furniture = {
+        element
+        for element in named
+        if _never_content(element)
+        or page.stats[element].prose < limit
+        or page.stats[element].prose_blocks < _PROTECT_BLOCKS
+        or limit == 0
+    }
+    return furniture - _body_twins(named - furniture, furniture)
+
+
+def _body_twins(bodies: set[etree._Element], furniture: set[etree._Element]) -> set[etree._Element]:
+    """The elements of *furniture* named exactly as a misnamed body in *bodies* and
+    standing beside it (siblings, or children of siblings: one wrapper each): the
+    rest of the body, which the page splits into boxes of one name
+    (``articleWidget``), only the first holding half of the prose."""
+    twins: set[etree._Element] = set()
+    for body in bodies:
+        if _furniture_by_markup(body) or not body.get("class"):
+            continue
+        parent = body.getparent()
+        if parent is None:
+            continue
+        grand = parent.getparent()
+        scopes = [parent] if grand is None else [parent, *[u for u in grand if u is not parent]]
+        for scope in scopes:
+            for other in scope:
+                if (
+                    other is not body
+                    and other in furniture
+                    and other.tag == body.tag
+                    and other.get("class") == body.get("class")
+                ):
+                    twins.add(other)
+    return twins
 
 
 def _flows_into_block(element: etree._Element, owners: set[etree._Element]) -> bool:
