@@ -495,12 +495,16 @@ def _comment_named(element: etree._Element) -> bool:
     return _named_only(_names(element), _COMMENT_RE)
 
 
-def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._Element]:
+def furniture_elements(
+    page: Page, *, discussion: bool = False, split: bool = False
+) -> set[etree._Element]:
     """Elements that are furniture by tag, role or name, unless they hold most of the prose.
 
     On a *discussion* (a page whose metadata says it is a forum thread or a
     question and its answers), comments are the content: an element named
-    only a comment is not furniture.
+    only a comment is not furniture. Boxes named exactly as such a misnamed body,
+    beside it, are its rest; with *split* (a page where nothing else holds the
+    prose), boxes of one furniture name holding half of the prose together are too.
     """
     limit = _protect_limit(page)
     memo: dict[str, bool] = {}
@@ -524,7 +528,36 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
         or page.stats[element].prose_blocks < _PROTECT_BLOCKS
         or limit == 0
     }
-    return furniture - _body_twins(named - furniture, furniture)
+    furniture -= _body_twins(named - furniture, furniture)
+    if split and limit:
+        return furniture - _split_body(page, furniture, limit)
+    return furniture
+
+
+def _split_body(page: Page, furniture: set[etree._Element], limit: float) -> set[etree._Element]:
+    """The elements of *furniture* that are a body split into boxes of one name: named
+    furniture only by the same class words (``elementor-widget``: a page builder makes
+    each section a widget), two or more of them side by side or apart, which together
+    hold half of the page's prose (*limit*) in three prose blocks or more."""
+    groups: dict[tuple[str, frozenset[str]], list[etree._Element]] = {}
+    for element in furniture:
+        if _furniture_by_markup(element) or _never_content(element):
+            continue
+        classes = (element.get("class") or "").lower().split()
+        words = frozenset(name for name in classes if _furniture_name(name))
+        if words:
+            groups.setdefault((element.tag, words), []).append(element)
+    freed: set[etree._Element] = set()
+    for members in groups.values():
+        held = set(members)
+        tops = [box for box in members if not any(up in held for up in box.iterancestors())]
+        if (
+            len(tops) >= 2
+            and sum(page.stats[box].prose for box in tops) >= limit
+            and sum(page.stats[box].prose_blocks for box in tops) >= _PROTECT_BLOCKS
+        ):
+            freed.update(members)
+    return freed
 
 
 def _body_twins(bodies: set[etree._Element], furniture: set[etree._Element]) -> set[etree._Element]:
