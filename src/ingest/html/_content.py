@@ -398,6 +398,16 @@ def _named_by_heading(element: etree._Element) -> bool:
     return anchor == "-".join(word for word in words if word)
 
 
+#: A name saying that a part of the element is hidden (Drupal's ``field--label-hidden``:
+#: a field shown without its label).
+_PART_HIDDEN_RE: Final = re.compile(r"(?:label|title|caption|icon|heading)s?-+hidden")
+
+
+def _part_hidden(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by a name saying a part of it is hidden."""
+    return _named_only(_names(element), _PART_HIDDEN_RE)
+
+
 def _media_named(element: etree._Element) -> bool:
     """Whether *element* is furniture only by a media word in its names (``text-image``).
 
@@ -519,6 +529,7 @@ def furniture_elements(
         and not _named_by_heading(element)
         and not _wraps_page(page, element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
+        and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _part_hidden(element))
     }
     furniture = {
         element
