@@ -398,6 +398,16 @@ def _named_by_heading(element: etree._Element) -> bool:
     return anchor == "-".join(word for word in words if word)
 
 
+#: A name saying that a part of the element is hidden (Drupal's ``field--label-hidden``:
+#: a field shown without its label).
+_PART_HIDDEN_RE: Final = re.compile(r"(?:label|title|caption|icon|heading)s?-+hidden")
+
+
+def _part_hidden(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by a name saying a part of it is hidden."""
+    return _named_only(_names(element), _PART_HIDDEN_RE)
+
+
 def _media_named(element: etree._Element) -> bool:
     """Whether *element* is furniture only by a media word in its names (``text-image``).
 
@@ -495,17 +505,21 @@ def _comment_named(element: etree._Element) -> bool:
     return _named_only(_names(element), _COMMENT_RE)
 
 
-def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._Element]:
+def furniture_elements(
+    page: Page, *, discussion: bool = False, split: bool = False
+) -> set[etree._Element]:
     """Elements that are furniture by tag, role or name, unless they hold most of the prose.
 
     On a *discussion* (a page whose metadata says it is a forum thread or a
     question and its answers), comments are the content: an element named
-    only a comment is not furniture.
+    only a comment is not furniture. Boxes named exactly as such a misnamed body,
+    beside it, are its rest; with *split* (a page where nothing else holds the
+    prose), boxes of one furniture name holding half of the prose together are too.
     """
     limit = _protect_limit(page)
     memo: dict[str, bool] = {}
     owners = {block.owner for block in page.blocks}
-    return {
+    named = {
         element
         for element, entry in page.stats.items()
         if is_furniture(element, memo)
@@ -515,13 +529,72 @@ def furniture_elements(page: Page, *, discussion: bool = False) -> set[etree._El
         and not _named_by_heading(element)
         and not _wraps_page(page, element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
-        and (
-            _never_content(element)
-            or entry.prose < limit
-            or entry.prose_blocks < _PROTECT_BLOCKS
-            or limit == 0
-        )
+        and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _part_hidden(element))
     }
+    furniture = {
+        element
+        for element in named
+        if _never_content(element)
+        or page.stats[element].prose < limit
+        or page.stats[element].prose_blocks < _PROTECT_BLOCKS
+        or limit == 0
+    }
+    furniture -= _body_twins(named - furniture, furniture)
+    if split and limit:
+        return furniture - _split_body(page, furniture, limit)
+    return furniture
+
+
+def _split_body(page: Page, furniture: set[etree._Element], limit: float) -> set[etree._Element]:
+    """The elements of *furniture* that are a body split into boxes of one name: named
+    furniture only by the same class words (``elementor-widget``: a page builder makes
+    each section a widget), two or more of them side by side or apart, which together
+    hold half of the page's prose (*limit*) in three prose blocks or more."""
+    groups: dict[tuple[str, frozenset[str]], list[etree._Element]] = {}
+    for element in furniture:
+        if _furniture_by_markup(element) or _never_content(element):
+            continue
+        classes = (element.get("class") or "").lower().split()
+        words = frozenset(name for name in classes if _furniture_name(name))
+        if words:
+            groups.setdefault((element.tag, words), []).append(element)
+    freed: set[etree._Element] = set()
+    for members in groups.values():
+        held = set(members)
+        tops = [box for box in members if not any(up in held for up in box.iterancestors())]
+        if (
+            len(tops) >= 2
+            and sum(page.stats[box].prose for box in tops) >= limit
+            and sum(page.stats[box].prose_blocks for box in tops) >= _PROTECT_BLOCKS
+        ):
+            freed.update(members)
+    return freed
+
+
+def _body_twins(bodies: set[etree._Element], furniture: set[etree._Element]) -> set[etree._Element]:
+    """The elements of *furniture* named exactly as a misnamed body in *bodies* and
+    standing beside it (siblings, or children of siblings: one wrapper each): the
+    rest of the body, which the page splits into boxes of one name
+    (``articleWidget``), only the first holding half of the prose."""
+    twins: set[etree._Element] = set()
+    for body in bodies:
+        if _furniture_by_markup(body) or not body.get("class"):
+            continue
+        parent = body.getparent()
+        if parent is None:
+            continue
+        grand = parent.getparent()
+        scopes = [parent] if grand is None else [parent, *[u for u in grand if u is not parent]]
+        for scope in scopes:
+            for other in scope:
+                if (
+                    other is not body
+                    and other in furniture
+                    and other.tag == body.tag
+                    and other.get("class") == body.get("class")
+                ):
+                    twins.add(other)
+    return twins
 
 
 def _flows_into_block(element: etree._Element, owners: set[etree._Element]) -> bool:

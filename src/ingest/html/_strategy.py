@@ -351,12 +351,15 @@ def _extract(
     json_ld_body: str,
     said: Evidence,
     deadline: Deadline | None,
+    split: bool = False,
 ) -> Extraction:
+    # With *split*, the prose's boxes of one furniture name are content (see
+    # furniture_elements and _fallback_or_split).
     page = Page.of(blocks)
     if deadline is not None:
         deadline.check("after indexing the blocks")
     groups = card_groups(page)
-    furniture = furniture_elements(page, discussion=said.says_discussion)
+    furniture = furniture_elements(page, discussion=said.says_discussion, split=split)
     teasers = teaser_cards(page, groups)
     boilerplate = furniture | teasers
     if deadline is not None:
@@ -436,7 +439,17 @@ def _extract(
                 )
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
         return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
-    fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+    fallback = _fallback_or_split(
+        page,
+        top,
+        boilerplate,
+        title=title,
+        json_ld_body=json_ld_body,
+        said=said,
+        kind=kind,
+        deadline=deadline,
+        split=split,
+    )
     # A page of product tiles and no article: the tiles, before its stray prose
     # (a newsletter box, a shipping notice) or its leftover text.
     leftover = fallback.method in {"prose", "page-text", "empty"}
@@ -762,6 +775,37 @@ def _declared_main(container: etree._Element) -> etree._Element | None:
         if is_main(element):
             return element
     return None
+
+
+def _fallback_or_split(
+    page: Page,
+    top: etree._Element,
+    boilerplate: set[etree._Element],
+    *,
+    title: str,
+    json_ld_body: str,
+    said: Evidence,
+    kind: str,
+    deadline: Deadline | None,
+    split: bool,
+) -> Extraction:
+    """The fallback (:func:`_fallback`); when that is the page's prose, the page is
+    looked at again with the prose's boxes of one furniture name as content (a page
+    builder's widgets, one per section, none holding half of the prose alone), and a
+    container found so is taken."""
+    fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
+    if fallback.method != "prose" or split:
+        return fallback
+    again = _extract(
+        top,
+        page.blocks,
+        title=title,
+        json_ld_body=json_ld_body,
+        said=said,
+        deadline=deadline,
+        split=True,
+    )
+    return again if again.method in {"container", "sections"} else fallback
 
 
 def _fallback(
