@@ -88,6 +88,8 @@ _TEASER_POSTS_SHARE: Final = 0.5
 MIN_ARTICLE: Final = 100
 #: The items of a listing win over the article candidate from this many times its text.
 _ITEMS_GAIN: Final = 2.0
+#: ... unless it holds this many characters of prose outside the item cards.
+_OWN_TEXT: Final = 1500
 #: An extraction shorter than this is compared with one from the page walked with
 #: hidden, ``noscript`` and ``button`` content revealed ...
 _REVEAL_BELOW: Final = 1000
@@ -380,7 +382,10 @@ def _extract(
     )
     posts = dropped_articles(page, container, title)[1] if container is not None else []
     wins = (
-        _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
+        (
+            _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
+            and not _own_text(page, article, members)
+        )
         or _teaser_posts(page, posts, members, article)
     ) and (not said.says_article or _length(article) < MIN_ARTICLE)
     items = cards
@@ -486,6 +491,15 @@ def _dateline(blocks: Sequence[Block], article: Sequence[Block]) -> re.Match[str
             if found is not None:
                 return found
     return None
+
+
+def _own_text(page: Page, article: Sequence[Block], cards: Sequence[etree._Element]) -> bool:
+    """Whether the *article* candidate holds the page's own text beside its item *cards*:
+    :data:`_OWN_TEXT` characters of prose or more outside every card (a category's
+    buying guide under a shop's tiles)."""
+    inside = in_set(page, set(cards))
+    prose = sum(block.length for block in article if is_prose(block) and not inside[block.owner])
+    return prose >= _OWN_TEXT
 
 
 def _teaser_posts(
