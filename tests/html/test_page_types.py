@@ -21,6 +21,7 @@ TYPED = {
     "forum_thread": "forum",
     "product_json_ld": "product",
     "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
+    "product_cart_button": "product",  # no metadata, but an "Add to basket" button
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own
@@ -305,6 +306,9 @@ def test_page_type_order() -> None:
     # Site builders give every page og:type=article: undated, it does not say article.
     assert page_type(Evidence(code_blocks=3, og_type="article")) == "documentation"
     assert page_type(Evidence(prose_share=0.9)) == "service"
+    # A page that sells, and says nothing else of itself, is a product's.
+    assert page_type(Evidence(prose_share=0.9, cart=True)) == "product"
+    assert page_type(Evidence(items=True, cart=True)) == "listing"
 
 
 def test_cli_extract_markdown(tmp_path: Path) -> None:
