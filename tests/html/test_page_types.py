@@ -21,6 +21,8 @@ TYPED = {
     "forum_thread": "forum",
     "product_json_ld": "product",
     "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
+    "product_cart_button": "product",  # no metadata, but an "Add to basket" button
+    "product_cut_summary": "product",  # the description cut short over the whole of it
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own
@@ -305,6 +307,9 @@ def test_page_type_order() -> None:
     # Site builders give every page og:type=article: undated, it does not say article.
     assert page_type(Evidence(code_blocks=3, og_type="article")) == "documentation"
     assert page_type(Evidence(prose_share=0.9)) == "service"
+    # A page that sells, and says nothing else of itself, is a product's.
+    assert page_type(Evidence(prose_share=0.9, cart=True)) == "product"
+    assert page_type(Evidence(items=True, cart=True)) == "listing"
 
 
 def test_cli_extract_markdown(tmp_path: Path) -> None:
@@ -1017,3 +1022,19 @@ def test_a_figure_holding_a_code_listing_is_content() -> None:
     text = extract_html(page).text
     assert "for line in handle:" in text
     assert "A screenshot of the output" not in text
+
+
+def test_a_product_summary_cut_short_goes_and_its_whole_stays() -> None:
+    # The words of a cut summary stand inside the full paragraph: the summary goes.
+    # Two paragraphs with the same words (one with other punctuation): the first stays.
+    full = "The kettle whistles when the water boils, and it pours without a single drip."
+    cut = "The kettle whistles when the water boils, and it pours"
+    again = "Made in Suffolk; glazed by hand, fired twice and checked before it is boxed."
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "Product"}</script></head>'
+        f"<body><main><h1>Kettle</h1><p>{cut} without</p><p>{again}</p>"
+        f"<p>{full}</p><p>{again.replace(';', ',')}</p></main></body></html>"
+    )
+    doc = extract_html(page)
+    assert doc.meta["page_type"] == "product"
+    assert doc.text.splitlines() == [again, full]

@@ -29,7 +29,7 @@ from ..core import (
     number,
     one_of,
 )
-from ._kind import Evidence
+from ._kind import Evidence, sells
 from ._markdown import to_markdown
 from ._meta import byline, read_meta
 from ._parse import Parsed, decode_page, parse_soup, parse_text
@@ -233,6 +233,7 @@ def _document(
             schema_types=frozenset(page.schema_types),
             og_type=page.og_type,
             dated=bool(page.published),
+            cart=sells(parsed.root),
         ),
         deadline=deadline,
     )

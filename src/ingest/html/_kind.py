@@ -12,11 +12,13 @@ uses the answer to choose how much around the main block to keep
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import attrs
+from lxml import etree
 
-__all__ = ["PAGE_TYPES", "Evidence", "page_type"]
+__all__ = ["PAGE_TYPES", "Evidence", "page_type", "sells"]
 
 #: Every answer :func:`page_type` gives.
 PAGE_TYPES: Final = (
@@ -47,6 +49,10 @@ _MIN_POSTS: Final = 3
 _MIN_CODE_BLOCKS: Final = 2
 #: An article's main content is at least this share prose.
 _ARTICLE_PROSE: Final = 0.6
+#: A control that puts the page's product in the basket, by its names or its words.
+_CART_RE: Final = re.compile(r"add[\s_-]*to[\s_-]*(?:cart|bag|basket)", re.IGNORECASE)
+#: The attributes that name a control.
+_CONTROL_NAMES: Final = ("id", "class", "name", "value", "aria-label")
 
 
 @attrs.frozen
@@ -62,6 +68,7 @@ class Evidence:
         priced: Whether the items show prices (a shop's products, not posts).
         code_blocks: Multi-line ``<pre>`` blocks in the main content.
         prose_share: The share of the main content's text in prose blocks.
+        cart: Whether the page has a button putting something in a shopping cart.
     """
 
     schema_types: frozenset[str] = frozenset()
@@ -72,6 +79,7 @@ class Evidence:
     priced: bool = False
     code_blocks: int = 0
     prose_share: float = 0.0
+    cart: bool = False
 
     @property
     def says_article(self) -> bool:
@@ -116,4 +124,25 @@ def page_type(evidence: Evidence) -> str:
         return "documentation"
     if article_said or (evidence.dated and evidence.prose_share >= _ARTICLE_PROSE):
         return "article"
-    return "service"
+    return "product" if evidence.cart else "service"
+
+
+def sells(root: etree._Element) -> bool:
+    """Whether the page has an "add to cart" button (or bag, or basket).
+
+    A product page that says nothing of itself in its metadata still sells:
+    its buy box's button is named or labelled so. Item pages have such buttons
+    too, but their cards make them listings or collections first.
+
+    >>> from lxml import html
+    >>> sells(html.fromstring('<div><button class="btn add-to-cart">Buy</button></div>'))
+    True
+    >>> sells(html.fromstring('<div><p>Add to cart</p><button>Send</button></div>'))
+    False
+    """
+    for control in root.iter("button", "input"):
+        names = " ".join(control.get(name, "") for name in _CONTROL_NAMES)
+        text = "".join(map(str, control.itertext())) if control.tag == "button" else ""
+        if _CART_RE.search(names) or _CART_RE.search(text):
+            return True
+    return False

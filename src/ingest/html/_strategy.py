@@ -44,8 +44,10 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Final
 
 import attrs
@@ -213,7 +215,7 @@ def extract_article(
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
-        return _with_description(found, product_description)
+        return _with_description(_without_excerpts(found), product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
         # An article dated by its dateline: that date, when it can be told, is its own.
         dateline = _dateline(blocks, found.blocks)
@@ -698,6 +700,42 @@ def _without_copies(found: Extraction) -> Extraction:
     if len(kept) == len(blocks):
         return found
     return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
+
+
+def _without_excerpts(found: Extraction) -> Extraction:
+    """*found* without the prose blocks whose words stand, in order, inside a longer
+    block: a product's summary cut short over its full description ("Read more"),
+    a feature's sentence repeated inside the paragraph that tells all of it.
+
+    A copy cut short is no copy word for word (:func:`_without_copies`): its
+    words are the opening, or a run, of the block they were taken from. Of two
+    blocks with the same words, the first stays.
+    """
+    blocks = found.blocks
+    texts = [" " + " ".join(_WORD_RE.findall(block.text.lower())) + " " for block in blocks]
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    every = "\n".join(texts)
+    kept = [
+        block
+        for index, block in enumerate(blocks)
+        if not (is_prose(block) and _within_other(every, starts, texts, index))
+    ]
+    if len(kept) == len(blocks):
+        return found
+    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
+
+
+def _within_other(every: str, starts: list[int], texts: list[str], index: int) -> bool:
+    """Whether ``texts[index]`` stands inside another of *texts* (all of them joined
+    in *every*, each starting at its offset in *starts*), or is an earlier one's words."""
+    text = texts[index]
+    found = every.find(text) if text.strip() else -1  # a block without words stays
+    while found >= 0:
+        other = bisect_right(starts, found) - 1
+        if other != index and (texts[other] != text or other < index):
+            return True
+        found = every.find(text, found + 1)
+    return False
 
 
 def _teases(page: Page, card: etree._Element, kind: str) -> bool:
