@@ -700,12 +700,26 @@ def render(
             and not keep_links
             and not (in_titled is not None and owner.tag in HEADINGS and in_titled[owner])
             and not (owner.tag == "li" and owner.getparent() in mixed)
+            and not _in_page_heading(owner)
         ):
             continue
         if owner.tag == "h1" or (title and block.text == title):
             continue
         kept.append(block)
     return _trim_edges(kept) if trim else kept
+
+
+def _in_page_heading(element: etree._Element) -> bool:
+    """Whether *element* is a heading whose links all lead to a place on the page.
+
+    A heading linked to its own anchor (a permalink) or to the panel it opens (a
+    question of a FAQ's accordion, ``<a href="#answer-3">``) is the section's
+    heading, not a link away from the page.
+    """
+    if element.tag not in HEADINGS:
+        return False
+    targets = [href for link in element.iter("a") if (href := link.get("href")) is not None]
+    return bool(targets) and all(target.startswith("#") and len(target) > 1 for target in targets)
 
 
 def _mixed_lists(page: Page) -> set[etree._Element]:

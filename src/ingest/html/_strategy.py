@@ -812,13 +812,40 @@ def _named_sections(
     return {
         element
         for element in furniture
-        if presentation_named(element, repeated=service or classes[element.get("class")] > 1)
+        if (
+            presentation_named(element, repeated=service or classes[element.get("class")] > 1)
+            or (service and _section_header(page, element))
+        )
         and (
             page.stats[element].prose_blocks
             or (service and next(element.iter(*_SECTION_HEADINGS), None) is not None)
         )
         and links[element] <= _MAX_SECTION_LINKS * page.stats[element].total
     }
+
+
+def _section_header(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a ``<header>`` that heads a section of a service page.
+
+    A landing page marks the head of each of its sections (its hero: the offer's
+    heading and the line under it; a card's title) up as a ``<header>``, as it
+    does the site's banner; the banner is links (:data:`_MAX_SECTION_LINKS`),
+    a section's header a heading and a line of text. A header with a date, or
+    inside an ``<article>``, is a post's (its byline, dateline and standfirst:
+    an article taken for a service page).
+    """
+    if (
+        element.tag != "header"
+        or (element.get("role") or "").lower() == "banner"
+        or next(element.iterancestors("article"), None) is not None
+    ):
+        return False
+    stats = page.stats[element]
+    blocks = page.blocks[stats.first : stats.first + stats.blocks]
+    return not dated(page, element) and any(
+        block.owner.tag not in HEADINGS and block.link_density <= _MAX_SECTION_LINKS
+        for block in blocks
+    )
 
 
 def _declared_main(container: etree._Element) -> etree._Element | None:
