@@ -301,7 +301,8 @@ def dropped_articles(
     (an introduction, a standfirst) stays. The posts kept together come second
     (none when the main article stands alone). Posts that are articles of their own,
     one of them titled like the page (:func:`titled_article`), are not a thread:
-    that one is kept.
+    that one is kept. A thread's opening post rendered in a template of its own, right
+    before its replies, is one of the posts (:func:`_with_starter`).
     """
     inner = [element for element in container.iterdescendants("article") if element in page.stats]
     if len(inner) < 2:
@@ -337,10 +338,28 @@ def dropped_articles(
                 page.stats[peer].prose_blocks >= _OWN_ARTICLE_BLOCKS for peer in peers
             ):
                 main, posts = titled, []
+            else:
+                posts = _with_starter(page, top, posts)
         dropped.update(set(top) - set(posts or [main]))
     for group in repeated:
         dropped.update(group)
     return dropped, posts
+
+
+def _with_starter(
+    page: Page, top: list[etree._Element], posts: list[etree._Element]
+) -> list[etree._Element]:
+    """The *posts* of a thread and, before them, its opening post when the page renders
+    it apart: the outermost article (of *top*, in document order) right before the
+    first post, of another signature, holding prose (forum software gives the
+    question a template of its own, and its replies another)."""
+    at = top.index(posts[0])
+    if at == 0:
+        return posts
+    starter = top[at - 1]
+    if signature(starter) == signature(posts[0]) or not page.stats[starter].prose_blocks:
+        return posts
+    return [starter, *posts]
 
 
 def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
