@@ -56,6 +56,10 @@ _MIN_POSTS: Final = 3
 #: ... when the others hold at least this share of the main one's prose (teasers
 #: beside an article hold little).
 _POSTS_SHARE: Final = 0.5
+#: On a page whose metadata says it is a discussion, articles of one signature are
+#: posts from this many, whatever their share (a question and its one answer, which
+#: quotes it and says more).
+_MIN_DISCUSSION_POSTS: Final = 2
 #: Paragraphs of prose that each of a run of articles holds when they are articles of
 #: their own (:func:`titled_article`), not cards or replies.
 _OWN_ARTICLE_BLOCKS: Final = 3
@@ -287,7 +291,7 @@ def titled_article(posts: list[etree._Element], title: str) -> etree._Element | 
 
 
 def dropped_articles(
-    page: Page, container: etree._Element, title: str = ""
+    page: Page, container: etree._Element, title: str = "", *, discussion: bool = False
 ) -> tuple[set[etree._Element], list[etree._Element]]:
     """The ``<article>`` elements in the container that are not its content, and the posts.
 
@@ -302,7 +306,10 @@ def dropped_articles(
     (none when the main article stands alone). Posts that are articles of their own,
     one of them titled like the page (:func:`titled_article`), are not a thread:
     that one is kept. A thread's opening post rendered in a template of its own, right
-    before its replies, is one of the posts (:func:`_with_starter`).
+    before its replies, is one of the posts (:func:`_with_starter`). On a page whose
+    metadata says it is a *discussion*, every outermost article sharing the main one's
+    signature is a post, from two (:data:`_MIN_DISCUSSION_POSTS`: a question and its
+    one answer).
     """
     inner = [element for element in container.iterdescendants("article") if element in page.stats]
     if len(inner) < 2:
@@ -331,7 +338,8 @@ def dropped_articles(
         main = max(top, key=own.__getitem__)
         peers = [element for element in top if signature(element) == signature(main)]
         others = sum(own[peer] for peer in peers) - own[main]
-        if len(peers) >= _MIN_POSTS and others >= _POSTS_SHARE * own[main]:
+        least, share = (_MIN_DISCUSSION_POSTS, 0.0) if discussion else (_MIN_POSTS, _POSTS_SHARE)
+        if len(peers) >= least and others >= share * own[main]:
             posts = peers
             titled = titled_article(peers, title)
             if titled is not None and all(

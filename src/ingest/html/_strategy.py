@@ -364,7 +364,14 @@ def _extract(
     container = choose_container(page, boilerplate)
     digest = _digest_cards(container, groups, teasers)
     article = (
-        render(page, container, boilerplate, title=title, titled=digest)
+        render(
+            page,
+            container,
+            boilerplate,
+            title=title,
+            titled=digest,
+            discussion=said.says_discussion,
+        )
         if container is not None
         else []
     )
@@ -375,7 +382,11 @@ def _extract(
         title=title,
         boxed=_length(article) < MIN_ARTICLE and not said.says_article,
     )
-    posts = dropped_articles(page, container, title)[1] if container is not None else []
+    posts = (
+        dropped_articles(page, container, title, discussion=said.says_discussion)[1]
+        if container is not None
+        else []
+    )
     wins = (
         _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
         or _teaser_posts(page, posts, members, article)
@@ -575,7 +586,14 @@ def _thread(
     """
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
-        article = render(page, container, boilerplate, title=title, titled=titled)
+        article = render(
+            page,
+            container,
+            boilerplate,
+            title=title,
+            titled=titled,
+            discussion=said.says_discussion,
+        )
         if said.says_discussion or _dated(posts) or not _half_hold(posts, *HEADINGS):
             article = _within_posts(page, article, posts)
     thread = said.says_discussion or (bool(posts) and _dated(posts))
