@@ -376,7 +376,9 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
     A post's message is the smallest element holding all of its prose; what
     sits beside it on the way up to the post (the author's name, rank, join
     date and post count, the post's date and reaction bar) frames every post
-    alike and is not what was said. A post without prose is left whole.
+    alike and is not what was said. A post without prose (a one-line reply) keeps
+    its one inner ``<article>``, its body, when it has one, and is left whole
+    otherwise.
     """
     chrome: set[etree._Element] = set()
     for post in posts:
@@ -386,9 +388,12 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
             for block in page.blocks[stats.first : stats.first + stats.blocks]
             if is_prose(block)
         ]
-        if not owners:
+        if owners:
+            message = _common_ancestor(owners)
+        elif (body := _post_body(page, post)) is not None:
+            message = body
+        else:
             continue
-        message = _common_ancestor(owners)
         while message is not post:
             up = page.parent[message]
             if up is None:
@@ -396,6 +401,14 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
             chrome.update(kid for kid in page.children[up] if kid is not message)
             message = up
     return chrome
+
+
+def _post_body(page: Page, post: etree._Element) -> etree._Element | None:
+    """The one ``<article>`` inside *post*, if it holds exactly one with text: the message
+    of a post whose message is too short to be prose (a one-line reply), marked up as
+    the post's body beside its author box."""
+    bodies = [inner for inner in post.iterdescendants("article") if inner in page.stats]
+    return bodies[0] if len(bodies) == 1 else None
 
 
 def _common_ancestor(elements: list[etree._Element]) -> etree._Element:
