@@ -127,6 +127,10 @@ _PRICE_RE: Final = re.compile(
 _PRICED_LINES: Final = 10
 #: ... with at most its label ("Sale price $19.99"): a line of at most this many characters.
 _PRICE_LINE: Final = 40
+#: A reply's subject line: the thread's subject after a reply prefix (``Re: ...``).
+_REPLY_RE: Final = re.compile(r"(?:re|aw|sv|antw)\s?:\s*(\S.*)", re.IGNORECASE)
+#: ... repeated at least this many times, as the replies of a thread repeat it.
+_REPLIES: Final = 2
 #: A dateline is a block of at most this many characters ...
 _DATELINE_CHARS: Final = 150
 #: ... under this share of links ...
@@ -208,6 +212,7 @@ def extract_article(
         )
         if second.method == "items":
             found, blocks = second, shown
+    found = _without_subjects(found)
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
@@ -647,6 +652,36 @@ def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Bl
         seen.add(block.text)
         kept.append(block)
     return kept
+
+
+def _without_subjects(found: Extraction) -> Extraction:
+    """*found* without the subject lines of a thread's posts.
+
+    Older forum software heads every post with a subject: the thread's title on
+    the first post, ``Re: `` and the title on each reply. Repeated over the posts,
+    they are the thread's title again, not what was said; a heading of that kind
+    seen :data:`_REPLIES` times or more is one, and so is the title heading itself.
+    """
+    replies = Counter(
+        found_reply.group(1)
+        for block in found.blocks
+        if block.owner.tag in HEADINGS and (found_reply := _REPLY_RE.fullmatch(block.text))
+    )
+    subjects = {subject for subject, count in replies.items() if count >= _REPLIES}
+    if not subjects:
+        return found
+    kept = [
+        block
+        for block in found.blocks
+        if not (
+            block.owner.tag in HEADINGS
+            and (
+                block.text in subjects
+                or ((reply := _REPLY_RE.fullmatch(block.text)) and reply.group(1) in subjects)
+            )
+        )
+    ]
+    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
 
 
 def _without_copies(found: Extraction) -> Extraction:
