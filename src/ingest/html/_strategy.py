@@ -617,17 +617,32 @@ def _half_hold(posts: list[etree._Element], *tags: str) -> bool:
 
 
 def _within_posts(page: Page, blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
-    """A thread's *blocks* that its *posts* hold, and the headings around them.
+    """A thread's *blocks* that its *posts* hold, and the headings that head them.
 
     What the thread's element holds beside its posts (a summary of the
     discussion, "Similar threads", a sign-in prompt, pagination) is not what
-    was said in it; its title is.
+    was said in it; its title is. A heading of what goes (a summary's "Main
+    points raised") goes with it (:func:`_heads_posts`).
     """
     inside = in_set(page, set(posts))
-    kept = [block for block in blocks if block.owner.tag in HEADINGS or inside[block.owner]]
+    kept = [
+        block
+        for at, block in enumerate(blocks)
+        if inside[block.owner] or (block.owner.tag in HEADINGS and _heads_posts(blocks, at, inside))
+    ]
     if _length(kept) < _POSTS_HOLD * _length(blocks):
         return blocks
     return kept
+
+
+def _heads_posts(blocks: list[Block], at: int, inside: dict[etree._Element, bool | None]) -> bool:
+    """Whether the heading ``blocks[at]`` heads posts: the first block after it that is
+    not a heading lies in a post (the thread's title), not beside them (a summary's
+    sections, "Similar threads")."""
+    for block in blocks[at + 1 :]:
+        if block.owner.tag not in HEADINGS:
+            return bool(inside[block.owner])
+    return False
 
 
 def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Block]:
