@@ -396,7 +396,11 @@ def _extract(
         _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
         or _teaser_posts(page, posts, members, article)
     ) and (not said.says_article or _length(article) < MIN_ARTICLE)
-    items = cards
+    items = (
+        _discussion_cards(page, region, members, furniture, title=title)
+        if wins and said.says_discussion and region is not None
+        else cards
+    )
     if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
@@ -548,6 +552,21 @@ def _item_candidate(
         cards=members,
     )
     return region, items, _once_per_card(page, cards, members), members
+
+
+def _discussion_cards(
+    page: Page,
+    region: etree._Element,
+    cards: list[etree._Element],
+    furniture: set[etree._Element],
+    *,
+    title: str,
+) -> list[Block]:
+    """The items of a page that says it is a discussion: its posts, each without the
+    author box beside its message (:func:`~._items.post_chrome`), as a thread's."""
+    chrome = _outside(page, furniture, cards) | post_chrome(page, cards)
+    blocks = render(page, region, chrome, title=title, trim=False, keep_links=True, cards=cards)
+    return _once_per_card(page, blocks, cards)
 
 
 def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
