@@ -675,6 +675,7 @@ def render(
     keep_links: bool = False,
     titled: set[etree._Element] | None = None,
     cards: Sequence[etree._Element] = (),
+    discussion: bool = False,
 ) -> list[Block]:
     """The container's blocks that belong to the main content.
 
@@ -682,12 +683,16 @@ def render(
     too; with *keep_links*, link blocks stay (the items of a listing are links);
     the headings inside *titled* elements stay though they are links (the titles
     of a round-up's items). The ``<article>`` elements among a listing's *cards*
-    or inside them are its items, never dropped as odd articles out.
+    or inside them are its items, never dropped as odd articles out. On a page that
+    says it is a *discussion*, two articles of one signature are its posts already.
     """
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
     in_titled = in_set(page, titled) if titled else None
-    dropped = in_set(page, _not_cards(page, dropped_articles(page, container, title)[0], cards))
+    dropped = in_set(
+        page,
+        _not_cards(page, dropped_articles(page, container, title, discussion=discussion)[0], cards),
+    )
     kept: list[Block] = []
     mixed = _mixed_lists(page)
     for block in page.blocks:

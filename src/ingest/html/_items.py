@@ -56,6 +56,10 @@ _MIN_POSTS: Final = 3
 #: ... when the others hold at least this share of the main one's prose (teasers
 #: beside an article hold little).
 _POSTS_SHARE: Final = 0.5
+#: On a page whose metadata says it is a discussion, articles of one signature are
+#: posts from this many, whatever their share (a question and its one answer, which
+#: quotes it and says more).
+_MIN_DISCUSSION_POSTS: Final = 2
 #: Paragraphs of prose that each of a run of articles holds when they are articles of
 #: their own (:func:`titled_article`), not cards or replies.
 _OWN_ARTICLE_BLOCKS: Final = 3
@@ -287,7 +291,7 @@ def titled_article(posts: list[etree._Element], title: str) -> etree._Element | 
 
 
 def dropped_articles(
-    page: Page, container: etree._Element, title: str = ""
+    page: Page, container: etree._Element, title: str = "", *, discussion: bool = False
 ) -> tuple[set[etree._Element], list[etree._Element]]:
     """The ``<article>`` elements in the container that are not its content, and the posts.
 
@@ -301,7 +305,11 @@ def dropped_articles(
     (an introduction, a standfirst) stays. The posts kept together come second
     (none when the main article stands alone). Posts that are articles of their own,
     one of them titled like the page (:func:`titled_article`), are not a thread:
-    that one is kept.
+    that one is kept. A thread's opening post rendered in a template of its own, right
+    before its replies, is one of the posts (:func:`_with_starter`). On a page whose
+    metadata says it is a *discussion*, every outermost article sharing the main one's
+    signature is a post, from two (:data:`_MIN_DISCUSSION_POSTS`: a question and its
+    one answer).
     """
     inner = [element for element in container.iterdescendants("article") if element in page.stats]
     if len(inner) < 2:
@@ -330,17 +338,36 @@ def dropped_articles(
         main = max(top, key=own.__getitem__)
         peers = [element for element in top if signature(element) == signature(main)]
         others = sum(own[peer] for peer in peers) - own[main]
-        if len(peers) >= _MIN_POSTS and others >= _POSTS_SHARE * own[main]:
+        least, share = (_MIN_DISCUSSION_POSTS, 0.0) if discussion else (_MIN_POSTS, _POSTS_SHARE)
+        if len(peers) >= least and others >= share * own[main]:
             posts = peers
             titled = titled_article(peers, title)
             if titled is not None and all(
                 page.stats[peer].prose_blocks >= _OWN_ARTICLE_BLOCKS for peer in peers
             ):
                 main, posts = titled, []
+            else:
+                posts = _with_starter(page, top, posts)
         dropped.update(set(top) - set(posts or [main]))
     for group in repeated:
         dropped.update(group)
     return dropped, posts
+
+
+def _with_starter(
+    page: Page, top: list[etree._Element], posts: list[etree._Element]
+) -> list[etree._Element]:
+    """The *posts* of a thread and, before them, its opening post when the page renders
+    it apart: the outermost article (of *top*, in document order) right before the
+    first post, of another signature, holding prose (forum software gives the
+    question a template of its own, and its replies another)."""
+    at = top.index(posts[0])
+    if at == 0:
+        return posts
+    starter = top[at - 1]
+    if signature(starter) == signature(posts[0]) or not page.stats[starter].prose_blocks:
+        return posts
+    return [starter, *posts]
 
 
 def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
@@ -349,7 +376,9 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
     A post's message is the smallest element holding all of its prose; what
     sits beside it on the way up to the post (the author's name, rank, join
     date and post count, the post's date and reaction bar) frames every post
-    alike and is not what was said. A post without prose is left whole.
+    alike and is not what was said. A post without prose (a one-line reply) keeps
+    its one inner ``<article>``, its body, when it has one, and is left whole
+    otherwise.
     """
     chrome: set[etree._Element] = set()
     for post in posts:
@@ -359,9 +388,12 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
             for block in page.blocks[stats.first : stats.first + stats.blocks]
             if is_prose(block)
         ]
-        if not owners:
+        if owners:
+            message = _common_ancestor(owners)
+        elif (body := _post_body(page, post)) is not None:
+            message = body
+        else:
             continue
-        message = _common_ancestor(owners)
         while message is not post:
             up = page.parent[message]
             if up is None:
@@ -369,6 +401,14 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
             chrome.update(kid for kid in page.children[up] if kid is not message)
             message = up
     return chrome
+
+
+def _post_body(page: Page, post: etree._Element) -> etree._Element | None:
+    """The one ``<article>`` inside *post*, if it holds exactly one with text: the message
+    of a post whose message is too short to be prose (a one-line reply), marked up as
+    the post's body beside its author box."""
+    bodies = [inner for inner in post.iterdescendants("article") if inner in page.stats]
+    return bodies[0] if len(bodies) == 1 else None
 
 
 def _common_ancestor(elements: list[etree._Element]) -> etree._Element:

@@ -131,6 +131,10 @@ _PRICE_RE: Final = re.compile(
 _PRICED_LINES: Final = 10
 #: ... with at most its label ("Sale price $19.99"): a line of at most this many characters.
 _PRICE_LINE: Final = 40
+#: A reply's subject line: the thread's subject after a reply prefix (``Re: ...``).
+_REPLY_RE: Final = re.compile(r"(?:re|aw|sv|antw)\s?:\s*(\S.*)", re.IGNORECASE)
+#: ... repeated at least this many times, as the replies of a thread repeat it.
+_REPLIES: Final = 2
 #: A dateline is a block of at most this many characters ...
 _DATELINE_CHARS: Final = 150
 #: ... under this share of links ...
@@ -212,6 +216,7 @@ def extract_article(
         )
         if second.method == "items":
             found, blocks = second, shown
+    found = _without_subjects(found)
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
@@ -371,7 +376,14 @@ def _extract(
     container = choose_container(page, boilerplate)
     digest = _digest_cards(container, groups, teasers)
     article = (
-        render(page, container, boilerplate, title=title, titled=digest)
+        render(
+            page,
+            container,
+            boilerplate,
+            title=title,
+            titled=digest,
+            discussion=said.says_discussion,
+        )
         if container is not None
         else []
     )
@@ -382,7 +394,11 @@ def _extract(
         title=title,
         boxed=_length(article) < MIN_ARTICLE and not said.says_article,
     )
-    posts = dropped_articles(page, container, title)[1] if container is not None else []
+    posts = (
+        dropped_articles(page, container, title, discussion=said.says_discussion)[1]
+        if container is not None
+        else []
+    )
     wins = (
         (
             _length(items) >= _ITEMS_GAIN * max(MIN_ARTICLE, _length(article))
@@ -390,7 +406,11 @@ def _extract(
         )
         or _teaser_posts(page, posts, members, article)
     ) and (not said.says_article or _length(article) < MIN_ARTICLE)
-    items = cards
+    items = (
+        _discussion_cards(page, region, members, furniture, title=title)
+        if wins and said.says_discussion and region is not None
+        else cards
+    )
     if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
@@ -563,6 +583,21 @@ def _item_candidate(
     return region, items, _once_per_card(page, cards, members), members
 
 
+def _discussion_cards(
+    page: Page,
+    region: etree._Element,
+    cards: list[etree._Element],
+    furniture: set[etree._Element],
+    *,
+    title: str,
+) -> list[Block]:
+    """The items of a page that says it is a discussion: its posts, each without the
+    author box beside its message (:func:`~._items.post_chrome`), as a thread's."""
+    chrome = _outside(page, furniture, cards) | post_chrome(page, cards)
+    blocks = render(page, region, chrome, title=title, trim=False, keep_links=True, cards=cards)
+    return _once_per_card(page, blocks, cards)
+
+
 def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
     """*blocks* without a line that repeats one before it in the same card.
 
@@ -604,7 +639,14 @@ def _thread(
     """
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
-        article = render(page, container, boilerplate, title=title, titled=titled)
+        article = render(
+            page,
+            container,
+            boilerplate,
+            title=title,
+            titled=titled,
+            discussion=said.says_discussion,
+        )
         if said.says_discussion or _dated(posts) or not _half_hold(posts, *HEADINGS):
             article = _within_posts(page, article, posts)
     thread = said.says_discussion or (bool(posts) and _dated(posts))
@@ -623,17 +665,32 @@ def _half_hold(posts: list[etree._Element], *tags: str) -> bool:
 
 
 def _within_posts(page: Page, blocks: list[Block], posts: list[etree._Element]) -> list[Block]:
-    """A thread's *blocks* that its *posts* hold, and the headings around them.
+    """A thread's *blocks* that its *posts* hold, and the headings that head them.
 
     What the thread's element holds beside its posts (a summary of the
     discussion, "Similar threads", a sign-in prompt, pagination) is not what
-    was said in it; its title is.
+    was said in it; its title is. A heading of what goes (a summary's "Main
+    points raised") goes with it (:func:`_heads_posts`).
     """
     inside = in_set(page, set(posts))
-    kept = [block for block in blocks if block.owner.tag in HEADINGS or inside[block.owner]]
+    kept = [
+        block
+        for at, block in enumerate(blocks)
+        if inside[block.owner] or (block.owner.tag in HEADINGS and _heads_posts(blocks, at, inside))
+    ]
     if _length(kept) < _POSTS_HOLD * _length(blocks):
         return blocks
     return kept
+
+
+def _heads_posts(blocks: list[Block], at: int, inside: dict[etree._Element, bool | None]) -> bool:
+    """Whether the heading ``blocks[at]`` heads posts: the first block after it that is
+    not a heading lies in a post (the thread's title), not beside them (a summary's
+    sections, "Similar threads")."""
+    for block in blocks[at + 1 :]:
+        if block.owner.tag not in HEADINGS:
+            return bool(inside[block.owner])
+    return False
 
 
 def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Block]:
@@ -658,6 +715,36 @@ def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Bl
         seen.add(block.text)
         kept.append(block)
     return kept
+
+
+def _without_subjects(found: Extraction) -> Extraction:
+    """*found* without the subject lines of a thread's posts.
+
+    Older forum software heads every post with a subject: the thread's title on
+    the first post, ``Re: `` and the title on each reply. Repeated over the posts,
+    they are the thread's title again, not what was said; a heading of that kind
+    seen :data:`_REPLIES` times or more is one, and so is the title heading itself.
+    """
+    replies = Counter(
+        found_reply.group(1)
+        for block in found.blocks
+        if block.owner.tag in HEADINGS and (found_reply := _REPLY_RE.fullmatch(block.text))
+    )
+    subjects = {subject for subject, count in replies.items() if count >= _REPLIES}
+    if not subjects:
+        return found
+    kept = [
+        block
+        for block in found.blocks
+        if not (
+            block.owner.tag in HEADINGS
+            and (
+                block.text in subjects
+                or ((reply := _REPLY_RE.fullmatch(block.text)) and reply.group(1) in subjects)
+            )
+        )
+    ]
+    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
 
 
 def _without_copies(found: Extraction) -> Extraction:
