@@ -203,8 +203,8 @@ def _answers(element: etree._Element) -> bool:
     question = element.getprevious()
     while question is not None and not isinstance(question.tag, str):
         question = question.getprevious()
-    if question is None or is_hidden(question, aria=False):
-        return False
+    if question is None or question.tag in SKIP_TAGS or is_hidden(question, aria=False):
+        return False  # a script before a streamed page's hidden part is no question
     asked = _chars(question)
     if not 0 < asked <= _MAX_QUESTION:
         return False
