@@ -145,6 +145,74 @@ def controlled_ids(root: etree._Element) -> set[str]:
     }
 
 
+#: An accordion's answer: at least this many characters, at most this share in links.
+_MIN_PANEL: Final = 50
+_MAX_PANEL_LINKS: Final = 0.3
+#: Its question: a visible element of at most this many characters just before it.
+_MAX_QUESTION: Final = 300
+#: Answers of one signature, side by side or one in each of a run of like items.
+_MIN_PANELS: Final = 3
+
+
+def folded_panels(root: etree._Element) -> set[etree._Element]:
+    """The hidden answers of accordions that name no controls (a FAQ toggled by a script).
+
+    Each answer is hidden (``display:none``, ``hidden``) and holds prose (50
+    characters or more, under a third of them in links), right after a short
+    visible element, its question; three or more of one signature (tag and
+    first class) sit side by side or one in each of a run of like items. Such
+    answers are one click from the reader, as the panels of
+    :func:`controlled_ids` are; a menu's hidden submenus are links, not prose.
+
+    >>> import lxml.html
+    >>> item = '<div class="q"><h3>Why?</h3><div style="display:none">{}</div></div>'
+    >>> page = lxml.html.fromstring("<div>" + item.format("Because " * 9) * 3 + "</div>")
+    >>> len(folded_panels(page))
+    3
+    """
+    groups: dict[tuple[object, ...], list[etree._Element]] = {}
+    styled = [*root.iterfind(".//*[@style]"), *root.iterfind(".//*[@hidden]")]
+    for element in dict.fromkeys(styled):
+        parent = element.getparent()
+        if parent is None or not _answers(element):
+            continue
+        kind = _kind(element)
+        groups.setdefault((kind, parent), []).append(element)
+        above = parent.getparent()
+        if above is not None:
+            groups.setdefault((kind, above, _kind(parent)), []).append(element)
+    return {
+        element for members in groups.values() if len(members) >= _MIN_PANELS for element in members
+    }
+
+
+def _kind(element: etree._Element) -> tuple[str, str]:
+    """The tag and first class name: what the answers (or items) of one accordion share."""
+    return str(element.tag), (element.get("class") or "").split(" ")[0]
+
+
+def _chars(element: etree._Element) -> int:
+    """The non-space characters of *element*'s text."""
+    return sum(len("".join(str(piece).split())) for piece in element.itertext())
+
+
+def _answers(element: etree._Element) -> bool:
+    """Whether *element* is hidden, holds prose and follows a short visible question."""
+    if not is_hidden(element, aria=False):
+        return False
+    question = element.getprevious()
+    while question is not None and not isinstance(question.tag, str):
+        question = question.getprevious()
+    if question is None or question.tag in SKIP_TAGS or is_hidden(question, aria=False):
+        return False  # a script before a streamed page's hidden part is no question
+    asked = _chars(question)
+    if not 0 < asked <= _MAX_QUESTION:
+        return False
+    text = _chars(element)
+    linked = sum(_chars(link) for link in element.iter("a"))
+    return text >= _MIN_PANEL and linked <= _MAX_PANEL_LINKS * text
+
+
 def _normalise(raw: str) -> list[str]:
     """Split at ``\n`` (from ``<br>`` or ``<pre>``) and collapse each line's whitespace.
 
@@ -270,6 +338,7 @@ def split_blocks(
     """
     splitter = _Splitter()
     collapsed = set() if reveal else controlled_ids(root)
+    folded = set() if reveal else folded_panels(root)
     walker = etree.iterwalk(root, events=("start", "end"))
     skipped: set[etree._Element] = set()
     skip = ALWAYS_SKIP if reveal else SKIP_TAGS
@@ -285,6 +354,7 @@ def split_blocks(
                 and is_hidden(element, aria=aria)
                 and element.get("id") not in collapsed
                 and element.get("role") != "tabpanel"
+                and element not in folded
             ):
                 skipped.add(element)
                 walker.skip_subtree()
