@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import mmap
 
 import datasketch
 import numpy as np
@@ -13,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.core._text import content_stems, sentences, word_bytes, words
-from ingest.dedup import _bands
-from ingest.dedup._bands import _MERGED_BELOW, BandIndex, GroupedBandIndex, mapped, shared_rows
+from ingest.dedup._bands import _MERGED_BELOW, BandIndex, GroupedBandIndex, shared_rows
 from ingest.dedup._features import document_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import (
@@ -224,37 +222,6 @@ def test_band_index_finds_every_value_sharing_a_band(
     # Each segment of a partition several times the next: a few segments, whatever the entries.
     for sizes in index.segment_sizes():
         assert all(older > _MERGED_BELOW * newer for older, newer in itertools.pairwise(sizes))
-
-
-def _in_a_map(array: np.ndarray) -> bool:
-    return isinstance(getattr(array.base, "obj", None), mmap.mmap)
-
-
-def test_large_arrays_are_mapped_apart_and_small_ones_are_not() -> None:
-    large, small = mapped(1 << 17, np.uint64), mapped(100, np.uint64)
-    assert _in_a_map(large)
-    assert large.flags.writeable
-    assert not _in_a_map(small)
-    assert (large.size, small.size) == (1 << 17, 100)
-
-
-def test_band_index_in_mapped_arrays_answers_as_in_allocated_ones(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    rng = np.random.default_rng(7)
-    keys = rng.integers(0, 50, size=(3000, 3)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    allocated = BandIndex(bands=3, values=np.uint32)
-    for start in range(0, 3000, 250):
-        allocated.insert(keys[start : start + 250], np.arange(start, start + 250))
-    monkeypatch.setattr(_bands, "_MAPPED_FROM", 1)
-    in_maps = BandIndex(bands=3, values=np.uint32)
-    for start in range(0, 3000, 250):
-        in_maps.insert(keys[start : start + 250], np.arange(start, start + 250))
-    assert all(_in_a_map(p.keys) for p in in_maps._partitions if p.size)
-    asked = rng.integers(0, 60, size=(200, 3)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    expected, found = allocated.query(asked), in_maps.query(asked)
-    assert [a.tolist() for a in found] == [a.tolist() for a in expected]
-    assert expected[0].size > 0
 
 
 @given(

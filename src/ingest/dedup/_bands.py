@@ -39,7 +39,6 @@ eighth when full (the room left unused and the fences count in
 from __future__ import annotations
 
 import itertools
-import mmap
 from typing import Any, Final
 
 import numpy as np
@@ -47,7 +46,7 @@ import numpy.typing as npt
 
 from ._shingle import span_positions
 
-__all__ = ["BandIndex", "GroupedBandIndex", "mapped", "shared_rows"]
+__all__ = ["BandIndex", "GroupedBandIndex", "shared_rows"]
 
 _Keys = npt.NDArray[np.uint64]
 _Values = npt.NDArray[np.integer[Any]]
@@ -65,36 +64,13 @@ _PER_FENCE: Final = 4
 _MERGED_BELOW: Final = 4
 
 
-#: Arrays of at least this many bytes that grow get memory mapped apart (:func:`mapped`).
-_MAPPED_FROM: Final = 1 << 20
-
-
-def mapped(size: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
-    """An array of *size* items, uninitialised: from an anonymous memory map of its
-    own if it takes ``_MAPPED_FROM`` bytes or more, else from ``np.empty``.
-
-    For the arrays an index grows by copying: freed, a mapping goes back to the
-    system. Below 32 MB the C allocator may serve them from its heap, and there
-    the hole each copy leaves (a 64th of the index at once: the partitions fill
-    evenly) is too small for the next, larger copies; at 100,000 documents such
-    holes held a fifth of the process (docs/scaling.md, "Mapped arrays"). The
-    pages of a mapping take memory when they are first written, so the room an
-    array keeps for more takes none until it is used.
-    """
-    dtype = np.dtype(dtype)
-    nbytes = size * dtype.itemsize
-    if nbytes < _MAPPED_FROM:
-        return np.empty(size, dtype=dtype)
-    return np.frombuffer(mmap.mmap(-1, nbytes), dtype=dtype, count=size)
-
-
 def _grown(array: npt.NDArray[Any], size: int, needed: int) -> npt.NDArray[Any]:
     """*array*'s first *size* items in an array of at least *needed* items: itself if it
     is large enough, else a copy with an eighth more room (little room unused, a copy
     for each eighth added)."""
     if needed <= array.size:
         return array
-    grown = mapped(max(needed, size + size // 8), array.dtype)
+    grown = np.empty(max(needed, size + size // 8), dtype=array.dtype)
     grown[:size] = array[:size]
     return grown
 
@@ -315,7 +291,7 @@ class GroupedBandIndex:
             self._groups.insert(keys[np.flatnonzero(~known)[first]], numbers)
             end = self.groups + new.size
             if end > self._group_keys.size:
-                grown = mapped(max(end, self._group_keys.size * 5 // 4), np.uint64)
+                grown = np.empty(max(end, self._group_keys.size * 5 // 4), dtype=np.uint64)
                 grown[: self.groups] = self._group_keys[: self.groups]
                 self._group_keys = grown
             self._group_keys[self.groups : end] = new

@@ -47,7 +47,7 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._align import run_bounds, share_bounds
-from ._bands import BandIndex, GroupedBandIndex, mapped, shared_rows
+from ._bands import BandIndex, GroupedBandIndex, shared_rows
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_links, ordered_evidence
@@ -126,8 +126,7 @@ class _SentenceRows:
         end = self._size + positions.size
         if end > self._table.shape[0]:
             # Grown by a quarter: less room left unused than doubling, still few copies.
-            capacity = max(end, self._table.shape[0] * 5 // 4)
-            table = mapped(capacity * 2, np.int32).reshape(capacity, 2)
+            table = np.zeros((max(end, self._table.shape[0] * 5 // 4), 2), dtype=np.int32)
             table[: self._size] = self._table[: self._size]
             self._table = table
         self._table[self._size : end, 0] = positions
