@@ -197,9 +197,7 @@ def dated(page: Page, element: etree._Element) -> bool:
     """
     if next(element.iter("time"), None) is not None:
         return True
-    stats = page.stats[element]
-    blocks = page.blocks[stats.first : stats.first + stats.blocks]
-    return any(DATE_RE.search(block.text) for block in blocks)
+    return any(DATE_RE.search(block.text) for block in page.blocks_of(element))
 
 
 def card_groups(page: Page) -> list[list[etree._Element]]:
@@ -382,12 +380,7 @@ def post_chrome(page: Page, posts: list[etree._Element]) -> set[etree._Element]:
     """
     chrome: set[etree._Element] = set()
     for post in posts:
-        stats = page.stats[post]
-        owners = [
-            block.owner
-            for block in page.blocks[stats.first : stats.first + stats.blocks]
-            if is_prose(block)
-        ]
+        owners = [block.owner for block in page.blocks_of(post) if is_prose(block)]
         if owners:
             message = _common_ancestor(owners)
         elif (body := _post_body(page, post)) is not None:

@@ -136,6 +136,11 @@ class Page:
                 stats[up].add(stats[element])
         return cls(blocks, elements, parent, depth, children, stats)
 
+    def blocks_of(self, element: etree._Element) -> list[Block]:
+        """The blocks under *element*, in order (an indexed element's are contiguous)."""
+        stats = self.stats[element]
+        return self.blocks[stats.first : stats.first + stats.blocks]
+
     def totals(self, value: Callable[[Block], float]) -> dict[etree._Element, float]:
         """The sum of *value* over the blocks under each element."""
         sums = dict.fromkeys(self.elements, 0.0)

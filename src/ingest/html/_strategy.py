@@ -283,8 +283,7 @@ def _inline_cards(
     their own or each under a heading of its own (a round-up's items between its
     introduction and its conclusion, each described; a checklist's lists, each under
     its section's heading), not headlines at the end of an article or beside it."""
-    stats = page.stats[container]
-    blocks = page.blocks[stats.first : stats.first + stats.blocks]
+    blocks = page.blocks_of(container)
     inline: set[etree._Element] = set()
     for group in groups:
         if not teasers.issuperset(group) or not all(
@@ -637,6 +636,7 @@ def _thread(
     Each post keeps its message without the author box around it (not on a
     page that calls itself an article, whose entries are a listicle's).
     """
+    thread = said.says_discussion or (bool(posts) and _dated(posts))
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
         article = render(
@@ -647,9 +647,8 @@ def _thread(
             titled=titled,
             discussion=said.says_discussion,
         )
-        if said.says_discussion or _dated(posts) or not _half_hold(posts, *HEADINGS):
+        if thread or not _half_hold(posts, *HEADINGS):
             article = _within_posts(page, article, posts)
-    thread = said.says_discussion or (bool(posts) and _dated(posts))
     return boilerplate, _without_requotes(article, unquoted=thread)
 
 
@@ -717,6 +716,14 @@ def _without_requotes(blocks: list[Block], *, unquoted: bool = False) -> list[Bl
     return kept
 
 
+def _keeping(found: Extraction, kept: list[Block]) -> Extraction:
+    """*found* with only the *kept* blocks (and their lines); *found* itself when every
+    block is kept."""
+    if len(kept) == len(found.blocks):
+        return found
+    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
+
+
 def _without_subjects(found: Extraction) -> Extraction:
     """*found* without the subject lines of a thread's posts.
 
@@ -744,7 +751,7 @@ def _without_subjects(found: Extraction) -> Extraction:
             )
         )
     ]
-    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
+    return _keeping(found, kept)
 
 
 def _without_copies(found: Extraction) -> Extraction:
@@ -784,9 +791,7 @@ def _without_copies(found: Extraction) -> Extraction:
             continue
         first.setdefault(block.text, index)
         kept.append(block)
-    if len(kept) == len(blocks):
-        return found
-    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
+    return _keeping(found, kept)
 
 
 def _without_excerpts(found: Extraction) -> Extraction:
@@ -807,9 +812,7 @@ def _without_excerpts(found: Extraction) -> Extraction:
         for index, block in enumerate(blocks)
         if not (is_prose(block) and _within_other(every, starts, texts, index))
     ]
-    if len(kept) == len(blocks):
-        return found
-    return attrs.evolve(found, lines=_lines(kept), blocks=tuple(kept))
+    return _keeping(found, kept)
 
 
 def _within_other(every: str, starts: list[int], texts: list[str], index: int) -> bool:
@@ -927,11 +930,9 @@ def _section_header(page: Page, element: etree._Element) -> bool:
         or next(element.iterancestors("article"), None) is not None
     ):
         return False
-    stats = page.stats[element]
-    blocks = page.blocks[stats.first : stats.first + stats.blocks]
     return not dated(page, element) and any(
         block.owner.tag not in HEADINGS and block.link_density <= _MAX_SECTION_LINKS
-        for block in blocks
+        for block in page.blocks_of(element)
     )
 
 
