@@ -332,8 +332,8 @@ def _stages_line(stages: dict[str, float]) -> str:
         f"{stages['candidates']:.1f} s, verify on sets {stages['verify_sets']:.1f} s, "
         f"alignment {stages['verify_paraphrase']:.1f} s, clusters {stages['clusters']:.1f} s; "
         f"{int(stages['pairs'])} pairs verified, {int(stages['alignments'])} aligned, "
-        f"{int(stages['skipped'])} with kinds skipped, {int(stages['unproposed'])} not proposed "
-        "for alignment; "
+        f"{int(stages['skipped'])} with kinds skipped, {int(stages['sized_out'])} ruled out by "
+        f"their sizes, {int(stages['unproposed'])} not proposed for alignment; "
         f"index arrays {stages['bytes_per_doc']:,.0f} bytes/doc"
     )
 

@@ -153,6 +153,23 @@ def test_extend_gives_the_clusters_of_add_with_some_kinds(kinds: set[str]) -> No
     assert any(len(c.members) > 1 for c in pruned.clusters())
 
 
+def test_exact_and_near_leave_out_the_overlaps_that_sizes_rule_out() -> None:
+    docs = _families(articles=3, copies=16, seed=11)
+    one_by_one, extended = _added_and_extended(
+        docs, DedupOptions(kinds=frozenset({"exact", "near"}))
+    )
+    # Windows of 3-8 paragraphs and whole copies: many candidates differ in size by
+    # more than near_threshold allows; the clusters and evidence are add's, which
+    # computes every overlap.
+    assert extended.stats.sized_out > 0
+    assert extended.clusters() == one_by_one.clusters()
+    assert any(len(c.members) > 1 for c in extended.clusters())
+    # A truncation is a containment whatever the sizes: every overlap is computed.
+    contained = DuplicateIndex(DedupOptions(kinds=frozenset({"exact", "near", "containment"})))
+    contained.extend(docs)
+    assert contained.stats.sized_out == 0
+
+
 @given(st.lists(_LINKS, min_size=1, max_size=25), st.integers(0, 2**32 - 1))
 def test_skipping_what_chains_of_stronger_links_join_keeps_the_clusters(
     graph: list[list[tuple[int, str, float]]], seed: int

@@ -55,7 +55,7 @@ from ._features import DocFeatures, compute_features, document_signature, withou
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._options import KINDS, Cluster, DedupOptions, Evidence
-from ._shingle import overlaps
+from ._shingle import jaccard_of, overlaps
 from ._signature import band_hashes
 from ._verify import Link, verify, verify_candidates
 
@@ -163,6 +163,9 @@ class IndexStats:
         unproposed: Candidate pairs not aligned for ``paraphrase`` because their
             candidate sentence pairs cover fewer than ``min_candidate_sentences``
             sentences of one of the two (docs/dedup.md, "Verification").
+        sized_out: Candidate pairs whose shingle overlap was not computed, because with
+            ``near`` the only kind decided on it, their sizes alone rule it out (the
+            Jaccard of two sets is at most the smaller's size over the larger's).
     """
 
     features: float = 0.0
@@ -173,6 +176,7 @@ class IndexStats:
     alignments: int = 0
     skipped: int = 0
     unproposed: int = 0
+    sized_out: int = 0
 
 
 def _truncated(features: DocFeatures) -> DocFeatures:
@@ -418,10 +422,20 @@ class DuplicateIndex:
         every_candidate = minimum <= 1
         proposed = set() if every_candidate else candidates.covering(minimum)
         positions = [p for p in slots if self._docs[p].id != features.id]
-        # The shingle overlap with every candidate at once (near and containment need it).
-        on_shingles = bool({"near", "containment"} & options.kinds)
-        sets = [self._docs[p].shingles for p in positions] if on_shingles else []
-        commons = overlaps(features.shingles, sets) if sets else np.zeros(len(positions), int)
+        # The shingle overlap with every candidate at once (near and containment need it),
+        # but for the candidates whose sizes alone rule a near link out, when near is
+        # the only kind decided on the overlap.
+        commons = np.zeros(len(positions), dtype=np.int64)
+        if {"near", "containment"} & options.kinds:
+            wanted = (
+                range(len(positions))
+                if "containment" in options.kinds
+                else _near_possible(features, [self._docs[p] for p in positions], options)
+            )
+            stats.sized_out += len(positions) - len(wanted)
+            sets = [self._docs[positions[i]].shingles for i in wanted]
+            if sets:
+                commons[list(wanted)] = overlaps(features.shingles, sets)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
@@ -572,3 +586,23 @@ def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = Non
     index = DuplicateIndex(options)
     index.extend(docs)
     return index.clusters()
+
+
+def _near_possible(
+    features: DocFeatures, others: Sequence[DocFeatures], options: DedupOptions
+) -> list[int]:
+    """The positions in *others* of the documents that may be a near duplicate of
+    *features* by their shingle counts alone: two sets share at most the smaller, so
+    their Jaccard is at most ``jaccard_of(smaller, a, b)`` (the same function, exactly
+    the score a pair sharing the whole smaller set gets). The others are below
+    ``near_threshold`` whatever they share: their overlap is not computed.
+
+    >>> from ingest import DedupOptions
+    >>> sizes = lambda n: attrs.evolve(features, shingles=np.arange(n, dtype=np.uint32))
+    >>> features = compute_features([Document("a", "one two three")], DedupOptions())[0]
+    >>> _near_possible(sizes(10), [sizes(7), sizes(6), sizes(14)], DedupOptions())
+    [0, 2]
+    """
+    size, threshold = int(features.shingles.size), options.near_threshold
+    sizes = [int(other.shingles.size) for other in others]
+    return [i for i, n in enumerate(sizes) if jaccard_of(min(size, n), size, n) >= threshold]
