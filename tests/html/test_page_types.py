@@ -324,6 +324,28 @@ def test_cli_extract_markdown(tmp_path: Path) -> None:
     assert record["meta"]["page_type"] == "documentation"
 
 
+@pytest.mark.parametrize(
+    ("form", "markdown"),
+    [(["--output", "markdown"], True), (["-o", "markdown"], True), (["--output", "text"], False)],
+)
+def test_cli_extract_output_names_the_form_as_extract_html_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: list[str], *, markdown: bool
+) -> None:
+    """``--output markdown`` is ``extract_html(..., output="markdown")``; with -o a path
+    beside it, the path is where; ``-o ./markdown`` is a file of that name."""
+    monkeypatch.chdir(tmp_path)
+    page = str(HTML / "docs_code_sidebar.html")
+    expected = (HTML / "docs_code_sidebar.expected.md").read_text(encoding="utf-8").rstrip("\n")
+    assert main(["extract", page, "--no-clean", *form, "-o", "out.jsonl"]) == 0
+    text = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["text"]
+    assert (text == expected) is markdown
+    assert ("```" in text) is markdown
+    assert not (tmp_path / "markdown").exists()
+    assert not (tmp_path / "text").exists()
+    assert main(["extract", page, "--markdown", "--no-clean", "-o", "./markdown"]) == 0
+    assert (tmp_path / "markdown").read_text(encoding="utf-8").startswith("<<<FILE")
+
+
 def test_cli_extract_markdown_is_not_cleaned(tmp_path: Path) -> None:
     """The cleaner's line rules are for text: --markdown skips the cleaning stage."""
     page = tmp_path / "page.html"

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Final, TextIO, cast
+from typing import Any, Final, TextIO, cast
 
 import attrs
 
@@ -64,7 +64,8 @@ _EXAMPLES: Final = {
     "extract": """examples:
   ingest extract page.html                          # one document, as a bundle
   ingest extract pages/*.html --format jsonl -o pages.jsonl
-  ingest extract page.html --markdown --format jsonl   # the text as markdown, not cleaned""",
+  ingest extract page.html --output markdown        # the text as markdown, not cleaned
+  ingest extract page.html --markdown --format jsonl -o page.jsonl   # the same, as JSONL""",
     "pack": """examples:
   ingest pack seeds/ -o seeds.bundle                # every file under seeds/ as a member""",
     "unpack": """examples:
@@ -99,6 +100,27 @@ def _engine_arguments(dedup: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="with --scheduler: how long to wait for it to answer (default 30)",
     )
+
+
+class _OutputOrForm(argparse.Action):
+    """``extract -o/--output``: a destination, or one of the text forms of
+    ``extract_html(..., output=...)`` (``markdown``, ``text``), which sets ``--markdown``."""
+
+    def __call__(
+        self,
+        _parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        _option_string: str | None = None,
+    ) -> None:
+        if values in _TEXT_FORMS:
+            namespace.markdown = values == "markdown"
+        else:
+            setattr(namespace, self.dest, values)
+
+
+#: What ``extract --output`` takes as the text's form rather than a destination.
+_TEXT_FORMS: Final = ("markdown", "text")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -189,16 +211,30 @@ def _parser() -> argparse.ArgumentParser:
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
     _engine_arguments(dedup)
 
+    # extract's -o/--output is a destination, or the text's form as extract_html's
+    # output= names it (--output markdown, --output text); a file named so: -o ./markdown.
+    extract_output = argparse.ArgumentParser(add_help=False)
+    extract_output.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        action=_OutputOrForm,
+        help="write here, atomically (default: stdout); or 'markdown' or 'text', the form "
+        "of each document's text as extract_html's output= names it (a file so named: "
+        "-o ./markdown)",
+    )
     extract = command(
-        "extract", "Extract the article of HTML pages as documents.", [output, docs_format, workers]
+        "extract",
+        "Extract the article of HTML pages as documents.",
+        [extract_output, docs_format, workers],
     )
     extract.add_argument("inputs", nargs="+", metavar="PAGE", help="HTML files, or - for stdin")
     extract.add_argument("--no-clean", action="store_true", help="keep the text as extracted")
     extract.add_argument(
         "--markdown",
         action="store_true",
-        help="give each document's text as markdown (headings, lists, tables, code blocks; "
-        "not cleaned: the cleaner's rules are for text)",
+        help="give each document's text as markdown, as --output markdown does (headings, "
+        "lists, tables, code blocks; not cleaned: the cleaner's rules are for text)",
     )
     extract.add_argument(
         "--explain", action="store_true", help="tell on stderr what cleaning removed, and why"
