@@ -348,10 +348,10 @@ def _with_inline_cards(
     furniture, teasers, groups = marked
     inline = _inline_cards(page, container, groups, teasers)
     if not inline:
-        return teasers, without_trailers(article)
+        return teasers, without_trailers(page, article)
     teasers = teasers - inline
     return teasers, without_trailers(
-        render(page, container, furniture | teasers, title=title, titled=inline | titled)
+        page, render(page, container, furniture | teasers, title=title, titled=inline | titled)
     )
 
 

@@ -24,13 +24,14 @@ on) means that the boxes are the article's, and nothing goes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Final
 
 from lxml import etree
 
 from ._blocks import Block
-from ._page import HEADINGS, is_prose
+from ._page import HEADINGS, Page, is_prose
 
 __all__ = ["without_trailers"]
 
@@ -48,16 +49,22 @@ _FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
 _WORD_SPLIT_RE: Final = re.compile(r"[^a-z0-9]+")
 
 
-def without_trailers(blocks: list[Block]) -> list[Block]:
-    """*blocks* (an article's, in document order) without the boxes after its body
-    (see the module docstring)."""
+def without_trailers(page: Page, blocks: list[Block]) -> list[Block]:
+    """*blocks* (an article's, in document order, from *page*) without the boxes after
+    its body (see the module docstring). Linear in the blocks and the holder's depth."""
     if not blocks:
         return blocks
-    holder = _holder(blocks)
+    holder = _holder(page, blocks)
+    kids = page.children.get(holder, [])
+    starts = [page.stats[kid].first for kid in kids]
     order: list[etree._Element | None] = []
     groups: dict[etree._Element | None, list[Block]] = {}
+    child_of: dict[int, etree._Element | None] = {}
     for block in blocks:
-        child = _child_of(block.owner, holder)
+        at = bisect_right(starts, block.index) - 1
+        inside = at >= 0 and block.index < starts[at] + page.stats[kids[at]].blocks
+        child = kids[at] if inside else None
+        child_of[block.index] = child
         if child not in groups:
             order.append(child)
             groups[child] = []
@@ -79,30 +86,19 @@ def without_trailers(blocks: list[Block]) -> list[Block]:
     }
     if not dropped:
         return blocks
-    return [block for block in blocks if _child_of(block.owner, holder) not in dropped]
+    return [block for block in blocks if child_of[block.index] not in dropped]
 
 
-def _holder(blocks: Sequence[Block]) -> etree._Element:
-    """The innermost element holding every block."""
-    chain = [blocks[0].owner, *blocks[0].owner.iterancestors()]
-    chain.reverse()  # root first
-    depth = len(chain)
-    for block in blocks[1:]:
-        above = {block.owner, *block.owner.iterancestors()}
-        while depth > 1 and chain[depth - 1] not in above:
-            depth -= 1
-    return chain[depth - 1]
-
-
-def _child_of(element: etree._Element, holder: etree._Element) -> etree._Element | None:
-    """The child of *holder* that holds *element*; ``None`` for *holder* itself."""
-    if element is holder:
-        return None
-    for up in element.iterancestors():
-        if up is holder:
-            return element
-        element = up
-    return None
+def _holder(page: Page, blocks: Sequence[Block]) -> etree._Element:
+    """The innermost element holding every block (*blocks* in document order)."""
+    low, high = blocks[0].index, blocks[-1].index
+    holder = blocks[0].owner
+    while True:
+        stats = page.stats[holder]
+        up = page.parent[holder]
+        if (stats.first <= low and high < stats.first + stats.blocks) or up is None:
+            return holder
+        holder = up
 
 
 def _prose(blocks: Sequence[Block]) -> int:
