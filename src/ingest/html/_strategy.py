@@ -25,7 +25,9 @@ a date (posts' teasers). A thread keeps each post's
 message without the author box around it (:func:`~._items.post_chrome`;
 not on a page that calls itself an article, whose entries are a listicle's),
 and drops the quotations of its own posts in replies.
-An article, a thread and documentation keep the container. On a service or
+An article, a thread and documentation keep the container; an article
+without the boxes that follow its body there (an author's card, a disclaimer:
+:func:`~._trailers.without_trailers`). On a service or
 documentation page, furniture named only for how it is shown (a carousel, a
 section header, a code sample's ``hidden`` box) that holds prose is kept.
 
@@ -80,6 +82,7 @@ from ._items import (
 )
 from ._kind import Evidence, page_type
 from ._page import HEADINGS, Page, is_prose
+from ._trailers import without_trailers
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
@@ -340,14 +343,15 @@ def _with_inline_cards(
 ) -> tuple[set[etree._Element], list[Block]]:
     """The teasers and the article once the container's own cards are not teasers
     (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups;
-    *titled*: the cards whose linked headings are kept already)."""
+    *titled*: the cards whose linked headings are kept already), without the boxes
+    that follow its body (:func:`~._trailers.without_trailers`)."""
     furniture, teasers, groups = marked
     inline = _inline_cards(page, container, groups, teasers)
     if not inline:
-        return teasers, article
+        return teasers, without_trailers(page, article)
     teasers = teasers - inline
-    return teasers, render(
-        page, container, furniture | teasers, title=title, titled=inline | titled
+    return teasers, without_trailers(
+        page, render(page, container, furniture | teasers, title=title, titled=inline | titled)
     )
 
 

@@ -1,0 +1,131 @@
+"""What follows an article's body inside its container: the boxes a post ends with.
+
+A blog platform or a page builder puts the article's body in a box of its own and
+ends the post with more boxes beside it, inside the element that the extractor
+takes for the article: an "About the author" card, a disclaimer, a call to action
+("Talk to our team"), a list of sources, a feedback prompt. None of them is named
+as furniture (``saboxplugin-wrap``, ``bg-blue-50``, ``hubspot-section``), and each
+holds a line of prose or two, so the container keeps them. When one box holds the
+body (most of the article's prose) and only boxes follow it, those boxes, each with
+far less prose than the body, are not the article's, except
+
+* a box of the body's own signature (tag and first class): the posts of a thread,
+  the parts of an article split into like boxes;
+* a box named or headed as a FAQ (``faq``, ``accordion``, "Frequently asked
+  questions"): an article's questions and answers;
+* a box holding a table or a code listing: the article's data;
+* a box anchored by its own heading (``<section id="upkeep">`` headed "Upkeep"): a
+  section of the document, which a table of contents links to.
+
+A paragraph, heading or list after the body box (the container's own text goes
+on) means that the boxes are the article's, and nothing goes.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Final
+
+from lxml import etree
+
+from ._blocks import Block
+from ._page import HEADINGS, Page, is_prose
+
+__all__ = ["without_trailers"]
+
+#: Elements that group other blocks: a body, a card, a section.
+_BOXES: Final = frozenset(
+    {"article", "aside", "details", "div", "fieldset", "footer", "form", "header", "main"}
+    | {"section"}
+)
+#: The body box holds at least this share of the rendered prose ...
+_BODY_SHARE: Final = 0.5
+#: ... and a box after it with more than this share of the body's prose is the article's.
+_TRAILER_SHARE: Final = 0.5
+#: A FAQ by its names or its first line.
+_FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
+_WORD_SPLIT_RE: Final = re.compile(r"[^a-z0-9]+")
+
+
+def without_trailers(page: Page, blocks: list[Block]) -> list[Block]:
+    """*blocks* (an article's, in document order, from *page*) without the boxes after
+    its body (see the module docstring). Linear in the blocks and the holder's depth."""
+    if not blocks:
+        return blocks
+    holder = _holder(page, blocks)
+    kids = page.children.get(holder, [])
+    starts = [page.stats[kid].first for kid in kids]
+    order: list[etree._Element | None] = []
+    groups: dict[etree._Element | None, list[Block]] = {}
+    child_of: dict[int, etree._Element | None] = {}
+    for block in blocks:
+        at = bisect_right(starts, block.index) - 1
+        inside = at >= 0 and block.index < starts[at] + page.stats[kids[at]].blocks
+        child = kids[at] if inside else None
+        child_of[block.index] = child
+        if child not in groups:
+            order.append(child)
+            groups[child] = []
+        groups[child].append(block)
+    prose = {child: _prose(members) for child, members in groups.items()}
+    body = max(order, key=lambda child: prose[child])
+    total = sum(prose.values())
+    if body is None or body.tag not in _BOXES or not total or prose[body] < _BODY_SHARE * total:
+        return blocks
+    after = order[order.index(body) + 1 :]
+    if any(child is None or child.tag not in _BOXES for child in after):
+        return blocks
+    dropped = {
+        child
+        for child in after
+        if child is not None
+        and prose[child] <= _TRAILER_SHARE * prose[body]
+        and not _kept(child, body, groups[child])
+    }
+    if not dropped:
+        return blocks
+    return [block for block in blocks if child_of[block.index] not in dropped]
+
+
+def _holder(page: Page, blocks: Sequence[Block]) -> etree._Element:
+    """The innermost element holding every block (*blocks* in document order)."""
+    low, high = blocks[0].index, blocks[-1].index
+    holder = blocks[0].owner
+    while True:
+        stats = page.stats[holder]
+        up = page.parent[holder]
+        if (stats.first <= low and high < stats.first + stats.blocks) or up is None:
+            return holder
+        holder = up
+
+
+def _prose(blocks: Sequence[Block]) -> int:
+    return sum(block.length - block.link_length for block in blocks if is_prose(block))
+
+
+def _signature(element: etree._Element) -> tuple[str, str]:
+    classes = (element.get("class") or "").split()
+    return str(element.tag), classes[0] if classes else ""
+
+
+def _kept(box: etree._Element, body: etree._Element, blocks: Sequence[Block]) -> bool:
+    """Whether *box*, after the *body*, is the article's all the same."""
+    return (
+        _signature(box) == _signature(body)
+        or _FAQ_RE.search(f"{box.get('class') or ''} {box.get('id') or ''}") is not None
+        or _FAQ_RE.search(blocks[0].text) is not None
+        or next(box.iter("table", "pre"), None) is not None
+        or _anchored(box)
+    )
+
+
+def _anchored(box: etree._Element) -> bool:
+    """Whether *box*'s id is made from its first heading's words (a section's anchor)."""
+    anchor = (box.get("id") or "").strip().lower()
+    heading = next(box.iter(*HEADINGS), None)
+    if not anchor or heading is None:
+        return False
+    words = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
+    return anchor == "-".join(word for word in words if word)
