@@ -80,6 +80,7 @@ from ._items import (
 )
 from ._kind import Evidence, page_type
 from ._page import HEADINGS, Page, is_prose
+from ._posters import without_poster_boxes
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
@@ -217,6 +218,7 @@ def extract_article(
         if second.method == "items":
             found, blocks = second, shown
     found = _without_subjects(found)
+    found = _keeping(found, without_poster_boxes(list(found.blocks)))
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
