@@ -23,9 +23,12 @@ from ._page import is_prose
 
 __all__ = ["without_poster_boxes"]
 
-#: A poster's count of posts or join date, as forum software labels them.
+#: A poster's count of posts or join date, as forum software labels them (the labels
+#: of the cleaning rule ``forum-user-info``, in English, German, French and Spanish).
 _STAT_RE: Final = re.compile(
-    r"(?:posts|messages|post count|joined|join date|registered|member since)\s?:\s*\S.{0,40}",
+    r"(?:posts|messages|post count|joined|join date|registered|member since"
+    r"|beiträge|registriert(?: seit)?|dabei seit|inscrit le|inscription"
+    r"|mensajes|registrado|fecha de ingreso)\s?:\s*\S.{0,40}",
     re.IGNORECASE,
 )
 #: A stat line is at most this long (a label and its value).
