@@ -596,7 +596,18 @@ def _discussion_cards(
     author box beside its message (:func:`~._items.post_chrome`), as a thread's."""
     chrome = _outside(page, furniture, cards) | post_chrome(page, cards)
     blocks = render(page, region, chrome, title=title, trim=False, keep_links=True, cards=cards)
-    return _once_per_card(page, blocks, cards)
+    return _through_last_post(page, _once_per_card(page, blocks, cards), cards)
+
+
+def _through_last_post(
+    page: Page, blocks: list[Block], posts: Sequence[etree._Element]
+) -> list[Block]:
+    """A discussion's *blocks* up to the last one its *posts* hold: what follows the
+    last post in the region ("You must log in to reply", "Similar threads" and their
+    entries) was not said in it."""
+    inside = in_set(page, set(posts))
+    last = max((at for at, block in enumerate(blocks) if inside[block.owner]), default=-1)
+    return blocks[: last + 1] if last >= 0 else blocks
 
 
 def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
