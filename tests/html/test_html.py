@@ -599,3 +599,15 @@ def test_any_input_gives_a_document(data: str | bytes) -> None:
 def test_strict_mode_raises_only_documented_errors(data: str) -> None:
     with contextlib.suppress(HtmlError, DecodeError):
         extract_html(data.encode("utf-8", "surrogatepass"), options=HtmlOptions(strict=True))
+
+
+def test_a_german_boards_poster_boxes_go() -> None:
+    message = "Bei mir hat ein neues Netzteil geholfen, das alte war nach sechs Jahren am Ende. "
+    posts = "".join(
+        f"<div class='post'><dl class='profil'><dt><a href='/u/{name}'>{name}</a></dt>"
+        f"<dd>Beiträge: {count}</dd><dd>Registriert: {year}</dd></dl>"
+        f"<div class='inhalt'><p>{message * 2}</p></div></div>"
+        for name, count, year in (("anna", 12, 2019), ("jens", 840, 2011), ("kai", 3, 2024))
+    )
+    text = extract_html(f"<div id='beitraege'>{posts}</div>").text
+    assert text.split("\n") == [(message * 2).strip()] * 3

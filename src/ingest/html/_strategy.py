@@ -82,6 +82,7 @@ from ._items import (
 )
 from ._kind import Evidence, page_type
 from ._page import HEADINGS, Page, is_prose
+from ._posters import without_poster_boxes
 from ._trailers import without_trailers
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
@@ -220,6 +221,7 @@ def extract_article(
         if second.method == "items":
             found, blocks = second, shown
     found = _without_subjects(found)
+    found = _keeping(found, without_poster_boxes(list(found.blocks)))
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
@@ -598,7 +600,18 @@ def _discussion_cards(
     author box beside its message (:func:`~._items.post_chrome`), as a thread's."""
     chrome = _outside(page, furniture, cards) | post_chrome(page, cards)
     blocks = render(page, region, chrome, title=title, trim=False, keep_links=True, cards=cards)
-    return _once_per_card(page, blocks, cards)
+    return _through_last_post(page, _once_per_card(page, blocks, cards), cards)
+
+
+def _through_last_post(
+    page: Page, blocks: list[Block], posts: Sequence[etree._Element]
+) -> list[Block]:
+    """A discussion's *blocks* up to the last one its *posts* hold: what follows the
+    last post in the region ("You must log in to reply", "Similar threads" and their
+    entries) was not said in it."""
+    inside = in_set(page, set(posts))
+    last = max((at for at, block in enumerate(blocks) if inside[block.owner]), default=-1)
+    return blocks[: last + 1] if last >= 0 else blocks
 
 
 def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
