@@ -43,6 +43,7 @@ TYPED = {
     "service_section_headers": "service",  # sections headed by <header>s, not a post's
     "article_series": "article",  # full articles one after another: the titled one
     "collection_tile_names": "service",  # a category's prose and tiles: their names kept
+    "collection_tile_buttons": "collection",  # each tile's "Quick view", "Add to cart" go
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4

@@ -216,12 +216,16 @@ def extract_article(
     if found.method == "items":
         # Shops and news rivers hide their tiles' duplicate links from screen readers
         # (a description repeating the title's link): shown on the page, so the items.
-        shown = split_blocks(top, deadline=deadline, aria=False)
-        second = _extract(
-            top, shown, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
-        )
-        if second.method == "items":
-            found, blocks = second, shown
+        # Their buttons ("Quick view", "Add to cart") are no part of an item; when the
+        # items do not win without them, they are walked again with them.
+        for buttons in (False, True):
+            shown = split_blocks(top, deadline=deadline, aria=False, buttons=buttons)
+            second = _extract(
+                top, shown, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+            )
+            if second.method == "items":
+                found, blocks = second, shown
+                break
     found = _without_subjects(found)
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
