@@ -42,6 +42,8 @@ TYPED = {
     "service_page_builder": "service",  # sections as sibling widgets inside <main>
     "service_section_headers": "service",  # sections headed by <header>s, not a post's
     "article_series": "article",  # full articles one after another: the titled one
+    "collection_tile_names": "service",  # a category's prose and tiles: their names kept
+    "collection_tile_buttons": "collection",  # each tile's "Quick view", "Add to cart" go
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4
@@ -1061,3 +1063,28 @@ def test_a_product_summary_cut_short_goes_and_its_whole_stays() -> None:
     doc = extract_html(page)
     assert doc.meta["page_type"] == "product"
     assert doc.text.splitlines() == [again, full]
+
+
+def test_priced_tiles_keep_their_names_not_a_label_every_tile_repeats() -> None:
+    # Tiles among a category's sections: each name links to the product and goes as a
+    # link list, while its price stays. The names come back; a link that every tile
+    # repeats before its price ("Choose options") is a button, not a name.
+    named = _rows(
+        "<li class='tile'><a href='/p/{0}'>{1}</a><div class='price'>{2}</div></li>",
+        [("1", "Walnut Chopping Board", "$48.00"), ("2", "Enamel Milk Pan", "$36.00"),
+         ("3", "Linen Tea Towel Set", "$22.00")],
+    )  # fmt: skip
+    labelled = _rows(
+        "<li class='card'><h3>{0}</h3><a href='/options'>Choose options</a>"
+        "<div class='price'>{1}</div></li>",
+        [("Oak Spoon Rest", "$14.00"), ("Stoneware Jug", "$31.00"),
+         ("Beech Rolling Pin", "$19.00")],
+    )  # fmt: skip
+    page = (
+        f"<html><body><main><p>{_PROSE}</p><ul class='grid'>{named}</ul>"
+        f"<ul class='more'>{labelled}</ul><p>{_PROSE_2}</p></main></body></html>"
+    )
+    lines = extract_html(page).text.splitlines()
+    assert lines[1:4] == ["Walnut Chopping Board", "$48.00", "Enamel Milk Pan"]
+    assert "Oak Spoon Rest" in lines
+    assert "Choose options" not in lines

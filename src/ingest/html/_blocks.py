@@ -213,6 +213,34 @@ def _answers(element: etree._Element) -> bool:
     return text >= _MIN_PANEL and linked <= _MAX_PANEL_LINKS * text
 
 
+#: A class word naming a control styled as a button (``btn-primary``, ``add_to_cart_button``).
+_BUTTON_RE: Final = re.compile(r"(?:^|[\s_-])(?:btn|button)(?:$|[\s_-])")
+#: A button's label is at most this many characters (a card wrapped in a link
+#: styled as a button is more).
+_MAX_BUTTON: Final = 40
+
+
+def _button(element: etree._Element) -> bool:
+    """Whether *element* is a control styled as a button: named so by a class word or by
+    ``role="button"``, holding no block element (it may be one) and at most
+    :data:`_MAX_BUTTON` characters ("Quick view", "Add to cart", "Compare").
+
+    >>> import lxml.html
+    >>> _button(lxml.html.fragment_fromstring('<a class="btn btn-small" href="/q">Quick view</a>'))
+    True
+    >>> _button(lxml.html.fragment_fromstring('<a class="card-button"><h3>A title</h3></a>'))
+    False
+    """
+    names = (element.get("class") or "").lower()
+    if not _BUTTON_RE.search(names) and (element.get("role") or "").lower() != "button":
+        return False
+    if element.tag in {"body", "html", "main", "article"}:
+        return False
+    if next(element.iterdescendants(*BLOCK_TAGS), None) is not None:
+        return False
+    return _chars(element) <= _MAX_BUTTON
+
+
 def _normalise(raw: str) -> list[str]:
     """Split at ``\n`` (from ``<br>`` or ``<pre>``) and collapse each line's whitespace.
 
@@ -321,6 +349,7 @@ def split_blocks(
     deadline: Deadline | None = None,
     reveal: bool = False,
     aria: bool = True,
+    buttons: bool = True,
 ) -> list[Block]:
     """The text blocks of *root*'s subtree, in document order.
 
@@ -328,7 +357,8 @@ def split_blocks(
     subtrees (their tail text, which belongs to the parent, is kept), except
     collapsed panels that a control on the page shows (:func:`controlled_ids`) and
     tab panels (``role="tabpanel"``): one click from the reader, not hidden; without
-    *aria*, an element hidden only from screen readers (``aria-hidden``) is shown.
+    *aria*, an element hidden only from screen readers (``aria-hidden``) is shown;
+    without *buttons*, a control styled as a button (:func:`_button`) is skipped.
     The *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
     >>> import lxml.html
@@ -349,12 +379,16 @@ def split_blocks(
         if not isinstance(tag, str):
             continue
         if event == "start":
-            if tag in skip or (
-                not reveal
-                and is_hidden(element, aria=aria)
-                and element.get("id") not in collapsed
-                and element.get("role") != "tabpanel"
-                and element not in folded
+            if (
+                tag in skip
+                or (
+                    not reveal
+                    and is_hidden(element, aria=aria)
+                    and element.get("id") not in collapsed
+                    and element.get("role") != "tabpanel"
+                    and element not in folded
+                )
+                or (not buttons and _button(element))
             ):
                 skipped.add(element)
                 walker.skip_subtree()

@@ -72,6 +72,7 @@ from ._content import (
 )
 from ._items import (
     DATE_RE,
+    MIN_CARDS,
     card_groups,
     dated,
     dropped_articles,
@@ -135,6 +136,11 @@ _PRICE_RE: Final = re.compile(
 _PRICED_LINES: Final = 10
 #: ... with at most its label ("Sale price $19.99"): a line of at most this many characters.
 _PRICE_LINE: Final = 40
+#: A priced tile's name links to the product's page and has at least this many characters
+#: (as a teaser's headline link) ...
+_TILE_NAME: Final = 10
+#: ... with more than this share of them in links (a link line, dropped as a link list).
+_TILE_LINKS: Final = 0.5
 #: A reply's subject line: the thread's subject after a reply prefix (``Re: ...``).
 _REPLY_RE: Final = re.compile(r"(?:re|aw|sv|antw)\s?:\s*(\S.*)", re.IGNORECASE)
 #: ... repeated at least this many times, as the replies of a thread repeat it.
@@ -214,12 +220,16 @@ def extract_article(
     if found.method == "items":
         # Shops and news rivers hide their tiles' duplicate links from screen readers
         # (a description repeating the title's link): shown on the page, so the items.
-        shown = split_blocks(top, deadline=deadline, aria=False)
-        second = _extract(
-            top, shown, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
-        )
-        if second.method == "items":
-            found, blocks = second, shown
+        # Their buttons ("Quick view", "Add to cart") are no part of an item; when the
+        # items do not win without them, they are walked again with them.
+        for buttons in (False, True):
+            shown = split_blocks(top, deadline=deadline, aria=False, buttons=buttons)
+            second = _extract(
+                top, shown, title=title, json_ld_body=json_ld_body, said=said, deadline=deadline
+            )
+            if second.method == "items":
+                found, blocks = second, shown
+                break
     found = _without_subjects(found)
     found = _keeping(found, without_poster_boxes(list(found.blocks)))
     if found.page_type == "product" or found.method.startswith("prose"):
@@ -462,8 +472,13 @@ def _extract(
         if grown is None:
             grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
-            sections = render(
-                page, grown, shown, title=title, trim=kind == "product", titled=digest
+            # A category's tiles, taken for sections, keep their names with their prices.
+            sections = _titled_tiles(
+                page,
+                grown,
+                render(page, grown, shown, title=title, trim=kind == "product", titled=digest),
+                groups,
+                shown,
             )
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
@@ -493,6 +508,80 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True, priced=_priced(items)))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+def _titled_tiles(
+    page: Page,
+    region: etree._Element,
+    kept: list[Block],
+    groups: list[list[etree._Element]],
+    boilerplate: set[etree._Element],
+) -> list[Block]:
+    """*kept* (the blocks rendered from *region*) with the names of its priced tiles.
+
+    A category page taken for a product or service page keeps its tiles' prices
+    (short lines) and drops their names, which link to each product's page, as link
+    lists. In a group of cards (:func:`~._items.card_groups`) inside the region,
+    each card whose price (a line of :data:`_PRICE_LINE` characters at most) is kept
+    is named by its first link line before the price (:data:`_TILE_NAME` characters
+    or more, not itself a price: a buy button shows one); when three cards or more
+    are so named, the names that no other card repeats come in (a label that every
+    card repeats, "See pricing", "Select", is a button, not a name).
+    """
+    kept_at = {block.index for block in kept}
+    hidden = in_set(page, boilerplate)
+    extra: list[Block] = []
+    for group in groups:
+        if region not in group[0].iterancestors():
+            continue
+        names = [
+            name for card in group if (name := _tile_name(page, card, kept_at, hidden)) is not None
+        ]
+        if len(names) < MIN_CARDS:
+            continue
+        texts = Counter(name.text for name in names)
+        extra.extend(name for name in names if name.index not in kept_at and texts[name.text] == 1)
+    if not extra:
+        return kept
+    every = {block.index: block for block in (*kept, *extra)}
+    return [every[index] for index in sorted(every)]
+
+
+def _tile_name(
+    page: Page,
+    card: etree._Element,
+    kept_at: set[int],
+    hidden: dict[etree._Element, bool | None],
+) -> Block | None:
+    """The name of a priced tile: its first link line before its kept price, if any
+    (see :func:`_titled_tiles`)."""
+    stats = page.stats[card]
+    held = page.blocks[stats.first : stats.first + stats.blocks]
+    price = next(
+        (
+            at
+            for at, block in enumerate(held)
+            if block.index in kept_at
+            and len(block.text) <= _PRICE_LINE
+            and _PRICE_RE.search(block.text)
+        ),
+        None,
+    )
+    if price is None:
+        return None
+    return next(
+        (
+            block
+            for block in held[:price]
+            if block.length >= _TILE_NAME
+            and block.link_density > _TILE_LINKS
+            and not hidden[block.owner]
+            and not block.is_markup
+            and block.owner.tag != "h1"
+            and not _PRICE_RE.search(block.text)
+        ),
+        None,
+    )
 
 
 def _priced(items: Sequence[Block]) -> bool:
