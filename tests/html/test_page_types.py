@@ -35,6 +35,7 @@ TYPED = {
     "listing_tile_copies": "collection",  # each tile's title twice (an overlay): given once
     "listing_cms_terms": "collection",  # WordPress posts tagged "share...": not furniture
     "listing_hidden_list": "listing",  # the list on show, not a hidden tab's list
+    "listing_front_page": "listing",  # says "Article"; sections boxed as headers; a promo
     "news_related": "article",
     "service_testimonials": "service",
     "service_accordion": "service",  # collapsed panels an accordion's buttons show

@@ -682,9 +682,11 @@ def render(
     With *trim*, short labels before and after the article's paragraphs go
     too; with *keep_links*, link blocks stay (the items of a listing are links);
     the headings inside *titled* elements stay though they are links (the titles
-    of a round-up's items). The ``<article>`` elements among a listing's *cards*
-    or inside them are its items, never dropped as odd articles out. On a page that
-    says it is a *discussion*, two articles of one signature are its posts already.
+    of a round-up's items), an ``<h1>`` there too (a page of offers heads each with
+    one); any other ``<h1>`` is the headline, the document's title. The
+    ``<article>`` elements among a listing's *cards* or inside them are its items,
+    never dropped as odd articles out. On a page that says it is a *discussion*,
+    two articles of one signature are its posts already.
     """
     under = page.inherit(lambda element: True if element is container else None)
     furniture = in_set(page, boilerplate)
@@ -708,7 +710,9 @@ def render(
             and not _in_page_heading(owner)
         ):
             continue
-        if owner.tag == "h1" or (title and block.text == title):
+        if (owner.tag == "h1" and not (in_titled is not None and in_titled[owner])) or (
+            title and block.text == title
+        ):
             continue
         kept.append(block)
     return _trim_edges(kept) if trim else kept

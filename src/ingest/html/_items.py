@@ -215,7 +215,10 @@ def card_groups(page: Page) -> list[list[etree._Element]]:
 
 
 def item_region(
-    page: Page, groups: list[list[etree._Element]], excluded: dict[etree._Element, bool | None]
+    page: Page,
+    groups: list[list[etree._Element]],
+    excluded: dict[etree._Element, bool | None],
+    shown: dict[etree._Element, bool | None] | None = None,
 ) -> tuple[etree._Element, list[etree._Element]] | None:
     """The element holding a listing's items and the items, or ``None`` without card groups.
 
@@ -223,8 +226,11 @@ def item_region(
     gives the items, with the other groups of its signature when the element
     holding them all is mostly their cards (:func:`_same_cards`); the region is
     their parent, grown to ancestors that add little around it (the list's
-    heading, a sort bar).
+    heading, a sort bar). With *shown* (the elements inside furniture that is not so
+    only by a name saying how it is shown), the other groups of that signature may
+    stand in such boxes: a listing's sections each in a box named for its header.
     """
+    alike = [group for group in groups if not (shown or excluded)[group[0]]]
     groups = [group for group in groups if not excluded[group[0]]]
     if not groups:
         return None
@@ -232,7 +238,7 @@ def item_region(
     region = page.parent[best[0]]
     if region is None:
         return None
-    best, region = _same_cards(page, groups, best, region)
+    best, region = _same_cards(page, alike, best, region)
     while (up := page.parent[region]) is not None and (
         page.stats[up].total <= _REGION_GROWTH * page.stats[region].total
     ):

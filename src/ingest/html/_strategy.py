@@ -10,7 +10,9 @@ For every page two candidates are built from the same blocks:
 
 The items win when they hold at least :data:`_ITEMS_GAIN` times the article's
 text, unless the page calls itself an article and the article candidate is not
-empty (its teaser lists are not its content). On a page with no article (the
+empty (its teaser lists are not its content) nor under a fifth of the items'
+(:data:`_SAID_ITEMS_GAIN`: a blog's front page whose article candidate is a
+promotion box). On a page with no article (the
 candidate is empty and the page does not call itself one), a card grid boxed in
 furniture named only for how it is shown (a carousel, a widget) is a candidate
 too, rendered without that box counting as furniture. :func:`~._kind.page_type` names
@@ -95,6 +97,10 @@ _TEASER_POSTS_SHARE: Final = 0.5
 MIN_ARTICLE: Final = 100
 #: The items of a listing win over the article candidate from this many times its text.
 _ITEMS_GAIN: Final = 2.0
+#: On a page that calls itself an article, the items win only from this many times the
+#: article candidate's text: that candidate is then a promotion or an introduction
+#: (a blog's front page, a digest whose entries lead with links), not the article.
+_SAID_ITEMS_GAIN: Final = 5.0
 #: ... unless it holds this many characters of prose outside the item cards.
 _OWN_TEXT: Final = 1500
 #: An extraction shorter than this is compared with one from the page walked with
@@ -420,7 +426,7 @@ def _extract(
             and not _own_text(page, article, members)
         )
         or _teaser_posts(page, posts, members, article)
-    ) and (not said.says_article or _length(article) < MIN_ARTICLE)
+    ) and not _said_article(said, article, items)
     items = (
         _discussion_cards(page, region, members, furniture, title=title)
         if wins and said.says_discussion and region is not None
@@ -642,6 +648,21 @@ def _teaser_posts(
     return held >= _TEASER_POSTS_SHARE * _length(article)
 
 
+def _said_article(said: Evidence, article: Sequence[Block], items: Sequence[Block]) -> bool:
+    """Whether the page calls itself an article and the *article* candidate is one: not
+    empty, and holding a fifth of the *items*' text or more (:data:`_SAID_ITEMS_GAIN`).
+
+    An article's teaser lists are not its content. But a blog's front page calls
+    itself an article too, and there the best container is a promotion box beside
+    the posts; a digest's entries that lead with links leave it its introduction.
+    """
+    return (
+        said.says_article
+        and _length(article) >= MIN_ARTICLE
+        and _length(items) < _SAID_ITEMS_GAIN * _length(article)
+    )
+
+
 def _item_candidate(
     page: Page,
     groups: list[list[etree._Element]],
@@ -655,15 +676,20 @@ def _item_candidate(
 
     With *boxed* (a page with no article), a card grid is the content even in a
     box named for how it is shown (a carousel, a widget), and that box, around
-    the cards, is not furniture for them. The cards keep what looks like
+    the cards, is not furniture for them. On every page, the sections of a listing
+    may each stand in such a box (a `section-with-header`): the groups of the
+    items' signature there are items too (:func:`~._items.item_region`), and
+    their boxes are not furniture for them. The cards keep what looks like
     furniture inside them (see :func:`_outside`).
     """
-    excluded = furniture - _shown_only(furniture) if boxed else furniture
-    found = item_region(page, groups, in_set(page, excluded))
+    loose = furniture - _shown_only(furniture)
+    excluded = loose if boxed else furniture
+    found = item_region(page, groups, in_set(page, excluded), in_set(page, loose))
     if found is None:
         return None, [], [], []
     region, members = found
-    inner = furniture - set(members[0].iterancestors())
+    boxes = {up for member in members for up in member.iterancestors() if up in furniture}
+    inner = furniture - boxes
     items = render(page, region, inner, title=title, keep_links=True, cards=members)
     cards = render(
         page,
