@@ -23,6 +23,7 @@ TYPED = {
     "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
     "product_cart_button": "product",  # no metadata, but an "Add to basket" button
     "product_cut_summary": "product",  # the description cut short over the whole of it
+    "product_reviews_posts": "product",  # buyers' reviews as <article>s: not a thread
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own

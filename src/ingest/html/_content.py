@@ -54,8 +54,11 @@ _FURNITURE_TAGS: Final = frozenset(
 #: ``<figure>`` can: a table's figure left open by the markup holds the rest of it.
 _NEVER_CONTENT_TAGS: Final = frozenset({"aside", "dialog", "figcaption", "footer", "menu", "nav"})
 _FURNITURE_ROLES: Final = frozenset(
-    {"banner", "complementary", "contentinfo", "dialog", "menu", "menubar", "navigation", "search"}
-)
+    {
+        "alertdialog", "banner", "complementary", "contentinfo", "dialog", "menu", "menubar",
+        "navigation", "search",
+    }
+)  # fmt: skip
 #: Furniture roles that never hold the article: the roles of the never-content tags.
 _NEVER_CONTENT_ROLES: Final = _FURNITURE_ROLES - {"banner"}
 #: Names of a consent notice: never the article, however much prose it has.

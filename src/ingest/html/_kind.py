@@ -112,7 +112,9 @@ def page_type(evidence: Evidence) -> str:
     """
     types = evidence.schema_types
     article_said = evidence.says_article
-    if types & _FORUM_TYPES or (evidence.posts >= _MIN_POSTS and not evidence.items):
+    if types & _FORUM_TYPES or (
+        evidence.posts >= _MIN_POSTS and not evidence.items and not _reviewed(evidence)
+    ):
         return "forum"
     if evidence.items:
         said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
@@ -125,6 +127,18 @@ def page_type(evidence: Evidence) -> str:
     if article_said or (evidence.dated and evidence.prose_share >= _ARTICLE_PROSE):
         return "article"
     return "product" if evidence.cart else "service"
+
+
+def _reviewed(evidence: Evidence) -> bool:
+    """Whether the posts kept together are a product's reviews, not a thread: the
+    page's JSON-LD says it is a product, and it sells (an "add to cart" button).
+
+    >>> _reviewed(Evidence(schema_types=frozenset({"product"}), posts=6, cart=True))
+    True
+    >>> _reviewed(Evidence(schema_types=frozenset({"product"}), posts=6))
+    False
+    """
+    return bool(evidence.schema_types & _PRODUCT_TYPES) and evidence.cart
 
 
 def sells(root: etree._Element) -> bool:
