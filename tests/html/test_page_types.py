@@ -41,6 +41,7 @@ TYPED = {
     "service_tab_panels": "service",  # tab panels hidden until their tab is chosen
     "service_page_builder": "service",  # sections as sibling widgets inside <main>
     "service_section_headers": "service",  # sections headed by <header>s, not a post's
+    "service_software_offer": "service",  # JSON-LD Offer of a SoftwareApplication: its plan
     "article_series": "article",  # full articles one after another: the titled one
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))

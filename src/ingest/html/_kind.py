@@ -43,6 +43,11 @@ _ARTICLE_TYPES: Final = frozenset(
 )  # fmt: skip
 _PRODUCT_OG: Final = frozenset({"product", "og:product", "product.item"})
 _COLLECTION_OG: Final = frozenset({"product.group"})
+#: Schema.org types of what an ``Offer`` sells other than a product: on a page that
+#: declares one of them and no product, the offer is a service's price or plan.
+_OFFERED_TYPES: Final = frozenset(
+    {"service", "softwareapplication", "webapplication", "mobileapplication"}
+)
 #: From this many posts kept together, the main content is a thread.
 _MIN_POSTS: Final = 3
 #: From this many multi-line code blocks, the page is documentation.
@@ -118,13 +123,30 @@ def page_type(evidence: Evidence) -> str:
         said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
         shop = said_collection or evidence.og_type in _COLLECTION_OG or evidence.priced
         return "collection" if shop else "listing"
-    if types & _PRODUCT_TYPES or evidence.og_type in _PRODUCT_OG:
+    if _sells_product(types) or evidence.og_type in _PRODUCT_OG:
         return "product"
     if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):
         return "documentation"
     if article_said or (evidence.dated and evidence.prose_share >= _ARTICLE_PROSE):
         return "article"
     return "product" if evidence.cart else "service"
+
+
+def _sells_product(types: frozenset[str]) -> bool:
+    """Whether JSON-LD *types* say the page sells a product.
+
+    An ``Offer`` is what is sold and its price, whatever it is: a product, or a
+    service or an application (a plan of a software service, a firm's rates).
+    With a ``Service`` or ``SoftwareApplication`` and no ``Product`` on the page, it is
+    not a product's.
+
+    >>> _sells_product(frozenset({"product", "offer"})), _sells_product(frozenset({"offer"}))
+    (True, True)
+    >>> _sells_product(frozenset({"softwareapplication", "offer"}))
+    False
+    """
+    sold = types & _PRODUCT_TYPES
+    return bool(sold) and not (sold == {"offer"} and types & _OFFERED_TYPES)
 
 
 def sells(root: etree._Element) -> bool:
