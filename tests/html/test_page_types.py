@@ -314,6 +314,20 @@ def test_page_type_order() -> None:
     assert page_type(Evidence(items=True, cart=True)) == "listing"
 
 
+@pytest.mark.parametrize(
+    ("types", "kind"),
+    [
+        ({"product", "offer"}, "product"),
+        ({"offer"}, "product"),
+        ({"softwareapplication", "offer"}, "service"),  # a software service's plan
+        ({"service", "offer", "localbusiness"}, "service"),  # a firm's rates
+        ({"softwareapplication", "product", "aggregaterating"}, "service"),  # price snippets
+    ],
+)
+def test_an_offer_of_a_service_is_not_a_product(types: set[str], kind: str) -> None:
+    assert page_type(Evidence(schema_types=frozenset(types))) == kind
+
+
 def test_cli_extract_markdown(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     page = str(HTML / "docs_code_sidebar.html")

@@ -44,7 +44,7 @@ _ARTICLE_TYPES: Final = frozenset(
 _PRODUCT_OG: Final = frozenset({"product", "og:product", "product.item"})
 _COLLECTION_OG: Final = frozenset({"product.group"})
 #: Schema.org types of what an ``Offer`` sells other than a product: on a page that
-#: declares one of them and no product, the offer is a service's price or plan.
+#: declares one of them, the offer is a service's price or plan.
 _OFFERED_TYPES: Final = frozenset(
     {"service", "softwareapplication", "webapplication", "mobileapplication"}
 )
@@ -136,17 +136,19 @@ def _sells_product(types: frozenset[str]) -> bool:
     """Whether JSON-LD *types* say the page sells a product.
 
     An ``Offer`` is what is sold and its price, whatever it is: a product, or a
-    service or an application (a plan of a software service, a firm's rates).
-    With a ``Service`` or ``SoftwareApplication`` and no ``Product`` on the page, it is
-    not a product's.
+    service or an application (a plan of a software service, a firm's rates). A
+    page that declares a ``Service`` or a ``SoftwareApplication`` is that service's,
+    even when it marks its plans up as a ``Product`` too (for the search engines'
+    price snippets).
 
     >>> _sells_product(frozenset({"product", "offer"})), _sells_product(frozenset({"offer"}))
     (True, True)
     >>> _sells_product(frozenset({"softwareapplication", "offer"}))
     False
+    >>> _sells_product(frozenset({"softwareapplication", "product"}))
+    False
     """
-    sold = types & _PRODUCT_TYPES
-    return bool(sold) and not (sold == {"offer"} and types & _OFFERED_TYPES)
+    return bool(types & _PRODUCT_TYPES) and not types & _OFFERED_TYPES
 
 
 def sells(root: etree._Element) -> bool:
