@@ -43,6 +43,7 @@ TYPED = {
     "service_tab_panels": "service",  # tab panels hidden until their tab is chosen
     "service_page_builder": "service",  # sections as sibling widgets inside <main>
     "service_section_headers": "service",  # sections headed by <header>s, not a post's
+    "service_software_offer": "service",  # JSON-LD Offer of a SoftwareApplication: its plan
     "article_series": "article",  # full articles one after another: the titled one
     "collection_tile_names": "service",  # a category's prose and tiles: their names kept
     "collection_tile_buttons": "collection",  # each tile's "Quick view", "Add to cart" go
@@ -315,6 +316,20 @@ def test_page_type_order() -> None:
     # A page that sells, and says nothing else of itself, is a product's.
     assert page_type(Evidence(prose_share=0.9, cart=True)) == "product"
     assert page_type(Evidence(items=True, cart=True)) == "listing"
+
+
+@pytest.mark.parametrize(
+    ("types", "kind"),
+    [
+        ({"product", "offer"}, "product"),
+        ({"offer"}, "product"),
+        ({"softwareapplication", "offer"}, "service"),  # a software service's plan
+        ({"service", "offer", "localbusiness"}, "service"),  # a firm's rates
+        ({"softwareapplication", "product", "aggregaterating"}, "service"),  # price snippets
+    ],
+)
+def test_an_offer_of_a_service_is_not_a_product(types: set[str], kind: str) -> None:
+    assert page_type(Evidence(schema_types=frozenset(types))) == kind
 
 
 def test_cli_extract_markdown(tmp_path: Path) -> None:

@@ -679,11 +679,14 @@ def render(
     titled: set[etree._Element] | None = None,
     cards: Sequence[etree._Element] = (),
     discussion: bool = False,
+    slogans: bool = False,
 ) -> list[Block]:
     """The container's blocks that belong to the main content.
 
     With *trim*, short labels before and after the article's paragraphs go
     too; with *keep_links*, link blocks stay (the items of a listing are links);
+    with *slogans*, an ``h1`` that does not repeat the page's title stays (see
+    :func:`_slogan`);
     the headings inside *titled* elements stay though they are links (the titles
     of a round-up's items), an ``<h1>`` there too (a page of offers heads each with
     one); any other ``<h1>`` is the headline, the document's title. The
@@ -713,12 +716,39 @@ def render(
             and not _in_page_heading(owner)
         ):
             continue
-        if (owner.tag == "h1" and not (in_titled is not None and in_titled[owner])) or (
-            title and block.text == title
-        ):
+        if (
+            owner.tag == "h1"
+            and not (in_titled is not None and in_titled[owner])
+            and not (slogans and _slogan(block, title))
+        ) or (title and block.text == title):
             continue
         kept.append(block)
     return _trim_edges(kept) if trim else kept
+
+
+#: An ``h1`` with under this share of its words in the page's title is not its headline.
+_SLOGAN_TITLE_WORDS: Final = 0.5
+_TEXT_WORD_RE: Final = re.compile(r"\w+")
+
+
+def _slogan(block: Block, title: str) -> bool:
+    """Whether *block*, an ``h1``, says something other than the page's *title*.
+
+    An article's ``h1`` is its headline, given as the document's title; a landing
+    page's are its hero line ("Build what's next") and, on pages that head every
+    section with one, its sections' headings, while its title names the site or the
+    service. Those are text of the page: fewer than half of their words are in
+    the title.
+
+    >>> from ingest.html._blocks import split_blocks
+    >>> import lxml.html
+    >>> [hero] = split_blocks(lxml.html.fromstring("<div><h1>Cloud for builders</h1></div>"))
+    >>> _slogan(hero, "Acme AI | GPU hosting"), _slogan(hero, "Cloud for builders - Acme")
+    (True, False)
+    """
+    words = set(_TEXT_WORD_RE.findall(block.text.lower()))
+    said = set(_TEXT_WORD_RE.findall(title.lower()))
+    return bool(words) and len(words & said) < _SLOGAN_TITLE_WORDS * len(words)
 
 
 def _in_page_heading(element: etree._Element) -> bool:

@@ -43,6 +43,11 @@ _ARTICLE_TYPES: Final = frozenset(
 )  # fmt: skip
 _PRODUCT_OG: Final = frozenset({"product", "og:product", "product.item"})
 _COLLECTION_OG: Final = frozenset({"product.group"})
+#: Schema.org types of what an ``Offer`` sells other than a product: on a page that
+#: declares one of them, the offer is a service's price or plan.
+_OFFERED_TYPES: Final = frozenset(
+    {"service", "softwareapplication", "webapplication", "mobileapplication"}
+)
 #: From this many posts kept together, the main content is a thread.
 _MIN_POSTS: Final = 3
 #: From this many multi-line code blocks, the page is documentation.
@@ -120,7 +125,7 @@ def page_type(evidence: Evidence) -> str:
         said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
         shop = said_collection or evidence.og_type in _COLLECTION_OG or evidence.priced
         return "collection" if shop else "listing"
-    if types & _PRODUCT_TYPES or evidence.og_type in _PRODUCT_OG:
+    if _sells_product(types) or evidence.og_type in _PRODUCT_OG:
         return "product"
     if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):
         return "documentation"
@@ -139,6 +144,25 @@ def _reviewed(evidence: Evidence) -> bool:
     False
     """
     return bool(evidence.schema_types & _PRODUCT_TYPES) and evidence.cart
+
+
+def _sells_product(types: frozenset[str]) -> bool:
+    """Whether JSON-LD *types* say the page sells a product.
+
+    An ``Offer`` is what is sold and its price, whatever it is: a product, or a
+    service or an application (a plan of a software service, a firm's rates). A
+    page that declares a ``Service`` or a ``SoftwareApplication`` is that service's,
+    even when it marks its plans up as a ``Product`` too (for the search engines'
+    price snippets).
+
+    >>> _sells_product(frozenset({"product", "offer"})), _sells_product(frozenset({"offer"}))
+    (True, True)
+    >>> _sells_product(frozenset({"softwareapplication", "offer"}))
+    False
+    >>> _sells_product(frozenset({"softwareapplication", "product"}))
+    False
+    """
+    return bool(types & _PRODUCT_TYPES) and not types & _OFFERED_TYPES
 
 
 def sells(root: etree._Element) -> bool:

@@ -458,11 +458,19 @@ def _extract(
     # article typed a service, the teasers after it), whether they are kept or not.
     linked = {card for card in teasers if leads_with_link(page, card)}
     if kind in _SECTIONED:
-        boilerplate = furniture | {card for card in linked if _teases(page, card, kind)}
         furniture, article = _without_reviews(
             page, container, kind, furniture, teasers=teasers, article=article, title=title
         )
-        boilerplate = boilerplate | furniture
+        boilerplate = furniture | {card for card in linked if _teases(page, card, kind)}
+        article = _with_slogans(
+            page,
+            container,
+            (furniture | teasers, article),
+            kind=kind,
+            title=title,
+            titled=digest,
+            discussion=said.says_discussion,
+        )
     shown = boilerplate
     if container is not None and kind in _SHOWN_NAMES:
         shown = boilerplate - _named_sections(page, furniture, service=kind == "service")
@@ -482,7 +490,15 @@ def _extract(
             sections = _titled_tiles(
                 page,
                 grown,
-                render(page, grown, shown, title=title, trim=kind == "product", titled=digest),
+                render(
+                    page,
+                    grown,
+                    shown,
+                    title=title,
+                    trim=kind == "product",
+                    titled=digest,
+                    slogans=kind == "service",
+                ),
                 groups,
                 shown,
             )
@@ -968,6 +984,33 @@ def _teases(page: Page, card: etree._Element, kind: str) -> bool:
     date: a post's teaser.
     """
     return kind == "product" or dated(page, card)
+
+
+def _with_slogans(
+    page: Page,
+    container: etree._Element | None,
+    rendered: tuple[set[etree._Element], list[Block]],
+    *,
+    kind: str,
+    title: str,
+    titled: set[etree._Element],
+    discussion: bool,
+) -> list[Block]:
+    """The *container*'s blocks rendered without the furniture of *rendered*, with the
+    ``h1`` headings that do not repeat the page's title (the hero's line: see
+    :func:`~._content.render`) on a service page; the blocks of *rendered* on others."""
+    boilerplate, article = rendered
+    if kind != "service" or container is None:
+        return article
+    return render(
+        page,
+        container,
+        boilerplate,
+        title=title,
+        titled=titled,
+        discussion=discussion,
+        slogans=True,
+    )
 
 
 def _without_reviews(
