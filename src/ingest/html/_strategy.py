@@ -698,7 +698,9 @@ def _item_candidate(
     their boxes are not furniture for them. The cards keep what looks like
     furniture inside them (see :func:`_outside`).
     """
-    loose = furniture - _shown_only(furniture)
+    # Only the furniture around a group's first card says anything of the groups.
+    around = {up for group in groups for up in (group[0], *group[0].iterancestors())}
+    loose = furniture - _shown_only(furniture & around)
     excluded = loose if boxed else furniture
     found = item_region(page, groups, in_set(page, excluded), in_set(page, loose))
     if found is None:
