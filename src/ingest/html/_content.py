@@ -30,9 +30,10 @@ from lxml import etree
 
 from ._blocks import Block, writable
 from ._items import dropped_articles
-from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose
+from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose, words
 
 __all__ = [
+    "anchored_by_heading",
     "choose_container",
     "customer_reviews",
     "describe",
@@ -392,13 +393,24 @@ def _named_by_heading(element: etree._Element) -> bool:
     classes = (element.get("class") or "").strip().lower()
     if classes and _furniture_name(classes):
         return False
-    if element.tag in HEADINGS:
-        return True
+    return element.tag in HEADINGS or anchored_by_heading(element)
+
+
+def anchored_by_heading(element: etree._Element) -> bool:
+    """Whether *element*'s id is made from its first heading's words, joined by hyphens
+    (``<section id="upkeep">`` headed "Upkeep"): a section's anchor.
+
+    >>> import lxml.html
+    >>> anchored_by_heading(lxml.html.fragment_fromstring(
+    ...     '<section id="Daily-Upkeep"><h2>Daily upkeep</h2><p>Oil it.</p></section>'))
+    True
+    """
+    anchor = (element.get("id") or "").strip().lower()
     heading = next(element.iter(*HEADINGS), None)
-    if heading is None:
+    if not anchor or heading is None:
         return False
-    words = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
-    return anchor == "-".join(word for word in words if word)
+    parts = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
+    return anchor == "-".join(part for part in parts if part)
 
 
 #: A name saying that a part of the element is hidden (Drupal's ``field--label-hidden``:
@@ -728,7 +740,6 @@ def render(
 
 #: An ``h1`` with under this share of its words in the page's title is not its headline.
 _SLOGAN_TITLE_WORDS: Final = 0.5
-_TEXT_WORD_RE: Final = re.compile(r"\w+")
 
 
 def _slogan(block: Block, title: str) -> bool:
@@ -746,9 +757,8 @@ def _slogan(block: Block, title: str) -> bool:
     >>> _slogan(hero, "Acme AI | GPU hosting"), _slogan(hero, "Cloud for builders - Acme")
     (True, False)
     """
-    words = set(_TEXT_WORD_RE.findall(block.text.lower()))
-    said = set(_TEXT_WORD_RE.findall(title.lower()))
-    return bool(words) and len(words & said) < _SLOGAN_TITLE_WORDS * len(words)
+    said = words(block.text)
+    return bool(said) and len(said & words(title)) < _SLOGAN_TITLE_WORDS * len(said)
 
 
 def _in_page_heading(element: etree._Element) -> bool:

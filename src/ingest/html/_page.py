@@ -11,6 +11,7 @@ bottom-up (:meth:`Page.totals`) or top-down (:meth:`Page.inherit`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Final, TypeVar
 
@@ -19,7 +20,7 @@ from lxml import etree
 
 from ._blocks import Block
 
-__all__ = ["HEADINGS", "Page", "Stats", "is_prose"]
+__all__ = ["HEADINGS", "WORD_RE", "Page", "Stats", "box_signature", "is_prose", "words"]
 
 T = TypeVar("T")
 
@@ -31,6 +32,19 @@ MIN_PROSE: Final = 50
 MAX_PROSE_LINKS: Final = 0.3
 #: Blocks with at least this link density are link blocks (a title link, a link list).
 LINK_BLOCK: Final = 0.8
+#: A word of a text.
+WORD_RE: Final = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    """The distinct words of *text*, lower-cased."""
+    return set(WORD_RE.findall(text.lower()))
+
+
+def box_signature(element: etree._Element) -> tuple[str, str]:
+    """What boxes of one kind share: the tag and the first class name (whitespace-split)."""
+    classes = (element.get("class") or "").split()
+    return str(element.tag), classes[0] if classes else ""
 
 
 def is_prose(block: Block) -> bool:

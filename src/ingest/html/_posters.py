@@ -19,7 +19,7 @@ from typing import Final
 from lxml import etree
 
 from ._blocks import Block
-from ._page import is_prose
+from ._page import box_signature, is_prose
 
 __all__ = ["without_poster_boxes"]
 
@@ -35,11 +35,6 @@ _STAT_RE: Final = re.compile(
 _STAT_CHARS: Final = 60
 #: Boxes repeated at least this many times are a thread's.
 _MIN_BOXES: Final = 3
-
-
-def _signature(element: etree._Element) -> tuple[str, str]:
-    classes = (element.get("class") or "").split()
-    return str(element.tag), classes[0] if classes else ""
 
 
 def _with_prose(blocks: list[Block]) -> set[etree._Element]:
@@ -81,7 +76,7 @@ def poster_boxes(blocks: list[Block]) -> set[etree._Element]:
         if up is None:
             return set()
         highest.append(element)
-    shape, count = Counter(_signature(box) for box in set(highest)).most_common(1)[0]
+    shape, count = Counter(box_signature(box) for box in set(highest)).most_common(1)[0]
     if count < _MIN_BOXES:
         return set()
     boxes = set()
@@ -90,7 +85,7 @@ def poster_boxes(blocks: list[Block]) -> set[etree._Element]:
             (
                 element
                 for element in (block.owner, *block.owner.iterancestors())
-                if _signature(element) == shape
+                if box_signature(element) == shape
             ),
             None,
         )

@@ -84,7 +84,7 @@ from ._items import (
     post_chrome,
 )
 from ._kind import Evidence, page_type
-from ._page import HEADINGS, Page, is_prose
+from ._page import HEADINGS, WORD_RE, Page, is_prose, words
 from ._posters import without_poster_boxes
 from ._trailers import without_trailers
 
@@ -112,7 +112,6 @@ _REVEAL_GAIN: Final = 3
 #: A product page's text holding under this share of its JSON-LD description's
 #: words gets the description added.
 _DESCRIBED: Final = 0.5
-_WORD_RE: Final = re.compile(r"\w+")
 _TAG_RE: Final = re.compile(r"<[^>]*>")
 #: A block of a product page (or of the prose fallback) of at least this many
 #: characters that repeats an earlier one is a copy (the summary shown to phones and
@@ -250,10 +249,6 @@ def extract_article(
     return found
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD_RE.findall(text.lower()))
-
-
 def _with_description(found: Extraction, description: str) -> Extraction:
     """*found* with the product's JSON-LD description added when it lacks most of its words.
 
@@ -262,8 +257,8 @@ def _with_description(found: Extraction, description: str) -> Extraction:
     """
     text = html.unescape(_TAG_RE.sub(" ", description))
     lines = tuple(" ".join(line.split()) for line in text.splitlines() if line.strip())
-    wanted = _words(text)
-    if not wanted or len(wanted & _words(" ".join(found.lines))) >= _DESCRIBED * len(wanted):
+    wanted = words(text)
+    if not wanted or len(wanted & words(" ".join(found.lines))) >= _DESCRIBED * len(wanted):
         return found
     return attrs.evolve(found, lines=found.lines + lines, appended=lines)
 
@@ -577,8 +572,7 @@ def _tile_name(
 ) -> Block | None:
     """The name of a priced tile: its first link line before its kept price, if any
     (see :func:`_titled_tiles`)."""
-    stats = page.stats[card]
-    held = page.blocks[stats.first : stats.first + stats.blocks]
+    held = page.blocks_of(card)
     price = next(
         (
             at
@@ -954,7 +948,7 @@ def _without_excerpts(found: Extraction) -> Extraction:
     blocks with the same words, the first stays.
     """
     blocks = found.blocks
-    texts = [" " + " ".join(_WORD_RE.findall(block.text.lower())) + " " for block in blocks]
+    texts = [" " + " ".join(WORD_RE.findall(block.text.lower())) + " " for block in blocks]
     starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
     every = "\n".join(texts)
     kept = [

@@ -31,7 +31,8 @@ from typing import Final
 from lxml import etree
 
 from ._blocks import Block
-from ._page import HEADINGS, Page, is_prose
+from ._content import anchored_by_heading
+from ._page import Page, box_signature, is_prose
 
 __all__ = ["without_trailers"]
 
@@ -46,7 +47,6 @@ _BODY_SHARE: Final = 0.5
 _TRAILER_SHARE: Final = 0.5
 #: A FAQ by its names or its first line.
 _FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
-_WORD_SPLIT_RE: Final = re.compile(r"[^a-z0-9]+")
 
 
 def without_trailers(page: Page, blocks: list[Block]) -> list[Block]:
@@ -105,27 +105,12 @@ def _prose(blocks: Sequence[Block]) -> int:
     return sum(block.length - block.link_length for block in blocks if is_prose(block))
 
 
-def _signature(element: etree._Element) -> tuple[str, str]:
-    classes = (element.get("class") or "").split()
-    return str(element.tag), classes[0] if classes else ""
-
-
 def _kept(box: etree._Element, body: etree._Element, blocks: Sequence[Block]) -> bool:
     """Whether *box*, after the *body*, is the article's all the same."""
     return (
-        _signature(box) == _signature(body)
+        box_signature(box) == box_signature(body)
         or _FAQ_RE.search(f"{box.get('class') or ''} {box.get('id') or ''}") is not None
         or _FAQ_RE.search(blocks[0].text) is not None
         or next(box.iter("table", "pre"), None) is not None
-        or _anchored(box)
+        or anchored_by_heading(box)
     )
-
-
-def _anchored(box: etree._Element) -> bool:
-    """Whether *box*'s id is made from its first heading's words (a section's anchor)."""
-    anchor = (box.get("id") or "").strip().lower()
-    heading = next(box.iter(*HEADINGS), None)
-    if not anchor or heading is None:
-        return False
-    words = _WORD_SPLIT_RE.split("".join(str(piece) for piece in heading.itertext()).lower())
-    return anchor == "-".join(word for word in words if word)
