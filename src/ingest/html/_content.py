@@ -423,6 +423,27 @@ def _part_hidden(element: etree._Element) -> bool:
     return _named_only(_names(element), _PART_HIDDEN_RE)
 
 
+#: A name of a "read more" control or list.
+_READ_MORE_RE: Final = re.compile(r"read-?more")
+
+
+#: ... an element so named holding at least this share of its text in prose is the
+#: text such a toggle folds away.
+_EXPANDED_PROSE: Final = 2 / 3
+
+
+def _expander(element: etree._Element) -> bool:
+    """Whether *element* is furniture only by a "read more" name (``read-more__text``),
+    and not named as a review.
+
+    The name marks "Read more" link lists, and the text a "Read more" toggle folds
+    away (a category's introduction, a FAQ's answer): one that is mostly prose
+    (:data:`_EXPANDED_PROSE`) is that text (see :func:`furniture_elements`). A buyer's
+    review folded so stays what it was (see :func:`customer_reviews`)."""
+    names = _names(element)
+    return _named_only(names, _READ_MORE_RE) and not _REVIEW_RE.search(names)
+
+
 def _media_named(element: etree._Element) -> bool:
     """Whether *element* is furniture only by a media word in its names (``text-image``).
 
@@ -545,6 +566,7 @@ def furniture_elements(
         and not _wraps_page(page, element)
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _media_named(element))
         and not (entry.prose_blocks >= _PROSE_MEDIA_BLOCKS and _part_hidden(element))
+        and not (entry.prose >= _EXPANDED_PROSE * entry.total and _expander(element))
     }
     furniture = {
         element
