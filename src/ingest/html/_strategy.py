@@ -66,6 +66,7 @@ from ._content import (
     expand_container,
     furniture_elements,
     in_set,
+    is_headline,
     is_main,
     never_content,
     presentation_named,
@@ -712,7 +713,56 @@ def _item_candidate(
         keep_links=True,
         cards=members,
     )
-    return region, items, _once_per_card(page, cards, members), members
+    # The introduction under the listing's headline is given with the items, not
+    # weighed with them against the article.
+    intro = _title_box_prose(page, region, inner, title=title)
+    return region, items, _merged(page, _once_per_card(page, cards, members), intro), members
+
+
+def _title_box_prose(
+    page: Page, region: etree._Element, furniture: set[etree._Element], *, title: str
+) -> list[Block]:
+    """The prose of the box heading a listing: in the items' *region*, an element of
+    *furniture* (a header, a title band) holding the page's headline (its ``<h1>``,
+    given as the title: :func:`~._content.is_headline`) holds, after it, the listing's
+    introduction ("Our collection of tomato sauce recipes has something for every
+    dish..."), content; its other lines (breadcrumbs, sort bars) stay furniture, and
+    so does prose in what is never content inside it (a dialog, a navigation)."""
+    found: list[Block] = []
+    for box in furniture:
+        if region not in box.iterancestors() or _never_content_in(box, furniture, region):
+            continue
+        blocks = page.blocks_of(box)
+        at = next((at for at, block in enumerate(blocks) if is_headline(block, title)), None)
+        if at is None:
+            continue
+        found.extend(
+            block
+            for block in blocks[at + 1 :]
+            if is_prose(block) and not _never_content_in(block.owner, furniture, box)
+        )
+    return found
+
+
+def _never_content_in(
+    element: etree._Element, furniture: set[etree._Element], top: etree._Element
+) -> bool:
+    """Whether *element*, or an ancestor below *top*, is furniture that is never content."""
+    for up in (element, *element.iterancestors()):
+        if up is top:
+            return False
+        if up in furniture and never_content({up}):
+            return True
+    return False
+
+
+def _merged(page: Page, blocks: list[Block], more: list[Block]) -> list[Block]:
+    """*blocks* and *more*, each once, in the page's order."""
+    if not more:
+        return blocks
+    order = {id(block): at for at, block in enumerate(page.blocks)}
+    unique = {id(block): block for block in (*blocks, *more)}
+    return sorted(unique.values(), key=lambda block: order[id(block)])
 
 
 def _discussion_cards(
