@@ -243,7 +243,7 @@ def item_region(
         page.stats[up].total <= _REGION_GROWTH * page.stats[region].total
     ):
         region = up
-    return region, best + _nested_kin(page, groups, best, region)
+    return region, best
 
 
 def _same_cards(
@@ -267,37 +267,6 @@ def _same_cards(
     if sum(page.stats[card].total for card in cards) < _SAME_CARDS_SHARE * page.stats[holder].total:
         return best, region
     return cards, holder
-
-
-def _nested_kin(
-    page: Page,
-    groups: list[list[etree._Element]],
-    cards: list[etree._Element],
-    region: etree._Element,
-) -> list[etree._Element]:
-    """The cards in *region*, outside the items' *cards*, of a signature that the groups
-    inside those cards have: a listing whose sections are themselves its cards (a
-    heading, a "See all" link and three teasers each) ends with a section of another
-    kind (a longer "More posts" list) holding teasers of the same kind, which are items
-    too, not the odd articles out; not a copy of the items (the same teasers laid out
-    for another screen width)."""
-    held = set(cards)
-    ups = {id(group[0]): list(group[0].iterancestors()) for group in groups}
-    within = {key: any(up in held for up in chain) for key, chain in ups.items()}
-    inner = {signature(group[0]) for group in groups if within[id(group[0])]}
-    if not inner:
-        return []
-    shown = {block.text for card in cards for block in page.blocks_of(card)}
-    return [
-        card
-        for group in groups
-        if signature(group[0]) in inner
-        and not within[id(group[0])]
-        and group[0] not in held
-        and region in ups[id(group[0])]
-        and page.blocks_of(group[0])[0].text not in shown
-        for card in group
-    ]
 
 
 def _heading(element: etree._Element) -> str:
