@@ -338,6 +338,31 @@ class _Splitter:
         self.add(element.tail)
 
 
+#: The headings whose button is their text (:func:`_heading_toggle`).
+_HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _heading_toggle(element: etree._Element) -> bool:
+    """Whether *element* is the button of an accordion's heading, which is its text.
+
+    An accordion marks each question up as a heading holding a button that opens
+    its answer (``<h3><button aria-expanded="false" aria-controls="a1">How long does
+    it take?</button></h3>``, the ARIA pattern): the button's label is the heading.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('<h3><button aria-expanded="false">Why?</button></h3>')
+    >>> [b.text for b in split_blocks(page)]
+    ['Why?']
+    """
+    parent = element.getparent()
+    return (
+        element.tag == "button"
+        and parent is not None
+        and parent.tag in _HEADINGS
+        and (element.get("aria-expanded") is not None or element.get("aria-controls") is not None)
+    )
+
+
 #: Elements skipped in every walk: code, styles, metadata, media, form controls'
 #: values. (The strict walk also skips ``noscript``, ``button`` and hidden elements.)
 ALWAYS_SKIP: Final = SKIP_TAGS - {"noscript", "button"}
@@ -380,7 +405,7 @@ def split_blocks(
             continue
         if event == "start":
             if (
-                tag in skip
+                (tag in skip and not _heading_toggle(element))
                 or (
                     not reveal
                     and is_hidden(element, aria=aria)

@@ -794,13 +794,29 @@ def _in_page_heading(element: etree._Element) -> bool:
     """Whether *element* is a heading whose links all lead to a place on the page.
 
     A heading linked to its own anchor (a permalink) or to the panel it opens (a
-    question of a FAQ's accordion, ``<a href="#answer-3">``) is the section's
+    question of a FAQ's accordion, ``<a href="#answer-3">``, or a script's link,
+    ``<a href="javascript:void(0)" aria-controls="answer-3">``) is the section's
     heading, not a link away from the page.
     """
     if element.tag not in HEADINGS:
         return False
-    targets = [href for link in element.iter("a") if (href := link.get("href")) is not None]
-    return bool(targets) and all(target.startswith("#") and len(target) > 1 for target in targets)
+    links = [link for link in element.iter("a") if link.get("href") is not None]
+    return bool(links) and all(_stays_on_page(link) for link in links)
+
+
+def _stays_on_page(link: etree._Element) -> bool:
+    """Whether *link* leads to a place on the page or works a control of it.
+
+    An anchor (``#answer-3``) leads within the page; a link that runs a script
+    (``javascript:void(0)``) or opens a panel (``aria-controls``) is a control
+    dressed as a link: an accordion's question.
+    """
+    target = (link.get("href") or "").strip()
+    return (
+        (target.startswith("#") and len(target) > 1)
+        or target.lower().startswith("javascript:")
+        or link.get("aria-controls") is not None
+    )
 
 
 def _mixed_lists(page: Page) -> set[etree._Element]:
