@@ -712,7 +712,43 @@ def _item_candidate(
         keep_links=True,
         cards=members,
     )
-    return region, items, _once_per_card(page, cards, members), members
+    cards = _with_intro(page, region, _once_per_card(page, cards, members), members, furniture)
+    return region, items, cards, members
+
+
+def _with_intro(
+    page: Page,
+    region: etree._Element,
+    cards: list[Block],
+    members: list[etree._Element],
+    furniture: set[etree._Element],
+) -> list[Block]:
+    """The items' *cards* with the category's introduction: the paragraph right after
+    an ``<h1>`` (or after the line under it, a subtitle), inside the items' *region*
+    and before its first card, kept though a box around it is named as furniture (a
+    hero banner, a `category-header`, a `read-more` box: how it is shown). What is
+    furniture by what it is (a navigation, a dialog, a cookie notice) and a form's
+    text stay out.
+    """
+    first = min(page.stats[member].first for member in members)
+    kept = {block.index for block in cards}
+    intros = []
+    for at in range(first - 1):
+        if page.blocks[at].owner.tag != "h1":
+            continue
+        intro = page.blocks[at + 1]
+        if not is_prose(intro) and at + 2 < first:
+            intro = page.blocks[at + 2]
+        if intro.index in kept or not is_prose(intro):
+            continue
+        around = [intro.owner, *intro.owner.iterancestors()]
+        if (
+            region in around
+            and not any(up.tag == "form" for up in around)
+            and not never_content(furniture.intersection(around))
+        ):
+            intros.append(intro)
+    return sorted([*cards, *intros], key=lambda block: block.index) if intros else cards
 
 
 def _discussion_cards(
