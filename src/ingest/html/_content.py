@@ -40,7 +40,6 @@ __all__ = [
     "expand_container",
     "furniture_elements",
     "in_set",
-    "is_headline",
     "is_main",
     "never_content",
     "presentation_named",
@@ -782,12 +781,6 @@ def _slogan(block: Block, title: str) -> bool:
     """
     said = words(block.text)
     return bool(said) and len(said & words(title)) < _SLOGAN_TITLE_WORDS * len(said)
-
-
-def is_headline(block: Block, title: str) -> bool:
-    """Whether *block* is an ``h1`` saying what the page's *title* says: its headline
-    (half of its words or more in the title; not a slogan, see :func:`_slogan`)."""
-    return block.owner.tag == "h1" and not _slogan(block, title)
 
 
 def _in_page_heading(element: etree._Element) -> bool:

@@ -66,7 +66,6 @@ from ._content import (
     expand_container,
     furniture_elements,
     in_set,
-    is_headline,
     is_main,
     never_content,
     presentation_named,
@@ -713,56 +712,43 @@ def _item_candidate(
         keep_links=True,
         cards=members,
     )
-    # The introduction under the listing's headline is given with the items, not
-    # weighed with them against the article.
-    intro = _title_box_prose(page, region, inner, title=title)
-    return region, items, _merged(page, _once_per_card(page, cards, members), intro), members
+    cards = _with_intro(page, region, _once_per_card(page, cards, members), members, furniture)
+    return region, items, cards, members
 
 
-def _title_box_prose(
-    page: Page, region: etree._Element, furniture: set[etree._Element], *, title: str
+def _with_intro(
+    page: Page,
+    region: etree._Element,
+    cards: list[Block],
+    members: list[etree._Element],
+    furniture: set[etree._Element],
 ) -> list[Block]:
-    """The prose of the box heading a listing: in the items' *region*, an element of
-    *furniture* (a header, a title band) holding the page's headline (its ``<h1>``,
-    given as the title: :func:`~._content.is_headline`) holds, after it, the listing's
-    introduction ("Our collection of tomato sauce recipes has something for every
-    dish..."), content; its other lines (breadcrumbs, sort bars) stay furniture, and
-    so does prose in what is never content inside it (a dialog, a navigation)."""
-    found: list[Block] = []
-    for box in furniture:
-        if region not in box.iterancestors() or _never_content_in(box, furniture, region):
+    """The items' *cards* with the category's introduction: the paragraph right after
+    an ``<h1>`` (or after the line under it, a subtitle), inside the items' *region*
+    and before its first card, kept though a box around it is named as furniture (a
+    hero banner, a `category-header`, a `read-more` box: how it is shown). What is
+    furniture by what it is (a navigation, a dialog, a cookie notice) and a form's
+    text stay out.
+    """
+    first = min(page.stats[member].first for member in members)
+    kept = {block.index for block in cards}
+    intros = []
+    for at in range(first - 1):
+        if page.blocks[at].owner.tag != "h1":
             continue
-        blocks = page.blocks_of(box)
-        at = next((at for at, block in enumerate(blocks) if is_headline(block, title)), None)
-        if at is None:
+        intro = page.blocks[at + 1]
+        if not is_prose(intro) and at + 2 < first:
+            intro = page.blocks[at + 2]
+        if intro.index in kept or not is_prose(intro):
             continue
-        found.extend(
-            block
-            for block in blocks[at + 1 :]
-            if is_prose(block) and not _never_content_in(block.owner, furniture, box)
-        )
-    return found
-
-
-def _never_content_in(
-    element: etree._Element, furniture: set[etree._Element], top: etree._Element
-) -> bool:
-    """Whether *element*, or an ancestor below *top*, is furniture that is never content."""
-    for up in (element, *element.iterancestors()):
-        if up is top:
-            return False
-        if up in furniture and never_content({up}):
-            return True
-    return False
-
-
-def _merged(page: Page, blocks: list[Block], more: list[Block]) -> list[Block]:
-    """*blocks* and *more*, each once, in the page's order."""
-    if not more:
-        return blocks
-    order = {id(block): at for at, block in enumerate(page.blocks)}
-    unique = {id(block): block for block in (*blocks, *more)}
-    return sorted(unique.values(), key=lambda block: order[id(block)])
+        around = [intro.owner, *intro.owner.iterancestors()]
+        if (
+            region in around
+            and not any(up.tag == "form" for up in around)
+            and not never_content(furniture.intersection(around))
+        ):
+            intros.append(intro)
+    return sorted([*cards, *intros], key=lambda block: block.index) if intros else cards
 
 
 def _discussion_cards(
