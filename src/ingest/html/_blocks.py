@@ -338,6 +338,31 @@ class _Splitter:
         self.add(element.tail)
 
 
+#: Headings, whose text a button inside them is.
+_HEADING_TAGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: How far above a button its heading may stand (``<h3><span><button>``).
+_HEADING_LEVELS: Final = 3
+
+
+def _heads_section(button: etree._Element) -> bool:
+    """Whether *button* stands in a heading (within :data:`_HEADING_LEVELS`): an
+    accordion's or a disclosure's title, written as the WAI-ARIA pattern asks
+    (``<h3><button aria-expanded="false">Shipping and returns</button></h3>``), whose
+    label is the heading's text and names the panel after it.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('<div><h3><button>Sizes</button></h3><button>Buy</button>')
+    >>> [_heads_section(button) for button in page.iter("button")]
+    [True, False]
+    """
+    for level, up in enumerate(button.iterancestors()):
+        if level >= _HEADING_LEVELS:
+            return False
+        if up.tag in _HEADING_TAGS:
+            return True
+    return False
+
+
 #: Elements skipped in every walk: code, styles, metadata, media, form controls'
 #: values. (The strict walk also skips ``noscript``, ``button`` and hidden elements.)
 ALWAYS_SKIP: Final = SKIP_TAGS - {"noscript", "button"}
@@ -380,7 +405,7 @@ def split_blocks(
             continue
         if event == "start":
             if (
-                tag in skip
+                (tag in skip and not (tag == "button" and _heads_section(element)))
                 or (
                     not reveal
                     and is_hidden(element, aria=aria)
