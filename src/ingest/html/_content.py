@@ -577,9 +577,12 @@ def furniture_elements(
         or limit == 0
     }
     furniture -= _body_twins(named - furniture, furniture)
+    bodies = named - furniture
     if split and limit:
-        return furniture - _split_body(page, furniture, limit)
-    return furniture
+        freed = _split_body(page, furniture, limit)
+        furniture -= freed
+        bodies |= freed
+    return furniture - _body_kin(page, bodies, furniture)
 
 
 def _split_body(page: Page, furniture: set[etree._Element], limit: float) -> set[etree._Element]:
@@ -632,6 +635,73 @@ def _body_twins(bodies: set[etree._Element], furniture: set[etree._Element]) -> 
                 ):
                     twins.add(other)
     return twins
+
+
+#: How far up from a misnamed body its kin may stand (a page builder's widget, its
+#: column's inner box, the column, the builder's root).
+_KIN_LEVELS: Final = 5
+
+
+def _furniture_words(element: etree._Element) -> frozenset[str]:
+    """The class names of *element* that are furniture's (``elementor-widget``,
+    ``elementor-widget-text-editor``), which say what kind of box it is."""
+    classes = (element.get("class") or "").lower().split()
+    return frozenset(name for name in classes if _furniture_name(name))
+
+
+def _body_kin(
+    page: Page, bodies: set[etree._Element], furniture: set[etree._Element]
+) -> set[etree._Element]:
+    """The elements of *furniture* that are the rest of a misnamed body in *bodies*
+    named only as a page builder's widget (``elementor-widget
+    elementor-widget-text-editor``), standing within a few levels of it
+    (:data:`_KIN_LEVELS`): the boxes of its tag and the same furniture class names
+    (every class name that makes it furniture; the builder's id of each box
+    differs) holding two prose blocks or more, which a page builder splits the
+    body into (the introduction in one column's box, the rest in another's), and
+    the builder's heading boxes (the tag, a widget class name in common, nothing
+    but headings inside) right before a block of the body or of such a box, which
+    head the body's parts. A promotion box beside the body (a line of prose and
+    a button under a heading box) stays furniture."""
+    kin: set[etree._Element] = set()
+    headed: list[tuple[etree._Element, etree._Element]] = []
+    for body in bodies:
+        if _furniture_by_markup(body) or _never_content(body):
+            continue
+        words = _furniture_words(body)
+        if not words or not all(_WIDGET_RE.search(word) for word in words):
+            continue
+        scope = body
+        for _ in range(_KIN_LEVELS):
+            up = scope.getparent()
+            if up is None:
+                break
+            scope = up
+        for other in furniture:
+            if other in kin or other.tag != body.tag or _furniture_by_markup(other):
+                continue
+            if not any(up is scope for up in other.iterancestors()):
+                continue
+            others = _furniture_words(other)
+            if others == words and page.stats[other].prose_blocks >= _PROSE_MEDIA_BLOCKS:
+                kin.add(other)
+            elif others & words and _headings_only(page, other):
+                headed.append((other, body))
+    held = bodies | kin
+    for heading, _body in headed:
+        entry = page.stats[heading]
+        after = entry.first + entry.blocks
+        if after < len(page.blocks) and any(
+            up in held for up in page.blocks[after].owner.iterancestors()
+        ):
+            kin.add(heading)
+    return kin
+
+
+def _headings_only(page: Page, element: etree._Element) -> bool:
+    """Whether every block under *element* is a heading's."""
+    blocks = page.blocks_of(element)
+    return bool(blocks) and all(block.owner.tag in HEADINGS for block in blocks)
 
 
 def _flows_into_block(element: etree._Element, owners: set[etree._Element]) -> bool:
