@@ -82,7 +82,7 @@ _FURNITURE_RE: Final = re.compile(
 _FURNITURE_WORDS: Final = frozenset(
     {
         "ad", "ads", "aside", "date", "hidden", "image", "img", "meta", "nav", "photo", "picture",
-        "share", "social", "tag", "tags", "time",
+        "legal", "share", "social", "tag", "tags", "time",
     }
 )  # fmt: skip
 #: Words before a furniture word that make it say what an element lacks or holds.

@@ -1166,10 +1166,11 @@ def _fallback_or_split(
     """The fallback (:func:`_fallback`); when that is the page's prose, the page is
     looked at again with the prose's boxes of one furniture name as content (a page
     builder's widgets, one per section, none holding half of the prose alone), and a
-    container found so is taken."""
+    container found so is taken; failing that, a product page's ``<main>``
+    (:func:`_main_sections`)."""
     fallback = _fallback(page, top, boilerplate, title=title, json_ld_body=json_ld_body, kind=kind)
     if fallback.method != "prose" or split:
-        return fallback
+        return _main_sections(page, boilerplate, fallback, title=title, kind=kind)
     again = _extract(
         top,
         page.blocks,
@@ -1179,7 +1180,26 @@ def _fallback_or_split(
         deadline=deadline,
         split=True,
     )
-    return again if again.method in {"container", "sections"} else fallback
+    if again.method in {"container", "sections"}:
+        return again
+    return _main_sections(page, boilerplate, fallback, title=title, kind=kind)
+
+
+def _main_sections(
+    page: Page, boilerplate: set[etree._Element], fallback: Extraction, *, title: str, kind: str
+) -> Extraction:
+    """On a product page whose *fallback* is its prose (no container: a shop's names,
+    prices and short lines beside a description too short to make one), the
+    ``<main>`` element the page declares, read as sections; *fallback* otherwise."""
+    if kind != "product" or fallback.method != "prose":
+        return fallback
+    main = next((element for element in page.elements if is_main(element)), None)
+    if main is None:
+        return fallback
+    sections = render(page, main, boilerplate, title=title, trim=True)
+    if _chars(_lines(sections)) < MIN_ARTICLE:
+        return fallback
+    return Extraction(_lines(sections), "sections", describe(main), kind, tuple(sections))
 
 
 def _fallback(
