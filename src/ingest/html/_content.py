@@ -717,7 +717,11 @@ def render(
     mixed = _mixed_lists(page)
     for block in page.blocks:
         owner = block.owner
-        if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
+        if not under[owner] or block.is_markup:
+            continue
+        if furniture[owner] or dropped[owner]:
+            if kept and _titles_contents(kept[-1], block):
+                kept.pop()  # the title of a table of contents that went as furniture
             continue
         limit = _MAX_PARAGRAPH_LINKS if owner.tag in {"p", "li"} else _MAX_RENDER_LINKS
         if (
@@ -727,6 +731,8 @@ def render(
             and not (owner.tag == "li" and owner.getparent() in mixed)
             and not _in_page_heading(owner)
         ):
+            if kept and _titles_contents(kept[-1], block):
+                kept.pop()  # the title of a table of contents that went as links
             continue
         if (
             owner.tag == "h1"
@@ -761,6 +767,43 @@ def _slogan(block: Block, title: str) -> bool:
     return bool(said) and len(said & words(title)) < _SLOGAN_TITLE_WORDS * len(said)
 
 
+def _titles_contents(label: Block, links: Block) -> bool:
+    """Whether *label*, the block right before the link list *links*, is the title of a
+    table of contents: a short line, and the list (the whole list, when *links* is one
+    of its items) links to :data:`_MIN_CONTENTS` places on the page or more, and to
+    nothing else.
+
+    The contents go as links; their title ("Table of Contents", "In this article",
+    "Inhalt") would stay, a line of the page's furniture inside the article.
+    """
+    return (
+        label.index == links.index - 1
+        and label.weight < _MAX_LABEL
+        and label.owner.tag not in _CELL_TAGS
+        and _contents(links.owner)
+    )
+
+
+#: A table of contents links to this many places on the page or more.
+_MIN_CONTENTS: Final = 3
+
+
+def _contents(element: etree._Element) -> bool:
+    """Whether *element* (its list, when it is a list's item) is a table of contents:
+    :data:`_MIN_CONTENTS` links or more, all to places on the page."""
+    if element.tag == "li" and (parent := element.getparent()) is not None:
+        element = parent
+    return _in_page_links(element, least=_MIN_CONTENTS)
+
+
+def _in_page_links(element: etree._Element, *, least: int = 1) -> bool:
+    """Whether *element* holds *least* links or more, all to places on the page."""
+    targets = [href for link in element.iter("a") if (href := link.get("href")) is not None]
+    return len(targets) >= least and all(
+        target.startswith("#") and len(target) > 1 for target in targets
+    )
+
+
 def _in_page_heading(element: etree._Element) -> bool:
     """Whether *element* is a heading whose links all lead to a place on the page.
 
@@ -768,10 +811,7 @@ def _in_page_heading(element: etree._Element) -> bool:
     question of a FAQ's accordion, ``<a href="#answer-3">``) is the section's
     heading, not a link away from the page.
     """
-    if element.tag not in HEADINGS:
-        return False
-    targets = [href for link in element.iter("a") if (href := link.get("href")) is not None]
-    return bool(targets) and all(target.startswith("#") and len(target) > 1 for target in targets)
+    return element.tag in HEADINGS and _in_page_links(element)
 
 
 def _mixed_lists(page: Page) -> set[etree._Element]:
