@@ -86,7 +86,7 @@ from ._items import (
 from ._kind import Evidence, page_type
 from ._page import HEADINGS, WORD_RE, Page, is_prose, words
 from ._posters import without_poster_boxes
-from ._trailers import without_trailers
+from ._trailers import without_tail, without_trailers
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
@@ -481,21 +481,27 @@ def _extract(
         if grown is None:
             grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
-            # A category's tiles, taken for sections, keep their names with their prices.
-            sections = _titled_tiles(
+            # A category's tiles, taken for sections, keep their names with their prices;
+            # an article taken for a service ends with its container.
+            sections = without_tail(
                 page,
-                grown,
-                render(
+                container,
+                _titled_tiles(
                     page,
                     grown,
+                    render(
+                        page,
+                        grown,
+                        shown,
+                        title=title,
+                        trim=kind == "product",
+                        titled=digest,
+                        slogans=kind == "service",
+                    ),
+                    groups,
                     shown,
-                    title=title,
-                    trim=kind == "product",
-                    titled=digest,
-                    slogans=kind == "service",
                 ),
-                groups,
-                shown,
+                service=kind == "service",
             )
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(
