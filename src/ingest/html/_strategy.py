@@ -23,7 +23,8 @@ the ancestors whose added text is content
 (:func:`~._content.expand_container`). Its cards are sections, not teasers
 (plans, features), except, on a product page, those that open with a link
 (other products) and, on a service page, those that open with a link and carry
-a date (posts' teasers). A thread keeps each post's
+a date (posts' teasers); a service page whose container is an article (most of
+the prose) ends with it (:func:`~._trailers.without_tail`). A thread keeps each post's
 message without the author box around it (:func:`~._items.post_chrome`;
 not on a page that calls itself an article, whose entries are a listicle's),
 and drops the quotations of its own posts in replies.
