@@ -809,7 +809,11 @@ def render(
     mixed = _mixed_lists(page)
     for block in page.blocks:
         owner = block.owner
-        if not under[owner] or furniture[owner] or dropped[owner] or block.is_markup:
+        if not under[owner] or block.is_markup:
+            continue
+        if furniture[owner] or dropped[owner]:
+            if kept and _titles_contents(kept[-1], block):
+                kept.pop()  # the title of a table of contents that went as furniture
             continue
         limit = _MAX_PARAGRAPH_LINKS if owner.tag in {"p", "li"} else _MAX_RENDER_LINKS
         if (
@@ -819,6 +823,8 @@ def render(
             and not (owner.tag == "li" and owner.getparent() in mixed)
             and not _in_page_heading(owner)
         ):
+            if kept and _titles_contents(kept[-1], block):
+                kept.pop()  # the title of a table of contents that went as links
             continue
         if (
             owner.tag == "h1"
@@ -853,6 +859,56 @@ def _slogan(block: Block, title: str) -> bool:
     return bool(said) and len(said & words(title)) < _SLOGAN_TITLE_WORDS * len(said)
 
 
+def _titles_contents(label: Block, links: Block) -> bool:
+    """Whether *label*, the block right before the link list *links*, is the title of a
+    table of contents: a short line, and the list (the whole list, when *links* is one
+    of its items) links to :data:`_MIN_CONTENTS` places on the page or more, and to
+    nothing else.
+
+    The contents go as links; their title ("Table of Contents", "In this article",
+    "Inhalt") would stay, a line of the page's furniture inside the article.
+    """
+    return (
+        label.index == links.index - 1
+        and label.weight < _MAX_LABEL
+        and label.owner.tag not in _CELL_TAGS
+        and _contents(links.owner)
+    )
+
+
+#: A table of contents links to this many places on the page or more.
+_MIN_CONTENTS: Final = 3
+
+
+def _contents(element: etree._Element) -> bool:
+    """Whether *element* (its list, when it is a list's item) is a table of contents:
+    :data:`_MIN_CONTENTS` links or more, all to places on the page."""
+    if element.tag == "li" and (parent := element.getparent()) is not None:
+        element = parent
+    return _in_page_links(element, least=_MIN_CONTENTS)
+
+
+def _in_page_links(element: etree._Element, *, least: int = 1, controls: bool = False) -> bool:
+    """Whether *element* holds *least* links or more, all to places on the page (with
+    *controls*, or working a control of it: :func:`_stays_on_page`)."""
+    links = [link for link in element.iter("a") if link.get("href") is not None]
+    return len(links) >= least and all(_stays_on_page(link, controls=controls) for link in links)
+
+
+def _stays_on_page(link: etree._Element, *, controls: bool) -> bool:
+    """Whether *link* leads to a place on the page (an anchor, ``#answer-3``), or, with
+    *controls*, works a control of it: a link that runs a script
+    (``javascript:void(0)``) or opens a panel (``aria-controls``) is a control dressed
+    as a link, an accordion's question.
+    """
+    target = (link.get("href") or "").strip()
+    if target.startswith("#") and len(target) > 1:
+        return True
+    return controls and (
+        target.lower().startswith("javascript:") or link.get("aria-controls") is not None
+    )
+
+
 def _in_page_heading(element: etree._Element) -> bool:
     """Whether *element* is a heading whose links all lead to a place on the page.
 
@@ -861,25 +917,7 @@ def _in_page_heading(element: etree._Element) -> bool:
     ``<a href="javascript:void(0)" aria-controls="answer-3">``) is the section's
     heading, not a link away from the page.
     """
-    if element.tag not in HEADINGS:
-        return False
-    links = [link for link in element.iter("a") if link.get("href") is not None]
-    return bool(links) and all(_stays_on_page(link) for link in links)
-
-
-def _stays_on_page(link: etree._Element) -> bool:
-    """Whether *link* leads to a place on the page or works a control of it.
-
-    An anchor (``#answer-3``) leads within the page; a link that runs a script
-    (``javascript:void(0)``) or opens a panel (``aria-controls``) is a control
-    dressed as a link: an accordion's question.
-    """
-    target = (link.get("href") or "").strip()
-    return (
-        (target.startswith("#") and len(target) > 1)
-        or target.lower().startswith("javascript:")
-        or link.get("aria-controls") is not None
-    )
+    return element.tag in HEADINGS and _in_page_links(element, controls=True)
 
 
 def _mixed_lists(page: Page) -> set[etree._Element]:

@@ -23,7 +23,8 @@ the ancestors whose added text is content
 (:func:`~._content.expand_container`). Its cards are sections, not teasers
 (plans, features), except, on a product page, those that open with a link
 (other products) and, on a service page, those that open with a link and carry
-a date (posts' teasers). A thread keeps each post's
+a date (posts' teasers); a service page whose container is an article (most of
+the prose) ends with it (:func:`~._trailers.without_tail`). A thread keeps each post's
 message without the author box around it (:func:`~._items.post_chrome`;
 not on a page that calls itself an article, whose entries are a listicle's),
 and drops the quotations of its own posts in replies.
@@ -86,7 +87,7 @@ from ._items import (
 from ._kind import Evidence, page_type
 from ._page import HEADINGS, WORD_RE, Page, is_prose, words
 from ._posters import without_poster_boxes
-from ._trailers import without_trailers
+from ._trailers import without_tail, without_trailers
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
@@ -481,21 +482,27 @@ def _extract(
         if grown is None:
             grown = expand_container(page, container, boilerplate | linked)
         if grown is not container or shown != furniture | teasers:
-            # A category's tiles, taken for sections, keep their names with their prices.
-            sections = _titled_tiles(
+            # A category's tiles, taken for sections, keep their names with their prices;
+            # an article taken for a service ends with its container.
+            sections = without_tail(
                 page,
-                grown,
-                render(
+                container,
+                _titled_tiles(
                     page,
                     grown,
+                    render(
+                        page,
+                        grown,
+                        shown,
+                        title=title,
+                        trim=kind == "product",
+                        titled=digest,
+                        slogans=kind == "service",
+                    ),
+                    groups,
                     shown,
-                    title=title,
-                    trim=kind == "product",
-                    titled=digest,
-                    slogans=kind == "service",
                 ),
-                groups,
-                shown,
+                service=kind == "service",
             )
             if _chars(_lines(sections)) >= MIN_ARTICLE:
                 return Extraction(

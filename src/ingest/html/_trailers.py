@@ -19,6 +19,12 @@ far less prose than the body, are not the article's, except
 
 A paragraph, heading or list after the body box (the container's own text goes
 on) means that the boxes are the article's, and nothing goes.
+
+An article that the page type takes for a service (an undated post: nothing on the
+page says article) is grown, as a service's sections are, over what follows it:
+the author's box, "Related articles", a sign-up form, a list of sources, a contact
+box. When the container holds most of the sections' prose in paragraphs enough to
+be an article, what the growing added after it goes (:func:`without_tail`).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from ._blocks import Block
 from ._content import anchored_by_heading
 from ._page import Page, box_signature, is_prose
 
-__all__ = ["without_trailers"]
+__all__ = ["without_tail", "without_trailers"]
 
 #: Elements that group other blocks: a body, a card, a section.
 _BOXES: Final = frozenset(
@@ -45,6 +51,10 @@ _BOXES: Final = frozenset(
 _BODY_SHARE: Final = 0.5
 #: ... and a box after it with more than this share of the body's prose is the article's.
 _TRAILER_SHARE: Final = 0.5
+#: A container holding this share of its sections' prose or more ...
+_ARTICLE_SHARE: Final = 0.75
+#: ... in this many prose blocks or more is an article, and the sections after it are not.
+_ARTICLE_PARAGRAPHS: Final = 6
 #: A FAQ by its names or its first line.
 _FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
 
@@ -87,6 +97,29 @@ def without_trailers(page: Page, blocks: list[Block]) -> list[Block]:
     if not dropped:
         return blocks
     return [block for block in blocks if child_of[block.index] not in dropped]
+
+
+def without_tail(
+    page: Page, container: etree._Element, sections: list[Block], *, service: bool
+) -> list[Block]:
+    """*sections* (a page's blocks, grown from its *container* to the sections around
+    it) without those after the container, on a *service* page whose container is an
+    article: it holds :data:`_ARTICLE_SHARE` of their prose or more, in
+    :data:`_ARTICLE_PARAGRAPHS` prose blocks or more. The sections before it (a hero,
+    an introduction) stay."""
+    if not service:
+        return sections
+    stats = page.stats[container]
+    inside = [
+        block for block in sections if stats.first <= block.index < stats.first + stats.blocks
+    ]
+    if not inside or inside[-1] is sections[-1]:
+        return sections
+    paragraphs = sum(1 for block in inside if is_prose(block))
+    if paragraphs < _ARTICLE_PARAGRAPHS or _prose(inside) < _ARTICLE_SHARE * _prose(sections):
+        return sections
+    last = inside[-1].index
+    return [block for block in sections if block.index <= last]
 
 
 def _holder(page: Page, blocks: Sequence[Block]) -> etree._Element:
