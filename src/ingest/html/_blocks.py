@@ -17,8 +17,10 @@ from lxml import etree
 
 from ..core import CHECK_EVERY, Deadline
 
-__all__ = ["BLOCK_TAGS", "Block", "split_blocks", "writable"]
+__all__ = ["BLOCK_TAGS", "HEADINGS", "Block", "split_blocks", "writable"]
 
+#: Headings (a button inside one is its text: :func:`_heading_toggle`).
+HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Elements whose text is never shown to a reader.
 SKIP_TAGS: Final = frozenset(
     {
@@ -338,10 +340,6 @@ class _Splitter:
         self.add(element.tail)
 
 
-#: The headings whose button is their text (:func:`_heading_toggle`).
-_HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
 def _heading_toggle(element: etree._Element) -> bool:
     """Whether *element* is the button of an accordion's heading, which is its text.
 
@@ -358,7 +356,7 @@ def _heading_toggle(element: etree._Element) -> bool:
     return (
         element.tag == "button"
         and parent is not None
-        and parent.tag in _HEADINGS
+        and parent.tag in HEADINGS
         and (element.get("aria-expanded") is not None or element.get("aria-controls") is not None)
     )
 

@@ -594,8 +594,7 @@ def _split_body(page: Page, furniture: set[etree._Element], limit: float) -> set
     for element in furniture:
         if _furniture_by_markup(element) or _never_content(element):
             continue
-        classes = (element.get("class") or "").lower().split()
-        words = frozenset(name for name in classes if _furniture_name(name))
+        words = _furniture_words(element)
         if words:
             groups.setdefault((element.tag, words), []).append(element)
     freed: set[etree._Element] = set()
@@ -664,7 +663,7 @@ def _body_kin(
     head the body's parts. A promotion box beside the body (a line of prose and
     a button under a heading box) stays furniture."""
     kin: set[etree._Element] = set()
-    headed: list[tuple[etree._Element, etree._Element]] = []
+    headed: list[etree._Element] = []
     for body in bodies:
         if _furniture_by_markup(body) or _never_content(body):
             continue
@@ -686,9 +685,9 @@ def _body_kin(
             if others == words and page.stats[other].prose_blocks >= _PROSE_MEDIA_BLOCKS:
                 kin.add(other)
             elif others & words and _headings_only(page, other):
-                headed.append((other, body))
+                headed.append(other)
     held = bodies | kin
-    for heading, _body in headed:
+    for heading in headed:
         entry = page.stats[heading]
         after = entry.first + entry.blocks
         if after < len(page.blocks) and any(

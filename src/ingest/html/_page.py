@@ -18,13 +18,12 @@ from typing import Final, TypeVar
 import attrs
 from lxml import etree
 
-from ._blocks import Block
+from ._blocks import HEADINGS, Block
 
 __all__ = ["HEADINGS", "WORD_RE", "Page", "Stats", "box_signature", "is_prose", "words"]
 
 T = TypeVar("T")
 
-HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: A block shorter than this (in non-space characters, Han and kana counting
 #: three times) is not counted as prose.
 MIN_PROSE: Final = 50
