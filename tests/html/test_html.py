@@ -628,3 +628,18 @@ def test_a_posts_machine_timestamps_and_vote_counts_go() -> None:
         "Wet your hands and the bench instead of dusting them with flour.",
         "Shown at 8:01 on 2 March.",
     ]
+
+
+def test_a_quotes_unfold_control_is_not_text() -> None:
+    # A reply quotes the post it answers in a box a script folds, with a control to
+    # unfold it; a control outside a quotation (a link styled as a button) is text.
+    page = (
+        "<div><blockquote><div>All cameras are Leicas now.</div><div>"
+        "<a role='button' tabindex='0'>Click to expand...</a></div></blockquote>"
+        "<p>Only the expensive ones.</p><p><a role='button'>Show all replies</a></p></div>"
+    )
+    assert [block.text for block in split_blocks(lxml.html.fromstring(page))] == [
+        "All cameras are Leicas now.",
+        "Only the expensive ones.",
+        "Show all replies",
+    ]

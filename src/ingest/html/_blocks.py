@@ -173,6 +173,24 @@ def vote_count(element: etree._Element) -> bool:
     )
 
 
+def quote_control(element: etree._Element) -> bool:
+    """Whether *element* is a control inside a quotation: a script's button (``role=
+    "button"``, no link target) that unfolds a reply's quote ("Click to expand...").
+
+    >>> import lxml.html
+    >>> quote = lxml.html.fragment_fromstring(
+    ...     "<blockquote><p>All cameras are Leicas now.</p><div><a role='button'>"
+    ...     "Click to expand...</a></div></blockquote>")
+    >>> [quote_control(element) for element in quote.iter("p", "a")]
+    [False, True]
+    """
+    return (
+        element.get("role") == "button"
+        and element.get("href") is None
+        and next(element.iterancestors("blockquote"), None) is not None
+    )
+
+
 def controlled_ids(root: etree._Element) -> set[str]:
     """The ids of the elements that a control on the page shows and hides (``aria-controls``).
 
@@ -458,6 +476,7 @@ def split_blocks(
                 or (not buttons and _button(element))
                 or (tag == "time" and machine_time(element))
                 or vote_count(element)
+                or quote_control(element)
             ):
                 skipped.add(element)
                 walker.skip_subtree()
