@@ -611,3 +611,35 @@ def test_a_german_boards_poster_boxes_go() -> None:
     )
     text = extract_html(f"<div id='beitraege'>{posts}</div>").text
     assert text.split("\n") == [(message * 2).strip()] * 3
+
+
+def test_a_posts_machine_timestamps_and_vote_counts_go() -> None:
+    # A Q&A thread prints each post's date twice: in words for the reader and in ISO
+    # form inside a <time> hidden by a utility class (its metadata); and each post's
+    # score, which its microdata declares a vote count.
+    post = (
+        "<div class='answer'><div itemprop='upvoteCount'>-2</div><div class='info'>answered "
+        "<time class='d-none'>2023-03-02T08:01:59.62Z+00:00</time> <span>Mar 2, 2023</span>"
+        "</div><p>Wet your hands and the bench instead of dusting them with flour.</p>"
+        "<p>Shown at <time datetime='2023-03-02T08:01'>8:01 on 2 March</time>.</p></div>"
+    )
+    assert [block.text for block in split_blocks(lxml.html.fromstring(post))] == [
+        "answered Mar 2, 2023",
+        "Wet your hands and the bench instead of dusting them with flour.",
+        "Shown at 8:01 on 2 March.",
+    ]
+
+
+def test_a_quotes_unfold_control_is_not_text() -> None:
+    # A reply quotes the post it answers in a box a script folds, with a control to
+    # unfold it; a control outside a quotation (a link styled as a button) is text.
+    page = (
+        "<div><blockquote><div>All cameras are Leicas now.</div><div>"
+        "<a role='button' tabindex='0'>Click to expand...</a></div></blockquote>"
+        "<p>Only the expensive ones.</p><p><a role='button'>Show all replies</a></p></div>"
+    )
+    assert [block.text for block in split_blocks(lxml.html.fromstring(page))] == [
+        "All cameras are Leicas now.",
+        "Only the expensive ones.",
+        "Show all replies",
+    ]

@@ -42,6 +42,11 @@ BLOCK_TAGS: Final = frozenset(
 )  # fmt: skip
 
 _HIDDEN_STYLE_RE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: A date and time in ISO 8601 form (``2019-01-21T21:40:59.62Z+00:00``): written for
+#: programs, not for readers.
+_MACHINE_TIME_RE: Final = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)*", re.IGNORECASE
+)
 #: Han and kana: written without spaces, one character carries about a word.
 #: (Hangul is written with spaces between words and counts as letters do.)
 _WIDE_RE: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -127,6 +132,63 @@ def is_hidden(element: etree._Element, *, aria: bool = True) -> bool:
         return True
     style = element.get("style")
     return bool(style and _HIDDEN_STYLE_RE.search(style))
+
+
+def machine_time(element: etree._Element) -> bool:
+    """Whether *element* is a ``<time>`` whose text is an ISO 8601 timestamp: the
+    machine-readable copy of a date the page shows readers in words beside it (a
+    thread's comments, each with a ``<time class="d-none">`` for its metadata).
+
+    >>> import lxml.html
+    >>> machine_time(lxml.html.fragment_fromstring("<time>2019-01-21T21:40:59.62Z+00:00</time>"))
+    True
+    >>> machine_time(lxml.html.fragment_fromstring("<time>21 January 2019</time>"))
+    False
+    """
+    return element.tag == "time" and bool(
+        _MACHINE_TIME_RE.fullmatch((element.text or "").strip()) and not len(element)
+    )
+
+
+#: Microdata naming a post's votes (schema.org ``upvoteCount``, ``downvoteCount``).
+_VOTES: Final = frozenset({"upvoteCount", "downvoteCount"})
+_COUNT_RE: Final = re.compile(r"[+-]?[\d.,]+[km]?", re.IGNORECASE)
+
+
+def vote_count(element: etree._Element) -> bool:
+    """Whether *element* is a post's vote count, declared so in the page's microdata
+    (``<div itemprop="upvoteCount">467</div>``): a score beside an answer or a
+    comment, not something said in the thread.
+
+    >>> import lxml.html
+    >>> vote_count(lxml.html.fragment_fromstring('<div itemprop="upvoteCount">-2</div>'))
+    True
+    >>> vote_count(lxml.html.fragment_fromstring('<div itemprop="text">467 votes</div>'))
+    False
+    """
+    return (
+        element.get("itemprop") in _VOTES
+        and not len(element)
+        and bool(_COUNT_RE.fullmatch((element.text or "").strip()))
+    )
+
+
+def quote_control(element: etree._Element) -> bool:
+    """Whether *element* is a control inside a quotation: a script's button (``role=
+    "button"``, no link target) that unfolds a reply's quote ("Click to expand...").
+
+    >>> import lxml.html
+    >>> quote = lxml.html.fragment_fromstring(
+    ...     "<blockquote><p>All cameras are Leicas now.</p><div><a role='button'>"
+    ...     "Click to expand...</a></div></blockquote>")
+    >>> [quote_control(element) for element in quote.iter("p", "a")]
+    [False, True]
+    """
+    return (
+        element.get("role") == "button"
+        and element.get("href") is None
+        and next(element.iterancestors("blockquote"), None) is not None
+    )
 
 
 def controlled_ids(root: etree._Element) -> set[str]:
@@ -412,6 +474,9 @@ def split_blocks(
                     and element not in folded
                 )
                 or (not buttons and _button(element))
+                or (tag == "time" and machine_time(element))
+                or vote_count(element)
+                or quote_control(element)
             ):
                 skipped.add(element)
                 walker.skip_subtree()

@@ -509,7 +509,7 @@ def _extract(
                     _lines(sections), "sections", describe(grown), kind, tuple(sections)
                 )
     if container is not None and _chars(_lines(article)) >= MIN_ARTICLE:
-        return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
+        return _contained(page, container, article, kind)
     fallback = _fallback_or_split(
         page,
         top,
@@ -782,6 +782,40 @@ def _through_last_post(
     inside = in_set(page, set(posts))
     last = max((at for at, block in enumerate(blocks) if inside[block.owner]), default=-1)
     return blocks[: last + 1] if last >= 0 else blocks
+
+
+def _contained(
+    page: Page, container: etree._Element, article: list[Block], kind: str
+) -> Extraction:
+    """The extraction of a page by its *container*'s *article* blocks (on a Q&A page,
+    up to the last answer: :func:`_through_last_answer`)."""
+    article = _through_last_answer(page, container, article)
+    return Extraction(_lines(article), "container", describe(container), kind, tuple(article))
+
+
+#: Microdata naming an answer to a question (schema.org ``Question``).
+_ANSWERS: Final = frozenset({"acceptedAnswer", "suggestedAnswer"})
+
+
+def _through_last_answer(page: Page, container: etree._Element, blocks: list[Block]) -> list[Block]:
+    """*blocks* up to the last answer, on a question-and-answer page.
+
+    A page whose microdata gives one question two answers or more (items with
+    ``itemprop="suggestedAnswer"`` in an ``itemtype=".../Question"``) is a Q&A thread; what
+    its container holds after the last answer ("You must log in to answer this
+    question", "Explore related questions" and their tags) was not said in it. A FAQ
+    (one answer to each of its questions) is left as it is.
+    """
+    answers: dict[etree._Element, list[etree._Element]] = {}
+    for element in container.iterfind(".//*[@itemprop]"):
+        if element.get("itemprop") in _ANSWERS:
+            question = next(
+                (up for up in element.iterancestors() if up.get("itemscope") is not None), None
+            )
+            if question is not None and "Question" in question.get("itemtype", ""):
+                answers.setdefault(question, []).append(element)
+    posts = max(answers.values(), key=len, default=[])
+    return _through_last_post(page, blocks, posts) if len(posts) >= 2 else blocks
 
 
 def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
