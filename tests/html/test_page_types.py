@@ -44,6 +44,7 @@ TYPED = {
     "service_page_builder": "service",  # sections as sibling widgets inside <main>
     "service_section_headers": "service",  # sections headed by <header>s, not a post's
     "service_software_offer": "service",  # JSON-LD Offer of a SoftwareApplication: its plan
+    "service_linked_card_titles": "service",  # feature cards titled by links, kept with them
     "article_series": "article",  # full articles one after another: the titled one
     "collection_tile_names": "service",  # a category's prose and tiles: their names kept
     "collection_tile_buttons": "collection",  # each tile's "Quick view", "Add to cart" go

@@ -490,14 +490,21 @@ def _extract(
                 _titled_tiles(
                     page,
                     grown,
-                    render(
+                    _linked_headings(
                         page,
                         grown,
+                        render(
+                            page,
+                            grown,
+                            shown,
+                            title=title,
+                            trim=kind == "product",
+                            titled=digest,
+                            slogans=kind == "service",
+                        ),
                         shown,
                         title=title,
-                        trim=kind == "product",
-                        titled=digest,
-                        slogans=kind == "service",
+                        service=kind == "service",
                     ),
                     groups,
                     shown,
@@ -532,6 +539,66 @@ def _extract(
         kind = page_type(attrs.evolve(said, items=True, priced=_priced(items)))
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     return fallback
+
+
+#: A heading holding more than this share of link text was dropped as a link.
+_LINKED_HEADING: Final = 0.5
+
+
+def _linked_headings(
+    page: Page,
+    region: etree._Element,
+    kept: list[Block],
+    boilerplate: set[etree._Element],
+    *,
+    title: str,
+    service: bool,
+) -> list[Block]:
+    """*kept* (the blocks rendered from *region*) with the linked headings of its sections.
+
+    A service page's feature card or section names itself with a heading that links
+    to the page it summarises (``<h3><a href="/audit">Audit local SEO</a></h3>``
+    over the paragraph that says what it is); render drops the heading as a link and
+    keeps the paragraph. A heading (``h2`` to ``h6``) inside *region*, not furniture,
+    mostly link text, right before a kept block that is not a heading, is that
+    block's title and comes in. A link list's entries have no kept text after them.
+    On a product page such headings name other products (bundles, accessories), so
+    only a *service* page's come in.
+    """
+    if not service:
+        return kept
+    blocks = page.blocks
+    kept_at = {block.index for block in kept}
+    extra = [
+        head
+        for block in kept
+        if block.index > 0
+        and block.owner.tag not in HEADINGS
+        and (head := blocks[block.index - 1]).index not in kept_at
+        and head.owner.tag in HEADINGS
+        and head.owner.tag != "h1"
+        and head.link_density > _LINKED_HEADING
+        and not head.is_markup
+        and head.text != title
+        and _inside_kept(head.owner, region, boilerplate)
+    ]
+    if not extra:
+        return kept
+    every = {block.index: block for block in (*kept, *extra)}
+    return [every[index] for index in sorted(every)]
+
+
+def _inside_kept(
+    element: etree._Element, region: etree._Element, boilerplate: set[etree._Element]
+) -> bool:
+    """Whether *element* is inside *region* and neither it nor an ancestor up to the
+    region is in *boilerplate*."""
+    for up in (element, *element.iterancestors()):
+        if up is region:
+            return True
+        if up in boilerplate:
+            return False
+    return False
 
 
 def _titled_tiles(
