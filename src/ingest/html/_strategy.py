@@ -118,6 +118,12 @@ _TAG_RE: Final = re.compile(r"<[^>]*>")
 #: characters that repeats an earlier one is a copy (the summary shown to phones and
 #: to wider screens).
 _COPY_CHARS: Final = 20
+#: A product page's heading of this many characters or fewer naming the shop's terms
+#: (shipping, returns, payment, warranty) heads a section of them, not of the product.
+_TERMS_CHARS: Final = 60
+_TERMS_RE: Final = re.compile(
+    r"\b(?:shipping|returns?|refunds?|delivery|warranty|guarantee|payments?)\b", re.IGNORECASE
+)
 #: A ``<pre>`` block of at least this many lines counts as a code block.
 _CODE_LINES: Final = 3
 #: Page types whose content spreads over sibling sections (a product's
@@ -241,7 +247,8 @@ def extract_article(
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
-        return _with_description(_without_excerpts(found), product_description)
+        found = _without_excerpts(_without_terms(found))
+        return _with_description(found, product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
         # An article dated by its dateline: that date, when it can be told, is its own.
         dateline = _dateline(blocks, found.blocks)
@@ -1080,6 +1087,38 @@ def _without_copies(found: Extraction) -> Extraction:
         first.setdefault(block.text, index)
         kept.append(block)
     return _keeping(found, kept)
+
+
+def _without_terms(found: Extraction) -> Extraction:
+    """*found* (a product page) without the sections on the shop's terms.
+
+    Under a product's description and specifications, shops add what they say on
+    every product page: shipping and returns, payment by instalments, their
+    warranty. Such a section starts at a heading naming those terms (a short one,
+    not a question: a buyer's question about the product's warranty is about the
+    product) and runs to the next heading of its level or higher.
+    """
+    kept: list[Block] = []
+    within = 0  # the level of the terms' heading while its section runs
+    for block in found.blocks:
+        tag = block.owner.tag
+        level = int(tag[1]) if tag in HEADINGS else 0
+        if level and level <= within:
+            within = 0
+        if level and not within and _terms_heading(block.text):
+            within = level
+        if not within:
+            kept.append(block)
+    return _keeping(found, kept)
+
+
+def _terms_heading(text: str) -> bool:
+    """Whether a heading's *text* names a shop's terms (see :func:`_without_terms`)."""
+    return (
+        len(text) <= _TERMS_CHARS
+        and not text.rstrip().endswith("?")
+        and _TERMS_RE.search(text) is not None
+    )
 
 
 def _without_excerpts(found: Extraction) -> Extraction:
