@@ -87,7 +87,7 @@ from ._items import (
 from ._kind import Evidence, page_type
 from ._page import HEADINGS, WORD_RE, Page, is_prose, words
 from ._posters import without_poster_boxes
-from ._trailers import without_tail, without_trailers
+from ._trailers import without_forms, without_tail, without_trailers
 
 __all__ = ["MIN_ARTICLE", "Extraction", "extract_article"]
 
@@ -369,10 +369,13 @@ def _with_inline_cards(
     furniture, teasers, groups = marked
     inline = _inline_cards(page, container, groups, teasers)
     if not inline:
-        return teasers, without_trailers(page, article)
+        return teasers, without_trailers(page, without_forms(page, article))
     teasers = teasers - inline
     return teasers, without_trailers(
-        page, render(page, container, furniture | teasers, title=title, titled=inline | titled)
+        page,
+        without_forms(
+            page, render(page, container, furniture | teasers, title=title, titled=inline | titled)
+        ),
     )
 
 

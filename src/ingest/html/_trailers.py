@@ -25,6 +25,12 @@ page says article) is grown, as a service's sections are, over what follows it:
 the author's box, "Related articles", a sign-up form, a list of sources, a contact
 box. When the container holds most of the sections' prose in paragraphs enough to
 be an article, what the growing added after it goes (:func:`without_tail`).
+
+A sign-up or contact form inside the article comes with a line or two of its own
+beside it: "Discover more from ...", "Subscribe to get the latest posts", the
+"Thank you! Your submission has been received" that a script shows once it is
+sent. The smallest box around the form that holds more than that is the form's
+box, and its text is not the article's (:func:`without_forms`).
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from ._blocks import Block
 from ._content import anchored_by_heading
 from ._page import Page, box_signature, is_prose
 
-__all__ = ["without_tail", "without_trailers"]
+__all__ = ["without_forms", "without_tail", "without_trailers"]
 
 #: Elements that group other blocks: a body, a card, a section.
 _BOXES: Final = frozenset(
@@ -55,6 +61,8 @@ _TRAILER_SHARE: Final = 0.5
 _ARTICLE_SHARE: Final = 0.75
 #: ... in this many prose blocks or more is an article, and the sections after it are not.
 _ARTICLE_PARAGRAPHS: Final = 6
+#: A box around a form with at most this many characters of text is the form's own.
+_FORM_TEXT: Final = 300
 #: A FAQ by its names or its first line.
 _FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
 
@@ -120,6 +128,35 @@ def without_tail(
         return sections
     last = inside[-1].index
     return [block for block in sections if block.index <= last]
+
+
+def without_forms(page: Page, blocks: list[Block]) -> list[Block]:
+    """*blocks* (an article's, in document order, from *page*) without the text of the
+    forms inside them that hold at most :data:`_FORM_TEXT` characters of text, and of
+    the boxes around each such form that hold at most as much (see the module docstring)."""
+    if not blocks:
+        return blocks
+    holder = _holder(page, blocks)
+    spans: list[tuple[int, int]] = []
+    for form in holder.iter("form"):
+        own = page.stats.get(form)
+        if own is not None and own.total > _FORM_TEXT:
+            continue  # a form around the page (ASP.NET's), not a sign-up
+        box: etree._Element | None = None
+        up = form.getparent()
+        while up is not None and up is not holder:
+            stats = page.stats.get(up)
+            if stats is not None and stats.total > _FORM_TEXT:
+                break
+            box = up
+            up = up.getparent()
+        box = box if box is not None else form
+        stats = page.stats.get(box)
+        if stats is not None:
+            spans.append((stats.first, stats.first + stats.blocks))
+    if not spans:
+        return blocks
+    return [block for block in blocks if not any(low <= block.index < high for low, high in spans)]
 
 
 def _holder(page: Page, blocks: Sequence[Block]) -> etree._Element:
