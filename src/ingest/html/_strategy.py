@@ -877,8 +877,8 @@ _ANSWERS: Final = frozenset({"acceptedAnswer", "suggestedAnswer"})
 def _through_last_answer(page: Page, container: etree._Element, blocks: list[Block]) -> list[Block]:
     """*blocks* up to the last answer, on a question-and-answer page.
 
-    A page whose microdata gives one question two answers or more (items with
-    ``itemprop="suggestedAnswer"`` in an ``itemtype=".../Question"``) is a Q&A thread; what
+    A page whose microdata gives one question two answers or more (``acceptedAnswer``
+    and ``suggestedAnswer`` items of an ``itemtype=".../Question"``) is a Q&A thread; what
     its container holds after the last answer ("You must log in to answer this
     question", "Explore related questions" and their tags) was not said in it. A FAQ
     (one answer to each of its questions) is left as it is.
