@@ -62,7 +62,7 @@ _ARTICLE_SHARE: Final = 0.75
 #: ... in this many prose blocks or more is an article, and the sections after it are not.
 _ARTICLE_PARAGRAPHS: Final = 6
 #: A box around a form with at most this many characters of text is the form's own.
-_FORM_TEXT: Final = 300
+_FORM_TEXT: Final = 600
 #: A FAQ by its names or its first line.
 _FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
 
