@@ -29,8 +29,9 @@ be an article, what the growing added after it goes (:func:`without_tail`).
 A sign-up or contact form inside the article comes with a line or two of its own
 beside it: "Discover more from ...", "Subscribe to get the latest posts", the
 "Thank you! Your submission has been received" that a script shows once it is
-sent. The smallest box around the form that holds more than that is the form's
-box, and its text is not the article's (:func:`without_forms`).
+sent. The largest box around the form that holds little more than that (at most
+:data:`_FORM_TEXT` characters) is the form's box, and its text is not the
+article's (:func:`without_forms`).
 """
 
 from __future__ import annotations
