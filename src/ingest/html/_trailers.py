@@ -29,8 +29,9 @@ be an article, what the growing added after it goes (:func:`without_tail`).
 A sign-up or contact form inside the article comes with a line or two of its own
 beside it: "Discover more from ...", "Subscribe to get the latest posts", the
 "Thank you! Your submission has been received" that a script shows once it is
-sent. The smallest box around the form that holds more than that is the form's
-box, and its text is not the article's (:func:`without_forms`).
+sent. The largest box around the form that holds little more than that (at most
+:data:`_FORM_TEXT` characters) is the form's box, and its text is not the
+article's (:func:`without_forms`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ _ARTICLE_SHARE: Final = 0.75
 #: ... in this many prose blocks or more is an article, and the sections after it are not.
 _ARTICLE_PARAGRAPHS: Final = 6
 #: A box around a form with at most this many characters of text is the form's own.
-_FORM_TEXT: Final = 300
+_FORM_TEXT: Final = 600
 #: A FAQ by its names or its first line.
 _FAQ_RE: Final = re.compile(r"faq|frequently.asked|accordion", re.IGNORECASE)
 
