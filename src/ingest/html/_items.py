@@ -23,7 +23,7 @@ from typing import Final
 from lxml import etree
 
 from ._blocks import Block
-from ._page import HEADINGS, MAX_PROSE_LINKS, Page, is_prose
+from ._page import HEADINGS, MAX_PROSE_LINKS, Page, box_signature, is_prose
 
 __all__ = [
     "DATE_RE",
@@ -35,7 +35,6 @@ __all__ = [
     "item_region",
     "leads_with_link",
     "post_chrome",
-    "signature",
 ]
 
 #: A teaser card holds at most this many characters ...
@@ -142,11 +141,6 @@ def iso_date(match: re.Match[str]) -> str:
 _REGION_GROWTH: Final = 1.5
 
 
-def signature(element: etree._Element) -> tuple[str, str]:
-    """What repeated siblings share: the tag and the first class name."""
-    return str(element.tag), (element.get("class") or "").split(" ")[0]
-
-
 def _is_card(page: Page, element: etree._Element) -> bool:
     """A teaser: a short element that leads with a link or holds a link list."""
     stats = page.stats[element]
@@ -209,7 +203,7 @@ def card_groups(page: Page) -> list[list[etree._Element]]:
         groups: dict[tuple[str, str], list[etree._Element]] = {}
         for child in kids:
             if _is_card(page, child):
-                groups.setdefault(signature(child), []).append(child)
+                groups.setdefault(box_signature(child), []).append(child)
         found.extend(members for members in groups.values() if len(members) >= MIN_CARDS)
     return found
 
@@ -258,8 +252,8 @@ def _same_cards(
     recipe) repeats one card under each section's heading: all of them are the
     items (a guide's bare ``<li>`` lists too: menus are furniture and left out).
     """
-    kind = signature(best[0])
-    same = [group for group in groups if signature(group[0]) == kind]
+    kind = box_signature(best[0])
+    same = [group for group in groups if box_signature(group[0]) == kind]
     if len(same) < 2:
         return best, region
     cards = [card for group in same for card in group]
@@ -327,7 +321,7 @@ def dropped_articles(
     for element in inner:
         parent = outer[element]
         if parent is not None:
-            nested.setdefault((parent, signature(element)), []).append(element)
+            nested.setdefault((parent, box_signature(element)), []).append(element)
     repeated = [group for group in nested.values() if len(group) >= 2]
     own = {element: page.stats[element].prose for element in inner}
     for group in repeated:
@@ -340,7 +334,7 @@ def dropped_articles(
     top = [element for element in inner if outer[element] is None]
     if len(top) >= 2:
         main = max(top, key=own.__getitem__)
-        peers = [element for element in top if signature(element) == signature(main)]
+        peers = [element for element in top if box_signature(element) == box_signature(main)]
         others = sum(own[peer] for peer in peers) - own[main]
         least, share = (_MIN_DISCUSSION_POSTS, 0.0) if discussion else (_MIN_POSTS, _POSTS_SHARE)
         if len(peers) >= least and others >= share * own[main]:
@@ -369,7 +363,7 @@ def _with_starter(
     if at == 0:
         return posts
     starter = top[at - 1]
-    if signature(starter) == signature(posts[0]) or not page.stats[starter].prose_blocks:
+    if box_signature(starter) == box_signature(posts[0]) or not page.stats[starter].prose_blocks:
         return posts
     return [starter, *posts]
 
