@@ -630,6 +630,24 @@ def test_a_posts_machine_timestamps_and_vote_counts_go() -> None:
     ]
 
 
+def test_a_posts_like_counter_goes() -> None:
+    # A thread gives each post its likes in an element that the microdata declares an
+    # interaction statistic (schema.org InteractionCounter); the tally is not said by
+    # anyone. Text that the microdata names otherwise stays.
+    post = (
+        "<div itemprop='comment'><div itemprop='text'><p>Bump the minimum version in a "
+        "minor release; nobody pins the compiler that tightly.</p></div>"
+        "<div itemprop='interactionStatistic' itemscope "
+        "itemtype='http://schema.org/InteractionCounter'>"
+        "<meta itemprop='userInteractionCount' content='7'><span>7 Likes</span></div>"
+        "<p itemprop='description'>3 replies</p></div>"
+    )
+    assert [block.text for block in split_blocks(lxml.html.fromstring(post))] == [
+        "Bump the minimum version in a minor release; nobody pins the compiler that tightly.",
+        "3 replies",
+    ]
+
+
 def test_a_quotes_unfold_control_is_not_text() -> None:
     # A reply quotes the post it answers in a box a script folds, with a control to
     # unfold it; a control outside a quotation (a link styled as a button) is text.

@@ -173,6 +173,29 @@ def vote_count(element: etree._Element) -> bool:
     )
 
 
+#: A counter's text is at most this long ("7 Likes", "1,204 views").
+_COUNTER_CHARS: Final = 30
+_DIGIT_RE: Final = re.compile(r"\d")
+
+
+def interaction_count(element: etree._Element) -> bool:
+    """Whether *element* is a counter that the page's microdata declares (schema.org
+    ``interactionStatistic``, an ``InteractionCounter``): a post's likes or a
+    thread's views ("7 Likes"), a tally of what readers did, not something said.
+
+    >>> import lxml.html
+    >>> interaction_count(lxml.html.fragment_fromstring(
+    ...     '<div itemprop="interactionStatistic"><span>7 Likes</span></div>'))
+    True
+    >>> interaction_count(lxml.html.fragment_fromstring('<p itemprop="text">7 Likes</p>'))
+    False
+    """
+    if element.get("itemprop") != "interactionStatistic":
+        return False
+    text = " ".join("".join(str(piece) for piece in element.itertext()).split())
+    return len(text) <= _COUNTER_CHARS and bool(_DIGIT_RE.search(text))
+
+
 def quote_control(element: etree._Element) -> bool:
     """Whether *element* is a control inside a quotation: a script's button (``role=
     "button"``, no link target) that unfolds a reply's quote ("Click to expand...").
@@ -476,6 +499,7 @@ def split_blocks(
                 or (not buttons and _button(element))
                 or (tag == "time" and machine_time(element))
                 or vote_count(element)
+                or interaction_count(element)
                 or quote_control(element)
             ):
                 skipped.add(element)
