@@ -214,6 +214,35 @@ def quote_control(element: etree._Element) -> bool:
     )
 
 
+#: A quotation's source line is at most this long ("Poltergust said:").
+_SOURCE_CHARS: Final = 80
+
+
+def quote_source(block: Block) -> bool:
+    """Whether *block* is the line heading a quotation with its source: a link to the
+    post quoted that introduces its words ("Poltergust said:", "Zitat von X:").
+
+    A reply quotes the post it answers and says whose words they are; the line is
+    a link (a jump to the post) ending with a colon, and the quotation begins with it.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring(
+    ...     "<div><blockquote><div><a href='/p/7'>Poltergust said:</a></div>"
+    ...     "<div>Do I unlock psychic powers?</div></blockquote></div>")
+    >>> [quote_source(block) for block in split_blocks(page)]
+    [True, False]
+    """
+    text = block.text
+    if len(text) > _SOURCE_CHARS or not text.endswith(":"):
+        return False
+    owner = block.owner
+    quote = owner if owner.tag == "blockquote" else next(owner.iterancestors("blockquote"), None)
+    if quote is None:
+        return False
+    said = " ".join("".join(str(piece) for piece in quote.itertext()).split())
+    return said.startswith(text)
+
+
 def controlled_ids(root: etree._Element) -> set[str]:
     """The ids of the elements that a control on the page shows and hides (``aria-controls``).
 

@@ -28,7 +28,7 @@ from typing import Final
 
 from lxml import etree
 
-from ._blocks import Block, writable
+from ._blocks import Block, quote_source, writable
 from ._items import dropped_articles
 from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose, words
 
@@ -821,6 +821,7 @@ def render(
             and not (in_titled is not None and owner.tag in HEADINGS and in_titled[owner])
             and not (owner.tag == "li" and owner.getparent() in mixed)
             and not _in_page_heading(owner)
+            and not quote_source(block)
         ):
             if kept and _titles_contents(kept[-1], block):
                 kept.pop()  # the title of a table of contents that went as links
