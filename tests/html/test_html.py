@@ -650,14 +650,19 @@ def test_a_posts_like_counter_goes() -> None:
 
 def test_a_quotes_unfold_control_is_not_text() -> None:
     # A reply quotes the post it answers in a box a script folds, with a control to
-    # unfold it; a control outside a quotation (a link styled as a button) is text.
+    # unfold it and a link with no target to fold it again; a control outside a
+    # quotation (a link styled as a button) is text, and so is an anchor named for a
+    # footnote inside one.
     page = (
         "<div><blockquote><div>All cameras are Leicas now.</div><div>"
-        "<a role='button' tabindex='0'>Click to expand...</a></div></blockquote>"
+        "<a role='button' tabindex='0'>Click to expand...</a></div>"
+        "<div><a>Click to shrink...</a></div><div><a name='n1'>Not mine</a>, mind.</div>"
+        "</blockquote>"
         "<p>Only the expensive ones.</p><p><a role='button'>Show all replies</a></p></div>"
     )
     assert [block.text for block in split_blocks(lxml.html.fromstring(page))] == [
         "All cameras are Leicas now.",
+        "Not mine, mind.",
         "Only the expensive ones.",
         "Show all replies",
     ]

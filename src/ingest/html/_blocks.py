@@ -198,20 +198,28 @@ def interaction_count(element: etree._Element) -> bool:
 
 def quote_control(element: etree._Element) -> bool:
     """Whether *element* is a control inside a quotation: a script's button (``role=
-    "button"``, no link target) that unfolds a reply's quote ("Click to expand...").
+    "button"``, no link target) that unfolds a reply's quote ("Click to expand..."), or
+    a placeholder link (``<a>`` with no target, name or id) that folds it again
+    ("Click to shrink...").
 
     >>> import lxml.html
     >>> quote = lxml.html.fragment_fromstring(
     ...     "<blockquote><p>All cameras are Leicas now.</p><div><a role='button'>"
-    ...     "Click to expand...</a></div></blockquote>")
+    ...     "Click to expand...</a><a>Click to shrink...</a><a name='n1'>1</a></div>"
+    ...     "</blockquote>")
     >>> [quote_control(element) for element in quote.iter("p", "a")]
-    [False, True]
+    [False, True, True, False]
     """
     return (
-        element.get("role") == "button"
-        and element.get("href") is None
+        element.get("href") is None
+        and (element.get("role") == "button" or _placeholder(element))
         and next(element.iterancestors("blockquote"), None) is not None
     )
+
+
+def _placeholder(element: etree._Element) -> bool:
+    """Whether *element* is a link with no target, name or id: a script's handle."""
+    return element.tag == "a" and element.get("name") is None and element.get("id") is None
 
 
 #: A quotation's source line is at most this long ("Poltergust said:").
