@@ -10,8 +10,11 @@ import pytest
 
 from ingest import HtmlOptions, OptionsError, extract_html
 from ingest.cli._main import main
+from ingest.html._blocks import split_blocks
 from ingest.html._items import titled_article
 from ingest.html._kind import PAGE_TYPES, Evidence, page_type
+from ingest.html._page import Page
+from ingest.html._strategy import _discussion_cards
 
 from ..conftest import FIXTURES
 
@@ -19,6 +22,7 @@ HTML = FIXTURES / "html"
 #: The page-type fixtures and the type each must be given.
 TYPED = {
     "forum_thread": "forum",
+    "forum_microdata_thread": "forum",  # says so in microdata only: not a listing of replies
     "product_json_ld": "product",
     "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
     "product_cart_button": "product",  # no metadata, but an "Add to basket" button
@@ -119,6 +123,30 @@ def test_forum_keeps_every_post() -> None:
     assert "Similar threads" not in text
     # Each post's author box frames the post; the message is what was said.
     assert "Joined 2019" not in text
+
+
+def test_a_threads_opening_post_stands_before_its_replies_cards() -> None:
+    # Forum software renders a thread's opening post in a template of its own, outside
+    # the replies' cards, inside the microdata item of the thread: it is the first post.
+    page = lxml.html.fromstring(
+        "<div itemscope itemtype='https://schema.org/DiscussionForumPosting'>"
+        "<div class='original'><article class='body'><p>How do I wire hatch lights so "
+        "that they follow the tailgate?</p></article></div><div class='replies'>"
+        + "".join(
+            f"<article class='reply'><div class='user'><a href='/m/{n}'>member_{n}</a></div>"
+            f"<article class='body'><p>Reply number {n} says what it found.</p></article></article>"
+            for n in range(3)
+        )
+        + "</div></div>"
+    )
+    blocks = split_blocks(page)
+    region = page.find(".//div[@class='replies']")
+    cards = region.findall("article")
+    said = [
+        block.text for block in _discussion_cards(Page.of(blocks), region, cards, set(), title="")
+    ]
+    assert said[0] == "How do I wire hatch lights so that they follow the tailgate?"
+    assert said[1:] == [f"Reply number {n} says what it found." for n in range(3)]
 
 
 def test_articles_one_after_another_keep_the_titled_one_only() -> None:

@@ -29,7 +29,7 @@ from ..core import (
     number,
     one_of,
 )
-from ._kind import Evidence, sells
+from ._kind import Evidence, microdata_discussion, sells
 from ._markdown import to_markdown
 from ._meta import byline, read_meta
 from ._parse import Parsed, decode_page, parse_soup, parse_text
@@ -230,7 +230,7 @@ def _document(
         json_ld_body=page.article_body if opts.json_ld_fallback else "",
         product_description=page.product_description if opts.json_ld_fallback else "",
         hints=Evidence(
-            schema_types=frozenset(page.schema_types),
+            schema_types=frozenset(page.schema_types) | microdata_discussion(parsed.root),
             og_type=page.og_type,
             dated=bool(page.published),
             cart=sells(parsed.root),

@@ -18,7 +18,7 @@ from typing import Final
 import attrs
 from lxml import etree
 
-__all__ = ["PAGE_TYPES", "Evidence", "page_type", "sells"]
+__all__ = ["PAGE_TYPES", "Evidence", "microdata_discussion", "page_type", "sells"]
 
 #: Every answer :func:`page_type` gives.
 PAGE_TYPES: Final = (
@@ -101,6 +101,33 @@ class Evidence:
     def says_discussion(self) -> bool:
         """Whether the page's metadata calls it a forum thread or a question page."""
         return bool(self.schema_types & _FORUM_TYPES)
+
+
+#: The microdata item types of a page, one pass of libxml2's (a walk in Python costs
+#: twice as much).
+_ITEMTYPES: Final = etree.XPath("//@itemtype")
+
+
+def microdata_discussion(root: etree._Element) -> frozenset[str]:
+    """The thread type that the page's microdata declares (``itemtype="https://schema.org/
+    DiscussionForumPosting"``), lower-cased as JSON-LD ``@type`` values are: forum
+    software that marks its threads up in microdata says nothing in JSON-LD. (A
+    question page's microdata, ``QAPage``, is left out: its comments are not its posts.)
+
+    >>> from lxml import html
+    >>> microdata_discussion(html.fromstring(
+    ...     '<div itemscope itemtype="https://schema.org/DiscussionForumPosting">x</div>'))
+    frozenset({'discussionforumposting'})
+    >>> microdata_discussion(html.fromstring(
+    ...     '<div itemscope itemtype="https://schema.org/Question">x</div>'))
+    frozenset()
+    """
+    values = _ITEMTYPES(root)
+    for value in values if isinstance(values, list) else ():
+        for url in str(value).split():
+            if url.rstrip("/").rsplit("/", 1)[-1].lower() == "discussionforumposting":
+                return frozenset({"discussionforumposting"})
+    return frozenset()
 
 
 def page_type(evidence: Evidence) -> str:

@@ -847,7 +847,27 @@ def _discussion_cards(
     author box beside its message (:func:`~._items.post_chrome`), as a thread's."""
     chrome = _outside(page, furniture, cards) | post_chrome(page, cards)
     blocks = render(page, region, chrome, title=title, trim=False, keep_links=True, cards=cards)
-    return _through_last_post(page, _once_per_card(page, blocks, cards), cards)
+    blocks = _through_last_post(page, _once_per_card(page, blocks, cards), cards)
+    thread = _thread_item(region)
+    if thread is None:
+        return blocks
+    first = min(page.stats[card].first for card in cards)
+    said = render(page, thread, furniture, title=title, trim=False, discussion=True)
+    return [block for block in said if block.index < first] + blocks
+
+
+def _thread_item(region: etree._Element) -> etree._Element | None:
+    """The microdata's thread item around *region* (``itemtype=".../DiscussionForumPosting"``):
+    forum software renders the opening post in a template of its own, before the
+    replies' cards, inside the item that they all belong to."""
+    return next(
+        (
+            up
+            for up in region.iterancestors()
+            if "DiscussionForumPosting" in str(up.get("itemtype", ""))
+        ),
+        None,
+    )
 
 
 def _through_last_post(
