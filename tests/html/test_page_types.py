@@ -141,6 +141,7 @@ def test_a_threads_opening_post_stands_before_its_replies_cards() -> None:
     )
     blocks = split_blocks(page)
     region = page.find(".//div[@class='replies']")
+    assert region is not None
     cards = region.findall("article")
     said = [
         block.text for block in _discussion_cards(Page.of(blocks), region, cards, set(), title="")
