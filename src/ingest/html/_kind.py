@@ -129,8 +129,12 @@ def page_type(evidence: Evidence) -> str:
         said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
         shop = said_collection or evidence.og_type in _COLLECTION_OG or evidence.priced
         return "collection" if shop else "listing"
-    if _sells_product(types) or evidence.og_type in _PRODUCT_OG | _COLLECTION_OG:
-        # Without item cards, a group of products is one product and its variants.
+    # Without item cards, a group of products is one product and its variants.
+    if (
+        _sells_product(types)
+        or evidence.og_type in _PRODUCT_OG
+        or evidence.og_type in _COLLECTION_OG
+    ):
         return "product"
     if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):
         return "documentation"
