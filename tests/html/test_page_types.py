@@ -28,6 +28,7 @@ TYPED = {
     "product_cart_button": "product",  # no metadata, but an "Add to basket" button
     "product_cut_summary": "product",  # the description cut short over the whole of it
     "product_reviews_posts": "product",  # buyers' reviews as <article>s: not a thread
+    "product_group_og": "product",  # og:type product.group, no cards: one product's variants
     "service_sections": "service",
     "docs_code_sidebar": "documentation",
     "listing": "listing",  # job cards: a salary inside a line, not a price of its own

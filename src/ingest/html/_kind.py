@@ -42,6 +42,8 @@ _ARTICLE_TYPES: Final = frozenset(
     }
 )  # fmt: skip
 _PRODUCT_OG: Final = frozenset({"product", "og:product", "product.item"})
+#: ``og:type`` of a group of products: a category's page when its cards win, else one
+#: product sold in several variants (colours, sizes), as shops tag such a product.
 _COLLECTION_OG: Final = frozenset({"product.group"})
 #: Schema.org types of what an ``Offer`` sells other than a product: on a page that
 #: declares one of them, the offer is a service's price or plan.
@@ -137,6 +139,8 @@ def page_type(evidence: Evidence) -> str:
     'product'
     >>> page_type(Evidence(items=True, og_type="product.group"))
     'collection'
+    >>> page_type(Evidence(og_type="product.group"))
+    'product'
     >>> page_type(Evidence(items=True)), page_type(Evidence(items=True, priced=True))
     ('listing', 'collection')
     >>> page_type(Evidence(posts=5)), page_type(Evidence(dated=True, prose_share=0.9))
@@ -152,7 +156,12 @@ def page_type(evidence: Evidence) -> str:
         said_collection = types & (_COLLECTION_TYPES | _PRODUCT_TYPES)
         shop = said_collection or evidence.og_type in _COLLECTION_OG or evidence.priced
         return "collection" if shop else "listing"
-    if _sells_product(types) or evidence.og_type in _PRODUCT_OG:
+    # Without item cards, a group of products is one product and its variants.
+    if (
+        _sells_product(types)
+        or evidence.og_type in _PRODUCT_OG
+        or evidence.og_type in _COLLECTION_OG
+    ):
         return "product"
     if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):
         return "documentation"
