@@ -503,14 +503,20 @@ def _extract(
                     _linked_headings(
                         page,
                         grown,
-                        render(
+                        _linked_prose(
                             page,
                             grown,
+                            render(
+                                page,
+                                grown,
+                                shown,
+                                title=title,
+                                trim=kind == "product",
+                                titled=digest,
+                                slogans=kind == "service",
+                            ),
                             shown,
-                            title=title,
-                            trim=kind == "product",
-                            titled=digest,
-                            slogans=kind == "service",
+                            service=kind == "service",
                         ),
                         shown,
                         title=title,
@@ -591,6 +597,48 @@ def _linked_headings(
         and not head.is_markup
         and head.text != title
         and _inside_kept(head.owner, region, boilerplate)
+    ]
+    if not extra:
+        return kept
+    every = {block.index: block for block in (*kept, *extra)}
+    return [every[index] for index in sorted(every)]
+
+
+#: A paragraph of links this long (characters, spaces excluded) is prose, not a link list.
+_LINKED_PROSE: Final = 80
+
+
+def _linked_prose(
+    page: Page,
+    region: etree._Element,
+    kept: list[Block],
+    boilerplate: set[etree._Element],
+    *,
+    service: bool,
+) -> list[Block]:
+    """*kept* (the blocks rendered from *region*) with its paragraphs written around links.
+
+    A service page names the towns it serves, the offers of its partners or the
+    guides it has written in one sentence whose every noun links to a page of its
+    own ("Crews based in Leeds, Harrogate, York and Otley"); render drops such a
+    paragraph as a link block. On a *service* page, a ``<p>`` inside *region*, not
+    furniture, of :data:`_LINKED_PROSE` characters or more, more than half link
+    text, whose links are inside it (not a card wrapped in one link: a teaser)
+    comes in.
+    """
+    if not service:
+        return kept
+    kept_at = {block.index for block in kept}
+    extra = [
+        block
+        for block in page.blocks_of(region)
+        if block.index not in kept_at
+        and block.owner.tag == "p"
+        and block.length >= _LINKED_PROSE
+        and block.link_density > _LINKED_HEADING
+        and not block.is_markup
+        and next(block.owner.iterancestors("a"), None) is None
+        and _inside_kept(block.owner, region, boilerplate)
     ]
     if not extra:
         return kept
