@@ -822,6 +822,7 @@ def render(
             and not (owner.tag == "li" and owner.getparent() in mixed)
             and not _in_page_heading(owner)
             and not _defined_term(page, owner)
+            and not _described_cell(page, owner)
         ):
             if kept and _titles_contents(kept[-1], block):
                 kept.pop()  # the title of a table of contents that went as links
@@ -945,6 +946,20 @@ def _defined_term(page: Page, element: etree._Element) -> bool:
     if described is None or described.tag != "dd" or described not in page.stats:
         return False
     return page.stats[described].prose_blocks > 0
+
+
+def _described_cell(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a table's cell whose row describes it in prose.
+
+    A listing set out as a table gives each item a row: its linked name in one
+    cell, its summary in another. The name is the item's, not a link away.
+    """
+    if element.tag not in _CELL_TAGS or (row := element.getparent()) is None:
+        return False
+    return any(
+        cell is not element and cell in page.stats and page.stats[cell].prose_blocks > 0
+        for cell in row
+    )
 
 
 def _mixed_lists(page: Page) -> set[etree._Element]:
