@@ -822,6 +822,8 @@ def render(
             and not (owner.tag == "li" and owner.getparent() in mixed)
             and not _in_page_heading(owner)
             and not quote_source(block)
+            and not _defined_term(page, owner)
+            and not _described_cell(page, owner)
         ):
             if kept and _titles_contents(kept[-1], block):
                 kept.pop()  # the title of a table of contents that went as links
@@ -918,6 +920,47 @@ def _in_page_heading(element: etree._Element) -> bool:
     heading, not a link away from the page.
     """
     return element.tag in HEADINGS and _in_page_links(element, controls=True)
+
+
+def _defined_term(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a definition list's term followed by its description.
+
+    A listing may set its items out as a ``<dl>``: each linked title a ``<dt>``,
+    its summary the ``<dd>`` after it. A term described in prose is the item's
+    name, not a link away from the page; the terms of a list of links stand alone,
+    and a file's name over its size (a forum post's attachments) is no summary.
+
+    >>> import lxml.html
+    >>> from ingest.html._blocks import split_blocks
+    >>> root = lxml.html.fromstring(
+    ...     '<dl><dt><a href="/a">Alpha</a></dt><dd>The first release, with the new HTML'
+    ...     ' parser and a faster index.</dd><dt><a href="/b">b.zip</a></dt>'
+    ...     '<dd>(42 KiB) Downloaded 12 times</dd></dl>'
+    ... )
+    >>> page = Page.of(split_blocks(root))
+    >>> [_defined_term(page, term) for term in root.iter("dt")]
+    [True, False]
+    """
+    if element.tag != "dt":
+        return False
+    described = next((kin for kin in element.itersiblings() if isinstance(kin.tag, str)), None)
+    if described is None or described.tag != "dd" or described not in page.stats:
+        return False
+    return page.stats[described].prose_blocks > 0
+
+
+def _described_cell(page: Page, element: etree._Element) -> bool:
+    """Whether *element* is a table's cell whose row describes it in prose.
+
+    A listing set out as a table gives each item a row: its linked name in one
+    cell, its summary in another. The name is the item's, not a link away.
+    """
+    if element.tag not in _CELL_TAGS or (row := element.getparent()) is None:
+        return False
+    return any(
+        cell is not element and cell in page.stats and page.stats[cell].prose_blocks > 0
+        for cell in row
+    )
 
 
 def _mixed_lists(page: Page) -> set[etree._Element]:
