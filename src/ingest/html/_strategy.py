@@ -157,7 +157,7 @@ _TILE_LINKS: Final = 0.5
 #: filter toggle with at most its current choice, a "Show more" button.
 _CONTROL_RE: Final = re.compile(
     r"\s*(?:"
-    r"(?:showing|displaying|viewing|loaded)?\s*(?:\d[\d,.]*\s*[-\u2013\u2014]\s*\d[\d,.]*\s+of\s+)?"
+    r"(?:showing|displaying|viewing|loaded)?\s*(?:\d[\d,.]*(?:\s*[-\u2013\u2014]\s*\d[\d,.]*)?\s+of\s+)?"
     r"\d[\d,.]*\s+(?:results?|items?|products?|matches|entries|listings)(?:\s+found)?"
     r"|sort(?:\s*by)?\s*:?\s*(?:best\s+match|relevance|featured|newest|popularity|most\s+popular"
     r"|ranking|recommended|date|price[\w\s,:-]{0,20})?"
@@ -512,27 +512,31 @@ def _extract(
             sections = without_tail(
                 page,
                 container,
-                _titled_tiles(
+                _without_controls(
                     page,
-                    grown,
-                    _linked_headings(
+                    _titled_tiles(
                         page,
                         grown,
-                        render(
+                        _linked_headings(
                             page,
                             grown,
+                            render(
+                                page,
+                                grown,
+                                shown,
+                                title=title,
+                                trim=kind == "product",
+                                titled=digest,
+                                slogans=kind == "service",
+                            ),
                             shown,
                             title=title,
-                            trim=kind == "product",
-                            titled=digest,
-                            slogans=kind == "service",
+                            service=kind == "service",
                         ),
+                        groups,
                         shown,
-                        title=title,
-                        service=kind == "service",
                     ),
-                    groups,
-                    shown,
+                    [],
                 ),
                 service=kind == "service",
             )
