@@ -154,7 +154,7 @@ _TILE_NAME: Final = 10
 #: ... with more than this share of them in links (a link line, dropped as a link list).
 _TILE_LINKS: Final = 0.5
 #: A listing's control outside its cards: the count of its results, a sort, view or
-#: filter toggle with at most its current choice, a "Show more" button.
+#: filter toggle with at most its current choice, a "Show more" button, a skip link.
 _CONTROL_RE: Final = re.compile(
     r"\s*(?:"
     r"(?:showing|displaying|viewing|loaded)?\s*(?:\d[\d,.]*(?:\s*[-\u2013\u2014]\s*\d[\d,.]*)?\s+of\s+)?"
@@ -165,6 +165,7 @@ _CONTROL_RE: Final = re.compile(
     r"|(?:filters?|filter\s+by|refine(?:\s+by)?)\s*:?"
     r"|filter\s*(?:&|and)\s*sort|sort\s*(?:&|and)\s*filter"
     r"|(?:show|load|view|see)\s+more"
+    r"|(?:(?:skip|jump)\s+to\s+[\w ]{1,30}?)+"
     r")\s*",
     re.IGNORECASE,
 )
