@@ -53,6 +53,8 @@ TYPED = {
     "article_series": "article",  # full articles one after another: the titled one
     "collection_tile_names": "service",  # a category's prose and tiles: their names kept
     "collection_tile_buttons": "collection",  # each tile's "Quick view", "Add to cart" go
+    "collection_controls": "collection",  # its result count, sort and view labels go
+    "collection_sections_controls": "service",  # a category as sections: its count goes
 }
 MARKDOWN = sorted(HTML.glob("*.expected.md"))
 _PROSE = "The committee met on Tuesday and agreed the budget for the coming year. " * 4

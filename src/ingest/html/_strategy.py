@@ -153,6 +153,22 @@ _PRICE_LINE: Final = 40
 _TILE_NAME: Final = 10
 #: ... with more than this share of them in links (a link line, dropped as a link list).
 _TILE_LINKS: Final = 0.5
+#: A listing's control outside its cards: the count of its results, a sort, view or
+#: filter toggle with at most its current choice, a "Show more" button, a skip link.
+_CONTROL_RE: Final = re.compile(
+    r"\s*(?:"
+    r"(?:showing|displaying|viewing|loaded)?\s*(?:\d[\d,.]*(?:\s*[-\u2013\u2014]\s*\d[\d,.]*)?\s+of\s+)?"
+    r"\d[\d,.]*\s+(?:results?|items?|products?|matches|entries|listings)(?:\s+found)?"
+    r"|sort(?:\s*by)?\s*:?\s*(?:best\s+match|relevance|featured|newest|popularity|most\s+popular"
+    r"|ranking|recommended|date|price[\w\s,:-]{0,20})?"
+    r"|view(?:\s+as)?\s*:?|(?:items\s+)?per\s+page\s*:?"
+    r"|(?:filters?|filter\s+by|refine(?:\s+by)?)\s*:?"
+    r"|filter\s*(?:&|and)\s*sort|sort\s*(?:&|and)\s*filter"
+    r"|(?:show|load|view|see)\s+more"
+    r"|(?:(?:skip|jump)\s+to\s+[\w ]{1,30}?)+"
+    r")\s*",
+    re.IGNORECASE,
+)
 #: A reply's subject line: the thread's subject after a reply prefix (``Re: ...``).
 _REPLY_RE: Final = re.compile(r"(?:re|aw|sv|antw)\s?:\s*(\S.*)", re.IGNORECASE)
 #: ... repeated at least this many times, as the replies of a thread repeat it.
@@ -497,33 +513,37 @@ def _extract(
             sections = without_tail(
                 page,
                 container,
-                _titled_tiles(
+                _without_controls(
                     page,
-                    grown,
-                    _linked_headings(
+                    _titled_tiles(
                         page,
                         grown,
-                        _linked_prose(
+                        _linked_headings(
                             page,
                             grown,
-                            render(
+                            _linked_prose(
                                 page,
                                 grown,
+                                render(
+                                    page,
+                                    grown,
+                                    shown,
+                                    title=title,
+                                    trim=kind == "product",
+                                    titled=digest,
+                                    slogans=kind == "service",
+                                ),
                                 shown,
-                                title=title,
-                                trim=kind == "product",
-                                titled=digest,
-                                slogans=kind == "service",
+                                service=kind == "service",
                             ),
                             shown,
+                            title=title,
                             service=kind == "service",
                         ),
+                        groups,
                         shown,
-                        title=title,
-                        service=kind == "service",
                     ),
-                    groups,
-                    shown,
+                    [],
                 ),
                 service=kind == "service",
             )
@@ -844,8 +864,30 @@ def _item_candidate(
         keep_links=True,
         cards=members,
     )
-    cards = _with_intro(page, region, _once_per_card(page, cards, members), members, furniture)
+    cards = _once_per_card(page, _without_controls(page, cards, members), members)
+    cards = _with_intro(page, region, cards, members, furniture)
     return region, items, cards, members
+
+
+def _without_controls(
+    page: Page, blocks: list[Block], cards: Sequence[etree._Element]
+) -> list[Block]:
+    """*blocks* without the listing's controls outside its *cards*: the count of its
+    results (``Showing 1-16 of 29 results``, ``22 products``), its sort, view and filter
+    toggles (``Sort by: Featured``, ``View:``, ``Filter & Sort``) and ``Show more``.
+
+    They stand above or below the tiles, each a block of its own line, and are the
+    page's buttons and status, not an item or the category's text.
+    """
+    inside: set[int] = set()
+    for card in cards:
+        stats = page.stats[card]
+        inside.update(range(stats.first, stats.first + stats.blocks))
+    return [
+        block
+        for block in blocks
+        if block.index in inside or not all(_CONTROL_RE.fullmatch(line) for line in block.lines)
+    ]
 
 
 def _with_intro(
