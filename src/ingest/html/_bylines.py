@@ -5,7 +5,7 @@ A post opens with its byline and dateline: ``By Jane Doe``, ``Reviewed by ...``,
 not box them as furniture (``byline``, ``post-meta``), they are short paragraphs
 at the head of the article's container, and the extraction kept them; they are
 not the article's text (its author and date are metadata). They are told by what
-they say: a short block, before the first long paragraph, giving a written date,
+they say: a short block, before the first paragraph, giving a written date,
 opening with a byline's words, or giving a reading time. A byline and a dateline
 are one or two blocks; more dated blocks at the head are a list of dated entries
 (a changelog, a schedule), which the article holds, and nothing goes.
@@ -20,6 +20,7 @@ from typing import Final
 from ._blocks import Block
 from ._content import is_label
 from ._items import DATE_RE, iso_date
+from ._page import is_prose
 
 __all__ = ["without_byline"]
 
@@ -27,6 +28,8 @@ __all__ = ["without_byline"]
 _BODY_CHARS: Final = 150
 #: The head is at most this many blocks.
 _HEAD_BLOCKS: Final = 8
+#: The head holds at most this many other prose blocks (a standfirst).
+_HEAD_PROSE: Final = 1
 #: A byline and a dateline: this many blocks at most.
 _MAX_BYLINES: Final = 2
 #: A byline's opening words: ``By Jane Doe``, ``Written by``, ``Reviewed by``,
@@ -72,16 +75,25 @@ def _written_date(text: str) -> bool:
 
 def without_byline(blocks: Sequence[Block]) -> list[Block]:
     """*blocks*, an article's, without the byline and dateline at their head: one or two
-    blocks (:func:`_byline`) before the first of :data:`_BODY_CHARS` characters, with
-    the labels that follow each (``Share``, ``Print this page``, a ``|`` between the
-    two: the head's labels that the rendering trims stood after the byline)."""
+    blocks (:func:`_byline`) before the first of :data:`_BODY_CHARS` characters (three
+    or more there are dated entries, and all stay), and before the second other prose
+    block (a standfirst may come first; after a short question and an answer, a
+    thread's "answered Jan 15, 2022" is the answer's), with the labels that follow
+    each (``Share``, ``Print this page``, a ``|`` between the two: the head's labels
+    that the rendering trims stood after the byline)."""
     head: list[int] = []
+    dated = 0
+    prose = 0
     for position, block in enumerate(blocks[:_HEAD_BLOCKS]):
         if block.weight >= _BODY_CHARS:
             break
         if _byline(block):
-            head.append(position)
-    if not head or len(head) > _MAX_BYLINES:
+            dated += 1
+            if prose <= _HEAD_PROSE:
+                head.append(position)
+        elif is_prose(block):
+            prose += 1  # past a standfirst, short paragraphs of the body: a question
+    if not head or dated > _MAX_BYLINES:
         return list(blocks)
     gone = set(head)
     for position in head:
