@@ -40,6 +40,7 @@ __all__ = [
     "expand_container",
     "furniture_elements",
     "in_set",
+    "is_label",
     "is_main",
     "never_content",
     "presentation_named",
@@ -1025,7 +1026,7 @@ def expand_container(
 _CELL_TAGS: Final = frozenset({"td", "th"})
 
 
-def _is_label(block: Block) -> bool:
+def is_label(block: Block) -> bool:
     """A short line that is not a paragraph nor a table's cell: a dateline, a kicker, a
     "Comments" label.
 
@@ -1049,10 +1050,10 @@ def _trim_edges(blocks: list[Block]) -> list[Block]:
     """Drop labels before the first and after the last paragraph, and trailing headings
     and lines that announce what no longer follows."""
     start, end = 0, len(blocks)
-    while start < end and _is_label(blocks[start]):
+    while start < end and is_label(blocks[start]):
         start += 1
     while end > start and (
-        _is_label(blocks[end - 1])
+        is_label(blocks[end - 1])
         or blocks[end - 1].owner.tag in HEADINGS
         or _dangling(blocks[end - 1])
     ):

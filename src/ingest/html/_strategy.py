@@ -60,6 +60,7 @@ from lxml import etree
 
 from ..core import Deadline
 from ._blocks import Block, split_blocks
+from ._bylines import without_byline
 from ._content import (
     choose_container,
     customer_reviews,
@@ -381,17 +382,21 @@ def _with_inline_cards(
     """The teasers and the article once the container's own cards are not teasers
     (:func:`_inline_cards`; *marked*: the furniture, the teasers and the card groups;
     *titled*: the cards whose linked headings are kept already), without the boxes
-    that follow its body (:func:`~._trailers.without_trailers`)."""
+    that follow its body (:func:`~._trailers.without_trailers`) and the byline over it
+    (:func:`~._bylines.without_byline`)."""
     furniture, teasers, groups = marked
     inline = _inline_cards(page, container, groups, teasers)
     if not inline:
-        return teasers, without_trailers(page, without_forms(page, article))
+        return teasers, without_byline(without_trailers(page, without_forms(page, article)))
     teasers = teasers - inline
-    return teasers, without_trailers(
-        page,
-        without_forms(
-            page, render(page, container, furniture | teasers, title=title, titled=inline | titled)
-        ),
+    return teasers, without_byline(
+        without_trailers(
+            page,
+            without_forms(
+                page,
+                render(page, container, furniture | teasers, title=title, titled=inline | titled),
+            ),
+        )
     )
 
 
