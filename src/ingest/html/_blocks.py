@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..core import CHECK_EVERY, Deadline
 
-__all__ = ["BLOCK_TAGS", "HEADINGS", "Block", "split_blocks", "writable"]
+__all__ = ["BLOCK_TAGS", "HEADINGS", "Block", "split_blocks", "spoken", "writable"]
 
 #: Headings (a button inside one is its text: :func:`_heading_toggle`).
 HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -70,6 +70,17 @@ def writable(text: str) -> str:
     True
     """
     return _INVALID_RE.sub(_replacement, text)
+
+
+def spoken(element: etree._Element) -> str:
+    """*element*'s text as a reader hears it: its pieces joined, every run of white
+    space one space.
+
+    >>> import lxml.html
+    >>> spoken(lxml.html.fragment_fromstring("<p> Seven   <b>Likes</b> </p>"))
+    'Seven Likes'
+    """
+    return " ".join("".join(str(piece) for piece in element.itertext()).split())
 
 
 def _replacement(match: re.Match[str]) -> str:
@@ -192,7 +203,7 @@ def interaction_count(element: etree._Element) -> bool:
     """
     if element.get("itemprop") != "interactionStatistic":
         return False
-    text = " ".join("".join(str(piece) for piece in element.itertext()).split())
+    text = spoken(element)
     return len(text) <= _COUNTER_CHARS and bool(_DIGIT_RE.search(text))
 
 
@@ -247,7 +258,7 @@ def quote_source(block: Block) -> bool:
     quote = owner if owner.tag == "blockquote" else next(owner.iterancestors("blockquote"), None)
     if quote is None:
         return False
-    said = " ".join("".join(str(piece) for piece in quote.itertext()).split())
+    said = spoken(quote)
     return said.startswith(text)
 
 

@@ -40,9 +40,9 @@ _BYLINE_RE: Final = re.compile(
     r"|(?:published|updated|last updated|posted)\s*(?:on)?\s*:)"
     r"|(?i:by)\s+[A-Z]",  # a name follows: "By Jane Doe", not "by the way"
 )
-#: A reading time: ``5 min read``, ``13 MIN. READ``.
 #: A year written with this many digits (``03/04/25``, ``03/04/2025``).
 _YEAR_DIGITS: Final = (2, 4)
+#: A reading time: ``5 min read``, ``13 MIN. READ``.
 _READING_RE: Final = re.compile(r"\b\d+\s*min(?:ute)?s?\.?\s+read\b", re.IGNORECASE)
 
 

@@ -22,7 +22,7 @@ from typing import Final
 
 from lxml import etree
 
-from ._blocks import Block
+from ._blocks import Block, spoken
 from ._page import HEADINGS, MAX_PROSE_LINKS, Page, box_signature, is_prose
 
 __all__ = [
@@ -268,7 +268,7 @@ def _heading(element: etree._Element) -> str:
     heading = next(element.iter(*HEADINGS), None)
     if heading is None:
         return ""
-    return " ".join("".join(str(piece) for piece in heading.itertext()).split()).casefold()
+    return spoken(heading).casefold()
 
 
 def titled_article(posts: list[etree._Element], title: str) -> etree._Element | None:
