@@ -183,7 +183,9 @@ def test_board_thread_of_post_boxes_is_a_forum() -> None:
         "Feb 2{0}, 2024</time></p><div class='content'>{1}</div>"
         "<ul><li><a href='/quote?p={0}'>Quote</a></li></ul></div></div>"
     )
-    messages = [(str(n), (_PROSE if n % 2 else _PROSE_2) + f"Reply {n}.") for n in range(1, 5)]
+    messages: list[tuple[str, ...]] = [
+        (str(n), (_PROSE if n % 2 else _PROSE_2) + f"Reply {n}.") for n in range(1, 5)
+    ]
     body = "<div id='page-body'><h2>Moving my savings</h2>" + _rows(post, messages) + "</div>"
     doc = extract_html(f"<html><body>{body}</body></html>".encode())
     assert doc.meta["page_type"] == "forum"
