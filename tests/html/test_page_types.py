@@ -174,6 +174,30 @@ def test_a_thread_whose_replies_repeat_its_title_is_not_a_series() -> None:
     assert titled_article(series, "Something else") is None
 
 
+def test_board_thread_of_post_boxes_is_a_forum() -> None:
+    # A board's thread: dated messages in <div class="post"> boxes, no <article>
+    # and no metadata. Its prose would make it an article; its posts make it a thread.
+    post = (
+        "<div class='post bg{0}'><dl class='postprofile'><dt><a href='/u/{0}'>member{0}</a>"
+        "</dt></dl><div class='postbody'><p class='author'><time datetime='2024-02-2{0}'>"
+        "Feb 2{0}, 2024</time></p><div class='content'>{1}</div>"
+        "<ul><li><a href='/quote?p={0}'>Quote</a></li></ul></div></div>"
+    )
+    messages: list[tuple[str, ...]] = [
+        (str(n), (_PROSE if n % 2 else _PROSE_2) + f"Reply {n}.") for n in range(1, 5)
+    ]
+    body = "<div id='page-body'><h2>Moving my savings</h2>" + _rows(post, messages) + "</div>"
+    doc = extract_html(f"<html><body>{body}</body></html>".encode())
+    assert doc.meta["page_type"] == "forum"
+    for n in range(1, 5):
+        assert f"Reply {n}." in doc.text
+    # One post box on an article's page (a blog's entry) is no thread.
+    single = "<div id='page-body'>" + _rows(post, messages[:1]) + "<p>" + _PROSE_2 + "</p></div>"
+    assert extract_html(f"<html><body>{single}</body></html>".encode()).meta["page_type"] != (
+        "forum"
+    )
+
+
 def test_listing_keeps_every_item_and_its_link_text() -> None:
     text = extract_html(_html("listing")).text
     for title in ("Senior Data Engineer", "Streaming Engineer, Kafka", "Quill Labs"):

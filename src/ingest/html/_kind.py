@@ -76,6 +76,9 @@ class Evidence:
         code_blocks: Multi-line ``<pre>`` blocks in the main content.
         prose_share: The share of the main content's text in prose blocks.
         cart: Whether the page has a button putting something in a shopping cart.
+        post_boxes: Elements of the main content named as posts (a ``post`` class),
+            each holding prose: a thread's messages, when they are not ``<article>``
+            elements.
     """
 
     schema_types: frozenset[str] = frozenset()
@@ -87,6 +90,7 @@ class Evidence:
     code_blocks: int = 0
     prose_share: float = 0.0
     cart: bool = False
+    post_boxes: int = 0
 
     @property
     def says_article(self) -> bool:
@@ -145,6 +149,8 @@ def page_type(evidence: Evidence) -> str:
     ('listing', 'collection')
     >>> page_type(Evidence(posts=5)), page_type(Evidence(dated=True, prose_share=0.9))
     ('forum', 'article')
+    >>> page_type(Evidence(dated=True, prose_share=0.9, post_boxes=4))
+    'forum'
     """
     types = evidence.schema_types
     article_said = evidence.says_article
@@ -165,8 +171,12 @@ def page_type(evidence: Evidence) -> str:
         return "product"
     if types & _DOCS_TYPES or (evidence.code_blocks >= _MIN_CODE_BLOCKS and not article_said):
         return "documentation"
-    if article_said or (evidence.dated and evidence.prose_share >= _ARTICLE_PROSE):
+    if article_said:
         return "article"
+    if evidence.dated and evidence.prose_share >= _ARTICLE_PROSE:
+        # Dated prose in posts of one name is a thread whose messages are no
+        # ``<article>`` elements (a board's ``div.post``).
+        return "forum" if evidence.post_boxes >= _MIN_POSTS else "article"
     return "product" if evidence.cart else "service"
 
 

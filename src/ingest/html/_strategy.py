@@ -313,6 +313,34 @@ def _evidence(said: Evidence, blocks: list[Block], *, posts: int, items: bool) -
     )
 
 
+def _typed(page: Page, container: etree._Element | None, evidence: Evidence) -> str:
+    """The page's type; a page its prose alone would make an article is weighed again
+    with its post boxes (:func:`_post_boxes`), counted for such a page only."""
+    kind = page_type(evidence)
+    if kind != "article" or container is None or evidence.says_article:
+        return kind
+    return page_type(attrs.evolve(evidence, post_boxes=_post_boxes(page, container)))
+
+
+#: The elements that hold a forum's message, for :func:`_post_boxes`.
+_POST_TAGS: Final = ("div", "li", "section", "article")
+
+
+def _post_boxes(page: Page, container: etree._Element) -> int:
+    """The elements in *container* named as posts (``post`` among their classes, as
+    forum software names each message box) that hold prose of their own.
+
+    Read only for a page that its prose would make an article, and its metadata
+    does not: a board's thread has no ``<article>`` posts to count.
+    """
+    count = 0
+    for element in container.iter(_POST_TAGS):
+        stats = page.stats.get(element)
+        if stats is not None and stats.prose_blocks and "post" in element.get("class", "").split():
+            count += 1
+    return count
+
+
 def _inline_cards(
     page: Page,
     container: etree._Element,
@@ -462,7 +490,7 @@ def _extract(
     if not said.dated and _dateline(page.blocks, article) is not None:
         said = attrs.evolve(said, dated=True)
     evidence = _evidence(said, article, posts=len(posts), items=wins)
-    kind = page_type(attrs.evolve(evidence, priced=wins and _priced(items)))
+    kind = _typed(page, container, attrs.evolve(evidence, priced=wins and _priced(items)))
     if wins and region is not None:
         return Extraction(_lines(items), "items", describe(region), kind, tuple(items))
     if kind == "article" and container is not None:
