@@ -29,7 +29,7 @@ from typing import Final
 from lxml import etree
 
 from ._blocks import Block, quote_source, writable
-from ._items import dropped_articles
+from ._items import dropped_articles, glossed_links
 from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose, words
 
 __all__ = [
@@ -720,12 +720,15 @@ def teaser_cards(page: Page, groups: list[list[etree._Element]]) -> set[etree._E
     """The cards of *groups* (see :func:`ingest.html._items.card_groups`) that are teasers.
 
     A card list holding half of the page's prose or more is the article itself
-    (a listicle, a digest).
+    (a listicle, a digest); a list of links each said what it is in words of its
+    own (:func:`~._items.glossed_links`) is the article's.
     """
     limit = _protect_limit(page)
     teasers: set[etree._Element] = set()
     for group in groups:
         parent = page.parent[group[0]]
+        if glossed_links(page, group):
+            continue  # an article's list of resources, each link said what it is
         if limit == 0 or parent is None or page.stats[parent].prose < limit:
             teasers.update(group)
     return teasers

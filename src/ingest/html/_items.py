@@ -183,6 +183,41 @@ def _defines_term(block: Block) -> bool:
     return False
 
 
+#: A link's gloss: a separator, then words (``: an online course on ...``).
+_GLOSS_RE: Final = re.compile(r"\s*[:\-\u2013\u2014]\s+\w")
+#: Words of letters a gloss has at least (a teaser's date, "- December 16, 2019", is
+#: no gloss).
+_GLOSS_WORDS: Final = 3
+_LETTERS_RE: Final = re.compile(r"[^\W\d_]+")
+
+
+def glossed_links(page: Page, group: list[etree._Element]) -> bool:
+    """Whether every card of *group* is a list item of one line: a link, then a
+    separator and what the link leads to in a few words of its own
+    (``<li><a>Negotiation for beginners, a course</a>: free, online, with a
+    workshop</li>``).
+
+    :func:`_defines_term` lets a short linked term through one item at a time; an
+    article's list of resources may link long titles, and reads as such as a whole.
+    A teaser names a post, its excerpt set apart in a block of its own, its date
+    after a dash no gloss.
+    """
+    return len(group) >= 2 and all(_glossed_link(page, card) for card in group)
+
+
+def _glossed_link(page: Page, card: etree._Element) -> bool:
+    blocks = page.blocks_of(card)
+    link = next(card.iter("a"), None)
+    if card.tag != "li" or len(blocks) != 1 or link is None:
+        return False
+    name = spoken(link)
+    text = blocks[0].text
+    if not name or not text.startswith(name):
+        return False
+    rest = text[len(name) :]
+    return _GLOSS_RE.match(rest) is not None and len(_LETTERS_RE.findall(rest)) >= _GLOSS_WORDS
+
+
 def dated(page: Page, element: etree._Element) -> bool:
     """Whether *element* carries a date: a ``<time>`` element or a date written out.
 
