@@ -610,6 +610,15 @@ def _extract(
     return fallback
 
 
+def _in_order(kept: list[Block], extra: list[Block]) -> list[Block]:
+    """*kept* and the blocks of *extra* not in it, in the page's order (*kept* itself
+    when there are none)."""
+    if not extra:
+        return kept
+    every = {block.index: block for block in (*kept, *extra)}
+    return [every[index] for index in sorted(every)]
+
+
 #: A heading holding more than this share of link text was dropped as a link.
 _LINKED_HEADING: Final = 0.5
 
@@ -651,10 +660,7 @@ def _linked_headings(
         and head.text != title
         and _inside_kept(head.owner, region, boilerplate)
     ]
-    if not extra:
-        return kept
-    every = {block.index: block for block in (*kept, *extra)}
-    return [every[index] for index in sorted(every)]
+    return _in_order(kept, extra)
 
 
 #: A paragraph of links this long (characters, spaces excluded) is prose, not a link list.
@@ -693,10 +699,7 @@ def _linked_prose(
         and next(block.owner.iterancestors("a"), None) is None
         and _inside_kept(block.owner, region, boilerplate)
     ]
-    if not extra:
-        return kept
-    every = {block.index: block for block in (*kept, *extra)}
-    return [every[index] for index in sorted(every)]
+    return _in_order(kept, extra)
 
 
 def _inside_kept(
@@ -743,10 +746,7 @@ def _titled_tiles(
             continue
         texts = Counter(name.text for name in names)
         extra.extend(name for name in names if name.index not in kept_at and texts[name.text] == 1)
-    if not extra:
-        return kept
-    every = {block.index: block for block in (*kept, *extra)}
-    return [every[index] for index in sorted(every)]
+    return _in_order(kept, extra)
 
 
 def _tile_name(
