@@ -23,6 +23,7 @@ HTML = FIXTURES / "html"
 TYPED = {
     "forum_thread": "forum",
     "forum_microdata_thread": "forum",  # says so in microdata only: not a listing of replies
+    "forum_short_replies": "forum",  # one-line replies after the opening post: all kept
     "product_json_ld": "product",
     "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
     "product_cart_button": "product",  # no metadata, but an "Add to basket" button

@@ -86,7 +86,7 @@ from ._items import (
     post_chrome,
 )
 from ._kind import Evidence, page_type
-from ._page import HEADINGS, WORD_RE, Page, is_prose, words
+from ._page import HEADINGS, WORD_RE, Page, box_signature, is_prose, words
 from ._posters import without_poster_boxes
 from ._trailers import without_forms, without_tail, without_trailers
 
@@ -499,7 +499,7 @@ def _extract(
         )
         boilerplate = furniture | teasers
     if kind == "forum":
-        boilerplate, article = _thread(
+        container, boilerplate, article = _thread(
             page,
             container,
             posts,
@@ -1071,12 +1071,16 @@ def _thread(
     said: Evidence,
     title: str,
     titled: set[etree._Element],
-) -> tuple[set[etree._Element], list[Block]]:
-    """A thread's *boilerplate* and *article*: its posts without their chrome and requotes.
+) -> tuple[etree._Element | None, set[etree._Element], list[Block]]:
+    """A thread's *container* (grown over its short replies: :func:`_with_replies`),
+    *boilerplate* and *article*: its posts without their chrome and requotes.
 
     Each post keeps its message without the author box around it (not on a
     page that calls itself an article, whose entries are a listicle's).
     """
+    container, posts, article = _with_replies(
+        page, container, posts, article, boilerplate, said=said, title=title, titled=titled
+    )
     thread = said.says_discussion or (bool(posts) and _dated(posts))
     if posts and container is not None and not said.says_article:
         boilerplate = boilerplate | post_chrome(page, posts)
@@ -1090,7 +1094,80 @@ def _thread(
         )
         if thread or not _half_hold(posts, *HEADINGS):
             article = _within_posts(page, article, posts)
-    return boilerplate, _without_requotes(article, unquoted=thread)
+    return container, boilerplate, _without_requotes(article, unquoted=thread)
+
+
+#: How many ancestors above a discussion's container :func:`_with_replies` looks in.
+_REPLY_LEVELS: Final = 3
+
+
+def _with_replies(
+    page: Page,
+    container: etree._Element | None,
+    posts: list[etree._Element],
+    article: list[Block],
+    boilerplate: set[etree._Element],
+    *,
+    said: Evidence,
+    title: str,
+    titled: set[etree._Element],
+) -> tuple[etree._Element | None, list[etree._Element], list[Block]]:
+    """A discussion's *container*, its *posts* and its *article*, the container grown
+    over the replies after it.
+
+    A thread whose replies are short (a line each, no prose) can have its opening
+    post, the one element with prose, taken as the container, and every reply
+    dropped. On a page that says it is a discussion, whose container holds no posts,
+    when a run of at least :data:`~._items.MIN_CARDS` elements of one signature (the
+    replies), outside the *boilerplate* and not mostly links, follows the container
+    within :data:`_REPLY_LEVELS` ancestors (as its siblings, or as the children of a
+    sibling after it), the container is the ancestor holding both, rendered again.
+    """
+    if not said.says_discussion or container is None or posts:
+        return container, posts, article
+    grown = _replies_parent(page, container, boilerplate)
+    if grown is container:
+        return container, posts, article
+    return (
+        grown,
+        dropped_articles(page, grown, title, discussion=True)[1],
+        render(page, grown, boilerplate, title=title, titled=titled, discussion=True),
+    )
+
+
+def _replies_parent(
+    page: Page, container: etree._Element, boilerplate: set[etree._Element]
+) -> etree._Element:
+    """The ancestor of *container* holding the replies after it (see
+    :func:`_with_replies`), or *container* itself."""
+    current = container
+    for _ in range(_REPLY_LEVELS):
+        parent = page.parent[current]
+        if parent is None:
+            break
+        kids = page.children[parent]
+        after = kids[kids.index(current) + 1 :]
+        if _replies(page, after, boilerplate) or any(
+            _replies(page, page.children.get(sibling, []), boilerplate) for sibling in after
+        ):
+            return parent
+        current = parent
+    return container
+
+
+def _replies(page: Page, kids: Sequence[etree._Element], boilerplate: set[etree._Element]) -> bool:
+    """Whether *kids* hold a run of replies (see :func:`_with_replies`)."""
+    runs: Counter[tuple[str, str]] = Counter()
+    for kid in kids:
+        stats = page.stats[kid]
+        if (
+            kid.tag not in HEADINGS
+            and stats.link_blocks * 2 < stats.blocks
+            and kid not in boilerplate
+            and not any(up in boilerplate for up in kid.iterancestors())
+        ):
+            runs[box_signature(kid)] += 1
+    return any(count >= MIN_CARDS for count in runs.values())
 
 
 def _dated(posts: list[etree._Element]) -> bool:
