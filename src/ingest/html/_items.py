@@ -184,7 +184,7 @@ def _defines_term(block: Block) -> bool:
 
 
 #: A link's gloss: a separator, then words (``: an online course on ...``).
-_GLOSS_RE: Final = re.compile(r"\s*[:\-\u2013\u2014]\s+\w")
+_GLOSS_RE: Final = re.compile(rf"\s*[{re.escape(''.join(sorted(_TERM_SEPARATORS)))}]\s+\w")
 #: Words of letters a gloss has at least (a teaser's date, "- December 16, 2019", is
 #: no gloss).
 _GLOSS_WORDS: Final = 3

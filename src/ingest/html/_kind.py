@@ -18,7 +18,7 @@ from typing import Final
 import attrs
 from lxml import etree
 
-__all__ = ["PAGE_TYPES", "Evidence", "microdata_discussion", "page_type", "sells"]
+__all__ = ["PAGE_TYPES", "Evidence", "microdata_discussion", "names_thread", "page_type", "sells"]
 
 #: Every answer :func:`page_type` gives.
 PAGE_TYPES: Final = (
@@ -130,10 +130,22 @@ def microdata_discussion(root: etree._Element) -> frozenset[str]:
     """
     values = _ITEMTYPES(root)
     for value in values if isinstance(values, list) else ():
-        for url in str(value).split():
-            if url.rstrip("/").rsplit("/", 1)[-1].lower() == "discussionforumposting":
-                return frozenset({"discussionforumposting"})
+        if names_thread(str(value)):
+            return frozenset({"discussionforumposting"})
     return frozenset()
+
+
+def names_thread(itemtype: str) -> bool:
+    """Whether a microdata ``itemtype`` (one or more type URLs) names a forum thread,
+    ``DiscussionForumPosting`` (the last part of a URL, in any case).
+
+    >>> names_thread("https://schema.org/DiscussionForumPosting"), names_thread("Comment")
+    (True, False)
+    """
+    return any(
+        url.rstrip("/").rsplit("/", 1)[-1].lower() == "discussionforumposting"
+        for url in itemtype.split()
+    )
 
 
 def page_type(evidence: Evidence) -> str:

@@ -85,7 +85,7 @@ from ._items import (
     leads_with_link,
     post_chrome,
 )
-from ._kind import Evidence, page_type
+from ._kind import Evidence, names_thread, page_type
 from ._page import HEADINGS, WORD_RE, Page, box_signature, is_prose, words
 from ._posters import without_poster_boxes
 from ._trailers import without_forms, without_tail, without_trailers
@@ -980,17 +980,10 @@ def _discussion_cards(
 
 
 def _thread_item(region: etree._Element) -> etree._Element | None:
-    """The microdata's thread item around *region* (``itemtype=".../DiscussionForumPosting"``):
+    """The microdata's thread item around *region* (:func:`~._kind.names_thread`):
     forum software renders the opening post in a template of its own, before the
     replies' cards, inside the item that they all belong to."""
-    return next(
-        (
-            up
-            for up in region.iterancestors()
-            if "DiscussionForumPosting" in str(up.get("itemtype", ""))
-        ),
-        None,
-    )
+    return next((up for up in region.iterancestors() if names_thread(up.get("itemtype", ""))), None)
 
 
 def _through_last_post(
