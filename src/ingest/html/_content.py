@@ -34,6 +34,7 @@ from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose, words
 
 __all__ = [
     "anchored_by_heading",
+    "announces",
     "choose_container",
     "customer_reviews",
     "describe",
@@ -1043,9 +1044,10 @@ def is_label(block: Block) -> bool:
     )
 
 
-def _dangling(block: Block) -> bool:
-    """A short line that announces what follows (``Tagged:``, ``Mehr zum Thema:``), at the
-    end of the article: what it announced (a list of links) is gone."""
+def announces(block: Block) -> bool:
+    """A short line that announces what follows (``Tagged:``, ``Mehr zum Thema:``,
+    ``Weight:``): at the end of the article, what it announced (a list of links) is
+    gone; in a listing's card, it names the value after it."""
     return block.weight < _MAX_LABEL and block.text.rstrip().endswith((":", "\uff1a"))
 
 
@@ -1058,7 +1060,7 @@ def _trim_edges(blocks: list[Block]) -> list[Block]:
     while end > start and (
         is_label(blocks[end - 1])
         or blocks[end - 1].owner.tag in HEADINGS
-        or _dangling(blocks[end - 1])
+        or announces(blocks[end - 1])
     ):
         end -= 1
     return blocks[start:end]

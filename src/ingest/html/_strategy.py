@@ -62,6 +62,7 @@ from ..core import Deadline
 from ._blocks import Block, split_blocks
 from ._bylines import without_byline
 from ._content import (
+    announces,
     choose_container,
     customer_reviews,
     describe,
@@ -1032,7 +1033,8 @@ def _through_last_answer(page: Page, container: etree._Element, blocks: list[Blo
 
 
 def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Element]) -> list[Block]:
-    """*blocks* without a line that repeats one before it in the same card.
+    """*blocks* without a line that repeats one before it in the same card, nor a
+    line that every card holds (:func:`_card_chrome`).
 
     A tile repeats its title's link over its picture, in a hidden copy for screen
     readers or a "quick view" overlay: the reader sees the title once.
@@ -1051,7 +1053,30 @@ def _once_per_card(page: Page, blocks: list[Block], cards: Sequence[etree._Eleme
                 continue
             seen.add(key)
         kept.append(block)
-    return kept
+    holders = Counter(text for _card, text in seen)
+    return [
+        block
+        for block in kept
+        if block.index not in card_of or not _card_chrome(block, holders[block.text], len(cards))
+    ]
+
+
+def _card_chrome(block: Block, holders: int, cards: int) -> bool:
+    """Whether *block*, a line that *holders* of a listing's *cards* hold, is the cards'
+    chrome: a control or status that every card shows alike ("Rate this book",
+    "Add to wishlist", a code host's "Code", "Issues", "Pull requests" under each
+    repository), part of no one item.
+
+    An item's own text (its title, summary, author, date) differs from card to card
+    at least once over three cards or more. A field's name that announces its value
+    (``Weight:``, :func:`~._content.announces`) and a value alike by chance (a line
+    without a letter: a price, ``-30%``) stay.
+    """
+    return (
+        holders == cards >= MIN_CARDS
+        and not announces(block)
+        and any(char.isalpha() for char in block.text)
+    )
 
 
 def _thread(
