@@ -415,10 +415,12 @@ class _Splitter:
         self.length = 0  # non-space characters of the open block
         self.link_length = 0
         self.starts_with_link = False
+        self.link_closed = False  # an ``<a>`` ended and no text came since
 
     def add(self, text: str | None) -> None:
         if not text:
             return
+        self.link_closed = False
         text = writable(text)  # as the same characters written raw were, before parsing
         if not self.pre_depth:
             text = text.replace("\n", " ")
@@ -450,7 +452,7 @@ class _Splitter:
                 )
         self.pieces.clear()
         self.length = self.link_length = 0
-        self.starts_with_link = False
+        self.starts_with_link = self.link_closed = False
 
     def start(self, element: etree._Element, tag: str) -> None:
         if tag in BLOCK_TAGS:
@@ -459,8 +461,15 @@ class _Splitter:
             self.pre_depth += tag == "pre"
         elif tag == "br":
             self.pieces.append("\n")
-        elif tag == "a" and element.get("href") is not None:
-            self.link_depth += 1
+        elif tag == "a":
+            if (
+                self.link_closed
+                and self.pieces
+                and not self.pre_depth
+                and not self.pieces[-1][-1:].isspace()
+            ):
+                self.pieces.append(" ")  # two links are two words: see split_blocks
+            self.link_depth += element.get("href") is not None
         self.add(element.text)
 
     def end(self, element: etree._Element, tag: str) -> None:
@@ -468,9 +477,11 @@ class _Splitter:
             self.flush()
             self.owners.pop()
             self.pre_depth -= tag == "pre"
-        elif tag == "a" and element.get("href") is not None:
-            self.link_depth -= 1
+        elif tag == "a":
+            self.link_depth -= element.get("href") is not None
         self.add(element.tail)
+        if tag == "a" and not element.tail:
+            self.link_closed = True
 
 
 def _heading_toggle(element: etree._Element) -> bool:
@@ -515,12 +526,19 @@ def split_blocks(
     tab panels (``role="tabpanel"``): one click from the reader, not hidden; without
     *aria*, an element hidden only from screen readers (``aria-hidden``) is shown;
     without *buttons*, a control styled as a button (:func:`_button`) is skipped.
+    Two links written with nothing between them (``<a>Co-op</a><a>Strategy</a>``: a
+    list of tags, filters or stars, spaced by style sheets) are two words: a space
+    parts them, outside ``<pre>``. A word is never split across two link targets,
+    where a styled ``<span>`` (a drop cap, an ordinal's ``rd``) often is one.
     The *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring("<div><p>One <a href='/x'>link</a><br>two</p>tail</div>")
     >>> [(b.lines, b.owner.tag, b.link_length) for b in split_blocks(page)]
     [(['One link', 'two'], 'p', 4), (['tail'], 'div', 0)]
+    >>> page = lxml.html.fromstring("<p><a href='/t/a'>Co-op</a><a href='/t/b'>Strategy</a></p>")
+    >>> [b.lines for b in split_blocks(page)]
+    [['Co-op Strategy']]
     """
     splitter = _Splitter()
     collapsed = set() if reveal else controlled_ids(root)
