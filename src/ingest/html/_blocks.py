@@ -415,10 +415,13 @@ class _Splitter:
         self.length = 0  # non-space characters of the open block
         self.link_length = 0
         self.starts_with_link = False
+        # an inline element (an ``<a>``) ended and no text came since: see _apart
+        self.inline_closed = self.link_closed = False
 
     def add(self, text: str | None) -> None:
         if not text:
             return
+        self.link_closed = self.inline_closed = False
         text = writable(text)  # as the same characters written raw were, before parsing
         if not self.pre_depth:
             text = text.replace("\n", " ")
@@ -450,7 +453,7 @@ class _Splitter:
                 )
         self.pieces.clear()
         self.length = self.link_length = 0
-        self.starts_with_link = False
+        self.starts_with_link = self.link_closed = self.inline_closed = False
 
     def start(self, element: etree._Element, tag: str) -> None:
         if tag in BLOCK_TAGS:
@@ -459,18 +462,43 @@ class _Splitter:
             self.pre_depth += tag == "pre"
         elif tag == "br":
             self.pieces.append("\n")
-        elif tag == "a" and element.get("href") is not None:
-            self.link_depth += 1
+        else:
+            if self._apart(element, tag):
+                self.pieces.append(" ")
+            self.link_depth += tag == "a" and element.get("href") is not None
         self.add(element.text)
+
+    def _apart(self, element: etree._Element, tag: str) -> bool:
+        """Whether inline *element*, written right after another, starts a new word.
+
+        Two links are two words (a tag list, facets, a rating's stars, spaced by
+        style sheets), and so are two elements where a lowercase letter meets a
+        capital (a tile's ``<span>Gregory</span><span>Paragon 68 Pack</span>``, a
+        brand and its product's name set on two lines), outside ``<pre>``. A word
+        is split across styled elements often (a drop cap's ``<span>I</span>f``,
+        an ordinal's ``3<sup>rd</sup>``, a badge doubled for two screen sizes,
+        ``NEWNEW``), across two link targets or from lower case into a capital
+        hardly ever.
+        """
+        if not self.inline_closed or not self.pieces or self.pre_depth:
+            return False
+        last = self.pieces[-1][-1:]
+        return not last.isspace() and (
+            (tag == "a" and self.link_closed)
+            or (last.islower() and (element.text or "")[:1].isupper())
+        )
 
     def end(self, element: etree._Element, tag: str) -> None:
         if tag in BLOCK_TAGS:
             self.flush()
             self.owners.pop()
             self.pre_depth -= tag == "pre"
-        elif tag == "a" and element.get("href") is not None:
-            self.link_depth -= 1
+        elif tag == "a":
+            self.link_depth -= element.get("href") is not None
         self.add(element.tail)
+        if tag not in BLOCK_TAGS and tag != "br" and not element.tail:
+            self.inline_closed = True
+            self.link_closed = self.link_closed or tag == "a"
 
 
 def _heading_toggle(element: etree._Element) -> bool:
@@ -515,12 +543,21 @@ def split_blocks(
     tab panels (``role="tabpanel"``): one click from the reader, not hidden; without
     *aria*, an element hidden only from screen readers (``aria-hidden``) is shown;
     without *buttons*, a control styled as a button (:func:`_button`) is skipped.
+    Two links written with nothing between them (``<a>Co-op</a><a>Strategy</a>``),
+    or two inline elements where a lowercase letter meets a capital, are two words
+    (:meth:`_Splitter._apart`).
     The *deadline*, if any, is checked every :data:`CHECK_EVERY` events of the walk.
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring("<div><p>One <a href='/x'>link</a><br>two</p>tail</div>")
     >>> [(b.lines, b.owner.tag, b.link_length) for b in split_blocks(page)]
     [(['One link', 'two'], 'p', 4), (['tail'], 'div', 0)]
+    >>> page = lxml.html.fromstring("<p><a href='/t/a'>Co-op</a><a href='/t/b'>Strategy</a></p>")
+    >>> [b.lines for b in split_blocks(page)]
+    [['Co-op Strategy']]
+    >>> page = lxml.html.fromstring("<h3><span>Gregory</span><span>Paragon</span></h3>")
+    >>> [b.lines for b in split_blocks(page)]
+    [['Gregory Paragon']]
     """
     splitter = _Splitter()
     collapsed = set() if reveal else controlled_ids(root)
