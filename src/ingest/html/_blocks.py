@@ -19,7 +19,7 @@ from ..core import CHECK_EVERY, Deadline
 
 __all__ = ["BLOCK_TAGS", "HEADINGS", "Block", "split_blocks", "spoken", "writable"]
 
-#: Headings (a button inside one is its text: :func:`_heading_toggle`).
+#: Headings (a button inside one, or around one, is its text: :func:`_heading_toggle`).
 HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Elements whose text is never shown to a reader.
 SKIP_TAGS: Final = frozenset(
@@ -502,24 +502,30 @@ class _Splitter:
 
 
 def _heading_toggle(element: etree._Element) -> bool:
-    """Whether *element* is the button of an accordion's heading, which is its text.
+    """Whether *element* is a button whose label is a heading, which is its text.
 
     An accordion marks each question up as a heading holding a button that opens
     its answer (``<h3><button aria-expanded="false" aria-controls="a1">How long does
     it take?</button></h3>``, the ARIA pattern): the button's label is the heading.
+    Other accordions put the heading inside the button (``<button><h3>How long can I
+    rent it?</h3><svg/></button>``): HTML allows only phrasing content there, so a
+    heading in a button is the title of the section that the button unfolds, what
+    the page itself marks as a heading, whatever the button says of its state.
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring('<h3><button aria-expanded="false">Why?</button></h3>')
     >>> [b.text for b in split_blocks(page)]
     ['Why?']
+    >>> page = lxml.html.fromstring('<div><button><h3>How?</h3></button><p>So.</p></div>')
+    >>> [b.text for b in split_blocks(page)]
+    ['How?', 'So.']
     """
+    if element.tag != "button":
+        return False
     parent = element.getparent()
-    return (
-        element.tag == "button"
-        and parent is not None
-        and parent.tag in HEADINGS
-        and (element.get("aria-expanded") is not None or element.get("aria-controls") is not None)
-    )
+    if parent is not None and parent.tag in HEADINGS:
+        return element.get("aria-expanded") is not None or element.get("aria-controls") is not None
+    return next(element.iter(*HEADINGS), None) is not None
 
 
 #: Elements skipped in every walk: code, styles, metadata, media, form controls'
