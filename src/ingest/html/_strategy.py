@@ -119,6 +119,10 @@ _TAG_RE: Final = re.compile(r"<[^>]*>")
 #: characters that repeats an earlier one is a copy (the summary shown to phones and
 #: to wider screens).
 _COPY_CHARS: Final = 20
+#: ... and a run of at least this many blocks, each maybe shorter, that repeats an
+#: earlier run in order and holds that many characters together, is one too (a
+#: list of short lines written twice: sizes, colours, a price in each currency).
+_COPY_RUN: Final = 3
 #: A product page's heading of this many characters or fewer naming the shop's terms
 #: (shipping, returns, payment, warranty) heads a section of them, not of the product.
 _TERMS_CHARS: Final = 60
@@ -1280,11 +1284,14 @@ def _without_copies(found: Extraction) -> Extraction:
     first: dict[str, int] = {}
     kept: list[Block] = []
     follows = -1  # in a copy: the index of the block the next one would repeat
+    runs = _copied_runs(blocks)
     for index, block in enumerate(blocks):
         if 0 <= follows < index and blocks[follows].text == block.text:
             follows += 1  # the copy goes on, short lines too (its list's items)
             continue
         follows = -1
+        if index in runs:
+            continue
         if block.length >= _COPY_CHARS and block.text in first:
             original = first[block.text]
             follows = original + 1
@@ -1303,6 +1310,43 @@ def _without_copies(found: Extraction) -> Extraction:
         first.setdefault(block.text, index)
         kept.append(block)
     return _keeping(found, kept)
+
+
+def _copied_runs(blocks: Sequence[Block]) -> set[int]:
+    """The indices of the *blocks* that repeat, in order, a run of earlier ones: runs of
+    :data:`_COPY_RUN` blocks or more holding :data:`_COPY_CHARS` characters or more.
+
+    A list of short lines written twice (a size or colour picker, a table of prices
+    in each currency, for phones and for wider screens) has no block long enough to
+    be a copy by itself (:func:`_without_copies`); the run of them is one.
+
+    >>> from lxml import etree
+    >>> owner = etree.Element("li")
+    >>> texts = ["Size", "Small", "Medium", "Extra large", "Note", "Small", "Medium", "Extra large"]
+    >>> sorted(_copied_runs([Block([t], owner, len(t), 0, i) for i, t in enumerate(texts)]))
+    [5, 6, 7]
+    """
+    at: dict[str, list[int]] = {}
+    copied: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        longest = 0
+        for start in at.get(blocks[index].text, ()):
+            run = 0
+            while (
+                index + run < len(blocks)
+                and start + run < index
+                and blocks[start + run].text == blocks[index + run].text
+            ):
+                run += 1
+            longest = max(longest, run)
+        if longest >= _COPY_RUN and _length(blocks[index : index + longest]) >= _COPY_CHARS:
+            copied.update(range(index, index + longest))
+            index += longest
+            continue
+        at.setdefault(blocks[index].text, []).append(index)
+        index += 1
+    return copied
 
 
 def _without_terms(found: Extraction) -> Extraction:
