@@ -72,6 +72,7 @@ from ._content import (
     never_content,
     presentation_named,
     render,
+    small_print_named,
     teaser_cards,
 )
 from ._items import (
@@ -268,7 +269,7 @@ def extract_article(
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
-        found = _without_excerpts(_without_terms(found))
+        found = _without_excerpts(_without_terms(_without_small_print(found)))
         return _with_description(found, product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
         # An article dated by its dateline: that date, when it can be told, is its own.
@@ -1370,6 +1371,34 @@ def _without_terms(found: Extraction) -> Extraction:
         if not within:
             kept.append(block)
     return _keeping(found, kept)
+
+
+def _without_small_print(found: Extraction) -> Extraction:
+    """*found* (a product page) without the blocks inside its small print.
+
+    A maker's product page backs each claim (battery life, a zoom, a trial offer)
+    with a numbered note, and gathers the notes in a box named a disclaimer under
+    the page: legal text, as the boxes named ``legal`` or ``copyright`` that are
+    furniture on every page. (On other pages a box so named may hold the content: a
+    bank's terms, a study's findings under a notice.)
+    """
+    named: dict[etree._Element, bool] = {}
+
+    def small_print(element: etree._Element) -> bool:
+        path: list[etree._Element] = []
+        verdict = False
+        for each in (element, *element.iterancestors()):
+            if each in named:
+                verdict = named[each]
+                break
+            path.append(each)
+            if small_print_named(each):
+                verdict = True
+                break
+        named.update(dict.fromkeys(path, verdict))
+        return verdict
+
+    return _keeping(found, [block for block in found.blocks if not small_print(block.owner)])
 
 
 def _terms_heading(text: str) -> bool:
