@@ -26,6 +26,8 @@ TYPED = {
     "forum_short_replies": "forum",  # one-line replies after the opening post: all kept
     "product_json_ld": "product",
     "product_repeated_summary": "product",  # the summary written twice, phones and wider screens
+    "product_repeated_choices": "product",  # a list of short lines written twice
+    "product_small_print": "product",  # the notes backing its claims in a box named a disclaimer
     "product_cart_button": "product",  # no metadata, but an "Add to basket" button
     "product_cut_summary": "product",  # the description cut short over the whole of it
     "product_reviews_posts": "product",  # buyers' reviews as <article>s: not a thread

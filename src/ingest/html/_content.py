@@ -46,6 +46,7 @@ __all__ = [
     "never_content",
     "presentation_named",
     "render",
+    "small_print_named",
     "teaser_cards",
 ]
 
@@ -532,6 +533,22 @@ def customer_reviews(page: Page, container: etree._Element) -> set[etree._Elemen
             _TESTIMONIAL_RE.search(_names(shown)) for shown in (element, *element.iterancestors())
         )
     }
+
+
+#: Names of a maker's small print (``common-bottom-disclaimer``, ``disclaimer-notes``).
+_SMALL_PRINT_RE: Final = re.compile(r"disclaimer")
+
+
+def small_print_named(element: etree._Element) -> bool:
+    """Whether *element* is named as small print: the legal notes that back a product
+    page's claims (read on product pages only: elsewhere such a box may hold the
+    content, a bank's terms).
+
+    >>> import lxml.html
+    >>> small_print_named(lxml.html.fragment_fromstring('<div class="pd-disclaimer">x</div>'))
+    True
+    """
+    return bool(_SMALL_PRINT_RE.search(_names(element)))
 
 
 #: Names of comments: on a page that says it is a discussion, its posts.

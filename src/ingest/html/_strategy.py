@@ -73,6 +73,7 @@ from ._content import (
     never_content,
     presentation_named,
     render,
+    small_print_named,
     teaser_cards,
 )
 from ._items import (
@@ -120,6 +121,10 @@ _TAG_RE: Final = re.compile(r"<[^>]*>")
 #: characters that repeats an earlier one is a copy (the summary shown to phones and
 #: to wider screens).
 _COPY_CHARS: Final = 20
+#: ... and a run of at least this many blocks, each maybe shorter, that repeats an
+#: earlier run in order and holds that many characters together, is one too (a
+#: list of short lines written twice: sizes, colours, a price in each currency).
+_COPY_RUN: Final = 3
 #: A product page's heading of this many characters or fewer naming the shop's terms
 #: (shipping, returns, payment, warranty) heads a section of them, not of the product.
 _TERMS_CHARS: Final = 60
@@ -265,7 +270,7 @@ def extract_article(
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
-        found = _without_excerpts(_without_terms(found))
+        found = _without_excerpts(_without_terms(_without_small_print(found)))
         return _with_description(found, product_description)
     if found.page_type == "article" and not said.dated and found.blocks:
         # An article dated by its dateline: that date, when it can be told, is its own.
@@ -1305,11 +1310,14 @@ def _without_copies(found: Extraction) -> Extraction:
     first: dict[str, int] = {}
     kept: list[Block] = []
     follows = -1  # in a copy: the index of the block the next one would repeat
+    runs = _copied_runs(blocks)
     for index, block in enumerate(blocks):
         if 0 <= follows < index and blocks[follows].text == block.text:
             follows += 1  # the copy goes on, short lines too (its list's items)
             continue
         follows = -1
+        if index in runs:
+            continue
         if block.length >= _COPY_CHARS and block.text in first:
             original = first[block.text]
             follows = original + 1
@@ -1328,6 +1336,43 @@ def _without_copies(found: Extraction) -> Extraction:
         first.setdefault(block.text, index)
         kept.append(block)
     return _keeping(found, kept)
+
+
+def _copied_runs(blocks: Sequence[Block]) -> set[int]:
+    """The indices of the *blocks* that repeat, in order, a run of earlier ones: runs of
+    :data:`_COPY_RUN` blocks or more holding :data:`_COPY_CHARS` characters or more.
+
+    A list of short lines written twice (a size or colour picker, a table of prices
+    in each currency, for phones and for wider screens) has no block long enough to
+    be a copy by itself (:func:`_without_copies`); the run of them is one.
+
+    >>> from lxml import etree
+    >>> owner = etree.Element("li")
+    >>> texts = ["Size", "Small", "Medium", "Extra large", "Note", "Small", "Medium", "Extra large"]
+    >>> sorted(_copied_runs([Block([t], owner, len(t), 0, i) for i, t in enumerate(texts)]))
+    [5, 6, 7]
+    """
+    at: dict[str, list[int]] = {}
+    copied: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        longest = 0
+        for start in at.get(blocks[index].text, ()):
+            run = 0
+            while (
+                index + run < len(blocks)
+                and start + run < index
+                and blocks[start + run].text == blocks[index + run].text
+            ):
+                run += 1
+            longest = max(longest, run)
+        if longest >= _COPY_RUN and _length(blocks[index : index + longest]) >= _COPY_CHARS:
+            copied.update(range(index, index + longest))
+            index += longest
+            continue
+        at.setdefault(blocks[index].text, []).append(index)
+        index += 1
+    return copied
 
 
 def _without_terms(found: Extraction) -> Extraction:
@@ -1351,6 +1396,34 @@ def _without_terms(found: Extraction) -> Extraction:
         if not within:
             kept.append(block)
     return _keeping(found, kept)
+
+
+def _without_small_print(found: Extraction) -> Extraction:
+    """*found* (a product page) without the blocks inside its small print.
+
+    A maker's product page backs each claim (battery life, a zoom, a trial offer)
+    with a numbered note, and gathers the notes in a box named a disclaimer under
+    the page: legal text, as the boxes named ``legal`` or ``copyright`` that are
+    furniture on every page. (On other pages a box so named may hold the content: a
+    bank's terms, a study's findings under a notice.)
+    """
+    named: dict[etree._Element, bool] = {}
+
+    def small_print(element: etree._Element) -> bool:
+        path: list[etree._Element] = []
+        verdict = False
+        for each in (element, *element.iterancestors()):
+            if each in named:
+                verdict = named[each]
+                break
+            path.append(each)
+            if small_print_named(each):
+                verdict = True
+                break
+        named.update(dict.fromkeys(path, verdict))
+        return verdict
+
+    return _keeping(found, [block for block in found.blocks if not small_print(block.owner)])
 
 
 def _terms_heading(text: str) -> bool:
