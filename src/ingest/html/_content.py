@@ -33,6 +33,7 @@ from ._items import dropped_articles, glossed_links
 from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose, words
 
 __all__ = [
+    "LABEL_CHARS",
     "anchored_by_heading",
     "choose_container",
     "customer_reviews",
@@ -162,7 +163,7 @@ _SEMANTIC_BONUS: Final = 1.15
 _PROTECT_SHARE: Final = 0.5
 _PROTECT_BLOCKS: Final = 3
 #: Non-paragraph lines shorter than this at the edges of the article are labels.
-_MAX_LABEL: Final = 30
+LABEL_CHARS: Final = 30
 #: The container grows to an ancestor whose added text has at most this share in links.
 _MAX_ADDED_LINKS: Final = 0.33
 
@@ -876,7 +877,7 @@ def _titles_contents(label: Block, links: Block) -> bool:
     """
     return (
         label.index == links.index - 1
-        and label.weight < _MAX_LABEL
+        and label.weight < LABEL_CHARS
         and label.owner.tag not in _CELL_TAGS
         and _contents(links.owner)
     )
@@ -1037,7 +1038,7 @@ def is_label(block: Block) -> bool:
     counts three times.
     """
     return (
-        block.weight < _MAX_LABEL
+        block.weight < LABEL_CHARS
         and block.owner.tag not in _PARAGRAPH_TAGS
         and block.owner.tag not in _CELL_TAGS
     )
@@ -1046,7 +1047,7 @@ def is_label(block: Block) -> bool:
 def _dangling(block: Block) -> bool:
     """A short line that announces what follows (``Tagged:``, ``Mehr zum Thema:``), at the
     end of the article: what it announced (a list of links) is gone."""
-    return block.weight < _MAX_LABEL and block.text.rstrip().endswith((":", "\uff1a"))
+    return block.weight < LABEL_CHARS and block.text.rstrip().endswith((":", "\uff1a"))
 
 
 def _trim_edges(blocks: list[Block]) -> list[Block]:
