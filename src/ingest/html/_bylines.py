@@ -9,6 +9,12 @@ they say: a short block, before the first paragraph, giving a written date,
 opening with a byline's words, or giving a reading time. A byline and a dateline
 are one or two blocks; more dated blocks at the head are a list of dated entries
 (a changelog, a schedule), which the article holds, and nothing goes.
+
+A reading time (``6 min read``) is the one such line that goes wherever it stands,
+on a page of any type: a site works it out from the text's length, so it measures
+the text and is none of it. A line of a label's length that gives one goes (under
+a standfirst, where the head has ended; on each card of a list of posts; on a post
+taken for a service); a sentence that mentions one stays (:func:`without_reading_times`).
 """
 
 from __future__ import annotations
@@ -18,11 +24,11 @@ from collections.abc import Sequence
 from typing import Final
 
 from ._blocks import Block
-from ._content import is_label
+from ._content import LABEL_CHARS, is_label
 from ._items import DATE_RE, iso_date
 from ._page import is_prose
 
-__all__ = ["without_byline"]
+__all__ = ["without_byline", "without_reading_times"]
 
 #: A block of at least this many characters is the article's text: the head ends there.
 _BODY_CHARS: Final = 150
@@ -102,3 +108,28 @@ def without_byline(blocks: Sequence[Block]) -> list[Block]:
             gone.add(following)
             following += 1
     return [block for position, block in enumerate(blocks) if position not in gone]
+
+
+def without_reading_times(blocks: Sequence[Block]) -> list[Block]:
+    """*blocks* without the lines, a label's length (under :data:`~._content.LABEL_CHARS`
+    characters), that give a reading time: ``5 min read``, ``Oct 11, 2023 2 min
+    read``, ``Bridgestone Team | 5 min read``.
+
+    A site works a reading time out from the text's length and shows it by a post's
+    headline and on its card in a list of posts: it measures the text and is none
+    of it, wherever it stands (after a standfirst, under each card's title, on a
+    post taken for a service, whose head :func:`without_byline` does not read).
+
+    >>> from ingest.html._blocks import split_blocks
+    >>> import lxml.html
+    >>> root = lxml.html.fromstring(
+    ...     "<div><p>Intro to the piece.</p><div>Oct 11, 2023 4 min read</div>"
+    ...     "<p>A 5 min read of the news, every morning, in your inbox.</p></div>")
+    >>> [block.text for block in without_reading_times(split_blocks(root))]
+    ['Intro to the piece.', 'A 5 min read of the news, every morning, in your inbox.']
+    """
+    return [
+        block
+        for block in blocks
+        if block.weight >= LABEL_CHARS or _READING_RE.search(block.text) is None
+    ]

@@ -33,6 +33,7 @@ from ._items import dropped_articles, glossed_links
 from ._page import HEADINGS, MAX_PROSE_LINKS, MIN_PROSE, Page, is_prose, words
 
 __all__ = [
+    "LABEL_CHARS",
     "anchored_by_heading",
     "announces",
     "choose_container",
@@ -164,7 +165,7 @@ _SEMANTIC_BONUS: Final = 1.15
 _PROTECT_SHARE: Final = 0.5
 _PROTECT_BLOCKS: Final = 3
 #: Non-paragraph lines shorter than this at the edges of the article are labels.
-_MAX_LABEL: Final = 30
+LABEL_CHARS: Final = 30
 #: The container grows to an ancestor whose added text has at most this share in links.
 _MAX_ADDED_LINKS: Final = 0.33
 
@@ -894,7 +895,7 @@ def _titles_contents(label: Block, links: Block) -> bool:
     """
     return (
         label.index == links.index - 1
-        and label.weight < _MAX_LABEL
+        and label.weight < LABEL_CHARS
         and label.owner.tag not in _CELL_TAGS
         and _contents(links.owner)
     )
@@ -1055,7 +1056,7 @@ def is_label(block: Block) -> bool:
     counts three times.
     """
     return (
-        block.weight < _MAX_LABEL
+        block.weight < LABEL_CHARS
         and block.owner.tag not in _PARAGRAPH_TAGS
         and block.owner.tag not in _CELL_TAGS
     )
@@ -1065,7 +1066,7 @@ def announces(block: Block) -> bool:
     """A short line that announces what follows (``Tagged:``, ``Mehr zum Thema:``,
     ``Weight:``): at the end of the article, what it announced (a list of links) is
     gone; in a listing's card, it names the value after it."""
-    return block.weight < _MAX_LABEL and block.text.rstrip().endswith((":", "\uff1a"))
+    return block.weight < LABEL_CHARS and block.text.rstrip().endswith((":", "\uff1a"))
 
 
 def _trim_edges(blocks: list[Block]) -> list[Block]:

@@ -60,7 +60,7 @@ from lxml import etree
 
 from ..core import Deadline
 from ._blocks import Block, split_blocks
-from ._bylines import without_byline
+from ._bylines import without_byline, without_reading_times
 from ._content import (
     announces,
     choose_container,
@@ -266,7 +266,7 @@ def extract_article(
                 found, blocks = second, shown
                 break
     found = _without_subjects(found)
-    found = _keeping(found, without_poster_boxes(list(found.blocks)))
+    found = _keeping(found, without_reading_times(without_poster_boxes(list(found.blocks))))
     if found.page_type == "product" or found.method.startswith("prose"):
         found = _without_copies(found)
     if found.page_type == "product":
