@@ -648,6 +648,30 @@ def test_a_posts_like_counter_goes() -> None:
     ]
 
 
+def test_a_templates_unfilled_expressions_are_not_text() -> None:
+    # A thread built by a client-side framework prints a placeholder under each post
+    # that a script fills in; saved before it ran, the raw expression is left. Three
+    # blocks of one expression (numbers aside) are the template's; one alone (a page
+    # showing the syntax) stays, and so does an expression inside a <pre>.
+    post = (
+        "<div><p>Post number {0} says the method works for beginners.</p>"
+        "<div>{{{{ errors[{0}].message }}}}</div></div>"
+    )
+    page = "<div>" + "".join(post.format(n) for n in (117, 118, 120)) + "</div>"
+    texts = [
+        block.text for block in split_blocks(lxml.html.fromstring(page)) if not block.is_markup
+    ]
+    assert texts == [
+        f"Post number {n} says the method works for beginners." for n in (117, 118, 120)
+    ]
+    alone = (
+        "<div><p>Write the name between braces:</p><div>{{ user.name }}</div>"
+        + "<pre>{{ a }}</pre>" * 3
+        + "</div>"
+    )
+    assert not any(block.is_markup for block in split_blocks(lxml.html.fromstring(alone)))
+
+
 def test_a_quotes_unfold_control_is_not_text() -> None:
     # A reply quotes the post it answers in a box a script folds, with a control to
     # unfold it and a link with no target to fold it again; a control outside a

@@ -10,6 +10,7 @@ links, and where ``<br>`` broke its lines. The walk is one pass of
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Final
 
 import attrs
@@ -51,6 +52,12 @@ _MACHINE_TIME_RE: Final = re.compile(
 #: (Hangul is written with spaces between words and counts as letters do.)
 _WIDE_RE: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _MARKUP_RE: Final = re.compile(r"<[a-zA-Z!/][^>]*>")
+#: A client-side template's expression, ``{{ errors[117].message }}``: a placeholder
+#: that a script fills in, shown raw when it does not.
+_TEMPLATE_RE: Final = re.compile(r"\{\{[^{}]*\}\}")
+#: How many blocks of one expression, numbers aside, make it a template's.
+_TEMPLATE_REPEATS: Final = 3
+_NUMBER_RE: Final = re.compile(r"\d+")
 #: Zero-width space: not whitespace to ``str.split``, but a word break on the page.
 _ZWSP: Final = "\u200b"
 #: Characters libxml2 would turn into U+FFFD and that lxml refuses in strings it
@@ -99,7 +106,8 @@ class Block:
         index: Position in document order.
         starts_with_link: Whether the block's first text is inside a link.
         is_markup: Whether the text is markup left raw (``<img src=...>`` in a
-            ``<noscript>`` that a broken page left as text).
+            ``<noscript>`` that a broken page left as text, a template's unfilled
+            ``{{ ... }}`` expressions: :func:`_unfilled_templates`).
         wide: Han and kana characters, each of which carries about as much as
             a word of three letters.
     """
@@ -603,4 +611,28 @@ def split_blocks(
         else:
             splitter.end(element, tag)
     splitter.flush()
-    return splitter.blocks
+    return _unfilled_templates(splitter.blocks)
+
+
+def _unfilled_templates(blocks: list[Block]) -> list[Block]:
+    """*blocks* with those that are a template's unfilled expression marked as markup.
+
+    A page built by a client-side framework prints a placeholder per item that a
+    script fills in (``{{ DiscussionBoard.errors[11793116].message }}`` under each
+    post of a thread); saved before the script ran, or when it has nothing to say,
+    the raw expression is left as text. A block whose every line is one such
+    expression, outside ``<pre>``, repeated (numbers aside) in
+    :data:`_TEMPLATE_REPEATS` blocks or more, is markup: one expression alone may
+    be a documentation page's example of the syntax, kept.
+    """
+    shapes = {
+        block.index: _NUMBER_RE.sub("0", block.text)
+        for block in blocks
+        if block.owner.tag != "pre" and all(_TEMPLATE_RE.fullmatch(line) for line in block.lines)
+    }
+    counts = Counter(shapes.values())
+    templated = {index for index, shape in shapes.items() if counts[shape] >= _TEMPLATE_REPEATS}
+    return [
+        attrs.evolve(block, is_markup=True) if block.index in templated else block
+        for block in blocks
+    ]
