@@ -569,8 +569,10 @@ def furniture_elements(
     On a *discussion* (a page whose metadata says it is a forum thread or a
     question and its answers), comments are the content: an element named
     only a comment is not furniture. Boxes named exactly as such a misnamed body,
-    beside it, are its rest; with *split* (a page where nothing else holds the
-    prose), boxes of one furniture name holding half of the prose together are too.
+    beside it, are its rest. Boxes named only as a template's widgets, of one name,
+    holding half of the prose together are too (a page builder's sections: the
+    container that the rest would leave is a small part of the page); with *split*
+    (a page where nothing else holds the prose), boxes of any one furniture name are.
     """
     limit = _protect_limit(page)
     memo: dict[str, bool] = {}
@@ -598,24 +600,33 @@ def furniture_elements(
     }
     furniture -= _body_twins(named - furniture, furniture)
     bodies = named - furniture
-    if split and limit:
-        freed = _split_body(page, furniture, limit)
+    if limit:
+        freed = _split_body(page, furniture, limit, widgets_only=not split)
         furniture -= freed
         bodies |= freed
     return furniture - _body_kin(page, bodies, furniture)
 
 
-def _split_body(page: Page, furniture: set[etree._Element], limit: float) -> set[etree._Element]:
+def _split_body(
+    page: Page, furniture: set[etree._Element], limit: float, *, widgets_only: bool = False
+) -> set[etree._Element]:
     """The elements of *furniture* that are a body split into boxes of one name: named
     furniture only by the same class words (``elementor-widget``: a page builder makes
     each section a widget), two or more of them side by side or apart, which together
-    hold half of the page's prose (*limit*) in three prose blocks or more."""
+    hold half of the page's prose (*limit*) in three prose blocks or more.
+
+    With *widgets_only*, only boxes whose every furniture class word names a widget
+    (``widget widget-spotlight-stories``) count: a template's box for any content,
+    which says nothing of what it holds, as a comment's or a related link's name
+    does. Half of the page's prose in such boxes is its body, whatever container
+    the rest of the page offers (a programme page's introduction above its course
+    sections, each a widget)."""
     groups: dict[tuple[str, frozenset[str]], list[etree._Element]] = {}
     for element in furniture:
         if _furniture_by_markup(element) or _never_content(element):
             continue
         words = _furniture_words(element)
-        if words:
+        if words and (not widgets_only or all(map(_WIDGET_RE.search, words))):
             groups.setdefault((element.tag, words), []).append(element)
     freed: set[etree._Element] = set()
     for members in groups.values():
