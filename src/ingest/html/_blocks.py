@@ -628,10 +628,14 @@ def _unfilled_templates(blocks: list[Block]) -> list[Block]:
     shapes = {
         block.index: _NUMBER_RE.sub("0", block.text)
         for block in blocks
-        if block.owner.tag != "pre" and all(_TEMPLATE_RE.fullmatch(line) for line in block.lines)
+        if "{{" in block.text
+        and block.owner.tag != "pre"
+        and all(_TEMPLATE_RE.fullmatch(line) for line in block.lines)
     }
     counts = Counter(shapes.values())
     templated = {index for index, shape in shapes.items() if counts[shape] >= _TEMPLATE_REPEATS}
+    if not templated:
+        return blocks
     return [
         attrs.evolve(block, is_markup=True) if block.index in templated else block
         for block in blocks

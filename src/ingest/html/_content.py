@@ -623,6 +623,8 @@ def _split_body(
     sections, each a widget)."""
     groups: dict[tuple[str, frozenset[str]], list[etree._Element]] = {}
     for element in furniture:
+        if widgets_only and "widget" not in (element.get("class") or "").lower():
+            continue  # no widget's name among its classes: the test below fails, cheaply
         if _furniture_by_markup(element) or _never_content(element):
             continue
         words = _furniture_words(element)

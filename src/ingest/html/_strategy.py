@@ -125,6 +125,8 @@ _COPY_CHARS: Final = 20
 #: earlier run in order and holds that many characters together, is one too (a
 #: list of short lines written twice: sizes, colours, a price in each currency).
 _COPY_RUN: Final = 3
+#: The earlier places of a run's first lines that are compared with a later one.
+_COPY_STARTS: Final = 4
 #: A product page's heading of this many characters or fewer naming the shop's terms
 #: (shipping, returns, payment, warranty) heads a section of them, not of the product.
 _TERMS_CHARS: Final = 60
@@ -1352,12 +1354,16 @@ def _copied_runs(blocks: Sequence[Block]) -> set[int]:
     >>> sorted(_copied_runs([Block([t], owner, len(t), 0, i) for i, t in enumerate(texts)]))
     [5, 6, 7]
     """
-    at: dict[str, list[int]] = {}
+    # An earlier run is found by its first _COPY_RUN texts, at its first few places:
+    # a line that a page repeats on every card ("Add to cart") would otherwise make
+    # the search grow with the square of the page.
+    at: dict[tuple[str, ...], list[int]] = {}
     copied: set[int] = set()
     index = 0
-    while index < len(blocks):
+    while index + _COPY_RUN <= len(blocks):
+        key = tuple(block.text for block in blocks[index : index + _COPY_RUN])
         longest = 0
-        for start in at.get(blocks[index].text, ()):
+        for start in at.get(key, ()):
             run = 0
             while (
                 index + run < len(blocks)
@@ -1370,7 +1376,9 @@ def _copied_runs(blocks: Sequence[Block]) -> set[int]:
             copied.update(range(index, index + longest))
             index += longest
             continue
-        at.setdefault(blocks[index].text, []).append(index)
+        starts = at.setdefault(key, [])
+        if len(starts) < _COPY_STARTS:
+            starts.append(index)
         index += 1
     return copied
 
