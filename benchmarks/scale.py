@@ -1,7 +1,7 @@
 """De-duplication at scale: one process, the CLI, plain datasketch and the Dask engine.
 
 Usage: ``python benchmarks/scale.py [--corpora synthetic real] [--sizes 10000 100000]
-[--engines single fewer near datasketch cli dask] [--workers 2] [--memory-limit GB]
+[--engines single spill fewer near datasketch cli dask] [--workers 2] [--memory-limit GB]
 [--file-docs 5000] [--corpus-dir DIR] [--wcxb DIR]`` (``--sizes 1000000`` for the
 million; ``--corpus-dir`` keeps the generated corpora and reuses them).
 
@@ -24,6 +24,8 @@ Each engine then runs in a fresh Python process from the files to the clusters:
 
 * **single**: :class:`ingest.DuplicateIndex` with the default options (every
   kind), extended with the documents of every file as they are read;
+* **spill**: the same as single with ``DuplicateIndex(spill=True)``: each
+  document's arrays in a temporary file (what ``ingest dedup`` does);
 * **fewer**: every kind, with ``min_candidate_sentences=min_aligned_sentences``:
   a pair is aligned for ``paraphrase`` only when the sentence LSH proposes at least
   that many sentences of each document;
@@ -44,7 +46,7 @@ second, peak memory (the highest sum of the resident memory of the process and
 all its children, sampled every 0.2 s: the CLI's process, Dask's scheduler,
 nannies and workers included), the clusters with duplicates, and for the
 synthetic corpus pair precision and recall against the planted clusters. For
-**single**, **fewer** and **near** a second line gives the stages (features, candidates,
+**single**, **spill**, **fewer** and **near** a second line gives the stages (features, candidates,
 verification on shingle sets, sentence alignment, clustering; seconds), the
 pairs verified and aligned, and the bytes per document of the index's arrays
 (:attr:`ingest.DuplicateIndex.nbytes`).
@@ -222,12 +224,14 @@ def iter_docs(directory: Path) -> Iterator[Document]:
 _Groups = list[tuple[str, ...]]
 
 
-def single(directory: Path, options: DedupOptions) -> tuple[_Groups, dict[str, float]]:
+def single(
+    directory: Path, options: DedupOptions, *, spill: bool = False
+) -> tuple[_Groups, dict[str, float]]:
     """The clusters with duplicates of one :class:`DuplicateIndex`, and its stages."""
-    index = DuplicateIndex(options)
-    index.extend(iter_docs(directory))
-    start = time.perf_counter()
-    clusters = index.clusters()
+    with DuplicateIndex(options, spill=spill) as index:
+        index.extend(iter_docs(directory))
+        start = time.perf_counter()
+        clusters = index.clusters()
     stats = attrs.asdict(index.stats)
     stats["clusters"] = time.perf_counter() - start
     stats["bytes_per_doc"] = index.nbytes / max(1, len(index))
@@ -295,6 +299,8 @@ def run_one(
         start = time.perf_counter()
         if engine == "single":
             groups, stages = single(directory, DedupOptions())
+        elif engine == "spill":
+            groups, stages = single(directory, DedupOptions(), spill=True)
         elif engine == "fewer":
             defaults = DedupOptions()
             fewer = attrs.evolve(defaults, min_candidate_sentences=defaults.min_aligned_sentences)

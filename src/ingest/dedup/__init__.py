@@ -23,6 +23,7 @@ from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
 from ._ids import is_repeat
 from ._index import BATCH, DuplicateIndex, find_duplicates, full_collections_deferred
+from ._memory import trim_memory
 from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
 from ._passages import find_passages, with_passages
 from ._signature import (
@@ -68,6 +69,7 @@ __all__ = [
     "permutations",
     "text_key",
     "to_minhash",
+    "trim_memory",
     "verify",
     "verify_candidate",
     "verify_candidates",

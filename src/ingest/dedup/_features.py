@@ -46,11 +46,13 @@ from ._terms import Sizes, sentence_hashes
 
 __all__ = [
     "MIN_SENTENCE_STEMS",
+    "NO_SIGNATURE",
     "DocFeatures",
     "Sizes",
     "compute_features",
     "document_signature",
     "document_signatures",
+    "no_sentence_signatures",
     "permutations",
     "restore_sentence_signatures",
     "sentence_signatures",
@@ -271,18 +273,18 @@ def without_signatures(features: DocFeatures) -> DocFeatures:
     """
     return attrs.evolve(
         features,
-        signature=_NO_SIGNATURE,
-        sentence_signatures=_no_sentence_signatures(features.sentence_signatures.shape[1]),
+        signature=NO_SIGNATURE,
+        sentence_signatures=no_sentence_signatures(features.sentence_signatures.shape[1]),
     )
 
 
 #: The signature an index keeps (none): one array shared by every document.
-_NO_SIGNATURE: Final = np.empty(0, dtype=np.uint32)
-_NO_SIGNATURE.flags.writeable = False
+NO_SIGNATURE: Final = np.empty(0, dtype=np.uint32)
+NO_SIGNATURE.flags.writeable = False
 
 
 @functools.lru_cache(maxsize=8)
-def _no_sentence_signatures(width: int) -> Signatures:
+def no_sentence_signatures(width: int) -> Signatures:
     """No sentence signatures of *width* values: one read-only array per width."""
     none = np.empty((0, width), dtype=np.uint32)
     none.flags.writeable = False

@@ -54,9 +54,11 @@ from ._clusters import cluster_links, ordered_evidence
 from ._features import DocFeatures, compute_features, document_signature, without_signatures
 from ._file import read_index, write_index
 from ._ids import is_repeat
+from ._memory import trim_memory
 from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._shingle import jaccard_of, overlaps
 from ._signature import band_hashes
+from ._store import FeatureFile
 from ._verify import Link, verify, verify_candidates
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates", "full_collections_deferred"]
@@ -70,6 +72,11 @@ _MAX_SENTENCES: Final = 1 << SENTENCE_BITS
 #: batch. 1024 was measured too: 5% faster at a million documents, 1.2 GB more at the
 #: peak (docs/scaling.md).
 BATCH: Final = 256
+
+#: ``extend`` gives the allocator's free memory back every this many batches (about
+#: 4,000 documents): without it, at 100,000 synthetic documents a quarter of the
+#: process was free heap (docs/scaling.md, "Session 17").
+_TRIM_EVERY: Final = 16
 
 #: Document signatures computed again that an index keeps (512 bytes each at the
 #: default ``num_perm``: 2 MB), the most recently used.
@@ -204,21 +211,28 @@ class DuplicateIndex:
     text unless given). Adding a document whose id is already indexed with
     the same text does nothing (it is the same document, read twice); with
     another text it raises :class:`ingest.IdConflictError`.
+
+    With ``spill=True`` each document's shingle and stem arrays (about 40% of an
+    index's bytes on news) go to a temporary file as the document is added, and
+    are read back when it is a candidate (:class:`~ingest.dedup._store.FeatureFile`):
+    the same decisions, in less memory, for a little more time. :meth:`close` (or
+    a ``with`` block) removes the file.
     """
 
-    def __init__(self, options: DedupOptions | None = None) -> None:
+    def __init__(self, options: DedupOptions | None = None, *, spill: bool = False) -> None:
         if options is not None and not isinstance(options, DedupOptions):
             raise OptionsError(
                 f"DuplicateIndex takes a DedupOptions, got {type(options).__name__}; "
                 "build one with ingest.DedupOptions(...)"
             )
         self.options = options if options is not None else DedupOptions()
-        self._docs: list[DocFeatures] = []
+        self._docs: list[DocFeatures] | FeatureFile = FeatureFile(self.options) if spill else []
         self._slots: dict[str, int] = {}
         self._exact: defaultdict[int, list[int]] = defaultdict(list)
         self._links: dict[tuple[str, str], Link] = {}
         self._chains = Chains()
         self.stats = IndexStats()
+        self._batches = 0
         self._doc_params, self._sentence_params = lsh_banding(self.options)
         self._doc_lsh = BandIndex(self._doc_params[0], values=np.uint32)
         # Sentences repeated word for word across documents share their bands' entries.
@@ -234,17 +248,27 @@ class DuplicateIndex:
         return doc_id in self._slots
 
     @property
+    def spilled(self) -> bool:
+        """Whether the documents' arrays are in a temporary file (``spill=True``)."""
+        return isinstance(self._docs, FeatureFile)
+
+    @property
     def nbytes(self) -> int:
-        """The bytes of the arrays the index holds: each document's shingle set and
-        sentence stem sets (no signatures: they are computed again when needed), the
-        entries of both LSH indexes (12 bytes each, their fences and the room their
-        arrays keep for more: :class:`~ingest.dedup._bands.BandIndex`) and the sentence
-        rows. Python objects (ids, names, links) and the ``_SIGNATURES_KEPT``
-        signatures computed again last (2 MB at most) come on top."""
-        features = sum(
-            f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
-            for f in self._docs
-        )
+        """The bytes of the arrays the index holds in memory: each document's shingle
+        set and sentence stem sets (no signatures: they are computed again when
+        needed; with ``spill=True``, the per-document arrays of the
+        :class:`~ingest.dedup._store.FeatureFile` and the rows it keeps), the entries
+        of both LSH indexes (12 bytes each, their fences and the room their arrays keep
+        for more: :class:`~ingest.dedup._bands.BandIndex`) and the sentence rows.
+        Python objects (ids, names, links) and the ``_SIGNATURES_KEPT`` signatures
+        computed again last (2 MB at most) come on top."""
+        if isinstance(self._docs, FeatureFile):
+            features = self._docs.nbytes
+        else:
+            features = sum(
+                f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
+                for f in self._docs
+            )
         lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
         return features + lsh
 
@@ -271,6 +295,9 @@ class DuplicateIndex:
         with full_collections_deferred():
             while batch := list(itertools.islice(remaining, BATCH)):
                 self._add_all(self._features(batch), every=False)
+                self._batches += 1
+                if self._batches % _TRIM_EVERY == 0:
+                    trim_memory()
 
     def query(self, doc: Document) -> list[Evidence]:
         """The verified matches of *doc* in the index, strongest first; the index is unchanged.
@@ -284,19 +311,32 @@ class DuplicateIndex:
 
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
-        return cluster_links(self._docs, self._links)
+        docs = self._docs
+        return cluster_links(docs.nodes() if isinstance(docs, FeatureFile) else docs, self._links)
 
     def save(self, path: str | Path) -> None:
         """Write the index to *path* (a NumPy ``.npz`` archive with a JSON header, no pickle)."""
-        write_index(Path(path), self.options, self._docs)
+        write_index(Path(path), self.options, list(self._docs))
 
     @classmethod
-    def load(cls, path: str | Path) -> DuplicateIndex:
+    def load(cls, path: str | Path, *, spill: bool = False) -> DuplicateIndex:
         """Read an index that :meth:`save` wrote; raises :class:`ingest.IndexFileError`."""
         options, docs = read_index(Path(path))
-        index = cls(options)
+        index = cls(options, spill=spill)
         index._add_all(docs, every=False)
         return index
+
+    def close(self) -> None:
+        """Remove the temporary file of a ``spill=True`` index (nothing otherwise); its
+        clusters can still be read, documents can no longer be added or queried."""
+        if isinstance(self._docs, FeatureFile):
+            self._docs.close()
+
+    def __enter__(self) -> DuplicateIndex:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     # -- internals ---------------------------------------------------------------
 
@@ -397,7 +437,8 @@ class DuplicateIndex:
             return {}
         slots = candidates.positions(self._exact.get(features.exact_key, ()))
         pairs = {slot: candidates.sentence_pairs(slot) for slot in slots}
-        return verify_candidates(features, self._docs, slots, pairs, self.options)
+        others = {slot: self._docs[slot] for slot in slots}
+        return verify_candidates(features, others, slots, pairs, self.options)
 
     def _link(
         self, features: DocFeatures, slot: int, candidates: Candidates, *, every: bool
@@ -570,12 +611,15 @@ def full_collections_deferred() -> Iterator[None]:
         gc.set_threshold(young, middle, old)
 
 
-def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = None) -> list[Cluster]:
+def find_duplicates(
+    docs: Iterable[Document], options: DedupOptions | None = None, *, spill: bool = False
+) -> list[Cluster]:
     """The duplicate clusters of *docs* (singletons included), as :meth:`DuplicateIndex.clusters`.
 
     Inputs with the same id and text (the same name and text, read twice) are
     one document: they make one member. One id with two different texts
-    raises :class:`ingest.IdConflictError`.
+    raises :class:`ingest.IdConflictError`. ``spill=True`` keeps the documents'
+    arrays in a temporary file, as :class:`DuplicateIndex` does with it.
 
     >>> from ingest import Document
     >>> text = "Officials said on Monday that the talks had stalled again. " * 4
@@ -583,9 +627,9 @@ def find_duplicates(docs: Iterable[Document], options: DedupOptions | None = Non
     >>> [len(c.members) for c in clusters]
     [1, 1]
     """
-    index = DuplicateIndex(options)
-    index.extend(docs)
-    return index.clusters()
+    with DuplicateIndex(options, spill=spill) as index:
+        index.extend(docs)
+        return index.clusters()
 
 
 def _near_possible(

@@ -9,8 +9,6 @@ partition.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -38,6 +36,7 @@ from ..dedup import (
     compute_features,
     lsh_banding,
     mix64,
+    trim_memory,
     verify_candidate,
 )
 from ..inputs import PARQUET_EXTS, DocItem, Failure, InputError, Reader, row_groups
@@ -382,17 +381,3 @@ def id_table(part: Part) -> list[tuple[str, str, int, int]]:
     table = part.table
     columns = (table.ids, table.names, table.words.tolist(), table.text_keys.tolist())
     return list(zip(*columns, strict=True))
-
-
-def trim_memory() -> int:
-    """Give the C allocator's free memory back to the system (glibc's ``malloc_trim``):
-    what a stage's temporary arrays leave behind. 1 if memory was released, else 0
-    (also where there is no glibc)."""
-    library = ctypes.util.find_library("c")
-    if library is None:
-        return 0
-    try:
-        trim = ctypes.CDLL(library).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return 0
-    return int(trim(0))

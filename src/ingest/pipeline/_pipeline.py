@@ -190,16 +190,16 @@ class Pipeline:
     def _deduplicate(self, results: Iterator[Outcome], options: DedupOptions) -> Iterator[Outcome]:
         """Index every kept document, then give each outcome with its cluster, in order.
 
-        Between the two passes the outcomes wait in a temporary file (:class:`Spill`):
-        memory holds the index, a batch of documents, and each id once.
+        Between the two passes the outcomes wait in a temporary file (:class:`Spill`),
+        and the index keeps its documents' arrays in another (``spill=True``): memory
+        holds the index's LSH, a batch of documents, and each id once.
         """
-        with Spill() as held:
-            yield from self._two_passes(results, options, held)
+        with Spill() as held, DuplicateIndex(options, spill=True) as index:
+            yield from self._two_passes(results, index, held)
 
     def _two_passes(
-        self, results: Iterator[Outcome], options: DedupOptions, held: Spill
+        self, results: Iterator[Outcome], index: DuplicateIndex, held: Spill
     ) -> Iterator[Outcome]:
-        index = DuplicateIndex(options)
         seen: dict[str, tuple[str, int]] = {}
         repeats: set[int] = set()
         repeated: set[str] = set()

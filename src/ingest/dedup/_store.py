@@ -1,0 +1,178 @@
+"""The features of an index's documents, with their arrays in a temporary file.
+
+A :class:`~ingest.DuplicateIndex` keeps, for every document it holds, the
+arrays that verification reads: the shingle set (what ``near`` and
+``containment`` compare) and the sentences' stem sets and sizes (what
+``paraphrase`` aligns). On news they are about 1.7-3.7 KB a document and the
+largest part of an index after its LSH (docs/scaling.md): 3.7 GB at a million
+synthetic articles. Yet each document's arrays are read only when it is a
+candidate of a later one, a few times in its life.
+
+A :class:`FeatureFile` writes each document's arrays to a temporary file as it
+is added and keeps in memory what every document needs at hand: its id, name,
+language, keys, word count and where its arrays are (about 100 bytes and the
+strings). :meth:`FeatureFile.get` reads a document back with one ``pread``; the
+rows read or added last stay in memory (``_KEPT``), since a family of copies
+meets the same earlier copies again and again. The file is private to the process
+(``tempfile.TemporaryFile``: no name on most systems, removed when closed).
+
+What is read back is what was written, value for value, so the decisions are
+those of an index that holds its features in memory; the operating system's
+page cache holds the file while memory allows, and reads it back from disk
+when not. A full disk raises the ``OSError`` of the write.
+
+>>> from ingest import Document
+>>> from ingest.dedup._features import compute_features, without_signatures
+>>> options = DedupOptions()
+>>> docs = [Document("a", "The deal was reviewed on Monday. Officials met again.")]
+>>> [features] = compute_features(docs, options)
+>>> with FeatureFile(options) as held:
+...     held.append(without_signatures(features))
+...     row = held.get(0)
+...     bool((row.shingles == features.shingles).all()), row.words, len(held)
+(True, 9, 1)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from ._clusters import Node
+from ._features import NO_SIGNATURE, DocFeatures, no_sentence_signatures
+from ._options import DedupOptions
+
+__all__ = ["FeatureFile"]
+
+#: Rows read or added last that a file keeps in memory (a few KB each): a family's
+#: copies are candidates of one another again and again.
+_KEPT: Final = 8192
+
+#: The type of every value written: shingle and stem hashes, sentence sizes.
+_VALUE: Final = np.dtype("<u4")
+
+
+class FeatureFile:
+    """The features of documents ``0, 1, 2, ...`` (in the order added), their arrays
+    in a temporary file (see the module).
+
+    Args:
+        options: The options the features were computed with (the width of the
+            sentence signatures that the rows read back do not have).
+        directory: Where the temporary file goes; the system's default
+            (``TMPDIR``) when not given.
+    """
+
+    def __init__(self, options: DedupOptions, directory: str | Path | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="ingest-features-", dir=directory)  # noqa: SIM115 -- closed by close()
+        self._fd = self._file.fileno()
+        self._no_signatures = no_sentence_signatures(options.sentence_num_perm)
+        self._end = 0
+        self.ids: list[str] = []
+        self._names: list[str] = []
+        self._languages: list[str] = []
+        self._keys = array("Q")  # text key, exact key: two a document
+        self._words = array("q")
+        self._offsets = array("q")
+        self._counts = array("L")  # shingles, stems, sentences: three a document
+        self._kept: OrderedDict[int, DocFeatures] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes held in memory: the per-document arrays and the rows kept
+        (the strings come on top, as in a list of features)."""
+        arrays = (self._keys, self._words, self._offsets, self._counts)
+        kept = sum(
+            f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
+            for f in self._kept.values()
+        )
+        return sum(a.itemsize * len(a) for a in arrays) + kept
+
+    @property
+    def file_bytes(self) -> int:
+        """The bytes written to the file."""
+        return self._end
+
+    def append(self, features: DocFeatures) -> None:
+        """Add *features* (without signatures: they are not written) as the next row."""
+        data = b"".join(
+            np.ascontiguousarray(part, dtype=_VALUE).tobytes()
+            for part in (features.shingles, features.sentence_values, features.sentence_sizes)
+        )
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._fd, data[written:], self._end + written)
+        self._offsets.append(self._end)
+        self._end += len(data)
+        self.ids.append(features.id)
+        self._names.append(features.name)
+        self._languages.append(features.language)
+        self._keys.extend((features.text_key, features.exact_key))
+        self._words.append(features.words)
+        self._counts.extend(
+            (features.shingles.size, features.sentence_values.size, features.sentence_count)
+        )
+        self._keep(len(self.ids) - 1, features)
+
+    def get(self, row: int) -> DocFeatures:
+        """The features of *row*, as they were added, without signatures."""
+        features = self._kept.get(row)
+        if features is not None:
+            self._kept.move_to_end(row)
+            return features
+        shingles, values, sentences = self._counts[3 * row : 3 * row + 3]
+        size = (shingles + values + sentences) * _VALUE.itemsize
+        data = os.pread(self._fd, size, self._offsets[row])
+        if len(data) != size:  # pragma: no cover - a tripwire: the file is ours
+            raise OSError(f"the features file ended at row {row}: {len(data)} of {size} bytes")
+        flat = np.frombuffer(data, dtype=_VALUE)
+        features = DocFeatures(
+            id=self.ids[row],
+            name=self._names[row],
+            text_key=self._keys[2 * row],
+            exact_key=self._keys[2 * row + 1],
+            words=self._words[row],
+            shingles=flat[:shingles],
+            signature=NO_SIGNATURE,
+            sentence_values=flat[shingles : shingles + values],
+            sentence_sizes=flat[shingles + values :].astype(np.int64),
+            sentence_signatures=self._no_signatures,
+            language=self._languages[row],
+        )
+        self._keep(row, features)
+        return features
+
+    __getitem__ = get
+
+    def __iter__(self) -> Iterator[DocFeatures]:
+        """Every row, in order."""
+        return (self.get(row) for row in range(len(self)))
+
+    def nodes(self) -> Iterator[Node]:
+        """What clustering reads of every row (id, name, words), with no file read."""
+        return map(Node, self.ids, self._names, self._words)
+
+    def _keep(self, row: int, features: DocFeatures) -> None:
+        self._kept[row] = features
+        if len(self._kept) > _KEPT:
+            self._kept.popitem(last=False)
+
+    def close(self) -> None:
+        """Remove the file; the rows not kept can no longer be read."""
+        self._file.close()
+
+    def __enter__(self) -> FeatureFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

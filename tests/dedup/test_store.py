@@ -1,0 +1,99 @@
+"""An index whose documents' arrays are in a temporary file (``spill=True``) decides as
+one that holds them in memory, and reads back exactly what it wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
+from ingest.dedup import _store, trim_memory
+from ingest.dedup._features import compute_features, without_signatures
+from ingest.dedup._store import FeatureFile
+from tests.dedup.test_paraphrase import _docs as news_docs
+from tests.dedup.test_verification import _families
+
+
+def _same(a: object, b: object) -> bool:
+    return repr(a) == repr(b)
+
+
+@pytest.mark.parametrize("kept", [_store._KEPT, 3])
+def test_rows_read_back_are_the_rows_written(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 3: almost every row is read back from the file, not from the rows kept.
+    monkeypatch.setattr(_store, "_KEPT", kept)
+    options = DedupOptions()
+    features = [without_signatures(f) for f in compute_features(news_docs(), options)]
+    with FeatureFile(options) as held:
+        for row in features:
+            held.append(row)
+        assert len(held) == len(features)
+        assert held.file_bytes == sum(
+            4 * (f.shingles.size + f.sentence_values.size + f.sentence_count) for f in features
+        )
+        for number in [*range(len(features)), 0, len(features) - 1]:
+            read, written = held[number], features[number]
+            assert (read.id, read.name) == (written.id, written.name)
+            assert read.language == written.language
+            assert (read.text_key, read.exact_key, read.words) == (
+                written.text_key,
+                written.exact_key,
+                written.words,
+            )
+            assert np.array_equal(read.shingles, written.shingles)
+            assert np.array_equal(read.sentence_values, written.sentence_values)
+            assert np.array_equal(read.sentence_sizes, written.sentence_sizes)
+            assert read.sentence_sizes.dtype == written.sentence_sizes.dtype
+            assert read.sentence_signatures.shape == written.sentence_signatures.shape
+        assert [n.id for n in held.nodes()] == [f.id for f in features]
+
+
+@pytest.mark.parametrize("kinds", [None, frozenset({"exact", "near"})])
+def test_a_spilled_index_makes_the_clusters_and_evidence_of_one_in_memory(
+    kinds: frozenset[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_store, "_KEPT", 5)  # most candidates read from the file
+    options = DedupOptions() if kinds is None else DedupOptions(kinds=kinds)
+    docs = _families(articles=3, copies=24, seed=5) + news_docs()
+    in_memory = find_duplicates(docs, options)
+    spilled = find_duplicates(docs, options, spill=True)
+    assert _same(spilled, in_memory)
+    assert max(len(c.members) for c in in_memory) >= 5  # families of copies
+
+
+def test_a_spilled_index_answers_add_and_query_as_one_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_store, "_KEPT", 2)
+    docs = _families(articles=2, copies=10, seed=3)
+    with DuplicateIndex(spill=True) as spilled:
+        memory = DuplicateIndex()
+        assert spilled.spilled
+        assert not memory.spilled
+        for doc in docs[:-1]:
+            assert _same(spilled.add(doc), memory.add(doc))
+        assert _same(spilled.query(docs[-1]), memory.query(docs[-1]))
+        # Its arrays are on disk: it holds far fewer bytes.
+        assert spilled.nbytes < memory.nbytes
+        path = tmp_path / "index.ingest"
+        spilled.save(path)
+    loaded = DuplicateIndex.load(path, spill=True)
+    assert _same(loaded.clusters(), memory.clusters())
+    assert _same(loaded.add(docs[-1]), memory.add(docs[-1]))
+    loaded.close()
+
+
+def test_a_closed_spilled_index_still_gives_its_clusters() -> None:
+    docs = [Document("a", "The talks stalled on Monday, officials said. " * 4)] * 2
+    index = DuplicateIndex(spill=True)
+    index.extend([*docs, Document("b", docs[0].text.upper())])
+    before = index.clusters()
+    index.close()
+    assert _same(index.clusters(), before)
+    assert [len(c.members) for c in before] == [2]
+
+
+def test_trim_memory_answers_whether_it_released_memory() -> None:
+    assert trim_memory() in {0, 1}
