@@ -228,7 +228,11 @@ class Pipeline:
                     index.extend(batch)
                     batch = []
             index.extend(batch)
+        # Dead once every document is indexed: freed before clustering, the peak.
+        del seen, batch
         clusters = index.clusters()
+        # Dead too: the second pass holds the clusters, not the index's arrays.
+        del index
         self.report.clusters = clusters
         where = {m.id: (c, m) for c in clusters for m in c.members}
         for position, outcome in enumerate(held):
