@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import random
+import weakref
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,25 @@ def test_outcomes_come_back_from_the_spill_as_they_went_in(tmp_path: Path) -> No
         assert list(spill) == outcomes
         assert list(spill) == outcomes  # read again from the start
     assert all(isinstance(o, Outcome) and o.document is not None for o in outcomes)
+
+
+def test_the_index_is_freed_before_the_second_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second pass holds the clusters, not the index's arrays (most of the memory).
+    indexes: list[weakref.ref[DuplicateIndex]] = []
+    clusters = DuplicateIndex.clusters
+
+    def watched(index: DuplicateIndex) -> list[ingest.Cluster]:
+        indexes.append(weakref.ref(index))
+        return clusters(index)
+
+    monkeypatch.setattr(DuplicateIndex, "clusters", watched)
+    pipeline = ingest.Pipeline(ingest.PipelineOptions(dedup=ingest.DedupOptions()))
+    outcomes = pipeline.run([str(_bundle(tmp_path, 20))], None)
+    first = next(outcomes)
+    gc.collect()
+    assert len(indexes) == 1
+    assert indexes[0]() is None
+    assert first.status == "kept"
+    assert len([first, *outcomes]) == 22

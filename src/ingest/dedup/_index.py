@@ -36,7 +36,7 @@ import contextlib
 import gc
 import itertools
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
@@ -50,7 +50,7 @@ from ._align import run_bounds, share_bounds
 from ._bands import BandIndex, GroupedBandIndex, shared_rows
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
-from ._clusters import cluster_links, ordered_evidence
+from ._clusters import cluster_positions, ordered_evidence
 from ._features import DocFeatures, compute_features, document_signature, without_signatures
 from ._file import read_index, write_index
 from ._ids import is_repeat
@@ -81,6 +81,10 @@ _TRIM_EVERY: Final = 16
 #: Document signatures computed again that an index keeps (512 bytes each at the
 #: default ``num_perm``: 2 MB), the most recently used.
 _SIGNATURES_KEPT: Final = 4096
+
+#: A link's key: ``earlier position << _SHIFT | later position`` (positions fit 32 bits).
+_SHIFT: Final = 32
+_LOW: Final = (1 << _SHIFT) - 1
 
 #: The kinds decided on shingle sets (``KINDS[:_ON_SETS]``), before ``paraphrase``.
 _ON_SETS: Final = KINDS.index("paraphrase")
@@ -228,8 +232,13 @@ class DuplicateIndex:
         self.options = options if options is not None else DedupOptions()
         self._docs: list[DocFeatures] | FeatureFile = FeatureFile(self.options) if spill else []
         self._slots: dict[str, int] = {}
-        self._exact: defaultdict[int, list[int]] = defaultdict(list)
-        self._links: dict[tuple[str, str], Link] = {}
+        # The first position of each exact key; the positions of a key that more documents
+        # share in _more_exact (a list for every key took ~85 bytes a document).
+        self._exact: dict[int, int] = {}
+        self._more_exact: dict[int, list[int]] = {}
+        # Keyed by the pair's positions in one int (_SHIFT): 24 bytes a link less than a
+        # tuple of ids, and clustering needs the positions.
+        self._links: dict[int, Link] = {}
         self._chains = Chains()
         self.stats = IndexStats()
         self._batches = 0
@@ -312,7 +321,9 @@ class DuplicateIndex:
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
         docs = self._docs
-        return cluster_links(docs.nodes() if isinstance(docs, FeatureFile) else docs, self._links)
+        nodes = docs.nodes() if isinstance(docs, FeatureFile) else docs
+        links = ((key >> _SHIFT, key & _LOW, link) for key, link in self._links.items())
+        return cluster_positions(nodes, self._chains.roots(), links)
 
     def save(self, path: str | Path) -> None:
         """Write the index to *path* (a NumPy ``.npz`` archive with a JSON header, no pickle)."""
@@ -405,14 +416,27 @@ class DuplicateIndex:
                 self._docs.append(without_signatures(features))
                 self._slots[features.id] = slot
                 for other, link in links.items():
-                    self._links[min(features.id, other), max(features.id, other)] = link
+                    self._links[self._slots[other] << _SHIFT | slot] = link
                 if features.words:
-                    self._exact[features.exact_key].append(slot)
+                    self._file_exact(features.exact_key, slot)
                 added[row] = slot
                 result.append(ordered_evidence(features.id, links))
         finally:
             self._file(batch, added)
         return result
+
+    def _file_exact(self, key: int, position: int) -> None:
+        """File the document at *position* under its exact key."""
+        first = self._exact.setdefault(key, position)
+        if first != position:
+            self._more_exact.setdefault(key, [first]).append(position)
+
+    def _same_text(self, key: int) -> list[int]:
+        """The positions of the documents filed under the exact key *key*."""
+        first = self._exact.get(key)
+        if first is None:
+            return []
+        return self._more_exact.get(key, [first])
 
     def _lookup(self, batch: _Batch) -> list[Candidates]:
         """The candidates of each document of *batch* in the LSH indexes as they are."""
@@ -435,7 +459,7 @@ class DuplicateIndex:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
-        slots = candidates.positions(self._exact.get(features.exact_key, ()))
+        slots = candidates.positions(self._same_text(features.exact_key))
         pairs = {slot: candidates.sentence_pairs(slot) for slot in slots}
         others = {slot: self._docs[slot] for slot in slots}
         return verify_candidates(features, others, slots, pairs, self.options)
@@ -453,7 +477,7 @@ class DuplicateIndex:
         """
         if features.words == 0:
             return {}
-        slots = candidates.positions(self._exact.get(features.exact_key, ()))
+        slots = candidates.positions(self._same_text(features.exact_key))
         options, chains, stats = self.options, self._chains, self.stats
         links: dict[str, Link] = {}
         unlinked: list[int] = []

@@ -39,7 +39,7 @@ import os
 import tempfile
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -49,7 +49,7 @@ from ._clusters import Node
 from ._features import NO_SIGNATURE, DocFeatures, no_sentence_signatures
 from ._options import DedupOptions
 
-__all__ = ["FeatureFile"]
+__all__ = ["FeatureFile", "Nodes"]
 
 #: Rows read or added last that a file keeps in memory (a few KB each): a family's
 #: copies are candidates of one another again and again.
@@ -158,9 +158,9 @@ class FeatureFile:
         """Every row, in order."""
         return (self.get(row) for row in range(len(self)))
 
-    def nodes(self) -> Iterator[Node]:
-        """What clustering reads of every row (id, name, words), with no file read."""
-        return map(Node, self.ids, self._names, self._words)
+    def nodes(self) -> Nodes:
+        """What clustering reads of every row (id, name, words), by row, with no file read."""
+        return Nodes(self.ids, self._names, self._words)
 
     def _keep(self, row: int, features: DocFeatures) -> None:
         self._kept[row] = features
@@ -176,3 +176,17 @@ class FeatureFile:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class Nodes(Sequence[Node]):
+    """The :class:`~ingest.dedup._clusters.Node` of each row of a :class:`FeatureFile`,
+    made when asked for (the file is not read)."""
+
+    def __init__(self, ids: list[str], names: list[str], words: array[int]) -> None:
+        self._ids, self._names, self._words = ids, names, words
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, row: int) -> Node:  # type: ignore[override]
+        return Node(self._ids[row], self._names[row], self._words[row])

@@ -194,12 +194,13 @@ class Pipeline:
         and the index keeps its documents' arrays in another (``spill=True``): memory
         holds the index's LSH, a batch of documents, and each id once.
         """
-        with Spill() as held, DuplicateIndex(options, spill=True) as index:
-            yield from self._two_passes(results, index, held)
+        with Spill() as held:
+            yield from self._two_passes(results, options, held)
 
     def _two_passes(
-        self, results: Iterator[Outcome], index: DuplicateIndex, held: Spill
+        self, results: Iterator[Outcome], options: DedupOptions, held: Spill
     ) -> Iterator[Outcome]:
+        index = DuplicateIndex(options, spill=True)
         seen: dict[str, tuple[str, int]] = {}
         repeats: set[int] = set()
         repeated: set[str] = set()
@@ -228,7 +229,12 @@ class Pipeline:
                     index.extend(batch)
                     batch = []
             index.extend(batch)
+        # Dead once every document is indexed: freed before clustering, the peak.
+        del seen, batch
         clusters = index.clusters()
+        # Dead too: the second pass holds the clusters, not the index's arrays (nor its file).
+        index.close()
+        del index
         self.report.clusters = clusters
         where = {m.id: (c, m) for c in clusters for m in c.members}
         for position, outcome in enumerate(held):
