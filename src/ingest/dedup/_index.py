@@ -237,10 +237,11 @@ class DuplicateIndex:
     def nbytes(self) -> int:
         """The bytes of the arrays the index holds: each document's shingle set and
         sentence stem sets (no signatures: they are computed again when needed), the
-        entries of both LSH indexes (12 bytes each, their fences and the room their
-        arrays keep for more: :class:`~ingest.dedup._bands.BandIndex`) and the sentence
-        rows. Python objects (ids, names, links) and the ``_SIGNATURES_KEPT``
-        signatures computed again last (2 MB at most) come on top."""
+        entries of both LSH indexes (9 bytes each, 12 under a sentence's row key; their
+        fences and the room their arrays keep for more:
+        :class:`~ingest.dedup._bands.BandIndex`) and the sentence rows. Python objects
+        (ids, names, links) and the ``_SIGNATURES_KEPT`` signatures computed again last
+        (2 MB at most) come on top."""
         features = sum(
             f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
             for f in self._docs
