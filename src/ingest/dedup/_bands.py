@@ -169,7 +169,8 @@ class _Partition:
         self.values[size:end] = values
         ends = self.ends
         ends.append(end)
-        firsts = None  # of the last segment, from its start
+        # Where each value of the first bits starts in the last segment, from its start.
+        firsts = None
         while len(ends) > 1 and ends[-2] - (ends[-3] if len(ends) > 2 else 0) <= _MERGED_BELOW * (
             ends[-1] - ends[-2]
         ):
@@ -275,7 +276,9 @@ class BandIndex:
     def insert(self, keys: _Keys, values: npt.ArrayLike) -> None:
         """File ``values[r]`` under each band hash of row ``keys[r]`` (shape ``rows x bands``)."""
         flat = keys.reshape(-1)
-        order = np.argsort(flat, kind="stable")
+        # Equal hashes in any order (a query sorts what it finds): numpy's quicksort, a
+        # third of the time of its stable sort.
+        order = np.argsort(flat)
         flat = flat[order]
         spread = np.repeat(np.asarray(values, dtype=self.values), self.bands)[order]
         bounds = _bounds(flat)
@@ -421,7 +424,7 @@ def shared_rows(keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]
     """
     count, bands = keys.shape
     flat = keys.reshape(-1)
-    order = np.argsort(flat, kind="stable")
+    order = np.argsort(flat)  # runs of equal hashes, in any order: the pairs are sorted
     ordered = flat[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     lengths = np.diff(np.append(starts, flat.size))
