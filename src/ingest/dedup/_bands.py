@@ -328,8 +328,7 @@ class GroupedBandIndex:
     the same pairs, in the same order, as a :class:`BandIndex` holding every row.
 
     Two different rows with the same key would share a group (about 2 ** -64
-    per pair of rows, as two different bands with the same 64-bit hash share a
-    bucket in :class:`BandIndex`).
+    per pair of rows).
 
     >>> index = GroupedBandIndex(bands=2)
     >>> hashes = np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64) << 10
