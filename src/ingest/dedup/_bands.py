@@ -36,8 +36,8 @@ of a needle's partition of ``n`` by chance. The sentence LSH's groups at a
 million synthetic documents hold ~330M entries, 5.2M a partition, so 2e-8 a
 needle at the end, and ~460M needles over the run (16 bands of each distinct
 sentence of a document) meet ~4 such entries in all, each a candidate pair of
-sentences that verification (on exact sets) rejects: the same links, where
-12-byte entries (the whole hash) would hold 1 GB more. An index keeps the whole
+sentences that verification (on exact sets) judges as any other: no link that is
+not one, where 12-byte entries (the whole hash) would hold 1 GB more. An index keeps the whole
 hash when asked (``exact``: 12 bytes an entry, as :class:`GroupedBandIndex`
 files the keys of its rows).
 
