@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.core._text import content_stems, sentences, word_bytes, words
-from ingest.dedup._bands import _MERGED_BELOW, BandIndex, GroupedBandIndex, shared_rows
+from ingest.dedup._bands import (
+    _DROPPED_BITS,
+    _MERGED_BELOW,
+    BandIndex,
+    GroupedBandIndex,
+    shared_rows,
+)
 from ingest.dedup._features import document_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import (
@@ -199,7 +205,8 @@ def test_long_sentences_are_cut() -> None:
         st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=1, max_size=40
     ),  # rows of 3 bands, few distinct hashes: many collisions
     st.integers(1, 8),
-    st.sampled_from([1, 0x9E3779B97F4A7C15]),  # hashes in one partition, or spread over all
+    # Hashes in one partition (apart in their last stored bits), or spread over all.
+    st.sampled_from([1 << _DROPPED_BITS, 0x9E3779B97F4A7C15]),
 )
 @settings(max_examples=60)
 def test_band_index_finds_every_value_sharing_a_band(
@@ -222,6 +229,58 @@ def test_band_index_finds_every_value_sharing_a_band(
     # Each segment of a partition several times the next: a few segments, whatever the entries.
     for sizes in index.segment_sizes():
         assert all(older > _MERGED_BELOW * newer for older, newer in itertools.pairwise(sizes))
+
+
+@given(st.lists(st.integers(0, 63), min_size=1, max_size=12), st.integers(1, 4), st.booleans())
+@settings(max_examples=60)
+def test_band_index_tells_hashes_apart_but_in_their_last_bits(
+    flipped: list[int],
+    per_insert: int,
+    exact: bool,  # noqa: FBT001 -- drawn by hypothesis
+) -> None:
+    # Row r's one band: a hash with bit flipped[r] flipped, in its partition's bits, its
+    # buckets' (not stored), the stored ones or the last ones (not stored, but if exact).
+    hashes = np.uint64(0x9E3779B97F4A7C15) ^ (np.uint64(1) << np.array(flipped, dtype=np.uint64))
+    index = BandIndex(bands=1, values=np.uint32, exact=exact)
+    for start in range(0, hashes.size, per_insert):
+        stop = min(start + per_insert, hashes.size)
+        index.insert(hashes[start:stop, None], np.arange(start, stop))
+    found_rows, values = index.query(hashes[:, None])
+    kept = np.uint64(0 if exact else _DROPPED_BITS)
+    expected = sorted(
+        (v, r)
+        for r in range(len(flipped))
+        for v in range(len(flipped))
+        if hashes[r] >> kept == hashes[v] >> kept
+    )
+    assert list(zip(values.tolist(), found_rows.tolist(), strict=True)) == expected
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["dropped", "exact"])
+def test_band_index_reads_keys_back_through_merges_of_large_segments(
+    exact: bool,  # noqa: FBT001 -- drawn by pytest
+) -> None:
+    # 24,000 entries in one partition, filed so that segments of up to 4,096 buckets
+    # merge: the first bits of a key come back from where its bucket was.
+    rng = np.random.default_rng(5)
+    pool = rng.integers(0, 1 << 58, size=4000, dtype=np.uint64)
+    # With each hash, one apart in a single bit: any but the partition's.
+    twins = pool ^ (np.uint64(1) << rng.integers(0, 58, size=pool.size).astype(np.uint64))
+    keys = np.concatenate([pool, twins])[rng.integers(0, 2 * pool.size, size=(12000, 2))]
+    index = BandIndex(bands=2, values=np.uint32, exact=exact)
+    for start, stop in itertools.pairwise([0, 100, 3000, 3100, 9000, 12000]):
+        index.insert(keys[start:stop], np.arange(start, stop))
+    assert len(index.segment_sizes()[0]) == 1  # merged into one segment
+    found_rows, values = index.query(keys)
+    kept = np.uint64(0 if exact else _DROPPED_BITS)
+    filed: dict[int, set[int]] = {}
+    for row, bands in enumerate((keys >> kept).tolist()):
+        for band in bands:
+            filed.setdefault(band, set()).add(row)
+    expected = sorted(
+        {(v, r) for r, bands in enumerate((keys >> kept).tolist()) for b in bands for v in filed[b]}
+    )
+    assert list(zip(values.tolist(), found_rows.tolist(), strict=True)) == expected
 
 
 @given(

@@ -4,10 +4,10 @@ What :class:`ingest.DuplicateIndex` uses to find candidates: the buckets of
 ``datasketch.MinHashLSH`` with the same ``(bands, rows)``
 (:func:`ingest.dedup._signature.lsh_params`), each band hashed to 64 bits by
 :func:`ingest.dedup._signature.band_hashes`, as the Dask engine's shuffle groups
-them. A stored entry is 16 bytes (hash and value), where ``MinHashLSH``
-keeps a bytes key, a set and a list entry per band (about 300 bytes): a
-document's sentences make ~400 entries, so this is what holds a large index
-in memory.
+them. A stored entry is 9 bytes (54 bits of its hash and a 32-bit value), where
+``MinHashLSH`` keeps a bytes key, a set and a list entry per band (about 300
+bytes): a document's sentences make ~400 entries, so this is what holds a large
+index in memory.
 
 Entries are spread over ``2 ** _PARTITION_BITS`` partitions by the top bits
 of their hash (the hashes are mixed: the partitions fill evenly). In each
@@ -15,25 +15,43 @@ partition, each insert is a small sorted segment, and the last two segments are
 merged while the older is at most ``_MERGED_BELOW`` times the newer (each merge
 a linear timsort of two sorted runs), so a partition holds a number of sorted
 segments logarithmic in its entries. A partition keeps its segments one after
-the other in one array, each entry's top bits (its partition's, the same for
-all) replaced by its segment's number, and each segment has fences: where each
-bucket of its hashes (by the bits after the partition's) starts. A query finds a
-needle in every segment of its partition at once, each by two fence reads and a
-few comparisons (:class:`_Partition`): a cost that does not grow with the
-segments' size, where a binary search reads ~20 hashes far apart in a large one
+the other in its arrays, and each segment has fences: where each bucket of its
+hashes (by the bits after the partition's) starts. A query finds a needle in
+every segment of its partition at once, each by two fence reads and a few
+comparisons (:class:`_Partition`): a cost that does not grow with the segments'
+size, where a binary search reads ~20 hashes far apart in a large one
 (docs/scaling.md, "Session 8"). A caller looks up many rows per query (a batch
-of documents). A merge rewrites the last segments in place; it holds their order
-and sorted copy at once, a 64th of the index at most (about 100 MB at a million
-documents) where one array would need gigabytes. A partition's array grows by an
-eighth when full (the room left unused and the fences count in
-:attr:`BandIndex.nbytes`).
+of documents). A merge rewrites the last segments in place; it holds their
+hashes, order and sorted copy at once, a 64th of the index at most (about 150 MB
+at a million documents) where one array would need gigabytes. A partition's
+arrays grow by an eighth when full (the room left unused and the fences count
+in :attr:`BandIndex.nbytes`).
+
+**What an entry stores.** Its partition says the top 6 bits of its hash, and
+its bucket the next 8 at least (a segment has ``2 ** 8`` buckets or more, their
+fences 1 KB): an entry stores the next 40 bits, 32 in a ``uint32`` and 8 in a
+``uint8``, and not the last ``_DROPPED_BITS`` (10). A needle meets an entry of
+another hash when their 54 first bits are equal: about ``n / 2 ** 48`` entries
+of a needle's partition of ``n`` by chance. The sentence LSH's groups at a
+million synthetic documents hold ~330M entries, 5.2M a partition, so 2e-8 a
+needle at the end, and ~460M needles over the run (16 bands of each distinct
+sentence of a document) meet ~4 such entries in all, each a candidate pair of
+sentences that verification (on exact sets) judges as any other: no link that is
+not one, where 12-byte entries (the whole hash) would hold 1 GB more. An index keeps the whole
+hash when asked (``exact``: 12 bytes an entry, as :class:`GroupedBandIndex`
+files the keys of its rows).
 
 >>> import numpy as np
 >>> index = BandIndex(bands=2)
->>> index.insert(np.array([[1, 2], [3, 4]], dtype=np.uint64), np.array([10, 11]))
->>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64))
+>>> index.insert(np.array([[1, 2], [3, 4]], dtype=np.uint64) << 10, np.array([10, 11]))
+>>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64) << 10)
 >>> rows.tolist(), values.tolist()
 ([1, 0], [10, 11])
+
+Hashes apart in their last 10 bits only are equal here (``1 << 10`` and this):
+
+>>> index.query(np.array([[(1 << 10) + 1023, 0]], dtype=np.uint64))[1].tolist()
+[10]
 """
 
 from __future__ import annotations
@@ -53,10 +71,23 @@ _Values = npt.NDArray[np.integer[Any]]
 
 #: Entries go to one of ``2 ** _PARTITION_BITS`` partitions by the top bits of their hash.
 _PARTITION_BITS: Final = 6
-_STARTS: Final = np.arange(1 << _PARTITION_BITS, dtype=np.uint64) << np.uint64(64 - _PARTITION_BITS)
-#: Where a segment's number goes in a partition's keys, and the bits of the hash kept.
-_NUMBER_SHIFT: Final = np.uint64(64 - _PARTITION_BITS)
+_PARTITION_SHIFT: Final = np.uint64(64 - _PARTITION_BITS)
+_STARTS: Final = np.arange(1 << _PARTITION_BITS, dtype=np.uint64) << _PARTITION_SHIFT
+#: The bits of a hash after its partition's.
 _HASH_BITS: Final = np.uint64((1 << (64 - _PARTITION_BITS)) - 1)
+_HASH_SHIFT: Final = 64 - _PARTITION_BITS
+#: A segment has at least ``2 ** _LEAST_FENCE_BITS`` buckets (``2 ** 8`` fences are 1 KB):
+#: an entry's bucket says as many bits of its hash after the partition's, not stored.
+_LEAST_FENCE_BITS: Final = 8
+#: An entry's *key*: those bits and the next 32, which it stores as a ``uint32``.
+_KEY_BITS: Final = _LEAST_FENCE_BITS + 32
+_KEY_SHIFT: Final = np.uint64(_HASH_SHIFT - _KEY_BITS)
+#: Each value of a key's first bits in place, for two segments, and where each starts.
+_FIRSTS: Final = np.tile(np.arange(1 << _LEAST_FENCE_BITS, dtype=np.uint64) << np.uint64(32), 2)
+_FIRST_BOUNDS: Final = np.arange((1 << _LEAST_FENCE_BITS) + 1, dtype=np.uint64) << np.uint64(32)
+#: An entry stores the next 8 bits of its hash as a ``uint8``, not the last
+#: ``_DROPPED_BITS`` (but in an exact index, whose ``uint32`` holds the last 32).
+_DROPPED_BITS: Final = int(_KEY_SHIFT) - 8
 #: Entries between two fences of a segment, on average between this and twice this.
 _PER_FENCE: Final = 4
 #: A partition merges its last two segments while the older is at most this many times
@@ -76,22 +107,34 @@ def _grown(array: npt.NDArray[Any], size: int, needed: int) -> npt.NDArray[Any]:
 
 
 class _Partition:
-    """The sorted segments of one partition in one array, oldest (largest) first: the
-    entries of segment ``s`` at ``keys[ends[s - 1]:ends[s]]`` (from 0 for the first),
-    their hashes' top bits replaced by ``s``, so that ``keys[:size]`` is sorted.
+    """The segments of one partition, oldest (largest) first: the entries of segment
+    ``s`` at ``[ends[s - 1]:ends[s]]`` (from 0 for the first) of ``high``, ``low`` and
+    ``values``.
 
-    Each segment has fences: the hashes of segment ``s`` whose next ``bits[s]`` bits
-    (after the partition's) are ``j`` are at ``keys[fences[f + j]:fences[f + j + 1]]``
+    An entry's *key* is the first ``_KEY_BITS`` of its hash after the partition's, and
+    each segment is sorted by key. Each segment has fences: the keys of segment ``s``
+    whose first ``bits[s]`` bits are ``j`` are at ``fences[f + j]:fences[f + j + 1]``
     (``f``: where its fences start, ``fence_ends[s - 1]``), about ``_PER_FENCE`` of them.
     A needle is found in a segment by reading its two fences and comparing the few
-    hashes between them, a cost that does not grow with the segment, where a binary
-    search reads about ``log2(size)`` hashes far apart.
+    entries between them, a cost that does not grow with the segment, where a binary
+    search reads about ``log2(size)`` entries far apart.
+
+    ``bits[s]`` is at least ``_LEAST_FENCE_BITS``, so the bucket of an entry says the
+    first ``_LEAST_FENCE_BITS`` bits of its key, and a merge reads them back from the
+    fences: an entry stores the other 32 in ``high``, and the next 8 bits of its hash in
+    ``low`` (in no order within a key), so that two hashes equal but in their last
+    ``dropped`` bits are equal here; an exact partition stores the last 32 in ``low``
+    (``dropped`` 0).
     """
 
-    __slots__ = ("bits", "ends", "fence_ends", "fences", "keys", "values")
+    __slots__ = ("bits", "dropped", "ends", "fence_ends", "fences", "high", "low", "values")
 
-    def __init__(self, values: type[np.integer[Any]]) -> None:
-        self.keys: _Keys = np.empty(0, dtype=np.uint64)
+    def __init__(self, values: type[np.integer[Any]], *, exact: bool) -> None:
+        self.high: npt.NDArray[np.uint32] = np.empty(0, dtype=np.uint32)
+        self.low: npt.NDArray[np.unsignedinteger[Any]] = np.empty(
+            0, dtype=np.uint32 if exact else np.uint8
+        )
+        self.dropped = np.uint64(0 if exact else _DROPPED_BITS)
         self.values: _Values = np.empty(0, dtype=values)
         self.ends: list[int] = []
         self.fences: npt.NDArray[np.uint32] = np.empty(0, dtype=np.uint32)
@@ -102,43 +145,62 @@ class _Partition:
     def size(self) -> int:
         return self.ends[-1] if self.ends else 0
 
-    def push(self, keys: _Keys, values: _Values) -> None:
-        """Add the sorted segment ``(keys, values)``, then merge the last segments while
-        the one before the last is at most ``_MERGED_BELOW`` times as large: fewer than
-        ``log4(size) + 1`` segments, each entry moved a few times for each fourfold
-        growth of the partition."""
+    def _firsts(self, number: int) -> npt.NDArray[np.uint32]:
+        """Where each value of the first bits of segment *number*'s keys starts, and its
+        end: its fences of ``_LEAST_FENCE_BITS`` bits."""
+        start = self.fence_ends[number - 1] if number else 0
+        step = 1 << (self.bits[number] - _LEAST_FENCE_BITS)
+        return self.fences[start : self.fence_ends[number] : step]
+
+    def push(self, hashes: _Keys, values: _Values) -> None:
+        """Add the sorted segment ``(hashes, values)`` (of the partition), then merge the
+        last segments while the one before the last is at most ``_MERGED_BELOW`` times as
+        large: fewer than ``log4(size) + 1`` segments, each entry moved a few times for
+        each fourfold growth of the partition."""
         size = self.size
-        end = size + keys.size
-        self.keys = _grown(self.keys, size, end)
-        self.values = _grown(self.values, size, end)
-        self.keys[size:end] = (keys & _HASH_BITS) | (np.uint64(len(self.ends)) << _NUMBER_SHIFT)
+        end = size + hashes.size
+        if end > self.values.size:
+            self.high = _grown(self.high, size, end)
+            self.low = _grown(self.low, size, end)
+            self.values = _grown(self.values, size, end)
+        keys = (hashes & _HASH_BITS) >> _KEY_SHIFT
+        self.high[size:end] = keys  # the last 32 bits
+        np.right_shift(hashes, self.dropped, out=self.low[size:end], casting="unsafe")
         self.values[size:end] = values
-        self.ends.append(end)
         ends = self.ends
+        ends.append(end)
+        # Where each value of the first bits starts in the last segment, from its start.
+        firsts = None
         while len(ends) > 1 and ends[-2] - (ends[-3] if len(ends) > 2 else 0) <= _MERGED_BELOW * (
             ends[-1] - ends[-2]
         ):
+            if firsts is None:
+                firsts = np.searchsorted(keys, _FIRST_BOUNDS)
+            older = self._firsts(len(ends) - 2)
             del ends[-2]
             del self.fence_ends[-1], self.bits[-1]
             low = ends[-2] if len(ends) > 1 else 0
-            merged = self.keys[low:end]
-            merged &= _HASH_BITS
-            merged |= np.uint64(len(ends) - 1) << _NUMBER_SHIFT
+            # The keys of both: the first bits by the fences, then the stored ones.
+            counts = np.concatenate((older[1:] - older[:-1], firsts[1:] - firsts[:-1]))
+            merged = _FIRSTS.repeat(counts)
+            merged |= self.high[low:end]
             order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them
-            self.keys[low:end] = merged[order]
+            keys = merged[order]
+            del merged
+            self.high[low:end] = keys
+            self.low[low:end] = self.low[low:end][order]
             self.values[low:end] = self.values[low:end][order]
-        self._fence(len(ends) - 1)
+            firsts += older - low
+        self._fence(keys)
 
-    def _fence(self, number: int) -> None:
-        """Make the fences of the last segment, *number*, in place of any it had."""
-        low = self.ends[number - 1] if number else 0
-        high = self.ends[number]
-        bits = max(((high - low) // _PER_FENCE).bit_length() - 1, 0)
+    def _fence(self, keys: _Keys) -> None:
+        """Make the fences of the last segment, of *keys*, in place of any it had."""
+        low = self.ends[-2] if len(self.ends) > 1 else 0
+        bits = max((keys.size // _PER_FENCE).bit_length() - 1, _LEAST_FENCE_BITS)
         start = self.fence_ends[-1] if self.fence_ends else 0
-        bounds = np.arange((1 << bits) + 1, dtype=np.uint64) << (_NUMBER_SHIFT - np.uint64(bits))
-        bounds[-1] = _HASH_BITS  # the segment's end: no hash is above it
-        fences = np.searchsorted(self.keys[low:high] & _HASH_BITS, bounds) + low
-        fences[-1] = high
+        # The last bound is above every key: the segment's end.
+        bounds = np.arange((1 << bits) + 1, dtype=np.uint64) << np.uint64(_KEY_BITS - bits)
+        fences = np.searchsorted(keys, bounds) + low
         self.fences = _grown(self.fences, start, start + fences.size)
         self.fences[start : start + fences.size] = fences
         self.fence_ends.append(start + fences.size)
@@ -147,26 +209,29 @@ class _Partition:
     def find(
         self, needles: _Keys, rows: npt.NDArray[np.intp]
     ) -> tuple[npt.NDArray[np.intp], _Values]:
-        """Every ``(rows[i], value)`` such that the value is filed under ``needles[i]``,
-        in any order."""
-        hashes = needles & _HASH_BITS
-        shifts = _NUMBER_SHIFT - np.array(self.bits, dtype=np.uint64)
+        """Every ``(rows[i], value)`` such that the value is filed under ``needles[i]``
+        (or a hash equal but in the ``dropped`` last bits), in any order."""
+        keys = (needles & _HASH_BITS) >> _KEY_SHIFT
+        shifts = np.uint64(_KEY_BITS) - np.array(self.bits, dtype=np.uint64)
         starts = np.array([0, *self.fence_ends[:-1]], dtype=np.intp)
         # Each needle in each segment: its bucket's first and last fence.
-        buckets = ((hashes >> shifts[:, None]).astype(np.intp) + starts[:, None]).reshape(-1)
-        low = self.fences[buckets].astype(np.intp)
-        count = self.fences[buckets + 1].astype(np.intp) - low
-        numbers = np.arange(len(self.ends), dtype=np.uint64) << _NUMBER_SHIFT
-        wanted = (numbers[:, None] | hashes).reshape(-1)
-        at = span_positions(low, count)
-        hit = np.flatnonzero(self.keys[at] == np.repeat(wanted, count))
-        # The needle of each hit: few hit, so they are found by where the buckets end.
-        asked = np.searchsorted(np.cumsum(count), hit, side="right") % needles.size
-        return rows[asked], self.values[at[hit]]
+        buckets = ((keys >> shifts[:, None]).astype(np.intp) + starts[:, None]).reshape(-1)
+        first = self.fences[buckets].astype(np.intp)
+        count = self.fences[buckets + 1].astype(np.intp) - first
+        at = span_positions(first, count)
+        # The entries of a bucket equal in `high` (the hits, and 2 ** -32 of the others),
+        # then those of them equal in `low`.
+        wanted = keys.astype(np.uint32)[None].repeat(len(self.ends), 0).repeat(count)
+        same = np.flatnonzero(self.high[at] == wanted)
+        # The needle of each: few, so they are found by where the buckets end.
+        asked = np.searchsorted(np.cumsum(count), same, side="right") % needles.size
+        low = (needles[asked] >> self.dropped).astype(self.low.dtype)
+        hit = self.low[at[same]] == low
+        return rows[asked[hit]], self.values[at[same[hit]]]
 
     @property
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.values.nbytes + self.fences.nbytes)
+        return int(self.high.nbytes + self.low.nbytes + self.values.nbytes + self.fences.nbytes)
 
 
 class BandIndex:
@@ -176,14 +241,20 @@ class BandIndex:
         bands: Band hashes per row; a row's band ``i`` only meets band ``i``
             of other rows when the hashes say so (:func:`ingest.dedup._signature.band_hashes`
             mixes the band's number in).
-        values: The integer type the values are stored as (``np.uint32``: 12 bytes an
-            entry instead of 16); queries return them as ``int64``.
+        values: The integer type the values are stored as (``np.uint32``: 9 bytes an
+            entry instead of 13); queries return them as ``int64``.
+        exact: Whether hashes equal but in their last ``_DROPPED_BITS`` bits are told apart
+            (entries 3 bytes larger). Unless *exact*, a query also finds the values filed
+            under such a hash, about ``n / 2 ** 48`` entries a needle in a partition of
+            ``n`` (the module's docstring): candidates that verification rejects.
     """
 
-    def __init__(self, bands: int, values: type[np.integer[Any]] = np.int64) -> None:
+    def __init__(
+        self, bands: int, values: type[np.integer[Any]] = np.int64, *, exact: bool = False
+    ) -> None:
         self.bands = bands
         self.values = values
-        self._partitions = [_Partition(values) for _ in _STARTS]
+        self._partitions = [_Partition(values, exact=exact) for _ in _STARTS]
 
     def __len__(self) -> int:
         """The number of entries (rows times bands)."""
@@ -191,8 +262,8 @@ class BandIndex:
 
     @property
     def nbytes(self) -> int:
-        """The bytes of the stored hashes and values (8 per entry, and 8 or 4), with the
-        room the partitions' arrays keep for more."""
+        """The bytes of the stored hashes and values (5 per entry, 8 if exact, and 8 or 4
+        for the value), with the fences and the room the partitions' arrays keep for more."""
         return sum(p.nbytes for p in self._partitions)
 
     def segment_sizes(self) -> list[list[int]]:
@@ -205,7 +276,9 @@ class BandIndex:
     def insert(self, keys: _Keys, values: npt.ArrayLike) -> None:
         """File ``values[r]`` under each band hash of row ``keys[r]`` (shape ``rows x bands``)."""
         flat = keys.reshape(-1)
-        order = np.argsort(flat, kind="stable")
+        # Equal hashes in any order (a query sorts what it finds): numpy's quicksort, a
+        # third of the time of its stable sort.
+        order = np.argsort(flat)
         flat = flat[order]
         spread = np.repeat(np.asarray(values, dtype=self.values), self.bands)[order]
         bounds = _bounds(flat)
@@ -218,7 +291,7 @@ class BandIndex:
         each pair once, sorted by value, then row."""
         flat = keys.reshape(-1)
         # Needles by partition (a radix sort of a byte), in any order within one.
-        partitions = (flat >> _NUMBER_SHIFT).astype(np.uint8)
+        partitions = (flat >> _PARTITION_SHIFT).astype(np.uint8)
         order = np.argsort(partitions, kind="stable")
         flat = flat[order]
         owner = (order // self.bands).astype(np.intp)
@@ -247,18 +320,20 @@ class GroupedBandIndex:
     The sentence LSH files each distinct sentence of each document, and a family
     of copies repeats most sentences word for word: equal stem sets, equal
     signatures, equal band hashes. Here a row's bands are filed once per *group*
-    of equal rows (``bands`` entries of 12 bytes), and each value once under its
-    row's key (one entry of 12 bytes: a 64-bit mix of the row's band hashes). A
+    of equal rows (``bands`` entries of 9 bytes), and each value once under its
+    row's key (one entry of 12 bytes: a 64-bit mix of the row's band hashes, told
+    apart on all its bits, ``exact``: a row taken for a known one would file no
+    bands, a candidate lost where a chance hit in the groups only adds one). A
     query finds the groups as :class:`BandIndex` finds values, then their values:
     the same pairs, in the same order, as a :class:`BandIndex` holding every row.
 
     Two different rows with the same key would share a group (about 2 ** -64
-    per pair of rows, as two different bands with the same 64-bit hash share a
-    bucket in :class:`BandIndex`).
+    per pair of rows).
 
     >>> index = GroupedBandIndex(bands=2)
-    >>> index.insert(np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64), np.array([10, 11, 12]))
-    >>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64))
+    >>> hashes = np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64) << 10
+    >>> index.insert(hashes, np.array([10, 11, 12]))
+    >>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64) << 10)
     >>> rows.tolist(), values.tolist(), len(index), index.groups
     ([1, 0, 1], [10, 11, 12], 6, 2)
     """
@@ -266,7 +341,7 @@ class GroupedBandIndex:
     def __init__(self, bands: int) -> None:
         self.bands = bands
         self._groups = BandIndex(bands, values=np.uint32)
-        self._members = BandIndex(1, values=np.uint32)
+        self._members = BandIndex(1, values=np.uint32, exact=True)
         self._group_keys = np.empty(1024, dtype=np.uint64)
         self.groups = 0
 
@@ -348,7 +423,7 @@ def shared_rows(keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]
     """
     count, bands = keys.shape
     flat = keys.reshape(-1)
-    order = np.argsort(flat, kind="stable")
+    order = np.argsort(flat)  # runs of equal hashes, in any order: the pairs are sorted
     ordered = flat[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     lengths = np.diff(np.append(starts, flat.size))
