@@ -105,6 +105,11 @@ class DocFeatures:
     language: str = UNDETERMINED
 
     @property
+    def nbytes(self) -> int:
+        """The bytes of the arrays an index keeps of it: shingles, stems, sentence sizes."""
+        return int(self.shingles.nbytes + self.sentence_values.nbytes + self.sentence_sizes.nbytes)
+
+    @property
     def sentence_count(self) -> int:
         """The number of aligned sentences."""
         return int(self.sentence_sizes.size)

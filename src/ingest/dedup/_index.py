@@ -274,10 +274,7 @@ class DuplicateIndex:
         if isinstance(self._docs, FeatureFile):
             features = self._docs.nbytes
         else:
-            features = sum(
-                f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
-                for f in self._docs
-            )
+            features = sum(f.nbytes for f in self._docs)
         lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
         return features + lsh
 
@@ -461,8 +458,7 @@ class DuplicateIndex:
             return {}
         slots = candidates.positions(self._same_text(features.exact_key))
         pairs = {slot: candidates.sentence_pairs(slot) for slot in slots}
-        others = {slot: self._docs[slot] for slot in slots}
-        return verify_candidates(features, others, slots, pairs, self.options)
+        return verify_candidates(features, self._docs, slots, pairs, self.options)
 
     def _link(
         self, features: DocFeatures, slot: int, candidates: Candidates, *, every: bool

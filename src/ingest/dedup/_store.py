@@ -39,7 +39,7 @@ import os
 import tempfile
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -59,9 +59,9 @@ _KEPT: Final = 8192
 _VALUE: Final = np.dtype("<u4")
 
 
-class FeatureFile:
+class FeatureFile(Sequence[DocFeatures]):
     """The features of documents ``0, 1, 2, ...`` (in the order added), their arrays
-    in a temporary file (see the module).
+    in a temporary file (see the module): a sequence, as a list of features is.
 
     Args:
         options: The options the features were computed with (the width of the
@@ -92,10 +92,7 @@ class FeatureFile:
         """The bytes held in memory: the per-document arrays and the rows kept
         (the strings come on top, as in a list of features)."""
         arrays = (self._keys, self._words, self._offsets, self._counts)
-        kept = sum(
-            f.shingles.nbytes + f.sentence_values.nbytes + f.sentence_sizes.nbytes
-            for f in self._kept.values()
-        )
+        kept = sum(f.nbytes for f in self._kept.values())
         return sum(a.itemsize * len(a) for a in arrays) + kept
 
     @property
@@ -152,11 +149,11 @@ class FeatureFile:
         self._keep(row, features)
         return features
 
-    __getitem__ = get
-
-    def __iter__(self) -> Iterator[DocFeatures]:
-        """Every row, in order."""
-        return (self.get(row) for row in range(len(self)))
+    def __getitem__(self, row: int) -> DocFeatures:  # type: ignore[override]
+        """Row *row* (negative from the end, as in a list); ``IndexError`` past the ends."""
+        if not -len(self) <= row < len(self):
+            raise IndexError(f"row {row} of a features file of {len(self)}")
+        return self.get(row % len(self))
 
     def nodes(self) -> Nodes:
         """What clustering reads of every row (id, name, words), by row, with no file read."""

@@ -235,13 +235,12 @@ def verify_candidate(
 
 def verify_candidates(
     features: DocFeatures,
-    docs: Sequence[DocFeatures] | Mapping[int, DocFeatures],
+    docs: Sequence[DocFeatures],
     candidates: Iterable[int],
     sentence_pairs: Mapping[int, Sequence[tuple[int, int]]],
     options: DedupOptions,
 ) -> dict[str, Link]:
-    """The verified links of *features* to the candidate positions in *docs* (a sequence,
-    or a mapping that holds at least the candidates), by id.
+    """The verified links of *features* to the candidate positions in *docs*, by id.
 
     *sentence_pairs* maps a candidate's position to its aligned sentence
     candidates ``(sentence of features, sentence of the candidate)``.
