@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
-from ingest.dedup import _store, trim_memory
+from ingest.dedup import _store, text_key, trim_memory
 from ingest.dedup._features import compute_features, without_signatures
 from ingest.dedup._store import FeatureFile
 from tests.dedup.test_paraphrase import _docs as news_docs
@@ -97,3 +97,15 @@ def test_a_closed_spilled_index_still_gives_its_clusters() -> None:
 
 def test_trim_memory_answers_whether_it_released_memory() -> None:
     assert trim_memory() in {0, 1}
+
+
+@pytest.mark.parametrize("spill", [False, True])
+def test_indexed_as_gives_the_name_and_text_key_an_id_was_indexed_with(
+    spill: bool,  # noqa: FBT001 - a parameter of the test
+) -> None:
+    doc = Document("a.txt", "Talks stalled again on Monday.", id="story")
+    with DuplicateIndex(spill=spill) as index:
+        assert index.indexed_as("story") is None
+        index.extend([doc, Document("b.txt", "Another text.")])
+        assert index.indexed_as("story") == ("a.txt", text_key(doc.text))
+        assert index.indexed_as("nothing") is None

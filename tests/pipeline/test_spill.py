@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import random
 import weakref
 from pathlib import Path
@@ -85,3 +86,57 @@ def test_the_index_is_freed_before_the_second_pass(
     assert indexes[0]() is None
     assert first.status == "kept"
     assert len([first, *outcomes]) == 22
+
+
+def _jsonl(tmp_path: Path, records: list[dict[str, str]]) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _filler(count: int) -> list[dict[str, str]]:
+    rng = random.Random(count)  # noqa: S311 - test data, not cryptography
+    words = [f"w{number}" for number in range(50_000)]
+    return [
+        {"name": f"doc-{n}.txt", "text": " ".join(rng.choices(words, k=30)) + "."}
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("gap", [0, BATCH + 5], ids=["same batch", "next batch"])
+def test_a_document_read_twice_is_an_exact_duplicate_of_itself(tmp_path: Path, gap: int) -> None:
+    # The second reading comes in the batch of the first, or once the first is indexed:
+    # the pipeline asks its batch, then the index (DuplicateIndex.indexed_as).
+    first = {"id": "story", "name": "story.txt", "text": "Talks stalled again on Monday."}
+    records = [first, *_filler(gap), first]
+    outcomes = list(
+        ingest.Pipeline(ingest.PipelineOptions(dedup=ingest.DedupOptions())).run(
+            [str(_jsonl(tmp_path, records))]
+        )
+    )
+    assert [o.status for o in outcomes] == ["kept"] + ["kept"] * gap + ["duplicate"]
+    last = outcomes[-1]
+    assert last.duplicate_of == "story"
+    assert last.evidence is not None
+    assert last.evidence.kind == "exact"
+
+
+@pytest.mark.parametrize("gap", [0, BATCH + 5], ids=["same batch", "next batch"])
+def test_an_id_given_to_two_texts_fails_the_second(tmp_path: Path, gap: int) -> None:
+    records = [
+        {"id": "story", "name": "first.txt", "text": "Talks stalled again on Monday."},
+        *_filler(gap),
+        {"id": "story", "name": "second.txt", "text": "A different report altogether."},
+    ]
+    path = _jsonl(tmp_path, records)
+    pipeline = ingest.Pipeline(ingest.PipelineOptions(dedup=ingest.DedupOptions()))
+    outcomes = list(pipeline.run([str(path)]))
+    assert [o.status for o in outcomes] == ["kept"] * (gap + 1) + ["failed"]
+    failure = outcomes[-1].failure
+    assert failure is not None
+    assert "'second.txt' has id 'story'" in failure.reason
+    assert "'first.txt'" in failure.reason
+    assert pipeline.report.balanced
+    strict = ingest.Pipeline(ingest.PipelineOptions(dedup=ingest.DedupOptions(), strict=True))
+    with pytest.raises(ingest.IdConflictError, match=r"second\.txt"):
+        list(strict.run([str(path)]))

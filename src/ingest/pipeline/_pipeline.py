@@ -201,7 +201,8 @@ class Pipeline:
         self, results: Iterator[Outcome], options: DedupOptions, held: Spill
     ) -> Iterator[Outcome]:
         index = DuplicateIndex(options, spill=True)
-        seen: dict[str, tuple[str, int]] = {}
+        # The batch's documents, not indexed yet; the index knows the rest (indexed_as).
+        pending: dict[str, tuple[str, int]] = {}
         repeats: set[int] = set()
         repeated: set[str] = set()
         batch: list[Document] = []
@@ -212,12 +213,13 @@ class Pipeline:
                 if outcome.status == "kept" and doc is not None:
                     key = text_key(doc.text)
                     try:
-                        if is_repeat(doc.name, doc.id, key, seen.get(doc.id), where="this run"):
+                        known = pending.get(doc.id) or index.indexed_as(doc.id)
+                        if is_repeat(doc.name, doc.id, key, known, where="this run"):
                             # The same document read twice: an exact duplicate.
                             repeats.add(len(held))
                             repeated.add(doc.id)
                         else:
-                            seen[doc.id] = (doc.name, key)
+                            pending[doc.id] = (doc.name, key)
                             batch.append(doc)
                     except IdConflictError as error:
                         if self.options.strict:
@@ -228,9 +230,9 @@ class Pipeline:
                 if len(batch) >= BATCH:
                     index.extend(batch)
                     batch = []
+                    pending = {}
             index.extend(batch)
-        # Dead once every document is indexed: freed before clustering, the peak.
-        del seen, batch
+        del pending, batch
         clusters = index.clusters()
         # Dead too: the second pass holds the clusters, not the index's arrays (nor its file).
         index.close()
