@@ -126,6 +126,14 @@ def test_language_from_meta_wins() -> None:
     assert with_language(undetermined) is undetermined
 
 
+def test_a_language_said_by_many_documents_is_one_string() -> None:
+    # An index keeps every document's language: one object per code, not one a document.
+    docs = [Document(f"d{n}", "x", meta={"language": "".join(["E", "N-gb"])}) for n in range(3)]
+    first, *rest = document_languages(docs)
+    assert first == "en"
+    assert all(code is first for code in rest)
+
+
 @given(
     st.text(alphabet="ab l'th e's the und der 한국어의 交渉は The ça été'", max_size=80),
     st.sampled_from(["en", "fr", "de", "ko", "ja", "und"]),
