@@ -2,7 +2,7 @@
 
 A cluster is a connected component of the verified links, and each member's
 evidence is the link by which Prim's algorithm, grown from the representative
-and taking the strongest link first (:func:`ingest.dedup._clusters.cluster_links`),
+and taking the strongest link first (:func:`ingest.dedup._clusters.cluster_positions`),
 reaches it. A link between two documents that a chain of strictly stronger links
 already joins changes neither: the two are in one component already, and Prim's
 algorithm always has one of the chain's links to take before it (docs/dedup.md,

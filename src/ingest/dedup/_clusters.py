@@ -1,12 +1,12 @@
 """Clusters: verified links in, connected components with their evidence out.
 
-Every engine ends here: the Dask engine (which verifies candidate pairs on
-workers) and the Redis index (which keeps its links in Redis) give their
-documents and links by id to :func:`cluster_links`;
-:meth:`ingest.DuplicateIndex.clusters`, which knows its documents by position
-and holds their components already, gives them to :func:`cluster_positions`,
-which builds less for a million documents. Same links, same clusters, member for
-member (a property test compares the two).
+Every engine ends here, in :func:`cluster_positions`, where Prim's algorithm
+grows each cluster. :meth:`ingest.DuplicateIndex.clusters`, which knows its
+documents by position and holds their components already, calls it directly; the
+Dask engine (which verifies candidate pairs on workers) and the Redis index (which
+keeps its links in Redis) give their documents and links by id to
+:func:`cluster_links`, which numbers the documents, finds the components and calls
+it. A property test compares both with a brute-force reference.
 
 >>> nodes = [Node("a", "a.txt", 5), Node("b", "b.txt", 9), Node("c", "c.txt", 1)]
 >>> clusters = cluster_links(nodes, {("a", "b"): Link("near", 0.8, 0.75)})
@@ -17,7 +17,6 @@ member (a property test compares the two).
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
@@ -62,77 +61,65 @@ def cluster_links(
 ) -> list[Cluster]:
     """The clusters of *nodes* under *links* (keyed ``(smaller id, larger id)``).
 
-    Union-find over the links, then per component its representative (the most
-    words, then the smallest id) and each member's evidence (Prim's algorithm
-    from the representative: its strongest link to a member reached before it).
-    A node id given twice counts once. Singletons included; largest first, then
-    by id.
+    The clusters of :func:`cluster_positions`, for nodes known by id: a node id
+    given twice counts once (the first), and a union-find over the links gives the
+    components. Each component's representative has the most words, then the
+    smallest id; each member's evidence is its strongest link to a member reached
+    before it (Prim's algorithm from the representative). Singletons included;
+    largest first, then by id. A link naming an id that is not a node's raises
+    :class:`ValueError` (naming the id).
     """
-    parent: dict[str, str] = {}
-    order: list[Clustered] = []
+    kept: list[Clustered] = []
+    positions: dict[str, int] = {}
     for node in nodes:
-        if node.id not in parent:
-            parent[node.id] = node.id
-            order.append(node)
+        if node.id not in positions:
+            positions[node.id] = len(kept)
+            kept.append(node)
+    parent = list(range(len(kept)))
+    firsts: list[int] = []
+    seconds: list[int] = []
+    for a, b in links:
+        try:
+            first, second = positions[a], positions[b]
+        except KeyError:
+            missing = a if a not in positions else b
+            raise ValueError(
+                f"cluster_links: the link ({a!r}, {b!r}) names {missing!r}, which is not "
+                "among the nodes; give every linked document as a node"
+            ) from None
+        firsts.append(first)
+        seconds.append(second)
+        root_a, root_b = _find(parent, first), _find(parent, second)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    roots = [_find(parent, position) for position in range(len(kept))]
+    # A mapping gives its values in the order of its keys.
+    return cluster_positions(kept, roots, zip(firsts, seconds, links.values(), strict=True))
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    neighbours: defaultdict[str, list[tuple[str, Link]]] = defaultdict(list)
-    for (a, b), link in links.items():
-        neighbours[a].append((b, link))
-        neighbours[b].append((a, link))
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: defaultdict[str, list[Clustered]] = defaultdict(list)
-    for node in order:
-        groups[find(node.id)].append(node)
-    result = [_cluster(group, neighbours) for group in groups.values()]
-    result.sort(key=lambda c: (-len(c.members), c.id))
-    return result
-
-
-def _cluster(group: Sequence[Clustered], neighbours: dict[str, list[tuple[str, Link]]]) -> Cluster:
-    """The cluster of *group*, a connected component of the verified links."""
-    representative = min(group, key=lambda f: (-f.words, f.id))
-    names = {f.id: f.name for f in group}
-    # Prim's algorithm from the representative: each member's evidence is its
-    # strongest link to a member reached before it.
-    evidence: dict[str, Evidence | None] = {representative.id: None}
-    heap = [
-        (rank(link), other, representative.id, link)
-        for other, link in neighbours.get(representative.id, ())
-    ]
-    heapq.heapify(heap)
-    while heap:
-        _, member, via, link = heapq.heappop(heap)
-        if member in evidence:
-            continue
-        evidence[member] = link.evidence(member, via)
-        for other, next_link in neighbours.get(member, ()):
-            if other not in evidence:
-                heapq.heappush(heap, (rank(next_link), other, member, next_link))
-    ordered = [representative.id, *sorted(set(names) - {representative.id})]
-    members = tuple(Member(i, names[i], evidence[i]) for i in ordered)
-    return Cluster(representative.id, representative.id, members)
+def _find(parent: list[int], x: int) -> int:
+    """The root of *x* in the union-find *parent* (halving the path on the way)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
 
 
 def cluster_positions(
     nodes: Sequence[Clustered], roots: Sequence[int], links: Iterable[tuple[int, int, Link]]
 ) -> list[Cluster]:
-    """The clusters of :func:`cluster_links`, member for member, for nodes known by
-    position: *roots* gives each node's component (equal roots, one component; a
-    union-find the caller already holds) and *links* the verified pairs as
-    ``(position, position, link)``.
+    """The clusters of *nodes* known by position: *roots* gives each node's component
+    (equal roots, one component; a union-find the caller already holds) and *links*
+    the verified pairs as ``(position, position, link)``.
 
-    What :func:`cluster_links` builds for every node (a dictionary from id to id, a
-    list of neighbours, a group) is built here for the linked nodes only, as arrays
-    of positions: a singleton, half the clusters of a corpus, costs its
-    :class:`Cluster` and nothing else.
+    Per component of two nodes or more, its representative (the most words, then
+    the smallest id) and each member's evidence (Prim's algorithm from the
+    representative: its strongest link to a member reached before it, ties to the
+    smallest member id, then the smallest id reached from); the representative
+    first, the others by id. Largest first, then by id; the singletons last, by id.
+    The neighbours are arrays of positions, built for the linked nodes only: a
+    singleton, half the clusters of a corpus, costs its :class:`Cluster` and
+    nothing else.
     """
     components = np.asarray(roots, dtype=np.int64)
     order = np.argsort(components, kind="stable")
@@ -191,11 +178,11 @@ class _Adjacency:
 
 
 def _grown(nodes: Sequence[Clustered], group: list[int], adjacency: _Adjacency) -> Cluster:
-    """The cluster of the nodes at *group* (positions), as :func:`_cluster` makes it."""
+    """The cluster of the nodes at *group* (positions), a connected component of the links."""
     ids = {position: nodes[position].id for position in group}
     representative = min(group, key=lambda p: (-nodes[p].words, ids[p]))
-    # Prim's algorithm from the representative; the heap orders entries as _cluster's
-    # do (rank, then the ids of the member and the one it is reached from: unique).
+    # Prim's algorithm from the representative; the heap orders entries by rank, then
+    # the ids of the member and of the one it is reached from (unique).
     evidence: dict[int, Evidence | None] = {representative: None}
     heap: list[tuple[tuple[int, float], str, str, int, Link]] = []
 
