@@ -1,7 +1,7 @@
 """De-duplication at scale: one process, the CLI, plain datasketch and the Dask engine.
 
 Usage: ``python benchmarks/scale.py [--corpora synthetic real] [--sizes 10000 100000]
-[--engines single spill fewer near datasketch cli dask] [--workers 2] [--memory-limit GB]
+[--engines single spill fewer near datasketch cli cli-near dask] [--workers 2] [--memory-limit GB]
 [--file-docs 5000] [--corpus-dir DIR] [--wcxb DIR]`` (``--sizes 1000000`` for the
 million; ``--corpus-dir`` keeps the generated corpora and reuses them).
 
@@ -36,6 +36,8 @@ Each engine then runs in a fresh Python process from the files to the clusters:
   one document at a time, union-find over every LSH hit, no verification;
 * **cli**: ``ingest dedup FILES --no-clean --format jsonl`` (reading, the
   pipeline and its output included);
+* **cli-near**: the same with ``--kinds exact,near``, the fast path of the CLI
+  (what **near** is to **single**);
 * **dask**: :meth:`ingest.engines._dask.DaskEngine.find_duplicates` on the files,
   ``LocalCluster(--workers)``, one partition per file, each worker with
   ``DaskOptions.memory_limit`` (``--memory-limit`` GB; default the option's
@@ -270,13 +272,15 @@ def plain_datasketch(directory: Path, num_perm: int = 128, threshold: float = 0.
     return [tuple(group) for group in groups.values() if len(group) > 1]
 
 
-def cli(directory: Path) -> _Groups:
-    """``ingest dedup`` on the files, in a child process; the clusters with duplicates."""
+def cli(directory: Path, kinds: str | None = None) -> _Groups:
+    """``ingest dedup`` on the files (``--kinds KINDS``), in a child process; the clusters
+    with duplicates."""
     with tempfile.TemporaryDirectory(prefix="ingest-scale-cli-") as tmp:
         out = Path(tmp) / "clusters.jsonl"
         files = [str(f) for f in sorted(directory.glob("docs-*.jsonl"))]
         command = [sys.executable, "-m", "ingest", "dedup", *files, "--no-clean"]
         command += ["--format", "jsonl", "-o", str(out), "--quiet"]
+        command += [] if kinds is None else ["--kinds", kinds]
         subprocess.run(command, check=True, capture_output=True)  # noqa: S603
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     groups: dict[str, list[str]] = {}
@@ -311,6 +315,8 @@ def run_one(
             groups = plain_datasketch(directory)
         elif engine == "cli":
             groups = cli(directory)
+        elif engine == "cli-near":
+            groups = cli(directory, kinds="exact,near")
         else:
             from ingest.engines._dask import DaskEngine, DaskOptions  # noqa: PLC0415
 
@@ -349,7 +355,9 @@ def main() -> None:
     parser.add_argument("--corpora", nargs="+", default=["synthetic", "real"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument(
-        "--engines", nargs="+", default=["single", "fewer", "near", "datasketch", "cli", "dask"]
+        "--engines",
+        nargs="+",
+        default=["single", "fewer", "near", "datasketch", "cli", "cli-near", "dask"],
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory-limit", type=float, help="GB per Dask worker, 0 for none")

@@ -205,7 +205,8 @@ def test_every_public_name_imports() -> None:
         assert getattr(ingest, name) is not None, name
     assert ingest.__all__ == sorted(ingest.__all__)
     # The engines' names, imported on first use (their extras are installed for the tests).
-    for name in ("DaskEngine", "DaskOptions", "DaskRun", "RedisIndex", "clean_document"):
+    engines = ("DaskEngine", "DaskOptions", "DaskRun", "IndexOptionsError", "RedisIndex")
+    for name in (*engines, "clean_document"):
         assert getattr(ingest, name) is getattr(ingest.engines, name)
         assert name in dir(ingest)
         assert name not in ingest.__all__

@@ -4,9 +4,10 @@ The engines beyond one process are attributes of the package too, imported on
 first use so that ``import ingest`` never imports their optional
 dependencies: ``ingest.DaskEngine``, ``ingest.DaskOptions``, ``ingest.DaskRun``
 and ``ingest.clean_document`` (``pip install 'ingest[dask]'``), and
-``ingest.RedisIndex`` (``pip install 'ingest[redis]'``). Without the extra,
-using one raises an :class:`ImportError` that names it. They are left out of
-``__all__`` on purpose: ``from ingest import *`` would import Dask.
+``ingest.RedisIndex`` and its ``ingest.IndexOptionsError`` (``pip install
+'ingest[redis]'``). Without the extra, using one raises an :class:`ImportError`
+that names it. They are left out of ``__all__`` on purpose: ``from ingest
+import *`` would import Dask.
 """
 
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # what the lazy attributes below are, for type checkers
     from .engines import DaskEngine as DaskEngine
     from .engines import DaskOptions as DaskOptions
     from .engines import DaskRun as DaskRun
+    from .engines import IndexOptionsError as IndexOptionsError
     from .engines import RedisIndex as RedisIndex
     from .engines import clean_document as clean_document
 

@@ -24,7 +24,7 @@ from ingest import (
 )
 from ingest import find_duplicates as single_process
 
-from ..conftest import SEEDS, run_ingest
+from ..conftest import FIXTURES, SEEDS, run_ingest
 from ..synthetic import TWO_SENTENCES_SHARED, Corpus, generate, pair_scores
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
@@ -313,6 +313,25 @@ def test_cli_dedup_with_dask_clusters_as_the_local_engine(
     duplicates = len(found) - len(set(found.values()))
     assert duplicates > 25
     assert f": {len(found) - duplicates} unique, {duplicates} duplicates;" in clusters
+
+
+def test_cli_dedup_with_dask_finds_the_kinds_asked_for(engine: DaskEngine, tmp_path: Path) -> None:
+    """``--kinds`` reaches the engine: the containment of 001 is linked, the paraphrase
+    of 004 (linked with every kind, ``tests/cli/test_cli_kinds.py``) is not."""
+    dedup = FIXTURES / "dedup"
+    inputs = [dedup / "truncated_001.txt", dedup / "paraphrase_of_004.txt", SEEDS / "tiktok.bundle"]
+    out = tmp_path / "out"
+    address = engine.client.scheduler.address
+    result = run_ingest(
+        "dedup", *inputs, "--engine", "dask", "--scheduler", address, "-o", out,
+        "--kinds", "exact,near,containment",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    clusters = result.stderr.decode().splitlines()[-1]
+    assert clusters.startswith("ingest dedup: 1 cluster with duplicates: 6 unique, 1 duplicates;")
+    kinds = {r["meta"]["path"]: (r["evidence"] or {}).get("kind") for r in _records(out)}
+    assert kinds["truncated_001.txt"] == "containment"
+    assert kinds["paraphrase_of_004.txt"] is None
 
 
 def test_cli_dedup_with_dask_reports_a_bad_record_and_goes_on(

@@ -31,7 +31,13 @@ from ..synthetic import generate
 
 pytest.importorskip("redis", reason="the redis client is not installed: pip install '.[redis]'")
 
-from ingest.engines._redis import CONNECT_TIMEOUT, RedisIndex, decode_features, encode_features
+from ingest.engines._redis import (
+    CONNECT_TIMEOUT,
+    IndexOptionsError,
+    RedisIndex,
+    decode_features,
+    encode_features,
+)
 
 TEXT = "Officials said on Monday that the talks over the sale had stalled again. " * 4
 
@@ -187,8 +193,23 @@ def test_other_options_for_an_existing_index_raise(
     url: str, request: pytest.FixtureRequest
 ) -> None:
     RedisIndex(url, name=_name(request)).add(Document("a", TEXT))
-    with pytest.raises(OptionsError, match="open it with options=None"):
+    with pytest.raises(IndexOptionsError) as raised:
         RedisIndex(url, name=_name(request), options=DedupOptions(num_perm=64))
+    assert isinstance(raised.value, OptionsError)
+    assert str(raised.value) == (
+        f"index {_name(request)!r} was created with num_perm 128 (not 64): signatures made "
+        "with other options cannot be compared; open it with options=None (its own options) "
+        "or choose another name"
+    )
+    assert (raised.value.stored, raised.value.asked) == (DedupOptions(), DedupOptions(num_perm=64))
+    asked = DedupOptions(kinds={"exact", "near"}, near_threshold=0.8)
+    with pytest.raises(
+        IndexOptionsError,
+        match=r"created with kinds \['containment', 'exact', "
+        r"'near', 'paraphrase'\] \(not \['exact', 'near'\]\), "
+        r"near_threshold 0.7 \(not 0.8\): ",
+    ):
+        RedisIndex(url, name=_name(request), options=asked)
 
 
 def test_an_unreachable_server_raises_a_clear_error() -> None:
@@ -284,6 +305,61 @@ def test_cli_index_add_then_query(url: str, request: pytest.FixtureRequest, tmp_
             f"{name!r}"
         ),
     ]
+    index.close()
+
+
+def test_cli_index_kinds_make_a_new_index_and_must_match_an_existing_one(
+    url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    name = _name(request)
+    bundle, copy = SEEDS / "tiktok.bundle", FIXTURES / "dedup" / "truncated_001.txt"
+    near = ("--kinds", "exact,near")
+    added = run_ingest("index", "add", "--redis", url, "--name", name, *near, bundle, copy)
+    assert added.returncode == 0, added.stderr
+    assert [r["matches"] for r in _lines(added)] == 6 * [[]]  # the containment is not a kind
+    index = RedisIndex(url, name=name)
+    assert index.options == DedupOptions(kinds={"exact", "near"})
+    index.close()
+    # Without --kinds: the index's own; with the same kinds, in any order: the same.
+    for kinds in ((), ("--kinds", "near,exact")):
+        queried = run_ingest("index", "query", "--redis", url, "--name", name, *kinds, copy)
+        assert queried.returncode == 0, queried.stderr
+        assert [r["matches"] for r in _lines(queried)] == [[]]
+
+    out = tmp_path / "matches.jsonl"
+    for action in ("add", "query"):
+        other = run_ingest(
+            "index", action, "--redis", url, "--name", name, "--kinds", "paraphrase,exact",
+            copy, "-o", out,
+        )  # fmt: skip
+        assert other.returncode == 2
+        assert other.stdout == b""
+        assert other.stderr.decode() == (
+            f"ingest index {action}: error: index {name!r} at {url} was created with the kinds "
+            "exact,near, not exact,paraphrase (--kinds): an index finds the kinds it was created "
+            "with; drop --kinds to use them, or give another --name for a new index of these "
+            "kinds\n"
+        )
+        assert not out.exists()
+    index = RedisIndex(url, name=name)
+    assert len(index) == 6
+    assert index.options == DedupOptions(kinds={"exact", "near"})
+    index.close()
+
+
+def test_cli_index_kinds_open_an_index_of_these_kinds_and_other_options(
+    url: str, request: pytest.FixtureRequest
+) -> None:
+    """An index made through the Python API with options that the command line does not
+    set: ``--kinds`` with its kinds opens it as it is."""
+    options = DedupOptions(kinds={"exact", "containment"}, containment_threshold=0.5)
+    RedisIndex(url, name=_name(request), options=options).close()
+    copy = FIXTURES / "dedup" / "truncated_001.txt"
+    kinds = ("--kinds", "containment,exact")
+    added = run_ingest("index", "add", "--redis", url, "--name", _name(request), *kinds, copy)
+    assert added.returncode == 0, added.stderr
+    index = RedisIndex(url, name=_name(request))
+    assert (len(index), index.options) == (1, options)
     index.close()
 
 

@@ -28,13 +28,13 @@ import attrs
 from .. import __version__
 from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
-from ..dedup import DedupOptions
+from ..dedup import KINDS, DedupOptions
 from ..inputs import check_inputs
 from ..outputs import Format, write_report
 from ..pipeline import Outcome, Pipeline, PipelineOptions
 from ._console import Console
 from ._exit import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from ._scale import check_engine_args, dedup_with_dask, index_command
+from ._scale import check_engine_args, dedup_options, dedup_with_dask, index_command
 
 __all__ = ["main"]
 
@@ -99,6 +99,35 @@ def _engine_arguments(dedup: argparse.ArgumentParser) -> None:
         type=float,
         metavar="SECONDS",
         help="with --scheduler: how long to wait for it to answer (default 30)",
+    )
+
+
+def _clean_arguments(clean: argparse.ArgumentParser) -> None:
+    """The options of ``ingest clean`` after its inputs."""
+    clean.add_argument("--dedup", action="store_true", help="drop duplicates, keep one per cluster")
+    _kinds_argument(clean, "with --dedup: the kinds of duplicate to drop")
+    clean.add_argument(
+        "--explain", action="store_true", help="tell on stderr what was removed, and why"
+    )
+    clean.add_argument(
+        "--aggressiveness",
+        choices=("conservative", "normal", "aggressive"),
+        default="normal",
+        help="how boldly to remove boilerplate (default: normal)",
+    )
+    clean.add_argument(
+        "--rules", action="append", default=[], metavar="FILE", help="a rules file to add"
+    )
+
+
+def _kinds_argument(parser: argparse.ArgumentParser, what: str, more: str = "") -> None:
+    """``--kinds KIND,...``, explained as *what*, then *more*."""
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        metavar="KIND,...",
+        help=f"{what}, among {','.join(KINDS)} (default: all); exact,near is the fast "
+        f"path for big corpora{more}",
     )
 
 
@@ -174,19 +203,7 @@ def _parser() -> argparse.ArgumentParser:
         [output, docs_format, workers],
     )  # fmt: skip
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
-    clean.add_argument("--dedup", action="store_true", help="drop duplicates, keep one per cluster")
-    clean.add_argument(
-        "--explain", action="store_true", help="tell on stderr what was removed, and why"
-    )
-    clean.add_argument(
-        "--aggressiveness",
-        choices=("conservative", "normal", "aggressive"),
-        default="normal",
-        help="how boldly to remove boilerplate (default: normal)",
-    )
-    clean.add_argument(
-        "--rules", action="append", default=[], metavar="FILE", help="a rules file to add"
-    )
+    _clean_arguments(clean)
 
     dedup = command("dedup", "Report clusters of duplicate documents.", [output, workers])
     dedup.add_argument(
@@ -209,6 +226,7 @@ def _parser() -> argparse.ArgumentParser:
         "each duplicate beside what it matched, and the scores",
     )
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
+    _kinds_argument(dedup, "the kinds of duplicate to find")
     _engine_arguments(dedup)
 
     # extract's -o/--output is a destination, or the text's form as extract_html's
@@ -281,6 +299,9 @@ def _parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.add_argument("inputs", nargs="+", metavar="INPUT", help=inputs_help)
+        _kinds_argument(
+            sub, "the kinds of duplicate of a new index", "; an existing index keeps its own"
+        )
     return parser
 
 
@@ -292,6 +313,20 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
     return value
+
+
+def _kinds(text: str) -> frozenset[str]:
+    """``--kinds``: comma-separated kinds of duplicate, checked by :class:`DedupOptions`."""
+    names = [name.strip() for name in text.split(",")]
+    try:
+        return DedupOptions(kinds=names).kinds
+    except OptionsError as error:
+        unknown = [repr(name) for name in dict.fromkeys(names) if name not in KINDS]
+        bad = f"{', '.join(unknown)} {'is not a kind' if len(unknown) == 1 else 'are not kinds'}"
+        raise argparse.ArgumentTypeError(
+            f"{bad if unknown else error}; expected a comma-separated list of "
+            f"{', '.join(KINDS)} (e.g. exact,near), got {text!r}"
+        ) from None
 
 
 #: The format an output file's suffix implies when ``--format`` is not given.
@@ -321,13 +356,13 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
         options = attrs.evolve(
             base,
             clean=cleaning,
-            dedup=DedupOptions() if args.dedup else None,
+            dedup=dedup_options(args) if args.dedup else None,
             explain=args.explain,
         )
         return options, _docs_format(args)
     if args.command == "dedup":
         clean = None if args.no_clean else CleanOptions()
-        return attrs.evolve(base, clean=clean, dedup=DedupOptions()), "bundle"
+        return attrs.evolve(base, clean=clean, dedup=dedup_options(args)), "bundle"
     if args.command == "extract":
         # The cleaner's line rules are written for text, not markdown.
         clean = None if args.no_clean or args.markdown else CleanOptions()
@@ -389,6 +424,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         if args.engine == "dask":
             return dedup_with_dask(args, console)
         args.format = args.format or _suffix_format(args.output, _REPORT_SUFFIXES, "table")
+    if args.command == "clean" and args.kinds is not None and not args.dedup:
+        raise OptionsError(
+            "--kinds chooses the duplicates that --dedup drops; add --dedup "
+            "(without it, clean keeps every document)"
+        )
     options, fmt = _options(args)
     pipeline = Pipeline(options, progress=console.progress)
     if args.command == "dedup":

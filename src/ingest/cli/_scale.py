@@ -31,6 +31,7 @@ from ..core import (
     OptionsError,
     write_text,
 )
+from ..dedup import KINDS, DedupOptions
 from ..inputs import check_inputs, expand_globs
 from ..pipeline import Pipeline, PipelineOptions, summary
 from ._exit import EXIT_FAILED, EXIT_OK
@@ -39,12 +40,17 @@ if TYPE_CHECKING:
     from ..dedup import Evidence
     from ._console import Console
 
-__all__ = ["check_engine_args", "dedup_with_dask", "index_command"]
+__all__ = ["check_engine_args", "dedup_options", "dedup_with_dask", "index_command"]
 
 #: The URL schemes of ``redis.from_url``.
 _REDIS_SCHEMES: Final = frozenset({"redis", "rediss", "unix"})
 #: Documents per :meth:`RedisIndex.extend` call (at most one batch of the index).
 _INDEX_BATCH: Final = 256
+
+
+def dedup_options(args: argparse.Namespace) -> DedupOptions:
+    """The de-duplication options that ``--kinds`` asks for (every kind without it)."""
+    return DedupOptions() if args.kinds is None else DedupOptions(kinds=args.kinds)
 
 
 def check_engine_args(args: argparse.Namespace) -> None:
@@ -111,7 +117,13 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         with ingest.DaskEngine(options) as engine:
-            run = engine.dedup(args.inputs, tmp, prepare=prepare, keep_going=args.keep_going)
+            run = engine.dedup(
+                args.inputs,
+                tmp,
+                dedup_options(args),
+                prepare=prepare,
+                keep_going=args.keep_going,
+            )
         tmp.chmod(0o777 & ~_umask())
         tmp.replace(out)  # over a missing or empty directory
     except BaseException:
@@ -172,7 +184,7 @@ def index_command(args: argparse.Namespace, console: Console) -> int:
         clean=None if args.no_clean else CleanOptions(),
     )
     pipeline = Pipeline(options, progress=console.progress)
-    index = ingest.RedisIndex(args.redis, name=args.name)
+    index = _open_index(args)
     run = _IndexRun(args, console, index)
     try:
         write_text(args.output, lambda out: run.run(pipeline, out))
@@ -187,6 +199,29 @@ def index_command(args: argparse.Namespace, console: Console) -> int:
         index.close()
     console.say(run.summary())
     return EXIT_FAILED if run.failed else EXIT_OK
+
+
+def _open_index(args: argparse.Namespace) -> ingest.RedisIndex:
+    """The index ``--redis --name`` names: a new one of ``--kinds`` (default: every kind),
+    or an existing one, whose kinds ``--kinds`` must be."""
+    # Without --kinds: the index's own options (the defaults for a new one).
+    options = None if args.kinds is None else dedup_options(args)
+    try:
+        return ingest.RedisIndex(args.redis, name=args.name, options=options)
+    except ingest.IndexOptionsError as error:
+        if error.stored.kinds == error.asked.kinds:
+            # Options that the command line does not set (made through the Python API):
+            # --kinds holds for the index as it is.
+            return ingest.RedisIndex(args.redis, name=args.name, options=error.stored)
+        stored, asked = (
+            ",".join(kind for kind in KINDS if kind in kinds)
+            for kinds in (error.stored.kinds, error.asked.kinds)
+        )
+        raise OptionsError(
+            f"index {args.name!r} at {args.redis} was created with the kinds {stored}, "
+            f"not {asked} (--kinds): an index finds the kinds it was created with; "
+            "drop --kinds to use them, or give another --name for a new index of these kinds"
+        ) from None
 
 
 def _check_url(url: str) -> None:

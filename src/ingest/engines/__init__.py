@@ -6,8 +6,8 @@ features, band keys, verification and clustering (:mod:`ingest.dedup`) and
 clean with :mod:`ingest.cleaning`. Their dependencies are optional extras, so
 nothing here is imported before it is used: ``DaskEngine``, ``DaskOptions``,
 ``DaskRun`` and ``clean_document`` need ``pip install 'ingest[dask]'``,
-``RedisIndex`` needs ``pip install 'ingest[redis]'``. Without the extra, using
-one raises an :class:`ImportError` that names it.
+``RedisIndex`` and ``IndexOptionsError`` need ``pip install 'ingest[redis]'``.
+Without the extra, using one raises an :class:`ImportError` that names it.
 
 Imports :mod:`ingest.core`, :mod:`ingest.bundle`, :mod:`ingest.cleaning` and
 :mod:`ingest.dedup`.
@@ -21,9 +21,17 @@ if TYPE_CHECKING:  # what the lazy attributes below are, for type checkers
     from ._dask import DaskOptions as DaskOptions
     from ._dask import DaskRun as DaskRun
     from ._dask import clean_document as clean_document
+    from ._redis import IndexOptionsError as IndexOptionsError
     from ._redis import RedisIndex as RedisIndex
 
-__all__ = ["DaskEngine", "DaskOptions", "DaskRun", "RedisIndex", "clean_document"]
+__all__ = [
+    "DaskEngine",
+    "DaskOptions",
+    "DaskRun",
+    "IndexOptionsError",
+    "RedisIndex",
+    "clean_document",
+]
 
 #: Lazy attributes: name -> (module, extra that installs its dependencies).
 LAZY: Final = {
@@ -32,6 +40,7 @@ LAZY: Final = {
     "DaskRun": ("._dask", "dask"),
     "clean_document": ("._dask", "dask"),
     "RedisIndex": ("._redis", "redis"),
+    "IndexOptionsError": ("._redis", "redis"),
 }
 
 

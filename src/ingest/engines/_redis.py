@@ -77,7 +77,14 @@ from ..dedup import (
     verify_candidates,
 )
 
-__all__ = ["FORMAT", "VERSION", "RedisIndex", "decode_features", "encode_features"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "IndexOptionsError",
+    "RedisIndex",
+    "decode_features",
+    "encode_features",
+]
 
 FORMAT: Final = "ingest.RedisIndex"
 VERSION: Final = 2
@@ -211,6 +218,32 @@ def _link_from_json(data: bytes) -> Link:
     return Link(kind, estimated, exact, contained, chance, first, (tuple(mine), tuple(theirs)))
 
 
+class IndexOptionsError(OptionsError):
+    """Options that differ from those an existing :class:`RedisIndex` was created with.
+
+    ``str(error)`` names the options that differ; ``name``, ``stored`` (the
+    index's options) and ``asked`` are kept for programs (the CLI's message).
+    """
+
+    def __init__(self, name: str, stored: DedupOptions, asked: DedupOptions) -> None:
+        self.name, self.stored, self.asked = name, stored, asked
+        super().__init__(
+            f"index {name!r} was created with {_describe_differences(stored, asked)}: "
+            "signatures made with other options cannot be compared; open it with "
+            "options=None (its own options) or choose another name"
+        )
+
+
+def _describe_differences(stored: DedupOptions, asked: DedupOptions) -> str:
+    """``kinds ['exact', 'near'] (not [...]), num_perm 128 (not 64)``: the fields that differ."""
+    mine, theirs = stored.to_json(), asked.to_json()
+    return ", ".join(
+        f"{field} {value!r} (not {theirs[field]!r})"
+        for field, value in mine.items()
+        if value != theirs[field]
+    )
+
+
 class RedisIndex:
     """A duplicate index stored in Redis under a name, found again after a restart.
 
@@ -224,7 +257,8 @@ class RedisIndex:
         options: The detection options of a new index. ``None`` opens an
             existing index with its stored options (or creates one with the
             defaults); options that differ from an existing index's raise
-            :class:`ingest.OptionsError`, because signatures made with other
+            :class:`IndexOptionsError` (an :class:`ingest.OptionsError` that
+            names the fields that differ), because signatures made with other
             options cannot be compared.
 
     Raises :class:`ingest.IndexFileError` when Redis cannot be reached (within
@@ -306,10 +340,7 @@ class RedisIndex:
                 source=self._source,
             ) from error
         if options is not None and options != found:
-            raise OptionsError(
-                f"index {self.name!r} was created with {found!r}, not {options!r}; "
-                "open it with options=None or choose another name"
-            )
+            raise IndexOptionsError(self.name, found, options)
         return found, banding
 
     def __len__(self) -> int:

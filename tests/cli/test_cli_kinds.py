@@ -1,0 +1,113 @@
+"""``--kinds``: the kinds of duplicate that ``dedup`` and ``clean --dedup`` look for.
+
+In-process (``main([...])``): the wiring to the Dask engine and the Redis index
+is tested beside their other CLI tests, in ``tests/engines``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.cli._main import main
+
+from ..conftest import FIXTURES, SEEDS
+
+#: A containment of the seed 001, a paraphrase of the seed 004, and the five seeds.
+INPUTS = [
+    str(FIXTURES / "dedup" / "truncated_001.txt"),
+    str(FIXTURES / "dedup" / "paraphrase_of_004.txt"),
+    str(SEEDS / "tiktok.bundle"),
+]
+
+
+def _duplicates(path: Path) -> dict[str, str]:
+    """The ``ingest dedup --format jsonl`` rows of *path*: duplicate name -> its kind."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return {row["name"]: row["kind"] for row in rows if row["kind"] != "representative"}
+
+
+def test_dedup_finds_the_kinds_asked_for(tmp_path: Path) -> None:
+    found = {}
+    for kinds in (None, "exact,near", "exact,near,containment", " near , exact "):
+        out = tmp_path / f"{kinds}.jsonl"
+        asked = [] if kinds is None else ["--kinds", kinds]
+        assert main(["dedup", *INPUTS, "-o", str(out), "-q", *asked]) == 0
+        found[kinds] = _duplicates(out)
+    assert found[None] == {
+        "truncated_001.txt": "containment",
+        "paraphrase_of_004.txt": "paraphrase",
+    }
+    assert found["exact,near"] == found[" near , exact "] == {}
+    assert found["exact,near,containment"] == {"truncated_001.txt": "containment"}
+
+
+def test_clean_dedup_drops_the_kinds_asked_for(tmp_path: Path) -> None:
+    written = {}
+    for kinds in (None, "exact,near"):
+        out = tmp_path / f"{kinds}.jsonl"
+        asked = [] if kinds is None else ["--kinds", kinds]
+        assert main(["clean", *INPUTS, "--dedup", "-o", str(out), "-q", *asked]) == 0
+        lines = out.read_text(encoding="utf-8").splitlines()
+        written[kinds] = sorted(json.loads(line)["meta"]["path"] for line in lines)
+    assert len(written[None]) == 5
+    assert "truncated_001.txt" not in written[None]
+    assert len(written["exact,near"]) == 7
+    assert {"truncated_001.txt", "paraphrase_of_004.txt"} <= set(written["exact,near"])
+
+
+def test_clean_kinds_without_dedup_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", *INPUTS, "--kinds", "exact,near", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "ingest clean: error: --kinds chooses the duplicates that --dedup drops; add --dedup "
+        "(without it, clean keeps every document)\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["dedup"],
+        ["dedup", "--engine", "dask", "-o", "out"],
+        ["clean", "--dedup"],
+        ["index", "add", "--redis", "redis://127.0.0.1:9/0"],
+        ["index", "query", "--redis", "redis://127.0.0.1:9/0"],
+    ],
+)
+@pytest.mark.parametrize(
+    ("kinds", "bad"),
+    [
+        ("exact,nearr", "'nearr' is not a kind"),
+        ("Exact,paraphrase,semantic", "'Exact', 'semantic' are not kinds"),
+        ("exact,,near", "'' is not a kind"),
+        ("", "'' is not a kind"),
+    ],
+)
+def test_a_bad_kind_is_a_usage_error_naming_it_and_the_kinds(
+    command: list[str], kinds: str, bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--kinds", kinds, *INPUTS])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].endswith(
+        f": error: argument --kinds: {bad}; expected a comma-separated list of exact, near, "
+        f"containment, paraphrase (e.g. exact,near), got {kinds!r}"
+    )
+    assert not Path("out").exists()
+
+
+def test_the_help_names_the_kinds_and_the_fast_path(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["dedup"], ["clean"], ["index", "add"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        helped = " ".join(capsys.readouterr().out.split())
+        assert "--kinds KIND,..." in helped
+        assert "among exact,near,containment,paraphrase (default: all)" in helped
+        assert "exact,near is the fast path for big corpora" in helped
