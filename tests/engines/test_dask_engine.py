@@ -328,7 +328,7 @@ def test_cli_dedup_with_dask_finds_the_kinds_asked_for(engine: DaskEngine, tmp_p
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     clusters = result.stderr.decode().splitlines()[-1]
-    assert clusters.startswith("ingest dedup: 1 cluster with duplicates: 6 unique, 1 duplicates;")
+    assert clusters.startswith("ingest dedup: 1 cluster with duplicates: 6 unique, 1 duplicate;")
     kinds = {r["meta"]["path"]: (r["evidence"] or {}).get("kind") for r in _records(out)}
     assert kinds["truncated_001.txt"] == "containment"
     assert kinds["paraphrase_of_004.txt"] is None

@@ -140,7 +140,8 @@ def dedup_with_dask(args: argparse.Namespace, console: Console) -> int:
     clusters = "cluster" if run.clusters == 1 else "clusters"
     console.say(
         f"ingest dedup: {run.clusters} {clusters} with duplicates: "
-        f"{run.documents - run.duplicates} unique, {run.duplicates} duplicates; "
+        f"{run.documents - run.duplicates} unique, {run.duplicates} "
+        f"duplicate{'s' if run.duplicates != 1 else ''}; "
         f"{len(run.outputs)} JSONL file{'s' if len(run.outputs) != 1 else ''} in {args.output}"
     )
     return EXIT_FAILED if failed else EXIT_OK
