@@ -437,3 +437,19 @@ def test_unlistable_directory_is_a_failure(tmp_path: Path, monkeypatch: pytest.M
         "cannot read it: Permission denied (a directory)",
     )
     assert report.balanced
+
+
+def test_languages_false_leaves_them_unsaid_and_the_clusters_as_they_were() -> None:
+    bundle = str(SEEDS / "tiktok.bundle")
+    chinese = FIXTURES / "dedup" / "languages"
+    inputs = [bundle, bundle, *sorted(str(p) for p in chinese.glob("zh_*.txt"))]
+    base = ingest.PipelineOptions(clean=None, dedup=ingest.DedupOptions())
+    said = list(ingest.Pipeline(base).run(inputs))
+    unsaid = list(ingest.Pipeline(attrs.evolve(base, languages=False)).run(inputs))
+    assert all(o.document is not None and "language" in o.document.meta for o in said)
+    assert all(o.document is not None and "language" not in o.document.meta for o in unsaid)
+    # De-duplication identifies what its kinds need itself: the same decisions.
+    decisions = [(o.status, o.duplicate_of, o.evidence) for o in said]
+    assert [(o.status, o.duplicate_of, o.evidence) for o in unsaid] == decisions
+    # A decision the language is part of: the Chinese rewrite, words cut for Chinese.
+    assert any(e is not None and e.kind != "exact" for _, _, e in decisions)

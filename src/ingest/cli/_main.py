@@ -362,7 +362,11 @@ def _options(args: argparse.Namespace) -> tuple[PipelineOptions, Format]:
         return options, _docs_format(args)
     if args.command == "dedup":
         clean = None if args.no_clean else CleanOptions()
-        return attrs.evolve(base, clean=clean, dedup=dedup_options(args)), "bundle"
+        # Its reports show no language: identified only where cleaning needs it.
+        options = attrs.evolve(
+            base, clean=clean, dedup=dedup_options(args), languages=clean is not None
+        )
+        return options, "bundle"
     if args.command == "extract":
         # The cleaner's line rules are written for text, not markdown.
         clean = None if args.no_clean or args.markdown else CleanOptions()

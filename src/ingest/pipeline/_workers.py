@@ -108,9 +108,9 @@ def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 def _work_chunk(chunk: list[Item], options: PipelineOptions) -> list[Outcome]:
     """The outcomes of *chunk*: each item extracted, the chunk's languages identified at
-    once (``meta["language"]``, when a document does not say: the cleaner and
-    de-duplication read it), each document cleaned; a failure in lenient mode, an
-    exception in strict mode."""
+    once (``meta["language"]``, when a document does not say, with
+    ``options.languages``: the cleaner and de-duplication read it), each document
+    cleaned; a failure in lenient mode, an exception in strict mode."""
     # Each item with its document, or its outcome already (a failure).
     extracted: list[tuple[DocItem | PageItem, Document] | Outcome] = []
     for item in chunk:
@@ -119,7 +119,8 @@ def _work_chunk(chunk: list[Item], options: PipelineOptions) -> list[Outcome]:
             continue
         doc = _guarded(item, options, _extract, item)
         extracted.append((item, doc) if isinstance(doc, Document) else doc)
-    identified = iter(with_languages([e[1] for e in extracted if isinstance(e, tuple)]))
+    docs = [e[1] for e in extracted if isinstance(e, tuple)]
+    identified = iter(with_languages(docs) if options.languages else docs)
     return [
         _guarded(e[0], options, _clean, next(identified)) if isinstance(e, tuple) else e
         for e in extracted
