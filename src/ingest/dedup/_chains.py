@@ -34,7 +34,7 @@ from collections.abc import MutableSequence
 
 from ._options import KINDS, Kind
 
-__all__ = ["Chains"]
+__all__ = ["Chains", "find", "union"]
 
 
 class Chains:
@@ -63,16 +63,14 @@ class Chains:
     def join(self, a: int, b: int, kind: Kind) -> None:
         """Record a link of *kind* between the documents at *a* and *b*."""
         for parent in self._parents[KINDS.index(kind) :]:
-            root_a, root_b = _find(parent, a), _find(parent, b)
-            if root_a != root_b:
-                parent[max(root_a, root_b)] = min(root_a, root_b)
+            union(parent, a, b)
 
     def needed(self, a: int, b: int) -> tuple[Kind, ...]:
         """The kinds a link between *a* and *b* may have and still matter: those up to the
         strongest kind such that a chain of links of that kind or stronger joins them."""
         for level in range(len(KINDS) - 1, -1, -1):
             parent = self._parents[level]
-            if _find(parent, a) != _find(parent, b):
+            if find(parent, a) != find(parent, b):
                 return KINDS[: level + 2]
         return KINDS[:1]
 
@@ -80,11 +78,20 @@ class Chains:
         """The root of each position's cluster (the forest of every kind of link): the
         smallest position of its connected component, so equal roots, one cluster."""
         parent = self._parents[-1]
-        return [_find(parent, x) for x in range(len(parent))]
+        return [find(parent, x) for x in range(len(parent))]
 
 
-def _find(parent: MutableSequence[int], x: int) -> int:
+def find(parent: MutableSequence[int], x: int) -> int:
+    """The root of *x* in the union-find forest *parent* (halving the path on the way)."""
     while parent[x] != x:
         parent[x] = parent[parent[x]]  # path halving
         x = parent[x]
     return x
+
+
+def union(parent: MutableSequence[int], a: int, b: int) -> None:
+    """Join the trees of *a* and *b* in *parent* under the smaller root (so a root is
+    the smallest position of its component)."""
+    root_a, root_b = find(parent, a), find(parent, b)
+    if root_a != root_b:
+        parent[max(root_a, root_b)] = min(root_a, root_b)

@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._chains import find, union
 from ._options import Cluster, Evidence, Member
 from ._verify import Link, rank
 
@@ -89,20 +90,10 @@ def cluster_links(
             ) from None
         firsts.append(first)
         seconds.append(second)
-        root_a, root_b = _find(parent, first), _find(parent, second)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    roots = [_find(parent, position) for position in range(len(kept))]
+        union(parent, first, second)
+    roots = [find(parent, position) for position in range(len(kept))]
     # A mapping gives its values in the order of its keys.
     return cluster_positions(kept, roots, zip(firsts, seconds, links.values(), strict=True))
-
-
-def _find(parent: list[int], x: int) -> int:
-    """The root of *x* in the union-find *parent* (halving the path on the way)."""
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
 
 
 def cluster_positions(
