@@ -10,7 +10,7 @@ import pytest
 
 from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
 from ingest.dedup import _store, text_key, trim_memory
-from ingest.dedup._features import compute_features, without_signatures
+from ingest.dedup._features import compute_features
 from ingest.dedup._store import FeatureFile
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_verification import _families
@@ -25,13 +25,14 @@ def test_rows_read_back_are_the_rows_written(kept: int, monkeypatch: pytest.Monk
     # 3: almost every row is read back from the file, not from the rows kept.
     monkeypatch.setattr(_store, "_KEPT", kept)
     options = DedupOptions()
-    features = [without_signatures(f) for f in compute_features(news_docs(), options)]
+    features = compute_features(news_docs(), options)
     with FeatureFile(options) as held:
         for row in features:
             held.append(row)
         assert len(held) == len(features)
         assert held.file_bytes == sum(
-            4 * (f.shingles.size + f.sentence_values.size + f.sentence_count) for f in features
+            4 * (f.shingles.size + f.sentence_values.size + f.sentence_count + f.signature.size)
+            for f in features
         )
         for number in [*range(len(features)), 0, len(features) - 1]:
             read, written = held[number], features[number]
@@ -46,7 +47,10 @@ def test_rows_read_back_are_the_rows_written(kept: int, monkeypatch: pytest.Monk
             assert np.array_equal(read.sentence_values, written.sentence_values)
             assert np.array_equal(read.sentence_sizes, written.sentence_sizes)
             assert read.sentence_sizes.dtype == written.sentence_sizes.dtype
-            assert read.sentence_signatures.shape == written.sentence_signatures.shape
+            # The document signature is written (links need it); sentence signatures are not.
+            assert np.array_equal(read.signature, written.signature)
+            assert read.signature.size == options.num_perm
+            assert read.sentence_signatures.shape == (0, options.sentence_num_perm)
         assert [n.id for n in held.nodes()] == [f.id for f in features]
 
 

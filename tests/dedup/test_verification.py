@@ -101,8 +101,7 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
     at_once.extend(docs)
     outcomes: list[bool] = []
 
-    def pair_by_pair(self, a, positions):  # type: ignore[no-untyped-def]
-        others = [self._docs[p] for p in positions]
+    def pair_by_pair(_self, a, others):  # type: ignore[no-untyped-def]
         bounds = [share_bound(a, b, 3, threshold=options.sentence_threshold) for b in others]
         outcomes.extend(bound >= options.paraphrase_threshold for bound in bounds)
         return bounds

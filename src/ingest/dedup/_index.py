@@ -418,8 +418,7 @@ class DuplicateIndex:
                     continue
                 slot = self._chains.add()
                 links = self._link(features, slot, candidates, every=every)
-                # The band keys are made: the signatures are computed again if needed.
-                self._docs.append(without_signatures(features))
+                self._keep(features)
                 self._slots[features.id] = slot
                 for other, link in links.items():
                     self._links[self._slots[other] << _SHIFT | slot] = link
@@ -430,6 +429,15 @@ class DuplicateIndex:
         finally:
             self._file(batch, added)
         return result
+
+    def _keep(self, features: DocFeatures) -> None:
+        """Keep *features* as the next position. The band keys are made, so in memory
+        the signatures are dropped (computed again for the links that need them); a
+        features file writes the document signature with the arrays, off the memory."""
+        if isinstance(self._docs, FeatureFile):
+            self._docs.append(features)
+        else:
+            self._docs.append(without_signatures(features))
 
     def _file_exact(self, key: int, position: int) -> None:
         """File the document at *position* under its exact key."""
@@ -485,32 +493,21 @@ class DuplicateIndex:
         slots = candidates.positions(self._same_text(features.exact_key))
         options, chains, stats = self.options, self._chains, self.stats
         links: dict[str, Link] = {}
-        unlinked: list[int] = []
+        unlinked: list[tuple[int, DocFeatures]] = []
         start = time.perf_counter()
         aligning = "paraphrase" in options.kinds
         minimum = options.min_candidate_sentences
         every_candidate = minimum <= 1
         proposed = set() if every_candidate else candidates.covering(minimum)
-        positions = [p for p in slots if self._docs[p].id != features.id]
-        # The shingle overlap with every candidate at once (near and containment need it),
-        # but for the candidates whose sizes alone rule a near link out, when near is
-        # the only kind decided on the overlap.
-        commons = np.zeros(len(positions), dtype=np.int64)
-        if {"near", "containment"} & options.kinds:
-            wanted = (
-                range(len(positions))
-                if "containment" in options.kinds
-                else _near_possible(features, [self._docs[p] for p in positions], options)
-            )
-            stats.sized_out += len(positions) - len(wanted)
-            sets = [self._docs[positions[i]].shingles for i in wanted]
-            if sets:
-                commons[list(wanted)] = overlaps(features.shingles, sets)
+        # Each candidate read once: with spill=True a read is a cache lookup or a pread.
+        held = [(p, self._docs[p]) for p in slots]
+        positions = [p for p, other in held if other.id != features.id]
+        others = [other for _, other in held if other.id != features.id]
+        commons = self._overlaps(features, others)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
-        for position, common in zip(positions, commons.tolist(), strict=True):
-            other = self._docs[position]
+        for position, other, common in zip(positions, others, commons.tolist(), strict=True):
             stats.pairs += 1
             kinds = KINDS if every else chains.needed(slot, position)
             stats.skipped += len(kinds) < len(KINDS)
@@ -528,15 +525,15 @@ class DuplicateIndex:
                 chains.join(slot, position, link.kind)
             elif "paraphrase" in kinds and aligning:
                 if every_candidate or position in proposed:
-                    unlinked.append(position)
+                    unlinked.append((position, other))
                     seen.append(len(links))
                 else:
                     stats.unproposed += 1
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
-        bounds = self._bounds(features, unlinked) if unlinked else []
-        for position, bound, count in zip(unlinked, bounds, seen, strict=True):
+        bounds = self._bounds(features, [other for _, other in unlinked]) if unlinked else []
+        for (position, other), bound, count in zip(unlinked, bounds, seen, strict=True):
             if (
                 not every
                 and count != len(links)
@@ -547,7 +544,6 @@ class DuplicateIndex:
             stats.alignments += 1
             if bound < options.paraphrase_threshold:
                 continue  # verify would return None (below, with the same share bound)
-            other = self._docs[position]
             pairs = candidates.sentence_pairs(position)
             link = verify(features, other, pairs, options, kinds=("paraphrase",), bound=bound)
             if link is not None:
@@ -556,6 +552,24 @@ class DuplicateIndex:
         stats.verify_sets += middle - start
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
+
+    def _overlaps(self, features: DocFeatures, others: list[DocFeatures]) -> npt.NDArray[np.int64]:
+        """The shingle overlap of *features* with each of *others*, at once (near and
+        containment need it), but 0 for those whose sizes alone rule a near link out,
+        when near is the only kind decided on the overlap."""
+        kinds = self.options.kinds
+        commons = np.zeros(len(others), dtype=np.int64)
+        if {"near", "containment"} & kinds:
+            wanted = (
+                range(len(others))
+                if "containment" in kinds
+                else _near_possible(features, others, self.options)
+            )
+            self.stats.sized_out += len(others) - len(wanted)
+            sets = [others[i].shingles for i in wanted]
+            if sets:
+                commons[list(wanted)] = overlaps(features.shingles, sets)
+        return commons
 
     def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
         """*features*' document signature (what the estimate of a link on shingle sets
@@ -573,13 +587,12 @@ class DuplicateIndex:
         self._signatures[features.id] = signature
         return signature
 
-    def _bounds(self, features: DocFeatures, positions: list[int]) -> list[float]:
-        """For the indexed documents at *positions*: an upper bound of their aligned share
+    def _bounds(self, features: DocFeatures, others: list[DocFeatures]) -> list[float]:
+        """For the indexed documents *others*: an upper bound of their aligned share
         with *features* that a paraphrase needs to reach (``docs/dedup.md``,
         "Verification"), the smaller of :func:`share_bounds` and :func:`run_bounds`."""
         options = self.options
         threshold, minimum = options.sentence_threshold, options.min_aligned_sentences
-        others = [self._docs[p] for p in positions]
         window = options.sentence_window
         bounds = share_bounds(features, others, minimum, threshold=threshold, window=window)
         hopeful = [j for j, bound in enumerate(bounds) if bound >= options.paraphrase_threshold]

@@ -9,9 +9,11 @@ synthetic articles. Yet each document's arrays are read only when it is a
 candidate of a later one, a few times in its life.
 
 A :class:`FeatureFile` writes each document's arrays to a temporary file as it
-is added and keeps in memory what every document needs at hand: its id, name,
-language, keys, word count and where its arrays are (about 100 bytes and the
-strings). :meth:`FeatureFile.get` reads a document back with one ``pread``; the
+is added, its document signature among them (what the estimate of a verified
+``near`` or ``containment`` link needs: written once, it is not computed again
+for every link), and keeps in memory what every document needs at hand: its id,
+name, language, keys, word count and where its arrays are (about 100 bytes and
+the strings). :meth:`FeatureFile.get` reads a document back with one ``pread``; the
 rows read or added last stay in memory (``_KEPT``), since a family of copies
 meets the same earlier copies again and again. The file is private to the process
 (``tempfile.TemporaryFile``: no name on most systems, removed when closed).
@@ -27,10 +29,12 @@ when not. A full disk raises the ``OSError`` of the write.
 >>> docs = [Document("a", "The deal was reviewed on Monday. Officials met again.")]
 >>> [features] = compute_features(docs, options)
 >>> with FeatureFile(options) as held:
-...     held.append(without_signatures(features))
+...     held.append(features)
 ...     row = held.get(0)
 ...     bool((row.shingles == features.shingles).all()), row.words, len(held)
 (True, 9, 1)
+>>> bool((row.signature == features.signature).all()), row.sentence_signatures.shape
+(True, (0, 64))
 """
 
 from __future__ import annotations
@@ -43,10 +47,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+import attrs
 import numpy as np
 
 from ._clusters import Node
-from ._features import NO_SIGNATURE, DocFeatures, no_sentence_signatures
+from ._features import DocFeatures, no_sentence_signatures
 from ._options import DedupOptions
 
 __all__ = ["FeatureFile", "Nodes"]
@@ -81,7 +86,8 @@ class FeatureFile(Sequence[DocFeatures]):
         self._keys = array("Q")  # text key, exact key: two a document
         self._words = array("q")
         self._offsets = array("q")
-        self._counts = array("L")  # shingles, stems, sentences: three a document
+        # Shingles, stems, sentences, signature values: four a document.
+        self._counts = array("I")
         self._kept: OrderedDict[int, DocFeatures] = OrderedDict()
 
     def __len__(self) -> int:
@@ -101,11 +107,15 @@ class FeatureFile(Sequence[DocFeatures]):
         return self._end
 
     def append(self, features: DocFeatures) -> None:
-        """Add *features* (without signatures: they are not written) as the next row."""
-        data = b"".join(
-            np.ascontiguousarray(part, dtype=_VALUE).tobytes()
-            for part in (features.shingles, features.sentence_values, features.sentence_sizes)
+        """Add *features* as the next row: its arrays and document signature (none when it
+        has none); its sentence signatures are not written."""
+        parts = (
+            features.shingles,
+            features.sentence_values,
+            features.sentence_sizes,
+            features.signature,
         )
+        data = b"".join(np.ascontiguousarray(part, dtype=_VALUE).tobytes() for part in parts)
         written = 0
         while written < len(data):
             written += os.pwrite(self._fd, data[written:], self._end + written)
@@ -116,23 +126,23 @@ class FeatureFile(Sequence[DocFeatures]):
         self._languages.append(features.language)
         self._keys.extend((features.text_key, features.exact_key))
         self._words.append(features.words)
-        self._counts.extend(
-            (features.shingles.size, features.sentence_values.size, features.sentence_count)
-        )
-        self._keep(len(self.ids) - 1, features)
+        self._counts.extend(part.size for part in parts)
+        kept = attrs.evolve(features, sentence_signatures=self._no_signatures)
+        self._keep(len(self.ids) - 1, kept)
 
     def get(self, row: int) -> DocFeatures:
-        """The features of *row*, as they were added, without signatures."""
+        """The features of *row*, as they were added, without sentence signatures."""
         features = self._kept.get(row)
         if features is not None:
             self._kept.move_to_end(row)
             return features
-        shingles, values, sentences = self._counts[3 * row : 3 * row + 3]
-        size = (shingles + values + sentences) * _VALUE.itemsize
+        shingles, values, sentences, signature = self._counts[4 * row : 4 * row + 4]
+        size = (shingles + values + sentences + signature) * _VALUE.itemsize
         data = os.pread(self._fd, size, self._offsets[row])
         if len(data) != size:  # pragma: no cover - a tripwire: the file is ours
             raise OSError(f"the features file ended at row {row}: {len(data)} of {size} bytes")
         flat = np.frombuffer(data, dtype=_VALUE)
+        sizes_end = shingles + values + sentences
         features = DocFeatures(
             id=self.ids[row],
             name=self._names[row],
@@ -140,9 +150,9 @@ class FeatureFile(Sequence[DocFeatures]):
             exact_key=self._keys[2 * row + 1],
             words=self._words[row],
             shingles=flat[:shingles],
-            signature=NO_SIGNATURE,
+            signature=flat[sizes_end:],
             sentence_values=flat[shingles : shingles + values],
-            sentence_sizes=flat[shingles + values :].astype(np.int64),
+            sentence_sizes=flat[shingles + values : sizes_end].astype(np.int64),
             sentence_signatures=self._no_signatures,
             language=self._languages[row],
         )
