@@ -64,12 +64,16 @@ def test_signature_equals_datasketch(values: list[int], seed: int) -> None:
     assert np.array_equal(ours, minhash.hashvalues)
 
 
-@given(hash_sets, st.lists(hash_sets, max_size=6))
-def test_overlaps_count_the_shared_hashes_of_each_set(a: list[int], sets: list[list[int]]) -> None:
+@given(a=hash_sets, sets=st.lists(hash_sets, max_size=6), shared=st.booleans())
+def test_overlaps_count_the_shared_hashes_of_each_set(
+    a: list[int], sets: list[list[int]], *, shared: bool
+) -> None:
+    # shared: most of each set in a (a binary search of each), or few (the slot table).
     mine = np.unique(np.array(a, dtype=np.uint32))
-    theirs = [np.unique(np.array(s + a[:3], dtype=np.uint32)) for s in sets]
+    theirs = [np.unique(np.array(s + (a if shared else a[:3]), dtype=np.uint32)) for s in sets]
     expected = [len(set(mine.tolist()) & set(s.tolist())) for s in theirs]
-    assert overlaps(mine, theirs).tolist() == expected
+    assert overlaps(mine, theirs, shared=shared).tolist() == expected
+    assert overlaps(mine, theirs, shared=not shared).tolist() == expected
 
 
 @given(article_texts, article_texts)

@@ -556,8 +556,11 @@ class DuplicateIndex:
     def _overlaps(self, features: DocFeatures, others: list[DocFeatures]) -> npt.NDArray[np.int64]:
         """The shingle overlap of *features* with each of *others*, at once (near and
         containment need it), but 0 for those whose sizes alone rule a near link out,
-        when near is the only kind decided on the overlap."""
+        when near is the only kind decided on the overlap. Without containment and
+        paraphrase every candidate comes from the document LSH and shares most of
+        the document's shingles (:func:`overlaps`, ``shared``)."""
         kinds = self.options.kinds
+        shared = not {"containment", "paraphrase"} & kinds
         commons = np.zeros(len(others), dtype=np.int64)
         if {"near", "containment"} & kinds:
             wanted = (
@@ -568,7 +571,7 @@ class DuplicateIndex:
             self.stats.sized_out += len(others) - len(wanted)
             sets = [others[i].shingles for i in wanted]
             if sets:
-                commons[list(wanted)] = overlaps(features.shingles, sets)
+                commons[list(wanted)] = overlaps(features.shingles, sets, shared=shared)
         return commons
 
     def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:

@@ -435,23 +435,35 @@ def overlap(a: Hashes, b: Hashes) -> int:
     return int(np.count_nonzero(large[at] == small))
 
 
-def overlaps(a: Hashes, sets: Sequence[Hashes]) -> npt.NDArray[np.int64]:
+def overlaps(a: Hashes, sets: Sequence[Hashes], *, shared: bool = False) -> npt.NDArray[np.int64]:
     """``overlap(a, s)`` for each set ``s`` of *sets*, at once: every hash of every set
-    looked up in *a* (:func:`members`: most candidates of a document share few of its
-    shingles, and a table lookup rules those out before any binary search), the hits
-    counted per set.
+    looked up in *a*, the hits counted per set.
+
+    How each hash is looked up depends on how many are expected to be in *a*.
+    By default few are (the candidates of the sentence LSH share a sentence or two
+    with a document, few of its shingles): :func:`members`' table lookup rules the
+    others out before any binary search. With *shared*, most are (the candidates of
+    the document LSH alone, banded to propose sets at a Jaccard of about 0.4 or
+    more): a binary search of each is cheaper than the table's pass and then one
+    for most of them (100,000 real-text documents with ``exact`` and ``near``: 69%
+    of the hashes are in the document, 3.8 against 5.2 s; 10,000 with every kind:
+    1.4% are, 2.8 against 1.5 s). The counts are the same either way.
 
     >>> a = np.array([1, 2, 3], np.uint32)
     >>> sets = [np.array([2, 3, 4], np.uint32), np.array([9], np.uint32), a[:0], a]
-    >>> overlaps(a, sets).tolist()
-    [2, 0, 0, 3]
+    >>> overlaps(a, sets).tolist(), overlaps(a, sets, shared=True).tolist()
+    ([2, 0, 0, 3], [2, 0, 0, 3])
     """
     counts = np.zeros(len(sets), dtype=np.int64)
     if not a.size or not sets:
         return counts
     values = np.concatenate(sets)
     ends = np.cumsum([s.size for s in sets])
-    held = members(a, values)
+    if shared:
+        at = np.minimum(np.searchsorted(a, values), a.size - 1)
+        held = np.flatnonzero(a[at] == values)
+    else:
+        held = members(a, values)
     counts += np.bincount(np.searchsorted(ends, held, side="right"), minlength=len(sets))
     return counts
 
