@@ -28,7 +28,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from ._options import DedupOptions
+from ._options import DedupOptions, compares_sentences
 from ._signature import lsh_params
 
 __all__ = [
@@ -131,7 +131,7 @@ def document_threshold(options: DedupOptions) -> float:
     0.7
     """
     near = options.near_threshold
-    if {"containment", "paraphrase"} & options.kinds:
+    if compares_sentences(options):
         return near
     threshold = near
     while threshold > 0.05:

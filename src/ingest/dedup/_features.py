@@ -31,7 +31,7 @@ from ..core import (
     marked_stream,
     word_stream,
 )
-from ._options import DedupOptions
+from ._options import DedupOptions, compares_sentences
 from ._shingle import (
     Hashes,
     flat_sets,
@@ -190,7 +190,7 @@ def compute_features(
     doc_perms, sentence_perms = permutations(options)
     # Sentences: sets of content-term hashes, kept when they have enough terms; none
     # (and no language) when no kind asked for compares sentences.
-    compared = bool({"containment", "paraphrase"} & options.kinds)
+    compared = compares_sentences(options)
     languages = document_languages(docs) if compared else [UNDETERMINED] * len(docs)
     marked = [marked_stream(doc.text) for doc in docs] if compared else [None] * len(docs)
     tokens = tokens_of(

@@ -55,7 +55,7 @@ from ._features import DocFeatures, compute_features, document_signature, withou
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._memory import trim_memory
-from ._options import KINDS, Cluster, DedupOptions, Evidence
+from ._options import KINDS, Cluster, DedupOptions, Evidence, compares_sentences
 from ._shingle import jaccard_of, overlaps
 from ._signature import band_hashes
 from ._store import FeatureFile
@@ -560,7 +560,7 @@ class DuplicateIndex:
         paraphrase every candidate comes from the document LSH and shares most of
         the document's shingles (:func:`overlaps`, ``shared``)."""
         kinds = self.options.kinds
-        shared = not {"containment", "paraphrase"} & kinds
+        shared = not compares_sentences(self.options)
         commons = np.zeros(len(others), dtype=np.int64)
         if {"near", "containment"} & kinds:
             wanted = (

@@ -25,6 +25,7 @@ __all__ = [
     "Kind",
     "Member",
     "Passage",
+    "compares_sentences",
 ]
 
 Kind: TypeAlias = Literal["exact", "near", "containment", "paraphrase"]
@@ -154,6 +155,17 @@ got 1.5; it is a similarity or a share
                 f"unknown DedupOptions fields {unknown}; expected some of {sorted(known)}"
             )
         return cls(**data)
+
+
+def compares_sentences(options: DedupOptions) -> bool:
+    """Whether a kind of *options* compares sentences (``containment``, ``paraphrase``):
+    then documents get sentence features and the sentence LSH proposes candidates too;
+    otherwise every candidate comes from the document LSH.
+
+    >>> compares_sentences(DedupOptions()), compares_sentences(DedupOptions(kinds={"near"}))
+    (True, False)
+    """
+    return bool({"containment", "paraphrase"} & options.kinds)
 
 
 @attrs.frozen(order=True)
