@@ -170,6 +170,11 @@ def write_corpus(
 
 #: A real-text document: a window of this many consecutive paragraphs, and up to
 #: this many word swaps.
+#: What ``--engines`` takes: ingest's index with default kinds, with fewer sentences
+#: proposed, with exact + near only, and spilled; plain datasketch; the command line
+#: with default kinds and with exact + near; the Dask engine.
+ENGINES: Final = ("single", "fewer", "near", "spill", "datasketch", "cli", "cli-near", "dask")
+
 WINDOW: Final = (5, 12)
 MAX_SWAPS: Final = 30
 
@@ -317,7 +322,7 @@ def run_one(
             groups = cli(directory)
         elif engine == "cli-near":
             groups = cli(directory, kinds="exact,near")
-        else:
+        elif engine == "dask":
             from ingest.engines._dask import DaskEngine, DaskOptions  # noqa: PLC0415
 
             options = DaskOptions(workers=workers)
@@ -326,6 +331,8 @@ def run_one(
             with DaskEngine(options) as dask_engine:
                 clusters = dask_engine.find_duplicates(sorted(directory.glob("docs-*.jsonl")))
             groups = [c.ids for c in clusters if len(c.members) > 1]
+        else:
+            raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
         seconds = time.perf_counter() - start
     if directory.name.startswith("synthetic"):
         as_clusters = [Cluster(g[0], g[0], tuple(Member(i, i, None) for i in g)) for g in groups]
@@ -357,6 +364,7 @@ def main() -> None:
     parser.add_argument(
         "--engines",
         nargs="+",
+        choices=ENGINES,
         default=["single", "fewer", "near", "datasketch", "cli", "cli-near", "dask"],
     )
     parser.add_argument("--workers", type=int, default=2)
