@@ -55,6 +55,12 @@ _Positions = npt.NDArray[np.int64]
 _Pairs = npt.NDArray[np.int64]
 """Rows ``(candidate position, sentence of the document, sentence of the candidate)``."""
 
+#: No candidates, shared (read-only).
+_NO_POSITIONS: Final = np.empty(0, dtype=np.int64)
+_NO_POSITIONS.flags.writeable = False
+_NO_PAIRS: Final = np.empty((0, 3), dtype=np.int64)
+_NO_PAIRS.flags.writeable = False
+
 
 class Candidates:
     """The candidates of one document: index positions from the document LSH, and the
@@ -67,14 +73,21 @@ class Candidates:
 
     def add(self, documents: npt.ArrayLike, pairs: npt.ArrayLike) -> None:
         """Add candidate *documents* (positions) and sentence *pairs* (rows of three)."""
-        self._documents.append(np.asarray(documents, dtype=np.int64).reshape(-1))
-        self._pairs.append(np.asarray(pairs, dtype=np.int64).reshape(-1, 3))
-        self._sorted = None
+        # Empty parts are not kept: most documents have no candidate of one source.
+        documents = np.asarray(documents, dtype=np.int64).reshape(-1)
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 3)
+        if documents.size:
+            self._documents.append(documents)
+        if pairs.size:
+            self._pairs.append(pairs)
+            self._sorted = None
 
     def moved(self, positions: npt.NDArray[np.intp]) -> tuple[_Positions, _Pairs]:
         """These candidates' documents and pairs with each position ``p`` read as
         ``positions[p]``, those whose new position is negative left out (rows of a
         batch, as the index files them), for :meth:`add`."""
+        if not self._documents and not self._pairs:
+            return _NO_POSITIONS, _NO_PAIRS
         documents = positions[np.concatenate([np.empty(0, dtype=np.int64), *self._documents])]
         pairs = self._all_pairs()
         pairs[:, 0] = positions[pairs[:, 0]]
