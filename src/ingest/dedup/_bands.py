@@ -20,7 +20,7 @@ hashes (by the bits after the partition's) starts. A query finds a needle in
 every segment of its partition at once, each by two fence reads and a few
 comparisons (:class:`_Partition`): a cost that does not grow with the segments'
 size, where a binary search reads ~20 hashes far apart in a large one
-(docs/scaling.md, "Session 8"). A caller looks up many rows per query (a batch
+(docs/log/one-process.md, "Session 8"). A caller looks up many rows per query (a batch
 of documents). A merge rewrites the last segments in place; it holds their
 hashes, order and sorted copy at once, a 64th of the index at most (about 150 MB
 at a million documents) where one array would need gigabytes. A partition's

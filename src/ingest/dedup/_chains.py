@@ -44,7 +44,7 @@ class Chains:
     joins; the last forest joins clusters. Each forest is an ``array`` of 32-bit
     parents (positions fit: the index's sentence rows hold them in 32 bits too): 16
     bytes a document for the four, against 32 for lists of pointers, and finding a
-    root is as fast (measured: docs/scaling.md, session 17).
+    root is as fast (measured: docs/log/one-process.md, session 17).
     """
 
     def __init__(self) -> None:

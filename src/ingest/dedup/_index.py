@@ -70,12 +70,12 @@ _MAX_SENTENCES: Final = 1 << SENTENCE_BITS
 
 #: Documents signed, keyed and looked up at once: one search of each LSH segment per
 #: batch. 1024 was measured too: 5% faster at a million documents, 1.2 GB more at the
-#: peak (docs/scaling.md).
+#: peak (docs/log/one-process.md).
 BATCH: Final = 256
 
 #: ``extend`` gives the allocator's free memory back every this many batches (about
 #: 4,000 documents): without it, at 100,000 synthetic documents a quarter of the
-#: process was free heap (docs/scaling.md, "Session 17").
+#: process was free heap (docs/log/one-process.md, "Session 17").
 _TRIM_EVERY: Final = 16
 
 #: Document signatures computed again that an index keeps (512 bytes each at the
@@ -643,7 +643,7 @@ def full_collections_deferred() -> Iterator[None]:
     of it, and a batch's documents and features live long enough to be promoted: a
     full collection every few hundred documents, each one walking every object of
     the index, so the time in the collector grew with the square of the documents
-    (docs/scaling.md: a quarter of the time at a million documents). Deferred, the
+    (docs/log/one-process.md: a quarter of the time at a million documents). Deferred, the
     cyclic garbage that reaches the oldest generation meanwhile waits for the next
     full collection after the block (a batch's garbage is freed by reference counts).
     Nested blocks keep the outer block's thresholds.

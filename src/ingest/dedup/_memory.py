@@ -5,7 +5,7 @@ signatures, band hashes, candidates; the copies an LSH partition leaves when it
 grows). glibc's ``malloc`` keeps the freed memory in its heap for reuse, and the
 holes between live arrays are rarely the size of the next request: at 100,000
 synthetic documents ``DuplicateIndex.extend`` ended at 1,221 MB, 309 MB of them
-free heap that ``malloc_trim`` gave back (docs/scaling.md, "Session 17").
+free heap that ``malloc_trim`` gave back (docs/log/one-process.md, "Session 17").
 :func:`trim_memory` asks for that; where there is no glibc it does nothing.
 
 >>> trim_memory() in {0, 1}

@@ -4,7 +4,7 @@ A :class:`~ingest.DuplicateIndex` keeps, for every document it holds, the
 arrays that verification reads: the shingle set (what ``near`` and
 ``containment`` compare) and the sentences' stem sets and sizes (what
 ``paraphrase`` aligns). On news they are about 1.7-3.7 KB a document and the
-largest part of an index after its LSH (docs/scaling.md): 3.7 GB at a million
+largest part of an index after its LSH (docs/log/one-process.md): 3.7 GB at a million
 synthetic articles. Yet each document's arrays are read only when it is a
 candidate of a later one, a few times in its life.
 
