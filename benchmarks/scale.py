@@ -168,13 +168,13 @@ def write_corpus(
     )
 
 
-#: A real-text document: a window of this many consecutive paragraphs, and up to
-#: this many word swaps.
 #: What ``--engines`` takes: ingest's index with default kinds, with fewer sentences
 #: proposed, with exact + near only, and spilled; plain datasketch; the command line
 #: with default kinds and with exact + near; the Dask engine.
 ENGINES: Final = ("single", "fewer", "near", "spill", "datasketch", "cli", "cli-near", "dask")
 
+#: A real-text document: a window of this many consecutive paragraphs, and up to
+#: this many word swaps.
 WINDOW: Final = (5, 12)
 MAX_SWAPS: Final = 30
 

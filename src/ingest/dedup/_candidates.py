@@ -88,7 +88,7 @@ class Candidates:
         batch, as the index files them), for :meth:`add`."""
         if not self._documents and not self._pairs:
             return _NO_POSITIONS, _NO_PAIRS
-        documents = positions[np.concatenate([np.empty(0, dtype=np.int64), *self._documents])]
+        documents = positions[np.concatenate([_NO_POSITIONS, *self._documents])]
         pairs = self._all_pairs()
         pairs[:, 0] = positions[pairs[:, 0]]
         return documents[documents >= 0], pairs[pairs[:, 0] >= 0]
@@ -125,7 +125,7 @@ class Candidates:
         return covered[0] & covered[1]
 
     def _all_pairs(self) -> _Pairs:
-        return np.concatenate([np.empty((0, 3), dtype=np.int64), *self._pairs])
+        return np.concatenate([_NO_PAIRS, *self._pairs])
 
 
 def document_threshold(options: DedupOptions) -> float:
