@@ -7,10 +7,12 @@ is tested beside their other CLI tests, in ``tests/engines``.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from ingest.cli import _main
 from ingest.cli._main import main
 
 from ..conftest import FIXTURES, SEEDS
@@ -111,3 +113,43 @@ def test_the_help_names_the_kinds_and_the_fast_path(capsys: pytest.CaptureFixtur
         assert "--kinds KIND,..." in helped
         assert "among exact,near,containment,paraphrase (default: all)" in helped
         assert "exact,near is the fast path for big corpora" in helped
+
+
+def test_verbose_dedup_says_where_the_index_spent_its_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = {}
+    for kinds in ("exact,near", "exact,near,containment,paraphrase"):
+        out = tmp_path / f"{kinds}.jsonl"
+        assert main(["dedup", *INPUTS, "-o", str(out), "-v", "--kinds", kinds]) == 0
+        lines = capsys.readouterr().err.splitlines()
+        [said[kinds]] = [line for line in lines if "de-duplication:" in line]
+    pattern = (
+        r"ingest dedup: de-duplication: (\d+) candidate pairs verified, (\d+) of them aligned "
+        r"for paraphrase; features \d+\.\d s, candidates \d+\.\d s, verification on shingle "
+        r"sets \d+\.\d s, sentence alignment \d+\.\d s"
+    )
+    near, every = (re.fullmatch(pattern, said[k]) for k in said)
+    assert near is not None
+    assert every is not None
+    assert int(near[2]) == 0 < int(every[2]) <= int(every[1])
+    # Without -v the line is not printed.
+    assert main(["dedup", *INPUTS, "-o", str(tmp_path / "quiet.jsonl")]) == 0
+    assert "de-duplication:" not in capsys.readouterr().err
+
+
+def test_a_run_spent_aligning_says_how_to_leave_the_alignment_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seeds align in milliseconds: any time spent aligning is enough here.
+    monkeypatch.setattr(_main, "_HINT_SECONDS", 0.0)
+    monkeypatch.setattr(_main, "_HINT_SHARE", 0.0)
+    hint = "--kinds exact,near,containment leaves the alignment out"
+    assert main(["clean", *INPUTS, "--dedup", "-o", str(tmp_path / "all.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "ingest clean: aligning sentences for paraphrase took " in err
+    assert hint in err
+    for more in (["--kinds", "exact,near,containment"], ["-q"]):
+        out = tmp_path / f"{more[-1]}.jsonl"
+        assert main(["clean", *INPUTS, "--dedup", "-o", str(out), *more]) == 0
+        assert hint not in capsys.readouterr().err

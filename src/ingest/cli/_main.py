@@ -28,7 +28,7 @@ import attrs
 from .. import __version__
 from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
-from ..dedup import KINDS, DedupOptions
+from ..dedup import KINDS, DedupOptions, IndexStats
 from ..inputs import check_inputs
 from ..outputs import Format, write_report
 from ..pipeline import Outcome, Pipeline, PipelineOptions
@@ -454,6 +454,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         summary = pipeline.report.summary()
     report = pipeline.report
     console.say(f"ingest {args.command}: {summary}")
+    if report.index_stats is not None:
+        if console.verbose:
+            console.say(f"ingest {args.command}: de-duplication: {report.index_stats.summary()}")
+        if (hint := _alignment_hint(report.index_stats)) is not None:
+            console.say(f"ingest {args.command}: {hint}")
     if report.skipped:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
         total = sum(report.skipped.values())
@@ -462,6 +467,40 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         console.error("the counts do not add up; this is a bug in ingest, please report it")
         return EXIT_FAILED
     return EXIT_FAILED if report.failures else EXIT_OK
+
+
+#: The sentence alignment took this many seconds, and this share of the
+#: de-duplication's, or more: the command says how to leave it out.
+_HINT_SECONDS: Final = 60.0
+_HINT_SHARE: Final = 0.5
+
+
+def _alignment_hint(stats: IndexStats) -> str | None:
+    """What to say when aligning sentences for ``paraphrase`` took most of a run (at
+    least ``_HINT_SECONDS`` and ``_HINT_SHARE`` of the index's time), or ``None``.
+
+    On a large corpus most of the pairs aligned are pages that share a sentence or
+    two, and their number grows with the square of the corpus (docs/scaling.md).
+
+    >>> stats = IndexStats(10.0, 2.0, 5.0, 83.0, pairs=900_000, alignments=880_000)
+    >>> print(_alignment_hint(stats))
+    aligning sentences for paraphrase took 83 s of the de-duplication's 100 s (880,000 \
+candidate pairs); on a large corpus most are pages that share a sentence or two, and they grow \
+with the square of the corpus: --kinds exact,near,containment leaves the alignment out, \
+--kinds exact,near the sentences too (docs/cli.md, "Kinds of duplicate")
+    >>> _alignment_hint(IndexStats(10.0, 2.0, 50.0, 20.0)) is None
+    True
+    """
+    seconds = stats.verify_paraphrase
+    if not stats.alignments or seconds < max(_HINT_SECONDS, _HINT_SHARE * stats.seconds):
+        return None
+    return (
+        f"aligning sentences for paraphrase took {seconds:.0f} s of the de-duplication's "
+        f"{stats.seconds:.0f} s ({stats.alignments:,} candidate pairs); on a large corpus most "
+        "are pages that share a sentence or two, and they grow with the square of the corpus: "
+        "--kinds exact,near,containment leaves the alignment out, --kinds exact,near the "
+        'sentences too (docs/cli.md, "Kinds of duplicate")'
+    )
 
 
 def _write_report(

@@ -22,7 +22,13 @@ from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
 from ._ids import is_repeat
-from ._index import BATCH, DuplicateIndex, find_duplicates, full_collections_deferred
+from ._index import (
+    BATCH,
+    DuplicateIndex,
+    IndexStats,
+    find_duplicates,
+    full_collections_deferred,
+)
 from ._memory import trim_memory
 from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
 from ._passages import find_passages, with_passages
@@ -47,6 +53,7 @@ __all__ = [
     "DuplicateIndex",
     "Evidence",
     "FeatureTable",
+    "IndexStats",
     "Link",
     "Member",
     "Node",

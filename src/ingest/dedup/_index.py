@@ -189,6 +189,30 @@ class IndexStats:
     unproposed: int = 0
     sized_out: int = 0
 
+    @property
+    def seconds(self) -> float:
+        """The seconds of the four stages together."""
+        return self.features + self.candidates + self.verify_sets + self.verify_paraphrase
+
+    def summary(self) -> str:
+        """One line: the pairs verified and aligned, and each stage's seconds.
+
+        >>> stats = IndexStats(1.5, 0.3, 4.0, 26.0, pairs=375_701, alignments=365_627)
+        >>> for part in stats.summary().split(", "):
+        ...     print(part)
+        375,701 candidate pairs verified
+        365,627 of them aligned for paraphrase; features 1.5 s
+        candidates 0.3 s
+        verification on shingle sets 4.0 s
+        sentence alignment 26.0 s
+        """
+        return (
+            f"{self.pairs:,} candidate pairs verified, {self.alignments:,} of them aligned "
+            f"for paraphrase; features {self.features:.1f} s, candidates "
+            f"{self.candidates:.1f} s, verification on shingle sets {self.verify_sets:.1f} s, "
+            f"sentence alignment {self.verify_paraphrase:.1f} s"
+        )
+
 
 def _truncated(features: DocFeatures) -> DocFeatures:
     """*features* with at most ``_MAX_SENTENCES - 1`` sentences (keys hold 20 bits)."""

@@ -40,6 +40,7 @@ from ..dedup import (
     DedupOptions,
     DuplicateIndex,
     Evidence,
+    IndexStats,
     full_collections_deferred,
     is_repeat,
     text_key,
@@ -68,6 +69,8 @@ class Report:
         skipped: Records read that hold no document, by type (a WARC file's
             ``request``, ``warcinfo``, non-HTML ``response`` records...); not
             documents, so not in the books.
+        index_stats: With de-duplication: where the index spent its time and the
+            candidate pairs it verified (:attr:`ingest.DuplicateIndex.stats`).
     """
 
     documents_in: int = 0
@@ -77,6 +80,8 @@ class Report:
     problems: list[Problem] = attrs.field(factory=list)
     clusters: list[Cluster] = attrs.field(factory=list)
     skipped: dict[str, int] = attrs.field(factory=dict)
+    # Timings: two runs with equal outcomes are equal reports.
+    index_stats: IndexStats | None = attrs.field(default=None, eq=False)
 
     @property
     def failed(self) -> int:
@@ -234,6 +239,7 @@ class Pipeline:
             index.extend(batch)
         del pending, batch
         clusters = index.clusters()
+        self.report.index_stats = index.stats
         # Dead too: the second pass holds the clusters, not the index's arrays (nor its file).
         index.close()
         del index
