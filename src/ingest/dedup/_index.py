@@ -524,9 +524,9 @@ class DuplicateIndex:
         every_candidate = minimum <= 1
         proposed = set() if every_candidate else candidates.covering(minimum)
         # Each candidate read once: with spill=True a read is a cache lookup or a pread.
-        held = [(p, self._docs[p]) for p in slots]
-        positions = [p for p, other in held if other.id != features.id]
-        others = [other for _, other in held if other.id != features.id]
+        held = [(p, other) for p in slots if (other := self._docs[p]).id != features.id]
+        positions = [p for p, _ in held]
+        others = [other for _, other in held]
         commons = self._overlaps(features, others)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
