@@ -57,6 +57,7 @@ pairs verified and aligned, and the bytes per document of the index's arrays
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import itertools
 import json
 import logging
@@ -80,6 +81,7 @@ from tests.synthetic import id_pair_scores, iter_documents  # noqa: E402
 
 from ingest import Cluster, DedupOptions, Document, DuplicateIndex, Member  # noqa: E402
 from ingest.core import decode_jsonl_line  # noqa: E402
+from ingest.dedup._kernels import available  # noqa: E402
 
 
 class PeakMemory:
@@ -390,6 +392,12 @@ def main() -> None:
         result = run_one(engine, Path(directory), args.workers, args.memory_limit, timeline)
         print(json.dumps(result))
         return
+    kernels = (
+        f"numba {importlib.metadata.version('numba')} (ingest[fast])"
+        if available()
+        else "none: numpy only (pip install 'ingest[fast]' for numba's)"
+    )
+    print(f"compiled kernels: {kernels}; each run is a new process and pays their load")
     print(
         f"{'corpus':>9} {'N':>9} {'engine':>10} {'seconds':>9} {'docs/s':>8} {'peak GB':>8} "
         f"{'clusters':>8} {'precision':>9} {'recall':>7}"

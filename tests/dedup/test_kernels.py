@@ -1,0 +1,103 @@
+"""The compiled kernels (numba, optional) give the numbers of the numpy paths.
+
+Each kernel is a plain Python function too: its logic is checked against numpy
+without numba, and the compiled kernel against the plain function with it. The
+index's decisions are the same with and without the kernels.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.dedup import DuplicateIndex, _kernels, _shingle
+from ingest.dedup._options import DedupOptions
+from ingest.dedup._shingle import overlaps
+from tests.dedup.test_verification import _families
+
+_hash = st.integers(min_value=0, max_value=2**32 - 1)
+#: Small alphabets as well as the whole range: sets that share many hashes.
+_sets = st.one_of(
+    st.lists(st.frozensets(_hash, max_size=40), max_size=8),
+    st.lists(st.frozensets(st.integers(0, 60), max_size=40), max_size=8),
+)
+
+
+def _array(values: frozenset[int]) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    return np.array(sorted(values), dtype=np.uint32)
+
+
+def _compiled(name: str) -> Callable[..., Any]:
+    """The kernel compiled; without numba a skip, saying so (a failure in CI, which
+    installs it with the test extra)."""
+    kernel = _kernels.compiled(name)
+    if kernel is None:
+        message = "numba is not installed: pip install 'ingest[fast]' to test the kernels"
+        if os.environ.get("CI"):
+            pytest.fail(f"in CI: {message}; the test extra installs it")
+        pytest.skip(message)
+    return kernel
+
+
+def _flat(sets: list[frozenset[int]]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    arrays = [_array(s) for s in sets]
+    values = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint32)
+    return values, np.cumsum([a.size for a in arrays], dtype=np.int64)
+
+
+@given(a=st.frozensets(_hash, max_size=60) | st.frozensets(st.integers(0, 60)), sets=_sets)
+def test_the_merge_counts_what_each_set_shares(
+    a: frozenset[int], sets: list[frozenset[int]]
+) -> None:
+    values, ends = _flat(sets)
+    counts = _kernels.merge_overlaps(_array(a), values, ends)
+    assert counts.tolist() == [len(a & s) for s in sets]
+
+
+@given(a=st.frozensets(st.integers(0, 60)), sets=_sets)
+def test_the_compiled_merge_is_the_plain_one(a: frozenset[int], sets: list[frozenset[int]]) -> None:
+    values, ends = _flat(sets)
+    kernel = _compiled("merge_overlaps")
+    assert kernel(_array(a), values, ends).tolist() == [len(a & s) for s in sets]
+
+
+@given(a=st.frozensets(st.integers(0, 60), min_size=1), sets=_sets)
+def test_overlaps_are_the_same_with_and_without_the_kernel(
+    a: frozenset[int], sets: list[frozenset[int]]
+) -> None:
+    arrays = [_array(s) for s in sets]
+    with_kernel = overlaps(_array(a), arrays, shared=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_shingle, "compiled", lambda _name: None)
+        numpy_only = overlaps(_array(a), arrays, shared=True)
+        looked_up = overlaps(_array(a), arrays)
+    assert with_kernel.tolist() == numpy_only.tolist() == looked_up.tolist()
+    assert with_kernel.tolist() == [len(a & s) for s in sets]
+
+
+def test_the_index_decides_the_same_with_and_without_the_kernel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _compiled("merge_overlaps")  # with the kernel, really
+    docs = _families(articles=3, copies=24, seed=5)
+    options = DedupOptions(kinds=frozenset({"exact", "near"}))
+    with DuplicateIndex(options) as index:
+        index.extend(docs)
+        fast = index.clusters()
+    monkeypatch.setattr(_shingle, "compiled", lambda _name: None)
+    with DuplicateIndex(options) as index:
+        index.extend(docs)
+        plain = index.clusters()
+    assert fast == plain
+    assert sum(len(c.members) > 1 for c in fast) >= 3  # the families are found
+
+
+def test_an_unknown_kernel_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        _kernels.compiled("no_such_kernel")
