@@ -16,9 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.dedup import DuplicateIndex, _kernels, _shingle
+from ingest.dedup import DuplicateIndex, _align, _kernels, _shingle
+from ingest.dedup._align import exact_alignment, run_bounds
+from ingest.dedup._features import DocFeatures, compute_features
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import overlaps
+from tests.dedup.test_paraphrase import _docs as news_docs
+from tests.dedup.test_paraphrase import _pairs
 from tests.dedup.test_verification import _families
 
 _hash = st.integers(min_value=0, max_value=2**32 - 1)
@@ -101,3 +105,90 @@ def test_the_index_decides_the_same_with_and_without_the_kernel(
 def test_an_unknown_kernel_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         _kernels.compiled("no_such_kernel")
+
+
+@pytest.fixture(scope="module")
+def features() -> list[DocFeatures]:
+    return compute_features(news_docs(), DedupOptions())
+
+
+def _numpy_only(patch: pytest.MonkeyPatch) -> None:
+    patch.setattr(_align, "compiled", lambda _name: None)
+    patch.setattr(_shingle, "compiled", lambda _name: None)
+
+
+def _plain(patch: pytest.MonkeyPatch) -> None:
+    """The kernels' plain Python functions in place of the compiled ones."""
+    patch.setattr(_align, "compiled", _kernels._KERNELS.__getitem__)
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+@pytest.mark.parametrize("threshold", [0.3, 0.45])
+def test_exact_alignment_gives_the_same_masks_with_and_without_the_kernel(
+    features: list[DocFeatures], window: int, threshold: float
+) -> None:
+    _compiled("exact_masks")
+    pairs = _pairs(features)
+    fast = [exact_alignment(a, b, threshold=threshold, window=window) for a, b in pairs]
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        plain = [exact_alignment(a, b, threshold=threshold, window=window) for a, b in pairs]
+    for (a_fast, b_fast), (a_plain, b_plain) in zip(fast, plain, strict=True):
+        assert a_fast.tolist() == a_plain.tolist()
+        assert b_fast.tolist() == b_plain.tolist()
+    assert sum(bool(m.any()) for m, _ in fast) > 10  # pairs that align
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+@pytest.mark.parametrize("threshold", [0.3, 0.45])
+def test_run_bounds_are_the_same_with_and_without_the_kernel(
+    features: list[DocFeatures], window: int, threshold: float
+) -> None:
+    _compiled("run_bound_counts")
+    with_sentences = [f for f in features if f.sentence_count]
+
+    def bounds() -> list[list[float]]:
+        return [
+            run_bounds(a, with_sentences, 3, threshold=threshold, window=window)
+            for a in with_sentences
+        ]
+
+    fast = bounds()
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        plain = bounds()
+    assert fast == plain
+    values = [b for row in fast for b in row]
+    assert any(b < 0.3 for b in values)  # pairs bounded below a floor
+    assert any(0.3 <= b < 1 for b in values)  # and pairs above it
+
+
+def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) -> None:
+    """The kernels' Python functions, run as Python, give what numpy gives: their logic
+    is checked without numba too."""
+    few = [f for f in features if f.sentence_count][:12]
+    with pytest.MonkeyPatch.context() as patch:
+        _plain(patch)
+        masks = [exact_alignment(a, b, threshold=0.45, window=2) for a, b in _pairs(few)]
+        bounds = [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        assert bounds == [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        for (a, b), (a_mask, b_mask) in zip(_pairs(few), masks, strict=True):
+            a_plain, b_plain = exact_alignment(a, b, threshold=0.45, window=2)
+            assert (a_mask.tolist(), b_mask.tolist()) == (a_plain.tolist(), b_plain.tolist())
+
+
+def test_every_kind_decides_the_same_with_and_without_the_kernels() -> None:
+    _compiled("exact_masks")
+    docs = [*_families(articles=3, copies=16, seed=11), *news_docs()]
+    with DuplicateIndex() as index:
+        index.extend(docs)
+        fast = index.clusters()
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        with DuplicateIndex() as index:
+            index.extend(docs)
+            plain = index.clusters()
+    assert fast == plain
+    assert any(m.evidence and m.evidence.kind == "paraphrase" for c in fast for m in c.members)

@@ -36,7 +36,7 @@ over whole documents; no Python code runs per pair of sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Final, TypeAlias
 
@@ -47,6 +47,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._chance import chance_alignment, chance_level
 from ._features import DocFeatures
+from ._kernels import compiled
 from ._shingle import members, span_positions
 from ._signature import Signatures
 
@@ -222,6 +223,23 @@ def exact_alignment(
     and only the single alignments come back: the pair is hopeless either way.
     """
     a_sets, b_sets = _Sets.groups(a), _Sets.groups(b)
+    cells = a_sets.sizes.size * b_sets.sizes.size
+    if floor <= 0 and cells <= _BLOCK and (kernel := compiled("exact_masks")) is not None:
+        # The same masks, compiled (ingest.dedup._kernels.exact_masks).
+        lookup = _Lookup(a_sets)
+        masks = kernel(
+            a_sets.values,
+            _starts(a_sets),
+            a.sentence_group_of.astype(np.int64),
+            lookup.values,
+            lookup.owner.astype(np.int64),
+            b_sets.values,
+            _starts(b_sets),
+            b.sentence_group_of.astype(np.int64),
+            float(threshold),
+            int(window),
+        )
+        return masks[: a_sets.sizes.size], masks[a_sets.sizes.size :]
     a_mask = np.zeros(a_sets.sizes.size, dtype=bool)
     b_mask = np.zeros(b_sets.sizes.size, dtype=bool)
     b_lookup = _Lookup(b_sets)
@@ -246,6 +264,11 @@ def exact_alignment(
         _merged(a, a_sets, b_lookup, (a_mask, b_mask), threshold=threshold, window=window)
         _merged(b, b_sets, _Lookup(a_sets), (b_mask, a_mask), threshold=threshold, window=window)
     return a_mask, b_mask
+
+
+def _starts(sets: _Sets) -> npt.NDArray[np.int64]:
+    """Where each set of *sets* starts, and where the last ends."""
+    return np.concatenate(([0], np.cumsum(sets.sizes))).astype(np.int64)
 
 
 def _merged_terms(values: _Values, part: _Index, size: int) -> tuple[_Values, _Index]:
@@ -364,6 +387,15 @@ def run_bounds(
         for j, other in enumerate(sets)
         if other.sizes.size and max(1, _BLOCK // max(1, int(other.sizes.size))) >= count
     ]
+    kernel = compiled("run_bound_counts")
+    if kernel is not None:
+        pending = [(others[j], sets[j]) for j in usable]
+        found = _run_bounded_compiled(
+            kernel, a, a_sets, pending, threshold=threshold, window=window
+        )
+        for j, (mine, theirs) in zip(usable, found, strict=True):
+            bounds[j] = _share(mine, theirs, a, others[j], minimum)
+        return bounds
     lookup = _Lookup(a_sets)
     # Columns a block: the group-by-column matrices within _BLOCK cells.
     budget = max(1, _BLOCK // (count * max(1, window)))
@@ -384,6 +416,38 @@ def run_bounds(
         for j, (mine, theirs) in zip(block, found, strict=True):
             bounds[j] = _share(mine, theirs, a, others[j], minimum)
     return bounds
+
+
+def _run_bounded_compiled(
+    kernel: Callable[..., _Counts],
+    a: DocFeatures,
+    a_sets: _Sets,
+    others: Sequence[tuple[DocFeatures, _Sets]],
+    *,
+    threshold: float,
+    window: int,
+) -> list[tuple[int, int]]:
+    """:func:`_run_bounded` by the compiled kernel
+    :func:`ingest.dedup._kernels.run_bound_counts`, pair by pair: the same counts."""
+    if not others:
+        return []
+    lookup = _Lookup(a_sets)
+    sizes = np.concatenate([s.sizes for _, s in others]).astype(np.int64)
+    counts = kernel(
+        a_sets.values,
+        _starts(a_sets),
+        a.sentence_group_of.astype(np.int64),
+        lookup.values,
+        lookup.owner.astype(np.int64),
+        np.concatenate([s.values for _, s in others]),
+        np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
+        np.concatenate([o.sentence_group_of for o, _ in others]).astype(np.int64),
+        np.cumsum([0] + [int(s.sizes.size) for _, s in others], dtype=np.int64),
+        np.cumsum([0] + [o.sentence_count for o, _ in others], dtype=np.int64),
+        float(threshold),
+        int(window),
+    )
+    return [(int(m), int(t)) for m, t in counts.tolist()]
 
 
 def _run_bounded(

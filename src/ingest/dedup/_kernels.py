@@ -6,12 +6,18 @@ numba, or ``None`` without numba, and the caller then takes its numpy path.
 The two give the same numbers (the tests compare them on generated sets), so
 no decision depends on whether numba is installed, only the time.
 
-A kernel is compiled on its first use in a process, for the one signature its
-caller passes, and kept in numba's on-disk cache (beside this module, or in
-the user's cache directory when that is not writable): about a second the
-first time on a machine, then a load of some milliseconds. ``import numba``
-takes about 0.4 s, paid only by the paths that use a kernel, never by
-``import ingest``.
+Kernels: :func:`merge_overlaps` (the shingle overlaps of the document LSH's
+candidates), :func:`run_bound_counts` (``_align.run_bounds``: which sentences
+could align, before any run is scored) and :func:`exact_masks`
+(``_align.exact_alignment``: the aligned sentences). The helpers they call are
+compiled with them.
+
+A kernel is compiled on its first call, for the types of that call, and kept
+in numba's on-disk cache (beside this module, or in the user's cache
+directory when that is not writable): the three took about 7 s to compile the
+first time on a 2-core machine, and load from the cache in about 0.1 s each.
+``import numba`` takes about 0.3 s more, paid only by the paths that use a
+kernel, never by ``import ingest``.
 
 >>> import numpy as np
 >>> a = np.array([1, 3, 5, 7], np.uint32)
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import types
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -35,6 +42,7 @@ __all__ = ["available", "compiled", "merge_overlaps"]
 _Hashes: TypeAlias = npt.NDArray[np.uint32]
 _Ends: TypeAlias = npt.NDArray[np.int64]
 _Counts: TypeAlias = npt.NDArray[np.int64]
+_Index: TypeAlias = npt.NDArray[np.int64]
 MergeOverlaps: TypeAlias = Callable[[_Hashes, _Hashes, _Ends], _Counts]
 
 
@@ -66,11 +74,286 @@ def merge_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     return counts
 
 
-#: Each kernel's numba signature: compiled eagerly, for exactly these types.
-_SIGNATURES: dict[str, str] = {
-    "merge_overlaps": "int64[:](uint32[:], uint32[:], int64[:])",
+def _at_most(shared: int, least: int, size: int, threshold: float) -> bool:
+    """Whether a run of at least *least* merged terms sharing at most *shared* of the
+    *size* terms of a set could reach *threshold* (``_align._jaccard_at_most``)."""
+    union = max(least, shared) + size - shared
+    return bool(shared / max(union, 1) >= threshold)
+
+
+def _runs_possible(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    group_of: _Index,
+    run_values: _Hashes,
+    run_starts: _Index,
+    common: _Counts,
+    sizes: _Index,
+    masks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
+    threshold: float,
+    window: int,
+) -> None:
+    """Mark the groups of runs of 2 to *window* adjacent sentences (their groups:
+    *group_of*; the groups' sets: *run_values* from *run_starts*) and the other
+    document's groups (of *sizes*) that could align through them, from *common*
+    (runs' groups by the other's groups): ``_align._run_possible``'s rules, run by
+    run. *masks*: of the runs' document and of the other, updated."""
+    run_mask, other_mask = masks
+    count = group_of.size
+    for size in range(2, window + 1):
+        for start in range(count - size + 1):
+            distinct = True
+            for k in range(size):
+                for m in range(k + 1, size):
+                    if group_of[start + k] == group_of[start + m]:
+                        distinct = False
+            if not distinct:
+                continue
+            merged = -1  # the run's distinct terms, counted when first needed
+            for y in range(sizes.size):
+                summed, least, each = 0, 0, True
+                for k in range(size):
+                    g = group_of[start + k]
+                    if common[g, y] == 0:
+                        each = False
+                        break
+                    summed += common[g, y]
+                    least = max(least, run_starts[g + 1] - run_starts[g])
+                if not each:
+                    continue
+                summed = min(summed, sizes[y])
+                if not _at_most(summed, least, sizes[y], threshold):
+                    continue
+                if merged < 0:
+                    total = 0
+                    for k in range(size):
+                        g = group_of[start + k]
+                        total += run_starts[g + 1] - run_starts[g]
+                    terms = np.empty(total, dtype=np.uint32)
+                    at = 0
+                    for k in range(size):
+                        g = group_of[start + k]
+                        for v in range(run_starts[g], run_starts[g + 1]):
+                            terms[at] = run_values[v]
+                            at += 1
+                    terms.sort()
+                    merged = 1 if total else 0
+                    for v in range(1, total):
+                        if terms[v] != terms[v - 1]:
+                            merged += 1
+                if _at_most(min(summed, merged), merged, sizes[y], threshold):
+                    for k in range(size):
+                        run_mask[group_of[start + k]] = True
+                    other_mask[y] = True
+
+
+def run_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    a_values: _Hashes,
+    a_starts: _Index,
+    a_group_of: _Index,
+    a_sorted: _Hashes,
+    a_owner: _Index,
+    values: _Hashes,
+    starts: _Index,
+    group_of: _Index,
+    doc_groups: _Index,
+    doc_sentences: _Index,
+    threshold: float,
+    window: int,
+) -> _Counts:
+    """The sentences of *a* and of each of *others* that ``_align.run_bounds`` lets
+    through (aligned alone, or able to align through a run): ``(others, 2)`` counts.
+
+    *a*: its groups' sorted term sets (*a_values*, and *a_starts*: where each
+    group's start, one more than the groups), each sentence's group, and its groups'
+    terms sorted (*a_sorted*) with the group of each (*a_owner*). The others:
+    the same, flat (*values*; *starts* of their groups, numbered across the
+    documents; *group_of*: each sentence's group within its document), and where
+    each document's groups and sentences start (one more than the documents).
+    Each pair's shared terms, group by group, come from looking each of the
+    other's terms up in *a_sorted* (work that follows the other's terms and the
+    matches, not the groups squared); then the rules of ``_align._run_bounded``,
+    pair by pair, without numpy's per-call cost.
+    """
+    a_count = a_starts.size - 1
+    a_sizes = a_starts[1:] - a_starts[:-1]
+    counts = np.zeros((doc_groups.size - 1, 2), dtype=np.int64)
+    for j in range(doc_groups.size - 1):
+        first, count = doc_groups[j], doc_groups[j + 1] - doc_groups[j]
+        b_starts = starts[first : first + count + 1]
+        b_sizes = b_starts[1:] - b_starts[:-1]
+        b_group_of = group_of[doc_sentences[j] : doc_sentences[j + 1]]
+        common = _common(a_sorted, a_owner, a_count, values, b_starts)
+        a_mask = np.zeros(a_count, dtype=np.bool_)
+        b_mask = np.zeros(count, dtype=np.bool_)
+        for x in range(a_count):
+            for y in range(count):
+                shared = common[x, y]
+                union = a_sizes[x] + b_sizes[y] - shared
+                if shared > 0 and shared / max(union, 1) >= threshold:
+                    a_mask[x] = True
+                    b_mask[y] = True
+        if window > 1:
+            masks = (a_mask, b_mask)
+            _runs_possible(
+                a_group_of, a_values, a_starts, common, b_sizes, masks, threshold, window
+            )
+            flipped = (b_mask, a_mask)
+            theirs = np.ascontiguousarray(common.T)
+            _runs_possible(
+                b_group_of, values, b_starts, theirs, a_sizes, flipped, threshold, window
+            )
+        for g in a_group_of:
+            counts[j, 0] += a_mask[g]
+        for g in b_group_of:
+            counts[j, 1] += b_mask[g]
+    return counts
+
+
+def _common(
+    a_sorted: _Hashes, a_owner: _Index, count: int, values: _Hashes, starts: _Index
+) -> _Counts:
+    """``(count of a's groups, groups)``: the terms each group of one document (sets
+    *values* from *starts*) shares with each of a's, each term looked up in a's
+    (*a_sorted*, their groups *a_owner*)."""
+    common = np.zeros((count, starts.size - 1), dtype=np.int64)
+    for y in range(starts.size - 1):
+        for v in range(starts[y], starts[y + 1]):
+            at = np.searchsorted(a_sorted, values[v])
+            while at < a_sorted.size and a_sorted[at] == values[v]:
+                common[a_owner[at], y] += 1
+                at += 1
+    return common
+
+
+def _runs_aligned(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    group_of: _Index,
+    run_values: _Hashes,
+    run_starts: _Index,
+    common: _Counts,
+    other_values: _Hashes,
+    other_starts: _Index,
+    masks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
+    threshold: float,
+    window: int,
+) -> None:
+    """Mark the groups of the runs of 2 to *window* adjacent sentences (groups
+    *group_of*, their sets *run_values* from *run_starts*) whose merged terms are
+    similar to a group of the other document (sets *other_values* from
+    *other_starts*), each part sharing a term with it (*common*: runs' groups by the
+    other's), and those groups: ``_align._merged``'s rules, run by run."""
+    run_mask, other_mask = masks
+    count = group_of.size
+    for size in range(2, window + 1):
+        for start in range(count - size + 1):
+            distinct = True
+            for k in range(size):
+                for m in range(k + 1, size):
+                    if group_of[start + k] == group_of[start + m]:
+                        distinct = False
+            if not distinct:
+                continue
+            merged = np.empty(0, dtype=np.uint32)  # the run's distinct terms, when needed
+            ready = False
+            for y in range(other_starts.size - 1):
+                each = True
+                for k in range(size):
+                    if common[group_of[start + k], y] == 0:
+                        each = False
+                        break
+                if not each:
+                    continue
+                if not ready:
+                    merged = _union(group_of[start : start + size], run_values, run_starts)
+                    ready = True
+                shared, i, j = 0, 0, other_starts[y]
+                while i < merged.size and j < other_starts[y + 1]:
+                    if merged[i] < other_values[j]:
+                        i += 1
+                    elif other_values[j] < merged[i]:
+                        j += 1
+                    else:
+                        shared += 1
+                        i += 1
+                        j += 1
+                union = merged.size + (other_starts[y + 1] - other_starts[y]) - shared
+                if shared > 0 and shared / max(union, 1) >= threshold:
+                    for k in range(size):
+                        run_mask[group_of[start + k]] = True
+                    other_mask[y] = True
+
+
+def _union(groups: _Index, values: _Hashes, starts: _Index) -> _Hashes:
+    """The sorted distinct terms of the sets *groups* (sets *values* from *starts*)."""
+    total = 0
+    for g in groups:
+        total += starts[g + 1] - starts[g]
+    terms = np.empty(total, dtype=np.uint32)
+    at = 0
+    for g in groups:
+        for v in range(starts[g], starts[g + 1]):
+            terms[at] = values[v]
+            at += 1
+    terms.sort()
+    kept = 0
+    for v in range(total):
+        if v == 0 or terms[v] != terms[v - 1]:
+            terms[kept] = terms[v]
+            kept += 1
+    return terms[:kept]
+
+
+def exact_masks(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    a_values: _Hashes,
+    a_starts: _Index,
+    a_group_of: _Index,
+    a_sorted: _Hashes,
+    a_owner: _Index,
+    b_values: _Hashes,
+    b_starts: _Index,
+    b_group_of: _Index,
+    threshold: float,
+    window: int,
+) -> npt.NDArray[np.bool_]:
+    """``_align.exact_alignment`` without a floor: the aligned groups of *a*, then
+    of *b* (one array). Each document: its groups' sorted term sets (values from
+    starts, one more than the groups) and each sentence's group; *a* also its terms
+    sorted (*a_sorted*) with the group of each (*a_owner*)."""
+    a_count, b_count = a_starts.size - 1, b_starts.size - 1
+    common = _common(a_sorted, a_owner, a_count, b_values, b_starts)
+    masks = np.zeros(a_count + b_count, dtype=np.bool_)
+    a_mask, b_mask = masks[:a_count], masks[a_count:]
+    for x in range(a_count):
+        for y in range(b_count):
+            shared = common[x, y]
+            union = (a_starts[x + 1] - a_starts[x]) + (b_starts[y + 1] - b_starts[y]) - shared
+            if shared > 0 and shared / max(union, 1) >= threshold:
+                a_mask[x] = True
+                b_mask[y] = True
+    if window > 1:
+        pair = (a_mask, b_mask)
+        _runs_aligned(
+            a_group_of, a_values, a_starts, common, b_values, b_starts, pair, threshold, window
+        )
+        flipped = (b_mask, a_mask)
+        theirs = np.ascontiguousarray(common.T)
+        _runs_aligned(
+            b_group_of, b_values, b_starts, theirs, a_values, a_starts, flipped, threshold, window
+        )
+    return masks
+
+
+_KERNELS: dict[str, Callable[..., Any]] = {
+    "merge_overlaps": merge_overlaps,
+    "run_bound_counts": run_bound_counts,
+    "exact_masks": exact_masks,
 }
-_KERNELS: dict[str, Callable[..., Any]] = {"merge_overlaps": merge_overlaps}
+#: What a kernel calls, compiled before it (numba compiles the callees it finds).
+_HELPERS: tuple[Callable[..., Any], ...] = (
+    _at_most,
+    _runs_possible,
+    _common,
+    _runs_aligned,
+    _union,
+)
 
 
 def available() -> bool:
@@ -85,12 +368,33 @@ def compiled(name: str) -> Callable[..., Any] | None:
     >>> compiled("merge_overlaps") is None or callable(compiled("merge_overlaps"))
     True
     """
-    kernel, signature = _KERNELS[name], _SIGNATURES[name]  # KeyError: no such kernel
+    kernel = _KERNELS[name]  # KeyError: no such kernel
     if not available():
         return None
-    import numba  # noqa: PLC0415 (0.4 s: only for the paths that use a kernel)
+    import numba  # noqa: PLC0415 (0.3 s: only for the paths that use a kernel)
 
+    # The kernel and its helpers see one another compiled: copies of them whose
+    # globals name the compiled helpers (the plain functions stay plain).
+    namespace = dict(kernel.__globals__)
+    for helper in _HELPERS:
+        namespace[helper.__name__] = _jit(numba, _copy(helper, namespace))
+    jitted: Callable[..., Any] = _jit(numba, _copy(kernel, namespace))
+    return jitted
+
+
+def _copy(function: Callable[..., Any], namespace: dict[str, Any]) -> Callable[..., Any]:
+    """*function* with *namespace* as its globals."""
+    copy = types.FunctionType(function.__code__, namespace, function.__name__)
+    copy.__qualname__ = function.__qualname__
+    copy.__module__ = function.__module__
+    return copy
+
+
+def _jit(numba: Any, function: Callable[..., Any]) -> Any:
+    """*function* compiled by numba on its first call (for the types of that call:
+    a read-only array, as a spilled index gives, is a type of its own), cached on
+    disk where numba finds a writable place, else for this process only."""
     try:
-        return numba.njit(signature, cache=True, nogil=True)(kernel)
-    except RuntimeError:  # no writable cache location: compile for this process only
-        return numba.njit(signature, nogil=True)(kernel)
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # no writable cache location
+        return numba.njit(nogil=True)(function)
