@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.dedup import DuplicateIndex, _align, _kernels, _shingle
-from ingest.dedup._align import exact_alignment, run_bounds
+from ingest.dedup._align import exact_alignment, run_bounds, share_bounds
 from ingest.dedup._features import DocFeatures, compute_features
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import overlaps
@@ -163,6 +163,26 @@ def test_run_bounds_are_the_same_with_and_without_the_kernel(
     assert any(0.3 <= b < 1 for b in values)  # and pairs above it
 
 
+@pytest.mark.parametrize("window", [1, 2, 3])
+@pytest.mark.parametrize("threshold", [0.0, 0.3, 0.45])
+def test_share_bounds_are_the_same_with_and_without_the_kernel(
+    features: list[DocFeatures], window: int, threshold: float
+) -> None:
+    _compiled("share_bound_counts")
+
+    def bounds() -> list[list[float]]:
+        return [share_bounds(a, features, 3, threshold=threshold, window=window) for a in features]
+
+    fast = bounds()
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        plain = bounds()
+    assert fast == plain
+    values = [b for row in fast for b in row]
+    assert any(b < 0.3 for b in values)
+    assert any(0.3 <= b < 1 for b in values)
+
+
 def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) -> None:
     """The kernels' Python functions, run as Python, give what numpy gives: their logic
     is checked without numba too."""
@@ -171,9 +191,11 @@ def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) ->
         _plain(patch)
         masks = [exact_alignment(a, b, threshold=0.45, window=2) for a, b in _pairs(few)]
         bounds = [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        shares = [share_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
     with pytest.MonkeyPatch.context() as patch:
         _numpy_only(patch)
         assert bounds == [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        assert shares == [share_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
         for (a, b), (a_mask, b_mask) in zip(_pairs(few), masks, strict=True):
             a_plain, b_plain = exact_alignment(a, b, threshold=0.45, window=2)
             assert (a_mask.tolist(), b_mask.tolist()) == (a_plain.tolist(), b_plain.tolist())

@@ -667,6 +667,23 @@ def share_bounds(
     if not others:
         return bounds
     terms = np.unique(a.sentence_values)
+    kernel = compiled("share_bound_counts")
+    if kernel is not None and terms.size:
+        # The same counts, compiled (ingest.dedup._kernels.share_bound_counts).
+        found = kernel(
+            terms,
+            np.searchsorted(terms, a.sentence_values).astype(np.int64),
+            a.sentence_sizes.astype(np.int64),
+            np.concatenate([o.sentence_values for o in others]),
+            np.concatenate([o.sentence_sizes for o in others]).astype(np.int64),
+            np.cumsum([0] + [o.sentence_count for o in others], dtype=np.int64),
+            float(threshold),
+            int(window),
+        )
+        return [
+            _share(m, t, a, other, minimum)
+            for (m, t), other in zip(found.tolist(), others, strict=True)
+        ]
     step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
     for start in range(0, len(others), step):
         block = others[start : start + step]

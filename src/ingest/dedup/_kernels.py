@@ -74,6 +74,51 @@ def merge_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     return counts
 
 
+#: Fibonacci hashing's multiplier (2**32 over the golden ratio), for the tables.
+_GOLDEN = np.uint64(2654435769)
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def _table(terms: _Hashes) -> _Index:
+    """An open-addressing table of the sorted hashes *terms*: at a hash's slot (or the
+    next ones), the position of its first copy in *terms*; -1 for an empty slot.
+    Twice as many slots as terms or more, so a lookup probes about once."""
+    bits = 4
+    while (1 << bits) < 2 * terms.size:
+        bits += 1
+    table = np.full(1 << bits, -1, dtype=np.int64)
+    mask = np.int64((1 << bits) - 1)
+    shift = _shift(table)
+    for i in range(terms.size):
+        if i and terms[i] == terms[i - 1]:
+            continue
+        slot = np.int64(((np.uint64(terms[i]) * _GOLDEN) & _LOW) >> shift)
+        while table[slot] != -1:
+            slot = (slot + 1) & mask
+        table[slot] = i
+    return table
+
+
+def _shift(table: _Index) -> np.uint64:
+    """How far a hash's product is shifted to address *table*'s slots."""
+    bits = 0
+    while (1 << bits) < table.size:
+        bits += 1
+    return np.uint64(32 - bits)
+
+
+def _find(table: _Index, terms: _Hashes, value: np.uint32, shift: np.uint64) -> int:
+    """The position of *value*'s first copy in the sorted *terms* (its :func:`_table`,
+    and its :func:`_shift`), or -1."""
+    mask = np.int64(table.size - 1)
+    slot = np.int64(((np.uint64(value) * _GOLDEN) & _LOW) >> shift)
+    while table[slot] != -1:
+        if terms[table[slot]] == value:
+            return int(table[slot])
+        slot = (slot + 1) & mask
+    return -1
+
+
 def _at_most(shared: int, least: int, size: int, threshold: float) -> bool:
     """Whether a run of at least *least* merged terms sharing at most *shared* of the
     *size* terms of a set could reach *threshold* (``_align._jaccard_at_most``)."""
@@ -215,10 +260,12 @@ def _common(
     *values* from *starts*) shares with each of a's, each term looked up in a's
     (*a_sorted*, their groups *a_owner*)."""
     common = np.zeros((count, starts.size - 1), dtype=np.int64)
+    table = _table(a_sorted)
+    shift = _shift(table)
     for y in range(starts.size - 1):
         for v in range(starts[y], starts[y + 1]):
-            at = np.searchsorted(a_sorted, values[v])
-            while at < a_sorted.size and a_sorted[at] == values[v]:
+            at = _find(table, a_sorted, values[v], shift)
+            while 0 <= at < a_sorted.size and a_sorted[at] == values[v]:
                 common[a_owner[at], y] += 1
                 at += 1
     return common
@@ -341,13 +388,95 @@ def exact_masks(  # noqa: PLR0917 (numba: no keyword-only arguments)
     return masks
 
 
+def _feasible_count(found: _Counts, sizes: _Index, threshold: float, window: int) -> int:
+    """How many of one document's sentences (their terms *found* in the other
+    document, of *sizes* terms) could align, alone or in runs of up to *window*
+    adjacent sentences: ``_align._feasible_mask``'s rules."""
+    count = found.size
+    feasible = np.zeros(count, dtype=np.bool_)
+    for s in range(count):
+        feasible[s] = found[s] > 0 and found[s] >= threshold * sizes[s]
+    for size in range(2, window + 1):
+        for start in range(count - size + 1):
+            each, total, largest = True, 0, 0
+            for k in range(size):
+                if found[start + k] == 0:
+                    each = False
+                    break
+                total += found[start + k]
+                largest = max(largest, sizes[start + k])
+            if each and total >= threshold * largest:
+                for k in range(size):
+                    feasible[start + k] = True
+    return int(feasible.sum())
+
+
+def share_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    terms: _Hashes,
+    a_index: _Index,
+    a_sizes: _Index,
+    values: _Hashes,
+    sizes: _Index,
+    doc_sentences: _Index,
+    threshold: float,
+    window: int,
+) -> _Counts:
+    """The sentences of *a* and of each other document that ``_align.share_bounds``
+    counts as feasible: ``(others, 2)`` counts.
+
+    *a*: its distinct terms sorted (*terms*), the place in *terms* of each of its
+    sentences' terms (*a_index*, sentence after sentence) and its sentences' sizes.
+    The others: their sentences' terms (*values*) and sizes, flat, and where each
+    document's sentences start (one more than the documents). Each term of the
+    other is looked up in *terms* once: it counts for its sentence, and marks the
+    term of *a* held, which *a*'s sentences then count.
+    """
+    counts = np.zeros((doc_sentences.size - 1, 2), dtype=np.int64)
+    table = _table(terms)
+    shift = _shift(table)
+    held = np.zeros(terms.size, dtype=np.bool_)
+    marked = np.empty(terms.size, dtype=np.int64)  # the terms held, to unmark
+    a_found = np.zeros(a_sizes.size, dtype=np.int64)
+    value = 0
+    for j in range(doc_sentences.size - 1):
+        first, last = doc_sentences[j], doc_sentences[j + 1]
+        found = np.zeros(last - first, dtype=np.int64)
+        count = 0
+        for s in range(first, last):
+            for v in range(value, value + sizes[s]):
+                at = _find(table, terms, values[v], shift)
+                if at >= 0:
+                    if not held[at]:
+                        held[at] = True
+                        marked[count] = at
+                        count += 1
+                    found[s - first] += 1
+            value += sizes[s]
+        counts[j, 1] = _feasible_count(found, sizes[first:last], threshold, window)
+        at = 0
+        for s in range(a_sizes.size):
+            a_found[s] = 0
+            for k in range(at, at + a_sizes[s]):
+                a_found[s] += held[a_index[k]]
+            at += a_sizes[s]
+        counts[j, 0] = _feasible_count(a_found, a_sizes, threshold, window)
+        for k in range(count):  # unmark what this document held
+            held[marked[k]] = False
+    return counts
+
+
 _KERNELS: dict[str, Callable[..., Any]] = {
+    "share_bound_counts": share_bound_counts,
     "merge_overlaps": merge_overlaps,
     "run_bound_counts": run_bound_counts,
     "exact_masks": exact_masks,
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
+    _shift,
+    _table,
+    _find,
+    _feasible_count,
     _at_most,
     _runs_possible,
     _common,
