@@ -14,6 +14,7 @@ import pytest
 
 from ingest.cli import _main
 from ingest.cli._main import main
+from ingest.dedup import _kernels
 
 from ..conftest import FIXTURES, SEEDS
 
@@ -149,7 +150,12 @@ def test_a_run_spent_aligning_says_how_to_leave_the_alignment_out(
     err = capsys.readouterr().err
     assert "ingest clean: aligning sentences for paraphrase took " in err
     assert hint in err
+    assert ("ingest[fast]" in err) is not _kernels.available()
     for more in (["--kinds", "exact,near,containment"], ["-q"]):
         out = tmp_path / f"{more[-1]}.jsonl"
         assert main(["clean", *INPUTS, "--dedup", "-o", str(out), *more]) == 0
         assert hint not in capsys.readouterr().err
+    # Without numba the hint names the extra that compiles the alignment.
+    monkeypatch.setattr(_main, "kernels_available", lambda: False)
+    assert main(["clean", *INPUTS, "--dedup", "-o", str(tmp_path / "plain.jsonl")]) == 0
+    assert "pip install 'ingest[fast]' makes the same decisions faster" in capsys.readouterr().err

@@ -216,3 +216,27 @@ def test_threads_sharing_the_words_get_each_texts_features(
         together = list(pool.map(lambda b: compute_features(b, DedupOptions()), batches * 3))
     for batch, features in zip(batches * 3, together, strict=True):
         assert [f.sentence_values.tobytes() for f in features] == alone[batches.index(batch)]
+
+
+_SENTENCES = (
+    "Officials reviewed the trade deal on Monday.",
+    "Talks stalled in Beijing again this week.",
+    "Markets rose sharply after the announcement.",
+    "The minister declined to comment further.",
+)
+
+
+@given(st.lists(st.lists(st.integers(0, 3), max_size=9), min_size=1, max_size=6))
+def test_sentence_groups_firsts_and_repeats_follow_their_definitions(
+    picks: list[list[int]],
+) -> None:
+    texts = [" ".join(_SENTENCES[k] for k in pick) for pick in picks]
+    docs = [Document(str(i), text) for i, text in enumerate(texts)]
+    for features in compute_features(docs, DedupOptions()):
+        groups = features.sentence_group_of
+        sets = [s.tobytes() for s in features.sentence_hashes]
+        seen: dict[bytes, int] = {}
+        assert groups.tolist() == [seen.setdefault(s, len(seen)) for s in sets]
+        assert features.sentence_repeated == (len(seen) < len(sets))
+        firsts = [sets.index(s) for s in seen]  # each group's first sentence
+        assert features.sentence_firsts.tolist() == firsts

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
 from ingest.dedup._features import compute_features
 from ingest.dedup._options import KINDS
+from ingest.dedup._shingle import overlap
 from ingest.dedup._verify import Link, proposes_paraphrase, verify
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.synthetic import TWO_SENTENCES_SHARED, _base, _skeletons, _Words
@@ -281,3 +283,30 @@ def test_exact_and_near_alone_find_every_near_pair_without_the_sentence_lsh() ->
     every_pair = cluster_links(features, links)
     assert index.clusters() == every_pair
     assert sum(len(c.members) > 1 for c in every_pair) >= 3
+
+
+@pytest.mark.parametrize(
+    "kinds", [KINDS, ("exact", "near"), ("containment",), ("exact",), ("near", "paraphrase")]
+)
+def test_pairs_that_no_kind_on_sets_can_link_are_those_verify_does_not_link(
+    kinds: tuple[str, ...],
+) -> None:
+    """``_set_possible`` rules pairs out for ``verify`` on the kinds decided on shingle
+    sets, with the same numbers: it says no exactly where ``verify`` finds no link."""
+    options = DedupOptions(kinds=frozenset(kinds))
+    docs = [*_families(articles=3, copies=12, seed=3), *news_docs(), Document("empty", "")]
+    features = compute_features(docs, options)
+    on_sets = tuple(k for k in KINDS if k != "paraphrase")
+    ruled_out = linked = 0
+    for a in features:
+        if not a.words:
+            continue
+        commons = np.array([overlap(a.shingles, b.shingles) for b in features], dtype=np.int64)
+        possible = _index._set_possible(a, features, commons, options)
+        for b, can in zip(features, possible.tolist(), strict=True):
+            link = verify(a, b, (), options, kinds=on_sets)
+            assert can == (link is not None), (a.id, b.id, link)
+            ruled_out += not can
+            linked += link is not None
+    assert ruled_out
+    assert linked

@@ -29,6 +29,7 @@ from .. import __version__
 from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
 from ..dedup import KINDS, DedupOptions, IndexStats
+from ..dedup._kernels import available as kernels_available
 from ..inputs import check_inputs
 from ..outputs import Format, write_report
 from ..pipeline import Outcome, Pipeline, PipelineOptions
@@ -475,31 +476,42 @@ _HINT_SECONDS: Final = 60.0
 _HINT_SHARE: Final = 0.5
 
 
-def _alignment_hint(stats: IndexStats) -> str | None:
+def _alignment_hint(stats: IndexStats, *, compiled: bool | None = None) -> str | None:
     """What to say when aligning sentences for ``paraphrase`` took most of a run (at
-    least ``_HINT_SECONDS`` and ``_HINT_SHARE`` of the index's time), or ``None``.
+    least ``_HINT_SECONDS`` and ``_HINT_SHARE`` of the index's time), or ``None``;
+    *compiled*: whether the compiled kernels ran (numba installed: ``ingest[fast]``),
+    found out when not given. Without them, the hint names the extra first: the same
+    decisions, faster.
 
     On a large corpus most of the pairs aligned are pages that share a sentence or
     two, and their number grows with the square of the corpus (docs/scaling.md).
 
     >>> stats = IndexStats(10.0, 2.0, 5.0, 83.0, pairs=900_000, alignments=880_000)
-    >>> print(_alignment_hint(stats))
+    >>> print(_alignment_hint(stats, compiled=True))
     aligning sentences for paraphrase took 83 s of the de-duplication's 100 s (880,000 \
 candidate pairs); on a large corpus most are pages that share a sentence or two, and they grow \
 with the square of the corpus: --kinds exact,near,containment leaves the alignment out, \
 --kinds exact,near the sentences too (docs/cli.md, "Kinds of duplicate")
+    >>> print(_alignment_hint(stats, compiled=False).split(": ", 1)[1])
+    pip install 'ingest[fast]' makes the same decisions faster (compiled kernels), \
+--kinds exact,near,containment leaves the alignment out, --kinds exact,near the sentences too \
+(docs/cli.md, "Kinds of duplicate")
     >>> _alignment_hint(IndexStats(10.0, 2.0, 50.0, 20.0)) is None
     True
     """
     seconds = stats.verify_paraphrase
     if not stats.alignments or seconds < max(_HINT_SECONDS, _HINT_SHARE * stats.seconds):
         return None
+    if compiled is None:
+        compiled = kernels_available()
+    faster = "" if compiled else "pip install 'ingest[fast]' makes the same decisions faster "
+    faster += "" if compiled else "(compiled kernels), "
     return (
         f"aligning sentences for paraphrase took {seconds:.0f} s of the de-duplication's "
         f"{stats.seconds:.0f} s ({stats.alignments:,} candidate pairs); on a large corpus most "
         "are pages that share a sentence or two, and they grow with the square of the corpus: "
-        "--kinds exact,near,containment leaves the alignment out, --kinds exact,near the "
-        'sentences too (docs/cli.md, "Kinds of duplicate")'
+        f"{faster}--kinds exact,near,containment leaves the alignment out, --kinds exact,near "
+        'the sentences too (docs/cli.md, "Kinds of duplicate")'
     )
 
 

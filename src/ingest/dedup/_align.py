@@ -98,9 +98,9 @@ class _Sets:
     def groups(cls, features: DocFeatures) -> _Sets:
         """The stem sets of *features*' sentence groups, in group order."""
         sizes = features.sentence_sizes.astype(np.intp)
-        firsts = features.sentence_firsts
-        if firsts.size == sizes.size:  # no sentence repeated: the groups are the sentences
+        if not features.sentence_repeated:  # the groups are the sentences
             return cls(features.sentence_values, sizes)
+        firsts = features.sentence_firsts
         lengths = sizes[firsts]
         starts = (np.cumsum(sizes) - sizes)[firsts]
         return cls(features.sentence_values[span_positions(starts, lengths)], lengths)

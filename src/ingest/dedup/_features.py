@@ -146,9 +146,19 @@ class DocFeatures:
         return group_of
 
     @property
+    def sentence_repeated(self) -> bool:
+        """Whether a sentence repeats another (then the groups are fewer than the
+        sentences). Groups are numbered in first-seen order, so without a repeat the
+        last sentence's group is the last number; with one, every group is below it."""
+        group_of = self.sentence_group_of
+        return bool(group_of.size) and int(group_of[-1]) != group_of.size - 1
+
+    @property
     def sentence_firsts(self) -> npt.NDArray[np.intp]:
         """The first sentence of each group, by group number."""
         group_of = self.sentence_group_of
+        if not self.sentence_repeated:
+            return np.arange(group_of.size, dtype=np.intp)
         firsts = np.full(int(group_of.max()) + 1 if group_of.size else 0, -1, dtype=np.intp)
         # Assigning in reverse leaves the earliest index of each group.
         firsts[group_of[::-1]] = np.arange(group_of.size - 1, -1, -1, dtype=np.intp)

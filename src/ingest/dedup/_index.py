@@ -528,21 +528,30 @@ class DuplicateIndex:
         positions = [p for p, _ in held]
         others = [other for _, other in held]
         commons = self._overlaps(features, others)
+        settable = _set_possible(features, others, commons, options).tolist()
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
-        for position, other, common in zip(positions, others, commons.tolist(), strict=True):
+        for position, other, common, possible in zip(
+            positions, others, commons.tolist(), settable, strict=True
+        ):
             stats.pairs += 1
-            kinds = KINDS if every else chains.needed(slot, position)
+            # Before this document's first link it is joined to nothing: every kind
+            # matters (what chains.needed would say).
+            kinds = KINDS if every or not links else chains.needed(slot, position)
             stats.skipped += len(kinds) < len(KINDS)
-            link = verify(
-                features,
-                other,
-                (),
-                options,
-                kinds=kinds[:_ON_SETS],
-                common=common,
-                signature_of=self._signature_of,
+            link = (
+                verify(
+                    features,
+                    other,
+                    (),
+                    options,
+                    kinds=kinds[:_ON_SETS],
+                    common=common,
+                    signature_of=self._signature_of,
+                )
+                if possible
+                else None  # no kind decided on sets can hold (_set_possible)
             )
             if link is not None:
                 links[other.id] = link
@@ -633,6 +642,41 @@ class DuplicateIndex:
         for j, bound in zip(hopeful, runs, strict=True):
             bounds[j] = min(bounds[j], bound)
         return bounds
+
+
+def _set_possible(
+    features: DocFeatures,
+    others: Sequence[DocFeatures],
+    commons: npt.NDArray[np.int64],
+    options: DedupOptions,
+) -> npt.NDArray[np.bool_]:
+    """For each of *others* (sharing *commons* shingles with *features*): whether a kind
+    decided on shingle sets (``exact``, ``near``, ``containment``, those of
+    ``options.kinds``) could link the pair, by :func:`verify`'s own tests on the
+    same numbers, for all of them at once; where none can, ``verify`` on those
+    kinds returns ``None`` and need not be called (most candidates of a document on
+    a large corpus share a sentence or two with it, nothing more)."""
+    kinds = options.kinds
+    count = len(others)
+    if not count:
+        return np.zeros(0, dtype=bool)
+    possible = np.zeros(count, dtype=bool)
+    if "exact" in kinds:
+        keys = np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count)
+        possible |= keys == np.uint64(features.exact_key)
+    if {"near", "containment"} & kinds:
+        mine = int(features.shingles.size)
+        sizes = np.fromiter((o.shingles.size for o in others), dtype=np.int64, count=count)
+        if "near" in kinds:  # jaccard_of, element-wise
+            union = mine + sizes - commons
+            jaccard = np.divide(commons, union, out=np.ones(count), where=union > 0)
+            possible |= jaccard >= options.near_threshold
+        if "containment" in kinds:  # _containment's exact share
+            fewer = np.minimum(mine, sizes)
+            share = np.divide(commons, fewer, out=np.zeros(count), where=fewer > 0)
+            possible |= (fewer > 0) & (share >= options.containment_threshold)
+    words = np.fromiter((o.words for o in others), dtype=np.int64, count=count)
+    return possible & (words > 0)
 
 
 def _within(batch: _Batch) -> list[Candidates]:
