@@ -81,7 +81,7 @@ from tests.synthetic import id_pair_scores, iter_documents  # noqa: E402
 
 from ingest import Cluster, DedupOptions, Document, DuplicateIndex, Member  # noqa: E402
 from ingest.core import decode_jsonl_line  # noqa: E402
-from ingest.dedup._kernels import available  # noqa: E402
+from ingest.dedup import kernels_available  # noqa: E402
 
 
 class PeakMemory:
@@ -394,7 +394,7 @@ def main() -> None:
         return
     kernels = (
         f"numba {importlib.metadata.version('numba')} (ingest[fast])"
-        if available()
+        if kernels_available()
         else "none: numpy only (pip install 'ingest[fast]' for numba's)"
     )
     print(f"compiled kernels: {kernels}; each run is a new process and pays their load")

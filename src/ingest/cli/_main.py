@@ -28,8 +28,7 @@ import attrs
 from .. import __version__
 from ..cleaning import CleanOptions
 from ..core import IngestError, OptionsError, write_text
-from ..dedup import KINDS, DedupOptions, IndexStats
-from ..dedup._kernels import available as kernels_available
+from ..dedup import KINDS, DedupOptions, IndexStats, kernels_available
 from ..inputs import check_inputs
 from ..outputs import Format, write_report
 from ..pipeline import Outcome, Pipeline, PipelineOptions

@@ -29,6 +29,7 @@ from ._index import (
     find_duplicates,
     full_collections_deferred,
 )
+from ._kernels import available as kernels_available
 from ._memory import trim_memory
 from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
 from ._passages import find_passages, with_passages
@@ -68,6 +69,7 @@ __all__ = [
     "find_passages",
     "full_collections_deferred",
     "is_repeat",
+    "kernels_available",
     "lsh_banding",
     "lsh_params",
     "memory_lsh",
