@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -25,6 +25,7 @@ from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_paraphrase import _pairs
 from tests.dedup.test_verification import _families
 
+_T = TypeVar("_T")
 _hash = st.integers(min_value=0, max_value=2**32 - 1)
 #: Small alphabets as well as the whole range: sets that share many hashes.
 _sets = st.one_of(
@@ -117,6 +118,14 @@ def _numpy_only(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(_shingle, "compiled", lambda _name: None)
 
 
+def _with_and_without(compute: Callable[[], _T]) -> tuple[_T, _T]:
+    """*compute*'s result with the kernels, and with numpy only."""
+    fast = compute()
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        return fast, compute()
+
+
 def _plain(patch: pytest.MonkeyPatch) -> None:
     """The kernels' plain Python functions in place of the compiled ones."""
     patch.setattr(_align, "compiled", _kernels._KERNELS.__getitem__)
@@ -129,10 +138,9 @@ def test_exact_alignment_gives_the_same_masks_with_and_without_the_kernel(
 ) -> None:
     _compiled("exact_masks")
     pairs = _pairs(features)
-    fast = [exact_alignment(a, b, threshold=threshold, window=window) for a, b in pairs]
-    with pytest.MonkeyPatch.context() as patch:
-        _numpy_only(patch)
-        plain = [exact_alignment(a, b, threshold=threshold, window=window) for a, b in pairs]
+    fast, plain = _with_and_without(
+        lambda: [exact_alignment(a, b, threshold=threshold, window=window) for a, b in pairs]
+    )
     for (a_fast, b_fast), (a_plain, b_plain) in zip(fast, plain, strict=True):
         assert a_fast.tolist() == a_plain.tolist()
         assert b_fast.tolist() == b_plain.tolist()
@@ -153,10 +161,7 @@ def test_run_bounds_are_the_same_with_and_without_the_kernel(
             for a in with_sentences
         ]
 
-    fast = bounds()
-    with pytest.MonkeyPatch.context() as patch:
-        _numpy_only(patch)
-        plain = bounds()
+    fast, plain = _with_and_without(bounds)
     assert fast == plain
     values = [b for row in fast for b in row]
     assert any(b < 0.3 for b in values)  # pairs bounded below a floor
@@ -173,10 +178,7 @@ def test_share_bounds_are_the_same_with_and_without_the_kernel(
     def bounds() -> list[list[float]]:
         return [share_bounds(a, features, 3, threshold=threshold, window=window) for a in features]
 
-    fast = bounds()
-    with pytest.MonkeyPatch.context() as patch:
-        _numpy_only(patch)
-        plain = bounds()
+    fast, plain = _with_and_without(bounds)
     assert fast == plain
     values = [b for row in fast for b in row]
     assert any(b < 0.3 for b in values)

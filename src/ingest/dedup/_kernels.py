@@ -119,6 +119,16 @@ def _find(table: _Index, terms: _Hashes, value: np.uint32, shift: np.uint64) -> 
     return -1
 
 
+def _distinct(group_of: _Index, start: int, size: int) -> bool:
+    """Whether the run of *size* sentences from *start* holds no group twice (a run
+    that repeats a sentence adds nothing: ``_align._runs`` leaves it out)."""
+    for k in range(size):
+        for m in range(k + 1, size):
+            if group_of[start + k] == group_of[start + m]:
+                return False
+    return True
+
+
 def _at_most(shared: int, least: int, size: int, threshold: float) -> bool:
     """Whether a run of at least *least* merged terms sharing at most *shared* of the
     *size* terms of a set could reach *threshold* (``_align._jaccard_at_most``)."""
@@ -145,12 +155,7 @@ def _runs_possible(  # noqa: PLR0917 (numba: no keyword-only arguments)
     count = group_of.size
     for size in range(2, window + 1):
         for start in range(count - size + 1):
-            distinct = True
-            for k in range(size):
-                for m in range(k + 1, size):
-                    if group_of[start + k] == group_of[start + m]:
-                        distinct = False
-            if not distinct:
+            if not _distinct(group_of, start, size):
                 continue
             merged = -1  # the run's distinct terms, counted when first needed
             for y in range(sizes.size):
@@ -168,22 +173,7 @@ def _runs_possible(  # noqa: PLR0917 (numba: no keyword-only arguments)
                 if not _at_most(summed, least, sizes[y], threshold):
                     continue
                 if merged < 0:
-                    total = 0
-                    for k in range(size):
-                        g = group_of[start + k]
-                        total += run_starts[g + 1] - run_starts[g]
-                    terms = np.empty(total, dtype=np.uint32)
-                    at = 0
-                    for k in range(size):
-                        g = group_of[start + k]
-                        for v in range(run_starts[g], run_starts[g + 1]):
-                            terms[at] = run_values[v]
-                            at += 1
-                    terms.sort()
-                    merged = 1 if total else 0
-                    for v in range(1, total):
-                        if terms[v] != terms[v - 1]:
-                            merged += 1
+                    merged = _union(group_of[start : start + size], run_values, run_starts).size
                 if _at_most(min(summed, merged), merged, sizes[y], threshold):
                     for k in range(size):
                         run_mask[group_of[start + k]] = True
@@ -291,12 +281,7 @@ def _runs_aligned(  # noqa: PLR0917 (numba: no keyword-only arguments)
     count = group_of.size
     for size in range(2, window + 1):
         for start in range(count - size + 1):
-            distinct = True
-            for k in range(size):
-                for m in range(k + 1, size):
-                    if group_of[start + k] == group_of[start + m]:
-                        distinct = False
-            if not distinct:
+            if not _distinct(group_of, start, size):
                 continue
             merged = np.empty(0, dtype=np.uint32)  # the run's distinct terms, when needed
             ready = False
@@ -473,6 +458,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
+    _distinct,
     _shift,
     _table,
     _find,
