@@ -17,8 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.dedup import DuplicateIndex, _align, _kernels, _shingle
-from ingest.dedup._align import exact_alignment, run_bounds, share_bounds
-from ingest.dedup._features import DocFeatures, compute_features
+from ingest.dedup._align import (
+    estimated_alignment,
+    exact_alignment,
+    run_bounds,
+    share_bounds,
+)
+from ingest.dedup._features import DocFeatures, compute_features, sentence_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import overlaps
 from tests.dedup.test_paraphrase import _docs as news_docs
@@ -185,6 +190,38 @@ def test_share_bounds_are_the_same_with_and_without_the_kernel(
     assert any(0.3 <= b < 1 for b in values)
 
 
+def _estimated(
+    pairs: list[tuple[DocFeatures, DocFeatures]], threshold: float, window: int
+) -> list[tuple[list[bool], list[bool]]]:
+    """The estimated alignment of each pair through every pair of their sentences (up
+    to 400, in a fixed sample beyond)."""
+    options = DedupOptions()
+    rng = np.random.default_rng(5)
+    found = []
+    for a, b in pairs:
+        every = np.array(
+            [(i, j) for i in range(a.sentence_count) for j in range(b.sentence_count)],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        if len(every) > 400:
+            every = every[np.sort(rng.choice(len(every), 400, replace=False))]
+        sigs = sentence_signatures(a, options), sentence_signatures(b, options)
+        masks = estimated_alignment(a, b, sigs, every, threshold=threshold, window=window)
+        found.append((masks[0].tolist(), masks[1].tolist()))
+    return found
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_estimated_alignment_gives_the_same_masks_with_and_without_the_kernel(
+    features: list[DocFeatures], window: int
+) -> None:
+    _compiled("estimated_masks")
+    pairs = [(a, b) for a, b in _pairs(features) if a.sentence_count and b.sentence_count]
+    fast, plain = _with_and_without(lambda: _estimated(pairs, 0.45, window))
+    assert fast == plain
+    assert sum(any(a) for a, _ in fast) > 10  # pairs that align
+
+
 def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) -> None:
     """The kernels' Python functions, run as Python, give what numpy gives: their logic
     is checked without numba too."""
@@ -194,10 +231,12 @@ def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) ->
         masks = [exact_alignment(a, b, threshold=0.45, window=2) for a, b in _pairs(few)]
         bounds = [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
         shares = [share_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        estimated = _estimated(_pairs(few), 0.45, 2)
     with pytest.MonkeyPatch.context() as patch:
         _numpy_only(patch)
         assert bounds == [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
         assert shares == [share_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        assert estimated == _estimated(_pairs(few), 0.45, 2)
         for (a, b), (a_mask, b_mask) in zip(_pairs(few), masks, strict=True):
             a_plain, b_plain = exact_alignment(a, b, threshold=0.45, window=2)
             assert (a_mask.tolist(), b_mask.tolist()) == (a_plain.tolist(), b_plain.tolist())

@@ -587,16 +587,31 @@ def estimated_alignment(
     sentence pairs ``(i in a, j in b)`` (rows of *pairs*) and the runs through them;
     *signatures*: the sentence signatures of *a* and of *b*."""
     a_sigs, b_sigs = signatures
-    a_mask = np.zeros(a.sentence_firsts.size, dtype=bool)
-    b_mask = np.zeros(b.sentence_firsts.size, dtype=bool)
+    a_firsts, b_firsts = a.sentence_firsts, b.sentence_firsts
+    if len(pairs) and (kernel := compiled("estimated_masks")) is not None:
+        # The same masks, compiled (ingest.dedup._kernels.estimated_masks).
+        masks = kernel(
+            np.ascontiguousarray(a_sigs),
+            np.ascontiguousarray(b_sigs),
+            np.ascontiguousarray(pairs, dtype=np.int64),
+            a.sentence_group_of.astype(np.int64),
+            b.sentence_group_of.astype(np.int64),
+            a_firsts.astype(np.int64),
+            b_firsts.astype(np.int64),
+            float(threshold),
+            int(window),
+        )
+        return masks[: a_firsts.size], masks[a_firsts.size :]
+    a_mask = np.zeros(a_firsts.size, dtype=bool)
+    b_mask = np.zeros(b_firsts.size, dtype=bool)
     if not len(pairs):
         return a_mask, b_mask
     # One comparison per pair of groups, between their first sentences.
     width = b_mask.size
     cells = np.unique(a.sentence_group_of[pairs[:, 0]] * width + b.sentence_group_of[pairs[:, 1]])
     ga, gb = cells // width, cells % width
-    left = a_sigs[a.sentence_firsts[ga]]
-    right = b_sigs[b.sentence_firsts[gb]]
+    left = a_sigs[a_firsts[ga]]
+    right = b_sigs[b_firsts[gb]]
     estimated = np.count_nonzero(left == right, axis=1) / float(left.shape[1])
     aligned = estimated >= threshold
     a_mask[ga[aligned]] = True

@@ -450,7 +450,93 @@ def share_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
     return counts
 
 
+def _estimated_runs(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    x_sigs: npt.NDArray[np.uint32],
+    y_sigs: npt.NDArray[np.uint32],
+    pairs: _Index,
+    side: int,
+    x_group_of: _Index,
+    y_group_of: _Index,
+    masks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
+    threshold: float,
+    window: int,
+) -> None:
+    """``_align._estimated_runs``: the runs of *x*'s sentences through each candidate
+    pair (sentence ``pairs[r, side]`` of *x*, ``pairs[r, 1 - side]`` of *y*) whose
+    merged signature (the element-wise minimum) estimates a Jaccard similarity of at
+    least *threshold* with the *y* sentence, each part sharing a slot with it."""
+    x_mask, y_mask = masks
+    count, slots = x_sigs.shape
+    for size in range(2, window + 1):
+        for back in range(size):
+            for r in range(pairs.shape[0]):
+                start, target = pairs[r, side] - back, pairs[r, 1 - side]
+                if start < 0 or start + size > count or not _distinct(x_group_of, start, size):
+                    continue
+                each = True
+                for k in range(size):
+                    shares = False
+                    for p in range(slots):
+                        if x_sigs[start + k, p] == y_sigs[target, p]:
+                            shares = True
+                            break
+                    if not shares:
+                        each = False
+                        break
+                if not each:
+                    continue
+                equal = 0
+                for p in range(slots):
+                    least = x_sigs[start, p]
+                    for k in range(1, size):
+                        least = min(least, x_sigs[start + k, p])
+                    equal += least == y_sigs[target, p]
+                if equal / float(slots) >= threshold:
+                    for k in range(size):
+                        x_mask[x_group_of[start + k]] = True
+                    y_mask[y_group_of[target]] = True
+
+
+def estimated_masks(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    a_sigs: npt.NDArray[np.uint32],
+    b_sigs: npt.NDArray[np.uint32],
+    pairs: _Index,
+    a_group_of: _Index,
+    b_group_of: _Index,
+    a_firsts: _Index,
+    b_firsts: _Index,
+    threshold: float,
+    window: int,
+) -> npt.NDArray[np.bool_]:
+    """``_align.estimated_alignment``: the groups of *a*, then of *b* (one array),
+    aligned by the MinHash estimates of the candidate sentence pairs (rows of
+    *pairs*) and of the runs through them. Each pair of groups compares their
+    first sentences (*a_firsts*, *b_firsts*: one per group)."""
+    a_count, b_count = a_firsts.size, b_firsts.size
+    masks = np.zeros(a_count + b_count, dtype=np.bool_)
+    a_mask, b_mask = masks[:a_count], masks[a_count:]
+    slots = a_sigs.shape[1]
+    for r in range(pairs.shape[0]):
+        ga, gb = a_group_of[pairs[r, 0]], b_group_of[pairs[r, 1]]
+        left, right = a_firsts[ga], b_firsts[gb]
+        equal = 0
+        for p in range(slots):
+            equal += a_sigs[left, p] == b_sigs[right, p]
+        if equal / float(slots) >= threshold:
+            a_mask[ga] = True
+            b_mask[gb] = True
+    if window > 1:
+        pair = (a_mask, b_mask)
+        _estimated_runs(a_sigs, b_sigs, pairs, 0, a_group_of, b_group_of, pair, threshold, window)
+        flipped = (b_mask, a_mask)
+        _estimated_runs(
+            b_sigs, a_sigs, pairs, 1, b_group_of, a_group_of, flipped, threshold, window
+        )
+    return masks
+
+
 _KERNELS: dict[str, Callable[..., Any]] = {
+    "estimated_masks": estimated_masks,
     "share_bound_counts": share_bound_counts,
     "merge_overlaps": merge_overlaps,
     "run_bound_counts": run_bound_counts,
@@ -458,6 +544,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
+    _estimated_runs,
     _distinct,
     _shift,
     _table,
