@@ -255,3 +255,28 @@ def test_every_kind_decides_the_same_with_and_without_the_kernels() -> None:
             plain = index.clusters()
     assert fast == plain
     assert any(m.evidence and m.evidence.kind == "paraphrase" for c in fast for m in c.members)
+
+
+@pytest.mark.parametrize("floor", [0.3, 0.6])
+def test_exact_alignment_with_a_floor_is_the_same_with_and_without_the_kernel(
+    features: list[DocFeatures], floor: float
+) -> None:
+    """With a floor the kernel path bounds the runs as numpy does (``run_bounds``: the
+    same share) and, below the floor, gives the single alignments only, as numpy."""
+    _compiled("exact_masks")
+    pairs = _pairs(features)
+
+    def masks() -> list[tuple[list[bool], list[bool]]]:
+        found = []
+        for a, b in pairs:
+            x, y = exact_alignment(a, b, threshold=0.45, window=2, floor=floor, minimum=3)
+            found.append((x.tolist(), y.tolist()))
+        return found
+
+    fast, plain = _with_and_without(masks)
+    assert fast == plain
+    with pytest.MonkeyPatch.context() as patch:
+        _numpy_only(patch)
+        full = [exact_alignment(a, b, threshold=0.45, window=2) for a, b in pairs]
+    # Pairs cut by the bound: fewer aligned than with every run scored.
+    assert any(sum(x) < f.sum() for (x, _), (f, _) in zip(fast, full, strict=True))

@@ -224,8 +224,13 @@ def exact_alignment(
     """
     a_sets, b_sets = _Sets.groups(a), _Sets.groups(b)
     cells = a_sets.sizes.size * b_sets.sizes.size
-    if floor <= 0 and cells <= _BLOCK and (kernel := compiled("exact_masks")) is not None:
-        # The same masks, compiled (ingest.dedup._kernels.exact_masks).
+    if cells <= _BLOCK and (kernel := compiled("exact_masks")) is not None:
+        # The same masks, compiled (ingest.dedup._kernels.exact_masks). One block, so
+        # with a floor the bound below applies: run_bounds gives its share (the
+        # same numbers), and a pair below the floor gets its single alignments.
+        if floor > 0 and window > 1:
+            bound = run_bounds(a, [b], minimum, threshold=threshold, window=window)[0]
+            window = 1 if bound < floor else window
         lookup = _Lookup(a_sets)
         masks = kernel(
             a_sets.values,

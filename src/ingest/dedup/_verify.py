@@ -20,7 +20,7 @@ from ._align import (
     beyond_chance,
     estimated_alignment,
     paraphrase_score,
-    share_bound,
+    share_bounds,
 )
 from ._features import DocFeatures, document_signature, sentence_signatures
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
@@ -126,8 +126,8 @@ def _paraphrase(
     minimum = options.min_aligned_sentences
     # A bound given is DuplicateIndex._bounds': it includes exact_alignment's own.
     bounded = bound is not None
-    if bound is None:
-        bound = share_bound(a, b, minimum, threshold=threshold, window=window)
+    if bound is None:  # share_bound, bit for bit (the compiled kernel with numba)
+        bound = share_bounds(a, [b], minimum, threshold=threshold, window=window)[0]
     if bound < options.paraphrase_threshold:
         return None  # not even if every sentence that could align did
     exact = paraphrase_score(
