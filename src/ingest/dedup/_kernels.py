@@ -576,15 +576,19 @@ def compiled(name: str) -> Callable[..., Any] | None:
     kernel = _KERNELS[name]  # KeyError: no such kernel
     if not available():
         return None
-    import numba  # noqa: PLC0415 (0.3 s: only for the paths that use a kernel)
-
-    # The kernel and its helpers see one another compiled: copies of them whose
-    # globals name the compiled helpers (the plain functions stay plain).
-    namespace = dict(kernel.__globals__)
-    for helper in _HELPERS:
-        namespace[helper.__name__] = _jit(numba, _copy(helper, namespace))
-    jitted: Callable[..., Any] = _jit(numba, _copy(kernel, namespace))
+    jitted: Callable[..., Any] = _jit(_copy(kernel, _namespace()))
     return jitted
+
+
+@functools.cache
+def _namespace() -> dict[str, Any]:
+    """The globals the compiled kernels see: this module's, with the helpers compiled.
+    The kernels and helpers compiled are copies whose globals are these (the plain
+    functions stay plain); every kernel shares the one set of compiled helpers."""
+    namespace = dict(globals())
+    for helper in _HELPERS:
+        namespace[helper.__name__] = _jit(_copy(helper, namespace))
+    return namespace
 
 
 def _copy(function: Callable[..., Any], namespace: dict[str, Any]) -> Callable[..., Any]:
@@ -595,10 +599,12 @@ def _copy(function: Callable[..., Any], namespace: dict[str, Any]) -> Callable[.
     return copy
 
 
-def _jit(numba: Any, function: Callable[..., Any]) -> Any:
+def _jit(function: Callable[..., Any]) -> Any:
     """*function* compiled by numba on its first call (for the types of that call:
     a read-only array, as a spilled index gives, is a type of its own), cached on
     disk where numba finds a writable place, else for this process only."""
+    import numba  # noqa: PLC0415 (0.3 s: only for the paths that use a kernel)
+
     try:
         return numba.njit(cache=True, nogil=True)(function)
     except RuntimeError:  # no writable cache location
