@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,3 +39,11 @@ def run_ingest(
         timeout=120,
         cwd=cwd,
     )
+
+
+def missing(message: str, *, installed_by: str) -> NoReturn:
+    """A test's requirement is not met (*message* says what and how to install it): a
+    skip that says so, but a failure under ``CI=true``, where *installed_by* installs it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"in CI: {message}; {installed_by} installs it")
+    pytest.skip(message)

@@ -7,7 +7,6 @@ index's decisions are the same with and without the kernels.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +25,7 @@ from ingest.dedup._align import (
 from ingest.dedup._features import DocFeatures, compute_features, sentence_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import overlaps
+from tests.conftest import missing
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_paraphrase import _pairs
 from tests.dedup.test_verification import _families
@@ -48,10 +48,10 @@ def _compiled(name: str) -> Callable[..., Any]:
     installs it with the test extra)."""
     kernel = _kernels.compiled(name)
     if kernel is None:
-        message = "numba is not installed: pip install 'ingest[fast]' to test the kernels"
-        if os.environ.get("CI"):
-            pytest.fail(f"in CI: {message}; the test extra installs it")
-        pytest.skip(message)
+        missing(
+            "numba is not installed: pip install 'ingest[fast]' to test the kernels",
+            installed_by="the test extra",
+        )
     return kernel
 
 

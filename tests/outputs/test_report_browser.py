@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ..browser import Browser, chromium_path
-from ..conftest import FIXTURES, SEEDS, run_ingest
+from ..conftest import FIXTURES, SEEDS, missing, run_ingest
 
 pytest.importorskip("websocket", reason="websocket-client is not installed: pip install '.[test]'")
 
@@ -25,10 +25,7 @@ pytest.importorskip("websocket", reason="websocket-client is not installed: pip 
 def chromium() -> str:
     path = chromium_path()
     if path is None:
-        message = "no chromium on PATH (Debian package 'chromium')"
-        if os.environ.get("CI"):
-            pytest.fail(f"in CI: {message}; .ci/run installs it")
-        pytest.skip(message)
+        missing("no chromium on PATH (Debian package 'chromium')", installed_by=".ci/run")
     return path
 
 
