@@ -224,14 +224,20 @@ def exact_alignment(
     """
     a_sets, b_sets = _Sets.groups(a), _Sets.groups(b)
     cells = a_sets.sizes.size * b_sets.sizes.size
-    if cells <= _BLOCK and (kernel := compiled("exact_masks")) is not None:
+    if (
+        cells <= _BLOCK
+        and (kernel := compiled("exact_masks")) is not None
+        and (bounder := compiled("run_bound_counts")) is not None
+    ):
         # The same masks, compiled (ingest.dedup._kernels.exact_masks). One block, so
-        # with a floor the bound below applies: run_bounds gives its share (the
+        # with a floor the bound below applies: run_bounds' counts give its share (the
         # same numbers), and a pair below the floor gets its single alignments.
-        if floor > 0 and window > 1:
-            bound = run_bounds(a, [b], minimum, threshold=threshold, window=window)[0]
-            window = 1 if bound < floor else window
         lookup = _Lookup(a_sets)
+        if floor > 0 and window > 1 and cells:
+            ((mine, theirs),) = _run_bounded_compiled(
+                bounder, a, a_sets, lookup, [(b, b_sets)], threshold=threshold, window=window
+            )
+            window = 1 if _share(mine, theirs, a, b, minimum) < floor else window
         masks = kernel(
             a_sets.values,
             _starts(a_sets),
@@ -392,16 +398,16 @@ def run_bounds(
         for j, other in enumerate(sets)
         if other.sizes.size and max(1, _BLOCK // max(1, int(other.sizes.size))) >= count
     ]
+    lookup = _Lookup(a_sets)
     kernel = compiled("run_bound_counts")
     if kernel is not None:
         pending = [(others[j], sets[j]) for j in usable]
         found = _run_bounded_compiled(
-            kernel, a, a_sets, pending, threshold=threshold, window=window
+            kernel, a, a_sets, lookup, pending, threshold=threshold, window=window
         )
         for j, (mine, theirs) in zip(usable, found, strict=True):
             bounds[j] = _share(mine, theirs, a, others[j], minimum)
         return bounds
-    lookup = _Lookup(a_sets)
     # Columns a block: the group-by-column matrices within _BLOCK cells.
     budget = max(1, _BLOCK // (count * max(1, window)))
     while usable:
@@ -427,6 +433,7 @@ def _run_bounded_compiled(
     kernel: Callable[..., _Counts],
     a: DocFeatures,
     a_sets: _Sets,
+    lookup: _Lookup,
     others: Sequence[tuple[DocFeatures, _Sets]],
     *,
     threshold: float,
@@ -436,7 +443,6 @@ def _run_bounded_compiled(
     :func:`ingest.dedup._kernels.run_bound_counts`, pair by pair: the same counts."""
     if not others:
         return []
-    lookup = _Lookup(a_sets)
     sizes = np.concatenate([s.sizes for _, s in others]).astype(np.int64)
     counts = kernel(
         a_sets.values,
