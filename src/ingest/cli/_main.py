@@ -503,8 +503,11 @@ with the square of the corpus: --kinds exact,near,containment leaves the alignme
         return None
     if compiled is None:
         compiled = kernels_available()
-    faster = "" if compiled else "pip install 'ingest[fast]' makes the same decisions faster "
-    faster += "" if compiled else "(compiled kernels), "
+    faster = (
+        ""
+        if compiled
+        else "pip install 'ingest[fast]' makes the same decisions faster (compiled kernels), "
+    )
     return (
         f"aligning sentences for paraphrase took {seconds:.0f} s of the de-duplication's "
         f"{stats.seconds:.0f} s ({stats.alignments:,} candidate pairs); on a large corpus most "
