@@ -31,6 +31,7 @@ from ingest.dedup._shingle import (
     token_set,
 )
 from ingest.dedup._signature import (
+    _FEW_SMALL,
     EMPTY_VALUE,
     Permutations,
     band_keys,
@@ -78,6 +79,24 @@ def test_small_and_large_groups_of_one_batch_equal_datasketch(sizes: list[int], 
     for values, row in zip(groups, signatures(groups, perms), strict=True):
         expected = _datasketch(values, 16, seed) if values.size else np.full(16, EMPTY_VALUE)
         assert np.array_equal(row, expected)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_batch_of_many_small_groups_signs_each_as_alone(seed: int) -> None:
+    """Enough small groups for the passes by width (a batch's sentences), with empty and
+    large ones among them: each row is the group's signature signed alone (one group
+    goes through the reductions of large groups) and, for a sample, datasketch's."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 40, _FEW_SMALL + 100)
+    sizes[::97] = 300  # large groups among them
+    groups = [rng.integers(0, 2**32, size, dtype=np.uint32) for size in sizes]
+    perms = Permutations.create(32, seed)
+    matrix = signatures(groups, perms)
+    for values, row in zip(groups, matrix, strict=True):
+        assert np.array_equal(row, signature(values, perms))
+    for i in range(0, len(groups), 61):
+        expected = _datasketch(groups[i], 32, seed) if sizes[i] else np.full(32, EMPTY_VALUE)
+        assert np.array_equal(matrix[i], expected)
 
 
 def test_empty_set_has_the_empty_signature() -> None:
