@@ -61,34 +61,42 @@ def _flat(sets: list[frozenset[int]]) -> tuple[np.ndarray[Any, Any], np.ndarray[
     return values, np.cumsum([a.size for a in arrays], dtype=np.int64)
 
 
+_OVERLAP_KERNELS = pytest.mark.parametrize("name", ["merge_overlaps", "table_overlaps"])
+
+
+@_OVERLAP_KERNELS
 @given(a=st.frozensets(_hash, max_size=60) | st.frozensets(st.integers(0, 60)), sets=_sets)
-def test_the_merge_counts_what_each_set_shares(
-    a: frozenset[int], sets: list[frozenset[int]]
+def test_the_overlap_kernels_count_what_each_set_shares(
+    name: str, a: frozenset[int], sets: list[frozenset[int]]
 ) -> None:
     values, ends = _flat(sets)
-    counts = _kernels.merge_overlaps(_array(a), values, ends)
+    counts = getattr(_kernels, name)(_array(a), values, ends)
     assert counts.tolist() == [len(a & s) for s in sets]
 
 
-@given(a=st.frozensets(st.integers(0, 60)), sets=_sets)
-def test_the_compiled_merge_is_the_plain_one(a: frozenset[int], sets: list[frozenset[int]]) -> None:
+@_OVERLAP_KERNELS
+@given(a=st.frozensets(_hash, max_size=60) | st.frozensets(st.integers(0, 60)), sets=_sets)
+def test_the_compiled_overlap_kernels_are_the_plain_ones(
+    name: str, a: frozenset[int], sets: list[frozenset[int]]
+) -> None:
     values, ends = _flat(sets)
-    kernel = _compiled("merge_overlaps")
+    kernel = _compiled(name)
     assert kernel(_array(a), values, ends).tolist() == [len(a & s) for s in sets]
 
 
 @given(a=st.frozensets(st.integers(0, 60), min_size=1), sets=_sets)
-def test_overlaps_are_the_same_with_and_without_the_kernel(
+def test_overlaps_are_the_same_with_and_without_the_kernels(
     a: frozenset[int], sets: list[frozenset[int]]
 ) -> None:
     arrays = [_array(s) for s in sets]
-    with_kernel = overlaps(_array(a), arrays, shared=True)
+    merged = overlaps(_array(a), arrays, shared=True)
+    tabled = overlaps(_array(a), arrays)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_shingle, "compiled", lambda _name: None)
         numpy_only = overlaps(_array(a), arrays, shared=True)
         looked_up = overlaps(_array(a), arrays)
-    assert with_kernel.tolist() == numpy_only.tolist() == looked_up.tolist()
-    assert with_kernel.tolist() == [len(a & s) for s in sets]
+    assert merged.tolist() == tabled.tolist() == numpy_only.tolist() == looked_up.tolist()
+    assert merged.tolist() == [len(a & s) for s in sets]
 
 
 def test_the_index_decides_the_same_with_and_without_the_kernel(

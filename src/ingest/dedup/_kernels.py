@@ -6,8 +6,9 @@ numba, or ``None`` without numba, and the caller then takes its numpy path.
 The two give the same numbers (the tests compare them on generated sets), so
 no decision depends on whether numba is installed, only the time.
 
-Kernels: :func:`merge_overlaps` (the shingle overlaps of the document LSH's
-candidates), :func:`share_bound_counts` and :func:`run_bound_counts`
+Kernels: :func:`merge_overlaps` and :func:`table_overlaps` (the shingle
+overlaps of a document's candidates, from the document LSH and from the
+sentence LSH), :func:`share_bound_counts` and :func:`run_bound_counts`
 (``_align.share_bounds`` and ``run_bounds``: which sentences could align, before
 any pair of sentences is scored), :func:`exact_masks`
 (``_align.exact_alignment``: the aligned sentences) and :func:`estimated_masks`
@@ -16,7 +17,7 @@ they call are compiled with them.
 
 A kernel is compiled on its first call, for the types of that call, and kept
 in numba's on-disk cache (beside this module, or in the user's cache
-directory when that is not writable): the five took about 7-8 s to compile
+directory when that is not writable): the six took about 8 s to compile
 the first time on a 2-core machine, and load from the cache in about 0.1 s
 each. ``import numba`` takes about 0.3 s more, paid only by the paths that use
 a kernel, never by ``import ingest``; loaded, numba and the kernels hold about
@@ -80,6 +81,34 @@ def merge_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
 #: Fibonacci hashing's multiplier (2**32 over the golden ratio), for the tables.
 _GOLDEN = np.uint64(2654435769)
 _LOW = np.uint64(0xFFFFFFFF)
+
+
+def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
+    """:func:`merge_overlaps` where few of the sets' hashes are in *a* (the candidates of
+    the sentence LSH share a sentence or two with a document), as
+    ``_shingle.members`` finds them: a hash whose slot in a table of about 64 slots
+    a hash of *a* is empty is not in *a*; only the others are searched in *a*."""
+    bits = 6
+    while bits < 24 and (1 << bits) < 64 * a.size:
+        bits += 1
+    shift = np.uint64(32 - bits)
+    taken = np.zeros(1 << bits, dtype=np.bool_)
+    for i in range(a.size):
+        taken[np.int64(((np.uint64(a[i]) * _GOLDEN) & _LOW) >> shift)] = True
+    counts = np.zeros(ends.size, dtype=np.int64)
+    start = 0
+    for k in range(ends.size):
+        end = ends[k]
+        shared = 0
+        for v in range(start, end):
+            value = values[v]
+            if taken[np.int64(((np.uint64(value) * _GOLDEN) & _LOW) >> shift)]:
+                at = np.searchsorted(a, value)
+                if at < a.size and a[at] == value:
+                    shared += 1
+        counts[k] = shared
+        start = end
+    return counts
 
 
 def _table(terms: _Hashes) -> _Index:
@@ -542,6 +571,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
     "estimated_masks": estimated_masks,
     "share_bound_counts": share_bound_counts,
     "merge_overlaps": merge_overlaps,
+    "table_overlaps": table_overlaps,
     "run_bound_counts": run_bound_counts,
     "exact_masks": exact_masks,
 }

@@ -449,9 +449,11 @@ def overlaps(a: Hashes, sets: Sequence[Hashes], *, shared: bool = False) -> npt.
     more): a binary search of each is cheaper than the table's pass and then one
     for most of them (100,000 real-text documents with ``exact`` and ``near``: 69%
     of the hashes are in the document, 3.8 against 5.2 s; 10,000 with every kind:
-    1.4% are, 2.8 against 1.5 s), and with numba installed one merge of *a* with
-    each set (:func:`ingest.dedup._kernels.merge_overlaps`) is cheaper still. The
-    counts are the same every way (the sets hold no repeats).
+    1.4% are, 2.8 against 1.5 s). With numba installed, one merge of *a* with each
+    set (:func:`ingest.dedup._kernels.merge_overlaps`) is cheaper still where most
+    are shared, and a table of *a* probed once a hash
+    (:func:`~ingest.dedup._kernels.table_overlaps`) where few are. The counts are
+    the same every way (the sets hold no repeats).
 
     >>> a = np.array([1, 2, 3], np.uint32)
     >>> sets = [np.array([2, 3, 4], np.uint32), np.array([9], np.uint32), a[:0], a]
@@ -463,9 +465,10 @@ def overlaps(a: Hashes, sets: Sequence[Hashes], *, shared: bool = False) -> npt.
         return counts
     values = np.concatenate(sets)
     ends = np.cumsum([s.size for s in sets], dtype=np.int64)
-    if shared and (merge := compiled("merge_overlaps")) is not None:
-        merged: npt.NDArray[np.int64] = merge(a, values, ends)
-        return merged
+    kernel = compiled("merge_overlaps" if shared else "table_overlaps")
+    if kernel is not None:
+        found: npt.NDArray[np.int64] = kernel(a, values, ends)
+        return found
     if shared:
         at = np.minimum(np.searchsorted(a, values), a.size - 1)
         held = np.flatnonzero(a[at] == values)
