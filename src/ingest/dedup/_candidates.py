@@ -95,10 +95,12 @@ class Candidates:
 
     def positions(self, more: Iterable[int] = ()) -> list[int]:
         """Every candidate position (and *more*), once, in order."""
-        found = np.concatenate(
-            [np.fromiter(more, dtype=np.int64), *self._documents, self._all_pairs()[:, 0]]
-        )
-        positions: list[int] = np.unique(found).tolist()
+        parts = [*self._documents, *(pairs[:, 0] for pairs in self._pairs)]
+        if more := list(more):
+            parts.append(np.array(more, dtype=np.int64))
+        if not parts:
+            return []
+        positions: list[int] = np.unique(np.concatenate(parts)).tolist()
         return positions
 
     def sentence_pairs(self, position: int) -> list[tuple[int, int]]:
