@@ -578,17 +578,24 @@ def word_terms(words: list[str], language: str) -> list[str]:
     parts += [p for ps in split.values() for p in ps]
     plain = [p for p in parts if p.isascii() or not _paired(p)]
     stem_of = dict(zip(plain, _stem(plain, language), strict=True))
-    terms = []
-    for word in words:
-        if word in split:
-            # As content_stems orders them: the stems of the parts, then the pairs.
-            parts = sorted(split[word], key=lambda part: part not in stem_of)
-            terms.append(" ".join(_part_terms(part, stem_of) for part in parts))
-        elif word in stops:
-            terms.append("")
-        else:
-            terms.append(_part_terms(word, stem_of))
-    return terms
+    # A word without an apostrophe is one part, itself (the stem inlined: one lookup).
+    return [
+        _split_terms(split[word], stem_of)
+        if word in split
+        else ""
+        if word in stops
+        else stem_of[word]
+        if word in stem_of
+        else " ".join(_pairs(word))
+        for word in words
+    ]
+
+
+def _split_terms(parts: list[str], stem_of: dict[str, str]) -> str:
+    """The terms of a word split into *parts* at apostrophes, as :func:`content_stems`
+    orders them: the stems of the parts, then the pairs."""
+    parts = sorted(parts, key=lambda part: part not in stem_of)
+    return " ".join(_part_terms(part, stem_of) for part in parts)
 
 
 def _part_terms(part: str, stem_of: dict[str, str]) -> str:
