@@ -56,8 +56,11 @@ class _TermHashes:
         self.values = np.empty(0, dtype=np.uint32)
 
     def clear(self) -> None:
-        """Forget every word."""
+        """Forget every word. Each language's table keeps its size: the words that
+        come next fill it again without its growths (each one puts every word again)."""
+        sizes = {language: v.keys.size for language, v in self.vocabularies.items()}
         self.__init__()  # type: ignore[misc]
+        self.vocabularies = {language: _Vocabulary(size) for language, size in sizes.items()}
 
     def word_ids(
         self,
@@ -74,7 +77,9 @@ class _TermHashes:
         are looked up in the language's :class:`_Vocabulary`; only new words are made
         bytes and strings.
         """
-        vocabulary = self.vocabularies.setdefault(language, _Vocabulary())
+        vocabulary = self.vocabularies.get(language)
+        if vocabulary is None:
+            vocabulary = self.vocabularies[language] = _Vocabulary()
         stand, number = distinct_tokens(tokens, keys, which)
         ids, held = vocabulary.find(tokens, keys, stand)
         held_at = np.flatnonzero(held)  # words whose key another word holds
