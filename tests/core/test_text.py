@@ -35,7 +35,7 @@ from ingest.core._text import (
     words,
 )
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, missing
 
 NEWS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "news"
 REWRITES = tomllib.loads((NEWS / "rewrites.toml").read_text(encoding="utf-8"))["rewrite"]
@@ -229,7 +229,32 @@ def test_raw_scores_of_a_batch_are_py3langids_bit_for_bit() -> None:
     _assert_raw_scores_are_py3langids([t[:600] for t in texts] + [texts[0][:600], "\x00"])
 
 
-_SCRIPTS = st.text(alphabet="ab cdé Жж ыйक हि مر 한국 交渉 .!?\nAB", max_size=600)
+_ALPHABET = "ab cdé Жж ыйक हि مر 한국 交渉 .!?\nAB"
+_SCRIPTS = st.text(alphabet=_ALPHABET, max_size=600)
+_SCRIPTS_SHORT = st.text(alphabet=_ALPHABET, max_size=80)
+
+
+def _visits(texts: list[str], kernel: object) -> dict[bytes, tuple[list[int], list[int]]]:
+    """:func:`_language._walk`'s visits of *texts*, by text, with *kernel* standing for
+    the compiled one (``None``: numpy's walk)."""
+    identifier = _language._identifier()
+    encoded = [identifier.encode(text) for text in texts]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_language, "_compiled_visits", lambda: kernel)
+        walked = _language._walk(identifier, encoded)
+    return {text: (found.tolist(), counts.tolist()) for text, found, counts in walked}
+
+
+@given(st.lists(_SCRIPTS_SHORT, max_size=20))
+def test_the_automaton_walk_is_the_same_compiled_plain_and_by_numpy(texts: list[str]) -> None:
+    """The features each text visits, in the order first visited, and their counts:
+    the same by numpy's walk of all texts at once, by :func:`visit_counts` as plain
+    Python, and compiled (numba, the test extra's)."""
+    if (compiled := _language._compiled_visits()) is None:
+        missing("numba is not installed: pip install 'ingest[fast]'", installed_by="the test extra")
+    by_numpy = _visits(texts, None)
+    assert _visits(texts, _language.visit_counts) == by_numpy
+    assert _visits(texts, compiled) == by_numpy
 
 
 @given(st.lists(_SCRIPTS, max_size=5))

@@ -4,12 +4,13 @@
 (one codec for every engine), the error hierarchy under :class:`IngestError`,
 decoding bytes to text (:func:`decode`), word and sentence splitting shared by
 the duplicate stages, streaming input helpers, atomic writes, safe output
-paths and CPU-time budgets.
+paths, CPU-time budgets, and loops compiled by numba when it is installed.
 
 It imports nothing from the other packages of ``ingest``; they all import it.
 """
 
 from ._atomic import atomic_writer, write_text
+from ._compiled import jit, numba_installed
 from ._deadline import CHECK_EVERY, Deadline
 from ._decode import WINDOWS_1252, Decoded, DecodeOptions, decode
 from ._document import PROVENANCE_KEYS, Document, Meta, MetaValue, derive_id
@@ -100,8 +101,10 @@ __all__ = [
     "flag",
     "instance_of",
     "integer",
+    "jit",
     "jsonl_record",
     "marked_stream",
+    "numba_installed",
     "number",
     "one_of",
     "public",

@@ -36,6 +36,7 @@ import numpy.typing as npt
 import Stemmer
 import stop_words
 
+from ._compiled import jit, numba_installed
 from ._document import Document
 
 if TYPE_CHECKING:
@@ -231,6 +232,9 @@ def _automaton() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDA
     )
 
 
+#: Texts whose bytes :func:`visit_counts` walks in turn, a byte of each.
+_INTERLEAVED: Final = 16
+
 #: Texts whose bytes :func:`_walk` holds at once (five bytes per byte of each text,
 #: ~9 MB for 1,024 texts of 600 characters in a script of 3-byte characters).
 _WALKED_AT_ONCE: Final = 1024
@@ -275,6 +279,8 @@ def _walk(
     nextmove, rowbase, output = _automaton()
     if nextmove.size != len(identifier.tk_nextmove):  # pragma: no cover - another model
         raise ValueError("the language model changed after its automaton was read")
+    if (kernel := _compiled_visits()) is not None:
+        return _walked(kernel, texts)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     lengths = np.array([len(texts[i]) for i in order], dtype=np.intp)
     width = int(lengths[0]) if texts else 0
@@ -299,6 +305,99 @@ def _walk(
             first = np.argsort(firsts)
             visits.append((texts[i], values[first], counts[first]))
     return visits
+
+
+def visit_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    nextmove: npt.NDArray[np.uint32],
+    rowbase: npt.NDArray[np.int64],
+    output: npt.NDArray[np.int64],
+    data: npt.NDArray[np.uint8],
+    ends: npt.NDArray[np.int64],
+    features: int,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`_walk`'s loop, text by text, byte by byte (compiled by numba when it is
+    installed: :func:`_compiled_visits`): the texts are *data* up to ``ends[0]``, then
+    up to ``ends[1]``, ...; the automaton's arrays are :func:`_automaton`'s, of
+    *features* features. The features each text visits in the order first visited,
+    one text after the other, their counts, and how many each text visits.
+
+    >>> nextmove, rowbase, output = _automaton()
+    >>> data = np.frombuffer(b"the talks", dtype=np.uint8)
+    >>> found, counts, per_text = visit_counts(
+    ...     nextmove, rowbase, output, data, np.array([9]), int(output.max()) + 1
+    ... )
+    >>> int(per_text[0]) == found.size == counts.size > 0
+    True
+    """
+    # The texts a few at a time, a byte of each in turn: the next state of a text
+    # waits for its last (a load from the automaton's large table), those of the
+    # others do not, so their loads overlap.
+    starts = np.concatenate((np.zeros(1, dtype=np.int64), ends[:-1]))
+    visited = np.empty(data.size, dtype=np.int64)
+    states = np.zeros(_INTERLEAVED, dtype=np.int64)
+    for group in range(0, ends.size, _INTERLEAVED):
+        last = min(group + _INTERLEAVED, ends.size)
+        longest = 0
+        for text in range(group, last):
+            states[text - group] = 0
+            longest = max(longest, ends[text] - starts[text])
+        for step in range(longest):
+            for text in range(group, last):
+                at = starts[text] + step
+                if at < ends[text]:
+                    state = nextmove[rowbase[states[text - group]] + data[at]]
+                    states[text - group] = state
+                    visited[at] = output[state]
+    # Then each text's features in the order first visited, and their counts.
+    seen = np.zeros(features, dtype=np.int64)
+    found = np.empty(data.size, dtype=np.int32)
+    counts = np.empty(data.size, dtype=np.int64)
+    per_text = np.zeros(ends.size, dtype=np.int64)
+    out = 0
+    for text in range(ends.size):
+        first = out
+        for at in range(starts[text], ends[text]):
+            feature = visited[at]
+            if feature >= 0:
+                if seen[feature] == 0:
+                    found[out] = feature
+                    out += 1
+                seen[feature] += 1
+        for k in range(first, out):
+            counts[k] = seen[found[k]]
+            seen[found[k]] = 0
+        per_text[text] = out - first
+    return found[:out], counts[:out], per_text
+
+
+@functools.cache
+def _compiled_visits() -> Any:
+    """:func:`visit_counts` compiled by numba, or ``None`` without numba."""
+    return jit(visit_counts) if numba_installed() else None
+
+
+def _walked(
+    kernel: Any, texts: list[bytes]
+) -> list[tuple[bytes, npt.NDArray[np.int32], npt.NDArray[np.int64]]]:
+    """:func:`_walk`'s visits by the compiled :func:`visit_counts`: the same features,
+    in the same order, with the same counts."""
+    nextmove, rowbase, output = _automaton()
+    data = np.frombuffer(b"".join(texts), dtype=np.uint8)
+    ends = np.cumsum([len(text) for text in texts], dtype=np.int64)
+    found, counts, per_text = kernel(nextmove, rowbase, output, data, ends, _features())
+    visits = []
+    first = 0
+    for text, count in zip(texts, per_text.tolist(), strict=True):
+        if count:
+            visits.append((text, found[first : first + count], counts[first : first + count]))
+            first += count
+    return visits
+
+
+@functools.cache
+def _features() -> int:
+    """The number of features of the automaton's outputs."""
+    return int(_automaton()[2].max()) + 1
 
 
 def document_language(doc: Document) -> str:

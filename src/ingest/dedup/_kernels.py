@@ -33,13 +33,14 @@ a kernel, never by ``import ingest``; loaded, numba and the kernels hold about
 from __future__ import annotations
 
 import functools
-import importlib.util
 import types
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+
+from ..core import jit, numba_installed
 
 __all__ = ["available", "compiled", "merge_overlaps"]
 
@@ -593,7 +594,7 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
 
 def available() -> bool:
     """Whether numba is installed (without importing it)."""
-    return importlib.util.find_spec("numba") is not None
+    return numba_installed()
 
 
 @functools.cache
@@ -606,7 +607,7 @@ def compiled(name: str) -> Callable[..., Any] | None:
     kernel = _KERNELS[name]  # KeyError: no such kernel
     if not available():
         return None
-    jitted: Callable[..., Any] = _jit(_copy(kernel, _namespace()))
+    jitted: Callable[..., Any] = jit(_copy(kernel, _namespace()))
     return jitted
 
 
@@ -617,7 +618,7 @@ def _namespace() -> dict[str, Any]:
     functions stay plain); every kernel shares the one set of compiled helpers."""
     namespace = dict(globals())
     for helper in _HELPERS:
-        namespace[helper.__name__] = _jit(_copy(helper, namespace))
+        namespace[helper.__name__] = jit(_copy(helper, namespace))
     return namespace
 
 
@@ -629,13 +630,3 @@ def _copy(function: Callable[..., Any], namespace: dict[str, Any]) -> Callable[.
     return copy
 
 
-def _jit(function: Callable[..., Any]) -> Any:
-    """*function* compiled by numba on its first call (for the types of that call:
-    a read-only array, as a spilled index gives, is a type of its own), cached on
-    disk where numba finds a writable place, else for this process only."""
-    import numba  # noqa: PLC0415 (0.3 s: only for the paths that use a kernel)
-
-    try:
-        return numba.njit(cache=True, nogil=True)(function)
-    except RuntimeError:  # no writable cache location
-        return numba.njit(nogil=True)(function)
