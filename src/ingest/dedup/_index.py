@@ -78,6 +78,11 @@ BATCH: Final = 256
 #: process was free heap (docs/log/one-process.md, "Session 17").
 _TRIM_EVERY: Final = 16
 
+#: Fewer candidates than this are ruled in or out on shingle sets one by one in
+#: Python (:func:`_one_set_possible`), more of them with numpy at once: about 25
+#: µs of numpy calls a document against about 1.1 µs a candidate (equal at 32).
+_FEW_CANDIDATES: Final = 32
+
 #: Document signatures computed again that an index keeps (512 bytes each at the
 #: default ``num_perm``: 16 MB), the most recently used. At 4,096, 30,000 real-text
 #: documents with every kind computed 36,953 again (about 150 µs each); at 32,768
@@ -660,8 +665,9 @@ def _set_possible(
     a large corpus share a sentence or two with it, nothing more)."""
     kinds = options.kinds
     count = len(others)
-    if not count:
-        return np.zeros(0, dtype=bool)
+    if count < _FEW_CANDIDATES:  # numpy's calls would cost more than the pairs
+        pairs = zip(others, commons.tolist(), strict=True)
+        return np.array([_one_set_possible(features, o, c, options) for o, c in pairs], dtype=bool)
     possible = np.zeros(count, dtype=bool)
     if "exact" in kinds:
         keys = np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count)
@@ -679,6 +685,22 @@ def _set_possible(
             possible |= (fewer > 0) & (share >= options.containment_threshold)
     words = np.fromiter((o.words for o in others), dtype=np.int64, count=count)
     return possible & (words > 0)
+
+
+def _one_set_possible(
+    features: DocFeatures, other: DocFeatures, common: int, options: DedupOptions
+) -> bool:
+    """:func:`_set_possible` of one pair, in Python: the same tests, one by one."""
+    if not other.words:
+        return False
+    kinds = options.kinds
+    if "exact" in kinds and other.exact_key == features.exact_key:
+        return True
+    mine, size = int(features.shingles.size), int(other.shingles.size)
+    if "near" in kinds and jaccard_of(common, mine, size) >= options.near_threshold:
+        return True
+    fewer = min(mine, size)
+    return "containment" in kinds and fewer > 0 and common / fewer >= options.containment_threshold
 
 
 def _within(batch: _Batch) -> list[Candidates]:

@@ -628,5 +628,3 @@ def _copy(function: Callable[..., Any], namespace: dict[str, Any]) -> Callable[.
     copy.__qualname__ = function.__qualname__
     copy.__module__ = function.__module__
     return copy
-
-
