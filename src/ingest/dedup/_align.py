@@ -48,7 +48,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ._chance import chance_alignment, chance_level
 from ._features import DocFeatures
 from ._kernels import compiled
-from ._shingle import members, span_positions
+from ._shingle import members, running_totals, span_positions
 from ._signature import Signatures
 
 __all__ = [
@@ -453,8 +453,8 @@ def _run_bounded_compiled(
         np.concatenate([s.values for _, s in others]),
         np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
         np.concatenate([o.sentence_group_of for o, _ in others]).astype(np.int64),
-        np.cumsum([0] + [int(s.sizes.size) for _, s in others], dtype=np.int64),
-        np.cumsum([0] + [o.sentence_count for o, _ in others], dtype=np.int64),
+        running_totals((int(s.sizes.size) for _, s in others), initial=True),
+        running_totals((o.sentence_count for o, _ in others), initial=True),
         float(threshold),
         int(window),
     )
@@ -702,7 +702,7 @@ def share_bounds(
             a.sentence_sizes.astype(np.int64),
             np.concatenate([o.sentence_values for o in others]),
             np.concatenate([o.sentence_sizes for o in others]).astype(np.int64),
-            np.cumsum([0] + [o.sentence_count for o in others], dtype=np.int64),
+            running_totals((o.sentence_count for o in others), initial=True),
             float(threshold),
             int(window),
         )

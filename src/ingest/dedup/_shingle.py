@@ -26,7 +26,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from typing import Final, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
@@ -299,6 +300,17 @@ def _same_key(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
     return same
 
 
+def running_totals(counts: Iterable[int], *, initial: bool = False) -> Counts:
+    """The running totals of *counts* (after a 0 if *initial*): ``np.cumsum`` of a list,
+    without its conversion of the list (about 4 µs for a handful of counts, 1 here).
+
+    >>> running_totals([2, 0, 3]).tolist(), running_totals([2, 3], initial=True).tolist()
+    ([2, 2, 5], [0, 2, 5])
+    """
+    totals = itertools.accumulate(counts, initial=0 if initial else None)
+    return np.fromiter(totals, dtype=np.int64)
+
+
 def span_positions(starts: npt.NDArray[np.integer], sizes: Counts) -> npt.NDArray[np.intp]:
     """The positions of the spans ``starts[i] : starts[i] + sizes[i]``, one span after
     the other.
@@ -464,7 +476,7 @@ def overlaps(a: Hashes, sets: Sequence[Hashes], *, shared: bool = False) -> npt.
     if not a.size or not sets:
         return counts
     values = np.concatenate(sets)
-    ends = np.cumsum([s.size for s in sets], dtype=np.int64)
+    ends = running_totals(s.size for s in sets)
     kernel = compiled("merge_overlaps" if shared else "table_overlaps")
     if kernel is not None:
         found: npt.NDArray[np.int64] = kernel(a, values, ends)
