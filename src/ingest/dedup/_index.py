@@ -660,9 +660,10 @@ def _set_possible(
     """For each of *others* (sharing *commons* shingles with *features*): whether a kind
     decided on shingle sets (``exact``, ``near``, ``containment``, those of
     ``options.kinds``) could link the pair, by :func:`verify`'s own tests on the
-    same numbers, for all of them at once; where none can, ``verify`` on those
-    kinds returns ``None`` and need not be called (most candidates of a document on
-    a large corpus share a sentence or two with it, nothing more)."""
+    same numbers, with numpy for all of them at once (one by one below
+    ``_FEW_CANDIDATES``); where none can, ``verify`` on those kinds returns ``None``
+    and need not be called (most candidates of a document on a large corpus share a
+    sentence or two with it, nothing more)."""
     kinds = options.kinds
     count = len(others)
     if count < _FEW_CANDIDATES:  # numpy's calls would cost more than the pairs

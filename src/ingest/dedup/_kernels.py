@@ -17,11 +17,11 @@ they call are compiled with them.
 
 A kernel is compiled on its first call, for the types of that call, and kept
 in numba's on-disk cache (beside this module, or in the user's cache
-directory when that is not writable): the six took about 8 s to compile
-the first time on a 2-core machine, and load from the cache in about 0.1 s
-each. ``import numba`` takes about 0.3 s more, paid only by the paths that use
-a kernel, never by ``import ingest``; loaded, numba and the kernels hold about
-100 MB.
+directory when that is not writable): those a run of every kind uses took
+about 12 s to compile the first time on a 2-core machine (with language
+identification's), and load from the cache in about 0.1 s each. ``import
+numba`` takes about 0.3 s more, paid only by the paths that use a kernel,
+never by ``import ingest``; loaded, numba and the kernels hold about 100 MB.
 
 >>> import numpy as np
 >>> a = np.array([1, 3, 5, 7], np.uint32)
