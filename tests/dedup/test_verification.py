@@ -302,12 +302,12 @@ def test_pairs_that_no_kind_on_sets_can_link_are_those_verify_does_not_link(
         if not a.words:
             continue
         commons = np.array([overlap(a.shingles, b.shingles) for b in features], dtype=np.int64)
-        possible = _index._set_possible(a, features, commons, options)  # with numpy
-        assert len(features) >= _index._FEW_CANDIDATES
+        possible = _index._set_possible(a, features, commons, options)
+        assert len(features) >= _index._FEW_CANDIDATES  # as many as the index asks it for
         for b, common, can in zip(features, commons, possible.tolist(), strict=True):
             link = verify(a, b, (), options, kinds=on_sets)
             assert can == (link is not None), (a.id, b.id, link)
-            # One candidate: in Python, one by one.
+            # One candidate at a time: the same answers.
             assert _index._set_possible(a, [b], np.array([common]), options).tolist() == [can]
             ruled_out += not can
             linked += link is not None

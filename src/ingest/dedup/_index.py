@@ -78,9 +78,9 @@ BATCH: Final = 256
 #: process was free heap (docs/log/one-process.md, "Session 17").
 _TRIM_EVERY: Final = 16
 
-#: Fewer candidates than this are ruled in or out on shingle sets one by one in
-#: Python (:func:`_one_set_possible`), more of them with numpy at once: about 25
-#: µs of numpy calls a document against about 1.1 µs a candidate (equal at 32).
+#: From this many candidates on, :func:`_set_possible` rules pairs out with numpy
+#: before ``verify`` runs; below, ``verify`` rules them out itself (about 1.6 µs a
+#: pair that no kind on sets links) for less than numpy's 25 µs of calls a document.
 _FEW_CANDIDATES: Final = 32
 
 #: Document signatures computed again that an index keeps (512 bytes each at the
@@ -535,7 +535,11 @@ class DuplicateIndex:
         positions = [p for p, _ in held]
         others = [other for _, other in held]
         commons = self._overlaps(features, others)
-        settable = _set_possible(features, others, commons, options).tolist()
+        settable = (
+            _set_possible(features, others, commons, options).tolist()
+            if len(others) >= _FEW_CANDIDATES
+            else [True] * len(others)  # verify rules these out about as cheaply
+        )
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
@@ -660,15 +664,13 @@ def _set_possible(
     """For each of *others* (sharing *commons* shingles with *features*): whether a kind
     decided on shingle sets (``exact``, ``near``, ``containment``, those of
     ``options.kinds``) could link the pair, by :func:`verify`'s own tests on the
-    same numbers, with numpy for all of them at once (one by one below
-    ``_FEW_CANDIDATES``); where none can, ``verify`` on those kinds returns ``None``
-    and need not be called (most candidates of a document on a large corpus share a
-    sentence or two with it, nothing more)."""
+    same numbers, for all of them at once; where none can, ``verify`` on those
+    kinds returns ``None`` and need not be called (most candidates of a document on
+    a large corpus share a sentence or two with it, nothing more)."""
     kinds = options.kinds
     count = len(others)
-    if count < _FEW_CANDIDATES:  # numpy's calls would cost more than the pairs
-        pairs = zip(others, commons.tolist(), strict=True)
-        return np.array([_one_set_possible(features, o, c, options) for o, c in pairs], dtype=bool)
+    if not count:
+        return np.zeros(0, dtype=bool)
     possible = np.zeros(count, dtype=bool)
     if "exact" in kinds:
         keys = np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count)
@@ -686,22 +688,6 @@ def _set_possible(
             possible |= (fewer > 0) & (share >= options.containment_threshold)
     words = np.fromiter((o.words for o in others), dtype=np.int64, count=count)
     return possible & (words > 0)
-
-
-def _one_set_possible(
-    features: DocFeatures, other: DocFeatures, common: int, options: DedupOptions
-) -> bool:
-    """:func:`_set_possible` of one pair, in Python: the same tests, one by one."""
-    if not other.words:
-        return False
-    kinds = options.kinds
-    if "exact" in kinds and other.exact_key == features.exact_key:
-        return True
-    mine, size = int(features.shingles.size), int(other.shingles.size)
-    if "near" in kinds and jaccard_of(common, mine, size) >= options.near_threshold:
-        return True
-    fewer = min(mine, size)
-    return "containment" in kinds and fewer > 0 and common / fewer >= options.containment_threshold
 
 
 def _within(batch: _Batch) -> list[Candidates]:
