@@ -84,6 +84,12 @@ _GOLDEN = np.uint64(2654435769)
 _LOW = np.uint64(0xFFFFFFFF)
 
 
+def _slot(value: np.uint32, shift: np.uint64) -> np.int64:
+    """*value*'s slot by Fibonacci hashing: the top bits of its product with
+    :data:`_GOLDEN` in 32 bits, ``32 - shift`` of them."""
+    return np.int64(((np.uint64(value) * _GOLDEN) & _LOW) >> shift)
+
+
 def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     """:func:`merge_overlaps` where few of the sets' hashes are in *a* (the candidates of
     the sentence LSH share a sentence or two with a document), as
@@ -95,7 +101,7 @@ def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     shift = np.uint64(32 - bits)
     taken = np.zeros(1 << bits, dtype=np.bool_)
     for i in range(a.size):
-        taken[np.int64(((np.uint64(a[i]) * _GOLDEN) & _LOW) >> shift)] = True
+        taken[_slot(a[i], shift)] = True
     counts = np.zeros(ends.size, dtype=np.int64)
     start = 0
     for k in range(ends.size):
@@ -103,7 +109,7 @@ def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
         shared = 0
         for v in range(start, end):
             value = values[v]
-            if taken[np.int64(((np.uint64(value) * _GOLDEN) & _LOW) >> shift)]:
+            if taken[_slot(value, shift)]:
                 at = np.searchsorted(a, value)
                 if at < a.size and a[at] == value:
                     shared += 1
@@ -125,7 +131,7 @@ def _table(terms: _Hashes) -> _Index:
     for i in range(terms.size):
         if i and terms[i] == terms[i - 1]:
             continue
-        slot = np.int64(((np.uint64(terms[i]) * _GOLDEN) & _LOW) >> shift)
+        slot = _slot(terms[i], shift)
         while table[slot] != -1:
             slot = (slot + 1) & mask
         table[slot] = i
@@ -144,7 +150,7 @@ def _find(table: _Index, terms: _Hashes, value: np.uint32, shift: np.uint64) -> 
     """The position of *value*'s first copy in the sorted *terms* (its :func:`_table`,
     and its :func:`_shift`), or -1."""
     mask = np.int64(table.size - 1)
-    slot = np.int64(((np.uint64(value) * _GOLDEN) & _LOW) >> shift)
+    slot = _slot(value, shift)
     while table[slot] != -1:
         if terms[table[slot]] == value:
             return int(table[slot])
@@ -578,6 +584,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
+    _slot,
     _estimated_runs,
     _distinct,
     _shift,
