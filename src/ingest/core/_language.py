@@ -280,7 +280,11 @@ def _walk(
     if nextmove.size != len(identifier.tk_nextmove):  # pragma: no cover - another model
         raise ValueError("the language model changed after its automaton was read")
     if (kernel := _compiled_visits()) is not None:
-        return _walked(kernel, texts)
+        # The same visits, compiled (visit_counts).
+        data = np.frombuffer(b"".join(texts), dtype=np.uint8)
+        ends = np.cumsum([len(text) for text in texts], dtype=np.int64)
+        found, counts, per_text = kernel(nextmove, rowbase, output, data, ends, _features())
+        return _visits(texts, found, counts, per_text.tolist())
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     lengths = np.array([len(texts[i]) for i in order], dtype=np.intp)
     width = int(lengths[0]) if texts else 0
@@ -376,18 +380,17 @@ def _compiled_visits() -> Any:
     return jit(visit_counts) if numba_installed() else None
 
 
-def _walked(
-    kernel: Any, texts: list[bytes]
+def _visits(
+    texts: list[bytes],
+    found: npt.NDArray[np.int32],
+    counts: npt.NDArray[np.int64],
+    per_text: list[int],
 ) -> list[tuple[bytes, npt.NDArray[np.int32], npt.NDArray[np.int64]]]:
-    """:func:`_walk`'s visits by the compiled :func:`visit_counts`: the same features,
-    in the same order, with the same counts."""
-    nextmove, rowbase, output = _automaton()
-    data = np.frombuffer(b"".join(texts), dtype=np.uint8)
-    ends = np.cumsum([len(text) for text in texts], dtype=np.int64)
-    found, counts, per_text = kernel(nextmove, rowbase, output, data, ends, _features())
+    """:func:`_walk`'s visits from :func:`visit_counts`' flat arrays: each text that
+    visits a feature, its *per_text* features in *found*, with their *counts*."""
     visits = []
     first = 0
-    for text, count in zip(texts, per_text.tolist(), strict=True):
+    for text, count in zip(texts, per_text, strict=True):
         if count:
             visits.append((text, found[first : first + count], counts[first : first + count]))
             first += count
