@@ -4,7 +4,7 @@ What :class:`ingest.DuplicateIndex` uses to find candidates: the buckets of
 ``datasketch.MinHashLSH`` with the same ``(bands, rows)``
 (:func:`ingest.dedup._signature.lsh_params`), each band hashed to 64 bits by
 :func:`ingest.dedup._signature.band_hashes`, as the Dask engine's shuffle groups
-them. A stored entry is 9 bytes (54 bits of its hash and a 32-bit value), where
+them. A stored entry is 8 bytes (46 bits of its hash and a 32-bit value), where
 ``MinHashLSH`` keeps a bytes key, a set and a list entry per band (about 300
 bytes): a document's sentences make ~400 entries, so this is what holds a large
 index in memory.
@@ -29,28 +29,30 @@ in :attr:`BandIndex.nbytes`).
 
 **What an entry stores.** Its partition says the top 6 bits of its hash, and
 its bucket the next 8 at least (a segment has ``2 ** 8`` buckets or more, their
-fences 1 KB): an entry stores the next 40 bits, 32 in a ``uint32`` and 8 in a
-``uint8``, and not the last ``_DROPPED_BITS`` (10). A needle meets an entry of
-another hash when their 54 first bits are equal: about ``n / 2 ** 48`` entries
-of a needle's partition of ``n`` by chance. The sentence LSH's groups at a
-million synthetic documents hold ~330M entries, 5.2M a partition, so 2e-8 a
-needle at the end, and ~460M needles over the run (16 bands of each distinct
-sentence of a document) meet ~4 such entries in all, each a candidate pair of
-sentences that verification (on exact sets) judges as any other: no link that is
-not one, where 12-byte entries (the whole hash) would hold 1 GB more. An index keeps the whole
-hash when asked (``exact``: 12 bytes an entry, as :class:`GroupedBandIndex`
+fences 1 KB): an entry stores the next 32 bits in a ``uint32``, and not the last
+``_DROPPED_BITS`` (18). A needle meets an entry of another hash when their 46
+first bits are equal: about ``n / 2 ** 40`` entries of a needle's partition of
+``n`` by chance. The sentence LSH's groups at a million synthetic documents hold
+~330M entries, 5.2M a partition, so 5e-6 a needle at the end, and ~460M needles
+over the run (16 bands of each distinct sentence of a document) meet ~1,100
+such entries in all, each a candidate pair of sentences that verification (on
+exact sets) judges as any other: no link that is not one, and about a
+thousandth of a candidate a document to check. Each byte more of the hash
+(54 bits kept, 9-byte entries, ~4 chance entries in all) would hold 330 MB more
+at that million; 12-byte entries (the whole hash) 1.3 GB more. An index keeps the
+whole hash when asked (``exact``: 12 bytes an entry, as :class:`GroupedBandIndex`
 files the keys of its rows).
 
 >>> import numpy as np
 >>> index = BandIndex(bands=2)
->>> index.insert(np.array([[1, 2], [3, 4]], dtype=np.uint64) << 10, np.array([10, 11]))
->>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64) << 10)
+>>> index.insert(np.array([[1, 2], [3, 4]], dtype=np.uint64) << 18, np.array([10, 11]))
+>>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64) << 18)
 >>> rows.tolist(), values.tolist()
 ([1, 0], [10, 11])
 
-Hashes apart in their last 10 bits only are equal here (``1 << 10`` and this):
+Hashes apart in their last 18 bits only are equal here (``1 << 18`` and this):
 
->>> index.query(np.array([[(1 << 10) + 1023, 0]], dtype=np.uint64))[1].tolist()
+>>> index.query(np.array([[(1 << 18) + (1 << 17) + 1, 0]], dtype=np.uint64))[1].tolist()
 [10]
 """
 
@@ -85,9 +87,9 @@ _KEY_SHIFT: Final = np.uint64(_HASH_SHIFT - _KEY_BITS)
 #: Each value of a key's first bits in place, for two segments, and where each starts.
 _FIRSTS: Final = np.tile(np.arange(1 << _LEAST_FENCE_BITS, dtype=np.uint64) << np.uint64(32), 2)
 _FIRST_BOUNDS: Final = np.arange((1 << _LEAST_FENCE_BITS) + 1, dtype=np.uint64) << np.uint64(32)
-#: An entry stores the next 8 bits of its hash as a ``uint8``, not the last
-#: ``_DROPPED_BITS`` (but in an exact index, whose ``uint32`` holds the last 32).
-_DROPPED_BITS: Final = int(_KEY_SHIFT) - 8
+#: An entry stores no more bits of its hash: not the last ``_DROPPED_BITS`` (but in an
+#: exact index, whose entries hold the last 32 in a second ``uint32``).
+_DROPPED_BITS: Final = int(_KEY_SHIFT)
 #: Entries between two fences of a segment, on average between this and twice this.
 _PER_FENCE: Final = 4
 #: A partition merges its last two segments while the older is at most this many times
@@ -121,20 +123,17 @@ class _Partition:
 
     ``bits[s]`` is at least ``_LEAST_FENCE_BITS``, so the bucket of an entry says the
     first ``_LEAST_FENCE_BITS`` bits of its key, and a merge reads them back from the
-    fences: an entry stores the other 32 in ``high``, and the next 8 bits of its hash in
-    ``low`` (in no order within a key), so that two hashes equal but in their last
-    ``dropped`` bits are equal here; an exact partition stores the last 32 in ``low``
-    (``dropped`` 0).
+    fences: an entry stores the other 32 in ``high``, so that two hashes equal but in
+    their last ``_DROPPED_BITS`` bits are equal here. An exact partition also stores
+    the last 32 bits of each hash in ``low`` (in no order within a key); ``low`` is
+    ``None`` in the others.
     """
 
-    __slots__ = ("bits", "dropped", "ends", "fence_ends", "fences", "high", "low", "values")
+    __slots__ = ("bits", "ends", "fence_ends", "fences", "high", "low", "values")
 
     def __init__(self, values: type[np.integer[Any]], *, exact: bool) -> None:
         self.high: npt.NDArray[np.uint32] = np.empty(0, dtype=np.uint32)
-        self.low: npt.NDArray[np.unsignedinteger[Any]] = np.empty(
-            0, dtype=np.uint32 if exact else np.uint8
-        )
-        self.dropped = np.uint64(0 if exact else _DROPPED_BITS)
+        self.low: npt.NDArray[np.uint32] | None = np.empty(0, dtype=np.uint32) if exact else None
         self.values: _Values = np.empty(0, dtype=values)
         self.ends: list[int] = []
         self.fences: npt.NDArray[np.uint32] = np.empty(0, dtype=np.uint32)
@@ -161,11 +160,13 @@ class _Partition:
         end = size + hashes.size
         if end > self.values.size:
             self.high = _grown(self.high, size, end)
-            self.low = _grown(self.low, size, end)
             self.values = _grown(self.values, size, end)
+            if self.low is not None:
+                self.low = _grown(self.low, size, end)
         keys = (hashes & _HASH_BITS) >> _KEY_SHIFT
         self.high[size:end] = keys  # the last 32 bits
-        np.right_shift(hashes, self.dropped, out=self.low[size:end], casting="unsafe")
+        if self.low is not None:
+            self.low[size:end] = hashes  # the last 32 bits of the hash
         self.values[size:end] = values
         ends = self.ends
         ends.append(end)
@@ -188,7 +189,8 @@ class _Partition:
             keys = merged[order]
             del merged
             self.high[low:end] = keys
-            self.low[low:end] = self.low[low:end][order]
+            if self.low is not None:
+                self.low[low:end] = self.low[low:end][order]
             self.values[low:end] = self.values[low:end][order]
             firsts += older - low
         self._fence(keys)
@@ -210,7 +212,8 @@ class _Partition:
         self, needles: _Keys, rows: npt.NDArray[np.intp]
     ) -> tuple[npt.NDArray[np.intp], _Values]:
         """Every ``(rows[i], value)`` such that the value is filed under ``needles[i]``
-        (or a hash equal but in the ``dropped`` last bits), in any order."""
+        (or, unless the partition is exact, a hash equal but in its last
+        ``_DROPPED_BITS``), in any order."""
         keys = (needles & _HASH_BITS) >> _KEY_SHIFT
         shifts = np.uint64(_KEY_BITS) - np.array(self.bits, dtype=np.uint64)
         starts = np.array([0, *self.fence_ends[:-1]], dtype=np.intp)
@@ -220,18 +223,20 @@ class _Partition:
         count = self.fences[buckets + 1].astype(np.intp) - first
         at = span_positions(first, count)
         # The entries of a bucket equal in `high` (the hits, and 2 ** -32 of the others),
-        # then those of them equal in `low`.
+        # then, in an exact partition, those of them equal in `low`.
         wanted = keys.astype(np.uint32)[None].repeat(len(self.ends), 0).repeat(count)
         same = np.flatnonzero(self.high[at] == wanted)
         # The needle of each: few, so they are found by where the buckets end.
         asked = np.searchsorted(np.cumsum(count), same, side="right") % needles.size
-        low = (needles[asked] >> self.dropped).astype(self.low.dtype)
-        hit = self.low[at[same]] == low
-        return rows[asked[hit]], self.values[at[same[hit]]]
+        if self.low is not None:
+            hit = self.low[at[same]] == needles[asked].astype(np.uint32)
+            asked, same = asked[hit], same[hit]
+        return rows[asked], self.values[at[same]]
 
     @property
     def nbytes(self) -> int:
-        return int(self.high.nbytes + self.low.nbytes + self.values.nbytes + self.fences.nbytes)
+        low = self.low.nbytes if self.low is not None else 0
+        return int(self.high.nbytes + low + self.values.nbytes + self.fences.nbytes)
 
 
 class BandIndex:
@@ -241,11 +246,11 @@ class BandIndex:
         bands: Band hashes per row; a row's band ``i`` only meets band ``i``
             of other rows when the hashes say so (:func:`ingest.dedup._signature.band_hashes`
             mixes the band's number in).
-        values: The integer type the values are stored as (``np.uint32``: 9 bytes an
-            entry instead of 13); queries return them as ``int64``.
+        values: The integer type the values are stored as (``np.uint32``: 8 bytes an
+            entry instead of 12); queries return them as ``int64``.
         exact: Whether hashes equal but in their last ``_DROPPED_BITS`` bits are told apart
-            (entries 3 bytes larger). Unless *exact*, a query also finds the values filed
-            under such a hash, about ``n / 2 ** 48`` entries a needle in a partition of
+            (entries 4 bytes larger). Unless *exact*, a query also finds the values filed
+            under such a hash, about ``n / 2 ** 40`` entries a needle in a partition of
             ``n`` (the module's docstring): candidates that verification rejects.
     """
 
@@ -262,7 +267,7 @@ class BandIndex:
 
     @property
     def nbytes(self) -> int:
-        """The bytes of the stored hashes and values (5 per entry, 8 if exact, and 8 or 4
+        """The bytes of the stored hashes and values (4 per entry, 8 if exact, and 8 or 4
         for the value), with the fences and the room the partitions' arrays keep for more."""
         return sum(p.nbytes for p in self._partitions)
 
@@ -320,7 +325,7 @@ class GroupedBandIndex:
     The sentence LSH files each distinct sentence of each document, and a family
     of copies repeats most sentences word for word: equal stem sets, equal
     signatures, equal band hashes. Here a row's bands are filed once per *group*
-    of equal rows (``bands`` entries of 9 bytes), and each value once under its
+    of equal rows (``bands`` entries of 8 bytes), and each value once under its
     row's key (one entry of 12 bytes: a 64-bit mix of the row's band hashes, told
     apart on all its bits, ``exact``: a row taken for a known one would file no
     bands, a candidate lost where a chance hit in the groups only adds one). A
@@ -331,9 +336,9 @@ class GroupedBandIndex:
     per pair of rows).
 
     >>> index = GroupedBandIndex(bands=2)
-    >>> hashes = np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64) << 10
+    >>> hashes = np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64) << 18
     >>> index.insert(hashes, np.array([10, 11, 12]))
-    >>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64) << 10)
+    >>> rows, values = index.query(np.array([[5, 4], [1, 2]], dtype=np.uint64) << 18)
     >>> rows.tolist(), values.tolist(), len(index), index.groups
     ([1, 0, 1], [10, 11, 12], 6, 2)
     """

@@ -309,7 +309,7 @@ class DuplicateIndex:
         set and sentence stem sets (no signatures: they are computed again when
         needed; with ``spill=True``, the per-document arrays of the
         :class:`~ingest.dedup._store.FeatureFile` and the rows it keeps), the entries
-        of both LSH indexes (9 bytes each, 12 under a sentence's row key; their fences
+        of both LSH indexes (8 bytes each, 12 under a sentence's row key; their fences
         and the room their arrays keep for more: :class:`~ingest.dedup._bands.BandIndex`)
         and the sentence rows. Python objects (ids, names, links) and the
         ``_SIGNATURES_KEPT`` signatures computed again last (16 MB at most) come on top."""
