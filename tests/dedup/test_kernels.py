@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.dedup import DuplicateIndex, _align, _kernels, _shingle
+from ingest.dedup import DuplicateIndex, _align, _bands, _kernels, _shingle
 from ingest.dedup._align import (
     estimated_alignment,
     exact_alignment,
@@ -116,6 +116,54 @@ def test_the_index_decides_the_same_with_and_without_the_kernel(
     assert sum(len(c.members) > 1 for c in fast) >= 3  # the families are found
 
 
+_runs = st.lists(st.integers(0, 12), max_size=40)  # few keys: many equal ones
+
+
+@given(older=_runs, newer=_runs, exact=st.booleans())
+def test_merge_runs_orders_entries_as_a_stable_sort_of_their_keys(
+    older: list[int],
+    newer: list[int],
+    exact: bool,  # noqa: FBT001 -- drawn by hypothesis
+) -> None:
+    keys = np.array(sorted(older) + sorted(newer), dtype=np.uint64)
+    order = np.argsort(keys, kind="stable")
+    size = keys.size
+    for merge in (_kernels.merge_runs, _compiled("merge_runs")):
+        high = (keys * np.uint64(7)).astype(np.uint32)
+        values = np.arange(size, dtype=np.int64) * 3  # each entry's own: the order shows
+        low = np.arange(size, dtype=np.uint32) if exact else np.empty(0, dtype=np.uint32)
+        expected = (high[order], low[order] if exact else low, values[order])
+        merged = merge(keys, len(older), high, low, values)
+        assert merged.tolist() == keys[order].tolist()
+        assert [a.tolist() for a in (high, low, values)] == [a.tolist() for a in expected]
+
+
+def test_the_band_index_answers_the_same_with_and_without_the_merge_kernel() -> None:
+    _compiled("merge_runs")
+    rng = np.random.default_rng(11)
+    # Few distinct hashes in two partitions: equal keys across merged segments.
+    pool = rng.integers(0, 1 << 50, size=300, dtype=np.uint64) | np.uint64(1 << 60)
+    keys = pool[rng.integers(0, pool.size, size=(6000, 2))]
+    indexes = []
+    for kernel in (True, False):
+        with pytest.MonkeyPatch.context() as patch:
+            if not kernel:
+                patch.setattr(_bands, "compiled", lambda _name: None)
+            plain, exact = _bands.BandIndex(bands=2), _bands.BandIndex(bands=2, exact=True)
+            for start in range(0, 6000, 250):
+                for index in (plain, exact):
+                    index.insert(keys[start : start + 250], np.arange(start, start + 250))
+            indexes.append((plain, exact))
+    with_kernel, without = indexes
+    for fast, slow in zip(with_kernel, without, strict=True):
+        assert fast.segment_sizes() == slow.segment_sizes()
+        assert [a.tolist() for a in fast.query(keys)] == [a.tolist() for a in slow.query(keys)]
+        parts = zip(fast._partitions, slow._partitions, strict=True)
+        for a, b in parts:  # the same entries in the same places (not the room after)
+            assert a.high[: a.size].tolist() == b.high[: b.size].tolist()
+            assert a.values[: a.size].tolist() == b.values[: b.size].tolist()
+
+
 def test_an_unknown_kernel_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         _kernels.compiled("no_such_kernel")
@@ -129,6 +177,7 @@ def features() -> list[DocFeatures]:
 def _numpy_only(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(_align, "compiled", lambda _name: None)
     patch.setattr(_shingle, "compiled", lambda _name: None)
+    patch.setattr(_bands, "compiled", lambda _name: None)
 
 
 def _with_and_without(compute: Callable[[], _T]) -> tuple[_T, _T]:

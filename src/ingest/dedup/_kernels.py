@@ -12,7 +12,9 @@ sentence LSH), :func:`share_bound_counts` and :func:`run_bound_counts`
 (``_align.share_bounds`` and ``run_bounds``: which sentences could align, before
 any pair of sentences is scored), :func:`exact_masks`
 (``_align.exact_alignment``: the aligned sentences) and :func:`estimated_masks`
-(``_align.estimated_alignment``: those the MinHash estimates align). The helpers
+(``_align.estimated_alignment``: those the MinHash estimates align), and
+:func:`merge_runs` (``_bands``: the merge of two sorted segments of an LSH
+partition). The helpers
 they call are compiled with them.
 
 A kernel is compiled on its first call, for the types of that call, and kept
@@ -48,6 +50,7 @@ _Hashes: TypeAlias = npt.NDArray[np.uint32]
 _Ends: TypeAlias = npt.NDArray[np.int64]
 _Counts: TypeAlias = npt.NDArray[np.int64]
 _Index: TypeAlias = npt.NDArray[np.int64]
+_Keys: TypeAlias = npt.NDArray[np.uint64]
 MergeOverlaps: TypeAlias = Callable[[_Hashes, _Hashes, _Ends], _Counts]
 
 
@@ -574,6 +577,37 @@ def estimated_masks(  # noqa: PLR0917 (numba: no keyword-only arguments)
     return masks
 
 
+def merge_runs(
+    keys: _Keys, middle: int, high: _Hashes, low: _Hashes, values: npt.NDArray[Any]
+) -> _Keys:
+    """The sorted keys of the two sorted runs ``keys[:middle]`` and ``keys[middle:]``,
+    merged, each entry's *high*, *low* and *values* moved with its key, in place (a
+    *low* of no items is left as it is). Equal keys keep their order, the first run's
+    first: what ``np.argsort(keys, kind="stable")`` orders, in one pass and without
+    the order's array and its gathers.
+
+    A merge of the segments of an LSH partition (``_bands._Partition.push``).
+    """
+    size = keys.size
+    merged = np.empty(size, dtype=np.uint64)
+    old_high, old_low, old_values = high.copy(), low.copy(), values.copy()
+    carry_low = low.size > 0
+    i, j = 0, middle
+    for k in range(size):
+        if j >= size or (i < middle and keys[i] <= keys[j]):
+            take = i
+            i += 1
+        else:
+            take = j
+            j += 1
+        merged[k] = keys[take]
+        high[k] = old_high[take]
+        values[k] = old_values[take]
+        if carry_low:
+            low[k] = old_low[take]
+    return merged
+
+
 _KERNELS: dict[str, Callable[..., Any]] = {
     "estimated_masks": estimated_masks,
     "share_bound_counts": share_bound_counts,
@@ -581,6 +615,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
     "table_overlaps": table_overlaps,
     "run_bound_counts": run_bound_counts,
     "exact_masks": exact_masks,
+    "merge_runs": merge_runs,
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
