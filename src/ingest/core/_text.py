@@ -572,6 +572,11 @@ def word_terms(words: list[str], language: str) -> list[str]:
     ['', 'talk', "o'brien", '엘제 제이 이의']
     """
     stops = stop_words_for(language)
+    joined = "\n".join(words)
+    if joined.isascii() and "'" not in joined:
+        # The common batch: each word one part, itself (none for a stop word), stemmed.
+        stems = iter(_stem([w for w in words if w not in stops], language))
+        return ["" if word in stops else next(stems) for word in words]
     # Most words have no apostrophe: one part, the word itself (none for a stop word).
     split = {word: _content_parts(word, language, stops) for word in words if "'" in word}
     parts = [w for w in words if w not in split and w not in stops]

@@ -43,6 +43,7 @@ __all__ = [
     "equal_bytes",
     "equal_tokens",
     "flat_sets",
+    "hash_lines",
     "hash_streams",
     "jaccard",
     "jaccard_of",
@@ -76,6 +77,8 @@ _K2: Final = 0xFF51AFD7ED558CCD
 #: Odd multiplier of the shingle polynomial (the 32-bit golden ratio).
 _Q: Final = np.uint32(0x9E3779B1)
 _SPACE: Final = ord(" ")
+#: Ends each line of :func:`hash_lines` (word streams hold none: a space stands for it).
+_NEWLINE: Final = ord("\n")
 #: Odd: multiplying a 32-bit hash by it spreads its bits towards the high ones
 #: (:func:`members`' table slots); the same golden-ratio constant as ``_Q``.
 _SLOT_MULTIPLIER: Final = _Q
@@ -200,6 +203,26 @@ def hash_streams(streams: Sequence[bytes]) -> tuple[Hashes, Counts]:
         return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     tokens = tokens_of(streams)
     return token_hashes(tokens), tokens.counts
+
+
+def hash_lines(data: bytes) -> tuple[Hashes, Counts]:
+    """The hashes of the words of each line of *data* (lines of word streams, each
+    followed by a newline, which no stream holds), in order, and how many each line has:
+    :func:`hash_streams` of the lines, with no Python object a line.
+
+    >>> hashes, counts = hash_lines(b"deal talks\\n\\ndeal\\n")
+    >>> counts.tolist(), hashes.tolist() == hash_streams([b"deal talks", b"", b"deal"])[0].tolist()
+    ([2, 0, 1], True)
+    """
+    joined = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(joined == _NEWLINE)
+    if not ends.size:
+        return np.empty(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    spaced = joined.copy()
+    spaced[ends] = _SPACE  # the lines joined by a space, as hash_streams joins the streams
+    tokens = tokens_of([spaced[: ends[-1]].tobytes()])
+    owner = np.searchsorted(ends, tokens.starts)
+    return token_hashes(tokens), np.bincount(owner, minlength=ends.size).astype(np.int64)
 
 
 def equal_tokens(

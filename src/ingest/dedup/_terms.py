@@ -29,6 +29,7 @@ from ._shingle import (
     Tokens,
     distinct_tokens,
     equal_bytes,
+    hash_lines,
     hash_streams,
     span_positions,
 )
@@ -36,6 +37,13 @@ from ._shingle import (
 __all__ = ["Sizes", "sentence_hashes"]
 
 Sizes: TypeAlias = npt.NDArray[np.int64]
+
+#: Ends each word in the text :func:`_strings` decodes, and each word's terms in the
+#: text :func:`~ingest.dedup._shingle.hash_lines` hashes (no word or term holds one).
+_NEWLINE: Final = 0x0A
+_APOSTROPHE: Final = ord("'")
+#: The first byte value that is not ASCII.
+_ASCII_END: Final = 0x80
 """How many values of a flat array belong to each sentence, in order."""
 
 
@@ -86,15 +94,26 @@ class _TermHashes:
         ids[held_at] = [vocabulary.others.get(w, 0) for w in _words(tokens, stand[held_at])]
         new = np.flatnonzero(ids == 0)
         if new.size:
-            words = _words(tokens, stand[new])
-            distinct = list(dict.fromkeys(words))
-            terms = word_terms([w.decode("utf-8", "surrogatepass") for w in distinct], language)
-            values, counts = hash_streams([t.encode() for t in terms])
+            # The plain words (ASCII, no apostrophe: word_terms' shortest path) first.
+            plain = ~_special(tokens, stand[new])
+            new = np.concatenate((new[plain], new[~plain]))
+            # Their strings from one decode of their bytes, and their terms' hashes from
+            # one encode: no bytes object a word.
+            words = _strings(tokens, stand[new])
             first = self.bounds.size - 1
-            id_of = dict(zip(distinct, range(first, first + len(distinct)), strict=True))
+            new_keys = np.sort(keys[stand[new]])
+            if (new_keys[1:] != new_keys[:-1]).all():  # distinct keys: distinct words
+                ids[new] = np.arange(first, first + len(words))
+                count = int(plain.sum())
+                terms = word_terms(words[:count], language) + word_terms(words[count:], language)
+            else:  # a word may stand twice (its key held by another word): one id
+                distinct = list(dict.fromkeys(words))
+                id_of = dict(zip(distinct, range(first, first + len(distinct)), strict=True))
+                ids[new] = [id_of[w] for w in words]
+                terms = word_terms(distinct, language)
+            values, counts = hash_lines(f"{chr(_NEWLINE).join(terms)}\n".encode())
             self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
             self.values = np.concatenate((self.values, values))
-            ids[new] = [id_of[w] for w in words]
             vocabulary.add(tokens, keys, stand[new], ids[new], held[new])
         return ids[number]
 
@@ -104,6 +123,34 @@ class _TermHashes:
         firsts = self.bounds[ids]
         counts = self.bounds[ids + 1] - firsts
         return self.values[span_positions(firsts, counts)], counts
+
+
+def _joined(tokens: Tokens, which: npt.NDArray[np.intp]) -> npt.NDArray[np.uint8]:
+    """The bytes of the tokens *which* of *tokens*, one after the other."""
+    data = np.frombuffer(tokens.data, dtype=np.uint8)
+    return data[span_positions(tokens.starts[which], tokens.lengths[which])]
+
+
+def _special(tokens: Tokens, which: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """Whether each of the tokens *which* of *tokens* (none empty) has a byte that is not
+    ASCII or an apostrophe."""
+    data = _joined(tokens, which)
+    lengths = tokens.lengths[which]
+    special = (data >= _ASCII_END) | (data == _APOSTROPHE)
+    any_special: npt.NDArray[np.bool_] = np.logical_or.reduceat(
+        special, np.cumsum(lengths) - lengths
+    )
+    return any_special
+
+
+def _strings(tokens: Tokens, which: npt.NDArray[np.intp]) -> list[str]:
+    """The tokens *which* of *tokens* as strings, decoded as one text (a token is a run
+    of word bytes of a :func:`~ingest.core.word_stream`: it holds no newline, which
+    ends each one here, and no part of a character)."""
+    lengths = tokens.lengths[which]
+    lines = np.full(int(lengths.sum()) + which.size, _NEWLINE, dtype=np.uint8)
+    lines[span_positions(np.cumsum(lengths + 1) - lengths - 1, lengths)] = _joined(tokens, which)
+    return lines.tobytes().decode("utf-8", "surrogatepass").split(chr(_NEWLINE))[:-1]
 
 
 def _words(tokens: Tokens, which: npt.NDArray[np.intp]) -> list[bytes]:
@@ -190,7 +237,7 @@ class _Vocabulary:
         long = np.flatnonzero(lengths > 8)
         starts = np.zeros(stand.size, dtype=np.intp)
         starts[long] = len(self.text) - 8 + np.cumsum(lengths[long]) - lengths[long]
-        self.text[-8:-8] = b"".join(_words(tokens, stand[long]))
+        self.text[-8:-8] = _joined(tokens, stand[long]).tobytes()
         self._place(keys[stand], ids, lengths, starts)
 
     def _slots(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
@@ -211,13 +258,17 @@ class _Vocabulary:
         pending = np.arange(keys.size)
         while pending.size:
             at = slots[pending]
-            free = self.ids[at] == 0
-            chosen, first = np.unique(at[free], return_index=True)
-            placed = pending[free][first]
+            free = np.flatnonzero(self.ids[at] == 0)
+            # Each claims its free slot (a claim is below 0, an id above): the last
+            # claim written to a slot takes it, without a sort of the slots.
+            wanted, claims = at[free], -1 - pending[free].astype(np.int32)
+            self.ids[wanted] = claims
+            won = free[self.ids[wanted] == claims]
+            chosen, placed = at[won], pending[won]
             self.keys[chosen], self.ids[chosen] = keys[placed], ids[placed]
             self.lengths[chosen], self.starts[chosen] = lengths[placed], starts[placed]
             waiting = np.ones(pending.size, dtype=bool)
-            waiting[np.flatnonzero(free)[first]] = False
+            waiting[won] = False
             pending = pending[waiting]
             slots[pending] = (slots[pending] + 1) & (self.keys.size - 1)
         self.count += keys.size
