@@ -37,14 +37,14 @@ from ._shingle import (
 __all__ = ["Sizes", "sentence_hashes"]
 
 Sizes: TypeAlias = npt.NDArray[np.int64]
+"""How many values of a flat array belong to each sentence, in order."""
 
-#: Ends each word in the text :func:`_strings` decodes, and each word's terms in the
-#: text :func:`~ingest.dedup._shingle.hash_lines` hashes (no word or term holds one).
-_NEWLINE: Final = 0x0A
+#: A newline: it ends each word in the text :func:`_strings` decodes, as each word's terms
+#: in the text :func:`~ingest.dedup._shingle.hash_lines` hashes: no word or term holds one.
+_NEWLINE: Final = ord("\n")
 _APOSTROPHE: Final = ord("'")
 #: The first byte value that is not ASCII.
 _ASCII_END: Final = 0x80
-"""How many values of a flat array belong to each sentence, in order."""
 
 
 class _TermHashes:
@@ -111,7 +111,7 @@ class _TermHashes:
                 id_of = dict(zip(distinct, range(first, first + len(distinct)), strict=True))
                 ids[new] = [id_of[w] for w in words]
                 terms = word_terms(distinct, language)
-            values, counts = hash_lines(f"{chr(_NEWLINE).join(terms)}\n".encode())
+            values, counts = hash_lines(("\n".join(terms) + "\n").encode())
             self.bounds = np.concatenate((self.bounds, self.bounds[-1] + np.cumsum(counts)))
             self.values = np.concatenate((self.values, values))
             vocabulary.add(tokens, keys, stand[new], ids[new], held[new])
@@ -150,7 +150,7 @@ def _strings(tokens: Tokens, which: npt.NDArray[np.intp]) -> list[str]:
     lengths = tokens.lengths[which]
     lines = np.full(int(lengths.sum()) + which.size, _NEWLINE, dtype=np.uint8)
     lines[span_positions(np.cumsum(lengths + 1) - lengths - 1, lengths)] = _joined(tokens, which)
-    return lines.tobytes().decode("utf-8", "surrogatepass").split(chr(_NEWLINE))[:-1]
+    return lines.tobytes().decode("utf-8", "surrogatepass").split("\n")[:-1]
 
 
 def _words(tokens: Tokens, which: npt.NDArray[np.intp]) -> list[bytes]:
