@@ -12,13 +12,22 @@ from hypothesis import strategies as st
 
 from ingest import DedupOptions, Document
 from ingest.core import sentence_terms
-from ingest.core._text import SENTENCE_MARK, sentence_stream, sentences, word_bytes
+from ingest.core._text import (
+    SENTENCE_MARK,
+    content_stems,
+    sentence_stream,
+    sentences,
+    word_bytes,
+    word_stream,
+    word_terms,
+)
 from ingest.dedup import _terms
 from ingest.dedup._features import MIN_SENTENCE_STEMS, compute_features
 from ingest.dedup._shingle import (
     distinct_tokens,
     equal_tokens,
     flat_sets,
+    hash_lines,
     hash_streams,
     token_hash,
     token_keys,
@@ -240,3 +249,35 @@ def test_sentence_groups_firsts_and_repeats_follow_their_definitions(
         assert features.sentence_repeated == (len(seen) < len(sets))
         firsts = [sets.index(s) for s in seen]  # each group's first sentence
         assert features.sentence_firsts.tolist() == firsts
+
+
+@given(st.lists(_TEXTS, max_size=12))
+def test_hash_lines_hash_each_line_as_hash_streams_hashes_each_stream(texts: list[str]) -> None:
+    streams = [word_stream(text) for text in texts]  # word streams: no newline
+    hashes, counts = hash_lines(b"".join(stream + b"\n" for stream in streams))
+    expected_hashes, expected_counts = hash_streams(streams)
+    assert (hashes.tolist(), counts.tolist()) == (
+        expected_hashes.tolist(),
+        expected_counts.tolist(),
+    )
+
+
+@given(_TEXTS, st.sampled_from(["en", "de", "ru", "ko", "ja"]))
+def test_new_words_are_decoded_sorted_and_termed_as_one_by_one(text: str, language: str) -> None:
+    """The bulk path of new words: their strings, which are plain (ASCII without an
+    apostrophe), and their terms, as each word alone gives them."""
+    tokens = tokens_of([word_stream(text)])
+    which = np.arange(tokens.starts.size)
+    words = [
+        tokens.data[start : start + length].decode("utf-8", "surrogatepass")
+        for start, length in zip(tokens.starts.tolist(), tokens.lengths.tolist(), strict=True)
+    ]
+    assert _terms._strings(tokens, which) == words
+    plain = [w.isascii() and "'" not in w for w in words]
+    assert (~_terms._special(tokens, which)).tolist() == plain
+    # word_terms is what content_stems makes of each word alone: the plain words
+    # together (its short path), the others, and all of them at once.
+    alone = [" ".join(content_stems([w], language)) for w in words]
+    for chosen in (plain, [not p for p in plain], [True] * len(words)):
+        picked = [w for w, c in zip(words, chosen, strict=True) if c]
+        assert word_terms(picked, language) == [t for t, c in zip(alone, chosen, strict=True) if c]
