@@ -21,7 +21,7 @@ from ingest.core._text import (
     word_stream,
     word_terms,
 )
-from ingest.dedup import _terms
+from ingest.dedup import _terms, forget_words
 from ingest.dedup._features import MIN_SENTENCE_STEMS, compute_features
 from ingest.dedup._shingle import (
     distinct_tokens,
@@ -171,6 +171,22 @@ def test_the_words_cache_gives_the_same_terms(kept: int, monkeypatch: pytest.Mon
             values, sizes = _one_by_one(text, language)
             assert (f.sentence_values.tolist(), f.sentence_sizes.tolist()) == (values, sizes)
     assert _terms._TERMS.bounds.size <= kept + 60
+
+
+def test_forgetting_the_words_drops_their_tables_and_keeps_the_features() -> None:
+    """``forget_words`` (a Dask worker's, once its partitions are signed) drops every
+    word and table; the documents signed again have the same features."""
+    docs = [Document(f"s{i}", text) for i, text in enumerate(_news_texts())]
+    before = compute_features(docs, DedupOptions())
+    assert _terms._TERMS.vocabularies
+    forget_words()
+    assert not _terms._TERMS.vocabularies
+    assert _terms._TERMS.bounds.size == 2  # no word but id 0
+    after = compute_features(docs, DedupOptions())
+    for a, b in zip(before, after, strict=True):
+        assert a.sentence_values.tolist() == b.sentence_values.tolist()
+        assert a.sentence_sizes.tolist() == b.sentence_sizes.tolist()
+    assert _terms._TERMS.vocabularies  # learned again
 
 
 @given(

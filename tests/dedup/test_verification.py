@@ -19,14 +19,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import Cluster, DedupOptions, Document
-from ingest.dedup import DuplicateIndex, _index
+from ingest.dedup import DuplicateIndex, _index, _verify
 from ingest.dedup._align import run_bounds, share_bound
 from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
-from ingest.dedup._features import compute_features
+from ingest.dedup._features import DocFeatures, compute_features
 from ingest.dedup._options import KINDS
 from ingest.dedup._shingle import overlap
-from ingest.dedup._verify import Link, proposes_paraphrase, verify
+from ingest.dedup._verify import Link, proposes_paraphrase, verify, verify_candidate, verify_each
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.synthetic import TWO_SENTENCES_SHARED, _base, _skeletons, _Words
 
@@ -98,17 +98,17 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
         cut.extend(bound < options.paraphrase_threshold for bound in bounds)
         return bounds
 
-    monkeypatch.setattr(_index, "run_bounds", recorded)
+    monkeypatch.setattr(_verify, "run_bounds", recorded)
     at_once = DuplicateIndex(options)
     at_once.extend(docs)
     outcomes: list[bool] = []
 
-    def pair_by_pair(_self, a, others):  # type: ignore[no-untyped-def]
+    def pair_by_pair(a, others, _options):  # type: ignore[no-untyped-def]
         bounds = [share_bound(a, b, 3, threshold=options.sentence_threshold) for b in others]
         outcomes.extend(bound >= options.paraphrase_threshold for bound in bounds)
         return bounds
 
-    monkeypatch.setattr(DuplicateIndex, "_bounds", pair_by_pair)
+    monkeypatch.setattr(_index, "paraphrase_bounds", pair_by_pair)
     one_by_one = DuplicateIndex(options)
     one_by_one.extend(docs)
     clusters = at_once.clusters()
@@ -285,13 +285,61 @@ def test_exact_and_near_alone_find_every_near_pair_without_the_sentence_lsh() ->
     assert sum(len(c.members) > 1 for c in every_pair) >= 3
 
 
+def _similar_sentences(a: DocFeatures, b: DocFeatures) -> list[tuple[int, int]]:
+    """The sentence pairs ``(i in a, j in b)`` whose stem sets are as alike as the sentence
+    LSH's threshold: the candidate sentence pairs an index would find, give or take."""
+    return [
+        (i, j)
+        for i, x in enumerate(a.sentences)
+        for j, y in enumerate(b.sentences)
+        if x and y and len(x & y) / len(x | y) >= DedupOptions().sentence_threshold
+    ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        DedupOptions(),
+        DedupOptions(min_candidate_sentences=2),
+        DedupOptions(kinds=frozenset({"exact", "near"})),
+        DedupOptions(kinds=frozenset({"containment", "paraphrase"})),
+    ],
+    ids=["defaults", "two-candidate-sentences", "exact-near", "containment-paraphrase"],
+)
+def test_verify_each_links_as_verify_candidate_pair_by_pair(options: DedupOptions) -> None:
+    """``verify_each`` (the Dask engine's and a query's verification, the overlaps, the
+    kinds on sets ruled out and the alignment's bounds computed for all candidates at
+    once) gives each pair the link of ``verify_candidate`` alone, many candidates or few."""
+    docs = [
+        *_families(articles=3, copies=12, seed=5),
+        *news_docs(),
+        *TWO_SENTENCES_SHARED,
+        Document("empty", ""),
+    ]
+    features = compute_features(docs, options)
+    kinds = set()
+    for a in features[::3]:
+        for pool in (features, features[:5]):  # above _FEW_CANDIDATES and below
+            others = [o for o in pool if o.id != a.id]
+            pairs = [_similar_sentences(a, o) for o in others]
+            each = verify_each(a, others, pairs, options)
+            alone = [verify_candidate(a, o, p, options) for o, p in zip(others, pairs, strict=True)]
+            assert each == alone, a.id
+            kinds |= {link.kind for link in each if link is not None}
+    assert len(features) > _verify._FEW_CANDIDATES
+    assert kinds  # links of the kinds asked for, and nothing else
+    assert kinds <= options.kinds
+    if "paraphrase" in options.kinds:
+        assert "paraphrase" in kinds
+
+
 @pytest.mark.parametrize(
     "kinds", [KINDS, ("exact", "near"), ("containment",), ("exact",), ("near", "paraphrase")]
 )
 def test_pairs_that_no_kind_on_sets_can_link_are_those_verify_does_not_link(
     kinds: tuple[str, ...],
 ) -> None:
-    """``_set_possible`` rules pairs out for ``verify`` on the kinds decided on shingle
+    """``set_possible`` rules pairs out for ``verify`` on the kinds decided on shingle
     sets, with the same numbers: it says no exactly where ``verify`` finds no link."""
     options = DedupOptions(kinds=frozenset(kinds))
     docs = [*_families(articles=3, copies=12, seed=3), *news_docs(), Document("empty", "")]
@@ -302,13 +350,13 @@ def test_pairs_that_no_kind_on_sets_can_link_are_those_verify_does_not_link(
         if not a.words:
             continue
         commons = np.array([overlap(a.shingles, b.shingles) for b in features], dtype=np.int64)
-        possible = _index._set_possible(a, features, commons, options)
-        assert len(features) >= _index._FEW_CANDIDATES  # as many as the index asks it for
+        possible = _verify._set_possible(a, features, commons, options)
+        assert len(features) >= _verify._FEW_CANDIDATES  # as many as the index asks it for
         for b, common, can in zip(features, commons, possible.tolist(), strict=True):
             link = verify(a, b, (), options, kinds=on_sets)
             assert can == (link is not None), (a.id, b.id, link)
             # One candidate at a time: the same answers.
-            assert _index._set_possible(a, [b], np.array([common]), options).tolist() == [can]
+            assert _verify._set_possible(a, [b], np.array([common]), options).tolist() == [can]
             ruled_out += not can
             linked += link is not None
     assert ruled_out

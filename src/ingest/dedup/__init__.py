@@ -42,7 +42,8 @@ from ._signature import (
     mix64,
     to_minhash,
 )
-from ._verify import Link, verify, verify_candidate, verify_candidates
+from ._terms import forget_words
+from ._verify import Link, verify, verify_candidate, verify_candidates, verify_each
 
 __all__ = [
     "BATCH",
@@ -67,6 +68,7 @@ __all__ = [
     "document_threshold",
     "find_duplicates",
     "find_passages",
+    "forget_words",
     "full_collections_deferred",
     "is_repeat",
     "kernels_available",
@@ -82,5 +84,6 @@ __all__ = [
     "verify",
     "verify_candidate",
     "verify_candidates",
+    "verify_each",
     "with_passages",
 ]

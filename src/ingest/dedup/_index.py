@@ -46,7 +46,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core import Document, OptionsError
-from ._align import run_bounds, share_bounds
 from ._bands import BandIndex, GroupedBandIndex, shared_rows
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
@@ -55,11 +54,17 @@ from ._features import DocFeatures, compute_features, document_signature, withou
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._memory import trim_memory
-from ._options import KINDS, Cluster, DedupOptions, Evidence, compares_sentences
-from ._shingle import jaccard_of, overlaps
+from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._signature import band_hashes
 from ._store import FeatureFile
-from ._verify import Link, verify, verify_candidates
+from ._verify import (
+    Link,
+    paraphrase_bounds,
+    set_overlaps,
+    set_possible,
+    verify,
+    verify_candidates,
+)
 
 __all__ = ["DuplicateIndex", "IndexStats", "find_duplicates", "full_collections_deferred"]
 
@@ -77,11 +82,6 @@ BATCH: Final = 256
 #: 4,000 documents): without it, at 100,000 synthetic documents a quarter of the
 #: process was free heap (docs/log/one-process.md, "Session 17").
 _TRIM_EVERY: Final = 16
-
-#: From this many candidates on, :func:`_set_possible` rules pairs out with numpy
-#: before ``verify`` runs; below, ``verify`` rules them out itself (about 1.6 µs a
-#: pair that no kind on sets links) for less than numpy's 25 µs of calls a document.
-_FEW_CANDIDATES: Final = 32
 
 #: Document signatures computed again that an index keeps (512 bytes each at the
 #: default ``num_perm``: 16 MB), the most recently used. At 4,096, 30,000 real-text
@@ -534,12 +534,9 @@ class DuplicateIndex:
         held = [(p, other) for p in slots if (other := self._docs[p]).id != features.id]
         positions = [p for p, _ in held]
         others = [other for _, other in held]
-        commons = self._overlaps(features, others)
-        settable = (
-            _set_possible(features, others, commons, options).tolist()
-            if len(others) >= _FEW_CANDIDATES
-            else [True] * len(others)  # verify rules these out about as cheaply
-        )
+        commons, sized_out = set_overlaps(features, others, options)
+        stats.sized_out += sized_out
+        settable = set_possible(features, others, commons, options)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
@@ -562,7 +559,7 @@ class DuplicateIndex:
                     signature_of=self._signature_of,
                 )
                 if possible
-                else None  # no kind decided on sets can hold (_set_possible)
+                else None  # no kind decided on sets can hold (set_possible)
             )
             if link is not None:
                 links[other.id] = link
@@ -576,7 +573,7 @@ class DuplicateIndex:
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
-        bounds = self._bounds(features, [other for _, other in unlinked]) if unlinked else []
+        bounds = paraphrase_bounds(features, [other for _, other in unlinked], options)
         for (position, other), bound, count in zip(unlinked, bounds, seen, strict=True):
             if (
                 not every
@@ -597,27 +594,6 @@ class DuplicateIndex:
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
 
-    def _overlaps(self, features: DocFeatures, others: list[DocFeatures]) -> npt.NDArray[np.int64]:
-        """The shingle overlap of *features* with each of *others*, at once (near and
-        containment need it), but 0 for those whose sizes alone rule a near link out,
-        when near is the only kind decided on the overlap. Without containment and
-        paraphrase every candidate comes from the document LSH and shares most of
-        the document's shingles (:func:`overlaps`, ``shared``)."""
-        kinds = self.options.kinds
-        shared = not compares_sentences(self.options)
-        commons = np.zeros(len(others), dtype=np.int64)
-        if {"near", "containment"} & kinds:
-            wanted = (
-                range(len(others))
-                if "containment" in kinds
-                else _near_possible(features, others, self.options)
-            )
-            self.stats.sized_out += len(others) - len(wanted)
-            sets = [others[i].shingles for i in wanted]
-            if sets:
-                commons[list(wanted)] = overlaps(features.shingles, sets, shared=shared)
-        return commons
-
     def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
         """*features*' document signature (what the estimate of a link on shingle sets
         needs): its own, or for an indexed document one computed again from its
@@ -633,61 +609,6 @@ class DuplicateIndex:
                 self._signatures.popitem(last=False)
         self._signatures[features.id] = signature
         return signature
-
-    def _bounds(self, features: DocFeatures, others: list[DocFeatures]) -> list[float]:
-        """For the indexed documents *others*: an upper bound of their aligned share
-        with *features* that a paraphrase needs to reach (``docs/dedup.md``,
-        "Verification"), the smaller of :func:`share_bounds` and :func:`run_bounds`."""
-        options = self.options
-        threshold, minimum = options.sentence_threshold, options.min_aligned_sentences
-        window = options.sentence_window
-        bounds = share_bounds(features, others, minimum, threshold=threshold, window=window)
-        hopeful = [j for j, bound in enumerate(bounds) if bound >= options.paraphrase_threshold]
-        runs = run_bounds(
-            features,
-            [others[j] for j in hopeful],
-            minimum,
-            threshold=threshold,
-            window=window,
-        )
-        for j, bound in zip(hopeful, runs, strict=True):
-            bounds[j] = min(bounds[j], bound)
-        return bounds
-
-
-def _set_possible(
-    features: DocFeatures,
-    others: Sequence[DocFeatures],
-    commons: npt.NDArray[np.int64],
-    options: DedupOptions,
-) -> npt.NDArray[np.bool_]:
-    """For each of *others* (sharing *commons* shingles with *features*): whether a kind
-    decided on shingle sets (``exact``, ``near``, ``containment``, those of
-    ``options.kinds``) could link the pair, by :func:`verify`'s own tests on the
-    same numbers, for all of them at once; where none can, ``verify`` on those
-    kinds returns ``None`` and need not be called (most candidates of a document on
-    a large corpus share a sentence or two with it, nothing more)."""
-    kinds = options.kinds
-    count = len(others)
-    if not count:
-        return np.zeros(0, dtype=bool)
-    possible = np.zeros(count, dtype=bool)
-    if "exact" in kinds:
-        keys = np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count)
-        possible |= keys == np.uint64(features.exact_key)
-    if {"near", "containment"} & kinds:
-        mine = int(features.shingles.size)
-        sizes = np.fromiter((o.shingles.size for o in others), dtype=np.int64, count=count)
-        if "near" in kinds:  # jaccard_of, element-wise
-            union = mine + sizes - commons
-            jaccard = np.divide(commons, union, out=np.ones(count), where=union > 0)
-            possible |= jaccard >= options.near_threshold
-        if "containment" in kinds:  # _containment's exact share
-            fewer = np.minimum(mine, sizes)
-            share = np.divide(commons, fewer, out=np.zeros(count), where=fewer > 0)
-            possible |= (fewer > 0) & (share >= options.containment_threshold)
-    words = np.fromiter((o.words for o in others), dtype=np.int64, count=count)
-    return possible & (words > 0)
 
 
 def _within(batch: _Batch) -> list[Candidates]:
@@ -754,23 +675,3 @@ def find_duplicates(
     with DuplicateIndex(options, spill=spill) as index:
         index.extend(docs)
         return index.clusters()
-
-
-def _near_possible(
-    features: DocFeatures, others: Sequence[DocFeatures], options: DedupOptions
-) -> list[int]:
-    """The positions in *others* of the documents that may be a near duplicate of
-    *features* by their shingle counts alone: two sets share at most the smaller, so
-    their Jaccard is at most ``jaccard_of(smaller, a, b)`` (the same function, exactly
-    the score a pair sharing the whole smaller set gets). The others are below
-    ``near_threshold`` whatever they share: their overlap is not computed.
-
-    >>> from ingest import DedupOptions
-    >>> sizes = lambda n: attrs.evolve(features, shingles=np.arange(n, dtype=np.uint32))
-    >>> features = compute_features([Document("a", "one two three")], DedupOptions())[0]
-    >>> _near_possible(sizes(10), [sizes(7), sizes(6), sizes(14)], DedupOptions())
-    [0, 2]
-    """
-    size, threshold = int(features.shingles.size), options.near_threshold
-    sizes = [int(other.shingles.size) for other in others]
-    return [i for i, n in enumerate(sizes) if jaccard_of(min(size, n), size, n) >= threshold]

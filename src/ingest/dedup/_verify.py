@@ -14,27 +14,33 @@ from typing import Final, TypeAlias
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ._align import (
     aligned_share,
     beyond_chance,
     estimated_alignment,
     paraphrase_score,
+    run_bounds,
     share_bounds,
 )
 from ._features import DocFeatures, document_signature, sentence_signatures
-from ._options import KINDS, DedupOptions, Direction, Evidence, Kind
-from ._shingle import jaccard_of, overlap
+from ._options import KINDS, DedupOptions, Direction, Evidence, Kind, compares_sentences
+from ._shingle import jaccard_of, overlap, overlaps
 from ._signature import Signatures, estimate_jaccard
 
 __all__ = [
     "Link",
     "SignatureOf",
+    "paraphrase_bounds",
     "proposes_paraphrase",
     "rank",
+    "set_overlaps",
+    "set_possible",
     "verify",
     "verify_candidate",
     "verify_candidates",
+    "verify_each",
 ]
 
 
@@ -203,6 +209,181 @@ def verify(
     return None
 
 
+def verify_each(
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    sentence_pairs: Sequence[Sequence[tuple[int, int]]],
+    options: DedupOptions,
+    *,
+    signature_of: SignatureOf | None = None,
+) -> list[Link | None]:
+    """:func:`verify_candidate` of *a* with each of *others* (the candidate sentence pairs
+    of each in *sentence_pairs*, ``(i in a, j in other)``), the same links, with the
+    numbers every pair needs computed for all of them at once, as the in-memory index
+    does: the shingle overlaps (:func:`set_overlaps`), the kinds on sets ruled out
+    (:func:`set_possible`), and the bounds of the sentence alignment
+    (:func:`paraphrase_bounds`), so that only the pairs that can reach
+    ``paraphrase_threshold`` are aligned.
+
+    >>> from ingest import Document
+    >>> from ingest.dedup import compute_features
+    >>> text = "The talks stalled on Monday, officials in Beijing said. " * 3
+    >>> docs = [Document("a", text), Document("b", text.upper()), Document("c", "Other news.")]
+    >>> a, b, c = compute_features(docs, DedupOptions())
+    >>> [link and link.kind for link in verify_each(a, [b, c], [(), ()], DedupOptions())]
+    ['exact', None]
+    """
+    links: list[Link | None] = [None] * len(others)
+    if a.words == 0 or not others:
+        return links
+    commons, _ = set_overlaps(a, others, options)
+    possible = set_possible(a, others, commons, options)
+    aligning = "paraphrase" in options.kinds
+    unlinked: list[int] = []
+    for k, (other, common, can) in enumerate(zip(others, commons.tolist(), possible, strict=True)):
+        if can:
+            found = verify(
+                a, other, (), options, kinds=_ON_SETS, common=common, signature_of=signature_of
+            )
+            if found is not None:
+                links[k] = found
+                continue
+        if aligning and proposes_paraphrase(
+            a, other, sentence_pairs[k], options.min_candidate_sentences
+        ):
+            unlinked.append(k)
+    bounds = paraphrase_bounds(a, [others[k] for k in unlinked], options)
+    for k, bound in zip(unlinked, bounds, strict=True):
+        if bound >= options.paraphrase_threshold:  # else verify returns None, on this bound
+            links[k] = verify(
+                a, others[k], sentence_pairs[k], options, kinds=("paraphrase",), bound=bound
+            )
+    return links
+
+
+#: From this many candidates on, :func:`set_possible` rules pairs out with numpy
+#: before ``verify`` runs; below, ``verify`` rules them out itself (about 1.6 µs a
+#: pair that no kind on sets links) for less than numpy's 25 µs of calls a document.
+_FEW_CANDIDATES: Final = 32
+
+
+def set_overlaps(
+    a: DocFeatures, others: Sequence[DocFeatures], options: DedupOptions
+) -> tuple[npt.NDArray[np.int64], int]:
+    """The shingle overlap of *a* with each of *others*, at once (near and containment
+    need it), but 0 for those whose sizes alone rule a near link out (how many: the
+    second value), when near is the only kind decided on the overlap. Without
+    containment and paraphrase every candidate comes from the document LSH and shares
+    most of the document's shingles (:func:`~ingest.dedup._shingle.overlaps`,
+    ``shared``)."""
+    kinds = options.kinds
+    shared = not compares_sentences(options)
+    commons = np.zeros(len(others), dtype=np.int64)
+    sized_out = 0
+    if {"near", "containment"} & kinds:
+        wanted = (
+            range(len(others)) if "containment" in kinds else _near_possible(a, others, options)
+        )
+        sized_out = len(others) - len(wanted)
+        sets = [others[i].shingles for i in wanted]
+        if sets:
+            commons[list(wanted)] = overlaps(a.shingles, sets, shared=shared)
+    return commons, sized_out
+
+
+def set_possible(
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    commons: npt.NDArray[np.int64],
+    options: DedupOptions,
+) -> list[bool]:
+    """For each of *others* (sharing *commons* shingles with *a*): whether a kind
+    decided on shingle sets (``exact``, ``near``, ``containment``, those of
+    ``options.kinds``) could link the pair, by :func:`verify`'s own tests on the
+    same numbers, for all of them at once; where none can, ``verify`` on those
+    kinds returns ``None`` and need not be called (most candidates of a document on
+    a large corpus share a sentence or two with it, nothing more). Below
+    ``_FEW_CANDIDATES`` others, every one may (``verify`` rules them out about as
+    cheaply)."""
+    count = len(others)
+    if count < _FEW_CANDIDATES:
+        return [True] * count
+    possible: list[bool] = _set_possible(a, others, commons, options).tolist()
+    return possible
+
+
+def _set_possible(
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    commons: npt.NDArray[np.int64],
+    options: DedupOptions,
+) -> npt.NDArray[np.bool_]:
+    """:func:`set_possible` with numpy, whatever the number of *others*."""
+    kinds = options.kinds
+    count = len(others)
+    if not count:
+        return np.zeros(0, dtype=bool)
+    possible = np.zeros(count, dtype=bool)
+    if "exact" in kinds:
+        keys = np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count)
+        possible |= keys == np.uint64(a.exact_key)
+    if {"near", "containment"} & kinds:
+        mine = int(a.shingles.size)
+        sizes = np.fromiter((o.shingles.size for o in others), dtype=np.int64, count=count)
+        if "near" in kinds:  # jaccard_of, element-wise
+            union = mine + sizes - commons
+            jaccard = np.divide(commons, union, out=np.ones(count), where=union > 0)
+            possible |= jaccard >= options.near_threshold
+        if "containment" in kinds:  # _containment's exact share
+            fewer = np.minimum(mine, sizes)
+            share = np.divide(commons, fewer, out=np.zeros(count), where=fewer > 0)
+            possible |= (fewer > 0) & (share >= options.containment_threshold)
+    words = np.fromiter((o.words for o in others), dtype=np.int64, count=count)
+    return possible & (words > 0)
+
+
+def _near_possible(
+    a: DocFeatures, others: Sequence[DocFeatures], options: DedupOptions
+) -> list[int]:
+    """The positions in *others* of the documents that may be a near duplicate of
+    *a* by their shingle counts alone: two sets share at most the smaller, so
+    their Jaccard is at most ``jaccard_of(smaller, a, b)`` (the same function, exactly
+    the score a pair sharing the whole smaller set gets). The others are below
+    ``near_threshold`` whatever they share: their overlap is not computed.
+
+    >>> from ingest import Document
+    >>> from ingest.dedup import compute_features
+    >>> sizes = lambda n: attrs.evolve(a, shingles=np.arange(n, dtype=np.uint32))
+    >>> a = compute_features([Document("a", "one two three")], DedupOptions())[0]
+    >>> _near_possible(sizes(10), [sizes(7), sizes(6), sizes(14)], DedupOptions())
+    [0, 2]
+    """
+    size, threshold = int(a.shingles.size), options.near_threshold
+    sizes = [int(other.shingles.size) for other in others]
+    return [i for i, n in enumerate(sizes) if jaccard_of(min(size, n), size, n) >= threshold]
+
+
+def paraphrase_bounds(
+    a: DocFeatures, others: Sequence[DocFeatures], options: DedupOptions
+) -> list[float]:
+    """For each of *others*: an upper bound of its aligned share with *a* that a
+    paraphrase needs to reach (``docs/dedup.md``, "Verification"), the smaller of
+    :func:`~ingest.dedup._align.share_bounds` (verify's first test of the alignment)
+    and :func:`~ingest.dedup._align.run_bounds` (``exact_alignment``'s before it
+    scores runs), for all of them at once. A pair below ``paraphrase_threshold``
+    here is not a paraphrase, and ``verify`` given the bound decides as without it."""
+    if not others:
+        return []
+    threshold, minimum = options.sentence_threshold, options.min_aligned_sentences
+    window = options.sentence_window
+    bounds = share_bounds(a, others, minimum, threshold=threshold, window=window)
+    hopeful = [j for j, bound in enumerate(bounds) if bound >= options.paraphrase_threshold]
+    runs = run_bounds(a, [others[j] for j in hopeful], minimum, threshold=threshold, window=window)
+    for j, bound in zip(hopeful, runs, strict=True):
+        bounds[j] = min(bounds[j], bound)
+    return bounds
+
+
 def proposes_paraphrase(
     a: DocFeatures, b: DocFeatures, sentence_pairs: Iterable[tuple[int, int]], minimum: int
 ) -> bool:
@@ -244,15 +425,11 @@ def verify_candidates(
 
     *sentence_pairs* maps a candidate's position to its aligned sentence
     candidates ``(sentence of features, sentence of the candidate)``.
-    Candidates are verified in position order (:func:`verify_candidate`); *features*
-    itself is skipped.
+    Each candidate is verified as by :func:`verify_candidate`, all at once
+    (:func:`verify_each`); *features* itself is skipped.
     """
-    links = {}
-    for slot in sorted(candidates):
-        other = docs[slot]
-        if other.id == features.id:
-            continue
-        link = verify_candidate(features, other, sentence_pairs.get(slot, ()), options)
-        if link is not None:
-            links[other.id] = link
-    return links
+    slots = [slot for slot in sorted(candidates) if docs[slot].id != features.id]
+    others = [docs[slot] for slot in slots]
+    pairs = [sentence_pairs.get(slot, ()) for slot in slots]
+    found = verify_each(features, others, pairs, options)
+    return {o.id: link for o, link in zip(others, found, strict=True) if link is not None}

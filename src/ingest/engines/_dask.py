@@ -76,6 +76,7 @@ from ._dask_stages import (
     clean_document,
     empty_keys,
     empty_pairs,
+    forget_words,
     id_table,
     part_failures,
     partition_keys,
@@ -333,7 +334,9 @@ class DaskEngine:
     # -- stages ---------------------------------------------------------------------
 
     def _trim(self) -> None:
-        """Between stages: the workers give their allocators' free memory back."""
+        """Between stages: the workers forget the words they have seen (only signing
+        needs them) and give their allocators' free memory back."""
+        self.client.run(forget_words)
         self.client.run(trim_memory)
 
     def _sign(

@@ -34,10 +34,11 @@ from ..dedup import (
     Node,
     band_hashes,
     compute_features,
+    forget_words,
     lsh_banding,
     mix64,
     trim_memory,
-    verify_candidate,
+    verify_each,
 )
 from ..inputs import PARQUET_EXTS, DocItem, Failure, InputError, Reader, row_groups
 from ..pipeline import Pipeline, PipelineOptions
@@ -55,6 +56,7 @@ __all__ = [
     "clean_document",
     "empty_keys",
     "empty_pairs",
+    "forget_words",
     "id_table",
     "part_failures",
     "partition_keys",
@@ -330,20 +332,26 @@ def verify_block(
     options: DedupOptions,
 ) -> list[tuple[Node, Node, Link]]:
     """Verify the candidate pairs (rows ``sa, sb, i, j``) of a block, given the features
-    of their documents, selected from each partition (:func:`select_features`)."""
-    sentence_pairs: defaultdict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    of their documents, selected from each partition (:func:`select_features`).
+
+    As the single-process index, the later document (``sb``) is verified against its
+    earlier candidates, all of them at once (:func:`~ingest.dedup.verify_each`)."""
+    sentence_pairs: defaultdict[int, defaultdict[int, list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for sa, sb, i, j in pairs.tolist():
-        found = sentence_pairs[sa, sb]
+        found = sentence_pairs[sb][sa]
         if i >= 0:
-            # As the single-process index: the later document (sb) queries the earlier.
-            found.append((j, i))
+            found.append((j, i))  # (sentence of sb, sentence of sa)
     features = {slot: f for part in selected for slot, f in part.items()}
     links = []
-    for (sa, sb), found in sentence_pairs.items():
-        a, b = features[sa], features[sb]
-        link = verify_candidate(b, a, found, options)
-        if link is not None:
-            links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
+    for sb, by_earlier in sentence_pairs.items():
+        b = features[sb]
+        earlier = [features[sa] for sa in by_earlier]
+        verified = verify_each(b, earlier, list(by_earlier.values()), options)
+        for a, link in zip(earlier, verified, strict=True):
+            if link is not None:
+                links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links
 
 
