@@ -73,8 +73,8 @@ from ..dedup import (
     ordered_evidence,
     permutations,
     to_minhash,
-    verify_candidate,
     verify_candidates,
+    verify_each,
 )
 
 __all__ = [
@@ -471,22 +471,20 @@ class RedisIndex:
                     slot, j = key.split(b":")
                     sentence_pairs[int(slot)].add((i, int(j)))
         slots.update(sentence_pairs)
-        links: dict[str, Link] = {}
         ordered = sorted(slots)
         raw: list[Any] = (
             self._redis.hmget(self._key("features"), [str(s) for s in ordered]) if ordered else []
         )
+        others, pairs = [], []
         for slot, data in zip(ordered, raw, strict=True):
             if data is None:
                 continue  # written by a batch that has not finished
             other = decode_features(data, self._source)
-            if other.id == features.id:
-                continue
-            link = verify_candidate(
-                features, other, sorted(sentence_pairs.get(slot, ())), self.options
-            )
-            if link is not None:
-                links[other.id] = link
+            if other.id != features.id:
+                others.append(other)
+                pairs.append(sorted(sentence_pairs.get(slot, ())))
+        verified = verify_each(features, others, pairs, self.options)
+        links = {o.id: link for o, link in zip(others, verified, strict=True) if link is not None}
         links.update(batch.match(features))
         return links
 
