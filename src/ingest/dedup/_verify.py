@@ -428,8 +428,9 @@ def verify_candidates(
     Each candidate is verified as by :func:`verify_candidate`, all at once
     (:func:`verify_each`); *features* itself is skipped.
     """
-    slots = [slot for slot in sorted(candidates) if docs[slot].id != features.id]
-    others = [docs[slot] for slot in slots]
-    pairs = [sentence_pairs.get(slot, ()) for slot in slots]
+    # Each candidate read once: an index's spilled documents are read from a file.
+    held = [(slot, other) for slot in sorted(candidates) if (other := docs[slot]).id != features.id]
+    others = [other for _, other in held]
+    pairs = [sentence_pairs.get(slot, ()) for slot, _ in held]
     found = verify_each(features, others, pairs, options)
     return {o.id: link for o, link in zip(others, found, strict=True) if link is not None}
