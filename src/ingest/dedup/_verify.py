@@ -416,12 +416,13 @@ def verify_candidate(
 
 def verify_candidates(
     features: DocFeatures,
-    docs: Sequence[DocFeatures],
+    docs: Sequence[DocFeatures] | Mapping[int, DocFeatures],
     candidates: Iterable[int],
     sentence_pairs: Mapping[int, Sequence[tuple[int, int]]],
     options: DedupOptions,
 ) -> dict[str, Link]:
-    """The verified links of *features* to the candidate positions in *docs*, by id.
+    """The verified links of *features* to the candidate positions in *docs* (a
+    sequence, or the documents by position), by id.
 
     *sentence_pairs* maps a candidate's position to its aligned sentence
     candidates ``(sentence of features, sentence of the candidate)``.

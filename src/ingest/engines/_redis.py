@@ -74,7 +74,6 @@ from ..dedup import (
     permutations,
     to_minhash,
     verify_candidates,
-    verify_each,
 )
 
 __all__ = [
@@ -475,16 +474,14 @@ class RedisIndex:
         raw: list[Any] = (
             self._redis.hmget(self._key("features"), [str(s) for s in ordered]) if ordered else []
         )
-        others, pairs = [], []
-        for slot, data in zip(ordered, raw, strict=True):
-            if data is None:
-                continue  # written by a batch that has not finished
-            other = decode_features(data, self._source)
-            if other.id != features.id:
-                others.append(other)
-                pairs.append(sorted(sentence_pairs.get(slot, ())))
-        verified = verify_each(features, others, pairs, self.options)
-        links = {o.id: link for o, link in zip(others, verified, strict=True) if link is not None}
+        # A slot without features is a batch's that has not finished: left out.
+        stored = {
+            slot: decode_features(data, self._source)
+            for slot, data in zip(ordered, raw, strict=True)
+            if data is not None
+        }
+        pairs = {slot: sorted(found) for slot, found in sentence_pairs.items()}
+        links = verify_candidates(features, stored, stored, pairs, self.options)
         links.update(batch.match(features))
         return links
 
