@@ -29,7 +29,9 @@ from ..synthetic import TWO_SENTENCES_SHARED, Corpus, generate, pair_scores
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
 
+import dask
 from dask.sizeof import sizeof
+from dask.utils import parse_bytes
 from distributed.system import MEMORY_LIMIT
 
 from ingest.engines._dask import DaskEngine, DaskOptions, DaskRun, clean_document
@@ -260,6 +262,21 @@ def test_workers_get_a_memory_limit_derived_from_the_machine() -> None:
         OptionsError, match=r"^DaskOptions.memory_limit must be an integer >= 1 or None, got 0$"
     ):
         DaskOptions(memory_limit=0)
+
+
+def test_workers_shuffle_through_a_send_buffer_of_the_options_size(engine: DaskEngine) -> None:
+    def limits(dask_worker: Any) -> int:
+        return int(dask_worker.extensions["shuffle"].memory_limiter_comms.limit)
+
+    assert engine.options.shuffle_buffer == 128 * 2**20
+    assert set(engine.client.run(limits).values()) == {128 * 2**20}
+    with DaskEngine(DaskOptions(workers=1, shuffle_buffer=None)) as dasks_own:
+        dasks = parse_bytes(dask.config.get("distributed.p2p.comm.buffer"))  # 1 GiB unless set
+        assert set(dasks_own.client.run(limits).values()) == {dasks}
+    with pytest.raises(
+        OptionsError, match=r"^DaskOptions.shuffle_buffer must be an integer >= 1 or None, got 0$"
+    ):
+        DaskOptions(shuffle_buffer=0)
 
 
 # -- the public names and `ingest dedup --engine dask` ---------------------------------------

@@ -54,6 +54,7 @@ from typing import Any, TypeVar
 import attrs
 
 try:
+    import dask.config
     import dask.dataframe as dd
     from dask import delayed
     from distributed import Client, Future, LocalCluster, as_completed
@@ -138,6 +139,14 @@ class DaskOptions:
             container's limit), shared by the workers (4 GB each for 2 workers
             on 24 GB); ``None``: Dask's own default, all the memory, which
             never spills.
+        shuffle_buffer: Bytes each worker of the ``LocalCluster`` may hold in the
+            send buffers of its shuffles (Dask's ``distributed.p2p.comm.buffer``,
+            1 GiB by default): the shards of band keys and candidate pairs waiting
+            to go to the other workers. A worker holds its signed partitions too;
+            at a million documents Dask's 1 GiB on top of them took the workers
+            past their ``memory_limit`` (docs/scaling.md, "Dask"). Default 128 MiB;
+            ``None``: Dask's configuration. A cluster at ``scheduler`` has its own
+            (``dask worker`` reads ``distributed.p2p.comm.buffer``).
         log_level: The level below which the ``LocalCluster``'s processes
             keep quiet (a :mod:`logging` level); ``logging.CRITICAL`` also
             silences the log of a failed task, whose error the client raises.
@@ -154,6 +163,9 @@ class DaskOptions:
     memory_limit: int | None = attrs.field(
         default=attrs.Factory(_memory_share, takes_self=True),
         validator=integer(1, optional=True),
+    )
+    shuffle_buffer: int | None = attrs.field(
+        default=128 * 2**20, validator=integer(1, optional=True)
     )
     log_level: int = attrs.field(default=logging.ERROR, validator=integer(0))
     connect_timeout: float = attrs.field(
@@ -214,6 +226,7 @@ class DaskEngine:
                 dashboard_address=":0",
                 silence_logs=self.options.log_level,
                 memory_limit=self.options.memory_limit or "auto",
+                config=_worker_config(self.options),
             )
             self.client = Client(self._cluster)
         else:
@@ -442,6 +455,18 @@ class DaskEngine:
         links = [link for _, block in done for link in block]
         _stage("verified", started, links=len(links))
         return links
+
+
+def _worker_config(options: DaskOptions) -> dict[str, Any]:
+    """The Dask configuration the ``LocalCluster``'s workers get on top of the client's.
+
+    A nanny replaces each top-level section of its configuration by the one given, so
+    the section given is the whole ``distributed`` one, with the options' values in it.
+    """
+    if options.shuffle_buffer is None:
+        return {}
+    ours = {"p2p": {"comm": {"buffer": options.shuffle_buffer}}}
+    return {"distributed": dask.config.merge(dask.config.get("distributed"), ours)}
 
 
 def _stage(name: str, started: float, **counts: int) -> None:
