@@ -12,6 +12,8 @@ import attrs
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ingest
 from ingest import (
@@ -40,6 +42,7 @@ from ingest.engines._dask_stages import (
     band_hashes,
     block_partitions,
     bucket_pairs,
+    empty_pairs,
     read_input,
     select_features,
     sign_partition,
@@ -210,6 +213,31 @@ def test_candidates_are_grouped_by_pair_of_partitions_each_once() -> None:
     ]
     assert blocks[(1 << SLOT_BITS) | 1].tolist() == [[slot(1, 0), slot(1, 2), -1, -1]]
     assert split_blocks(pairs.iloc[:0]) == {}
+
+
+_ROWS = st.tuples(
+    st.integers(0, 3),  # block
+    st.integers(0, 5),  # sa
+    st.integers(0, 5),  # sb
+    st.integers(-1, 2),  # i
+    st.integers(-1, 2),  # j
+)
+
+
+@given(st.lists(_ROWS, max_size=60))
+def test_a_block_s_rows_are_its_distinct_rows_in_order(rows: list[tuple[int, ...]]) -> None:
+    frame = pd.DataFrame(
+        {
+            name: np.array([row[k] for row in rows], dtype=dtype)
+            for k, (name, dtype) in enumerate(empty_pairs().dtypes.items())
+        }
+    )
+    expected: dict[int, list[list[int]]] = {}
+    for block, *rest in sorted(set(rows)):
+        expected.setdefault(block, []).append(rest)
+    blocks = split_blocks(frame)
+    assert {block: table.tolist() for block, table in blocks.items()} == expected
+    assert all(table.dtype == np.int64 and table.shape[1] == 4 for table in blocks.values())
 
 
 def test_blocks_pair_groups_of_partitions() -> None:

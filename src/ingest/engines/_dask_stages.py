@@ -283,13 +283,30 @@ def empty_pairs() -> pd.DataFrame:
 
 def split_blocks(frame: pd.DataFrame) -> dict[int, npt.NDArray[np.int64]]:
     """The candidate rows (``sa, sb, i, j``, each once, sorted) of each block of *frame*
-    (a partition of :func:`bucket_pairs` shuffled by block), by block."""
+    (a partition of :func:`bucket_pairs` shuffled by block), by block.
+
+    The rows are sorted by their columns (one array of positions), and a row equal to the
+    one before it in that order is left out: no hash table of the rows and no copy of the
+    whole frame but the result, so the working memory stays near the frame's size at the
+    end of the shuffle, when a worker holds its signed partitions too.
+    """
     if frame.empty:
         return {}
-    table = frame.drop_duplicates().to_numpy(dtype=np.int64)
-    table = table[np.lexsort(table.T[::-1])]
-    bounds = np.flatnonzero(np.diff(table[:, 0])) + 1
-    return {int(rows[0, 0]): np.ascontiguousarray(rows[:, 1:]) for rows in np.split(table, bounds)}
+    columns = [frame[name].to_numpy() for name in _PAIRS_META]
+    order = np.lexsort(columns[::-1])
+    fresh = np.zeros(order.size, dtype=bool)
+    fresh[0] = True
+    for column in columns:
+        ordered = column[order]
+        fresh[1:] |= ordered[1:] != ordered[:-1]
+    kept = order[fresh]
+    del order, fresh, ordered
+    block = columns[0][kept]
+    table = np.empty((kept.size, len(columns) - 1), dtype=np.int64)
+    for k, column in enumerate(columns[1:]):
+        table[:, k] = column[kept]
+    bounds = np.flatnonzero(np.diff(block)) + 1
+    return dict(zip(block[[0, *bounds.tolist()]].tolist(), np.split(table, bounds), strict=True))
 
 
 def block_numbers(blocks: dict[int, npt.NDArray[np.int64]]) -> list[int]:
