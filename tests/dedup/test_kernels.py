@@ -15,8 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.dedup import DuplicateIndex, _align, _bands, _kernels, _shingle
+from ingest import Document
+from ingest.dedup import DuplicateIndex, _align, _bands, _chance, _kernels, _shingle
 from ingest.dedup._align import (
+    alignment_bounds,
     estimated_alignment,
     exact_alignment,
     run_bounds,
@@ -176,6 +178,7 @@ def features() -> list[DocFeatures]:
 
 def _numpy_only(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(_align, "compiled", lambda _name: None)
+    patch.setattr(_chance, "compiled", lambda _name: None)
     patch.setattr(_shingle, "compiled", lambda _name: None)
     patch.setattr(_bands, "compiled", lambda _name: None)
 
@@ -191,6 +194,7 @@ def _with_and_without(compute: Callable[[], _T]) -> tuple[_T, _T]:
 def _plain(patch: pytest.MonkeyPatch) -> None:
     """The kernels' plain Python functions in place of the compiled ones."""
     patch.setattr(_align, "compiled", _kernels._KERNELS.__getitem__)
+    patch.setattr(_chance, "compiled", _kernels._KERNELS.__getitem__)
 
 
 @pytest.mark.parametrize("window", [1, 2, 3])
@@ -247,6 +251,121 @@ def test_share_bounds_are_the_same_with_and_without_the_kernel(
     assert any(0.3 <= b < 1 for b in values)
 
 
+@pytest.fixture(scope="module")
+def repeating(features: list[DocFeatures]) -> list[DocFeatures]:
+    """The news documents, and some of them with their first half again after them:
+    documents whose sentences repeat (groups fewer than sentences), and pairs of them
+    with their originals that pass the share bounds and reach the run bounds."""
+    docs = news_docs()[:8]
+    again = [Document(f"{d.id}-again", f"{d.text}\n\n{d.text[: len(d.text) // 2]}") for d in docs]
+    more = compute_features(again, DedupOptions())
+    assert sum(f.sentence_repeated for f in more) >= 6
+    return [*features, *more]
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+@pytest.mark.parametrize(("threshold", "floor"), [(0.45, 0.3), (0.3, 0.6), (0.45, 0.0)])
+def test_alignment_bounds_are_the_share_bounds_then_the_run_bounds(
+    repeating: list[DocFeatures], window: int, threshold: float, floor: float
+) -> None:
+    """The one compiled pass gives, float for float, what the two functions give in
+    turn, with and without their kernels (the run bounds of pairs at or above the
+    floor, and of documents whose sentences repeat, groups found by the kernel)."""
+    _compiled("alignment_bounds")
+
+    def in_turn() -> list[list[float]]:
+        rows = []
+        for a in repeating:
+            row = share_bounds(a, repeating, 3, threshold=threshold, window=window)
+            hopeful = [j for j, bound in enumerate(row) if bound >= floor]
+            runs = run_bounds(
+                a, [repeating[j] for j in hopeful], 3, threshold=threshold, window=window
+            )
+            for j, bound in zip(hopeful, runs, strict=True):
+                row[j] = min(row[j], bound)
+            rows.append(row)
+        return rows
+
+    def at_once() -> list[list[float]]:
+        return [
+            alignment_bounds(a, repeating, 3, threshold=threshold, window=window, floor=floor)
+            for a in repeating
+        ]
+
+    fast, plain = _with_and_without(at_once)
+    expected, numpy_only = _with_and_without(in_turn)
+    assert fast == expected == plain == numpy_only
+    shares = _with_and_without(
+        lambda: [
+            share_bounds(a, repeating, 3, threshold=threshold, window=window) for a in repeating
+        ]
+    )[0]
+    cut = [
+        (s, b)
+        for srow, brow in zip(shares, fast, strict=True)
+        for s, b in zip(srow, brow, strict=True)
+        if b < s
+    ]
+    assert cut  # pairs the run bounds lower
+    assert any(b >= floor for row in fast for b in row)
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.45, 0.6])
+def test_chance_shares_are_the_same_with_and_without_the_kernel(
+    repeating: list[DocFeatures], threshold: float
+) -> None:
+    """The compiled chance level (binomial tails term by term, the Poisson binomial
+    law trial by trial) is numpy's (scipy's incomplete beta, the law by Fourier
+    transform) on every ordered pair of the news documents, those whose sentences
+    repeat too."""
+    _compiled("chance_share")
+    pairs = [(a, b) for a in repeating for b in repeating]
+
+    def levels() -> list[float]:
+        return [_chance.chance_share(a, b, threshold=threshold) for a, b in pairs]
+
+    fast, plain = _with_and_without(levels)
+    assert fast == plain
+    assert len(set(fast)) > 5  # levels of many values, not all 0
+
+
+@given(
+    least=st.integers(0, 80),
+    draws=st.integers(0, 80),
+    probability=st.floats(0, 1) | st.sampled_from([0.0, 1e-9, 0.5, 1 - 1e-9, 1.0]),
+)
+def test_binomial_tails_are_the_incomplete_beta_function_s(
+    least: int, draws: int, probability: float
+) -> None:
+    expected = _chance._binomial_tail(
+        np.array([float(max(least, 1))]), np.array([float(draws)]), np.array([probability])
+    )[0]
+    for tail in (_kernels._binomial_tail, _kernels._namespace()["_binomial_tail"]):
+        assert tail(max(least, 1), draws, probability) == pytest.approx(
+            expected, rel=1e-11, abs=1e-300
+        )
+
+
+_numbered = st.lists(st.frozensets(st.integers(0, 5), max_size=4), max_size=30)
+
+
+@given(sets=_numbered)
+def test_group_numbers_are_the_sentence_groups(sets: list[frozenset[int]]) -> None:
+    """``_group_numbers`` numbers equal sets as ``DocFeatures.sentence_group_of`` does:
+    one group each, in first-seen order (small alphabets: many equal sets)."""
+    seen: dict[frozenset[int], int] = {}
+    expected = [seen.setdefault(s, len(seen)) for s in sets]
+    values, ends = _flat(sets)
+    offsets = np.concatenate(([0], ends)).astype(np.int64)
+    for number in (_kernels._group_numbers, _kernels._namespace()["_group_numbers"]):
+        group_of = np.full(len(sets), -7, dtype=np.int64)
+        firsts = np.full(len(sets), -7, dtype=np.int64)
+        count = number(values, offsets, 0, len(sets), group_of, firsts)
+        assert count == len(seen)
+        assert group_of.tolist() == expected
+        assert firsts[:count].tolist() == [expected.index(g) for g in range(count)]
+
+
 def _estimated(
     pairs: list[tuple[DocFeatures, DocFeatures]], threshold: float, window: int
 ) -> list[tuple[list[bool], list[bool]]]:
@@ -288,11 +407,17 @@ def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) ->
         masks = [exact_alignment(a, b, threshold=0.45, window=2) for a, b in _pairs(few)]
         bounds = [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
         shares = [share_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        both = [alignment_bounds(a, few, 3, threshold=0.45, window=2, floor=0.3) for a in few]
+        chances = [_chance.chance_share(a, b, threshold=0.45) for a, b in _pairs(few)]
         estimated = _estimated(_pairs(few), 0.45, 2)
     with pytest.MonkeyPatch.context() as patch:
         _numpy_only(patch)
         assert bounds == [run_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
         assert shares == [share_bounds(a, few, 3, threshold=0.45, window=2) for a in few]
+        assert both == [
+            alignment_bounds(a, few, 3, threshold=0.45, window=2, floor=0.3) for a in few
+        ]
+        assert chances == [_chance.chance_share(a, b, threshold=0.45) for a, b in _pairs(few)]
         assert estimated == _estimated(_pairs(few), 0.45, 2)
         for (a, b), (a_mask, b_mask) in zip(_pairs(few), masks, strict=True):
             a_plain, b_plain = exact_alignment(a, b, threshold=0.45, window=2)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ingest import Cluster, DedupOptions, Document
 from ingest.dedup import DuplicateIndex, _index, _verify
-from ingest.dedup._align import run_bounds, share_bound
+from ingest.dedup._align import alignment_bounds, share_bound, share_bounds
 from ingest.dedup._chains import Chains
 from ingest.dedup._clusters import Node, cluster_links
 from ingest.dedup._features import DocFeatures, compute_features
@@ -85,20 +85,24 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
     corpus: str, kinds: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The index bounds the aligned share of all of a document's candidates at once
-    (``share_bounds``, then ``run_bounds``); verifying pair by pair with ``share_bound``
-    and ``exact_alignment``'s own bound, as ``verify`` does, gives the same clusters and
-    evidence, bit for bit."""
+    (``alignment_bounds``: ``share_bounds``, then ``run_bounds``); verifying pair by
+    pair with ``share_bound`` and ``exact_alignment``'s own bound, as ``verify`` does,
+    gives the same clusters and evidence, bit for bit."""
     docs = _families(articles=3, copies=20, seed=13) if corpus == "families" else news_docs()
     # At 0.5 some news pairs are cut by the share bound (at 0.45 none is).
     options = DedupOptions(kinds=frozenset(kinds), sentence_threshold=0.5)
     cut: list[bool] = []
 
-    def recorded(a, others, minimum, *, threshold, window):  # type: ignore[no-untyped-def]
-        bounds = run_bounds(a, others, minimum, threshold=threshold, window=window)
-        cut.extend(bound < options.paraphrase_threshold for bound in bounds)
+    def recorded(a, others, minimum, *, threshold, window, floor):  # type: ignore[no-untyped-def]
+        bounds = alignment_bounds(
+            a, others, minimum, threshold=threshold, window=window, floor=floor
+        )
+        shares = share_bounds(a, others, minimum, threshold=threshold, window=window)
+        # The pairs that reached the run bounds, and whether those cut them.
+        cut.extend(b < floor for b, share in zip(bounds, shares, strict=True) if share >= floor)
         return bounds
 
-    monkeypatch.setattr(_verify, "run_bounds", recorded)
+    monkeypatch.setattr(_verify, "alignment_bounds", recorded)
     at_once = DuplicateIndex(options)
     at_once.extend(docs)
     outcomes: list[bool] = []

@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._chance import chance_alignment, chance_level
+from ._chance import chance_share
 from ._features import DocFeatures
 from ._kernels import compiled
 from ._shingle import members, running_totals, span_positions
@@ -55,6 +55,7 @@ __all__ = [
     "Mask",
     "Paraphrase",
     "aligned_share",
+    "alignment_bounds",
     "estimated_alignment",
     "exact_alignment",
     "paraphrase_score",
@@ -696,20 +697,18 @@ def share_bounds(
     kernel = compiled("share_bound_counts")
     if kernel is not None and terms.size:
         # The same counts, compiled (ingest.dedup._kernels.share_bound_counts).
+        doc_sentences = running_totals((o.sentence_count for o in others), initial=True)
         found = kernel(
             terms,
             np.searchsorted(terms, a.sentence_values).astype(np.int64),
             a.sentence_sizes.astype(np.int64),
             np.concatenate([o.sentence_values for o in others]),
             np.concatenate([o.sentence_sizes for o in others]).astype(np.int64),
-            running_totals((o.sentence_count for o in others), initial=True),
+            doc_sentences,
             float(threshold),
             int(window),
         )
-        return [
-            _share(m, t, a, other, minimum)
-            for (m, t), other in zip(found.tolist(), others, strict=True)
-        ]
+        return _shares(found, a.sentence_count, np.diff(doc_sentences), minimum)
     step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
     for start in range(0, len(others), step):
         block = others[start : start + step]
@@ -719,6 +718,63 @@ def share_bounds(
             for m, t, other in zip(mine.tolist(), theirs.tolist(), block, strict=True)
         )
     return bounds
+
+
+def alignment_bounds(
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    minimum: int,
+    *,
+    threshold: float,
+    window: int,
+    floor: float,
+) -> list[float]:
+    """For each of *others*: its :func:`share_bounds` and, where that reaches *floor*,
+    the smaller of it and its :func:`run_bounds`, the same floats as the two called in
+    turn. With numba, one compiled pass over the others' sentences
+    (:func:`ingest.dedup._kernels.alignment_bounds`): the run bounds of the few pairs
+    that reach *floor* read the same flat arrays as their share bounds, and no Python
+    code runs per pair; without it, the two functions."""
+    if not others:
+        return []
+    terms = np.unique(a.sentence_values)
+    kernel = compiled("alignment_bounds")
+    if kernel is None or not terms.size:
+        bounds = share_bounds(a, others, minimum, threshold=threshold, window=window)
+        hopeful = [j for j, bound in enumerate(bounds) if bound >= floor]
+        runs = run_bounds(
+            a, [others[j] for j in hopeful], minimum, threshold=threshold, window=window
+        )
+        for j, bound in zip(hopeful, runs, strict=True):
+            bounds[j] = min(bounds[j], bound)
+        return bounds
+    a_sets = _Sets.groups(a)
+    lookup = _Lookup(a_sets)
+    sizes = [o.sentence_sizes for o in others]
+    found: npt.NDArray[np.float64] = kernel(
+        (
+            terms,
+            np.searchsorted(terms, a.sentence_values).astype(np.int64),
+            a.sentence_sizes.astype(np.int64),
+        ),
+        (
+            a_sets.values,
+            _starts(a_sets),
+            a.sentence_group_of.astype(np.int64),
+            lookup.values,
+            lookup.owner.astype(np.int64),
+        ),
+        np.concatenate([o.sentence_values for o in others]),
+        np.concatenate(sizes).astype(np.int64),
+        running_totals(map(len, sizes), initial=True),
+        float(threshold),
+        int(window),
+        int(minimum),
+        float(floor),
+        _BLOCK,
+    )
+    values: list[float] = found.tolist()
+    return values
 
 
 def _feasible_both(
@@ -812,6 +868,29 @@ def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minim
     return share_a if count_a < count_b else share_b
 
 
+def _shares(counts: _Counts, count_a: int, counts_b: _Counts, minimum: int) -> list[float]:
+    """:func:`_share` of *a* (with *count_a* sentences) and each of the others (with
+    *counts_b*), from the rows of *counts* (the aligned sentences of *a*, of the other),
+    for all of them at once with numpy: the same floats (the counts are exact in a
+    float, and a quotient is rounded once either way).
+
+    >>> counts = np.array([[3, 4], [3, 2], [6, 3], [4, 5]])
+    >>> _shares(counts, 10, np.array([8, 20, 10, 10]), 3)
+    [0.5, 0.0, 0.6, 0.5]
+    """
+    mine, theirs = counts[:, 0], counts[:, 1]
+    share_a = mine / count_a if count_a else np.zeros(mine.size)
+    share_b = np.divide(theirs, counts_b, out=np.zeros(theirs.size), where=counts_b > 0)
+    shares = np.where(
+        counts_b == count_a,
+        np.maximum(share_a, share_b),
+        np.where(count_a < counts_b, share_a, share_b),
+    )
+    shares[np.minimum(mine, theirs) < minimum] = 0.0
+    result: list[float] = shares.tolist()
+    return result
+
+
 @attrs.frozen
 class Paraphrase:
     """The exact paraphrase score of a pair and what it rests on.
@@ -882,7 +961,7 @@ def paraphrase_score(
     if share >= floor:
         a_short = _shorter_is_a(a, b, a_mask, b_mask)
         short, long = (a, b) if a_short else (b, a)
-        chance = chance_level(chance_alignment(short, long, threshold=threshold))
+        chance = chance_share(short, long, threshold=threshold)
         score = beyond_chance(share, chance)
         if score and 1 < short.sentence_count < long.sentence_count:
             # The longer document's aligned sentences must be beyond chance too: many
@@ -892,7 +971,7 @@ def paraphrase_score(
             # two as long, the share reads the better side, neither is the longer.)
             long_aligned = len(aligned[1] if a_short else aligned[0])
             long_share = long_aligned / long.sentence_count
-            long_chance = chance_level(chance_alignment(long, short, threshold=threshold))
+            long_chance = chance_share(long, short, threshold=threshold)
             if not beyond_chance(long_share, long_chance):
                 score = 0.0
     return Paraphrase(share, chance, score, aligned)

@@ -46,8 +46,9 @@ import numpy.typing as npt
 from scipy.special import betainc
 
 from ._features import DocFeatures
+from ._kernels import compiled
 
-__all__ = ["CHANCE_ALPHA", "chance_alignment", "chance_count", "chance_level"]
+__all__ = ["CHANCE_ALPHA", "chance_alignment", "chance_count", "chance_level", "chance_share"]
 
 _Floats: TypeAlias = npt.NDArray[np.float64]
 
@@ -156,6 +157,42 @@ def chance_level(probabilities: _Floats, *, alpha: float = CHANCE_ALPHA) -> floa
     at_least = np.cumsum(law[::-1])[::-1]  # at_least[k] = P(K >= k)
     reached = int(np.flatnonzero(at_least > alpha)[-1])
     return reached / count
+
+
+def chance_share(a: DocFeatures, b: DocFeatures, *, threshold: float) -> float:
+    """``chance_level(chance_alignment(a, b, threshold=threshold))``: the share of
+    *a*'s sentences that align with *b*'s by chance in more than one shuffle in
+    twenty. With numba, computed by one compiled kernel
+    (:func:`ingest.dedup._kernels.chance_share`: the same law, the binomial tails
+    summed term by term and the Poisson binomial one trial at a time, about 20 times
+    faster than numpy's many small calls for a pair of news articles); its
+    probabilities agree with numpy's to about 1e-13, so the level differs only
+    where a tail of the law is that close to ``CHANCE_ALPHA``.
+
+    >>> from ingest import Document
+    >>> from ingest.dedup._features import compute_features
+    >>> from ingest.dedup._options import DedupOptions
+    >>> text = "Officials reviewed the trade deal on Monday. Talks stalled in Beijing again."
+    >>> a, b = compute_features([Document("a", text), Document("b", text)], DedupOptions())
+    >>> chance_share(a, b, threshold=0.5)
+    1.0
+    """
+    kernel = compiled("chance_share")
+    if kernel is None:
+        return chance_level(chance_alignment(a, b, threshold=threshold))
+    sizes = b.sentence_sizes.astype(np.int64)
+    share: float = kernel(
+        a.sentence_values,
+        a.sentence_sizes.astype(np.int64),
+        b.sentence_values,
+        sizes,
+        sizes[b.sentence_firsts] if b.sentence_repeated else sizes,
+        float(threshold),
+        CHANCE_ALPHA,
+        _NEGLIGIBLE,
+        _CERTAIN,
+    )
+    return share
 
 
 def _poisson_binomial(probabilities: _Floats) -> _Floats:

@@ -4,13 +4,19 @@ numba is optional (``pip install 'ingest[fast]'``). Every kernel here is a plain
 Python function over numpy arrays; :func:`compiled` returns it compiled by
 numba, or ``None`` without numba, and the caller then takes its numpy path.
 The two give the same numbers (the tests compare them on generated sets), so
-no decision depends on whether numba is installed, only the time.
+no decision depends on whether numba is installed, only the time. The one
+exception is :func:`chance_share`, whose probabilities are numpy's to about
+1e-13 (scipy's incomplete beta function and a Fourier transform there, sums
+term by term here): its level could differ only where a tail of the law is
+that close to ``CHANCE_ALPHA``, and the tests find the same levels.
 
 Kernels: :func:`merge_overlaps` and :func:`table_overlaps` (the shingle
 overlaps of a document's candidates, from the document LSH and from the
 sentence LSH), :func:`share_bound_counts` and :func:`run_bound_counts`
 (``_align.share_bounds`` and ``run_bounds``: which sentences could align, before
-any pair of sentences is scored), :func:`exact_masks`
+any pair of sentences is scored) and :func:`alignment_bounds` (the two in one
+pass over a document's candidates, for the index), :func:`chance_share`
+(``_chance.chance_share``: the chance level of a pair), :func:`exact_masks`
 (``_align.exact_alignment``: the aligned sentences) and :func:`estimated_masks`
 (``_align.estimated_alignment``: those the MinHash estimates align), and
 :func:`merge_runs` (``_bands``: the merge of two sorted segments of an LSH
@@ -35,9 +41,10 @@ never by ``import ingest``; loaded, numba and the kernels hold about 100 MB.
 from __future__ import annotations
 
 import functools
+import math
 import types
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -121,12 +128,21 @@ def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     return counts
 
 
-def _table(terms: _Hashes) -> _Index:
+#: Slots a term of the tables that serve a document's many candidates
+#: (:func:`_table`): most terms looked up there are not in it, and a lookup of one
+#: that is not ends at the first empty slot, at once in a table this sparse (at two
+#: slots a term, after about 2.5 probes). Measured on the bounds of 100,000
+#: candidate pairs of real text: 7.3 us a pair at 2 slots a term, 5.7 at 8, 5.3 at 16.
+_ROOMY: Final = 16
+
+
+def _table(terms: _Hashes, room: int) -> _Index:
     """An open-addressing table of the sorted hashes *terms*: at a hash's slot (or the
     next ones), the position of its first copy in *terms*; -1 for an empty slot.
-    Twice as many slots as terms or more, so a lookup probes about once."""
+    Twice as many slots as terms or more, so a lookup probes about once, and *room*
+    slots a term up to 2**20 slots (8 MB)."""
     bits = 4
-    while (1 << bits) < 2 * terms.size:
+    while (1 << bits) < 2 * terms.size or ((1 << bits) < room * terms.size and bits < 20):
         bits += 1
     table = np.full(1 << bits, -1, dtype=np.int64)
     mask = np.int64((1 << bits) - 1)
@@ -251,38 +267,59 @@ def run_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
     pair by pair, without numpy's per-call cost.
     """
     a_count = a_starts.size - 1
-    a_sizes = a_starts[1:] - a_starts[:-1]
+    table = _table(a_sorted, _ROOMY)
+    shift = _shift(table)
     counts = np.zeros((doc_groups.size - 1, 2), dtype=np.int64)
     for j in range(doc_groups.size - 1):
         first, count = doc_groups[j], doc_groups[j + 1] - doc_groups[j]
         b_starts = starts[first : first + count + 1]
-        b_sizes = b_starts[1:] - b_starts[:-1]
         b_group_of = group_of[doc_sentences[j] : doc_sentences[j + 1]]
-        common = _common(a_sorted, a_owner, a_count, values, b_starts)
-        a_mask = np.zeros(a_count, dtype=np.bool_)
-        b_mask = np.zeros(count, dtype=np.bool_)
-        for x in range(a_count):
-            for y in range(count):
-                shared = common[x, y]
-                union = a_sizes[x] + b_sizes[y] - shared
-                if shared > 0 and shared / max(union, 1) >= threshold:
-                    a_mask[x] = True
-                    b_mask[y] = True
-        if window > 1:
-            masks = (a_mask, b_mask)
-            _runs_possible(
-                a_group_of, a_values, a_starts, common, b_sizes, masks, threshold, window
-            )
-            flipped = (b_mask, a_mask)
-            theirs = np.ascontiguousarray(common.T)
-            _runs_possible(
-                b_group_of, values, b_starts, theirs, a_sizes, flipped, threshold, window
-            )
-        for g in a_group_of:
-            counts[j, 0] += a_mask[g]
-        for g in b_group_of:
-            counts[j, 1] += b_mask[g]
+        common = _common_in(table, shift, a_sorted, a_owner, a_count, values, b_starts)
+        counts[j, 0], counts[j, 1] = _run_counts(
+            a_values, a_starts, a_group_of, values, b_starts, b_group_of, common, threshold, window
+        )
     return counts
+
+
+def _run_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    a_values: _Hashes,
+    a_starts: _Index,
+    a_group_of: _Index,
+    values: _Hashes,
+    b_starts: _Index,
+    b_group_of: _Index,
+    common: _Counts,
+    threshold: float,
+    window: int,
+) -> tuple[int, int]:
+    """One pair's counts of :func:`run_bound_counts`: the sentences of *a* and of *b*
+    aligned alone or able to align through a run, from *common* (a's groups by b's:
+    their shared terms). Each document: its groups' sets (values from starts, one
+    more than the groups) and each sentence's group."""
+    a_count, count = a_starts.size - 1, b_starts.size - 1
+    a_sizes = a_starts[1:] - a_starts[:-1]
+    b_sizes = b_starts[1:] - b_starts[:-1]
+    a_mask = np.zeros(a_count, dtype=np.bool_)
+    b_mask = np.zeros(count, dtype=np.bool_)
+    for x in range(a_count):
+        for y in range(count):
+            shared = common[x, y]
+            union = a_sizes[x] + b_sizes[y] - shared
+            if shared > 0 and shared / max(union, 1) >= threshold:
+                a_mask[x] = True
+                b_mask[y] = True
+    if window > 1:
+        masks = (a_mask, b_mask)
+        _runs_possible(a_group_of, a_values, a_starts, common, b_sizes, masks, threshold, window)
+        flipped = (b_mask, a_mask)
+        theirs = np.ascontiguousarray(common.T)
+        _runs_possible(b_group_of, values, b_starts, theirs, a_sizes, flipped, threshold, window)
+    mine, their = 0, 0
+    for g in a_group_of:
+        mine += a_mask[g]
+    for g in b_group_of:
+        their += b_mask[g]
+    return mine, their
 
 
 def _common(
@@ -291,9 +328,22 @@ def _common(
     """``(count of a's groups, groups)``: the terms each group of one document (sets
     *values* from *starts*) shares with each of a's, each term looked up in a's
     (*a_sorted*, their groups *a_owner*)."""
+    table = _table(a_sorted, 2)
+    return _common_in(table, _shift(table), a_sorted, a_owner, count, values, starts)
+
+
+def _common_in(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    table: _Index,
+    shift: np.uint64,
+    a_sorted: _Hashes,
+    a_owner: _Index,
+    count: int,
+    values: _Hashes,
+    starts: _Index,
+) -> _Counts:
+    """:func:`_common` with *a_sorted*'s :func:`_table` (and its :func:`_shift`), made
+    once for every document compared with it."""
     common = np.zeros((count, starts.size - 1), dtype=np.int64)
-    table = _table(a_sorted)
-    shift = _shift(table)
     for y in range(starts.size - 1):
         for v in range(starts[y], starts[y + 1]):
             at = _find(table, a_sorted, values[v], shift)
@@ -459,37 +509,329 @@ def share_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
     term of *a* held, which *a*'s sentences then count.
     """
     counts = np.zeros((doc_sentences.size - 1, 2), dtype=np.int64)
-    table = _table(terms)
+    table = _table(terms, _ROOMY)
     shift = _shift(table)
     held = np.zeros(terms.size, dtype=np.bool_)
     marked = np.empty(terms.size, dtype=np.int64)  # the terms held, to unmark
     a_found = np.zeros(a_sizes.size, dtype=np.int64)
-    value = 0
+    offsets = _offsets(sizes)
     for j in range(doc_sentences.size - 1):
-        first, last = doc_sentences[j], doc_sentences[j + 1]
-        found = np.zeros(last - first, dtype=np.int64)
-        count = 0
-        for s in range(first, last):
-            for v in range(value, value + sizes[s]):
-                at = _find(table, terms, values[v], shift)
-                if at >= 0:
-                    if not held[at]:
-                        held[at] = True
-                        marked[count] = at
-                        count += 1
-                    found[s - first] += 1
-            value += sizes[s]
-        counts[j, 1] = _feasible_count(found, sizes[first:last], threshold, window)
-        at = 0
-        for s in range(a_sizes.size):
-            a_found[s] = 0
-            for k in range(at, at + a_sizes[s]):
-                a_found[s] += held[a_index[k]]
-            at += a_sizes[s]
-        counts[j, 0] = _feasible_count(a_found, a_sizes, threshold, window)
-        for k in range(count):  # unmark what this document held
-            held[marked[k]] = False
+        counts[j, 0], counts[j, 1] = _share_counts(
+            (table, shift, terms, held, marked, a_found),
+            a_index,
+            a_sizes,
+            values,
+            offsets,
+            doc_sentences[j],
+            doc_sentences[j + 1],
+            threshold,
+            window,
+        )
     return counts
+
+
+def _offsets(sizes: _Index) -> _Index:
+    """Where each of the sets of *sizes* starts in their values, and where the last ends."""
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    for s in range(sizes.size):
+        offsets[s + 1] = offsets[s] + sizes[s]
+    return offsets
+
+
+def _share_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    space: tuple[_Index, np.uint64, _Hashes, npt.NDArray[np.bool_], _Index, _Counts],
+    a_index: _Index,
+    a_sizes: _Index,
+    values: _Hashes,
+    offsets: _Index,
+    first: int,
+    last: int,
+    threshold: float,
+    window: int,
+) -> tuple[int, int]:
+    """One pair's counts of :func:`share_bound_counts`: the feasible sentences of *a*
+    and of the other document (its sentences *first* to *last*, their terms *values*
+    from *offsets*). *space*: *a*'s terms' table and its shift, the terms, and the
+    work arrays (the terms held, the list of them, the terms found per sentence of
+    *a*), left clear for the next pair."""
+    table, shift, terms, held, marked, a_found = space
+    found = np.zeros(last - first, dtype=np.int64)
+    count = 0
+    for s in range(first, last):
+        for v in range(offsets[s], offsets[s + 1]):
+            at = _find(table, terms, values[v], shift)
+            if at >= 0:
+                if not held[at]:
+                    held[at] = True
+                    marked[count] = at
+                    count += 1
+                found[s - first] += 1
+    sizes = offsets[first + 1 : last + 1] - offsets[first:last]
+    theirs = _feasible_count(found, sizes, threshold, window)
+    at = 0
+    for s in range(a_sizes.size):
+        a_found[s] = 0
+        for k in range(at, at + a_sizes[s]):
+            a_found[s] += held[a_index[k]]
+        at += a_sizes[s]
+    mine = _feasible_count(a_found, a_sizes, threshold, window)
+    for k in range(count):  # unmark what this document held
+        held[marked[k]] = False
+    return mine, theirs
+
+
+def _share_of(mine: int, theirs: int, count_a: int, count_b: int, minimum: int) -> float:
+    """``_align._share``: the share of aligned sentences of the document with fewer
+    sentences (*count_a*, *count_b*), 0 when either has fewer than *minimum*."""
+    if min(mine, theirs) < minimum:
+        return 0.0
+    share_a, share_b = mine / count_a, theirs / count_b
+    if count_a == count_b:
+        return max(share_a, share_b)
+    return share_a if count_a < count_b else share_b
+
+
+def _group_numbers(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    values: _Hashes,
+    offsets: _Index,
+    first: int,
+    last: int,
+    group_of: _Index,
+    firsts: _Index,
+) -> int:
+    """Number the sentences *first* to *last* (their sorted term sets: *values* from
+    *offsets*) by group, as ``DocFeatures.sentence_group_of`` does: equal sets share
+    a group, numbered in first-seen order. Writes each sentence's group to
+    *group_of* and each group's first sentence (from *first*) to *firsts*; returns the
+    number of groups. Sets are found again by a hash of their terms in a table."""
+    count = last - first
+    bits = 1
+    while bits < 32 and (1 << bits) < 2 * count:
+        bits += 1
+    mask = np.int64((1 << bits) - 1)
+    shift = np.uint64(32 - bits)
+    table = np.full(1 << bits, -1, dtype=np.int64)
+    groups = 0
+    for k in range(count):
+        s = first + k
+        key = np.uint64(offsets[s + 1] - offsets[s])
+        for v in range(offsets[s], offsets[s + 1]):  # 32 bits by 32: no overflow
+            key = ((key ^ np.uint64(values[v])) * _GOLDEN) & _LOW
+        slot = np.int64(key >> shift)
+        group = -1
+        while table[slot] != -1:
+            other = first + firsts[table[slot]]
+            if _same_set(values, offsets, s, other):
+                group = table[slot]
+                break
+            slot = (slot + 1) & mask
+        if group < 0:
+            group = groups
+            table[slot] = group
+            firsts[group] = k
+            groups += 1
+        group_of[k] = group
+    return groups
+
+
+def _same_set(values: _Hashes, offsets: _Index, s: int, t: int) -> bool:
+    """Whether sets *s* and *t* (*values* from *offsets*) hold the same terms."""
+    size = offsets[s + 1] - offsets[s]
+    if size != offsets[t + 1] - offsets[t]:
+        return False
+    for k in range(size):  # noqa: SIM110 (numba: a loop, not a generator)
+        if values[offsets[s] + k] != values[offsets[t] + k]:
+            return False
+    return True
+
+
+def _group_sets(
+    values: _Hashes, offsets: _Index, first: int, firsts: _Index
+) -> tuple[_Hashes, _Index]:
+    """The sets of the sentences *firsts* (from *first*; *values* from *offsets*), one
+    after the other, and where each starts (one more than the sets)."""
+    starts = np.zeros(firsts.size + 1, dtype=np.int64)
+    for g in range(firsts.size):
+        s = first + firsts[g]
+        starts[g + 1] = starts[g] + offsets[s + 1] - offsets[s]
+    sets = np.empty(starts[-1], dtype=np.uint32)
+    for g in range(firsts.size):
+        s = first + firsts[g]
+        sets[starts[g] : starts[g + 1]] = values[offsets[s] : offsets[s + 1]]
+    return sets, starts
+
+
+def alignment_bounds(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    share_terms: tuple[_Hashes, _Index, _Index],
+    a_groups: tuple[_Hashes, _Index, _Index, _Hashes, _Index],
+    values: _Hashes,
+    sizes: _Index,
+    doc_sentences: _Index,
+    threshold: float,
+    window: int,
+    minimum: int,
+    floor: float,
+    block: int,
+) -> npt.NDArray[np.float64]:
+    """``_align.alignment_bounds`` in one pass: for each other document, the share of
+    :func:`share_bound_counts`' counts and, where that reaches *floor*, the smaller of it
+    and the share of :func:`run_bound_counts`' (where ``_align.run_bounds`` would give
+    one: both documents with groups, the groups' matrix within *block* cells).
+
+    *share_terms*: what :func:`share_bound_counts` takes of *a* (its distinct terms
+    sorted, the place there of each of its sentences' terms, its sentences' sizes);
+    *a_groups*: what :func:`run_bound_counts` does (its groups' sets, values from
+    starts; each sentence's group; its groups' terms sorted and the group of each).
+    The others: their sentences' terms and sizes, flat, and where each document's
+    sentences start (one more than the documents); each one's groups are found here
+    (:func:`_group_numbers`) for the pairs that reach *floor* only.
+    """
+    terms, a_index, a_sizes = share_terms
+    a_values, a_starts, a_group_of, a_sorted, a_owner = a_groups
+    others = doc_sentences.size - 1
+    bounds = np.empty(others, dtype=np.float64)
+    table = _table(terms, _ROOMY)
+    space = (
+        table,
+        _shift(table),
+        terms,
+        np.zeros(terms.size, dtype=np.bool_),
+        np.empty(terms.size, dtype=np.int64),
+        np.zeros(a_sizes.size, dtype=np.int64),
+    )
+    offsets = _offsets(sizes)
+    a_count = a_starts.size - 1
+    runs_table = _table(a_sorted, _ROOMY)
+    runs_shift = _shift(runs_table)
+    most = 0
+    for j in range(others):
+        most = max(most, doc_sentences[j + 1] - doc_sentences[j])
+    group_of = np.empty(most, dtype=np.int64)
+    firsts = np.empty(most, dtype=np.int64)
+    for j in range(others):
+        first, last = doc_sentences[j], doc_sentences[j + 1]
+        mine, theirs = _share_counts(
+            space, a_index, a_sizes, values, offsets, first, last, threshold, window
+        )
+        bound = _share_of(mine, theirs, a_sizes.size, last - first, minimum)
+        if bound >= floor and a_count and a_values.size:
+            groups = _group_numbers(values, offsets, first, last, group_of, firsts)
+            if groups and max(1, block // max(1, groups)) >= a_count:
+                if groups == last - first:  # the groups are the sentences
+                    b_values, b_starts = values, offsets[first : last + 1]
+                else:
+                    b_values, b_starts = _group_sets(values, offsets, first, firsts[:groups])
+                common = _common_in(
+                    runs_table, runs_shift, a_sorted, a_owner, a_count, b_values, b_starts
+                )
+                mine, theirs = _run_counts(
+                    a_values,
+                    a_starts,
+                    a_group_of,
+                    b_values,
+                    b_starts,
+                    group_of[: last - first],
+                    common,
+                    threshold,
+                    window,
+                )
+                bound = min(bound, _share_of(mine, theirs, a_sizes.size, last - first, minimum))
+        bounds[j] = bound
+    return bounds
+
+
+def _binomial_tail(least: int, draws: int, probability: float) -> float:
+    """``P(X >= least)`` for ``X`` binomial with *draws* and *probability*, 0 when
+    ``least > draws`` (``_chance._binomial_tail``, there by the regularised
+    incomplete beta function): the sum of the law's terms from *least*, each from
+    its logarithm (no term underflows on the way to the ones that count)."""
+    if least > draws or probability <= 0.0:
+        return 0.0
+    if probability >= 1.0:
+        return 1.0
+    log_p, log_q = math.log(probability), math.log1p(-probability)
+    whole = math.lgamma(draws + 1)
+    tail = 0.0
+    for k in range(least, draws + 1):
+        ways = whole - math.lgamma(k + 1) - math.lgamma(draws - k + 1)
+        tail += math.exp(ways + k * log_p + (draws - k) * log_q)
+    return min(tail, 1.0)
+
+
+def chance_share(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    x_values: _Hashes,
+    x_sizes: _Index,
+    y_values: _Hashes,
+    y_sizes: _Index,
+    y_distinct: _Index,
+    threshold: float,
+    alpha: float,
+    negligible: float,
+    certain: float,
+) -> float:
+    """``_chance.chance_level(_chance.chance_alignment(x, y))``: the share of *x*'s
+    sentences that align with *y*'s by chance with probability above *alpha*.
+
+    *x*: its sentences' terms and sizes; *y*: the same, and the sizes of its
+    distinct sentences (one of each group). Each sentence of *x* aligns by chance
+    with a sentence of *y* of size ``n`` when ``n`` draws from *y*'s terms, each a
+    term of the sentence with the share of *y*'s term occurrences that are,
+    reach the least number of common terms of the threshold
+    (:func:`_binomial_tail`); the number of *x*'s sentences aligned by chance is
+    then a Poisson binomial law, here one trial at a time (``_chance`` takes the
+    Fourier transform); sentences together less likely than *negligible* are left
+    out, as there. The same level as numpy's path: the probabilities agree to
+    about 1e-13, and a level would differ only where a tail of the law is that
+    close to *alpha*."""
+    count = x_sizes.size
+    if not count or not y_sizes.size:
+        return 0.0
+    terms = np.sort(y_values)
+    total = 0
+    for size in y_sizes:
+        total += size
+    distinct = np.sort(y_distinct)
+    probabilities = np.zeros(count, dtype=np.float64)
+    at = 0
+    for i in range(count):
+        hits = 0
+        for v in range(at, at + x_sizes[i]):
+            hits += np.searchsorted(terms, x_values[v], side="right") - np.searchsorted(
+                terms, x_values[v], side="left"
+            )
+        at += x_sizes[i]
+        probability = min(hits / total, 1.0)
+        missed = 0.0
+        k = 0
+        while k < distinct.size:
+            size, number = distinct[k], 0
+            while k < distinct.size and distinct[k] == size:
+                number += 1
+                k += 1
+            least = max(math.ceil(threshold * (x_sizes[i] + size) / (1 + threshold) - 1e-9), 1.0)
+            tail = _binomial_tail(int(least), int(size), probability)
+            missed += math.log1p(-min(tail, certain)) * number
+        probabilities[i] = -math.expm1(missed)
+    ordered = np.sort(probabilities)
+    first, summed = 0, 0.0
+    while first < count and summed + ordered[first] <= negligible:
+        summed += ordered[first]
+        first += 1
+    trials = count - first
+    law = np.zeros(trials + 1, dtype=np.float64)
+    law[0] = 1.0
+    for seen in range(1, trials + 1):
+        p = ordered[first + seen - 1]
+        for k in range(seen, 0, -1):
+            law[k] = law[k] * (1 - p) + law[k - 1] * p
+        law[0] *= 1 - p
+    reached, at_least = 0, 0.0
+    for k in range(trials, -1, -1):
+        at_least += law[k]
+        if at_least > alpha:
+            reached = k
+            break
+    return reached / count
 
 
 def _estimated_runs(  # noqa: PLR0917 (numba: no keyword-only arguments)
@@ -611,6 +953,8 @@ def merge_runs(
 _KERNELS: dict[str, Callable[..., Any]] = {
     "estimated_masks": estimated_masks,
     "share_bound_counts": share_bound_counts,
+    "alignment_bounds": alignment_bounds,
+    "chance_share": chance_share,
     "merge_overlaps": merge_overlaps,
     "table_overlaps": table_overlaps,
     "run_bound_counts": run_bound_counts,
@@ -629,6 +973,15 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _at_most,
     _runs_possible,
     _common,
+    _common_in,
+    _run_counts,
+    _offsets,
+    _share_counts,
+    _share_of,
+    _group_numbers,
+    _same_set,
+    _group_sets,
+    _binomial_tail,
     _runs_aligned,
     _union,
 )

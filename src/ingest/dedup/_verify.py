@@ -18,10 +18,10 @@ import numpy.typing as npt
 
 from ._align import (
     aligned_share,
+    alignment_bounds,
     beyond_chance,
     estimated_alignment,
     paraphrase_score,
-    run_bounds,
     share_bounds,
 )
 from ._features import DocFeatures, document_signature, sentence_signatures
@@ -374,14 +374,14 @@ def paraphrase_bounds(
     here is not a paraphrase, and ``verify`` given the bound decides as without it."""
     if not others:
         return []
-    threshold, minimum = options.sentence_threshold, options.min_aligned_sentences
-    window = options.sentence_window
-    bounds = share_bounds(a, others, minimum, threshold=threshold, window=window)
-    hopeful = [j for j, bound in enumerate(bounds) if bound >= options.paraphrase_threshold]
-    runs = run_bounds(a, [others[j] for j in hopeful], minimum, threshold=threshold, window=window)
-    for j, bound in zip(hopeful, runs, strict=True):
-        bounds[j] = min(bounds[j], bound)
-    return bounds
+    return alignment_bounds(
+        a,
+        others,
+        options.min_aligned_sentences,
+        threshold=options.sentence_threshold,
+        window=options.sentence_window,
+        floor=options.paraphrase_threshold,
+    )
 
 
 def proposes_paraphrase(
