@@ -697,18 +697,20 @@ def share_bounds(
     kernel = compiled("share_bound_counts")
     if kernel is not None and terms.size:
         # The same counts, compiled (ingest.dedup._kernels.share_bound_counts).
-        doc_sentences = running_totals((o.sentence_count for o in others), initial=True)
         found = kernel(
             terms,
             np.searchsorted(terms, a.sentence_values).astype(np.int64),
             a.sentence_sizes.astype(np.int64),
             np.concatenate([o.sentence_values for o in others]),
             np.concatenate([o.sentence_sizes for o in others]).astype(np.int64),
-            doc_sentences,
+            running_totals((o.sentence_count for o in others), initial=True),
             float(threshold),
             int(window),
         )
-        return _shares(found, a.sentence_count, np.diff(doc_sentences), minimum)
+        return [
+            _share(m, t, a, other, minimum)
+            for (m, t), other in zip(found.tolist(), others, strict=True)
+        ]
     step = max(1, _BLOCK // max(1, terms.size, a.sentence_count))
     for start in range(0, len(others), step):
         block = others[start : start + step]
@@ -866,29 +868,6 @@ def _share(aligned_a: int, aligned_b: int, a: DocFeatures, b: DocFeatures, minim
     if count_a == count_b:
         return max(share_a, share_b)
     return share_a if count_a < count_b else share_b
-
-
-def _shares(counts: _Counts, count_a: int, counts_b: _Counts, minimum: int) -> list[float]:
-    """:func:`_share` of *a* (with *count_a* sentences) and each of the others (with
-    *counts_b*), from the rows of *counts* (the aligned sentences of *a*, of the other),
-    for all of them at once with numpy: the same floats (the counts are exact in a
-    float, and a quotient is rounded once either way).
-
-    >>> counts = np.array([[3, 4], [3, 2], [6, 3], [4, 5]])
-    >>> _shares(counts, 10, np.array([8, 20, 10, 10]), 3)
-    [0.5, 0.0, 0.6, 0.5]
-    """
-    mine, theirs = counts[:, 0], counts[:, 1]
-    share_a = mine / count_a if count_a else np.zeros(mine.size)
-    share_b = np.divide(theirs, counts_b, out=np.zeros(theirs.size), where=counts_b > 0)
-    shares = np.where(
-        counts_b == count_a,
-        np.maximum(share_a, share_b),
-        np.where(count_a < counts_b, share_a, share_b),
-    )
-    shares[np.minimum(mine, theirs) < minimum] = 0.0
-    result: list[float] = shares.tolist()
-    return result
 
 
 @attrs.frozen
