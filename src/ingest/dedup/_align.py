@@ -240,11 +240,7 @@ def exact_alignment(
             )
             window = 1 if _share(mine, theirs, a, b, minimum) < floor else window
         masks = kernel(
-            a_sets.values,
-            _starts(a_sets),
-            a.sentence_group_of.astype(np.int64),
-            lookup.values,
-            lookup.owner.astype(np.int64),
+            *_group_arrays(a, a_sets, lookup),
             b_sets.values,
             _starts(b_sets),
             b.sentence_group_of.astype(np.int64),
@@ -276,6 +272,34 @@ def exact_alignment(
         _merged(a, a_sets, b_lookup, (a_mask, b_mask), threshold=threshold, window=window)
         _merged(b, b_sets, _Lookup(a_sets), (b_mask, a_mask), threshold=threshold, window=window)
     return a_mask, b_mask
+
+
+def _group_arrays(
+    x: DocFeatures, sets: _Sets, lookup: _Lookup
+) -> tuple[_Values, npt.NDArray[np.int64], npt.NDArray[np.int64], _Values, npt.NDArray[np.int64]]:
+    """What the kernels take of document *x*'s sentence groups (*sets*, and *lookup*
+    of them): the groups' sets (values, and where each starts), each sentence's
+    group, and the groups' terms sorted with the group of each."""
+    return (
+        sets.values,
+        _starts(sets),
+        x.sentence_group_of.astype(np.int64),
+        lookup.values,
+        lookup.owner.astype(np.int64),
+    )
+
+
+def _share_terms(
+    x: DocFeatures, terms: _Values
+) -> tuple[_Values, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """What the share bounds' kernels take of document *x* (*terms*: its distinct terms,
+    sorted): those terms, the place there of each of its sentences' terms, and its
+    sentences' sizes."""
+    return (
+        terms,
+        np.searchsorted(terms, x.sentence_values).astype(np.int64),
+        x.sentence_sizes.astype(np.int64),
+    )
 
 
 def _starts(sets: _Sets) -> npt.NDArray[np.int64]:
@@ -446,11 +470,7 @@ def _run_bounded_compiled(
         return []
     sizes = np.concatenate([s.sizes for _, s in others]).astype(np.int64)
     counts = kernel(
-        a_sets.values,
-        _starts(a_sets),
-        a.sentence_group_of.astype(np.int64),
-        lookup.values,
-        lookup.owner.astype(np.int64),
+        *_group_arrays(a, a_sets, lookup),
         np.concatenate([s.values for _, s in others]),
         np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
         np.concatenate([o.sentence_group_of for o, _ in others]).astype(np.int64),
@@ -698,9 +718,7 @@ def share_bounds(
     if kernel is not None and terms.size:
         # The same counts, compiled (ingest.dedup._kernels.share_bound_counts).
         found = kernel(
-            terms,
-            np.searchsorted(terms, a.sentence_values).astype(np.int64),
-            a.sentence_sizes.astype(np.int64),
+            *_share_terms(a, terms),
             np.concatenate([o.sentence_values for o in others]),
             np.concatenate([o.sentence_sizes for o in others]).astype(np.int64),
             running_totals((o.sentence_count for o in others), initial=True),
@@ -754,18 +772,8 @@ def alignment_bounds(
     lookup = _Lookup(a_sets)
     sizes = [o.sentence_sizes for o in others]
     found: npt.NDArray[np.float64] = kernel(
-        (
-            terms,
-            np.searchsorted(terms, a.sentence_values).astype(np.int64),
-            a.sentence_sizes.astype(np.int64),
-        ),
-        (
-            a_sets.values,
-            _starts(a_sets),
-            a.sentence_group_of.astype(np.int64),
-            lookup.values,
-            lookup.owner.astype(np.int64),
-        ),
+        _share_terms(a, terms),
+        _group_arrays(a, a_sets, lookup),
         np.concatenate([o.sentence_values for o in others]),
         np.concatenate(sizes).astype(np.int64),
         running_totals(map(len, sizes), initial=True),

@@ -509,15 +509,11 @@ def share_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
     term of *a* held, which *a*'s sentences then count.
     """
     counts = np.zeros((doc_sentences.size - 1, 2), dtype=np.int64)
-    table = _table(terms, _ROOMY)
-    shift = _shift(table)
-    held = np.zeros(terms.size, dtype=np.bool_)
-    marked = np.empty(terms.size, dtype=np.int64)  # the terms held, to unmark
-    a_found = np.zeros(a_sizes.size, dtype=np.int64)
+    space = _share_space(terms, a_sizes.size)
     offsets = _offsets(sizes)
     for j in range(doc_sentences.size - 1):
         counts[j, 0], counts[j, 1] = _share_counts(
-            (table, shift, terms, held, marked, a_found),
+            space,
             a_index,
             a_sizes,
             values,
@@ -528,6 +524,24 @@ def share_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
             window,
         )
     return counts
+
+
+def _share_space(
+    terms: _Hashes, sentences: int
+) -> tuple[_Index, np.uint64, _Hashes, npt.NDArray[np.bool_], _Index, _Counts]:
+    """The work space of :func:`_share_counts` for a document of *sentences* sentences
+    and distinct sorted *terms*: the terms' table and its shift, the terms, which of
+    them the other document holds, the list of those (to unmark), and the terms found
+    per sentence of the document."""
+    table = _table(terms, _ROOMY)
+    return (
+        table,
+        _shift(table),
+        terms,
+        np.zeros(terms.size, dtype=np.bool_),
+        np.empty(terms.size, dtype=np.int64),  # the terms held, to unmark
+        np.zeros(sentences, dtype=np.int64),
+    )
 
 
 def _offsets(sizes: _Index) -> _Index:
@@ -690,15 +704,7 @@ def alignment_bounds(  # noqa: PLR0917 (numba: no keyword-only arguments)
     a_values, a_starts, a_group_of, a_sorted, a_owner = a_groups
     others = doc_sentences.size - 1
     bounds = np.empty(others, dtype=np.float64)
-    table = _table(terms, _ROOMY)
-    space = (
-        table,
-        _shift(table),
-        terms,
-        np.zeros(terms.size, dtype=np.bool_),
-        np.empty(terms.size, dtype=np.int64),
-        np.zeros(a_sizes.size, dtype=np.int64),
-    )
+    space = _share_space(terms, a_sizes.size)
     offsets = _offsets(sizes)
     a_count = a_starts.size - 1
     runs_table = _table(a_sorted, _ROOMY)
@@ -976,6 +982,7 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _common_in,
     _run_counts,
     _offsets,
+    _share_space,
     _share_counts,
     _share_of,
     _group_numbers,
