@@ -200,27 +200,50 @@ def test_candidates_are_grouped_by_pair_of_partitions_each_once() -> None:
         {
             "key": np.array([7, 7, 7, 9, 9, 5], dtype=np.int64),
             "slot": np.array([slot(1, 0), slot(0, 3), slot(1, 2), slot(0, 3), slot(1, 0), 1]),
-            "sent": np.array([-1, -1, -1, -1, -1, -1], dtype=np.int32),
         }
     )
     pairs = bucket_pairs(keys)
-    # The same pair from two buckets, as from two shuffled partitions: kept once.
+    assert len(pairs) == 3  # (0/3, 1/0) in two buckets: once
+    # The same pair from two shuffled partitions: kept once.
     blocks = split_blocks(pd.concat([pairs, pairs]))
     assert sorted(blocks) == [(0 << SLOT_BITS) | 1, (1 << SLOT_BITS) | 1]
-    assert blocks[1].tolist() == [
-        [slot(0, 3), slot(1, 0), -1, -1],
-        [slot(0, 3), slot(1, 2), -1, -1],
-    ]
-    assert blocks[(1 << SLOT_BITS) | 1].tolist() == [[slot(1, 0), slot(1, 2), -1, -1]]
+    assert blocks[1].tolist() == [[slot(0, 3), slot(1, 0)], [slot(0, 3), slot(1, 2)]]
+    assert blocks[(1 << SLOT_BITS) | 1].tolist() == [[slot(1, 0), slot(1, 2)]]
     assert split_blocks(pairs.iloc[:0]) == {}
+    assert bucket_pairs(keys.iloc[:0]).empty
+    assert bucket_pairs(keys.iloc[[0, 3, 5]]).empty  # no key twice
+
+
+_KEYS = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 2), st.integers(0, 4)), max_size=80)
+
+
+@given(_KEYS, st.integers(1, 3), st.integers(1, 40))
+def test_bucket_pairs_are_the_distinct_pairs_of_a_self_join(
+    entries: list[tuple[int, int, int]], group: int, at_once: int
+) -> None:
+    keys = pd.DataFrame(
+        {
+            "key": np.array([key for key, _, _ in entries], dtype=np.int64),
+            "slot": np.array([p << SLOT_BITS | r for _, p, r in entries], dtype=np.int64),
+        }
+    )
+    joined = keys.merge(keys, on="key")
+    expected = {
+        (((a >> SLOT_BITS) // group) << SLOT_BITS | (b >> SLOT_BITS) // group, a, b)
+        for a, b in zip(joined["slot_x"], joined["slot_y"], strict=True)
+        if a < b
+    }
+    pairs = bucket_pairs(keys, group, at_once=at_once)
+    rows = list(pairs.itertuples(index=False, name=None))
+    assert len(rows) == len(set(rows))
+    assert set(rows) == expected
+    assert dict(pairs.dtypes) == dict(empty_pairs().dtypes)
 
 
 _ROWS = st.tuples(
     st.integers(0, 3),  # block
     st.integers(0, 5),  # sa
     st.integers(0, 5),  # sb
-    st.integers(-1, 2),  # i
-    st.integers(-1, 2),  # j
 )
 
 
@@ -237,7 +260,7 @@ def test_a_block_s_rows_are_its_distinct_rows_in_order(rows: list[tuple[int, ...
         expected.setdefault(block, []).append(rest)
     blocks = split_blocks(frame)
     assert {block: table.tolist() for block, table in blocks.items()} == expected
-    assert all(table.dtype == np.int64 and table.shape[1] == 4 for table in blocks.values())
+    assert all(table.dtype == np.int64 and table.shape[1] == 2 for table in blocks.values())
 
 
 def test_blocks_pair_groups_of_partitions() -> None:
@@ -248,16 +271,12 @@ def test_blocks_pair_groups_of_partitions() -> None:
         {
             "key": np.array([7, 7, 7, 9, 9], dtype=np.int64),
             "slot": np.array([slot(0, 1), slot(2, 0), slot(5, 3), slot(1, 4), slot(2, 2)]),
-            "sent": np.array([-1, -1, -1, 3, 0], dtype=np.int32),
         }
     )
     blocks = split_blocks(bucket_pairs(keys, 3))  # groups {0, 1, 2}, {3, 4, 5}
     assert sorted(blocks) == [0, 1]  # group 0 with itself; group 0 with group 1
-    assert blocks[0].tolist() == [[slot(0, 1), slot(2, 0), -1, -1], [slot(1, 4), slot(2, 2), 3, 0]]
-    assert blocks[1].tolist() == [
-        [slot(0, 1), slot(5, 3), -1, -1],
-        [slot(2, 0), slot(5, 3), -1, -1],
-    ]
+    assert blocks[0].tolist() == [[slot(0, 1), slot(2, 0)], [slot(1, 4), slot(2, 2)]]
+    assert blocks[1].tolist() == [[slot(0, 1), slot(5, 3)], [slot(2, 0), slot(5, 3)]]
     assert list(block_partitions(0, 3, 6)) == [0, 1, 2]
     assert list(block_partitions(1, 3, 6)) == [0, 1, 2, 3, 4, 5]
     assert list(block_partitions((1 << SLOT_BITS) | 1, 4, 6)) == [4, 5]  # the last group is short
@@ -266,9 +285,9 @@ def test_blocks_pair_groups_of_partitions() -> None:
 def test_a_partition_gives_the_features_of_its_own_candidates_only(corpus: Corpus) -> None:
     options = DedupOptions()
     part = sign_partition(2, corpus.docs[:10], options, None, keep_docs=False)
-    rows = np.array([[(1 << SLOT_BITS) | 4, (2 << SLOT_BITS) | 3, -1, -1],
-                     [(2 << SLOT_BITS) | 3, (2 << SLOT_BITS) | 7, 1, 2],
-                     [(2 << SLOT_BITS) | 0, (3 << SLOT_BITS) | 1, -1, -1]])  # fmt: skip
+    rows = np.array([[(1 << SLOT_BITS) | 4, (2 << SLOT_BITS) | 3],
+                     [(2 << SLOT_BITS) | 3, (2 << SLOT_BITS) | 7],
+                     [(2 << SLOT_BITS) | 0, (3 << SLOT_BITS) | 1]])  # fmt: skip
     selected = select_features(part, rows, options)
     assert sorted(selected) == [(2 << SLOT_BITS) | r for r in (0, 3, 7)]
     assert [f.id for f in selected.values()] == [corpus.docs[r].id for r in (0, 3, 7)]

@@ -17,7 +17,13 @@ in-memory index, so that every engine decides alike.
 Imports only :mod:`ingest.core`.
 """
 
-from ._candidates import Banding, document_threshold, lsh_banding
+from ._candidates import (
+    Banding,
+    SentenceKeys,
+    colliding_sentences,
+    document_threshold,
+    lsh_banding,
+)
 from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
@@ -60,10 +66,12 @@ __all__ = [
     "Member",
     "Node",
     "Passage",
+    "SentenceKeys",
     "Signatures",
     "band_hashes",
     "band_keys",
     "cluster_links",
+    "colliding_sentences",
     "compute_features",
     "document_threshold",
     "find_duplicates",

@@ -25,16 +25,20 @@ import itertools
 from collections.abc import Iterable
 from typing import Final
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._features import DocFeatures, sentence_signatures
 from ._options import DedupOptions, compares_sentences
-from ._signature import lsh_params
+from ._signature import band_hashes, lsh_params
 
 __all__ = [
     "SENTENCE_BITS",
     "Banding",
     "Candidates",
+    "SentenceKeys",
+    "colliding_sentences",
     "document_threshold",
     "gather",
     "lsh_banding",
@@ -194,3 +198,52 @@ def gather(
     ):
         candidates.add(positions[in_docs], rows[in_pairs])
     return found
+
+
+@attrs.frozen(eq=False)
+class SentenceKeys:
+    """A document's keys in the sentence LSH, as every engine files them: the band
+    hashes of its distinct sentences (the first copy of each), sorted, and the
+    sentence each belongs to. Two documents' keys give the candidate sentence pairs
+    the sentence LSH proposes for them (:func:`colliding_sentences`) without an index."""
+
+    hashes: npt.NDArray[np.uint64]
+    sentences: npt.NDArray[np.intp]
+
+    @classmethod
+    def of(cls, features: DocFeatures, options: DedupOptions) -> SentenceKeys:
+        """*features*' keys under *options* (those the features were made with)."""
+        firsts = features.sentence_firsts
+        bands, rows = lsh_banding(options)[1]
+        sigs = sentence_signatures(features, options)[firsts]
+        hashes = band_hashes(sigs, bands, rows).reshape(-1)
+        order = np.argsort(hashes, kind="stable")
+        return cls(hashes[order], np.repeat(firsts, bands)[order])
+
+
+def colliding_sentences(a: SentenceKeys, b: SentenceKeys) -> npt.NDArray[np.int64]:
+    """The sentence pairs ``(i in a, j in b)`` that share a key: the candidate sentence
+    pairs that the sentence LSH proposes for the two documents, each once, sorted.
+
+    Band hashes mix in their band's number (:func:`~ingest.dedup.band_hashes`), so a key
+    met in another band is another band's: equal keys are what puts two sentences in one
+    bucket, whichever band they come from.
+
+    >>> import numpy as np
+    >>> a = SentenceKeys(np.array([3, 5, 9], dtype=np.uint64), np.array([0, 1, 1]))
+    >>> b = SentenceKeys(np.array([5, 5, 9, 11], dtype=np.uint64), np.array([2, 4, 2, 0]))
+    >>> colliding_sentences(a, b).tolist()
+    [[1, 2], [1, 4]]
+    """
+    low = np.searchsorted(b.hashes, a.hashes, side="left")
+    counts = np.searchsorted(b.hashes, a.hashes, side="right") - low
+    total = int(counts.sum())
+    if not total:
+        return np.empty((0, 2), dtype=np.int64)
+    # The matches of each key of a: the run of its equal keys in b, from low on.
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    left = np.repeat(a.sentences, counts).astype(np.int64)
+    right = b.sentences[np.repeat(low, counts) + within].astype(np.int64)
+    width = int(right.max()) + 1
+    codes = np.unique(left * width + right)
+    return np.stack([codes // width, codes % width], axis=1)

@@ -212,7 +212,7 @@ def verify(
 def verify_each(
     a: DocFeatures,
     others: Sequence[DocFeatures],
-    sentence_pairs: Sequence[Sequence[tuple[int, int]]],
+    sentence_pairs: Sequence[Iterable[tuple[int, int]]],
     options: DedupOptions,
     *,
     signature_of: SignatureOf | None = None,

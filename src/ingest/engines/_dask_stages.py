@@ -9,6 +9,8 @@ partition.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -32,7 +34,9 @@ from ..dedup import (
     FeatureTable,
     Link,
     Node,
+    SentenceKeys,
     band_hashes,
+    colliding_sentences,
     compute_features,
     forget_words,
     lsh_banding,
@@ -82,14 +86,11 @@ _MASK64: Final = np.uint64(0xFFFFFFFFFFFFFFFF)
 _NAMESPACE_EXACT: Final = np.uint64(0x51ED27A9D0C2B3F1)
 _NAMESPACE_DOC: Final = np.uint64(0x9E3779B97F4A7C15)
 _NAMESPACE_SENTENCE: Final = np.uint64(0xC2B2AE3D27D4EB4F)
-_KEYS_META: Final = {"key": np.int64, "slot": np.int64, "sent": np.int32}
-_PAIRS_META: Final = {
-    "block": np.int64,
-    "sa": np.int64,
-    "sb": np.int64,
-    "i": np.int32,
-    "j": np.int32,
-}
+_KEYS_META: Final = {"key": np.int64, "slot": np.int64}
+_PAIRS_META: Final = {"block": np.int64, "sa": np.int64, "sb": np.int64}
+#: About how many pairs :func:`bucket_pairs` makes at a time before it keeps the
+#: distinct ones (a bucket is never cut: one larger than this is made whole).
+_PAIRS_AT_ONCE: Final = 1 << 21
 #: What a Python object costs besides its arrays (the heads of a DocFeatures, its
 #: arrays and strings): for Dask's estimate of a partition's size.
 _OBJECT_BYTES: Final = 1000
@@ -209,12 +210,14 @@ def part_failures(part: Part) -> list[Failure]:
 
 
 def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -> pd.DataFrame:
-    """The bucket keys of *part*'s documents: ``key`` (int64), ``slot`` and ``sent`` (-1 for
-    document keys)."""
+    """The bucket keys of *part*'s documents: ``key`` (int64) and ``slot``.
+
+    A sentence's keys do not say which sentence they are: verification finds the
+    sentences two documents share again from the documents (:class:`SentenceKeys`).
+    """
     (doc_bands, doc_rows), (sent_bands, sent_rows) = lsh_banding(options)
     keys: list[npt.NDArray[np.uint64]] = []
     slots: list[npt.NDArray[np.int64]] = []
-    sents: list[npt.NDArray[np.int32]] = []
     base = part.index << SLOT_BITS
     table = part.table
     live = [row for row in np.flatnonzero(table.words > 0).tolist() if row not in dropped]
@@ -226,7 +229,6 @@ def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -
         hashes = band_hashes(np.stack([f.signature for f in restored]), doc_bands, doc_rows)
         keys.append((hashes ^ _NAMESPACE_DOC).reshape(-1))
         slots.append(np.repeat(rows, doc_bands))
-        sents.append(np.full(len(live) * (1 + doc_bands), -1, dtype=np.int32))
         # One entry per distinct sentence (its first copy), as the single-process index.
         firsts = [f.sentence_firsts for f in restored]
         counts = np.array([i.size for i in firsts], dtype=np.int64)
@@ -237,16 +239,9 @@ def partition_keys(part: Part, dropped: frozenset[int], options: DedupOptions) -
             hashes = band_hashes(sigs, sent_bands, sent_rows)
             keys.append((hashes ^ _NAMESPACE_SENTENCE).reshape(-1))
             slots.append(np.repeat(np.repeat(rows, counts), sent_bands))
-            sents.append(np.repeat(np.concatenate(firsts).astype(np.int32), sent_bands))
     if not keys:
         return empty_keys()
-    return pd.DataFrame(
-        {
-            "key": np.concatenate(keys).view(np.int64),
-            "slot": np.concatenate(slots),
-            "sent": np.concatenate(sents),
-        }
-    )
+    return pd.DataFrame({"key": np.concatenate(keys).view(np.int64), "slot": np.concatenate(slots)})
 
 
 def empty_keys() -> pd.DataFrame:
@@ -256,25 +251,68 @@ def empty_keys() -> pd.DataFrame:
 # -- stage 4: buckets to candidate pairs ---------------------------------------------
 
 
-def bucket_pairs(frame: pd.DataFrame, group: int = 1) -> pd.DataFrame:
-    """Every pair of documents sharing a bucket of *frame* (a shuffled partition of keys):
-    ``sa < sb`` slots, with ``i``, ``j`` the sentences for sentence buckets (else -1),
-    and ``block``, the pair of groups of *group* partitions they are in (``sa``'s group
-    in the high bits): one verification task per block."""
-    shared = frame[frame.duplicated("key", keep=False)]
-    merged = shared.merge(shared, on="key", suffixes=("_a", "_b"))
-    merged = merged[merged["slot_a"] < merged["slot_b"]]
-    sa, sb = merged["slot_a"].to_numpy(), merged["slot_b"].to_numpy()
-    pairs = pd.DataFrame(
-        {
-            "block": (((sa >> SLOT_BITS) // group) << SLOT_BITS) | ((sb >> SLOT_BITS) // group),
-            "sa": sa,
-            "sb": sb,
-            "i": merged["sent_a"].to_numpy(),
-            "j": merged["sent_b"].to_numpy(),
-        }
+def bucket_pairs(
+    frame: pd.DataFrame, group: int = 1, *, at_once: int = _PAIRS_AT_ONCE
+) -> pd.DataFrame:
+    """Every pair of documents sharing a bucket of *frame* (a shuffled partition of
+    keys), once: ``sa < sb`` slots, and ``block``, the pair of groups of *group*
+    partitions they are in (``sa``'s group in the high bits): one verification task
+    per block.
+
+    A bucket of n entries makes n(n - 1)/2 pairs, and on real text a sentence of a wire
+    story is in the bucket of each of its copies, each of its bands in another bucket:
+    the pairs of a partition's buckets are many times its distinct pairs. So they are
+    made with numpy a slice of buckets at a time (about *at_once* pairs) and
+    each slice's distinct pairs kept before the next; only the distinct pairs of the
+    partition stay.
+    """
+    if frame.empty:
+        return empty_pairs()
+    slots, dense = np.unique(frame["slot"].to_numpy(), return_inverse=True)
+    # By key, and within a bucket by slot: an entry pairs with those after it.
+    order = np.lexsort((dense, frame["key"].to_numpy()))
+    keys, dense = frame["key"].to_numpy()[order], dense[order].astype(np.int64)
+    del order
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    sizes = np.diff(np.append(starts, keys.size))
+    del keys
+    starts, sizes = starts[sizes > 1], sizes[sizes > 1]
+    if not starts.size:
+        return empty_pairs()
+    made = np.cumsum(sizes * (sizes - 1) // 2)
+    cuts = np.searchsorted(made, np.arange(at_once, int(made[-1]), at_once))
+    bounds = sorted({0, *(cuts + 1).tolist(), starts.size})
+    width = slots.size
+    found = [
+        _pairs_within(starts[low:high], sizes[low:high], dense, width)
+        for low, high in itertools.pairwise(bounds)
+        if low < high
+    ]
+    codes = np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
+    sa, sb = slots[codes // width], slots[codes % width]
+    block = (((sa >> SLOT_BITS) // group) << SLOT_BITS) | ((sb >> SLOT_BITS) // group)
+    return pd.DataFrame({"block": block, "sa": sa, "sb": sb})
+
+
+def _pairs_within(
+    starts: npt.NDArray[np.intp],
+    sizes: npt.NDArray[np.intp],
+    dense: npt.NDArray[np.int64],
+    width: int,
+) -> npt.NDArray[np.int64]:
+    """The distinct pairs of documents ``lo * width + hi`` (``lo < hi``, dense numbers of
+    slots) of the buckets at *starts* (*sizes* entries each) of *dense*, whose entries
+    are sorted within each bucket."""
+    entries = np.repeat(starts, sizes) + (
+        np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     )
-    return pairs.drop_duplicates(ignore_index=True)
+    after = np.repeat(starts + sizes, sizes) - entries - 1  # entries after each in its bucket
+    left = np.repeat(entries, after)
+    right = left + 1 + (np.arange(int(after.sum())) - np.repeat(np.cumsum(after) - after, after))
+    lo, hi = dense[left], dense[right]
+    del left, right
+    distinct = lo != hi  # one document's two sentences in one bucket
+    return np.unique(lo[distinct] * width + hi[distinct])
 
 
 def empty_pairs() -> pd.DataFrame:
@@ -282,7 +320,7 @@ def empty_pairs() -> pd.DataFrame:
 
 
 def split_blocks(frame: pd.DataFrame) -> dict[int, npt.NDArray[np.int64]]:
-    """The candidate rows (``sa, sb, i, j``, each once, sorted) of each block of *frame*
+    """The candidate rows (``sa, sb``, each once, sorted) of each block of *frame*
     (a partition of :func:`bucket_pairs` shuffled by block), by block.
 
     The rows are sorted by their columns (one array of positions), and a row equal to the
@@ -338,7 +376,7 @@ def select_features(
     """The features of *part*'s documents among the candidates *rows* (a block's ``sa, sb``
     slots): what a verification task needs of the partition, by slot."""
     low = (1 << SLOT_BITS) - 1
-    slots = np.unique(rows[:, :2])
+    slots = np.unique(rows)
     mine = slots[(slots >> SLOT_BITS) == part.index].tolist()
     return dict(zip(mine, part.table.rows([s & low for s in mine], options), strict=True))
 
@@ -348,28 +386,48 @@ def verify_block(
     pairs: npt.NDArray[np.int64],
     options: DedupOptions,
 ) -> list[tuple[Node, Node, Link]]:
-    """Verify the candidate pairs (rows ``sa, sb, i, j``) of a block, given the features
-    of their documents, selected from each partition (:func:`select_features`).
+    """Verify the candidate pairs (rows ``sa, sb``) of a block, given the features of
+    their documents, selected from each partition (:func:`select_features`).
 
     As the single-process index, the later document (``sb``) is verified against its
-    earlier candidates, all of them at once (:func:`~ingest.dedup.verify_each`)."""
-    sentence_pairs: defaultdict[int, defaultdict[int, list[tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for sa, sb, i, j in pairs.tolist():
-        found = sentence_pairs[sb][sa]
-        if i >= 0:
-            found.append((j, i))  # (sentence of sb, sentence of sa)
+    earlier candidates, all of them at once (:func:`~ingest.dedup.verify_each`). The
+    candidate sentence pairs of a pair, which only the pairs that get as far as the
+    sentence alignment read, are found from the two documents when it asks for them:
+    the pairs that their sentences' keys share (:func:`~ingest.dedup.colliding_sentences`),
+    each document's keys made once per block.
+    """
+    earlier_of: defaultdict[int, list[int]] = defaultdict(list)
+    for sa, sb in pairs.tolist():
+        earlier_of[sb].append(sa)
     features = {slot: f for part in selected for slot, f in part.items()}
+
+    @functools.cache
+    def keys_of(slot: int) -> SentenceKeys:
+        return SentenceKeys.of(features[slot], options)
+
     links = []
-    for sb, by_earlier in sentence_pairs.items():
+    for sb, earlier_slots in earlier_of.items():
         b = features[sb]
-        earlier = [features[sa] for sa in by_earlier]
-        verified = verify_each(b, earlier, list(by_earlier.values()), options)
-        for a, link in zip(earlier, verified, strict=True):
+        earlier = [features[sa] for sa in earlier_slots]
+        proposed = [_Proposed(keys_of, sb, sa) for sa in earlier_slots]
+        for a, link in zip(earlier, verify_each(b, earlier, proposed, options), strict=True):
             if link is not None:
                 links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links
+
+
+@attrs.frozen
+class _Proposed:
+    """The candidate sentence pairs ``(sentence of later, sentence of earlier)`` of two
+    documents of a block (by slot), found when iterated."""
+
+    keys_of: Callable[[int], SentenceKeys]
+    later: int
+    earlier: int
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        found = colliding_sentences(self.keys_of(self.later), self.keys_of(self.earlier))
+        return ((i, j) for i, j in found.tolist())
 
 
 # -- stage 7: output -------------------------------------------------------------------
