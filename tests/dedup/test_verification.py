@@ -337,41 +337,6 @@ def test_verify_each_links_as_verify_candidate_pair_by_pair(options: DedupOption
         assert "paraphrase" in kinds
 
 
-@pytest.mark.parametrize("order", ["corpus", "reversed"])
-def test_verify_each_skipping_what_chains_join_keeps_the_clusters_and_evidence(
-    order: str,
-) -> None:
-    """``verify_each`` with the chains of the links found so far (``Joined``, as the Dask
-    engine verifies a block) finds fewer links, and the clusters of all links, evidence
-    included."""
-    options = DedupOptions()
-    docs = [*_families(articles=3, copies=14, seed=7), *news_docs()]
-    features = compute_features(docs, options)
-    if order == "reversed":
-        features = features[::-1]
-    chains = Chains()
-    positions = [chains.add() for _ in features]
-    every: dict[tuple[str, str], Link] = {}
-    kept: dict[tuple[str, str], Link] = {}
-    for later, b in enumerate(features):
-        earlier = features[:later]
-        pairs = [_similar_sentences(b, a) for a in earlier]
-        joined = _verify.Joined(chains, positions[later], positions[:later])
-        for found, links in (
-            (verify_each(b, earlier, pairs, options), every),
-            (verify_each(b, earlier, pairs, options, joined=joined), kept),
-        ):
-            for a, link in zip(earlier, found, strict=True):
-                if link is not None:
-                    links[min(a.id, b.id), max(a.id, b.id)] = link
-    assert kept.items() <= every.items()
-    assert len(kept) < len(every)  # links a chain of stronger ones makes irrelevant
-    assert {link.kind for link in kept.values()} == set(KINDS)
-    clusters = cluster_links(features, every)
-    assert cluster_links(features, kept) == clusters
-    assert max(len(c.members) for c in clusters) >= 14
-
-
 @pytest.mark.parametrize(
     "kinds", [KINDS, ("exact", "near"), ("containment",), ("exact",), ("near", "paraphrase")]
 )

@@ -24,7 +24,6 @@ from ._candidates import (
     document_threshold,
     lsh_banding,
 )
-from ._chains import Chains
 from ._clusters import Node, cluster_links, ordered_evidence
 from ._feature_table import FeatureTable
 from ._features import DocFeatures, compute_features, permutations, text_key
@@ -50,20 +49,12 @@ from ._signature import (
     to_minhash,
 )
 from ._terms import forget_words
-from ._verify import (
-    Joined,
-    Link,
-    verify,
-    verify_candidate,
-    verify_candidates,
-    verify_each,
-)
+from ._verify import Link, verify, verify_candidate, verify_candidates, verify_each
 
 __all__ = [
     "BATCH",
     "KINDS",
     "Banding",
-    "Chains",
     "Cluster",
     "DedupOptions",
     "DocFeatures",
@@ -71,7 +62,6 @@ __all__ = [
     "Evidence",
     "FeatureTable",
     "IndexStats",
-    "Joined",
     "Link",
     "Member",
     "Node",

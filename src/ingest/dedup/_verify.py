@@ -24,14 +24,12 @@ from ._align import (
     paraphrase_score,
     share_bounds,
 )
-from ._chains import Chains
 from ._features import DocFeatures, document_signature, sentence_signatures
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind, compares_sentences
 from ._shingle import jaccard_of, overlap, overlaps
 from ._signature import Signatures, estimate_jaccard
 
 __all__ = [
-    "Joined",
     "Link",
     "SignatureOf",
     "paraphrase_bounds",
@@ -211,24 +209,6 @@ def verify(
     return None
 
 
-@attrs.frozen
-class Joined:
-    """Where a document (*position*) and each of its candidates (*others*) are in
-    *chains*: :func:`verify_each` then leaves out the kinds that a chain of stronger
-    links makes irrelevant, and records there the links it finds."""
-
-    chains: Chains
-    position: int
-    others: Sequence[int]
-
-    def needed(self, k: int) -> tuple[Kind, ...]:
-        """The kinds the link with candidate *k* may have and still matter."""
-        return self.chains.needed(self.position, self.others[k])
-
-    def join(self, k: int, link: Link) -> None:
-        self.chains.join(self.position, self.others[k], link.kind)
-
-
 def verify_each(
     a: DocFeatures,
     others: Sequence[DocFeatures],
@@ -236,7 +216,6 @@ def verify_each(
     options: DedupOptions,
     *,
     signature_of: SignatureOf | None = None,
-    joined: Joined | None = None,
 ) -> list[Link | None]:
     """:func:`verify_candidate` of *a* with each of *others* (the candidate sentence pairs
     of each in *sentence_pairs*, ``(i in a, j in other)``), the same links, with the
@@ -245,10 +224,6 @@ def verify_each(
     (:func:`set_possible`), and the bounds of the sentence alignment
     (:func:`paraphrase_bounds`), so that only the pairs that can reach
     ``paraphrase_threshold`` are aligned.
-
-    With *joined*, as the index's ``extend``: a kind that a chain of stronger links
-    already makes irrelevant is not verified (its link would change no cluster and no
-    evidence: ``docs/dedup.md``, "Verification"), and the links found join the chains.
 
     >>> from ingest import Document
     >>> from ingest.dedup import compute_features
@@ -265,49 +240,24 @@ def verify_each(
     possible = set_possible(a, others, commons, options)
     aligning = "paraphrase" in options.kinds
     unlinked: list[int] = []
-    # The links found when a pair's kinds were last asked for: the same number later
-    # means no chain changed, and neither did the kinds.
-    found_by: list[int] = []
-    count = 0
     for k, (other, common, can) in enumerate(zip(others, commons.tolist(), possible, strict=True)):
-        # Before a's first link it is joined to nothing here: every kind matters.
-        kinds = KINDS if joined is None or not count else joined.needed(k)
         if can:
             found = verify(
-                a,
-                other,
-                (),
-                options,
-                kinds=kinds[: len(_ON_SETS)],
-                common=common,
-                signature_of=signature_of,
+                a, other, (), options, kinds=_ON_SETS, common=common, signature_of=signature_of
             )
             if found is not None:
                 links[k] = found
-                count += 1
-                if joined is not None:
-                    joined.join(k, found)
                 continue
-        if (
-            aligning
-            and "paraphrase" in kinds
-            and proposes_paraphrase(a, other, sentence_pairs[k], options.min_candidate_sentences)
+        if aligning and proposes_paraphrase(
+            a, other, sentence_pairs[k], options.min_candidate_sentences
         ):
             unlinked.append(k)
-            found_by.append(count)
     bounds = paraphrase_bounds(a, [others[k] for k in unlinked], options)
-    for k, bound, before in zip(unlinked, bounds, found_by, strict=True):
-        if joined is not None and before != count and "paraphrase" not in joined.needed(k):
-            continue
+    for k, bound in zip(unlinked, bounds, strict=True):
         if bound >= options.paraphrase_threshold:  # else verify returns None, on this bound
-            link = verify(
+            links[k] = verify(
                 a, others[k], sentence_pairs[k], options, kinds=("paraphrase",), bound=bound
             )
-            if link is not None:
-                links[k] = link
-                count += 1
-                if joined is not None:
-                    joined.join(k, link)
     return links
 
 

@@ -28,12 +28,10 @@ from ..core import (
     encode_jsonl,
 )
 from ..dedup import (
-    Chains,
     DedupOptions,
     DocFeatures,
     Evidence,
     FeatureTable,
-    Joined,
     Link,
     Node,
     SentenceKeys,
@@ -391,15 +389,12 @@ def verify_block(
     """Verify the candidate pairs (rows ``sa, sb``) of a block, given the features of
     their documents, selected from each partition (:func:`select_features`).
 
-    As the single-process index's ``extend``, each later document (``sb``, in order) is
-    verified against its earlier candidates, all of them at once
-    (:func:`~ingest.dedup.verify_each`), and a kind that a chain of the block's stronger
-    links already makes irrelevant is not verified: those links are all returned, so the
-    clusters and the evidence are the same (``docs/dedup.md``, "Verification"). The
-    candidate sentence pairs of a pair, which only the pairs the alignment links read,
-    are found from the two documents when it asks for them: the pairs that their
-    sentences' keys share (:func:`~ingest.dedup.colliding_sentences`), each document's
-    keys made once per block.
+    As the single-process index, the later document (``sb``) is verified against its
+    earlier candidates, all of them at once (:func:`~ingest.dedup.verify_each`). The
+    candidate sentence pairs of a pair, which only the pairs that get as far as the
+    sentence alignment read, are found from the two documents when it asks for them:
+    the pairs that their sentences' keys share (:func:`~ingest.dedup.colliding_sentences`),
+    each document's keys made once per block.
     """
     earlier_of: defaultdict[int, list[int]] = defaultdict(list)
     for sa, sb in pairs.tolist():
@@ -410,17 +405,12 @@ def verify_block(
     def keys_of(slot: int) -> SentenceKeys:
         return SentenceKeys.of(features[slot], options)
 
-    chains = Chains()
-    position = {slot: chains.add() for slot in sorted(features)}
     links = []
-    for sb in sorted(earlier_of):
-        earlier_slots = earlier_of[sb]
+    for sb, earlier_slots in earlier_of.items():
         b = features[sb]
         earlier = [features[sa] for sa in earlier_slots]
         proposed = [_Proposed(keys_of, sb, sa) for sa in earlier_slots]
-        joined = Joined(chains, position[sb], [position[sa] for sa in earlier_slots])
-        verified = verify_each(b, earlier, proposed, options, joined=joined)
-        for a, link in zip(earlier, verified, strict=True):
+        for a, link in zip(earlier, verify_each(b, earlier, proposed, options), strict=True):
             if link is not None:
                 links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links
