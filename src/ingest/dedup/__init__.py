@@ -39,6 +39,7 @@ from ._kernels import available as kernels_available
 from ._memory import trim_memory
 from ._options import KINDS, Cluster, DedupOptions, Evidence, Member, Passage
 from ._passages import find_passages, with_passages
+from ._shingle import span_positions
 from ._signature import (
     Signatures,
     band_hashes,
@@ -86,6 +87,7 @@ __all__ = [
     "mix64",
     "ordered_evidence",
     "permutations",
+    "span_positions",
     "text_key",
     "to_minhash",
     "trim_memory",

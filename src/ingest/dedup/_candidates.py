@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from ._features import DocFeatures, sentence_signatures
 from ._options import DedupOptions, compares_sentences
+from ._shingle import span_positions
 from ._signature import band_hashes, lsh_params
 
 __all__ = [
@@ -241,9 +242,8 @@ def colliding_sentences(a: SentenceKeys, b: SentenceKeys) -> npt.NDArray[np.int6
     if not total:
         return np.empty((0, 2), dtype=np.int64)
     # The matches of each key of a: the run of its equal keys in b, from low on.
-    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
     left = np.repeat(a.sentences, counts).astype(np.int64)
-    right = b.sentences[np.repeat(low, counts) + within].astype(np.int64)
+    right = b.sentences[span_positions(low, counts)].astype(np.int64)
     width = int(right.max()) + 1
     codes = np.unique(left * width + right)
     return np.stack([codes // width, codes % width], axis=1)

@@ -41,6 +41,7 @@ from ..dedup import (
     forget_words,
     lsh_banding,
     mix64,
+    span_positions,
     trim_memory,
     verify_each,
 )
@@ -303,14 +304,10 @@ def _pairs_within(
     """The distinct pairs of documents ``lo * width + hi`` (``lo < hi``, dense numbers of
     slots) of the buckets at *starts* (*sizes* entries each) of *dense*, whose entries
     are sorted within each bucket."""
-    entries = np.repeat(starts, sizes) + (
-        np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    )
+    entries = span_positions(starts, sizes)
     after = np.repeat(starts + sizes, sizes) - entries - 1  # entries after each in its bucket
-    left = np.repeat(entries, after)
-    right = left + 1 + (np.arange(int(after.sum())) - np.repeat(np.cumsum(after) - after, after))
-    lo, hi = dense[left], dense[right]
-    del left, right
+    lo = dense[np.repeat(entries, after)]
+    hi = dense[span_positions(entries + 1, after)]
     distinct = lo != hi  # one document's two sentences in one bucket
     return np.unique(lo[distinct] * width + hi[distinct])
 
