@@ -17,6 +17,7 @@ in-memory index, so that every engine decides alike.
 Imports only :mod:`ingest.core`.
 """
 
+from ._bands import repeated_runs
 from ._candidates import (
     Banding,
     SentenceKeys,
@@ -87,6 +88,7 @@ __all__ = [
     "mix64",
     "ordered_evidence",
     "permutations",
+    "repeated_runs",
     "span_positions",
     "text_key",
     "to_minhash",

@@ -67,7 +67,7 @@ import numpy.typing as npt
 from ._kernels import compiled
 from ._shingle import span_positions
 
-__all__ = ["BandIndex", "GroupedBandIndex", "shared_rows"]
+__all__ = ["BandIndex", "GroupedBandIndex", "repeated_runs", "shared_rows"]
 
 _Keys = npt.NDArray[np.uint64]
 _Values = npt.NDArray[np.integer[Any]]
@@ -441,6 +441,19 @@ def _bounds(flat: _Keys) -> list[int]:
     return [*np.searchsorted(flat, _STARTS).tolist(), int(flat.size)]
 
 
+def repeated_runs(ordered: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Where each run of two or more equal values of the sorted *ordered* starts, and
+    its length: the buckets of more than one entry.
+
+    >>> starts, lengths = repeated_runs(np.array([1, 2, 2, 2, 5, 7, 7]))
+    >>> starts.tolist(), lengths.tolist()
+    ([1, 5], [3, 2])
+    """
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    lengths = np.diff(np.append(starts, ordered.size))
+    return starts[lengths > 1], lengths[lengths > 1]
+
+
 def shared_rows(keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Every ``(row, other)`` pair of two different rows of *keys* (``rows x bands``)
     that share a band hash; each pair once, sorted by other, then row: what a
@@ -454,10 +467,7 @@ def shared_rows(keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]
     count, bands = keys.shape
     flat = keys.reshape(-1)
     order = np.argsort(flat)  # runs of equal hashes, in any order: the pairs are sorted
-    ordered = flat[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    lengths = np.diff(np.append(starts, flat.size))
-    starts, lengths = starts[lengths > 1], lengths[lengths > 1]
+    starts, lengths = repeated_runs(flat[order])
     # Each entry of a run of equal hashes with each entry of its run.
     sizes = np.repeat(lengths, lengths)
     entries = np.repeat(span_positions(starts, lengths), sizes)

@@ -41,6 +41,7 @@ from ..dedup import (
     forget_words,
     lsh_banding,
     mix64,
+    repeated_runs,
     span_positions,
     trim_memory,
     verify_each,
@@ -270,14 +271,12 @@ def bucket_pairs(
     if frame.empty:
         return empty_pairs()
     slots, dense = np.unique(frame["slot"].to_numpy(), return_inverse=True)
+    keys = frame["key"].to_numpy()
     # By key, and within a bucket by slot: an entry pairs with those after it.
-    order = np.lexsort((dense, frame["key"].to_numpy()))
-    keys, dense = frame["key"].to_numpy()[order], dense[order].astype(np.int64)
+    order = np.lexsort((dense, keys))
+    dense = dense[order].astype(np.int64)
+    starts, sizes = repeated_runs(keys[order])
     del order
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    sizes = np.diff(np.append(starts, keys.size))
-    del keys
-    starts, sizes = starts[sizes > 1], sizes[sizes > 1]
     if not starts.size:
         return empty_pairs()
     made = np.cumsum(sizes * (sizes - 1) // 2)
