@@ -211,8 +211,10 @@ def test_fewer_candidate_pairs_aligned_never_join_what_every_candidate_does_not(
     every.extend(docs)
     fewer = DuplicateIndex(DedupOptions(min_candidate_sentences=3))
     fewer.extend(docs)
-    assert every.stats.unproposed == 0
-    assert fewer.stats.unproposed > 0
+    assert every.stats.unproposed == every.stats.unverified == 0
+    # Pages sharing one sentence by chance are not verified on shingle sets either.
+    assert fewer.stats.unverified > 0
+    assert fewer.stats.pairs < every.stats.pairs
     assert fewer.stats.alignments < every.stats.alignments
     # Fewer candidates, never a link that verification with every candidate refuses:
     # each cluster lies inside one cluster of every candidate.
@@ -248,7 +250,8 @@ def test_a_paraphrase_through_two_sentences_needs_two_candidate_sentences(
     index.add(a)
     found = index.add(b)
     assert [e.kind for e in found] == kinds
-    assert index.stats.unproposed == (0 if kinds else 1)
+    # Not aligned, or (proposed by the sentence LSH alone) not verified at all.
+    assert index.stats.unproposed + index.stats.unverified == (0 if kinds else 1)
 
 
 def test_a_pair_is_proposed_for_paraphrase_by_its_distinct_sentences() -> None:
@@ -329,6 +332,14 @@ def test_verify_each_links_as_verify_candidate_pair_by_pair(options: DedupOption
             each = verify_each(a, others, pairs, options)
             alone = [verify_candidate(a, o, p, options) for o, p in zip(others, pairs, strict=True)]
             assert each == alone, a.id
+            # Every other pair proposed by the sentence LSH alone.
+            documented = [k % 2 == 0 for k in range(len(others))]
+            each = verify_each(a, others, pairs, options, by_document=documented)
+            alone = [
+                verify_candidate(a, o, p, options, by_document=d)
+                for o, p, d in zip(others, pairs, documented, strict=True)
+            ]
+            assert each == alone, a.id
             kinds |= {link.kind for link in each if link is not None}
     assert len(features) > _verify._FEW_CANDIDATES
     assert kinds  # links of the kinds asked for, and nothing else
@@ -365,3 +376,37 @@ def test_pairs_that_no_kind_on_sets_can_link_are_those_verify_does_not_link(
             linked += link is not None
     assert ruled_out
     assert linked
+
+
+def test_a_pair_only_the_sentence_lsh_proposes_is_verified_when_it_covers_enough() -> None:
+    """With ``min_candidate_sentences`` above 1, a pair that only the sentence LSH proposes
+    is not verified for any kind unless its sentence pairs cover enough sentences of each;
+    the document LSH's (and the exact key's) candidates are verified as always."""
+    options = DedupOptions(min_candidate_sentences=2)
+    text = "The talks stalled on Monday, officials in Beijing said. Markets fell at once. "
+    a, b = compute_features([Document("a", text), Document("b", text.upper())], options)
+    assert verify_candidate(a, b, [], options, by_document=True) is not None
+    assert verify_candidate(a, b, [(0, 0)], options, by_document=False) is None
+    found = verify_candidate(a, b, [(0, 0), (1, 1)], options, by_document=False)
+    assert found is not None
+    assert found.kind == "exact"
+    assert verify_candidate(a, b, [], DedupOptions(), by_document=False) is not None
+
+
+def test_a_short_document_inside_a_long_one_is_verified_with_the_sentences_it_has() -> None:
+    """Under ``min_candidate_sentences=3`` a brief of two sentences, reprinted inside a long
+    article, covers two sentences: all it has, so the pair is verified (containment)."""
+    article = _families(articles=1, copies=1, seed=3)[0].text
+    brief = (
+        "Officials reviewed the trade deal in Beijing on Monday. "
+        "The minister said talks would resume next week."
+    )
+    long = Document("long", f"{article}\n\n{brief}")
+    options = DedupOptions(min_candidate_sentences=3)
+    for order in ([long, Document("brief", brief)], [Document("brief", brief), long]):
+        index = DuplicateIndex(options)
+        index.extend(order)
+        [cluster] = [c for c in index.clusters() if len(c.members) > 1]
+        assert {m.name for m in cluster.members} == {"long", "brief"}
+        assert {m.evidence.kind for m in cluster.members if m.evidence} == {"containment"}
+        assert index.stats.unverified == 0

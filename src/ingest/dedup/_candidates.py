@@ -17,6 +17,8 @@ the sentence pairs of the few candidates that get as far as the alignment.
 ([(0, 2), (4, 0)], [])
 >>> sorted(found.covering(2)), sorted(found.covering(1))
 ([3], [3, 9])
+>>> found.covered(), found.documents()
+({3: 2, 9: 1}, {3, 7})
 """
 
 from __future__ import annotations
@@ -122,14 +124,24 @@ class Candidates:
         least *minimum* distinct sentences of the document and as many of the candidate
         (:func:`ingest.dedup._verify.proposes_paraphrase`; the pairs hold one sentence per
         group of equal sentences, as the index files them)."""
+        return {position for position, count in self.covered().items() if count >= minimum}
+
+    def covered(self) -> dict[int, int]:
+        """For each candidate position with sentence pairs, the distinct sentences they
+        cover: the fewer of the document's and the candidate's."""
         pairs = self._all_pairs()
-        covered = []
+        counts = []
+        positions = _NO_POSITIONS
         for side in (1, 2):
             # (position, sentence) as one key: sentences are 20-bit numbers.
             keys = np.unique(pairs[:, 0] << SENTENCE_BITS | pairs[:, side])
-            positions, counts = np.unique(keys >> SENTENCE_BITS, return_counts=True)
-            covered.append(set(positions[counts >= minimum].tolist()))
-        return covered[0] & covered[1]
+            positions, count = np.unique(keys >> SENTENCE_BITS, return_counts=True)
+            counts.append(count)
+        return dict(zip(positions.tolist(), np.minimum(counts[0], counts[1]).tolist(), strict=True))
+
+    def documents(self) -> set[int]:
+        """The candidate positions that the document LSH proposed."""
+        return set(np.concatenate([_NO_POSITIONS, *self._documents]).tolist())
 
     def _all_pairs(self) -> _Pairs:
         return np.concatenate([_NO_PAIRS, *self._pairs])

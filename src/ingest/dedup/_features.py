@@ -145,6 +145,12 @@ class DocFeatures:
             first = last
         return group_of
 
+    @functools.cached_property
+    def sentence_groups(self) -> int:
+        """The number of distinct sentences (groups of :attr:`sentence_group_of`)."""
+        group_of = self.sentence_group_of
+        return int(group_of.max()) + 1 if group_of.size else 0
+
     @property
     def sentence_repeated(self) -> bool:
         """Whether a sentence repeats another (then the groups are fewer than the

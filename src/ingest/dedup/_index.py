@@ -181,6 +181,10 @@ class IndexStats:
         unproposed: Candidate pairs not aligned for ``paraphrase`` because their
             candidate sentence pairs cover fewer than ``min_candidate_sentences``
             sentences of one of the two (docs/dedup.md, "Verification").
+        unverified: Candidate pairs not verified at all, because only the sentence LSH
+            proposed them and their candidate sentence pairs cover fewer than
+            ``min_candidate_sentences`` sentences of one of the two (or than the
+            shorter document has; docs/dedup.md, "Verification").
         sized_out: Candidate pairs whose shingle overlap was not computed, because with
             ``near`` the only kind decided on it, their sizes alone rule it out (the
             Jaccard of two sets is at most the smaller's size over the larger's).
@@ -195,6 +199,7 @@ class IndexStats:
     skipped: int = 0
     unproposed: int = 0
     sized_out: int = 0
+    unverified: int = 0
 
     @property
     def seconds(self) -> float:
@@ -504,9 +509,13 @@ class DuplicateIndex:
         """The verified links of *features* to indexed documents, by their id."""
         if features.words == 0:
             return {}
-        slots = candidates.positions(self._same_text(features.exact_key))
+        same = self._same_text(features.exact_key)
+        slots = candidates.positions(same)
         pairs = {slot: candidates.sentence_pairs(slot) for slot in slots}
-        return verify_candidates(features, self._docs, slots, pairs, self.options)
+        by_document = candidates.documents().union(same)
+        return verify_candidates(
+            features, self._docs, slots, pairs, self.options, by_document=by_document
+        )
 
     def _link(
         self, features: DocFeatures, slot: int, candidates: Candidates, *, every: bool
@@ -521,7 +530,8 @@ class DuplicateIndex:
         """
         if features.words == 0:
             return {}
-        slots = candidates.positions(self._same_text(features.exact_key))
+        same = self._same_text(features.exact_key)
+        slots = candidates.positions(same)
         options, chains, stats = self.options, self._chains, self.stats
         links: dict[str, Link] = {}
         unlinked: list[tuple[int, DocFeatures]] = []
@@ -529,9 +539,11 @@ class DuplicateIndex:
         aligning = "paraphrase" in options.kinds
         minimum = options.min_candidate_sentences
         every_candidate = minimum <= 1
-        proposed = set() if every_candidate else candidates.covering(minimum)
+        proposed: set[int] = set()
         # Each candidate read once: with spill=True a read is a cache lookup or a pread.
         held = [(p, other) for p in slots if (other := self._docs[p]).id != features.id]
+        if not every_candidate:
+            held, proposed = self._proposed(features, held, candidates, same)
         positions = [p for p, _ in held]
         others = [other for _, other in held]
         commons, sized_out = set_overlaps(features, others, options)
@@ -593,6 +605,32 @@ class DuplicateIndex:
         stats.verify_sets += middle - start
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
+
+    def _proposed(
+        self,
+        features: DocFeatures,
+        held: list[tuple[int, DocFeatures]],
+        candidates: Candidates,
+        same: list[int],
+    ) -> tuple[list[tuple[int, DocFeatures]], set[int]]:
+        """Under ``min_candidate_sentences`` above 1: the candidates of *held* that are
+        verified at all (:func:`~ingest.dedup._verify.proposes_pair`, from the counts of
+        the sentences their pairs cover), and the positions proposed for ``paraphrase``
+        (:func:`~ingest.dedup._verify.proposes_paraphrase`)."""
+        minimum = self.options.min_candidate_sentences
+        covered = candidates.covered()
+        by_document = candidates.documents().union(same)
+        fewest = min(minimum, features.sentence_groups)
+        # Enough sentences of both covered, or all of the shorter one when it has fewer.
+        kept = [
+            (p, other)
+            for p, other in held
+            if p in by_document
+            or (count := covered.get(p, 0)) >= fewest
+            or count >= other.sentence_groups
+        ]
+        self.stats.unverified += len(held) - len(kept)
+        return kept, {p for p, count in covered.items() if count >= minimum}
 
     def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
         """*features*' document signature (what the estimate of a link on shingle sets

@@ -9,7 +9,7 @@ alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from typing import Final, TypeAlias
 
 import attrs
@@ -33,6 +33,7 @@ __all__ = [
     "Link",
     "SignatureOf",
     "paraphrase_bounds",
+    "proposes_pair",
     "proposes_paraphrase",
     "rank",
     "set_overlaps",
@@ -215,13 +216,15 @@ def verify_each(
     sentence_pairs: Sequence[Iterable[tuple[int, int]]],
     options: DedupOptions,
     *,
+    by_document: Sequence[bool] | None = None,
     signature_of: SignatureOf | None = None,
 ) -> list[Link | None]:
     """:func:`verify_candidate` of *a* with each of *others* (the candidate sentence pairs
-    of each in *sentence_pairs*, ``(i in a, j in other)``), the same links, with the
-    numbers every pair needs computed for all of them at once, as the in-memory index
-    does: the shingle overlaps (:func:`set_overlaps`), the kinds on sets ruled out
-    (:func:`set_possible`), and the bounds of the sentence alignment
+    of each in *sentence_pairs*, ``(i in a, j in other)``; whether the document LSH or
+    the exact key proposed each in *by_document*, all of them when not given), the
+    same links, with the numbers every pair needs computed for all of them at once, as
+    the in-memory index does: the shingle overlaps (:func:`set_overlaps`), the kinds on
+    sets ruled out (:func:`set_possible`), and the bounds of the sentence alignment
     (:func:`paraphrase_bounds`), so that only the pairs that can reach
     ``paraphrase_threshold`` are aligned.
 
@@ -236,11 +239,24 @@ def verify_each(
     links: list[Link | None] = [None] * len(others)
     if a.words == 0 or not others:
         return links
-    commons, _ = set_overlaps(a, others, options)
-    possible = set_possible(a, others, commons, options)
+    minimum = options.min_candidate_sentences
+    pairs: Sequence[Iterable[tuple[int, int]]] = sentence_pairs
+    kept: Sequence[int] = range(len(others))
+    if minimum > 1:
+        # Each pair's sentence pairs read once (the Dask engine's are found when read).
+        pairs = [list(found) for found in sentence_pairs]
+        documented = [True] * len(others) if by_document is None else by_document
+        kept = [
+            k
+            for k in kept
+            if proposes_pair(a, others[k], pairs[k], minimum, by_document=documented[k])
+        ]
+    chosen = [others[k] for k in kept]
+    commons, _ = set_overlaps(a, chosen, options)
+    possible = set_possible(a, chosen, commons, options)
     aligning = "paraphrase" in options.kinds
     unlinked: list[int] = []
-    for k, (other, common, can) in enumerate(zip(others, commons.tolist(), possible, strict=True)):
+    for k, other, common, can in zip(kept, chosen, commons.tolist(), possible, strict=True):
         if can:
             found = verify(
                 a, other, (), options, kinds=_ON_SETS, common=common, signature_of=signature_of
@@ -248,16 +264,12 @@ def verify_each(
             if found is not None:
                 links[k] = found
                 continue
-        if aligning and proposes_paraphrase(
-            a, other, sentence_pairs[k], options.min_candidate_sentences
-        ):
+        if aligning and proposes_paraphrase(a, other, pairs[k], minimum):
             unlinked.append(k)
     bounds = paraphrase_bounds(a, [others[k] for k in unlinked], options)
     for k, bound in zip(unlinked, bounds, strict=True):
         if bound >= options.paraphrase_threshold:  # else verify returns None, on this bound
-            links[k] = verify(
-                a, others[k], sentence_pairs[k], options, kinds=("paraphrase",), bound=bound
-            )
+            links[k] = verify(a, others[k], pairs[k], options, kinds=("paraphrase",), bound=bound)
     return links
 
 
@@ -404,13 +416,49 @@ def proposes_paraphrase(
     return min(groups_a, groups_b) >= minimum
 
 
+def proposes_pair(
+    a: DocFeatures,
+    b: DocFeatures,
+    sentence_pairs: Iterable[tuple[int, int]],
+    minimum: int,
+    *,
+    by_document: bool,
+) -> bool:
+    """Whether a candidate pair is verified at all under ``min_candidate_sentences``
+    *minimum* (``docs/dedup.md``, "Verification"): with a minimum above 1, a pair that
+    only the sentence LSH proposes (not the document LSH, nor the exact key:
+    *by_document*) is verified when its candidate sentence pairs cover as many
+    distinct sentences of each document as the minimum, or as the shorter document
+    has when it has fewer (a short document contained in a long one shares all it
+    has). Else none of its kinds is tried: the pages of two stories sharing a sentence
+    by chance, the candidate pairs that grow with the square of a corpus of big
+    families, are not verified on shingle sets either.
+
+    A pair that :func:`proposes_paraphrase` proposes is proposed here too.
+    """
+    if minimum <= 1 or by_document:
+        return True
+    fewest = min(minimum, a.sentence_groups, b.sentence_groups)
+    return proposes_paraphrase(a, b, sentence_pairs, fewest)
+
+
 def verify_candidate(
-    a: DocFeatures, b: DocFeatures, sentence_pairs: Sequence[tuple[int, int]], options: DedupOptions
+    a: DocFeatures,
+    b: DocFeatures,
+    sentence_pairs: Sequence[tuple[int, int]],
+    options: DedupOptions,
+    *,
+    by_document: bool = True,
 ) -> Link | None:
     """:func:`verify` for a pair that the LSH indexes proposed, with its candidate
-    sentence pairs: ``paraphrase`` is tried only when :func:`proposes_paraphrase` (with
+    sentence pairs, and whether the document LSH (or the exact key) proposed it
+    (*by_document*): none of the kinds is tried unless :func:`proposes_pair`, and
+    ``paraphrase`` only when :func:`proposes_paraphrase` (both with
     ``options.min_candidate_sentences``). Every engine verifies its candidates this way."""
-    proposed = proposes_paraphrase(a, b, sentence_pairs, options.min_candidate_sentences)
+    minimum = options.min_candidate_sentences
+    if not proposes_pair(a, b, sentence_pairs, minimum, by_document=by_document):
+        return None
+    proposed = proposes_paraphrase(a, b, sentence_pairs, minimum)
     return verify(a, b, sentence_pairs, options, kinds=KINDS if proposed else _ON_SETS)
 
 
@@ -420,12 +468,16 @@ def verify_candidates(
     candidates: Iterable[int],
     sentence_pairs: Mapping[int, Sequence[tuple[int, int]]],
     options: DedupOptions,
+    *,
+    by_document: Container[int] | None = None,
 ) -> dict[str, Link]:
     """The verified links of *features* to the candidate positions in *docs* (a
     sequence, or the documents by position), by id.
 
     *sentence_pairs* maps a candidate's position to its aligned sentence
-    candidates ``(sentence of features, sentence of the candidate)``.
+    candidates ``(sentence of features, sentence of the candidate)``;
+    *by_document* holds the positions that the document LSH or the exact key
+    proposed (every candidate when not given).
     Each candidate is verified as by :func:`verify_candidate`, all at once
     (:func:`verify_each`); *features* itself is skipped.
     """
@@ -433,5 +485,6 @@ def verify_candidates(
     held = [(slot, other) for slot in sorted(candidates) if (other := docs[slot]).id != features.id]
     others = [other for _, other in held]
     pairs = [sentence_pairs.get(slot, ()) for slot, _ in held]
-    found = verify_each(features, others, pairs, options)
+    documented = None if by_document is None else [slot in by_document for slot, _ in held]
+    found = verify_each(features, others, pairs, options, by_document=documented)
     return {o.id: link for o, link in zip(others, found, strict=True) if link is not None}

@@ -390,23 +390,44 @@ def verify_block(
     candidate sentence pairs of a pair, which only the pairs that get as far as the
     sentence alignment read, are found from the two documents when it asks for them:
     the pairs that their sentences' keys share (:func:`~ingest.dedup.colliding_sentences`),
-    each document's keys made once per block.
+    each document's keys made once per block. With ``min_candidate_sentences`` above 1,
+    whether the document LSH (or the exact key) proposes a pair is found from the two
+    documents too: their exact keys, or a band of their signatures, equal.
     """
     earlier_of: defaultdict[int, list[int]] = defaultdict(list)
     for sa, sb in pairs.tolist():
         earlier_of[sb].append(sa)
     features = {slot: f for part in selected for slot, f in part.items()}
+    doc_bands, doc_rows = lsh_banding(options)[0]
 
     @functools.cache
     def keys_of(slot: int) -> SentenceKeys:
         return SentenceKeys.of(features[slot], options)
+
+    @functools.cache
+    def bands_of(slot: int) -> npt.NDArray[np.uint64]:
+        hashes: npt.NDArray[np.uint64] = band_hashes(
+            features[slot].signature[None], doc_bands, doc_rows
+        )[0]
+        return hashes
+
+    def by_document(sa: int, sb: int) -> bool:
+        if features[sa].exact_key == features[sb].exact_key:
+            return True
+        return bool((bands_of(sa) == bands_of(sb)).any())
 
     links = []
     for sb, earlier_slots in earlier_of.items():
         b = features[sb]
         earlier = [features[sa] for sa in earlier_slots]
         proposed = [_Proposed(keys_of, sb, sa) for sa in earlier_slots]
-        for a, link in zip(earlier, verify_each(b, earlier, proposed, options), strict=True):
+        documented = (
+            [by_document(sa, sb) for sa in earlier_slots]
+            if options.min_candidate_sentences > 1
+            else None
+        )
+        verified = verify_each(b, earlier, proposed, options, by_document=documented)
+        for a, link in zip(earlier, verified, strict=True):
             if link is not None:
                 links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links

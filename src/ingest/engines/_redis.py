@@ -461,6 +461,7 @@ class RedisIndex:
         doc_bands = self._doc_lsh.b
         for members in replies[1 : 1 + doc_bands]:
             slots.update(int(k) for k in members)
+        by_document = set(slots)
         sentence_pairs: defaultdict[int, set[tuple[int, int]]] = defaultdict(set)
         sent_bands = self._sentence_lsh.b
         for i in range(len(features.sentence_signatures)):
@@ -481,7 +482,9 @@ class RedisIndex:
             if data is not None
         }
         pairs = {slot: sorted(found) for slot, found in sentence_pairs.items()}
-        links = verify_candidates(features, stored, stored, pairs, self.options)
+        links = verify_candidates(
+            features, stored, stored, pairs, self.options, by_document=by_document
+        )
         links.update(batch.match(features))
         return links
 
@@ -522,12 +525,20 @@ class _Batch:
             return {}
         candidates: set[int] = set(self._exact.get(features.exact_key, ()))
         candidates.update(self._doc_lsh.query(to_minhash(features.signature, self._perms)))
+        by_document = set(candidates)
         sentence_pairs: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
         for i, sig in enumerate(features.sentence_signatures):
             for index, j in self._sentence_lsh.query(to_minhash(sig, self._sentence_perms)):
                 sentence_pairs[index].append((i, j))
         candidates.update(sentence_pairs)
-        return verify_candidates(features, self.features, candidates, sentence_pairs, self.options)
+        return verify_candidates(
+            features,
+            self.features,
+            candidates,
+            sentence_pairs,
+            self.options,
+            by_document=by_document,
+        )
 
     def add(self, features: DocFeatures, links: dict[str, Link]) -> None:
         index = len(self.features)
