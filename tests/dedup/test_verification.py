@@ -261,13 +261,21 @@ def test_a_pair_is_proposed_for_paraphrase_by_its_distinct_sentences() -> None:
         "Markets rose sharply after the announcement.",
     ]
     # The first sentence three times: one sentence, however many copies.
-    a, b = compute_features(
-        [Document("a", " ".join(sentences[:1] * 3)), Document("b", " ".join(sentences))],
+    a, b, one = compute_features(
+        [
+            Document("a", " ".join([*sentences[:1] * 3, sentences[2]])),
+            Document("b", " ".join(sentences)),
+            Document("one", sentences[0]),
+        ],
         DedupOptions(),
     )
     copies = [(0, 0), (1, 0), (2, 0)]
     assert proposes_paraphrase(a, b, [], 1)  # 1: every candidate, even without pairs
     assert not proposes_paraphrase(a, b, copies, 2)
+    assert proposes_paraphrase(a, b, [*copies, (3, 2)], 2)
+    # All the sentences of the shorter document, when it has fewer than the minimum.
+    assert proposes_paraphrase(one, b, [(0, 0)], 3)
+    assert proposes_paraphrase(a, b, [*copies, (3, 2)], 3)  # both of the two a has
     assert proposes_paraphrase(b, b, [(0, 0), (1, 1)], 2)
     assert not proposes_paraphrase(b, b, [(0, 0), (1, 0)], 2)  # one sentence of the second
     assert not proposes_paraphrase(b, b, [(0, 0), (1, 1)], 3)

@@ -621,16 +621,17 @@ class DuplicateIndex:
         covered = candidates.covered()
         by_document = candidates.documents().union(same)
         fewest = min(minimum, features.sentence_groups)
-        # Enough sentences of both covered, or all of the shorter one when it has fewer.
-        kept = [
-            (p, other)
-            for p, other in held
-            if p in by_document
-            or (count := covered.get(p, 0)) >= fewest
-            or count >= other.sentence_groups
-        ]
+        kept, proposed = [], set()
+        for position, other in held:
+            # proposes_paraphrase, from the counts of the sentences covered.
+            enough = min(fewest, other.sentence_groups)
+            if enough <= 1 or covered.get(position, 0) >= enough:
+                proposed.add(position)
+            elif position not in by_document:
+                continue
+            kept.append((position, other))
         self.stats.unverified += len(held) - len(kept)
-        return kept, {p for p, count in covered.items() if count >= minimum}
+        return kept, proposed
 
     def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
         """*features*' document signature (what the estimate of a link on shingle sets

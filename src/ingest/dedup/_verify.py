@@ -401,8 +401,9 @@ def proposes_paraphrase(
 ) -> bool:
     """Whether the candidate sentence pairs ``(i in a, j in b)`` of a candidate pair cover
     at least *minimum* distinct sentences of *a* and as many of *b* (copies of one sentence
-    count once): the candidate rule of the sentence alignment, with *minimum*
-    ``min_candidate_sentences`` (``docs/dedup.md``, "Verification").
+    count once), or all the distinct sentences of the shorter one when it has fewer: the
+    candidate rule of the sentence alignment, with *minimum* ``min_candidate_sentences``
+    (``docs/dedup.md``, "Verification").
 
     A paraphrase needs ``min_aligned_sentences`` aligned sentences in each document, and
     the sentence LSH proposes the pairs that align, so with a minimum above 1 a pair whose
@@ -410,10 +411,13 @@ def proposes_paraphrase(
     """
     if minimum <= 1:
         return True  # every candidate, those of the document LSH alone too
+    fewest = min(minimum, a.sentence_groups, b.sentence_groups)
+    if fewest <= 1:
+        return True
     pairs = np.array(list(sentence_pairs), dtype=np.intp).reshape(-1, 2)
     groups_a = np.unique(a.sentence_group_of[pairs[:, 0]]).size
     groups_b = np.unique(b.sentence_group_of[pairs[:, 1]]).size
-    return min(groups_a, groups_b) >= minimum
+    return min(groups_a, groups_b) >= fewest
 
 
 def proposes_pair(
@@ -425,21 +429,15 @@ def proposes_pair(
     by_document: bool,
 ) -> bool:
     """Whether a candidate pair is verified at all under ``min_candidate_sentences``
-    *minimum* (``docs/dedup.md``, "Verification"): with a minimum above 1, a pair that
-    only the sentence LSH proposes (not the document LSH, nor the exact key:
-    *by_document*) is verified when its candidate sentence pairs cover as many
-    distinct sentences of each document as the minimum, or as the shorter document
-    has when it has fewer (a short document contained in a long one shares all it
-    has). Else none of its kinds is tried: the pages of two stories sharing a sentence
-    by chance, the candidate pairs that grow with the square of a corpus of big
-    families, are not verified on shingle sets either.
-
-    A pair that :func:`proposes_paraphrase` proposes is proposed here too.
+    *minimum* (``docs/dedup.md``, "Verification"): a pair that the document LSH or the
+    exact key proposed (*by_document*) is, and with a minimum above 1 a pair that only
+    the sentence LSH proposed is when :func:`proposes_paraphrase`. Else none of its
+    kinds is tried: the pages of two stories sharing a sentence by chance, the
+    candidate pairs that grow with the square of a corpus of big families, are not
+    verified on shingle sets either. A short document inside a long one is still
+    verified: its pairs cover all the sentences it has.
     """
-    if minimum <= 1 or by_document:
-        return True
-    fewest = min(minimum, a.sentence_groups, b.sentence_groups)
-    return proposes_paraphrase(a, b, sentence_pairs, fewest)
+    return by_document or proposes_paraphrase(a, b, sentence_pairs, minimum)
 
 
 def verify_candidate(
