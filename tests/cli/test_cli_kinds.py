@@ -159,3 +159,55 @@ def test_a_run_spent_aligning_says_how_to_leave_the_alignment_out(
     monkeypatch.setattr(_main, "kernels_available", lambda: False)
     assert main(["clean", *INPUTS, "--dedup", "-o", str(tmp_path / "plain.jsonl")]) == 0
     assert "pip install 'ingest[fast]' makes the same decisions faster" in capsys.readouterr().err
+
+
+def test_candidate_sentences_keeps_the_news_duplicates_and_skips_pairs_sharing_two(
+    tmp_path: Path,
+) -> None:
+    """``--candidate-sentences 3``: the truncation and the reworded article share many
+    sentences and are found; a brief of four sentences, two of them from a seed article,
+    is contained in it, but only two of its sentences are shared: not verified."""
+    article = (SEEDS / "001_c51191e24029489c.txt").read_text(encoding="utf-8")
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", article) if len(s.split()) > 15]
+    brief = tmp_path / "brief.txt"
+    brief.write_text(
+        f"{sentences[2]} {sentences[5]} Local officials gave no comment on Tuesday. "
+        "More news will follow soon.",
+        encoding="utf-8",
+    )
+    found = {}
+    for minimum in ("1", "3"):
+        out = tmp_path / f"{minimum}.jsonl"
+        asked = ["--candidate-sentences", minimum]
+        assert main(["dedup", *INPUTS, str(brief), "-o", str(out), "-q", *asked]) == 0
+        found[minimum] = _duplicates(out)
+    assert found["1"] == {
+        "truncated_001.txt": "containment",
+        "paraphrase_of_004.txt": "paraphrase",
+        "brief.txt": "containment",
+    }
+    assert found["3"] == {
+        "truncated_001.txt": "containment",
+        "paraphrase_of_004.txt": "paraphrase",
+    }
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_candidate_sentences_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["dedup", *INPUTS, "--candidate-sentences", value])
+    assert exited.value.code == 2
+    assert "--candidate-sentences: expected a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_clean_candidate_sentences_without_dedup_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", *INPUTS, "--candidate-sentences", "3", "-o", str(out)]) == 2
+    assert "--candidate-sentences chooses the pairs that --dedup verifies" in (
+        capsys.readouterr().err
+    )
+    assert not out.exists()

@@ -106,6 +106,7 @@ def _clean_arguments(clean: argparse.ArgumentParser) -> None:
     """The options of ``ingest clean`` after its inputs."""
     clean.add_argument("--dedup", action="store_true", help="drop duplicates, keep one per cluster")
     _kinds_argument(clean, "with --dedup: the kinds of duplicate to drop")
+    _candidates_argument(clean)
     clean.add_argument(
         "--explain", action="store_true", help="tell on stderr what was removed, and why"
     )
@@ -128,6 +129,20 @@ def _kinds_argument(parser: argparse.ArgumentParser, what: str, more: str = "") 
         metavar="KIND,...",
         help=f"{what}, among {','.join(KINDS)} (default: all); exact,near is the fast "
         f"path for big corpora{more}",
+    )
+
+
+def _candidates_argument(parser: argparse.ArgumentParser) -> None:
+    """``--candidate-sentences N``: ``DedupOptions.min_candidate_sentences``."""
+    parser.add_argument(
+        "--candidate-sentences",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="verify a pair that only shares sentences (not most of its text) when the "
+        "sentence LSH pairs N distinct sentences of each document, or all the shorter one "
+        "has (default 1: every pair); 2 or 3 is the fast path for paraphrases in big "
+        'corpora, at some recall of reworded short texts (docs/cli.md, "Kinds of duplicate")',
     )
 
 
@@ -227,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     dedup.add_argument("--no-clean", action="store_true", help="compare the text as read")
     _kinds_argument(dedup, "the kinds of duplicate to find")
+    _candidates_argument(dedup)
     _engine_arguments(dedup)
 
     # extract's -o/--output is a destination, or the text's form as extract_html's
@@ -431,6 +447,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     if args.command == "clean" and args.kinds is not None and not args.dedup:
         raise OptionsError(
             "--kinds chooses the duplicates that --dedup drops; add --dedup "
+            "(without it, clean keeps every document)"
+        )
+    if args.command == "clean" and args.candidate_sentences != 1 and not args.dedup:
+        raise OptionsError(
+            "--candidate-sentences chooses the pairs that --dedup verifies; add --dedup "
             "(without it, clean keeps every document)"
         )
     options, fmt = _options(args)

@@ -49,8 +49,11 @@ _INDEX_BATCH: Final = 256
 
 
 def dedup_options(args: argparse.Namespace) -> DedupOptions:
-    """The de-duplication options that ``--kinds`` asks for (every kind without it)."""
-    return DedupOptions() if args.kinds is None else DedupOptions(kinds=args.kinds)
+    """The de-duplication options that ``--kinds`` asks for (every kind without it), and
+    ``--candidate-sentences`` where the command has it."""
+    options = DedupOptions() if args.kinds is None else DedupOptions(kinds=args.kinds)
+    minimum = getattr(args, "candidate_sentences", 1)
+    return attrs.evolve(options, min_candidate_sentences=minimum)
 
 
 def check_engine_args(args: argparse.Namespace) -> None:

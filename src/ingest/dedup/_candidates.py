@@ -17,8 +17,8 @@ the sentence pairs of the few candidates that get as far as the alignment.
 ([(0, 2), (4, 0)], [])
 >>> sorted(found.covering(2)), sorted(found.covering(1))
 ([3], [3, 9])
->>> found.covered(), found.documents()
-({3: 2, 9: 1}, {3, 7})
+>>> [part.tolist() for part in found.covered()], found.documents()
+([[3, 9], [2, 1]], {3, 7})
 """
 
 from __future__ import annotations
@@ -124,20 +124,26 @@ class Candidates:
         least *minimum* distinct sentences of the document and as many of the candidate
         (:func:`ingest.dedup._verify.proposes_paraphrase`; the pairs hold one sentence per
         group of equal sentences, as the index files them)."""
-        return {position for position, count in self.covered().items() if count >= minimum}
+        positions, counts = self.covered()
+        return set(positions[counts >= minimum].tolist())
 
-    def covered(self) -> dict[int, int]:
-        """For each candidate position with sentence pairs, the distinct sentences they
-        cover: the fewer of the document's and the candidate's."""
+    def covered(self) -> tuple[_Positions, npt.NDArray[np.int64]]:
+        """The candidate positions with sentence pairs, in order, and the distinct
+        sentences the pairs of each cover: the fewer of the document's and the
+        candidate's."""
         pairs = self._all_pairs()
+        if not pairs.size:
+            return _NO_POSITIONS, _NO_POSITIONS
         counts = []
         positions = _NO_POSITIONS
         for side in (1, 2):
             # (position, sentence) as one key: sentences are 20-bit numbers.
-            keys = np.unique(pairs[:, 0] << SENTENCE_BITS | pairs[:, side])
-            positions, count = np.unique(keys >> SENTENCE_BITS, return_counts=True)
-            counts.append(count)
-        return dict(zip(positions.tolist(), np.minimum(counts[0], counts[1]).tolist(), strict=True))
+            keys = np.sort(pairs[:, 0] << SENTENCE_BITS | pairs[:, side])
+            distinct = keys[np.flatnonzero(np.diff(keys, prepend=-1))] >> SENTENCE_BITS
+            starts = np.flatnonzero(np.diff(distinct, prepend=-1))
+            positions = distinct[starts]
+            counts.append(np.diff(starts, append=distinct.size))
+        return positions, np.minimum(counts[0], counts[1])
 
     def documents(self) -> set[int]:
         """The candidate positions that the document LSH proposed."""

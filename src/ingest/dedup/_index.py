@@ -36,6 +36,7 @@ import contextlib
 import gc
 import itertools
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -50,7 +51,13 @@ from ._bands import BandIndex, GroupedBandIndex, shared_rows
 from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
 from ._chains import Chains
 from ._clusters import cluster_positions, ordered_evidence
-from ._features import DocFeatures, compute_features, document_signature, without_signatures
+from ._features import (
+    DocFeatures,
+    compute_features,
+    document_signature,
+    sentence_signatures,
+    without_signatures,
+)
 from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._memory import trim_memory
@@ -88,6 +95,10 @@ _TRIM_EVERY: Final = 16
 #: documents with every kind computed 36,953 again (about 150 µs each); at 32,768
 #: the verification on shingle sets took 21.5 s instead of 25.4.
 _SIGNATURES_KEPT: Final = 32768
+
+#: Sentence signatures computed again that an index keeps (256 bytes a sentence at the
+#: default ``sentence_num_perm``: about 8 KB a news article, 32 MB in all).
+_SENTENCE_SIGNATURES_KEPT: Final = 4096
 
 #: A link's key: ``earlier position << _SHIFT | later position`` (positions fit 32 bits).
 _SHIFT: Final = 32
@@ -268,6 +279,8 @@ class DuplicateIndex:
         self.options = options if options is not None else DedupOptions()
         self._docs: list[DocFeatures] | FeatureFile = FeatureFile(self.options) if spill else []
         self._slots: dict[str, int] = {}
+        # Each document's number of distinct sentences, by position (the candidate rule).
+        self._groups = array("I")
         # The first position of each exact key; the positions of a key that more documents
         # share in _more_exact (a list for every key took ~85 bytes a document).
         self._exact: dict[int, int] = {}
@@ -285,6 +298,8 @@ class DuplicateIndex:
         self._sentence_rows = _SentenceRows()
         # The document signatures computed again for the documents linked most recently.
         self._signatures: OrderedDict[str, npt.NDArray[np.uint32]] = OrderedDict()
+        # The sentence signatures computed again for the paraphrase links made last.
+        self._sentence_signatures: OrderedDict[str, npt.NDArray[np.uint32]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -316,14 +331,15 @@ class DuplicateIndex:
         :class:`~ingest.dedup._store.FeatureFile` and the rows it keeps), the entries
         of both LSH indexes (8 bytes each, 12 under a sentence's row key; their fences
         and the room their arrays keep for more: :class:`~ingest.dedup._bands.BandIndex`)
-        and the sentence rows. Python objects (ids, names, links) and the
-        ``_SIGNATURES_KEPT`` signatures computed again last (16 MB at most) come on top."""
+        and the sentence rows. Python objects (ids, names, links), the
+        ``_SIGNATURES_KEPT`` signatures computed again last (16 MB at most) and the
+        ``_SENTENCE_SIGNATURES_KEPT`` documents' sentence signatures come on top."""
         if isinstance(self._docs, FeatureFile):
             features = self._docs.nbytes
         else:
             features = sum(f.nbytes for f in self._docs)
         lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
-        return features + lsh
+        return features + lsh + self._groups.itemsize * len(self._groups)
 
     def add(self, doc: Document) -> list[Evidence]:
         """Add *doc*; return its verified matches among the documents indexed before."""
@@ -474,6 +490,7 @@ class DuplicateIndex:
             self._docs.append(features)
         else:
             self._docs.append(without_signatures(features))
+        self._groups.append(features.sentence_groups)
 
     def _file_exact(self, key: int, position: int) -> None:
         """File the document at *position* under its exact key."""
@@ -540,10 +557,10 @@ class DuplicateIndex:
         minimum = options.min_candidate_sentences
         every_candidate = minimum <= 1
         proposed: set[int] = set()
+        if not every_candidate:
+            slots, proposed = self._proposed(features, slots, candidates, same)
         # Each candidate read once: with spill=True a read is a cache lookup or a pread.
         held = [(p, other) for p in slots if (other := self._docs[p]).id != features.id]
-        if not every_candidate:
-            held, proposed = self._proposed(features, held, candidates, same)
         positions = [p for p, _ in held]
         others = [other for _, other in held]
         commons, sized_out = set_overlaps(features, others, options)
@@ -598,7 +615,15 @@ class DuplicateIndex:
             if bound < options.paraphrase_threshold:
                 continue  # verify would return None (below, with the same share bound)
             pairs = candidates.sentence_pairs(position)
-            link = verify(features, other, pairs, options, kinds=("paraphrase",), bound=bound)
+            link = verify(
+                features,
+                other,
+                pairs,
+                options,
+                kinds=("paraphrase",),
+                bound=bound,
+                sentence_signatures_of=self._sentence_signatures_of,
+            )
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
@@ -607,31 +632,44 @@ class DuplicateIndex:
         return links
 
     def _proposed(
-        self,
-        features: DocFeatures,
-        held: list[tuple[int, DocFeatures]],
-        candidates: Candidates,
-        same: list[int],
-    ) -> tuple[list[tuple[int, DocFeatures]], set[int]]:
-        """Under ``min_candidate_sentences`` above 1: the candidates of *held* that are
-        verified at all (:func:`~ingest.dedup._verify.proposes_pair`, from the counts of
-        the sentences their pairs cover), and the positions proposed for ``paraphrase``
-        (:func:`~ingest.dedup._verify.proposes_paraphrase`)."""
-        minimum = self.options.min_candidate_sentences
-        covered = candidates.covered()
-        by_document = candidates.documents().union(same)
-        fewest = min(minimum, features.sentence_groups)
-        kept, proposed = [], set()
-        for position, other in held:
-            # proposes_paraphrase, from the counts of the sentences covered.
-            enough = min(fewest, other.sentence_groups)
-            if enough <= 1 or covered.get(position, 0) >= enough:
-                proposed.add(position)
-            elif position not in by_document:
-                continue
-            kept.append((position, other))
-        self.stats.unverified += len(held) - len(kept)
-        return kept, proposed
+        self, features: DocFeatures, slots: list[int], candidates: Candidates, same: list[int]
+    ) -> tuple[list[int], set[int]]:
+        """Under ``min_candidate_sentences`` above 1: the candidate positions of *slots*
+        (in order) that are verified at all (:func:`~ingest.dedup._verify.proposes_pair`),
+        and those proposed for ``paraphrase``
+        (:func:`~ingest.dedup._verify.proposes_paraphrase`), from the counts of the
+        sentences their pairs cover and of each document's distinct sentences, with
+        numpy: most candidates of a large corpus are left out, unread."""
+        wanted = np.asarray(slots, dtype=np.int64)
+        positions, counts = candidates.covered()
+        covered = np.zeros_like(wanted)
+        if positions.size:
+            at = np.minimum(np.searchsorted(positions, wanted), positions.size - 1)
+            covered = np.where(positions[at] == wanted, counts[at], 0)
+        groups = np.frombuffer(self._groups, dtype=np.uint32)[wanted]
+        fewest = min(self.options.min_candidate_sentences, features.sentence_groups)
+        enough = np.minimum(fewest, groups)
+        paraphrase = (enough <= 1) | (covered >= enough)
+        documents = np.fromiter(candidates.documents().union(same), dtype=np.int64)
+        kept = paraphrase | np.isin(wanted, documents)
+        self.stats.unverified += int(kept.size - np.count_nonzero(kept))
+        return wanted[kept].tolist(), set(wanted[paraphrase].tolist())
+
+    def _sentence_signatures_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
+        """*features*' sentence signatures (what the estimate of a ``paraphrase`` link
+        needs): its own, or for an indexed document those computed again from its
+        stems, kept among the ``_SENTENCE_SIGNATURES_KEPT`` used last (the copies of a
+        story link to the same earlier copies again and again)."""
+        if len(features.sentence_signatures) == features.sentence_count:
+            return features.sentence_signatures
+        kept = self._sentence_signatures
+        found = kept.pop(features.id, None)
+        if found is None:
+            found = sentence_signatures(features, self.options)
+            if len(kept) >= _SENTENCE_SIGNATURES_KEPT:
+                kept.popitem(last=False)
+        kept[features.id] = found
+        return found
 
     def _signature_of(self, features: DocFeatures) -> npt.NDArray[np.uint32]:
         """*features*' document signature (what the estimate of a link on shingle sets

@@ -128,6 +128,8 @@ def _paraphrase(
     candidates: Iterable[tuple[int, int]],
     options: DedupOptions,
     bound: float | None,
+    *,
+    sentence_signatures_of: SignatureOf | None = None,
 ) -> Link | None:
     threshold, window = options.sentence_threshold, options.sentence_window
     minimum = options.min_aligned_sentences
@@ -149,7 +151,10 @@ def _paraphrase(
     if exact.score < options.paraphrase_threshold:
         return None
     pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
-    sigs = sentence_signatures(a, options), sentence_signatures(b, options)
+    if sentence_signatures_of is None:
+        sigs = sentence_signatures(a, options), sentence_signatures(b, options)
+    else:
+        sigs = sentence_signatures_of(a), sentence_signatures_of(b)
     a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
     estimated = beyond_chance(aligned_share(a_est, b_est, a, b, minimum), exact.chance)
     # Stored once for both documents, the same whichever came first.
@@ -169,6 +174,7 @@ def verify(
     common: int | None = None,
     bound: float | None = None,
     signature_of: SignatureOf | None = None,
+    sentence_signatures_of: SignatureOf | None = None,
 ) -> Link | None:
     """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
 
@@ -187,7 +193,10 @@ def verify(
     that would fail it has a share below the threshold either way).
     *signature_of*, when given, finds the document signatures that the estimate
     of a ``near`` or ``containment`` link needs (the same values as
-    :func:`ingest.dedup._features.document_signature`; an index keeps some).
+    :func:`ingest.dedup._features.document_signature`; an index keeps some), and
+    *sentence_signatures_of* the sentence signatures that the estimate of a
+    ``paraphrase`` link needs (those of
+    :func:`ingest.dedup._features.sentence_signatures`).
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
@@ -206,7 +215,9 @@ def verify(
         if found is not None:
             return Link("containment", found[0], found[1], found[2])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
-        return _paraphrase(a, b, sentence_pairs, options, bound)
+        return _paraphrase(
+            a, b, sentence_pairs, options, bound, sentence_signatures_of=sentence_signatures_of
+        )
     return None
 
 
