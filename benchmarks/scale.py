@@ -27,8 +27,9 @@ Each engine then runs in a fresh Python process from the files to the clusters:
 * **spill**: the same as single with ``DuplicateIndex(spill=True)``: each
   document's arrays in a temporary file (what ``ingest dedup`` does);
 * **fewer**: every kind, with ``min_candidate_sentences=min_aligned_sentences``:
-  a pair is aligned for ``paraphrase`` only when the sentence LSH proposes at least
-  that many sentences of each document;
+  a pair that only the sentence LSH proposes is verified, and any pair aligned for
+  ``paraphrase``, only when the sentence LSH proposes at least that many sentences
+  of each document (or all the shorter one has);
 * **near**: the same as single with ``kinds={"exact", "near"}``;
 * **datasketch**: the plain pipeline a new user would write first, the
   baseline: ``datasketch.MinHash`` (128 permutations) of each document's
@@ -354,7 +355,8 @@ def _stages_line(stages: dict[str, float]) -> str:
         f"alignment {stages['verify_paraphrase']:.1f} s, clusters {stages['clusters']:.1f} s; "
         f"{int(stages['pairs'])} pairs verified, {int(stages['alignments'])} aligned, "
         f"{int(stages['skipped'])} with kinds skipped, {int(stages['sized_out'])} ruled out by "
-        f"their sizes, {int(stages['unproposed'])} not proposed for alignment; "
+        f"their sizes, {int(stages['unproposed'])} not proposed for alignment, "
+        f"{int(stages.get('unverified', 0))} not verified (min_candidate_sentences); "
         f"index arrays {stages['bytes_per_doc']:,.0f} bytes/doc"
     )
 

@@ -59,6 +59,24 @@ TWO_SENTENCES_SHARED: Final = (
 )
 
 
+def brief_in_article() -> tuple[Document, Document]:
+    """A seed article and a brief of four sentences, two of them long ones of the article
+    word for word: a ``containment`` whose sentence pairs cover two sentences of the brief,
+    which the document LSH does not propose (the brief is a sixth of the article)."""
+    article = (SEEDS / "001_c51191e24029489c.txt").read_text(encoding="utf-8")
+    sentences = [s for s in _SENTENCE.split(article) if len(s.split()) > 15]
+    brief = (
+        f"{sentences[2]} {sentences[5]} Local officials gave no comment on Tuesday. "
+        "More news will follow soon."
+    )
+    return Document("article-001.txt", article), Document("brief-001.txt", brief)
+
+
+def together(clusters: Iterable[Cluster], *names: str) -> bool:
+    """Whether one of *clusters* holds every document named."""
+    return any(set(names) <= {m.name for m in c.members} for c in clusters)
+
+
 @attrs.frozen
 class Corpus:
     """Generated documents and, per document, the label of its planted cluster."""

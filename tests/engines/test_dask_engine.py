@@ -27,7 +27,14 @@ from ingest import (
 from ingest import find_duplicates as single_process
 
 from ..conftest import FIXTURES, SEEDS, run_ingest
-from ..synthetic import TWO_SENTENCES_SHARED, Corpus, generate, pair_scores
+from ..synthetic import (
+    TWO_SENTENCES_SHARED,
+    Corpus,
+    brief_in_article,
+    generate,
+    pair_scores,
+    together,
+)
 
 pytest.importorskip("distributed", reason="the Dask engine needs pip install '.[dask]'")
 
@@ -71,15 +78,18 @@ def test_clusters_equal_the_single_process_engine(engine: DaskEngine, corpus: Co
     assert pair_scores(corpus, expected) == (1.0, 1.0)
 
 
-def test_the_candidate_rule_of_the_alignment_is_the_single_process_engine_s(
+def test_the_candidate_rule_is_the_single_process_engine_s(
     engine: DaskEngine, corpus: Corpus
 ) -> None:
-    docs = [*corpus.docs, *TWO_SENTENCES_SHARED]
+    docs = [*corpus.docs, *TWO_SENTENCES_SHARED, *brief_in_article()]
     every = DedupOptions(min_aligned_sentences=2)
     fewer = attrs.evolve(every, min_candidate_sentences=3)
     expected = single_process(docs, fewer)
     assert engine.find_duplicates(docs, fewer) == expected
     assert expected != single_process(docs, every)  # the two shared sentences: too few
+    # The brief shares two whole sentences with the article: not verified at all.
+    assert together(single_process(docs, every), "article-001.txt", "brief-001.txt")
+    assert not together(expected, "article-001.txt", "brief-001.txt")
 
 
 def test_partitions_verified_in_groups_give_the_same_clusters(

@@ -26,7 +26,7 @@ from ingest import find_duplicates as single_process
 from ingest.dedup._features import compute_features
 
 from ..conftest import FIXTURES, SEEDS, missing, run_ingest
-from ..synthetic import generate
+from ..synthetic import TWO_SENTENCES_SHARED, brief_in_article, generate, together
 
 pytest.importorskip("redis", reason="the redis client is not installed: pip install '.[redis]'")
 
@@ -151,6 +151,29 @@ def test_add_query_and_clusters_match_the_single_process_index(
     assert len(index) == 160
     assert index.clusters() == single_process(corpus.docs)
     assert any(len(c.members) > 1 for c in index.clusters())
+
+
+def test_the_candidate_rule_is_the_single_process_index_s(
+    url: str, request: pytest.FixtureRequest
+) -> None:
+    """``min_candidate_sentences=3``: pairs that only share two sentences are not
+    verified, within a batch (``extend``) and against the stored documents (``add``)."""
+    docs = [*generate(120, seed=13).docs, *TWO_SENTENCES_SHARED, *brief_in_article()]
+    every = DedupOptions(min_aligned_sentences=2)
+    fewer = attrs.evolve(every, min_candidate_sentences=3)
+    expected = single_process(docs, fewer)
+    assert expected != single_process(docs, every)  # the two shared sentences: too few
+    # The brief shares two whole sentences with the article: not verified at all.
+    assert together(single_process(docs, every), "article-001.txt", "brief-001.txt")
+    assert not together(expected, "article-001.txt", "brief-001.txt")
+    for split in (len(docs), len(docs) - 1):  # the last pair in one batch, or added after
+        index = RedisIndex(url, name=f"{_name(request)}-{split}", options=fewer)
+        index.extend(docs[:split])
+        for doc in docs[split:]:
+            index.add(doc)
+        assert index.clusters() == expected
+        index.clear()
+        index.close()
 
 
 def test_reopening_by_name_after_a_server_restart_finds_earlier_documents(

@@ -510,11 +510,13 @@ def _alignment_hint(stats: IndexStats, *, compiled: bool | None = None) -> str |
     >>> print(_alignment_hint(stats, compiled=True))
     aligning sentences for paraphrase took 83 s of the de-duplication's 100 s (880,000 \
 candidate pairs); on a large corpus most are pages that share a sentence or two, and they grow \
-with the square of the corpus: --kinds exact,near,containment leaves the alignment out, \
---kinds exact,near the sentences too (docs/cli.md, "Kinds of duplicate")
+with the square of the corpus: --candidate-sentences 3 verifies only the pairs that share \
+three, --kinds exact,near,containment leaves the alignment out, --kinds exact,near the \
+sentences too (docs/cli.md, "Kinds of duplicate")
     >>> print(_alignment_hint(stats, compiled=False).split(": ", 1)[1])
     pip install 'ingest[fast]' makes the same decisions faster (compiled kernels), \
---kinds exact,near,containment leaves the alignment out, --kinds exact,near the sentences too \
+--candidate-sentences 3 verifies only the pairs that share three, --kinds \
+exact,near,containment leaves the alignment out, --kinds exact,near the sentences too \
 (docs/cli.md, "Kinds of duplicate")
     >>> _alignment_hint(IndexStats(10.0, 2.0, 50.0, 20.0)) is None
     True
@@ -533,7 +535,8 @@ with the square of the corpus: --kinds exact,near,containment leaves the alignme
         f"aligning sentences for paraphrase took {seconds:.0f} s of the de-duplication's "
         f"{stats.seconds:.0f} s ({stats.alignments:,} candidate pairs); on a large corpus most "
         "are pages that share a sentence or two, and they grow with the square of the corpus: "
-        f"{faster}--kinds exact,near,containment leaves the alignment out, --kinds exact,near "
+        f"{faster}--candidate-sentences 3 verifies only the pairs that share three, "
+        "--kinds exact,near,containment leaves the alignment out, --kinds exact,near "
         'the sentences too (docs/cli.md, "Kinds of duplicate")'
     )
 
