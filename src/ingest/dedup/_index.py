@@ -228,9 +228,13 @@ class IndexStats:
         candidates 0.3 s
         verification on shingle sets 4.0 s
         sentence alignment 26.0 s
+        >>> IndexStats(pairs=64_812, unverified=1_457_857).summary().split(", ")[0]
+        '64,812 candidate pairs verified (1,457,857 more left out: min_candidate_sentences)'
         """
+        left = f" ({self.unverified:,} more left out: min_candidate_sentences)"
         return (
-            f"{self.pairs:,} candidate pairs verified, {self.alignments:,} of them aligned "
+            f"{self.pairs:,} candidate pairs verified{left if self.unverified else ''}, "
+            f"{self.alignments:,} of them aligned "
             f"for paraphrase; features {self.features:.1f} s, candidates "
             f"{self.candidates:.1f} s, verification on shingle sets {self.verify_sets:.1f} s, "
             f"sentence alignment {self.verify_paraphrase:.1f} s"
