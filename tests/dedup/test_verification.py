@@ -356,6 +356,33 @@ def test_verify_each_links_as_verify_candidate_pair_by_pair(options: DedupOption
         assert "paraphrase" in kinds
 
 
+@pytest.mark.parametrize("held", ["memory", "file"])
+def test_extend_estimates_the_links_that_become_evidence_as_add_does(
+    held: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``extend`` verifies without the links' MinHash estimates and computes them when the
+    clusters are read, for the links that become evidence: the same values as ``add``'s,
+    which estimates every link at once, for every kind (signatures evicted and computed
+    again, read back from a spilled index's file too)."""
+    monkeypatch.setattr(_index, "_SIGNATURES_KEPT", 2)
+    monkeypatch.setattr(_index, "_SENTENCE_SIGNATURES_KEPT", 2)
+    docs = [*_families(articles=2, copies=14, seed=21), *news_docs()]
+    every = DuplicateIndex()
+    for doc in docs:
+        every.add(doc)
+    with DuplicateIndex(spill=held == "file") as pruned:
+        pruned.extend(docs)
+        pending = [link for link in pruned._links.values() if np.isnan(link.estimated)]
+        clusters = pruned.clusters()
+        assert clusters == every.clusters()
+        assert pruned.clusters() == clusters  # estimated once, kept
+    assert len(pending) > 10
+    kinds = {m.evidence.kind for c in clusters for m in c.members if m.evidence}
+    assert kinds >= {"near", "containment", "paraphrase"}
+    estimates = [m.evidence.estimated for c in clusters for m in c.members if m.evidence]
+    assert not any(np.isnan(estimates))
+
+
 @pytest.mark.parametrize(
     "kinds", [KINDS, ("exact", "near"), ("containment",), ("exact",), ("near", "paraphrase")]
 )

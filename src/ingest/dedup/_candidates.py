@@ -230,11 +230,19 @@ class SentenceKeys:
     sentences: npt.NDArray[np.intp]
 
     @classmethod
-    def of(cls, features: DocFeatures, options: DedupOptions) -> SentenceKeys:
-        """*features*' keys under *options* (those the features were made with)."""
+    def of(
+        cls,
+        features: DocFeatures,
+        options: DedupOptions,
+        signatures: npt.NDArray[np.uint32] | None = None,
+    ) -> SentenceKeys:
+        """*features*' keys under *options* (those the features were made with), from its
+        sentence *signatures* when the caller has them."""
         firsts = features.sentence_firsts
         bands, rows = lsh_banding(options)[1]
-        sigs = sentence_signatures(features, options)[firsts]
+        if signatures is None:
+            signatures = sentence_signatures(features, options)
+        sigs = signatures[firsts]
         hashes = band_hashes(sigs, bands, rows).reshape(-1)
         order = np.argsort(hashes, kind="stable")
         return cls(hashes[order], np.repeat(firsts, bands)[order])

@@ -17,8 +17,8 @@ it. A property test compares both with a brute-force reference.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Protocol, TypeAlias
 
 import attrs
 import numpy as np
@@ -96,8 +96,16 @@ def cluster_links(
     return cluster_positions(kept, roots, zip(firsts, seconds, links.values(), strict=True))
 
 
+Finish: TypeAlias = Callable[[int, int, Link], Link]
+"""What :func:`cluster_positions` applies to a link that becomes evidence, given the
+positions of its two ends."""
+
+
 def cluster_positions(
-    nodes: Sequence[Clustered], roots: Sequence[int], links: Iterable[tuple[int, int, Link]]
+    nodes: Sequence[Clustered],
+    roots: Sequence[int],
+    links: Iterable[tuple[int, int, Link]],
+    finish: Finish | None = None,
 ) -> list[Cluster]:
     """The clusters of *nodes* known by position: *roots* gives each node's component
     (equal roots, one component; a union-find the caller already holds) and *links*
@@ -110,7 +118,9 @@ def cluster_positions(
     first, the others by id. Largest first, then by id; the singletons last, by id.
     The neighbours are arrays of positions, built for the linked nodes only: a
     singleton, half the clusters of a corpus, costs its :class:`Cluster` and
-    nothing else.
+    nothing else. *finish*, when given, is applied to each link that becomes
+    evidence, with the positions of its two ends, before it is read (an index
+    computes the estimated scores of those links only).
     """
     components = np.asarray(roots, dtype=np.int64)
     order = np.argsort(components, kind="stable")
@@ -138,7 +148,7 @@ def cluster_positions(
     grown = []
     for first, size in zip(firsts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
         group = order[first : first + size].tolist()
-        grown.append(_grown(nodes, group, adjacency))
+        grown.append(_grown(nodes, group, adjacency, finish))
     grown.sort(key=lambda c: (-len(c.members), c.id))
     singles = order[firsts[sizes == 1]].tolist()
     singles.sort(key=lambda position: nodes[position].id)
@@ -168,25 +178,29 @@ class _Adjacency:
             yield other, links[k]
 
 
-def _grown(nodes: Sequence[Clustered], group: list[int], adjacency: _Adjacency) -> Cluster:
+def _grown(
+    nodes: Sequence[Clustered], group: list[int], adjacency: _Adjacency, finish: Finish | None
+) -> Cluster:
     """The cluster of the nodes at *group* (positions), a connected component of the links."""
     ids = {position: nodes[position].id for position in group}
     representative = min(group, key=lambda p: (-nodes[p].words, ids[p]))
     # Prim's algorithm from the representative; the heap orders entries by rank, then
     # the ids of the member and of the one it is reached from (unique).
     evidence: dict[int, Evidence | None] = {representative: None}
-    heap: list[tuple[tuple[int, float], str, str, int, Link]] = []
+    heap: list[tuple[tuple[int, float], str, str, int, int, Link]] = []
 
     def reach(member: int) -> None:
         for other, link in adjacency.of(member):
             if other not in evidence:
-                heapq.heappush(heap, (rank(link), ids[other], ids[member], other, link))
+                heapq.heappush(heap, (rank(link), ids[other], ids[member], other, member, link))
 
     reach(representative)
     while heap:
-        _, member_id, via_id, member, link = heapq.heappop(heap)
+        _, member_id, via_id, member, via, link = heapq.heappop(heap)
         if member in evidence:
             continue
+        if finish is not None:
+            link = finish(member, via, link)
         evidence[member] = link.evidence(member_id, via_id)
         reach(member)
     rest = sorted((ids[p], p) for p in group if p != representative)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import math
 import time
 from array import array
 from collections import OrderedDict
@@ -48,7 +49,14 @@ import numpy.typing as npt
 
 from ..core import Document, OptionsError
 from ._bands import BandIndex, GroupedBandIndex, shared_rows
-from ._candidates import SENTENCE_BITS, Candidates, gather, lsh_banding
+from ._candidates import (
+    SENTENCE_BITS,
+    Candidates,
+    SentenceKeys,
+    colliding_sentences,
+    gather,
+    lsh_banding,
+)
 from ._chains import Chains
 from ._clusters import cluster_positions, ordered_evidence
 from ._features import (
@@ -66,6 +74,7 @@ from ._signature import band_hashes
 from ._store import FeatureFile
 from ._verify import (
     Link,
+    finish_estimate,
     paraphrase_bounds,
     set_overlaps,
     set_possible,
@@ -387,7 +396,37 @@ class DuplicateIndex:
         docs = self._docs
         nodes = docs.nodes() if isinstance(docs, FeatureFile) else docs
         links = ((key >> _SHIFT, key & _LOW, link) for key, link in self._links.items())
-        return cluster_positions(nodes, self._chains.roots(), links)
+        return cluster_positions(nodes, self._chains.roots(), links, self._finished)
+
+    def _finished(self, one: int, other: int, link: Link) -> Link:
+        """The link of the documents at positions *one* and *other* with its estimated
+        score (:func:`~ingest.dedup._verify.finish_estimate`): ``extend`` verifies
+        without it, and only the links that become evidence need it (a family's
+        members link to many earlier ones). Kept, computed once."""
+        if not math.isnan(link.estimated):
+            return link
+        earlier, later = sorted((one, other))
+        # Verified with the later document first, as _link does.
+        a, b = self._docs[later], self._docs[earlier]
+
+        def sentence_pairs() -> list[tuple[int, int]]:
+            # Those the sentence LSH proposed for the pair, found again from the two.
+            keys = [
+                SentenceKeys.of(f, self.options, self._sentence_signatures_of(f)) for f in (a, b)
+            ]
+            return [(i, j) for i, j in colliding_sentences(*keys).tolist()]
+
+        finished = finish_estimate(
+            link,
+            a,
+            b,
+            sentence_pairs,
+            self.options,
+            signature_of=self._signature_of,
+            sentence_signatures_of=self._sentence_signatures_of,
+        )
+        self._links[earlier << _SHIFT | later] = finished
+        return finished
 
     def save(self, path: str | Path) -> None:
         """Write the index to *path* (a NumPy ``.npz`` archive with a JSON header, no pickle)."""
@@ -481,7 +520,8 @@ class DuplicateIndex:
                 if features.words:
                     self._file_exact(features.exact_key, slot)
                 added[row] = slot
-                result.append(ordered_evidence(features.id, links))
+                # extend's links have no estimates yet, and it hands out no evidence.
+                result.append(ordered_evidence(features.id, links) if every else [])
         finally:
             self._file(batch, added)
         return result
@@ -590,6 +630,7 @@ class DuplicateIndex:
                     kinds=kinds[:_ON_SETS],
                     common=common,
                     signature_of=self._signature_of,
+                    estimate=every,
                 )
                 if possible
                 else None  # no kind decided on sets can hold (set_possible)
@@ -627,6 +668,7 @@ class DuplicateIndex:
                 kinds=("paraphrase",),
                 bound=bound,
                 sentence_signatures_of=self._sentence_signatures_of,
+                estimate=every,
             )
             if link is not None:
                 links[other.id] = link

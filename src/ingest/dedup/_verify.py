@@ -9,6 +9,7 @@ alike.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from typing import Final, TypeAlias
 
@@ -32,6 +33,7 @@ from ._signature import Signatures, estimate_jaccard
 __all__ = [
     "Link",
     "SignatureOf",
+    "finish_estimate",
     "paraphrase_bounds",
     "proposes_pair",
     "proposes_paraphrase",
@@ -106,20 +108,31 @@ def _containment(
     common: int,
     options: DedupOptions,
     signature_of: SignatureOf | None,
+    *,
+    estimate: bool = True,
 ) -> tuple[float, float, str] | None:
-    """Containment of the document with fewer shingles in the other (they share *common*)."""
+    """Containment of the document with fewer shingles in the other (they share *common*):
+    the estimated share (``nan`` unless *estimate*), the exact one, the smaller's id."""
     fewer = min(a.shingles.size, b.shingles.size)
     if fewer == 0:
         return None
     exact = common / fewer
     if exact < options.containment_threshold:
         return None
+    small, _ = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
+    estimated = containment_estimate(a, b, options, signature_of) if estimate else math.nan
+    return estimated, exact, small.id
+
+
+def containment_estimate(
+    a: DocFeatures, b: DocFeatures, options: DedupOptions, signature_of: SignatureOf | None
+) -> float:
+    """The MinHash estimate of the share of the smaller shingle set in the larger."""
     small, large = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
     # |A n B| = J (|A| + |B|) / (1 + J), divided by |small|.
     est_j = _estimated_jaccard(a, b, options, signature_of)
     total = small.shingles.size + large.shingles.size
-    estimated = min(1.0, est_j * total / ((1 + est_j) * small.shingles.size))
-    return estimated, exact, small.id
+    return min(1.0, est_j * total / ((1 + est_j) * small.shingles.size))
 
 
 def _paraphrase(
@@ -130,6 +143,7 @@ def _paraphrase(
     bound: float | None,
     *,
     sentence_signatures_of: SignatureOf | None = None,
+    estimate: bool = True,
 ) -> Link | None:
     threshold, window = options.sentence_threshold, options.sentence_window
     minimum = options.min_aligned_sentences
@@ -150,18 +164,41 @@ def _paraphrase(
     )
     if exact.score < options.paraphrase_threshold:
         return None
-    pairs = np.array(list(candidates), dtype=np.int64).reshape(-1, 2)
-    if sentence_signatures_of is None:
-        sigs = sentence_signatures(a, options), sentence_signatures(b, options)
-    else:
-        sigs = sentence_signatures_of(a), sentence_signatures_of(b)
-    a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
-    estimated = beyond_chance(aligned_share(a_est, b_est, a, b, minimum), exact.chance)
+    estimated = (
+        paraphrase_estimate(
+            a, b, candidates, exact.chance, options, sentence_signatures_of=sentence_signatures_of
+        )
+        if estimate
+        else math.nan
+    )
     # Stored once for both documents, the same whichever came first.
     first, aligned = (a.id, exact.aligned) if a.id <= b.id else (b.id, exact.aligned[::-1])
     return Link(
         "paraphrase", estimated, exact.score, chance=exact.chance, first=first, aligned=aligned
     )
+
+
+def paraphrase_estimate(
+    a: DocFeatures,
+    b: DocFeatures,
+    sentence_pairs: Iterable[tuple[int, int]],
+    chance: float,
+    options: DedupOptions,
+    *,
+    sentence_signatures_of: SignatureOf | None = None,
+) -> float:
+    """The estimated score of a ``paraphrase`` link of *a* and *b* (whose exact alignment
+    has the chance level *chance*): their sentences aligned by MinHash estimates over
+    the candidate sentence pairs ``(i in a, j in b)``, against the same chance level."""
+    threshold, window = options.sentence_threshold, options.sentence_window
+    pairs = np.array(list(sentence_pairs), dtype=np.int64).reshape(-1, 2)
+    if sentence_signatures_of is None:
+        sigs = sentence_signatures(a, options), sentence_signatures(b, options)
+    else:
+        sigs = sentence_signatures_of(a), sentence_signatures_of(b)
+    a_est, b_est = estimated_alignment(a, b, sigs, pairs, threshold=threshold, window=window)
+    share = aligned_share(a_est, b_est, a, b, options.min_aligned_sentences)
+    return beyond_chance(share, chance)
 
 
 def verify(
@@ -175,6 +212,7 @@ def verify(
     bound: float | None = None,
     signature_of: SignatureOf | None = None,
     sentence_signatures_of: SignatureOf | None = None,
+    estimate: bool = True,
 ) -> Link | None:
     """The strongest kind of duplicate that *a* and *b* are, verified on exact sets.
 
@@ -196,7 +234,10 @@ def verify(
     :func:`ingest.dedup._features.document_signature`; an index keeps some), and
     *sentence_signatures_of* the sentence signatures that the estimate of a
     ``paraphrase`` link needs (those of
-    :func:`ingest.dedup._features.sentence_signatures`).
+    :func:`ingest.dedup._features.sentence_signatures`). Without *estimate* the link's
+    estimated score is ``nan``, for the caller to compute when it is read (an index
+    does so for the links that become evidence: :func:`finish_estimate`); the
+    decision never depends on it.
     """
     kinds = options.kinds.intersection(kinds)
     if a.words == 0 or b.words == 0:
@@ -209,16 +250,57 @@ def verify(
     if "near" in kinds:
         exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
         if exact >= options.near_threshold:
-            return Link("near", _estimated_jaccard(a, b, options, signature_of), exact)
+            estimated = _estimated_jaccard(a, b, options, signature_of) if estimate else math.nan
+            return Link("near", estimated, exact)
     if "containment" in kinds:
-        found = _containment(a, b, common, options, signature_of)
+        found = _containment(a, b, common, options, signature_of, estimate=estimate)
         if found is not None:
             return Link("containment", found[0], found[1], found[2])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
         return _paraphrase(
-            a, b, sentence_pairs, options, bound, sentence_signatures_of=sentence_signatures_of
+            a,
+            b,
+            sentence_pairs,
+            options,
+            bound,
+            sentence_signatures_of=sentence_signatures_of,
+            estimate=estimate,
         )
     return None
+
+
+def finish_estimate(
+    link: Link,
+    a: DocFeatures,
+    b: DocFeatures,
+    sentence_pairs: Callable[[], Iterable[tuple[int, int]]],
+    options: DedupOptions,
+    *,
+    signature_of: SignatureOf | None = None,
+    sentence_signatures_of: SignatureOf | None = None,
+) -> Link:
+    """*link*, verified without its estimate (``verify(..., estimate=False)`` with *a*
+    first), with its estimated score: the value ``verify`` would have given it.
+    *sentence_pairs* gives the pair's candidate sentence pairs, which only a
+    ``paraphrase`` link reads."""
+    if not math.isnan(link.estimated):
+        return link
+    if link.kind == "near":
+        estimated = _estimated_jaccard(a, b, options, signature_of)
+    elif link.kind == "containment":
+        estimated = containment_estimate(a, b, options, signature_of)
+    elif link.kind == "paraphrase":
+        estimated = paraphrase_estimate(
+            a,
+            b,
+            sentence_pairs(),
+            link.chance,
+            options,
+            sentence_signatures_of=sentence_signatures_of,
+        )
+    else:
+        estimated = 1.0  # exact: as verify gives it
+    return attrs.evolve(link, estimated=estimated)
 
 
 def verify_each(
