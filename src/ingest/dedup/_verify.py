@@ -52,6 +52,7 @@ class Link:
     """A verified pair, stored once for both documents."""
 
     kind: Kind
+    # The MinHash estimate; nan while an index has not computed it (finish_estimate).
     estimated: float
     exact: float
     contained: str = ""  # for containment: the id of the document inside the other
