@@ -165,7 +165,7 @@ class DocFeatures:
         group_of = self.sentence_group_of
         if not self.sentence_repeated:
             return np.arange(group_of.size, dtype=np.intp)
-        firsts = np.full(int(group_of.max()) + 1 if group_of.size else 0, -1, dtype=np.intp)
+        firsts = np.full(self.sentence_groups, -1, dtype=np.intp)
         # Assigning in reverse leaves the earliest index of each group.
         firsts[group_of[::-1]] = np.arange(group_of.size - 1, -1, -1, dtype=np.intp)
         return firsts
