@@ -104,16 +104,10 @@ def _estimated_jaccard(
 
 
 def _containment(
-    a: DocFeatures,
-    b: DocFeatures,
-    common: int,
-    options: DedupOptions,
-    signature_of: SignatureOf | None,
-    *,
-    estimate: bool = True,
-) -> tuple[float, float, str] | None:
+    a: DocFeatures, b: DocFeatures, common: int, options: DedupOptions
+) -> tuple[float, str] | None:
     """Containment of the document with fewer shingles in the other (they share *common*):
-    the estimated share (``nan`` unless *estimate*), the exact one, the smaller's id."""
+    the exact share and the smaller's id."""
     fewer = min(a.shingles.size, b.shingles.size)
     if fewer == 0:
         return None
@@ -121,8 +115,7 @@ def _containment(
     if exact < options.containment_threshold:
         return None
     small, _ = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
-    estimated = containment_estimate(a, b, options, signature_of) if estimate else math.nan
-    return estimated, exact, small.id
+    return exact, small.id
 
 
 def containment_estimate(
@@ -139,13 +132,10 @@ def containment_estimate(
 def _paraphrase(
     a: DocFeatures,
     b: DocFeatures,
-    candidates: Iterable[tuple[int, int]],
     options: DedupOptions,
     bound: float | None,
-    *,
-    sentence_signatures_of: SignatureOf | None = None,
-    estimate: bool = True,
 ) -> Link | None:
+    """The ``paraphrase`` link of *a* and *b*, without its estimate (``nan``), or None."""
     threshold, window = options.sentence_threshold, options.sentence_window
     minimum = options.min_aligned_sentences
     # A bound given is DuplicateIndex._bounds': it includes exact_alignment's own.
@@ -165,17 +155,10 @@ def _paraphrase(
     )
     if exact.score < options.paraphrase_threshold:
         return None
-    estimated = (
-        paraphrase_estimate(
-            a, b, candidates, exact.chance, options, sentence_signatures_of=sentence_signatures_of
-        )
-        if estimate
-        else math.nan
-    )
     # Stored once for both documents, the same whichever came first.
     first, aligned = (a.id, exact.aligned) if a.id <= b.id else (b.id, exact.aligned[::-1])
     return Link(
-        "paraphrase", estimated, exact.score, chance=exact.chance, first=first, aligned=aligned
+        "paraphrase", math.nan, exact.score, chance=exact.chance, first=first, aligned=aligned
     )
 
 
@@ -240,7 +223,31 @@ def verify(
     does so for the links that become evidence: :func:`finish_estimate`); the
     decision never depends on it.
     """
-    kinds = options.kinds.intersection(kinds)
+    link = _decided(a, b, options, options.kinds.intersection(kinds), common=common, bound=bound)
+    if link is None or not estimate:
+        return link
+    return finish_estimate(
+        link,
+        a,
+        b,
+        lambda: sentence_pairs,
+        options,
+        signature_of=signature_of,
+        sentence_signatures_of=sentence_signatures_of,
+    )
+
+
+def _decided(
+    a: DocFeatures,
+    b: DocFeatures,
+    options: DedupOptions,
+    kinds: frozenset[str],
+    *,
+    common: int | None,
+    bound: float | None,
+) -> Link | None:
+    """:func:`verify`'s link of *a* and *b* among *kinds*, without its estimate (``nan``,
+    but 1.0 for ``exact``)."""
     if a.words == 0 or b.words == 0:
         return None
     if "exact" in kinds and a.exact_key == b.exact_key:
@@ -251,22 +258,13 @@ def verify(
     if "near" in kinds:
         exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
         if exact >= options.near_threshold:
-            estimated = _estimated_jaccard(a, b, options, signature_of) if estimate else math.nan
-            return Link("near", estimated, exact)
+            return Link("near", math.nan, exact)
     if "containment" in kinds:
-        found = _containment(a, b, common, options, signature_of, estimate=estimate)
+        found = _containment(a, b, common, options)
         if found is not None:
-            return Link("containment", found[0], found[1], found[2])
+            return Link("containment", math.nan, found[0], found[1])
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
-        return _paraphrase(
-            a,
-            b,
-            sentence_pairs,
-            options,
-            bound,
-            sentence_signatures_of=sentence_signatures_of,
-            estimate=estimate,
-        )
+        return _paraphrase(a, b, options, bound)
     return None
 
 
@@ -281,16 +279,16 @@ def finish_estimate(
     sentence_signatures_of: SignatureOf | None = None,
 ) -> Link:
     """*link*, verified without its estimate (``verify(..., estimate=False)`` with *a*
-    first), with its estimated score: the value ``verify`` would have given it.
+    first), with its estimated score: how ``verify`` estimates every link it returns.
     *sentence_pairs* gives the pair's candidate sentence pairs, which only a
     ``paraphrase`` link reads."""
     if not math.isnan(link.estimated):
-        return link
+        return link  # exact (1.0), or estimated already
     if link.kind == "near":
         estimated = _estimated_jaccard(a, b, options, signature_of)
     elif link.kind == "containment":
         estimated = containment_estimate(a, b, options, signature_of)
-    elif link.kind == "paraphrase":
+    else:
         estimated = paraphrase_estimate(
             a,
             b,
@@ -299,8 +297,6 @@ def finish_estimate(
             options,
             sentence_signatures_of=sentence_signatures_of,
         )
-    else:
-        estimated = 1.0  # exact: as verify gives it
     return attrs.evolve(link, estimated=estimated)
 
 
@@ -336,15 +332,18 @@ def verify_each(
     minimum = options.min_candidate_sentences
     pairs: Sequence[Iterable[tuple[int, int]]] = sentence_pairs
     kept: Sequence[int] = range(len(others))
+    # Whether each pair is proposed for the alignment (proposes_paraphrase), asked once.
+    proposed = [True] * len(others)
     if minimum > 1:
         # Each pair's sentence pairs read once (the Dask engine's are found when read).
         pairs = [list(found) for found in sentence_pairs]
-        documented = [True] * len(others) if by_document is None else by_document
-        kept = [
-            k
-            for k in kept
-            if proposes_pair(a, others[k], pairs[k], minimum, by_document=documented[k])
+        proposed = [
+            proposes_paraphrase(a, other, found, minimum)
+            for other, found in zip(others, pairs, strict=True)
         ]
+        documented = [True] * len(others) if by_document is None else by_document
+        # proposes_pair, from the answers above.
+        kept = [k for k in kept if proposed[k] or documented[k]]
     chosen = [others[k] for k in kept]
     commons, _ = set_overlaps(a, chosen, options)
     possible = set_possible(a, chosen, commons, options)
@@ -358,7 +357,7 @@ def verify_each(
             if found is not None:
                 links[k] = found
                 continue
-        if aligning and proposes_paraphrase(a, other, pairs[k], minimum):
+        if aligning and proposed[k]:
             unlinked.append(k)
     bounds = paraphrase_bounds(a, [others[k] for k in unlinked], options)
     for k, bound in zip(unlinked, bounds, strict=True):
