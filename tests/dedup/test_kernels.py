@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest import Document
-from ingest.dedup import DuplicateIndex, _align, _bands, _chance, _kernels, _shingle
+from ingest.dedup import DuplicateIndex, _align, _bands, _chance, _kernels, _shingle, _verify
 from ingest.dedup._align import (
     alignment_bounds,
+    alignment_bounds_at,
     estimated_alignment,
     exact_alignment,
     run_bounds,
@@ -27,6 +29,7 @@ from ingest.dedup._align import (
 from ingest.dedup._features import DocFeatures, compute_features, sentence_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import overlaps
+from ingest.dedup._store import FeatureColumns
 from tests.conftest import missing
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_paraphrase import _pairs
@@ -181,6 +184,7 @@ def _numpy_only(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(_chance, "compiled", lambda _name: None)
     patch.setattr(_shingle, "compiled", lambda _name: None)
     patch.setattr(_bands, "compiled", lambda _name: None)
+    patch.setattr(_verify, "compiled", lambda _name: None)
 
 
 def _with_and_without(compute: Callable[[], _T]) -> tuple[_T, _T]:
@@ -396,6 +400,57 @@ def test_estimated_alignment_gives_the_same_masks_with_and_without_the_kernel(
     fast, plain = _with_and_without(lambda: _estimated(pairs, 0.45, window))
     assert fast == plain
     assert sum(any(a) for a, _ in fast) > 10  # pairs that align
+
+
+@pytest.mark.parametrize(("threshold", "floor"), [(0.45, 0.3), (0.3, 0.6)])
+def test_the_kernels_read_documents_in_columns_as_they_read_them_gathered(
+    repeating: list[DocFeatures], threshold: float, floor: float
+) -> None:
+    """``alignment_bounds_at`` and ``overlaps_at`` read the candidates where
+    :class:`FeatureColumns` holds them, by position (repeated, in any order): the
+    floats and counts of ``alignment_bounds`` and ``overlaps`` of the rows, compiled,
+    as plain Python, and through numpy without the kernels."""
+    _compiled("alignment_bounds_at")
+    columns = FeatureColumns(DedupOptions())
+    for f in repeating:
+        columns.append(f)
+    rng = np.random.default_rng(3)
+    positions = rng.integers(0, len(repeating), size=3 * len(repeating)).astype(np.int64)
+    rows = [repeating[p] for p in positions]
+    options = DedupOptions(sentence_threshold=threshold, paraphrase_threshold=floor)
+
+    def at() -> tuple[list[list[float]], list[list[int]], list[list[int]]]:
+        bounds = [
+            alignment_bounds_at(
+                a, columns, positions, 3, threshold=threshold, window=2, floor=floor
+            ).tolist()
+            for a in repeating
+        ]
+        tabled = [_verify._overlaps_at(a, columns, positions, options).tolist() for a in repeating]
+        merged = [
+            _verify._overlaps_at(
+                a, columns, positions, attrs.evolve(options, kinds=frozenset({"near"}))
+            ).tolist()
+            for a in repeating
+        ]
+        return bounds, tabled, merged
+
+    expected = (
+        [
+            alignment_bounds(a, rows, 3, threshold=threshold, window=2, floor=floor)
+            for a in repeating
+        ],
+        [overlaps(a.shingles, [r.shingles for r in rows]).tolist() for a in repeating],
+        [overlaps(a.shingles, [r.shingles for r in rows], shared=True).tolist() for a in repeating],
+    )
+    fast, numpy_only = _with_and_without(at)
+    with pytest.MonkeyPatch.context() as patch:
+        _plain(patch)
+        patch.setattr(_verify, "compiled", _kernels._KERNELS.__getitem__)
+        plain = at()
+    assert fast == expected == numpy_only == plain
+    assert any(b >= floor for row in fast[0] for b in row)
+    assert any(c for row in fast[1] for c in row)
 
 
 def test_the_plain_kernels_are_the_compiled_ones(features: list[DocFeatures]) -> None:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -51,11 +51,15 @@ from ._kernels import compiled
 from ._shingle import members, running_totals, span_positions
 from ._signature import Signatures
 
+if TYPE_CHECKING:
+    from ._store import FeatureColumns
+
 __all__ = [
     "Mask",
     "Paraphrase",
     "aligned_share",
     "alignment_bounds",
+    "alignment_bounds_at",
     "estimated_alignment",
     "exact_alignment",
     "paraphrase_score",
@@ -785,6 +789,46 @@ def alignment_bounds(
     )
     values: list[float] = found.tolist()
     return values
+
+
+def alignment_bounds_at(
+    a: DocFeatures,
+    columns: FeatureColumns,
+    positions: npt.NDArray[np.int64],
+    minimum: int,
+    *,
+    threshold: float,
+    window: int,
+    floor: float,
+) -> npt.NDArray[np.float64]:
+    """:func:`alignment_bounds` of *a* with the documents at *positions* of *columns*,
+    the same floats. With numba the kernel reads each document where the columns hold
+    it (:func:`ingest.dedup._kernels.alignment_bounds_at`): no document is gathered,
+    no Python code runs per pair; without it, :func:`alignment_bounds` of the rows."""
+    terms = np.unique(a.sentence_values)
+    kernel = compiled("alignment_bounds_at")
+    if kernel is None or not terms.size or not positions.size:
+        rows = [columns[int(p)] for p in positions]
+        return np.array(
+            alignment_bounds(a, rows, minimum, threshold=threshold, window=window, floor=floor),
+            dtype=np.float64,
+        ).reshape(-1)
+    a_sets = _Sets.groups(a)
+    found: npt.NDArray[np.float64] = kernel(
+        _share_terms(a, terms),
+        _group_arrays(a, a_sets, _Lookup(a_sets)),
+        columns.sentence_values.values,
+        columns.sentence_sizes.values,
+        columns.value_starts.values,
+        columns.sentence_starts.values,
+        positions.astype(np.int64, copy=False),
+        float(threshold),
+        int(window),
+        int(minimum),
+        float(floor),
+        _BLOCK,
+    )
+    return found
 
 
 def _feasible_both(

@@ -68,14 +68,16 @@ from ._features import (
 )
 from ._file import read_index, write_index
 from ._ids import is_repeat
+from ._kernels import available as kernels_available
 from ._memory import trim_memory
 from ._options import KINDS, Cluster, DedupOptions, Evidence
 from ._signature import band_hashes
-from ._store import FeatureFile
+from ._store import FeatureColumns, FeatureFile
 from ._verify import (
     Link,
     finish_estimate,
     paraphrase_bounds,
+    screen_candidates,
     set_overlaps,
     set_possible,
     verify,
@@ -290,7 +292,14 @@ class DuplicateIndex:
                 "build one with ingest.DedupOptions(...)"
             )
         self.options = options if options is not None else DedupOptions()
-        self._docs: list[DocFeatures] | FeatureFile = FeatureFile(self.options) if spill else []
+        # In columns where the compiled kernels read them; a list where numpy does.
+        self._docs: list[DocFeatures] | FeatureColumns | FeatureFile = (
+            FeatureFile(self.options)
+            if spill
+            else FeatureColumns(self.options)
+            if kernels_available()
+            else []
+        )
         self._slots: dict[str, int] = {}
         # Each document's number of distinct sentences, by position (the candidate rule).
         self._groups = array("I")
@@ -347,10 +356,10 @@ class DuplicateIndex:
         and the sentence rows. Python objects (ids, names, links), the
         ``_SIGNATURES_KEPT`` signatures computed again last (16 MB at most) and the
         ``_SENTENCE_SIGNATURES_KEPT`` documents' sentence signatures come on top."""
-        if isinstance(self._docs, FeatureFile):
-            features = self._docs.nbytes
-        else:
+        if isinstance(self._docs, list):
             features = sum(f.nbytes for f in self._docs)
+        else:
+            features = self._docs.nbytes
         lsh = self._doc_lsh.nbytes + self._sentence_lsh.nbytes + self._sentence_rows.nbytes
         return features + lsh + self._groups.itemsize * len(self._groups)
 
@@ -394,7 +403,7 @@ class DuplicateIndex:
     def clusters(self) -> list[Cluster]:
         """Every document's cluster, singletons included, largest first, then by id."""
         docs = self._docs
-        nodes = docs.nodes() if isinstance(docs, FeatureFile) else docs
+        nodes = docs if isinstance(docs, list) else docs.nodes()
         links = ((key >> _SHIFT, key & _LOW, link) for key, link in self._links.items())
         return cluster_positions(nodes, self._chains.roots(), links, self._finished)
 
@@ -530,10 +539,10 @@ class DuplicateIndex:
         """Keep *features* as the next position. The band keys are made, so in memory
         the signatures are dropped (computed again for the links that need them); a
         features file writes the document signature with the arrays, off the memory."""
-        if isinstance(self._docs, FeatureFile):
-            self._docs.append(features)
-        else:
+        if isinstance(self._docs, list):
             self._docs.append(without_signatures(features))
+        else:  # a file writes the document signature; columns keep no signature
+            self._docs.append(features)
         self._groups.append(features.sentence_groups)
 
     def _file_exact(self, key: int, position: int) -> None:
@@ -603,19 +612,12 @@ class DuplicateIndex:
         proposed: set[int] = set()
         if not every_candidate:
             slots, proposed = self._proposed(features, slots, candidates, same)
-        # Each candidate read once: with spill=True a read is a cache lookup or a pread.
-        held = [(p, other) for p in slots if (other := self._docs[p]).id != features.id]
-        positions = [p for p, _ in held]
-        others = [other for _, other in held]
-        commons, sized_out = set_overlaps(features, others, options)
-        stats.sized_out += sized_out
-        settable = set_possible(features, others, commons, options)
+        visited = self._visited(features, slots, proposed, aligning=aligning)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
-        for position, other, common, possible in zip(
-            positions, others, commons.tolist(), settable, strict=True
-        ):
+        bounded: list[float | None] = []
+        for position, other, common, possible, bound in visited:
             stats.pairs += 1
             # Before this document's first link it is joined to nothing: every kind
             # matters (what chains.needed would say).
@@ -642,12 +644,16 @@ class DuplicateIndex:
                 if every_candidate or position in proposed:
                     unlinked.append((position, other))
                     seen.append(len(links))
+                    bounded.append(bound)
                 else:
                     stats.unproposed += 1
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
-        bounds = paraphrase_bounds(features, [other for _, other in unlinked], options)
+        # The screen found them already (_visited), or they are found here.
+        bounds = [bound for bound in bounded if bound is not None]
+        if len(bounds) < len(bounded):
+            bounds = paraphrase_bounds(features, [other for _, other in unlinked], options)
         for (position, other), bound, count in zip(unlinked, bounds, seen, strict=True):
             if (
                 not every
@@ -676,6 +682,60 @@ class DuplicateIndex:
         stats.verify_sets += middle - start
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
+
+    def _visited(
+        self, features: DocFeatures, slots: list[int], proposed: set[int], *, aligning: bool
+    ) -> list[tuple[int, DocFeatures, int, bool, float | None]]:
+        """The candidates at *slots* that :meth:`_link` verifies, in order, each with its
+        shingle overlap with *features*, whether a kind decided on sets could link it
+        (:func:`~ingest.dedup._verify.set_possible`), and its paraphrase bound (None:
+        not found yet; ``paraphrase_bounds``).
+
+        Held in columns (numba installed), :func:`~ingest.dedup._verify.screen_candidates`
+        finds the three for every candidate at once, and only the candidates that some
+        kind could link are read: the pair of two stories that share a sentence, most
+        candidates of a large corpus, costs no Python code. Their links are none
+        whatever the chains say, so the clusters and evidence are those of verifying
+        every candidate (docs/dedup.md, "Verification"). Else every candidate is read.
+        """
+        docs, options, stats = self._docs, self.options, self.stats
+        if not isinstance(docs, FeatureColumns):
+            # Each candidate read once: with spill=True a read is a cache lookup or a pread.
+            held = [(p, other) for p in slots if (other := docs[p]).id != features.id]
+            others = [other for _, other in held]
+            commons, sized_out = set_overlaps(features, others, options)
+            stats.sized_out += sized_out
+            settable = set_possible(features, others, commons, options)
+            return [
+                (position, other, common, possible, None)
+                for (position, other), common, possible in zip(
+                    held, commons.tolist(), settable, strict=True
+                )
+            ]
+        # features.id is not indexed (_add_batch: a repeat is not linked), so no
+        # candidate is features itself.
+        positions = np.asarray(slots, dtype=np.int64)
+        if not aligning:
+            bounded = np.zeros(positions.size, dtype=bool)
+        elif options.min_candidate_sentences <= 1:
+            bounded = np.ones(positions.size, dtype=bool)
+        else:
+            bounded = np.isin(positions, np.fromiter(proposed, dtype=np.int64))
+        screen = screen_candidates(features, docs, positions, options, bounded)
+        stats.sized_out += screen.sized_out
+        visit = screen.possible | (screen.bounds >= options.paraphrase_threshold)
+        # The pairs left out: verified (no kind links them), bounded or not proposed.
+        left = ~visit
+        stats.pairs += int(np.count_nonzero(left))
+        stats.alignments += int(np.count_nonzero(left & bounded))
+        if aligning:
+            stats.unproposed += int(np.count_nonzero(left & ~bounded))
+        commons, possible = screen.commons.tolist(), screen.possible.tolist()
+        bounds = screen.bounds.tolist()
+        return [
+            (slots[k], docs.get(slots[k]), commons[k], possible[k], bounds[k])
+            for k in np.flatnonzero(visit).tolist()
+        ]
 
     def _proposed(
         self, features: DocFeatures, slots: list[int], candidates: Candidates, same: list[int]

@@ -72,21 +72,26 @@ def merge_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     counts = np.zeros(ends.size, dtype=np.int64)
     start = 0
     for k in range(ends.size):
-        end = ends[k]
-        i, j, shared = 0, start, 0
-        while i < a.size and j < end:
-            x, y = a[i], values[j]
-            if x < y:
-                i += 1
-            elif y < x:
-                j += 1
-            else:
-                shared += 1
-                i += 1
-                j += 1
-        counts[k] = shared
-        start = end
+        counts[k] = _merge_count(a, values, start, ends[k])
+        start = ends[k]
     return counts
+
+
+def _merge_count(a: _Hashes, values: _Hashes, start: int, end: int) -> int:
+    """How many hashes of the sorted set *a* the sorted set ``values[start:end]`` holds,
+    by one merge of the two."""
+    i, j, shared = 0, start, 0
+    while i < a.size and j < end:
+        x, y = a[i], values[j]
+        if x < y:
+            i += 1
+        elif y < x:
+            j += 1
+        else:
+            shared += 1
+            i += 1
+            j += 1
+    return shared
 
 
 #: Fibonacci hashing's multiplier (2**32 over the golden ratio), for the tables.
@@ -105,6 +110,18 @@ def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     the sentence LSH share a sentence or two with a document), as
     ``_shingle.members`` finds them: a hash whose slot in a table of about 64 slots
     a hash of *a* is empty is not in *a*; only the others are searched in *a*."""
+    taken, shift = _taken(a)
+    counts = np.zeros(ends.size, dtype=np.int64)
+    start = 0
+    for k in range(ends.size):
+        counts[k] = _table_count(a, taken, shift, values, start, ends[k])
+        start = ends[k]
+    return counts
+
+
+def _taken(a: _Hashes) -> tuple[npt.NDArray[np.bool_], np.uint64]:
+    """:func:`table_overlaps`' table of *a* (about 64 slots a hash: whether a hash of *a*
+    falls in each) and its shift."""
     bits = 6
     while bits < 24 and (1 << bits) < 64 * a.size:
         bits += 1
@@ -112,19 +129,49 @@ def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     taken = np.zeros(1 << bits, dtype=np.bool_)
     for i in range(a.size):
         taken[_slot(a[i], shift)] = True
-    counts = np.zeros(ends.size, dtype=np.int64)
-    start = 0
-    for k in range(ends.size):
-        end = ends[k]
-        shared = 0
-        for v in range(start, end):
-            value = values[v]
-            if taken[_slot(value, shift)]:
-                at = np.searchsorted(a, value)
-                if at < a.size and a[at] == value:
-                    shared += 1
-        counts[k] = shared
-        start = end
+    return taken, shift
+
+
+def _table_count(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    a: _Hashes,
+    taken: npt.NDArray[np.bool_],
+    shift: np.uint64,
+    values: _Hashes,
+    start: int,
+    end: int,
+) -> int:
+    """How many hashes of ``values[start:end]`` the sorted set *a* holds, through
+    :func:`_taken`'s table of *a*."""
+    shared = 0
+    for v in range(start, end):
+        value = values[v]
+        if taken[_slot(value, shift)]:
+            at = np.searchsorted(a, value)
+            if at < a.size and a[at] == value:
+                shared += 1
+    return shared
+
+
+def overlaps_at(
+    a: _Hashes,
+    values: _Hashes,
+    starts: _Ends,
+    positions: _Index,
+    shared: bool,  # noqa: FBT001 (numba: no keyword-only arguments)
+) -> _Counts:
+    """:func:`merge_overlaps` (*shared*) or :func:`table_overlaps` of *a* with the sets at
+    *positions* of a column of sets (set ``p`` is ``values[starts[p]:starts[p + 1]]``),
+    read where they are: no set is copied."""
+    counts = np.zeros(positions.size, dtype=np.int64)
+    if shared:
+        for k in range(positions.size):
+            p = positions[k]
+            counts[k] = _merge_count(a, values, starts[p], starts[p + 1])
+        return counts
+    taken, shift = _taken(a)
+    for k in range(positions.size):
+        p = positions[k]
+        counts[k] = _table_count(a, taken, shift, values, starts[p], starts[p + 1])
     return counts
 
 
@@ -700,50 +747,157 @@ def alignment_bounds(  # noqa: PLR0917 (numba: no keyword-only arguments)
     sentences start (one more than the documents); each one's groups are found here
     (:func:`_group_numbers`) for the pairs that reach *floor* only.
     """
-    terms, a_index, a_sizes = share_terms
-    a_values, a_starts, a_group_of, a_sorted, a_owner = a_groups
     others = doc_sentences.size - 1
     bounds = np.empty(others, dtype=np.float64)
-    space = _share_space(terms, a_sizes.size)
-    offsets = _offsets(sizes)
-    a_count = a_starts.size - 1
-    runs_table = _table(a_sorted, _ROOMY)
-    runs_shift = _shift(runs_table)
     most = 0
     for j in range(others):
         most = max(most, doc_sentences[j + 1] - doc_sentences[j])
-    group_of = np.empty(most, dtype=np.int64)
-    firsts = np.empty(most, dtype=np.int64)
+    work = _bound_space(share_terms, a_groups, most)
+    offsets = _offsets(sizes)
     for j in range(others):
-        first, last = doc_sentences[j], doc_sentences[j + 1]
-        mine, theirs = _share_counts(
-            space, a_index, a_sizes, values, offsets, first, last, threshold, window
+        bounds[j] = _alignment_bound(
+            work,
+            share_terms,
+            a_groups,
+            values,
+            offsets,
+            doc_sentences[j],
+            doc_sentences[j + 1],
+            threshold,
+            window,
+            minimum,
+            floor,
+            block,
         )
-        bound = _share_of(mine, theirs, a_sizes.size, last - first, minimum)
-        if bound >= floor and a_count and a_values.size:
-            groups = _group_numbers(values, offsets, first, last, group_of, firsts)
-            if groups and max(1, block // max(1, groups)) >= a_count:
-                if groups == last - first:  # the groups are the sentences
-                    b_values, b_starts = values, offsets[first : last + 1]
-                else:
-                    b_values, b_starts = _group_sets(values, offsets, first, firsts[:groups])
-                common = _common_in(
-                    runs_table, runs_shift, a_sorted, a_owner, a_count, b_values, b_starts
-                )
-                mine, theirs = _run_counts(
-                    a_values,
-                    a_starts,
-                    a_group_of,
-                    b_values,
-                    b_starts,
-                    group_of[: last - first],
-                    common,
-                    threshold,
-                    window,
-                )
-                bound = min(bound, _share_of(mine, theirs, a_sizes.size, last - first, minimum))
-        bounds[j] = bound
     return bounds
+
+
+def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    share_terms: tuple[_Hashes, _Index, _Index],
+    a_groups: tuple[_Hashes, _Index, _Index, _Hashes, _Index],
+    values: _Hashes,
+    sizes: _Index,
+    value_starts: _Index,
+    sentence_starts: _Index,
+    positions: _Index,
+    threshold: float,
+    window: int,
+    minimum: int,
+    floor: float,
+    block: int,
+) -> npt.NDArray[np.float64]:
+    """:func:`alignment_bounds` of the documents at *positions* of a column of
+    documents, read where they are: document ``p``'s sentences are
+    ``sentence_starts[p]`` to ``sentence_starts[p + 1]`` of *sizes*, their terms
+    *values* from ``value_starts[p]`` on. The same floats, and no document is copied."""
+    bounds = np.empty(positions.size, dtype=np.float64)
+    most = 0
+    for k in range(positions.size):
+        p = positions[k]
+        most = max(most, sentence_starts[p + 1] - sentence_starts[p])
+    work = _bound_space(share_terms, a_groups, most)
+    offsets = np.empty(most + 1, dtype=np.int64)
+    for k in range(positions.size):
+        p = positions[k]
+        first, count = sentence_starts[p], sentence_starts[p + 1] - sentence_starts[p]
+        offsets[0] = value_starts[p]
+        for s in range(count):
+            offsets[s + 1] = offsets[s] + sizes[first + s]
+        bounds[k] = _alignment_bound(
+            work,
+            share_terms,
+            a_groups,
+            values,
+            offsets,
+            0,
+            count,
+            threshold,
+            window,
+            minimum,
+            floor,
+            block,
+        )
+    return bounds
+
+
+def _bound_space(
+    share_terms: tuple[_Hashes, _Index, _Index],
+    a_groups: tuple[_Hashes, _Index, _Index, _Hashes, _Index],
+    most: int,
+) -> tuple[
+    tuple[_Index, np.uint64, _Hashes, npt.NDArray[np.bool_], _Index, _Counts],
+    _Index,
+    np.uint64,
+    _Index,
+    _Index,
+]:
+    """The work space of :func:`_alignment_bound` for *a* against documents of at most
+    *most* sentences: :func:`_share_space`, the table of *a*'s groups' terms and its
+    shift, and the other's group numbers and the first sentence of each group."""
+    terms, _, a_sizes = share_terms
+    runs_table = _table(a_groups[3], _ROOMY)
+    return (
+        _share_space(terms, a_sizes.size),
+        runs_table,
+        _shift(runs_table),
+        np.empty(most, dtype=np.int64),
+        np.empty(most, dtype=np.int64),
+    )
+
+
+def _alignment_bound(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    work: tuple[
+        tuple[_Index, np.uint64, _Hashes, npt.NDArray[np.bool_], _Index, _Counts],
+        _Index,
+        np.uint64,
+        _Index,
+        _Index,
+    ],
+    share_terms: tuple[_Hashes, _Index, _Index],
+    a_groups: tuple[_Hashes, _Index, _Index, _Hashes, _Index],
+    values: _Hashes,
+    offsets: _Index,
+    first: int,
+    last: int,
+    threshold: float,
+    window: int,
+    minimum: int,
+    floor: float,
+    block: int,
+) -> float:
+    """One other document's bound in :func:`alignment_bounds`: its sentences *first* to
+    *last*, their terms *values* from *offsets*; *work*: :func:`_bound_space`."""
+    space, runs_table, runs_shift, group_of, firsts = work
+    _, a_index, a_sizes = share_terms
+    a_values, a_starts, a_group_of, a_sorted, a_owner = a_groups
+    a_count = a_starts.size - 1
+    mine, theirs = _share_counts(
+        space, a_index, a_sizes, values, offsets, first, last, threshold, window
+    )
+    bound = _share_of(mine, theirs, a_sizes.size, last - first, minimum)
+    if bound >= floor and a_count and a_values.size:
+        groups = _group_numbers(values, offsets, first, last, group_of, firsts)
+        if groups and max(1, block // max(1, groups)) >= a_count:
+            if groups == last - first:  # the groups are the sentences
+                b_values, b_starts = values, offsets[first : last + 1]
+            else:
+                b_values, b_starts = _group_sets(values, offsets, first, firsts[:groups])
+            common = _common_in(
+                runs_table, runs_shift, a_sorted, a_owner, a_count, b_values, b_starts
+            )
+            mine, theirs = _run_counts(
+                a_values,
+                a_starts,
+                a_group_of,
+                b_values,
+                b_starts,
+                group_of[: last - first],
+                common,
+                threshold,
+                window,
+            )
+            bound = min(bound, _share_of(mine, theirs, a_sizes.size, last - first, minimum))
+    return bound
 
 
 def _binomial_tail(least: int, draws: int, probability: float) -> float:
@@ -960,9 +1114,11 @@ _KERNELS: dict[str, Callable[..., Any]] = {
     "estimated_masks": estimated_masks,
     "share_bound_counts": share_bound_counts,
     "alignment_bounds": alignment_bounds,
+    "alignment_bounds_at": alignment_bounds_at,
     "chance_share": chance_share,
     "merge_overlaps": merge_overlaps,
     "table_overlaps": table_overlaps,
+    "overlaps_at": overlaps_at,
     "run_bound_counts": run_bound_counts,
     "exact_masks": exact_masks,
     "merge_runs": merge_runs,
@@ -970,6 +1126,9 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
     _slot,
+    _merge_count,
+    _taken,
+    _table_count,
     _estimated_runs,
     _distinct,
     _shift,
@@ -988,6 +1147,8 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _group_numbers,
     _same_set,
     _group_sets,
+    _bound_space,
+    _alignment_bound,
     _binomial_tail,
     _runs_aligned,
     _union,

@@ -45,16 +45,17 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ._clusters import Node
-from ._features import DocFeatures, no_sentence_signatures
+from ._features import NO_SIGNATURE, DocFeatures, no_sentence_signatures
 from ._options import DedupOptions
 
-__all__ = ["FeatureFile", "Nodes"]
+__all__ = ["FeatureColumns", "FeatureFile", "Nodes"]
 
 #: Rows read or added last that a file keeps in memory (a few KB each): a family's
 #: copies are candidates of one another again and again.
@@ -189,7 +190,7 @@ class Nodes(Sequence[Node]):
     """The :class:`~ingest.dedup._clusters.Node` of each row of a :class:`FeatureFile`,
     made when asked for (the file is not read)."""
 
-    def __init__(self, ids: list[str], names: list[str], words: array[int]) -> None:
+    def __init__(self, ids: list[str], names: list[str], words: Sequence[int]) -> None:
         self._ids, self._names, self._words = ids, names, words
 
     def __len__(self) -> int:
@@ -197,3 +198,137 @@ class Nodes(Sequence[Node]):
 
     def __getitem__(self, row: int) -> Node:  # type: ignore[override]
         return Node(self._ids[row], self._names[row], self._words[row])
+
+
+class _Column:
+    """A numpy array that grows at its end (its room doubles when full), for
+    :class:`FeatureColumns`. Views of what it held stay valid as it grows: values once
+    written are not changed, and a full array is copied, not resized in place."""
+
+    def __init__(self, dtype: type[np.generic], *, first: int | None = None) -> None:
+        self._data = np.empty(1024, dtype=dtype)
+        self.size = 0
+        if first is not None:
+            self.extend(np.array([first], dtype=dtype))
+
+    def extend(self, values: npt.ArrayLike) -> None:
+        """Add *values* at the end."""
+        values = np.asarray(values, dtype=self._data.dtype)
+        end = self.size + values.size
+        if end > self._data.size:
+            grown = np.empty(max(end, 2 * self._data.size), dtype=self._data.dtype)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : end] = values
+        self.size = end
+
+    @property
+    def values(self) -> npt.NDArray[Any]:
+        """What it holds (a view)."""
+        return self._data[: self.size]
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes of what it holds (not of the room kept for more)."""
+        return self.size * self._data.itemsize
+
+
+class FeatureColumns(Sequence[DocFeatures]):
+    """The features of documents ``0, 1, 2, ...`` (in the order added) in memory, by
+    column: every document's shingles in one array, its sentence stems in another,
+    its sentence sizes in a third, and where each document's start in three more.
+    How an in-memory :class:`~ingest.DuplicateIndex` keeps them.
+
+    A list of :class:`~ingest.dedup._features.DocFeatures` holds the same arrays one
+    object per document, about 1 KB each besides them, and a pass over a document's
+    candidates had to gather each one's arrays first. The columns let the compiled
+    kernels read the candidates where they are, by position
+    (:func:`ingest.dedup._verify.screen_candidates`); :meth:`get` gives a row back as a
+    ``DocFeatures`` whose arrays are views of the columns, without signatures (as the
+    index kept them: ``without_signatures``), value for value what was added.
+
+    >>> from ingest import Document
+    >>> from ingest.dedup._features import compute_features
+    >>> options = DedupOptions()
+    >>> docs = [Document("a", "The deal was reviewed on Monday. Officials met again.")]
+    >>> [features] = compute_features(docs, options)
+    >>> held = FeatureColumns(options)
+    >>> held.append(features)
+    >>> row = held[0]
+    >>> bool((row.shingles == features.shingles).all()), row.words, len(held)
+    (True, 9, 1)
+    >>> row.signature.size, row.sentence_signatures.shape
+    (0, (0, 64))
+    """
+
+    def __init__(self, options: DedupOptions) -> None:
+        self._no_signatures = no_sentence_signatures(options.sentence_num_perm)
+        self.ids: list[str] = []
+        self._names: list[str] = []
+        self._languages: list[str] = []
+        self._text_keys = _Column(np.uint64)
+        self.exact_keys = _Column(np.uint64)
+        self.words = _Column(np.int64)
+        self.shingles = _Column(np.uint32)
+        self.shingle_starts = _Column(np.int64, first=0)
+        self.sentence_values = _Column(np.uint32)
+        self.value_starts = _Column(np.int64, first=0)
+        self.sentence_sizes = _Column(np.int64)
+        self.sentence_starts = _Column(np.int64, first=0)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes of the columns (the strings come on top, as in a list of features)."""
+        columns = (
+            self._text_keys, self.exact_keys, self.words, self.shingles, self.shingle_starts,
+            self.sentence_values, self.value_starts, self.sentence_sizes, self.sentence_starts,
+        )  # fmt: skip
+        return sum(column.nbytes for column in columns)
+
+    def append(self, features: DocFeatures) -> None:
+        """Add *features* as the next row (its signatures are not kept)."""
+        self.ids.append(features.id)
+        self._names.append(features.name)
+        self._languages.append(features.language)
+        self._text_keys.extend([features.text_key])
+        self.exact_keys.extend([features.exact_key])
+        self.words.extend([features.words])
+        self.shingles.extend(features.shingles)
+        self.shingle_starts.extend([self.shingles.size])
+        self.sentence_values.extend(features.sentence_values)
+        self.value_starts.extend([self.sentence_values.size])
+        self.sentence_sizes.extend(features.sentence_sizes)
+        self.sentence_starts.extend([self.sentence_sizes.size])
+
+    def get(self, row: int) -> DocFeatures:
+        """The features of *row*, as they were added, without signatures."""
+        shingles, values, sentences = (
+            starts.values[row : row + 2].tolist()
+            for starts in (self.shingle_starts, self.value_starts, self.sentence_starts)
+        )
+        return DocFeatures(
+            id=self.ids[row],
+            name=self._names[row],
+            text_key=int(self._text_keys.values[row]),
+            exact_key=int(self.exact_keys.values[row]),
+            words=int(self.words.values[row]),
+            shingles=self.shingles.values[shingles[0] : shingles[1]],
+            signature=NO_SIGNATURE,
+            sentence_values=self.sentence_values.values[values[0] : values[1]],
+            sentence_sizes=self.sentence_sizes.values[sentences[0] : sentences[1]],
+            sentence_signatures=self._no_signatures,
+            language=self._languages[row],
+        )
+
+    def __getitem__(self, row: int) -> DocFeatures:  # type: ignore[override]
+        """Row *row* (negative from the end, as in a list); ``IndexError`` past the ends."""
+        if not -len(self) <= row < len(self):
+            raise IndexError(f"row {row} of feature columns of {len(self)}")
+        return self.get(row % len(self))
+
+    def nodes(self) -> Nodes:
+        """What clustering reads of every row (id, name, words), by row."""
+        return Nodes(self.ids, self._names, self.words.values.tolist())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -20,24 +20,31 @@ import numpy.typing as npt
 from ._align import (
     aligned_share,
     alignment_bounds,
+    alignment_bounds_at,
     beyond_chance,
     estimated_alignment,
     paraphrase_score,
     share_bounds,
 )
 from ._features import DocFeatures, document_signature, sentence_signatures
+from ._kernels import compiled
 from ._options import KINDS, DedupOptions, Direction, Evidence, Kind, compares_sentences
 from ._shingle import jaccard_of, overlap, overlaps
 from ._signature import Signatures, estimate_jaccard
 
+if TYPE_CHECKING:
+    from ._store import FeatureColumns
+
 __all__ = [
     "Link",
+    "Screen",
     "SignatureOf",
     "finish_estimate",
     "paraphrase_bounds",
     "proposes_pair",
     "proposes_paraphrase",
     "rank",
+    "screen_candidates",
     "set_overlaps",
     "set_possible",
     "verify",
@@ -424,17 +431,35 @@ def _set_possible(
     options: DedupOptions,
 ) -> npt.NDArray[np.bool_]:
     """:func:`set_possible` with numpy, whatever the number of *others*."""
-    kinds = options.kinds
     count = len(others)
-    if not count:
-        return np.zeros(0, dtype=bool)
+    return _possible_of(
+        a,
+        np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count),
+        np.fromiter((o.shingles.size for o in others), dtype=np.int64, count=count),
+        np.fromiter((o.words for o in others), dtype=np.int64, count=count),
+        commons,
+        options,
+    )
+
+
+def _possible_of(  # noqa: PLR0917 (the columns of the others, one by one)
+    a: DocFeatures,
+    keys: npt.NDArray[np.uint64],
+    sizes: npt.NDArray[np.int64],
+    words: npt.NDArray[np.int64],
+    commons: npt.NDArray[np.int64],
+    options: DedupOptions,
+) -> npt.NDArray[np.bool_]:
+    """:func:`_set_possible` from the others' exact keys, shingle counts and word counts."""
+    kinds = options.kinds
+    count = keys.size
     possible = np.zeros(count, dtype=bool)
+    if not count:
+        return possible
     if "exact" in kinds:
-        keys = np.fromiter((o.exact_key for o in others), dtype=np.uint64, count=count)
         possible |= keys == np.uint64(a.exact_key)
     if {"near", "containment"} & kinds:
         mine = int(a.shingles.size)
-        sizes = np.fromiter((o.shingles.size for o in others), dtype=np.int64, count=count)
         if "near" in kinds:  # jaccard_of, element-wise
             union = mine + sizes - commons
             jaccard = np.divide(commons, union, out=np.ones(count), where=union > 0)
@@ -443,8 +468,92 @@ def _set_possible(
             fewer = np.minimum(mine, sizes)
             share = np.divide(commons, fewer, out=np.zeros(count), where=fewer > 0)
             possible |= (fewer > 0) & (share >= options.containment_threshold)
-    words = np.fromiter((o.words for o in others), dtype=np.int64, count=count)
     return possible & (words > 0)
+
+
+def _overlaps_at(
+    a: DocFeatures, columns: FeatureColumns, positions: npt.NDArray[np.int64], options: DedupOptions
+) -> npt.NDArray[np.int64]:
+    """:func:`~ingest.dedup._shingle.overlaps` of *a* with the shingle sets at *positions*
+    of *columns* (the compiled kernel reads them where they are), as
+    :func:`set_overlaps` computes them."""
+    shared = not compares_sentences(options)
+    kernel = compiled("overlaps_at")
+    if kernel is None:
+        return overlaps(a.shingles, [columns[int(p)].shingles for p in positions], shared=shared)
+    values = columns.shingles.values
+    found: npt.NDArray[np.int64] = kernel(
+        a.shingles, values, columns.shingle_starts.values, positions, shared
+    )
+    return found
+
+
+@attrs.frozen(eq=False)
+class Screen:
+    """What :func:`screen_candidates` finds of a document's candidates, by candidate:
+    their shingle overlaps with it (0 where not computed), how many were sized out
+    (as :func:`set_overlaps` counts them), whether a kind decided on shingle sets
+    could link them (:func:`set_possible`), and their bounds of the paraphrase's
+    aligned share (:func:`paraphrase_bounds`; ``-1.0`` where not asked for)."""
+
+    commons: npt.NDArray[np.int64]
+    sized_out: int
+    possible: npt.NDArray[np.bool_]
+    bounds: npt.NDArray[np.float64]
+
+
+def screen_candidates(
+    a: DocFeatures,
+    columns: FeatureColumns,
+    positions: npt.NDArray[np.int64],
+    options: DedupOptions,
+    bounded: npt.NDArray[np.bool_],
+) -> Screen:
+    """:func:`set_overlaps`, :func:`set_possible` and, for the candidates *bounded*,
+    :func:`paraphrase_bounds` of *a* with the documents at *positions* of *columns*,
+    all at once and the same numbers, read where the columns hold them: the
+    compiled kernels take the columns and the positions, so a candidate that no
+    kind can link costs no Python object and no copy of its arrays
+    (``docs/dedup.md``, "Verification"). Without numba, the same numbers from the
+    rows. An index then verifies only the candidates some kind could link."""
+    count = positions.size
+    starts = columns.shingle_starts.values
+    sizes = starts[positions + 1] - starts[positions]
+    commons = np.zeros(count, dtype=np.int64)
+    sized_out = 0
+    kinds = options.kinds
+    if {"near", "containment"} & kinds:
+        if "containment" in kinds:
+            wanted = np.arange(count)
+        else:  # _near_possible's jaccard_of(min, |a|, |b|), element-wise
+            mine = int(a.shingles.size)
+            most = np.maximum(mine, sizes)
+            best = np.divide(np.minimum(mine, sizes), most, out=np.ones(count), where=most > 0)
+            wanted = np.flatnonzero(best >= options.near_threshold)
+        sized_out = count - int(wanted.size)
+        if wanted.size and a.shingles.size:
+            commons[wanted] = _overlaps_at(a, columns, positions[wanted], options)
+    possible = _possible_of(
+        a,
+        columns.exact_keys.values[positions],
+        sizes,
+        columns.words.values[positions],
+        commons,
+        options,
+    )
+    bounds = np.full(count, -1.0)
+    chosen = np.flatnonzero(bounded)
+    if chosen.size:
+        bounds[chosen] = alignment_bounds_at(
+            a,
+            columns,
+            positions[chosen],
+            options.min_aligned_sentences,
+            threshold=options.sentence_threshold,
+            window=options.sentence_window,
+            floor=options.paraphrase_threshold,
+        )
+    return Screen(commons, sized_out, possible, bounds)
 
 
 def _near_possible(
