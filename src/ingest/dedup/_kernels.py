@@ -569,6 +569,7 @@ def share_bound_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
             doc_sentences[j + 1],
             threshold,
             window,
+            0,
         )
     return counts
 
@@ -609,12 +610,15 @@ def _share_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
     last: int,
     threshold: float,
     window: int,
+    least: int,
 ) -> tuple[int, int]:
     """One pair's counts of :func:`share_bound_counts`: the feasible sentences of *a*
     and of the other document (its sentences *first* to *last*, their terms *values*
     from *offsets*). *space*: *a*'s terms' table and its shift, the terms, and the
     work arrays (the terms held, the list of them, the terms found per sentence of
-    *a*), left clear for the next pair."""
+    *a*), left clear for the next pair. When the other's count is below *least*, *a*'s
+    is not counted (``-1``): a share needs both at ``min_aligned_sentences``, so with
+    *least* that minimum, the share is 0 whatever *a*'s (0: always counted)."""
     table, shift, terms, held, marked, a_found = space
     found = np.zeros(last - first, dtype=np.int64)
     count = 0
@@ -629,13 +633,15 @@ def _share_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
                 found[s - first] += 1
     sizes = offsets[first + 1 : last + 1] - offsets[first:last]
     theirs = _feasible_count(found, sizes, threshold, window)
-    at = 0
-    for s in range(a_sizes.size):
-        a_found[s] = 0
-        for k in range(at, at + a_sizes[s]):
-            a_found[s] += held[a_index[k]]
-        at += a_sizes[s]
-    mine = _feasible_count(a_found, a_sizes, threshold, window)
+    mine = -1
+    if theirs >= least:
+        at = 0
+        for s in range(a_sizes.size):
+            a_found[s] = 0
+            for k in range(at, at + a_sizes[s]):
+                a_found[s] += held[a_index[k]]
+            at += a_sizes[s]
+        mine = _feasible_count(a_found, a_sizes, threshold, window)
     for k in range(count):  # unmark what this document held
         held[marked[k]] = False
     return mine, theirs
@@ -872,7 +878,7 @@ def _alignment_bound(  # noqa: PLR0917 (numba: no keyword-only arguments)
     a_values, a_starts, a_group_of, a_sorted, a_owner = a_groups
     a_count = a_starts.size - 1
     mine, theirs = _share_counts(
-        space, a_index, a_sizes, values, offsets, first, last, threshold, window
+        space, a_index, a_sizes, values, offsets, first, last, threshold, window, minimum
     )
     bound = _share_of(mine, theirs, a_sizes.size, last - first, minimum)
     if bound >= floor and a_count and a_values.size:
