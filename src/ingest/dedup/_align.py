@@ -821,6 +821,7 @@ def alignment_bounds_at(
         columns.sentence_sizes.values,
         columns.value_starts.values,
         columns.sentence_starts.values,
+        columns.distinct.values,
         positions.astype(np.int64, copy=False),
         float(threshold),
         int(window),

@@ -246,6 +246,8 @@ def _runs_possible(  # noqa: PLR0917 (numba: no keyword-only arguments)
     run_values: _Hashes,
     run_starts: _Index,
     common: _Counts,
+    transposed: bool,  # noqa: FBT001 (numba: no keyword-only arguments)
+    lists: tuple[_Index, _Index],
     sizes: _Index,
     masks: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
     threshold: float,
@@ -254,23 +256,30 @@ def _runs_possible(  # noqa: PLR0917 (numba: no keyword-only arguments)
     """Mark the groups of runs of 2 to *window* adjacent sentences (their groups:
     *group_of*; the groups' sets: *run_values* from *run_starts*) and the other
     document's groups (of *sizes*) that could align through them, from *common*
-    (runs' groups by the other's groups): ``_align._run_possible``'s rules, run by
-    run. *masks*: of the runs' document and of the other, updated."""
+    (runs' groups by the other's groups; the other's by the runs' when
+    *transposed*): ``_align._run_possible``'s rules, run by run. *lists*: for each of
+    the runs' groups, the other's groups it shares a term with (:func:`_shared_cells`):
+    a run can only align with those of its first group. *masks*: of the runs'
+    document and of the other, updated."""
     run_mask, other_mask = masks
+    starts, cells = lists
     count = group_of.size
     for size in range(2, window + 1):
         for start in range(count - size + 1):
             if not _distinct(group_of, start, size):
                 continue
             merged = -1  # the run's distinct terms, counted when first needed
-            for y in range(sizes.size):
+            first = group_of[start]
+            for cell in range(starts[first], starts[first + 1]):
+                y = cells[cell]
                 summed, least, each = 0, 0, True
                 for k in range(size):
                     g = group_of[start + k]
-                    if common[g, y] == 0:
+                    shared = common[y, g] if transposed else common[g, y]
+                    if shared == 0:
                         each = False
                         break
-                    summed += common[g, y]
+                    summed += shared
                     least = max(least, run_starts[g + 1] - run_starts[g])
                 if not each:
                     continue
@@ -278,7 +287,7 @@ def _runs_possible(  # noqa: PLR0917 (numba: no keyword-only arguments)
                 if not _at_most(summed, least, sizes[y], threshold):
                     continue
                 if merged < 0:
-                    merged = _union(group_of[start : start + size], run_values, run_starts).size
+                    merged = _union_size(group_of[start : start + size], run_values, run_starts)
                 if _at_most(min(summed, merged), merged, sizes[y], threshold):
                     for k in range(size):
                         run_mask[group_of[start + k]] = True
@@ -342,31 +351,89 @@ def _run_counts(  # noqa: PLR0917 (numba: no keyword-only arguments)
     """One pair's counts of :func:`run_bound_counts`: the sentences of *a* and of *b*
     aligned alone or able to align through a run, from *common* (a's groups by b's:
     their shared terms). Each document: its groups' sets (values from starts, one
-    more than the groups) and each sentence's group."""
+    more than the groups) and each sentence's group. Only the cells of *common* that
+    share a term are visited (:func:`_shared_cells`): a group pair or a run that
+    shares none can align with nothing."""
     a_count, count = a_starts.size - 1, b_starts.size - 1
     a_sizes = a_starts[1:] - a_starts[:-1]
     b_sizes = b_starts[1:] - b_starts[:-1]
     a_mask = np.zeros(a_count, dtype=np.bool_)
     b_mask = np.zeros(count, dtype=np.bool_)
+    rows, row_cells, columns, column_cells = _shared_cells(common)
     for x in range(a_count):
-        for y in range(count):
+        for k in range(rows[x], rows[x + 1]):
+            y = row_cells[k]
             shared = common[x, y]
             union = a_sizes[x] + b_sizes[y] - shared
-            if shared > 0 and shared / max(union, 1) >= threshold:
+            if shared / max(union, 1) >= threshold:
                 a_mask[x] = True
                 b_mask[y] = True
     if window > 1:
         masks = (a_mask, b_mask)
-        _runs_possible(a_group_of, a_values, a_starts, common, b_sizes, masks, threshold, window)
+        lists = (rows, row_cells)
+        transposed = False  # common is a's groups by b's
+        _runs_possible(
+            a_group_of,
+            a_values,
+            a_starts,
+            common,
+            transposed,
+            lists,
+            b_sizes,
+            masks,
+            threshold,
+            window,
+        )
         flipped = (b_mask, a_mask)
-        theirs = np.ascontiguousarray(common.T)
-        _runs_possible(b_group_of, values, b_starts, theirs, a_sizes, flipped, threshold, window)
+        lists = (columns, column_cells)
+        _runs_possible(
+            b_group_of,
+            values,
+            b_starts,
+            common,
+            not transposed,
+            lists,
+            a_sizes,
+            flipped,
+            threshold,
+            window,
+        )
     mine, their = 0, 0
     for g in a_group_of:
         mine += a_mask[g]
     for g in b_group_of:
         their += b_mask[g]
     return mine, their
+
+
+def _shared_cells(common: _Counts) -> tuple[_Index, _Index, _Index, _Index]:
+    """The cells of *common* above 0, by row and by column: for row ``x`` the columns
+    ``row_cells[rows[x]:rows[x + 1]]`` in order, for column ``y`` the rows
+    ``column_cells[columns[y]:columns[y + 1]]`` in order."""
+    height, width = common.shape
+    rows = np.zeros(height + 1, dtype=np.int64)
+    columns = np.zeros(width + 1, dtype=np.int64)
+    for x in range(height):
+        for y in range(width):
+            held = common[x, y] > 0
+            rows[x + 1] += held
+            columns[y + 1] += held
+    for x in range(height):
+        rows[x + 1] += rows[x]
+    for y in range(width):
+        columns[y + 1] += columns[y]
+    row_cells = np.empty(rows[height], dtype=np.int64)
+    column_cells = np.empty(rows[height], dtype=np.int64)
+    filled = columns[:width].copy()
+    at = 0
+    for x in range(height):
+        for y in range(width):
+            if common[x, y] > 0:
+                row_cells[at] = y
+                at += 1
+                column_cells[filled[y]] = x
+                filled[y] += 1
+    return rows, row_cells, columns, column_cells
 
 
 def _common(
@@ -450,6 +517,26 @@ def _runs_aligned(  # noqa: PLR0917 (numba: no keyword-only arguments)
                     for k in range(size):
                         run_mask[group_of[start + k]] = True
                     other_mask[y] = True
+
+
+def _union_size(groups: _Index, values: _Hashes, starts: _Index) -> int:
+    """``_union(groups, values, starts).size``; for two sets (a run of two sentences)
+    by one merge of the two, without sorting or a copy."""
+    if groups.size != 2:
+        return _union(groups, values, starts).size
+    i, last_i = starts[groups[0]], starts[groups[0] + 1]
+    j, last_j = starts[groups[1]], starts[groups[1] + 1]
+    shared = 0
+    while i < last_i and j < last_j:
+        if values[i] < values[j]:
+            i += 1
+        elif values[j] < values[i]:
+            j += 1
+        else:
+            shared += 1
+            i += 1
+            j += 1
+    return int((last_i - starts[groups[0]]) + (last_j - starts[groups[1]]) - shared)
 
 
 def _union(groups: _Index, values: _Hashes, starts: _Index) -> _Hashes:
@@ -769,6 +856,7 @@ def alignment_bounds(  # noqa: PLR0917 (numba: no keyword-only arguments)
             offsets,
             doc_sentences[j],
             doc_sentences[j + 1],
+            -1,
             threshold,
             window,
             minimum,
@@ -785,6 +873,7 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
     sizes: _Index,
     value_starts: _Index,
     sentence_starts: _Index,
+    distinct: npt.NDArray[np.uint32],
     positions: _Index,
     threshold: float,
     window: int,
@@ -795,7 +884,8 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
     """:func:`alignment_bounds` of the documents at *positions* of a column of
     documents, read where they are: document ``p``'s sentences are
     ``sentence_starts[p]`` to ``sentence_starts[p + 1]`` of *sizes*, their terms
-    *values* from ``value_starts[p]`` on. The same floats, and no document is copied."""
+    *values* from ``value_starts[p]`` on, ``distinct[p]`` of them distinct (when all
+    are, their groups are not looked for). The same floats, and no document is copied."""
     bounds = np.empty(positions.size, dtype=np.float64)
     most = 0
     for k in range(positions.size):
@@ -817,6 +907,7 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
             offsets,
             0,
             count,
+            distinct[p],
             threshold,
             window,
             minimum,
@@ -865,6 +956,7 @@ def _alignment_bound(  # noqa: PLR0917 (numba: no keyword-only arguments)
     offsets: _Index,
     first: int,
     last: int,
+    distinct: int,
     threshold: float,
     window: int,
     minimum: int,
@@ -872,7 +964,8 @@ def _alignment_bound(  # noqa: PLR0917 (numba: no keyword-only arguments)
     block: int,
 ) -> float:
     """One other document's bound in :func:`alignment_bounds`: its sentences *first* to
-    *last*, their terms *values* from *offsets*; *work*: :func:`_bound_space`."""
+    *last*, their terms *values* from *offsets*, *distinct* of them distinct (-1: not
+    known; :func:`_group_numbers` finds their groups); *work*: :func:`_bound_space`."""
     space, runs_table, runs_shift, group_of, firsts = work
     _, a_index, a_sizes = share_terms
     a_values, a_starts, a_group_of, a_sorted, a_owner = a_groups
@@ -882,7 +975,13 @@ def _alignment_bound(  # noqa: PLR0917 (numba: no keyword-only arguments)
     )
     bound = _share_of(mine, theirs, a_sizes.size, last - first, minimum)
     if bound >= floor and a_count and a_values.size:
-        groups = _group_numbers(values, offsets, first, last, group_of, firsts)
+        if distinct == last - first:  # each sentence its own group, numbered in order
+            groups = distinct
+            for k in range(groups):
+                group_of[k] = k
+                firsts[k] = k
+        else:
+            groups = _group_numbers(values, offsets, first, last, group_of, firsts)
         if groups and max(1, block // max(1, groups)) >= a_count:
             if groups == last - first:  # the groups are the sentences
                 b_values, b_starts = values, offsets[first : last + 1]
@@ -1146,6 +1245,8 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _common,
     _common_in,
     _run_counts,
+    _shared_cells,
+    _union_size,
     _offsets,
     _share_space,
     _share_counts,

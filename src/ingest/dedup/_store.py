@@ -236,7 +236,8 @@ class _Column:
 class FeatureColumns(Sequence[DocFeatures]):
     """The features of documents ``0, 1, 2, ...`` (in the order added) in memory, by
     column: every document's shingles in one array, its sentence stems in another,
-    its sentence sizes in a third, and where each document's start in three more.
+    its sentence sizes in a third, where each document's start in three more, and its
+    number of distinct sentences.
     How an in-memory :class:`~ingest.DuplicateIndex` keeps them.
 
     A list of :class:`~ingest.dedup._features.DocFeatures` holds the same arrays one
@@ -275,6 +276,7 @@ class FeatureColumns(Sequence[DocFeatures]):
         self.value_starts = _Column(np.int64, first=0)
         self.sentence_sizes = _Column(np.int64)
         self.sentence_starts = _Column(np.int64, first=0)
+        self.distinct = _Column(np.uint32)  # the number of distinct sentences
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -285,6 +287,7 @@ class FeatureColumns(Sequence[DocFeatures]):
         columns = (
             self._text_keys, self.exact_keys, self.words, self.shingles, self.shingle_starts,
             self.sentence_values, self.value_starts, self.sentence_sizes, self.sentence_starts,
+            self.distinct,
         )  # fmt: skip
         return sum(column.nbytes for column in columns)
 
@@ -302,6 +305,7 @@ class FeatureColumns(Sequence[DocFeatures]):
         self.value_starts.extend([self.sentence_values.size])
         self.sentence_sizes.extend(features.sentence_sizes)
         self.sentence_starts.extend([self.sentence_sizes.size])
+        self.distinct.extend([features.sentence_groups])
 
     def get(self, row: int) -> DocFeatures:
         """The features of *row*, as they were added, without signatures."""
