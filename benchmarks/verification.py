@@ -7,10 +7,11 @@ The real-text corpus of ``benchmarks/scale.py`` (seed 1: each document a window 
 a WCXB page with word swaps, families of copies growing with the corpus) is made in
 memory. Its first ``--after`` documents are indexed with every kind
 (``DuplicateIndex.extend``); then the next ``--docs`` are added while the index's
-calls are recorded with their arguments and results: the shingle overlaps of each
-document's candidates (``set_overlaps``), the bounds of the sentence alignment of
-those that no kind decided on shingle sets linked (``paraphrase_bounds``) and the
-alignments of the pairs that pass the bounds (``verify`` for ``paraphrase``).
+calls are recorded with their arguments and results: the screen of each document's
+candidates (``screen_candidates``: their shingle overlaps, the kinds on sets ruled
+out, the bounds of the sentence alignment, read from the index's columns by
+position) and the alignments of the pairs that pass the bounds (``verify`` for
+``paraphrase``).
 
 Each kind of call is then replayed ``--repeat`` times, with the compiled kernels
 (``ingest[fast]``) and with numpy only, every result checked equal to the one
@@ -24,58 +25,55 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scale import ROOT, iter_real_text
 
 from ingest import DedupOptions, DuplicateIndex
-from ingest.dedup import _align, _chance, _index, _shingle, _verify
+from ingest.dedup import _align, _chance, _index, _shingle, _verify, kernels_available
 from ingest.dedup._features import DocFeatures
-from ingest.dedup._verify import Link
+from ingest.dedup._store import Spans
+from ingest.dedup._verify import Link, Screen
 
 _Call = tuple[Any, ...]
 
 
 def record(after: int, docs: int, wcxb: Path) -> dict[str, list[_Call]]:
-    """Index *after* documents, then record the index's calls while it adds *docs* more."""
+    """Index *after* documents, then record the index's calls while it adds *docs* more
+    (a screen's spans read the index's columns: rows once added do not change)."""
     corpus = [doc for doc, _ in iter_real_text(after + docs, 1, wcxb)]
-    calls: dict[str, list[_Call]] = {"overlaps": [], "bounds": [], "alignments": []}
-    with DuplicateIndex(DedupOptions()) as index:
-        started = time.perf_counter()
-        index.extend(corpus[:after])
-        print(f"indexed {after:,} documents in {time.perf_counter() - started:.1f} s", flush=True)
-        names = ("set_overlaps", "paraphrase_bounds", "verify")
-        originals = {name: getattr(_index, name) for name in names}
-        overlaps, bounds, verify = originals.values()
+    calls: dict[str, list[_Call]] = {"screens": [], "alignments": []}
+    if not kernels_available():  # without numba an index keeps no columns to screen
+        raise SystemExit("numba is not installed: pip install 'ingest[fast]'")
+    index = DuplicateIndex(DedupOptions())
+    started = time.perf_counter()
+    index.extend(corpus[:after])
+    print(f"indexed {after:,} documents in {time.perf_counter() - started:.1f} s", flush=True)
+    names = ("screen_candidates", "verify")
+    originals = {name: getattr(_index, name) for name in names}
+    screen, verify = originals.values()
 
-        def recorded_overlaps(a: DocFeatures, others: Sequence[DocFeatures], options: Any) -> Any:
-            found = overlaps(a, others, options)
-            calls["overlaps"].append((a, list(others), found))
-            return found
+    def recorded_screen(a: DocFeatures, spans: Spans, options: Any, bounded: Any) -> Screen:
+        found: Screen = screen(a, spans, options, bounded)
+        calls["screens"].append((a, spans, bounded.copy(), found))
+        return found
 
-        def recorded_bounds(a: DocFeatures, others: Sequence[DocFeatures], options: Any) -> Any:
-            found = bounds(a, others, options)
-            calls["bounds"].append((a, list(others), found))
-            return found
+    def recorded_verify(a: DocFeatures, b: DocFeatures, pairs: Any, options: Any, **kw: Any) -> Any:
+        link = verify(a, b, pairs, options, **kw)
+        if kw.get("kinds") == ("paraphrase",):
+            estimate = kw.get("estimate", True)  # extend's are made without (evidence only)
+            calls["alignments"].append((a, b, list(pairs), kw.get("bound"), estimate, link))
+        return link
 
-        def recorded_verify(
-            a: DocFeatures, b: DocFeatures, pairs: Any, options: Any, **kw: Any
-        ) -> Any:
-            link = verify(a, b, pairs, options, **kw)
-            if kw.get("kinds") == ("paraphrase",):
-                calls["alignments"].append((a, b, list(pairs), kw.get("bound"), link))
-            return link
-
-        wrappers = (recorded_overlaps, recorded_bounds, recorded_verify)
-        for name, wrapper in zip(names, wrappers, strict=True):
-            setattr(_index, name, wrapper)
-        try:
-            index.extend(corpus[after:])
-        finally:
-            for name, original in originals.items():
-                setattr(_index, name, original)
+    for name, wrapper in zip(names, (recorded_screen, recorded_verify), strict=True):
+        setattr(_index, name, wrapper)
+    try:
+        index.extend(corpus[after:])
+    finally:
+        for name, original in originals.items():
+            setattr(_index, name, original)
     return calls
 
 
@@ -89,33 +87,26 @@ def replay(calls: dict[str, list[_Call]], repeat: int) -> dict[str, tuple[float,
     """The best seconds of each kind of call over *repeat* replays, and its pairs."""
     options = DedupOptions()
 
-    def overlaps() -> None:
-        for a, others, (commons, sized_out) in calls["overlaps"]:
-            again = _verify.set_overlaps(a, others, options)
-            _check(again[0].tolist() == commons.tolist(), "overlaps")
-            _check(again[1] == sized_out, "overlaps ruled out by their sizes")
-
-    def bounds() -> None:
-        for a, others, found in calls["bounds"]:
-            _check(_verify.paraphrase_bounds(a, others, options) == found, "bounds")
+    def screens() -> None:
+        for a, spans, bounded, found in calls["screens"]:
+            again = _verify.screen_candidates(a, spans, options, bounded)
+            _check(again.commons.tolist() == found.commons.tolist(), "overlaps")
+            _check(again.sized_out == found.sized_out, "overlaps ruled out by their sizes")
+            _check(again.possible.tolist() == found.possible.tolist(), "kinds on sets")
+            _check(again.bounds.tolist() == found.bounds.tolist(), "bounds")
 
     def alignments() -> None:
-        for a, b, pairs, bound, link in calls["alignments"]:
+        for a, b, pairs, bound, estimate, link in calls["alignments"]:
             again: Link | None = _verify.verify(
-                a, b, pairs, options, kinds=("paraphrase",), bound=bound
+                a, b, pairs, options, kinds=("paraphrase",), bound=bound, estimate=estimate
             )
             _check(repr(again) == repr(link), "alignment's link")
 
     sizes = {
-        "overlaps": sum(len(others) for _, others, _ in calls["overlaps"]),
-        "bounds": sum(len(others) for _, others, _ in calls["bounds"]),
+        "screens": sum(len(spans) for _, spans, _, _ in calls["screens"]),
         "alignments": len(calls["alignments"]),
     }
-    timed: dict[str, Callable[[], None]] = {
-        "overlaps": overlaps,
-        "bounds": bounds,
-        "alignments": alignments,
-    }
+    timed: dict[str, Callable[[], None]] = {"screens": screens, "alignments": alignments}
     best = {}
     for name, run in timed.items():
         run()  # the kernels loaded, the caches warm
@@ -142,7 +133,7 @@ def main() -> None:
         f" ({linked:,} links)"
     )
     print(f"{'':>12} {'call':>10} {'pairs':>9} {'seconds':>8} {'us a pair':>10}")
-    modules = (_align, _chance, _shingle)
+    modules = (_align, _chance, _shingle, _verify)
     for label, compiled in (("kernels", None), ("numpy only", lambda _name: None)):
         saved = [getattr(module, "compiled") for module in modules]  # noqa: B009
         if compiled is not None:

@@ -29,7 +29,7 @@ from ingest.dedup._align import (
 from ingest.dedup._features import DocFeatures, compute_features, sentence_signatures
 from ingest.dedup._options import DedupOptions
 from ingest.dedup._shingle import overlaps
-from ingest.dedup._store import FeatureColumns
+from ingest.dedup._store import FeatureColumns, FeatureFile
 from tests.conftest import missing
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_paraphrase import _pairs
@@ -402,37 +402,34 @@ def test_estimated_alignment_gives_the_same_masks_with_and_without_the_kernel(
     assert sum(any(a) for a, _ in fast) > 10  # pairs that align
 
 
+@pytest.mark.parametrize("store", ["columns", "file"])
 @pytest.mark.parametrize(("threshold", "floor"), [(0.45, 0.3), (0.3, 0.6)])
-def test_the_kernels_read_documents_in_columns_as_they_read_them_gathered(
-    repeating: list[DocFeatures], threshold: float, floor: float
+def test_the_kernels_read_documents_where_their_store_holds_them(
+    repeating: list[DocFeatures], store: str, threshold: float, floor: float
 ) -> None:
-    """``alignment_bounds_at`` and ``overlaps_at`` read the candidates where
-    :class:`FeatureColumns` holds them, by position (repeated, in any order): the
-    floats and counts of ``alignment_bounds`` and ``overlaps`` of the rows, compiled,
-    as plain Python, and through numpy without the kernels."""
+    """``alignment_bounds_at`` and ``overlaps_at`` read the candidates where a store
+    holds them (``FeatureColumns`` in memory, or ``FeatureFile``'s file mapped), by
+    their spans (repeated, in any order): the floats and counts of
+    ``alignment_bounds`` and ``overlaps`` of the rows, compiled, as plain Python, and
+    through numpy without the kernels."""
     _compiled("alignment_bounds_at")
-    columns = FeatureColumns(DedupOptions())
+    held = FeatureColumns(DedupOptions()) if store == "columns" else FeatureFile(DedupOptions())
     for f in repeating:
-        columns.append(f)
+        held.append(f)
     rng = np.random.default_rng(3)
     positions = rng.integers(0, len(repeating), size=3 * len(repeating)).astype(np.int64)
     rows = [repeating[p] for p in positions]
     options = DedupOptions(sentence_threshold=threshold, paraphrase_threshold=floor)
+    near = attrs.evolve(options, kinds=frozenset({"near"}))
 
     def at() -> tuple[list[list[float]], list[list[int]], list[list[int]]]:
+        spans = held.spans(positions)
         bounds = [
-            alignment_bounds_at(
-                a, columns, positions, 3, threshold=threshold, window=2, floor=floor
-            ).tolist()
+            alignment_bounds_at(a, spans, 3, threshold=threshold, window=2, floor=floor).tolist()
             for a in repeating
         ]
-        tabled = [_verify._overlaps_at(a, columns, positions, options).tolist() for a in repeating]
-        merged = [
-            _verify._overlaps_at(
-                a, columns, positions, attrs.evolve(options, kinds=frozenset({"near"}))
-            ).tolist()
-            for a in repeating
-        ]
+        tabled = [_verify._overlaps_at(a, spans, options).tolist() for a in repeating]
+        merged = [_verify._overlaps_at(a, spans, near).tolist() for a in repeating]
         return bounds, tabled, merged
 
     expected = (
@@ -448,6 +445,10 @@ def test_the_kernels_read_documents_in_columns_as_they_read_them_gathered(
         _plain(patch)
         patch.setattr(_verify, "compiled", _kernels._KERNELS.__getitem__)
         plain = at()
+    if isinstance(held, FeatureFile):
+        held.release()
+        assert at() == fast  # read again after the pages were let go
+        held.close()
     assert fast == expected == numpy_only == plain
     assert any(b >= floor for row in fast[0] for b in row)
     assert any(c for row in fast[1] for c in row)

@@ -88,8 +88,10 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
     """The index bounds the aligned share of all of a document's candidates at once
     (``alignment_bounds``: ``share_bounds``, then ``run_bounds``); verifying pair by
     pair with ``share_bound`` and ``exact_alignment``'s own bound, as ``verify`` does,
-    gives the same clusters and evidence, bit for bit. (Spilled: an index in memory
-    screens its candidates in columns instead, tested below.)"""
+    gives the same clusters and evidence, bit for bit. (As an index without numba
+    reads its candidates; with it, an index screens them where its store holds
+    them, tested below.)"""
+    monkeypatch.setattr(_index, "kernels_available", lambda: False)
     docs = _families(articles=3, copies=20, seed=13) if corpus == "families" else news_docs()
     # At 0.5 some news pairs are cut by the share bound (at 0.45 none is).
     options = DedupOptions(kinds=frozenset(kinds), sentence_threshold=0.5)
@@ -139,14 +141,15 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
         ("news", DedupOptions(kinds=frozenset({"paraphrase"}))),
     ],
 )
-def test_screening_candidates_in_columns_gives_the_clusters_of_reading_each_one(
+def test_screening_candidates_gives_the_clusters_of_reading_each_one(
     corpus: str, options: DedupOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An index in memory keeps its documents in columns and screens all of a
-    document's candidates at once (``screen_candidates``: shingle overlaps, the kinds
-    on sets, the paraphrase bounds), reading only those some kind could link; a
-    spilled one reads every candidate and verifies it. The same clusters and
-    evidence, bit for bit, and every candidate pair counted."""
+    """With numba an index screens all of a document's candidates at once where its
+    store holds them (``screen_candidates``: shingle overlaps, the kinds on sets, the
+    paraphrase bounds; columns in memory, the features file mapped when spilled) and
+    reads only those some kind could link; without, it reads every candidate and
+    verifies it. The same clusters and evidence, bit for bit, and every candidate
+    pair counted."""
     docs = _families(articles=3, copies=20, seed=13) if corpus == "families" else news_docs()
     screened = DuplicateIndex(options)
     reads: list[int] = []
@@ -156,19 +159,26 @@ def test_screening_candidates_in_columns_gives_the_clusters_of_reading_each_one(
         reads.append(row)
         return get(self, row)
 
-    monkeypatch.setattr(FeatureColumns, "get", counted)
-    screened.extend(docs)
-    monkeypatch.undo()
-    read = DuplicateIndex(options, spill=True)
-    read.extend(docs)
+    with monkeypatch.context() as patch:
+        patch.setattr(FeatureColumns, "get", counted)
+        screened.extend(docs)
+    with DuplicateIndex(options, spill=True) as mapped:
+        mapped.extend(docs)
+        mapped_clusters = mapped.clusters()
+        mapped_stats = mapped.stats
+    with monkeypatch.context() as patch:
+        patch.setattr(_index, "kernels_available", lambda: False)
+        with DuplicateIndex(options, spill=True) as read:
+            read.extend(docs)
+            read_clusters = read.clusters()
     assert isinstance(screened._docs, FeatureColumns)  # numba: the test extra has it
     clusters = screened.clusters()
-    assert clusters == read.clusters()
-    assert [e.estimated for e in _evidence(clusters)] == [
-        e.estimated for e in _evidence(read.clusters())
-    ]
-    assert screened.stats.pairs == read.stats.pairs
-    assert screened.stats.sized_out == read.stats.sized_out
+    assert clusters == read_clusters == mapped_clusters
+    estimates = [[e.estimated for e in _evidence(c)] for c in (clusters, read_clusters)]
+    assert estimates[0] == estimates[1]
+    for stats in (screened.stats, mapped_stats):
+        assert stats.pairs == read.stats.pairs
+        assert stats.sized_out == read.stats.sized_out
     assert any(len(c.members) > 1 for c in clusters)
     if "paraphrase" in options.kinds:
         # The sentence LSH's candidates that share a sentence or two and nothing more

@@ -52,7 +52,7 @@ from ._shingle import members, running_totals, span_positions
 from ._signature import Signatures
 
 if TYPE_CHECKING:
-    from ._store import FeatureColumns
+    from ._store import Spans
 
 __all__ = [
     "Mask",
@@ -793,22 +793,21 @@ def alignment_bounds(
 
 def alignment_bounds_at(
     a: DocFeatures,
-    columns: FeatureColumns,
-    positions: npt.NDArray[np.int64],
+    spans: Spans,
     minimum: int,
     *,
     threshold: float,
     window: int,
     floor: float,
 ) -> npt.NDArray[np.float64]:
-    """:func:`alignment_bounds` of *a* with the documents at *positions* of *columns*,
-    the same floats. With numba the kernel reads each document where the columns hold
-    it (:func:`ingest.dedup._kernels.alignment_bounds_at`): no document is gathered,
-    no Python code runs per pair; without it, :func:`alignment_bounds` of the rows."""
+    """:func:`alignment_bounds` of *a* with the documents of *spans*, the same floats.
+    With numba the kernel reads each document where its store holds it
+    (:func:`ingest.dedup._kernels.alignment_bounds_at`): no document is gathered, no
+    Python code runs per pair; without it, :func:`alignment_bounds` of the rows."""
     terms = np.unique(a.sentence_values)
     kernel = compiled("alignment_bounds_at")
-    if kernel is None or not terms.size or not positions.size:
-        rows = [columns[int(p)] for p in positions]
+    if kernel is None or not terms.size or not len(spans):
+        rows = spans.documents(np.arange(len(spans)))
         return np.array(
             alignment_bounds(a, rows, minimum, threshold=threshold, window=window, floor=floor),
             dtype=np.float64,
@@ -817,12 +816,12 @@ def alignment_bounds_at(
     found: npt.NDArray[np.float64] = kernel(
         _share_terms(a, terms),
         _group_arrays(a, a_sets, _Lookup(a_sets)),
-        columns.sentence_values.values,
-        columns.sentence_sizes.values,
-        columns.value_starts.values,
-        columns.sentence_starts.values,
-        columns.distinct.values,
-        positions.astype(np.int64, copy=False),
+        spans.stems,
+        spans.sizes,
+        spans.value_starts,
+        spans.sentence_starts,
+        spans.sentence_ends,
+        spans.distinct,
         float(threshold),
         int(window),
         int(minimum),

@@ -533,6 +533,8 @@ class DuplicateIndex:
                 result.append(ordered_evidence(features.id, links) if every else [])
         finally:
             self._file(batch, added)
+            if isinstance(self._docs, FeatureFile):
+                self._docs.release()
         return result
 
     def _keep(self, features: DocFeatures) -> None:
@@ -691,15 +693,17 @@ class DuplicateIndex:
         (:func:`~ingest.dedup._verify.set_possible`), and its paraphrase bound (None:
         not found yet; ``paraphrase_bounds``).
 
-        Held in columns (numba installed), :func:`~ingest.dedup._verify.screen_candidates`
-        finds the three for every candidate at once, and only the candidates that some
-        kind could link are read: the pair of two stories that share a sentence, most
-        candidates of a large corpus, costs no Python code. Their links are none
-        whatever the chains say, so the clusters and evidence are those of verifying
-        every candidate (docs/dedup.md, "Verification"). Else every candidate is read.
+        With numba (an index in memory then keeps columns; a spilled one maps its
+        file), :func:`~ingest.dedup._verify.screen_candidates` finds the three for
+        every candidate at once, where the store holds it, and only the candidates
+        that some kind could link are read: the pair of two stories that share a
+        sentence, most candidates of a large corpus, costs no Python code. Their links
+        are none whatever the chains say, so the clusters and evidence are those of
+        verifying every candidate (docs/dedup.md, "Verification"). Else every
+        candidate is read.
         """
         docs, options, stats = self._docs, self.options, self.stats
-        if not isinstance(docs, FeatureColumns):
+        if isinstance(docs, list) or (isinstance(docs, FeatureFile) and not kernels_available()):
             # Each candidate read once: with spill=True a read is a cache lookup or a pread.
             held = [(p, other) for p in slots if (other := docs[p]).id != features.id]
             others = [other for _, other in held]
@@ -721,7 +725,7 @@ class DuplicateIndex:
             bounded = np.ones(positions.size, dtype=bool)
         else:
             bounded = np.isin(positions, np.fromiter(proposed, dtype=np.int64))
-        screen = screen_candidates(features, docs, positions, options, bounded)
+        screen = screen_candidates(features, docs.spans(positions), options, bounded)
         stats.sized_out += screen.sized_out
         visit = screen.possible | (screen.bounds >= options.paraphrase_threshold)
         # The pairs left out: verified (no kind links them), bounded or not proposed.

@@ -156,22 +156,20 @@ def overlaps_at(
     a: _Hashes,
     values: _Hashes,
     starts: _Ends,
-    positions: _Index,
+    ends: _Ends,
     shared: bool,  # noqa: FBT001 (numba: no keyword-only arguments)
 ) -> _Counts:
-    """:func:`merge_overlaps` (*shared*) or :func:`table_overlaps` of *a* with the sets at
-    *positions* of a column of sets (set ``p`` is ``values[starts[p]:starts[p + 1]]``),
-    read where they are: no set is copied."""
-    counts = np.zeros(positions.size, dtype=np.int64)
+    """:func:`merge_overlaps` (*shared*) or :func:`table_overlaps` of *a* with sets that
+    are read where they are: set ``k`` is ``values[starts[k]:ends[k]]`` (no set is
+    copied)."""
+    counts = np.zeros(starts.size, dtype=np.int64)
     if shared:
-        for k in range(positions.size):
-            p = positions[k]
-            counts[k] = _merge_count(a, values, starts[p], starts[p + 1])
+        for k in range(starts.size):
+            counts[k] = _merge_count(a, values, starts[k], ends[k])
         return counts
     taken, shift = _taken(a)
-    for k in range(positions.size):
-        p = positions[k]
-        counts[k] = _table_count(a, taken, shift, values, starts[p], starts[p + 1])
+    for k in range(starts.size):
+        counts[k] = _table_count(a, taken, shift, values, starts[k], ends[k])
     return counts
 
 
@@ -870,35 +868,33 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
     share_terms: tuple[_Hashes, _Index, _Index],
     a_groups: tuple[_Hashes, _Index, _Index, _Hashes, _Index],
     values: _Hashes,
-    sizes: _Index,
+    sizes: npt.NDArray[np.integer[Any]],
     value_starts: _Index,
     sentence_starts: _Index,
+    sentence_ends: _Index,
     distinct: npt.NDArray[np.uint32],
-    positions: _Index,
     threshold: float,
     window: int,
     minimum: int,
     floor: float,
     block: int,
 ) -> npt.NDArray[np.float64]:
-    """:func:`alignment_bounds` of the documents at *positions* of a column of
-    documents, read where they are: document ``p``'s sentences are
-    ``sentence_starts[p]`` to ``sentence_starts[p + 1]`` of *sizes*, their terms
-    *values* from ``value_starts[p]`` on, ``distinct[p]`` of them distinct (when all
-    are, their groups are not looked for). The same floats, and no document is copied."""
-    bounds = np.empty(positions.size, dtype=np.float64)
+    """:func:`alignment_bounds` of documents read where they are: document ``k``'s
+    sentences have the sizes ``sizes[sentence_starts[k]:sentence_ends[k]]``, their
+    terms are *values* from ``value_starts[k]`` on, and ``distinct[k]`` of them are
+    distinct (when all are, their groups are not looked for). The same floats, and
+    no document is copied."""
+    bounds = np.empty(sentence_starts.size, dtype=np.float64)
     most = 0
-    for k in range(positions.size):
-        p = positions[k]
-        most = max(most, sentence_starts[p + 1] - sentence_starts[p])
+    for k in range(sentence_starts.size):
+        most = max(most, sentence_ends[k] - sentence_starts[k])
     work = _bound_space(share_terms, a_groups, most)
     offsets = np.empty(most + 1, dtype=np.int64)
-    for k in range(positions.size):
-        p = positions[k]
-        first, count = sentence_starts[p], sentence_starts[p + 1] - sentence_starts[p]
-        offsets[0] = value_starts[p]
+    for k in range(sentence_starts.size):
+        first, count = sentence_starts[k], sentence_ends[k] - sentence_starts[k]
+        offsets[0] = value_starts[k]
         for s in range(count):
-            offsets[s + 1] = offsets[s] + sizes[first + s]
+            offsets[s + 1] = offsets[s] + np.int64(sizes[first + s])
         bounds[k] = _alignment_bound(
             work,
             share_terms,
@@ -907,7 +903,7 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
             offsets,
             0,
             count,
-            distinct[p],
+            int(distinct[k]),
             threshold,
             window,
             minimum,

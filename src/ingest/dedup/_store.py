@@ -39,6 +39,7 @@ when not. A full disk raises the ``OSError`` of the write.
 
 from __future__ import annotations
 
+import mmap
 import os
 import tempfile
 from array import array
@@ -55,7 +56,7 @@ from ._clusters import Node
 from ._features import NO_SIGNATURE, DocFeatures, no_sentence_signatures
 from ._options import DedupOptions
 
-__all__ = ["FeatureColumns", "FeatureFile", "Nodes"]
+__all__ = ["FeatureColumns", "FeatureFile", "Nodes", "Spans"]
 
 #: Rows read or added last that a file keeps in memory (a few KB each): a family's
 #: copies are candidates of one another again and again.
@@ -63,6 +64,59 @@ _KEPT: Final = 8192
 
 #: The type of every value written: shingle and stem hashes, sentence sizes.
 _VALUE: Final = np.dtype("<u4")
+
+
+@attrs.frozen(eq=False)
+class Spans:
+    """Where the arrays of some documents of a store are (a document's candidates, in
+    order), for the kernels that read them in place
+    (:func:`ingest.dedup._verify.screen_candidates`): document ``k``'s shingles are
+    ``shingles[shingle_starts[k]:shingle_ends[k]]``, its sentences' sizes
+    ``sizes[sentence_starts[k]:sentence_ends[k]]``, their stems *stems* from
+    ``value_starts[k]`` on; ``distinct[k]`` of its sentences are distinct. *rows* and
+    *positions* give the documents themselves (the numpy path reads them)."""
+
+    rows: Sequence[DocFeatures]
+    positions: npt.NDArray[np.int64]
+    shingles: npt.NDArray[np.uint32]
+    shingle_starts: npt.NDArray[np.int64]
+    shingle_ends: npt.NDArray[np.int64]
+    stems: npt.NDArray[np.uint32]
+    value_starts: npt.NDArray[np.int64]
+    sizes: npt.NDArray[Any]
+    sentence_starts: npt.NDArray[np.int64]
+    sentence_ends: npt.NDArray[np.int64]
+    distinct: npt.NDArray[np.uint32]
+    exact_keys: npt.NDArray[np.uint64]
+    words: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return int(self.positions.size)
+
+    @property
+    def shingle_counts(self) -> npt.NDArray[np.int64]:
+        """Each document's number of shingles."""
+        counts: npt.NDArray[np.int64] = self.shingle_ends - self.shingle_starts
+        return counts
+
+    def documents(self, chosen: npt.NDArray[np.intp]) -> list[DocFeatures]:
+        """The documents *chosen* (by their place in these spans), read."""
+        return [self.rows[int(p)] for p in self.positions[chosen]]
+
+    def subset(self, chosen: npt.NDArray[np.intp]) -> Spans:
+        """These spans of the documents *chosen* only (by their place), in that order."""
+        return attrs.evolve(
+            self,
+            positions=self.positions[chosen],
+            shingle_starts=self.shingle_starts[chosen],
+            shingle_ends=self.shingle_ends[chosen],
+            value_starts=self.value_starts[chosen],
+            sentence_starts=self.sentence_starts[chosen],
+            sentence_ends=self.sentence_ends[chosen],
+            distinct=self.distinct[chosen],
+            exact_keys=self.exact_keys[chosen],
+            words=self.words[chosen],
+        )
 
 
 class FeatureFile(Sequence[DocFeatures]):
@@ -89,7 +143,11 @@ class FeatureFile(Sequence[DocFeatures]):
         self._offsets = array("q")
         # Shingles, stems, sentences, signature values: four a document.
         self._counts = array("I")
+        self._distinct = array("I")  # the number of distinct sentences
         self._kept: OrderedDict[int, DocFeatures] = OrderedDict()
+        # The file mapped, for the kernels that read rows in place (spans), and its bytes.
+        self._map: mmap.mmap | None = None
+        self._mapped = 0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -98,7 +156,7 @@ class FeatureFile(Sequence[DocFeatures]):
     def nbytes(self) -> int:
         """The bytes held in memory: the per-document arrays and the rows kept
         (the strings come on top, as in a list of features)."""
-        arrays = (self._keys, self._words, self._offsets, self._counts)
+        arrays = (self._keys, self._words, self._offsets, self._counts, self._distinct)
         kept = sum(f.nbytes for f in self._kept.values())
         return sum(a.itemsize * len(a) for a in arrays) + kept
 
@@ -128,6 +186,7 @@ class FeatureFile(Sequence[DocFeatures]):
         self._keys.extend((features.text_key, features.exact_key))
         self._words.append(features.words)
         self._counts.extend(part.size for part in parts)
+        self._distinct.append(features.sentence_groups)
         kept = attrs.evolve(features, sentence_signatures=self._no_signatures)
         self._keep(len(self.ids) - 1, kept)
 
@@ -175,8 +234,53 @@ class FeatureFile(Sequence[DocFeatures]):
         if len(self._kept) > _KEPT:
             self._kept.popitem(last=False)
 
+    def spans(self, positions: npt.NDArray[np.int64]) -> Spans:
+        """Where the rows *positions* are in the file, mapped: the kernels read them in
+        place, with no ``pread`` and no copy (:class:`Spans`). The pages they touch are
+        the operating system's page cache's; :meth:`release` lets the process's
+        mapping of them go."""
+        if self._end and (self._map is None or self._mapped < self._end):
+            self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
+            self._mapped = len(self._map)
+        values = (
+            np.frombuffer(self._map, dtype=_VALUE, count=self._mapped // _VALUE.itemsize)
+            if self._map is not None
+            else np.empty(0, dtype=_VALUE)
+        )
+        rows = positions.astype(np.intp, copy=False)
+        # Views of the arrays of every row, dropped on return (an array exporting its
+        # buffer cannot grow).
+        counts = np.frombuffer(self._counts, dtype=np.uint32).reshape(-1, 4)[rows].astype(np.int64)
+        starts = np.frombuffer(self._offsets, dtype=np.int64)[rows] // _VALUE.itemsize
+        values_at = starts + counts[:, 0]
+        sentences_at = values_at + counts[:, 1]
+        return Spans(
+            rows=self,
+            positions=positions,
+            shingles=values,
+            shingle_starts=starts,
+            shingle_ends=values_at,
+            stems=values,
+            value_starts=values_at,
+            sizes=values,
+            sentence_starts=sentences_at,
+            sentence_ends=sentences_at + counts[:, 2],
+            distinct=np.frombuffer(self._distinct, dtype=np.uint32)[rows],
+            exact_keys=np.frombuffer(self._keys, dtype=np.uint64)[2 * rows + 1],
+            words=np.frombuffer(self._words, dtype=np.int64)[rows],
+        )
+
+    def release(self) -> None:
+        """Let the pages of the file that :meth:`spans` read leave the process's memory
+        (they stay in the page cache while it has room): a batch's candidates are read
+        again from the cache, and the process's resident memory stays that of its
+        index, not of the file."""
+        if self._map is not None and hasattr(self._map, "madvise"):
+            self._map.madvise(mmap.MADV_DONTNEED)
+
     def close(self) -> None:
         """Remove the file; the rows not kept can no longer be read."""
+        self._map = None
         self._file.close()
 
     def __enter__(self) -> FeatureFile:
@@ -332,6 +436,26 @@ class FeatureColumns(Sequence[DocFeatures]):
         if not -len(self) <= row < len(self):
             raise IndexError(f"row {row} of feature columns of {len(self)}")
         return self.get(row % len(self))
+
+    def spans(self, positions: npt.NDArray[np.int64]) -> Spans:
+        """Where the rows *positions* are in the columns (:class:`Spans`)."""
+        shingle_starts, value_starts = self.shingle_starts.values, self.value_starts.values
+        sentence_starts = self.sentence_starts.values
+        return Spans(
+            rows=self,
+            positions=positions,
+            shingles=self.shingles.values,
+            shingle_starts=shingle_starts[positions],
+            shingle_ends=shingle_starts[positions + 1],
+            stems=self.sentence_values.values,
+            value_starts=value_starts[positions],
+            sizes=self.sentence_sizes.values,
+            sentence_starts=sentence_starts[positions],
+            sentence_ends=sentence_starts[positions + 1],
+            distinct=self.distinct.values[positions],
+            exact_keys=self.exact_keys.values[positions],
+            words=self.words.values[positions],
+        )
 
     def nodes(self) -> Nodes:
         """What clustering reads of every row (id, name, words), by row."""

@@ -33,7 +33,7 @@ from ._shingle import jaccard_of, overlap, overlaps
 from ._signature import Signatures, estimate_jaccard
 
 if TYPE_CHECKING:
-    from ._store import FeatureColumns
+    from ._store import Spans
 
 __all__ = [
     "Link",
@@ -471,19 +471,17 @@ def _possible_of(  # noqa: PLR0917 (the columns of the others, one by one)
     return possible & (words > 0)
 
 
-def _overlaps_at(
-    a: DocFeatures, columns: FeatureColumns, positions: npt.NDArray[np.int64], options: DedupOptions
-) -> npt.NDArray[np.int64]:
-    """:func:`~ingest.dedup._shingle.overlaps` of *a* with the shingle sets at *positions*
-    of *columns* (the compiled kernel reads them where they are), as
-    :func:`set_overlaps` computes them."""
+def _overlaps_at(a: DocFeatures, spans: Spans, options: DedupOptions) -> npt.NDArray[np.int64]:
+    """:func:`~ingest.dedup._shingle.overlaps` of *a* with the shingle sets of *spans*
+    (the compiled kernel reads them where they are), as :func:`set_overlaps` computes
+    them."""
     shared = not compares_sentences(options)
     kernel = compiled("overlaps_at")
     if kernel is None:
-        return overlaps(a.shingles, [columns[int(p)].shingles for p in positions], shared=shared)
-    values = columns.shingles.values
+        rows = spans.documents(np.arange(len(spans)))
+        return overlaps(a.shingles, [row.shingles for row in rows], shared=shared)
     found: npt.NDArray[np.int64] = kernel(
-        a.shingles, values, columns.shingle_starts.values, positions, shared
+        a.shingles, spans.shingles, spans.shingle_starts, spans.shingle_ends, shared
     )
     return found
 
@@ -503,22 +501,17 @@ class Screen:
 
 
 def screen_candidates(
-    a: DocFeatures,
-    columns: FeatureColumns,
-    positions: npt.NDArray[np.int64],
-    options: DedupOptions,
-    bounded: npt.NDArray[np.bool_],
+    a: DocFeatures, spans: Spans, options: DedupOptions, bounded: npt.NDArray[np.bool_]
 ) -> Screen:
     """:func:`set_overlaps`, :func:`set_possible` and, for the candidates *bounded*,
-    :func:`paraphrase_bounds` of *a* with the documents at *positions* of *columns*,
-    all at once and the same numbers, read where the columns hold them: the
-    compiled kernels take the columns and the positions, so a candidate that no
-    kind can link costs no Python object and no copy of its arrays
-    (``docs/dedup.md``, "Verification"). Without numba, the same numbers from the
-    rows. An index then verifies only the candidates some kind could link."""
-    count = positions.size
-    starts = columns.shingle_starts.values
-    sizes = starts[positions + 1] - starts[positions]
+    :func:`paraphrase_bounds` of *a* with the documents of *spans*, all at once and
+    the same numbers, read where their store holds them: the compiled kernels take
+    the flat arrays and where each document is, so a candidate that no kind can
+    link costs no Python object and no copy of its arrays (``docs/dedup.md``,
+    "Verification"). Without numba, the same numbers from the rows. An index then
+    verifies only the candidates some kind could link."""
+    count = len(spans)
+    sizes = spans.shingle_counts
     commons = np.zeros(count, dtype=np.int64)
     sized_out = 0
     kinds = options.kinds
@@ -532,22 +525,15 @@ def screen_candidates(
             wanted = np.flatnonzero(best >= options.near_threshold)
         sized_out = count - int(wanted.size)
         if wanted.size and a.shingles.size:
-            commons[wanted] = _overlaps_at(a, columns, positions[wanted], options)
-    possible = _possible_of(
-        a,
-        columns.exact_keys.values[positions],
-        sizes,
-        columns.words.values[positions],
-        commons,
-        options,
-    )
+            some = spans if wanted.size == count else spans.subset(wanted)
+            commons[wanted] = _overlaps_at(a, some, options)
+    possible = _possible_of(a, spans.exact_keys, sizes, spans.words, commons, options)
     bounds = np.full(count, -1.0)
     chosen = np.flatnonzero(bounded)
     if chosen.size:
         bounds[chosen] = alignment_bounds_at(
             a,
-            columns,
-            positions[chosen],
+            spans if chosen.size == count else spans.subset(chosen),
             options.min_aligned_sentences,
             threshold=options.sentence_threshold,
             window=options.sentence_window,
