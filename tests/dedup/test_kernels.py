@@ -423,7 +423,8 @@ def test_the_kernels_read_documents_where_their_store_holds_them(
     near = attrs.evolve(options, kinds=frozenset({"near"}))
 
     def at() -> tuple[list[list[float]], list[list[int]], list[list[int]]]:
-        spans = held.spans(positions)
+        distinct = np.array([f.sentence_groups for f in repeating], dtype=np.uint32)
+        spans = held.spans(positions, distinct[positions])
         bounds = [
             alignment_bounds_at(a, spans, 3, threshold=threshold, window=2, floor=floor).tolist()
             for a in repeating

@@ -11,7 +11,7 @@ import pytest
 from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
 from ingest.dedup import _store, text_key, trim_memory
 from ingest.dedup._features import compute_features
-from ingest.dedup._store import FeatureFile
+from ingest.dedup._store import FeatureColumns, FeatureFile
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_verification import _families
 
@@ -113,3 +113,70 @@ def test_indexed_as_gives_the_name_and_text_key_an_id_was_indexed_with(
         index.extend([doc, Document("b.txt", "Another text.")])
         assert index.indexed_as("story") == ("a.txt", text_key(doc.text))
         assert index.indexed_as("nothing") is None
+
+
+def test_feature_columns_give_back_the_rows_added_as_they_grow() -> None:
+    """Columns keep every row's arrays value for value (without signatures, as an index
+    keeps them in memory), past the room they start with, and rows read before the
+    columns grew stay what they were."""
+    options = DedupOptions()
+    features = compute_features(news_docs(), options) * 12  # past the first 1,024 values
+    held = FeatureColumns(options)
+    early = []
+    for number, row in enumerate(features):
+        held.append(row)
+        if number == 3:
+            early.append(held[3])
+    assert len(held) == len(features)
+    assert held.shingles.values.size > 1024
+    for number in [*range(len(features)), -1]:
+        read, written = held[number], features[number]
+        assert (read.id, read.name, read.language) == (written.id, written.name, written.language)
+        assert (read.text_key, read.exact_key, read.words) == (
+            written.text_key,
+            written.exact_key,
+            written.words,
+        )
+        assert np.array_equal(read.shingles, written.shingles)
+        assert np.array_equal(read.sentence_values, written.sentence_values)
+        assert np.array_equal(read.sentence_sizes, written.sentence_sizes)
+        assert read.sentence_sizes.dtype == written.sentence_sizes.dtype
+        assert read.signature.size == 0
+        assert read.sentence_signatures.shape == (0, options.sentence_num_perm)
+    assert np.array_equal(early[0].shingles, features[3].shingles)
+    # The arrays, three 8-byte numbers a row (keys, words), and three columns of starts.
+    rows = len(features)
+    assert held.nbytes == sum(f.nbytes for f in features) + 8 * 3 * rows + 8 * 3 * (rows + 1)
+    assert [n.id for n in held.nodes()] == [f.id for f in features]
+    with pytest.raises(IndexError, match="row 999"):
+        held[999]
+
+
+def test_the_spans_of_a_growing_file_read_what_was_written() -> None:
+    """A features file maps itself again when it grew since it was last mapped, and the
+    spans of its rows read back what was written, before and after the pages were
+    let go (``release``)."""
+    options = DedupOptions()
+    features = compute_features(news_docs(), options)
+    with FeatureFile(options) as held:
+        for number, row in enumerate(features):
+            held.append(row)
+            positions = np.arange(number + 1, dtype=np.int64)
+            spans = held.spans(positions, np.zeros(number + 1, dtype=np.uint32))
+            for k, written in enumerate(features[: number + 1]):
+                shingles = spans.shingles[spans.shingle_starts[k] : spans.shingle_ends[k]]
+                sizes = spans.sizes[spans.sentence_starts[k] : spans.sentence_ends[k]]
+                start = spans.value_starts[k]
+                stems = spans.stems[start : start + int(sizes.sum())]
+                assert np.array_equal(shingles, written.shingles)
+                assert np.array_equal(sizes, written.sentence_sizes)
+                assert np.array_equal(stems, written.sentence_values)
+                assert spans.exact_keys[k] == written.exact_key
+                assert spans.words[k] == written.words
+            if number % 3 == 0:
+                held.release()
+        assert len(spans.subset(np.array([2, 0]))) == 2
+        assert [f.id for f in spans.documents(np.array([2, 0]))] == [
+            features[2].id,
+            features[0].id,
+        ]

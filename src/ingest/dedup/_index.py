@@ -280,9 +280,11 @@ class DuplicateIndex:
 
     With ``spill=True`` each document's shingle and stem arrays (about 40% of an
     index's bytes on news) go to a temporary file as the document is added, and
-    are read back when it is a candidate (:class:`~ingest.dedup._store.FeatureFile`):
-    the same decisions, in less memory, for a little more time. :meth:`close` (or
-    a ``with`` block) removes the file.
+    are read back when it is a candidate (:class:`~ingest.dedup._store.FeatureFile`;
+    with numba, read where the file is mapped): the same decisions, in less memory,
+    for a little more time. :meth:`close` (or a ``with`` block) removes the file.
+    In memory, with numba, they are kept by column
+    (:class:`~ingest.dedup._store.FeatureColumns`).
     """
 
     def __init__(self, options: DedupOptions | None = None, *, spill: bool = False) -> None:
@@ -301,7 +303,8 @@ class DuplicateIndex:
             else []
         )
         self._slots: dict[str, int] = {}
-        # Each document's number of distinct sentences, by position (the candidate rule).
+        # Each document's number of distinct sentences, by position (the candidate rule,
+        # and the screen's run bounds).
         self._groups = array("I")
         # The first position of each exact key; the positions of a key that more documents
         # share in _more_exact (a list for every key took ~85 bytes a document).
@@ -725,7 +728,9 @@ class DuplicateIndex:
             bounded = np.ones(positions.size, dtype=bool)
         else:
             bounded = np.isin(positions, np.fromiter(proposed, dtype=np.int64))
-        screen = screen_candidates(features, docs.spans(positions), options, bounded)
+        distinct = np.frombuffer(self._groups, dtype=np.uint32)[positions]
+        spans = docs.spans(positions, distinct)
+        screen = screen_candidates(features, spans, options, bounded)
         stats.sized_out += screen.sized_out
         visit = screen.possible | (screen.bounds >= options.paraphrase_threshold)
         # The pairs left out: verified (no kind links them), bounded or not proposed.

@@ -1,4 +1,4 @@
-"""The features of an index's documents, with their arrays in a temporary file.
+"""The features of an index's documents: in a temporary file, or in memory by column.
 
 A :class:`~ingest.DuplicateIndex` keeps, for every document it holds, the
 arrays that verification reads: the shingle set (what ``near`` and
@@ -15,8 +15,14 @@ for every link), and keeps in memory what every document needs at hand: its id,
 name, language, keys, word count and where its arrays are (about 100 bytes and
 the strings). :meth:`FeatureFile.get` reads a document back with one ``pread``; the
 rows read or added last stay in memory (``_KEPT``), since a family of copies
-meets the same earlier copies again and again. The file is private to the process
+meets the same earlier copies again and again. :meth:`FeatureFile.spans` maps
+the file, so that the compiled kernels read a document's candidates there
+without a read or a copy each (:class:`Spans`), and :meth:`FeatureFile.release`
+lets the mapped pages go after each batch. The file is private to the process
 (``tempfile.TemporaryFile``: no name on most systems, removed when closed).
+
+An index in memory keeps the same arrays in a :class:`FeatureColumns`: one array
+a column for all its documents, which the kernels read by :class:`Spans` too.
 
 What is read back is what was written, value for value, so the decisions are
 those of an index that holds its features in memory; the operating system's
@@ -143,7 +149,6 @@ class FeatureFile(Sequence[DocFeatures]):
         self._offsets = array("q")
         # Shingles, stems, sentences, signature values: four a document.
         self._counts = array("I")
-        self._distinct = array("I")  # the number of distinct sentences
         self._kept: OrderedDict[int, DocFeatures] = OrderedDict()
         # The file mapped, for the kernels that read rows in place (spans), and its bytes.
         self._map: mmap.mmap | None = None
@@ -156,7 +161,7 @@ class FeatureFile(Sequence[DocFeatures]):
     def nbytes(self) -> int:
         """The bytes held in memory: the per-document arrays and the rows kept
         (the strings come on top, as in a list of features)."""
-        arrays = (self._keys, self._words, self._offsets, self._counts, self._distinct)
+        arrays = (self._keys, self._words, self._offsets, self._counts)
         kept = sum(f.nbytes for f in self._kept.values())
         return sum(a.itemsize * len(a) for a in arrays) + kept
 
@@ -186,7 +191,6 @@ class FeatureFile(Sequence[DocFeatures]):
         self._keys.extend((features.text_key, features.exact_key))
         self._words.append(features.words)
         self._counts.extend(part.size for part in parts)
-        self._distinct.append(features.sentence_groups)
         kept = attrs.evolve(features, sentence_signatures=self._no_signatures)
         self._keep(len(self.ids) - 1, kept)
 
@@ -234,11 +238,11 @@ class FeatureFile(Sequence[DocFeatures]):
         if len(self._kept) > _KEPT:
             self._kept.popitem(last=False)
 
-    def spans(self, positions: npt.NDArray[np.int64]) -> Spans:
-        """Where the rows *positions* are in the file, mapped: the kernels read them in
-        place, with no ``pread`` and no copy (:class:`Spans`). The pages they touch are
-        the operating system's page cache's; :meth:`release` lets the process's
-        mapping of them go."""
+    def spans(self, positions: npt.NDArray[np.int64], distinct: npt.NDArray[np.uint32]) -> Spans:
+        """Where the rows *positions* (of *distinct* distinct sentences each) are in the
+        file, mapped: the kernels read them in place, with no ``pread`` and no copy
+        (:class:`Spans`). The pages they touch are the operating system's page
+        cache's; :meth:`release` lets the process's mapping of them go."""
         if self._end and (self._map is None or self._mapped < self._end):
             self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
             self._mapped = len(self._map)
@@ -265,7 +269,7 @@ class FeatureFile(Sequence[DocFeatures]):
             sizes=values,
             sentence_starts=sentences_at,
             sentence_ends=sentences_at + counts[:, 2],
-            distinct=np.frombuffer(self._distinct, dtype=np.uint32)[rows],
+            distinct=distinct,
             exact_keys=np.frombuffer(self._keys, dtype=np.uint64)[2 * rows + 1],
             words=np.frombuffer(self._words, dtype=np.int64)[rows],
         )
@@ -340,8 +344,7 @@ class _Column:
 class FeatureColumns(Sequence[DocFeatures]):
     """The features of documents ``0, 1, 2, ...`` (in the order added) in memory, by
     column: every document's shingles in one array, its sentence stems in another,
-    its sentence sizes in a third, where each document's start in three more, and its
-    number of distinct sentences.
+    its sentence sizes in a third, and where each document's start in three more.
     How an in-memory :class:`~ingest.DuplicateIndex` keeps them.
 
     A list of :class:`~ingest.dedup._features.DocFeatures` holds the same arrays one
@@ -380,7 +383,6 @@ class FeatureColumns(Sequence[DocFeatures]):
         self.value_starts = _Column(np.int64, first=0)
         self.sentence_sizes = _Column(np.int64)
         self.sentence_starts = _Column(np.int64, first=0)
-        self.distinct = _Column(np.uint32)  # the number of distinct sentences
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -391,7 +393,6 @@ class FeatureColumns(Sequence[DocFeatures]):
         columns = (
             self._text_keys, self.exact_keys, self.words, self.shingles, self.shingle_starts,
             self.sentence_values, self.value_starts, self.sentence_sizes, self.sentence_starts,
-            self.distinct,
         )  # fmt: skip
         return sum(column.nbytes for column in columns)
 
@@ -409,7 +410,6 @@ class FeatureColumns(Sequence[DocFeatures]):
         self.value_starts.extend([self.sentence_values.size])
         self.sentence_sizes.extend(features.sentence_sizes)
         self.sentence_starts.extend([self.sentence_sizes.size])
-        self.distinct.extend([features.sentence_groups])
 
     def get(self, row: int) -> DocFeatures:
         """The features of *row*, as they were added, without signatures."""
@@ -437,8 +437,9 @@ class FeatureColumns(Sequence[DocFeatures]):
             raise IndexError(f"row {row} of feature columns of {len(self)}")
         return self.get(row % len(self))
 
-    def spans(self, positions: npt.NDArray[np.int64]) -> Spans:
-        """Where the rows *positions* are in the columns (:class:`Spans`)."""
+    def spans(self, positions: npt.NDArray[np.int64], distinct: npt.NDArray[np.uint32]) -> Spans:
+        """Where the rows *positions* (of *distinct* distinct sentences each) are in the
+        columns (:class:`Spans`)."""
         shingle_starts, value_starts = self.shingle_starts.values, self.value_starts.values
         sentence_starts = self.sentence_starts.values
         return Spans(
@@ -452,7 +453,7 @@ class FeatureColumns(Sequence[DocFeatures]):
             sizes=self.sentence_sizes.values,
             sentence_starts=sentence_starts[positions],
             sentence_ends=sentence_starts[positions + 1],
-            distinct=self.distinct.values[positions],
+            distinct=distinct,
             exact_keys=self.exact_keys.values[positions],
             words=self.words.values[positions],
         )
