@@ -151,6 +151,7 @@ def test_screening_candidates_gives_the_clusters_of_reading_each_one(
     verifies it. The same clusters and evidence, bit for bit, and every candidate
     pair counted."""
     docs = _families(articles=3, copies=20, seed=13) if corpus == "families" else news_docs()
+    monkeypatch.setattr(_index, "_SCREEN_FROM", 0)  # every document's candidates screened
     screened = DuplicateIndex(options)
     reads: list[int] = []
     get = FeatureColumns.get

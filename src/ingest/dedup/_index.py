@@ -118,6 +118,12 @@ _LOW: Final = (1 << _SHIFT) - 1
 #: The kinds decided on shingle sets (``KINDS[:_ON_SETS]``), before ``paraphrase``.
 _ON_SETS: Final = KINDS.index("paraphrase")
 
+#: From this many candidates on, a document's candidates are screened at once
+#: (DuplicateIndex._visited); below, each is read and verified, which costs less than
+#: the screen's fixed 100-odd microseconds of numpy calls (a million synthetic
+#: documents average two candidates).
+_SCREEN_FROM: Final = 16
+
 
 @attrs.frozen(eq=False)
 class _Batch:
@@ -700,13 +706,19 @@ class DuplicateIndex:
         file), :func:`~ingest.dedup._verify.screen_candidates` finds the three for
         every candidate at once, where the store holds it, and only the candidates
         that some kind could link are read: the pair of two stories that share a
-        sentence, most candidates of a large corpus, costs no Python code. Their links
+        sentence, most candidates of a large corpus, costs no Python code. A document
+        with fewer than ``_SCREEN_FROM`` candidates has them read (the screen's numpy
+        calls cost more than a few reads). Their links
         are none whatever the chains say, so the clusters and evidence are those of
         verifying every candidate (docs/dedup.md, "Verification"). Else every
         candidate is read.
         """
         docs, options, stats = self._docs, self.options, self.stats
-        if isinstance(docs, list) or (isinstance(docs, FeatureFile) and not kernels_available()):
+        if (
+            len(slots) < _SCREEN_FROM
+            or isinstance(docs, list)
+            or (isinstance(docs, FeatureFile) and not kernels_available())
+        ):
             # Each candidate read once: with spill=True a read is a cache lookup or a pread.
             held = [(p, other) for p in slots if (other := docs[p]).id != features.id]
             others = [other for _, other in held]
