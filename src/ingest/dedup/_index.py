@@ -661,10 +661,13 @@ class DuplicateIndex:
         middle = time.perf_counter()
         # The bounds of every pair at once: verify's first test of the alignment
         # (share_bound), then exact_alignment's before it scores runs (run_bounds).
-        # The screen found them already (_visited), or they are found here.
+        # The screen found most already (_visited); the others are found here.
+        missing = [k for k, bound in enumerate(bounded) if bound is None]
+        if missing:
+            found = paraphrase_bounds(features, [unlinked[k][1] for k in missing], options)
+            for k, bound in zip(missing, found, strict=True):
+                bounded[k] = bound
         bounds = [bound for bound in bounded if bound is not None]
-        if len(bounds) < len(bounded):
-            bounds = paraphrase_bounds(features, [other for _, other in unlinked], options)
         for (position, other), bound, count in zip(unlinked, bounds, seen, strict=True):
             if (
                 not every
@@ -753,8 +756,16 @@ class DuplicateIndex:
             stats.unproposed += int(np.count_nonzero(left & ~bounded))
         commons, possible = screen.commons.tolist(), screen.possible.tolist()
         bounds = screen.bounds.tolist()
+        # A pair a kind on sets may link has no bound yet (None): _link finds it if
+        # none links it.
         return [
-            (slots[k], docs.get(slots[k]), commons[k], possible[k], bounds[k])
+            (
+                slots[k],
+                docs.get(slots[k]),
+                commons[k],
+                possible[k],
+                None if possible[k] else bounds[k],
+            )
             for k in np.flatnonzero(visit).tolist()
         ]
 

@@ -492,7 +492,8 @@ class Screen:
     their shingle overlaps with it (0 where not computed), how many were sized out
     (as :func:`set_overlaps` counts them), whether a kind decided on shingle sets
     could link them (:func:`set_possible`), and their bounds of the paraphrase's
-    aligned share (:func:`paraphrase_bounds`; ``-1.0`` where not asked for)."""
+    aligned share (:func:`paraphrase_bounds`; ``-1.0`` where not asked for, or where a
+    kind on sets could link the pair: most pairs inside a family are linked so)."""
 
     commons: npt.NDArray[np.int64]
     sized_out: int
@@ -503,13 +504,13 @@ class Screen:
 def screen_candidates(
     a: DocFeatures, spans: Spans, options: DedupOptions, bounded: npt.NDArray[np.bool_]
 ) -> Screen:
-    """:func:`set_overlaps`, :func:`set_possible` and, for the candidates *bounded*,
-    :func:`paraphrase_bounds` of *a* with the documents of *spans*, all at once and
-    the same numbers, read where their store holds them: the compiled kernels take
-    the flat arrays and where each document is, so a candidate that no kind can
-    link costs no Python object and no copy of its arrays (``docs/dedup.md``,
-    "Verification"). Without numba, the same numbers from the rows. An index then
-    verifies only the candidates some kind could link."""
+    """:func:`set_overlaps`, :func:`set_possible` and, for the candidates *bounded* that
+    no kind on sets can link, :func:`paraphrase_bounds` of *a* with the documents of
+    *spans*, all at once and the same numbers, read where their store holds them:
+    the compiled kernels take the flat arrays and where each document is, so a
+    candidate that no kind can link costs no Python object and no copy of its
+    arrays (``docs/dedup.md``, "Verification"). Without numba, the same numbers
+    from the rows. An index then verifies only the candidates some kind could link."""
     count = len(spans)
     sizes = spans.shingle_counts
     commons = np.zeros(count, dtype=np.int64)
@@ -529,7 +530,8 @@ def screen_candidates(
             commons[wanted] = _overlaps_at(a, some, options)
     possible = _possible_of(a, spans.exact_keys, sizes, spans.words, commons, options)
     bounds = np.full(count, -1.0)
-    chosen = np.flatnonzero(bounded)
+    # A pair that a kind on sets may link is bounded by the index if none does.
+    chosen = np.flatnonzero(bounded & ~possible)
     if chosen.size:
         bounds[chosen] = alignment_bounds_at(
             a,
