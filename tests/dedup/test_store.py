@@ -10,7 +10,7 @@ import pytest
 
 from ingest import DedupOptions, Document, DuplicateIndex, find_duplicates
 from ingest.dedup import _store, text_key, trim_memory
-from ingest.dedup._features import compute_features
+from ingest.dedup._features import DocFeatures, compute_features
 from ingest.dedup._store import FeatureColumns, FeatureFile
 from tests.dedup.test_paraphrase import _docs as news_docs
 from tests.dedup.test_verification import _families
@@ -18,6 +18,20 @@ from tests.dedup.test_verification import _families
 
 def _same(a: object, b: object) -> bool:
     return repr(a) == repr(b)
+
+
+def _assert_same_row(read: DocFeatures, written: DocFeatures) -> None:
+    """*read* holds what *written* held, signatures aside."""
+    assert (read.id, read.name, read.language) == (written.id, written.name, written.language)
+    assert (read.text_key, read.exact_key, read.words) == (
+        written.text_key,
+        written.exact_key,
+        written.words,
+    )
+    assert np.array_equal(read.shingles, written.shingles)
+    assert np.array_equal(read.sentence_values, written.sentence_values)
+    assert np.array_equal(read.sentence_sizes, written.sentence_sizes)
+    assert read.sentence_sizes.dtype == written.sentence_sizes.dtype
 
 
 @pytest.mark.parametrize("kept", [_store._KEPT, 3])
@@ -36,17 +50,7 @@ def test_rows_read_back_are_the_rows_written(kept: int, monkeypatch: pytest.Monk
         )
         for number in [*range(len(features)), 0, len(features) - 1]:
             read, written = held[number], features[number]
-            assert (read.id, read.name) == (written.id, written.name)
-            assert read.language == written.language
-            assert (read.text_key, read.exact_key, read.words) == (
-                written.text_key,
-                written.exact_key,
-                written.words,
-            )
-            assert np.array_equal(read.shingles, written.shingles)
-            assert np.array_equal(read.sentence_values, written.sentence_values)
-            assert np.array_equal(read.sentence_sizes, written.sentence_sizes)
-            assert read.sentence_sizes.dtype == written.sentence_sizes.dtype
+            _assert_same_row(read, written)
             # The document signature is written (links need it); sentence signatures are not.
             assert np.array_equal(read.signature, written.signature)
             assert read.signature.size == options.num_perm
@@ -131,16 +135,7 @@ def test_feature_columns_give_back_the_rows_added_as_they_grow() -> None:
     assert held.shingles.values.size > 1024
     for number in [*range(len(features)), -1]:
         read, written = held[number], features[number]
-        assert (read.id, read.name, read.language) == (written.id, written.name, written.language)
-        assert (read.text_key, read.exact_key, read.words) == (
-            written.text_key,
-            written.exact_key,
-            written.words,
-        )
-        assert np.array_equal(read.shingles, written.shingles)
-        assert np.array_equal(read.sentence_values, written.sentence_values)
-        assert np.array_equal(read.sentence_sizes, written.sentence_sizes)
-        assert read.sentence_sizes.dtype == written.sentence_sizes.dtype
+        _assert_same_row(read, written)
         assert read.signature.size == 0
         assert read.sentence_signatures.shape == (0, options.sentence_num_perm)
     assert np.array_equal(early[0].shingles, features[3].shingles)

@@ -80,12 +80,19 @@ def merge_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
 def _merge_count(a: _Hashes, values: _Hashes, start: int, end: int) -> int:
     """How many hashes of the sorted set *a* the sorted set ``values[start:end]`` holds,
     by one merge of the two."""
-    i, j, shared = 0, start, 0
-    while i < a.size and j < end:
-        x, y = a[i], values[j]
-        if x < y:
+    return _shared(a, 0, a.size, values, start, end)
+
+
+def _shared(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    x: _Hashes, x_start: int, x_end: int, y: _Hashes, y_start: int, y_end: int
+) -> int:
+    """How many values the sorted sets ``x[x_start:x_end]`` and ``y[y_start:y_end]``
+    share, by one merge of the two (no temporary arrays)."""
+    i, j, shared = x_start, y_start, 0
+    while i < x_end and j < y_end:
+        if x[i] < y[j]:
             i += 1
-        elif y < x:
+        elif y[j] < x[i]:
             j += 1
         else:
             shared += 1
@@ -500,16 +507,9 @@ def _runs_aligned(  # noqa: PLR0917 (numba: no keyword-only arguments)
                 if not ready:
                     merged = _union(group_of[start : start + size], run_values, run_starts)
                     ready = True
-                shared, i, j = 0, 0, other_starts[y]
-                while i < merged.size and j < other_starts[y + 1]:
-                    if merged[i] < other_values[j]:
-                        i += 1
-                    elif other_values[j] < merged[i]:
-                        j += 1
-                    else:
-                        shared += 1
-                        i += 1
-                        j += 1
+                shared = _shared(
+                    merged, 0, merged.size, other_values, other_starts[y], other_starts[y + 1]
+                )
                 union = merged.size + (other_starts[y + 1] - other_starts[y]) - shared
                 if shared > 0 and shared / max(union, 1) >= threshold:
                     for k in range(size):
@@ -522,19 +522,9 @@ def _union_size(groups: _Index, values: _Hashes, starts: _Index) -> int:
     by one merge of the two, without sorting or a copy."""
     if groups.size != 2:
         return _union(groups, values, starts).size
-    i, last_i = starts[groups[0]], starts[groups[0] + 1]
-    j, last_j = starts[groups[1]], starts[groups[1] + 1]
-    shared = 0
-    while i < last_i and j < last_j:
-        if values[i] < values[j]:
-            i += 1
-        elif values[j] < values[i]:
-            j += 1
-        else:
-            shared += 1
-            i += 1
-            j += 1
-    return int((last_i - starts[groups[0]]) + (last_j - starts[groups[1]]) - shared)
+    first, last = starts[groups[0]], starts[groups[0] + 1]
+    other, end = starts[groups[1]], starts[groups[1] + 1]
+    return int((last - first) + (end - other) - _shared(values, first, last, values, other, end))
 
 
 def _union(groups: _Index, values: _Hashes, starts: _Index) -> _Hashes:
@@ -838,30 +828,21 @@ def alignment_bounds(  # noqa: PLR0917 (numba: no keyword-only arguments)
     sentences start (one more than the documents); each one's groups are found here
     (:func:`_group_numbers`) for the pairs that reach *floor* only.
     """
-    others = doc_sentences.size - 1
-    bounds = np.empty(others, dtype=np.float64)
-    most = 0
-    for j in range(others):
-        most = max(most, doc_sentences[j + 1] - doc_sentences[j])
-    work = _bound_space(share_terms, a_groups, most)
     offsets = _offsets(sizes)
-    for j in range(others):
-        bounds[j] = _alignment_bound(
-            work,
-            share_terms,
-            a_groups,
-            values,
-            offsets,
-            doc_sentences[j],
-            doc_sentences[j + 1],
-            -1,
-            threshold,
-            window,
-            minimum,
-            floor,
-            block,
-        )
-    return bounds
+    starts, ends = doc_sentences[:-1], doc_sentences[1:]
+    unknown = np.full(starts.size, -1, dtype=np.int64)  # their groups found here
+    return _bounds_in(
+        share_terms,
+        a_groups,
+        values,
+        sizes,
+        offsets[starts],
+        starts,
+        ends,
+        unknown,
+        (threshold, floor),
+        (window, minimum, block),
+    )
 
 
 def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
@@ -884,6 +865,36 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
     terms are *values* from ``value_starts[k]`` on, and ``distinct[k]`` of them are
     distinct (when all are, their groups are not looked for). The same floats, and
     no document is copied."""
+    return _bounds_in(
+        share_terms,
+        a_groups,
+        values,
+        sizes,
+        value_starts,
+        sentence_starts,
+        sentence_ends,
+        distinct.astype(np.int64),
+        (threshold, floor),
+        (window, minimum, block),
+    )
+
+
+def _bounds_in(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    share_terms: tuple[_Hashes, _Index, _Index],
+    a_groups: tuple[_Hashes, _Index, _Index, _Hashes, _Index],
+    values: _Hashes,
+    sizes: npt.NDArray[np.integer[Any]],
+    value_starts: _Index,
+    sentence_starts: _Index,
+    sentence_ends: _Index,
+    distinct: _Index,
+    levels: tuple[float, float],
+    counts: tuple[int, int, int],
+) -> npt.NDArray[np.float64]:
+    """:func:`alignment_bounds_at`'s loop (``distinct`` -1 where not known), *levels*
+    the threshold and the floor, *counts* the window, the minimum and the block."""
+    threshold, floor = levels
+    window, minimum, block = counts
     bounds = np.empty(sentence_starts.size, dtype=np.float64)
     most = 0
     for k in range(sentence_starts.size):
@@ -903,7 +914,7 @@ def alignment_bounds_at(  # noqa: PLR0917 (numba: no keyword-only arguments)
             offsets,
             0,
             count,
-            int(distinct[k]),
+            distinct[k],
             threshold,
             window,
             minimum,
@@ -1227,6 +1238,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
     _slot,
+    _shared,
     _merge_count,
     _taken,
     _table_count,
@@ -1251,6 +1263,7 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _same_set,
     _group_sets,
     _bound_space,
+    _bounds_in,
     _alignment_bound,
     _binomial_tail,
     _runs_aligned,
