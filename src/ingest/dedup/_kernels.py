@@ -66,15 +66,17 @@ def merge_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     to ``ends[0]``, then up to ``ends[1]``, ... (each sorted, without repeats).
 
     One merge of *a* with each set: ``|a| + |s|`` steps, against ``|s| log |a|``
-    for a binary search of each hash, and no temporary arrays. It pays where the
+    for a binary search of each hash, and no temporary array a set. It pays where the
     sets are about as large as *a* (the candidates of the document LSH).
     """
-    counts = np.zeros(ends.size, dtype=np.int64)
-    start = 0
-    for k in range(ends.size):
-        counts[k] = _merge_count(a, values, start, ends[k])
-        start = ends[k]
-    return counts
+    return _overlaps_in(a, values, _starts_of(ends), ends, True)  # noqa: FBT003 (numba)
+
+
+def _starts_of(ends: _Ends) -> _Ends:
+    """Where each of the sets ending at *ends* (one after the other, from 0) starts."""
+    starts = np.zeros(ends.size, dtype=np.int64)
+    starts[1:] = ends[:-1]
+    return starts
 
 
 def _merge_count(a: _Hashes, values: _Hashes, start: int, end: int) -> int:
@@ -117,13 +119,7 @@ def table_overlaps(a: _Hashes, values: _Hashes, ends: _Ends) -> _Counts:
     the sentence LSH share a sentence or two with a document), as
     ``_shingle.members`` finds them: a hash whose slot in a table of about 64 slots
     a hash of *a* is empty is not in *a*; only the others are searched in *a*."""
-    taken, shift = _taken(a)
-    counts = np.zeros(ends.size, dtype=np.int64)
-    start = 0
-    for k in range(ends.size):
-        counts[k] = _table_count(a, taken, shift, values, start, ends[k])
-        start = ends[k]
-    return counts
+    return _overlaps_in(a, values, _starts_of(ends), ends, False)  # noqa: FBT003 (numba)
 
 
 def _taken(a: _Hashes) -> tuple[npt.NDArray[np.bool_], np.uint64]:
@@ -169,6 +165,18 @@ def overlaps_at(
     """:func:`merge_overlaps` (*shared*) or :func:`table_overlaps` of *a* with sets that
     are read where they are: set ``k`` is ``values[starts[k]:ends[k]]`` (no set is
     copied)."""
+    return _overlaps_in(a, values, starts, ends, shared)
+
+
+def _overlaps_in(
+    a: _Hashes,
+    values: _Hashes,
+    starts: _Ends,
+    ends: _Ends,
+    shared: bool,  # noqa: FBT001 (numba: no keyword-only arguments)
+) -> _Counts:
+    """The overlap kernels' loop: :func:`_merge_count` (*shared*) or
+    :func:`_table_count` of *a* with each set ``values[starts[k]:ends[k]]``."""
     counts = np.zeros(starts.size, dtype=np.int64)
     if shared:
         for k in range(starts.size):
@@ -1239,6 +1247,8 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 _HELPERS: tuple[Callable[..., Any], ...] = (
     _slot,
     _shared,
+    _starts_of,
+    _overlaps_in,
     _merge_count,
     _taken,
     _table_count,

@@ -393,14 +393,24 @@ def set_overlaps(
     commons = np.zeros(len(others), dtype=np.int64)
     sized_out = 0
     if {"near", "containment"} & kinds:
-        wanted = (
-            range(len(others)) if "containment" in kinds else _near_possible(a, others, options)
-        )
-        sized_out = len(others) - len(wanted)
-        sets = [others[i].shingles for i in wanted]
-        if sets:
-            commons[list(wanted)] = overlaps(a.shingles, sets, shared=shared)
+        sizes = np.fromiter((o.shingles.size for o in others), dtype=np.int64, count=len(others))
+        wanted = _overlap_wanted(a, sizes, options)
+        sized_out = len(others) - int(wanted.size)
+        if wanted.size:
+            sets = [others[i].shingles for i in wanted.tolist()]
+            commons[wanted] = overlaps(a.shingles, sets, shared=shared)
     return commons, sized_out
+
+
+def _overlap_wanted(
+    a: DocFeatures, sizes: npt.NDArray[np.int64], options: DedupOptions
+) -> npt.NDArray[np.intp]:
+    """The places of the candidates (of *sizes* shingles) whose overlap with *a* is
+    computed, when near or containment is asked for: every one with containment
+    (any size allows it), else those that :func:`_near_possible` keeps."""
+    if "containment" in options.kinds:
+        return np.arange(sizes.size)
+    return _near_possible(a, sizes, options)
 
 
 def set_possible(
@@ -517,13 +527,7 @@ def screen_candidates(
     sized_out = 0
     kinds = options.kinds
     if {"near", "containment"} & kinds:
-        if "containment" in kinds:
-            wanted = np.arange(count)
-        else:  # _near_possible's jaccard_of(min, |a|, |b|), element-wise
-            mine = int(a.shingles.size)
-            most = np.maximum(mine, sizes)
-            best = np.divide(np.minimum(mine, sizes), most, out=np.ones(count), where=most > 0)
-            wanted = np.flatnonzero(best >= options.near_threshold)
+        wanted = _overlap_wanted(a, sizes, options)
         sized_out = count - int(wanted.size)
         if wanted.size and a.shingles.size:
             some = spans if wanted.size == count else spans.subset(wanted)
@@ -545,24 +549,26 @@ def screen_candidates(
 
 
 def _near_possible(
-    a: DocFeatures, others: Sequence[DocFeatures], options: DedupOptions
-) -> list[int]:
-    """The positions in *others* of the documents that may be a near duplicate of
-    *a* by their shingle counts alone: two sets share at most the smaller, so
-    their Jaccard is at most ``jaccard_of(smaller, a, b)`` (the same function, exactly
-    the score a pair sharing the whole smaller set gets). The others are below
-    ``near_threshold`` whatever they share: their overlap is not computed.
+    a: DocFeatures, sizes: npt.NDArray[np.int64], options: DedupOptions
+) -> npt.NDArray[np.intp]:
+    """The places of the documents (of *sizes* shingles) that may be a near duplicate
+    of *a* by their shingle counts alone: two sets share at most the smaller, so
+    their Jaccard is at most ``jaccard_of(smaller, a, b)``, the smaller's size over
+    the larger's (1 when both are empty: exactly the score a pair sharing the whole
+    smaller set gets), here element-wise. The others are below ``near_threshold``
+    whatever they share: their overlap is not computed.
 
     >>> from ingest import Document
     >>> from ingest.dedup import compute_features
-    >>> sizes = lambda n: attrs.evolve(a, shingles=np.arange(n, dtype=np.uint32))
     >>> a = compute_features([Document("a", "one two three")], DedupOptions())[0]
-    >>> _near_possible(sizes(10), [sizes(7), sizes(6), sizes(14)], DedupOptions())
+    >>> a = attrs.evolve(a, shingles=np.arange(10, dtype=np.uint32))
+    >>> _near_possible(a, np.array([7, 6, 14]), DedupOptions()).tolist()
     [0, 2]
     """
-    size, threshold = int(a.shingles.size), options.near_threshold
-    sizes = [int(other.shingles.size) for other in others]
-    return [i for i, n in enumerate(sizes) if jaccard_of(min(size, n), size, n) >= threshold]
+    mine = int(a.shingles.size)
+    most = np.maximum(mine, sizes)
+    best = np.divide(np.minimum(mine, sizes), most, out=np.ones(sizes.size), where=most > 0)
+    return np.flatnonzero(best >= options.near_threshold)
 
 
 def paraphrase_bounds(
