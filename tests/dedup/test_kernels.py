@@ -519,3 +519,93 @@ def test_exact_alignment_with_a_floor_is_the_same_with_and_without_the_kernel(
         full = [exact_alignment(a, b, threshold=0.45, window=2) for a, b in pairs]
     # Pairs cut by the bound: fewer aligned than with every run scored.
     assert any(sum(x) < f.sum() for (x, _), (f, _) in zip(fast, full, strict=True))
+
+
+def _every_pair(a: DocFeatures, b: DocFeatures) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Every sentence pair ``(i in a, j in b)``, as rows."""
+    mine, theirs = np.meshgrid(np.arange(a.sentence_count), np.arange(b.sentence_count))
+    return np.stack([mine.ravel(), theirs.ravel()], axis=1).astype(np.int64)
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+@pytest.mark.parametrize("threshold", [0.3, 0.45])
+def test_the_sentence_pairs_that_align_are_those_exact_alignment_aligns(
+    repeating: list[DocFeatures], window: int, threshold: float
+) -> None:
+    """``aligning_pairs`` over every pair of sentences marks exactly the groups that
+    ``exact_alignment`` aligns (alone, or in runs, sentences repeated too), compiled,
+    as plain Python, and through Python's sets without the kernel."""
+    _compiled("aligning_rows")
+    pairs = [(a, b) for a, b in _pairs(repeating) if a.sentence_count and b.sentence_count]
+
+    def aligned() -> list[list[bool]]:
+        return [
+            _align.aligning_pairs(
+                a, b, _every_pair(a, b), threshold=threshold, window=window
+            ).tolist()
+            for a, b in pairs
+        ]
+
+    fast, numpy_only = _with_and_without(aligned)
+    with pytest.MonkeyPatch.context() as patch:
+        _plain(patch)
+        plain = aligned()
+    assert fast == numpy_only == plain
+    for (a, b), flags in zip(pairs, fast, strict=True):
+        rows = _every_pair(a, b)[np.array(flags, dtype=bool)]
+        a_mask, b_mask = exact_alignment(a, b, threshold=threshold, window=window)
+        assert (
+            sorted(set(a.sentence_group_of[rows[:, 0]].tolist())) == np.flatnonzero(a_mask).tolist()
+        )
+        assert (
+            sorted(set(b.sentence_group_of[rows[:, 1]].tolist())) == np.flatnonzero(b_mask).tolist()
+        )
+    assert sum(any(flags) for flags in fast) > 10
+    assert sum(not all(flags) and any(flags) for flags in fast) > 10  # pairs in between
+
+
+@pytest.mark.parametrize("store", ["columns", "file"])
+def test_the_sentence_pairs_that_align_are_read_where_the_store_holds_them(
+    repeating: list[DocFeatures], store: str
+) -> None:
+    """``aligning_rows_at`` over a store's spans flags what ``aligning_pairs`` flags for
+    each document's rows, with and without the kernel; with ``first``, only each
+    document's first pair that aligns."""
+    _compiled("aligning_rows")
+    held = FeatureColumns(DedupOptions()) if store == "columns" else FeatureFile(DedupOptions())
+    for f in repeating:
+        held.append(f)
+    rng = np.random.default_rng(5)
+    positions = np.unique(rng.integers(0, len(repeating), size=len(repeating))).astype(np.int64)
+    distinct = np.array([repeating[p].sentence_groups for p in positions], dtype=np.uint32)
+    for a in repeating[:10]:
+        if not a.sentence_count:
+            continue
+        parts = [
+            np.column_stack([np.full(len(rows), place), rows])
+            for place, p in enumerate(positions.tolist())
+            if len(rows := _every_pair(a, repeating[p]))
+        ]
+        rows = np.concatenate(parts)
+        expected = np.concatenate(
+            [
+                _align.aligning_pairs(
+                    a, repeating[positions[part[0, 0]]], part[:, 1:], threshold=0.45, window=2
+                )
+                for part in parts
+            ]
+        )
+
+        def at(first: bool, a: DocFeatures = a, rows: Any = rows) -> list[bool]:  # noqa: FBT001
+            spans = held.spans(positions, distinct)
+            flags = _align.aligning_rows_at(a, spans, rows, threshold=0.45, window=2, first=first)
+            return [bool(flag) for flag in flags]
+
+        every, every_numpy = _with_and_without(lambda: at(False))
+        assert every == every_numpy == expected.tolist()
+        firsts, firsts_numpy = _with_and_without(lambda: at(True))
+        flagged = np.flatnonzero(expected)
+        wanted = flagged[np.flatnonzero(np.diff(rows[flagged, 0], prepend=-1))]
+        assert firsts == firsts_numpy == np.isin(np.arange(len(rows)), wanted).tolist()
+    if isinstance(held, FeatureFile):
+        held.close()

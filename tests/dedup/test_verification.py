@@ -336,16 +336,21 @@ def test_a_pair_is_proposed_for_paraphrase_by_its_distinct_sentences() -> None:
         ],
         DedupOptions(),
     )
+    one_pair, two, three = (DedupOptions(min_candidate_sentences=m) for m in (1, 2, 3))
     copies = [(0, 0), (1, 0), (2, 0)]
-    assert proposes_paraphrase(a, b, [], 1)  # 1: every candidate, even without pairs
-    assert not proposes_paraphrase(a, b, copies, 2)
-    assert proposes_paraphrase(a, b, [*copies, (3, 2)], 2)
+    assert proposes_paraphrase(a, b, copies, one_pair)
+    assert not proposes_paraphrase(a, b, [], one_pair)  # no pair, no proposal
+    # A pair of sentences that do not align is the sentence LSH's false positive.
+    assert not proposes_paraphrase(a, b, [(3, 0), (0, 1)], one_pair)
+    assert proposes_paraphrase(a, b, [(3, 0), (3, 2)], one_pair)
+    assert not proposes_paraphrase(a, b, copies, two)
+    assert proposes_paraphrase(a, b, [*copies, (3, 2)], two)
     # All the sentences of the shorter document, when it has fewer than the minimum.
-    assert proposes_paraphrase(one, b, [(0, 0)], 3)
-    assert proposes_paraphrase(a, b, [*copies, (3, 2)], 3)  # both of the two a has
-    assert proposes_paraphrase(b, b, [(0, 0), (1, 1)], 2)
-    assert not proposes_paraphrase(b, b, [(0, 0), (1, 0)], 2)  # one sentence of the second
-    assert not proposes_paraphrase(b, b, [(0, 0), (1, 1)], 3)
+    assert proposes_paraphrase(one, b, [(0, 0)], three)
+    assert proposes_paraphrase(a, b, [*copies, (3, 2)], three)  # both of the two a has
+    assert proposes_paraphrase(b, b, [(0, 0), (1, 1)], two)
+    assert not proposes_paraphrase(b, b, [(0, 0), (1, 0)], two)  # (1, 0) does not align
+    assert not proposes_paraphrase(b, b, [(0, 0), (1, 1)], three)
 
 
 def test_exact_and_near_alone_find_every_near_pair_without_the_sentence_lsh() -> None:
@@ -492,7 +497,9 @@ def test_a_pair_only_the_sentence_lsh_proposes_is_verified_when_it_covers_enough
     found = verify_candidate(a, b, [(0, 0), (1, 1)], options, by_document=False)
     assert found is not None
     assert found.kind == "exact"
-    assert verify_candidate(a, b, [], DedupOptions(), by_document=False) is not None
+    # The default, 1: one pair of sentences that align is enough, one that does not is not.
+    assert verify_candidate(a, b, [(1, 1)], DedupOptions(), by_document=False) is not None
+    assert verify_candidate(a, b, [(0, 1)], DedupOptions(), by_document=False) is None
 
 
 def test_a_short_document_inside_a_long_one_is_verified_with_the_sentences_it_has() -> None:

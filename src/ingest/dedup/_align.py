@@ -58,6 +58,10 @@ __all__ = [
     "Mask",
     "Paraphrase",
     "aligned_share",
+    "aligning_each",
+    "aligning_pairs",
+    "aligning_rows",
+    "aligning_rows_at",
     "alignment_bounds",
     "alignment_bounds_at",
     "estimated_alignment",
@@ -276,6 +280,205 @@ def exact_alignment(
         _merged(a, a_sets, b_lookup, (a_mask, b_mask), threshold=threshold, window=window)
         _merged(b, b_sets, _Lookup(a_sets), (b_mask, a_mask), threshold=threshold, window=window)
     return a_mask, b_mask
+
+
+def aligning_pairs(
+    a: DocFeatures, b: DocFeatures, pairs: npt.ArrayLike, *, threshold: float, window: int
+) -> Mask:
+    """Which of the sentence *pairs* ``(i in a, j in b)`` align as
+    :func:`exact_alignment` aligns sentences: the two alone, or one of them (any copy)
+    in a run of 2 to *window* adjacent sentences of its document, each sharing a stem
+    with the other, whose merged stems are similar to it. What turns the pairs the
+    sentence LSH proposes into the pairs it exists to find: a proposal below the
+    threshold is its false positive (``docs/dedup.md``, "Verification").
+
+    >>> from ingest import Document
+    >>> from ingest.dedup._features import compute_features
+    >>> from ingest.dedup._options import DedupOptions
+    >>> a, b = compute_features(
+    ...     [
+    ...         Document("a", "Officials reviewed the deal. Talks stalled in Beijing on Monday."),
+    ...         Document("b", "Talks stalled in Beijing, officials said. Markets fell in Tokyo."),
+    ...     ],
+    ...     DedupOptions(),
+    ... )
+    >>> aligning_pairs(a, b, [(1, 0), (0, 1)], threshold=0.45, window=2).tolist()
+    [True, False]
+    """
+    [found] = aligning_each(a, [b], [pairs], threshold=threshold, window=window)
+    return found
+
+
+def aligning_each(
+    a: DocFeatures,
+    others: Sequence[DocFeatures],
+    pairs: Sequence[npt.ArrayLike],
+    *,
+    threshold: float,
+    window: int,
+) -> list[Mask]:
+    """:func:`aligning_pairs` of *a* with each of *others*, for its *pairs*: with numba
+    one compiled call for all of them (:func:`ingest.dedup._kernels.aligning_rows`);
+    without it, Python over each pair's sets."""
+    each = [np.asarray(found, dtype=np.int64).reshape(-1, 2) for found in pairs]
+    kernel = compiled("aligning_rows")
+    if kernel is None:
+        return [
+            _aligning_sets(a, other, rows, threshold, window)
+            for other, rows in zip(others, each, strict=True)
+        ]
+    counts = [len(rows) for rows in each]
+    if not sum(counts):
+        return [np.zeros(0, dtype=bool) for _ in others]
+    rows = np.concatenate(each)
+    sentences = running_totals((o.sentence_count for o in others), initial=True)
+    flags: Mask = kernel(
+        _sentence_arrays(a),
+        np.concatenate([o.sentence_values for o in others]),
+        np.concatenate([o.sentence_sizes for o in others]),
+        running_totals((o.sentence_values.size for o in others), initial=True)[:-1],
+        sentences[:-1],
+        sentences[1:],
+        np.array([o.sentence_groups for o in others], dtype=np.uint32),
+        (np.repeat(np.arange(len(others)), counts), rows[:, 0].copy(), rows[:, 1].copy()),
+        float(threshold),
+        int(window),
+        0,
+    )
+    return np.split(flags, running_totals(counts)[:-1])
+
+
+def _aligning_sets(
+    a: DocFeatures, b: DocFeatures, rows: npt.NDArray[np.int64], threshold: float, window: int
+) -> Mask:
+    """:func:`aligning_pairs` in Python, over the pairs' stem sets."""
+    if not rows.size:
+        return np.zeros(0, dtype=bool)
+    x = (a.sentences, a.sentence_group_of.tolist())
+    y = (b.sentences, b.sentence_group_of.tolist())
+    return np.array(
+        [
+            _similar_sets(x[0][i], y[0][j], threshold)
+            or _in_run(x, i, y[0][j], threshold, window)
+            or _in_run(y, j, x[0][i], threshold, window)
+            for i, j in rows.tolist()
+        ],
+        dtype=bool,
+    )
+
+
+def aligning_rows(
+    a: DocFeatures,
+    read: Callable[[int], DocFeatures],
+    rows: npt.NDArray[np.int64],
+    *,
+    threshold: float,
+    window: int,
+) -> Mask:
+    """:func:`aligning_pairs` of *a* with the documents that *read* gives by place, for
+    the candidate sentence pairs *rows* ``(place, sentence of a, sentence of the
+    document)``, sorted by place: each document read once."""
+    found = np.zeros(len(rows), dtype=bool)
+    places = rows[:, 0]
+    starts = np.flatnonzero(np.diff(places, prepend=-1)).tolist()
+    for low, high in zip(starts, [*starts[1:], len(rows)], strict=True):
+        found[low:high] = aligning_pairs(
+            a, read(int(places[low])), rows[low:high, 1:], threshold=threshold, window=window
+        )
+    return found
+
+
+def aligning_rows_at(
+    a: DocFeatures,
+    spans: Spans,
+    rows: npt.NDArray[np.int64],
+    *,
+    threshold: float,
+    window: int,
+    first: bool = False,
+) -> Mask:
+    """:func:`aligning_pairs` of *a* with the documents of *spans*, for the candidate
+    sentence pairs *rows* ``(place in spans, sentence of a, sentence of the
+    document)``, sorted by place; with *first*, only each document's first pair that
+    aligns is flagged (the rest are not looked at: whether a document has one is
+    the question). With numba the kernel reads each document where its store holds
+    it (:func:`ingest.dedup._kernels.aligning_rows`); without it, each document is
+    read."""
+    kernel = compiled("aligning_rows")
+    if kernel is None or not rows.size:
+        found = aligning_rows(
+            a,
+            lambda place: spans.documents(np.array([place]))[0],
+            rows,
+            threshold=threshold,
+            window=window,
+        )
+        if first:  # each place's first flag, as the kernel's
+            flagged = np.flatnonzero(found)
+            firsts = flagged[np.flatnonzero(np.diff(rows[flagged, 0], prepend=-1))]
+            found[:] = False
+            found[firsts] = True
+        return found
+    flags: Mask = kernel(
+        _sentence_arrays(a),
+        spans.stems,
+        spans.sizes,
+        spans.value_starts,
+        spans.sentence_starts,
+        spans.sentence_ends,
+        spans.distinct,
+        (rows[:, 0].copy(), rows[:, 1].copy(), rows[:, 2].copy()),
+        float(threshold),
+        int(window),
+        int(first),
+    )
+    return flags
+
+
+def _sentence_arrays(
+    x: DocFeatures,
+) -> tuple[_Values, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """What :func:`ingest.dedup._kernels.aligning_rows` takes of document *x*: its
+    sentences' stems, where each sentence starts (one more than the sentences), and
+    each sentence's group."""
+    return (
+        x.sentence_values,
+        running_totals(x.sentence_sizes.tolist(), initial=True),
+        x.sentence_group_of.astype(np.int64),
+    )
+
+
+def _similar_sets(x: frozenset[int], y: frozenset[int], threshold: float) -> bool:
+    """Whether two stem sets have a Jaccard similarity of at least *threshold*, as
+    :func:`_similar` finds it."""
+    common = len(x & y)
+    return common > 0 and common / max(len(x) + len(y) - common, 1) >= threshold
+
+
+def _in_run(
+    x: tuple[tuple[frozenset[int], ...], list[int]],
+    i: int,
+    other: frozenset[int],
+    threshold: float,
+    window: int,
+) -> bool:
+    """Whether a run of 2 to *window* adjacent sentences of *x* (its stem sets and
+    groups) holding a copy of sentence *i*, no group twice (:func:`_runs`), aligns with
+    *other*: each of its sentences shares a stem with it, and their merged stems are
+    similar to it (:func:`_merged`)."""
+    sets, group_of = x
+    count = len(sets)
+    for at in (k for k, group in enumerate(group_of) if group == group_of[i]):
+        for size in range(2, window + 1):
+            for first in range(max(0, at - size + 1), min(at, count - size) + 1):
+                run = range(first, first + size)
+                if len({group_of[s] for s in run}) < size:
+                    continue
+                if all(sets[s] & other for s in run) and _similar_sets(
+                    frozenset().union(*(sets[s] for s in run)), other, threshold
+                ):
+                    return True
+    return False
 
 
 def _group_arrays(

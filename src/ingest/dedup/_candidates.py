@@ -113,11 +113,28 @@ class Candidates:
     def sentence_pairs(self, position: int) -> list[tuple[int, int]]:
         """The candidate sentence pairs ``(sentence of the document, sentence of the
         candidate)`` of the candidate at *position*."""
+        pairs = self.pairs()
+        low, high = np.searchsorted(pairs[:, 0], [position, position + 1])
+        return [(i, j) for i, j in pairs[low:high, 1:].tolist()]
+
+    def pairs(self) -> _Pairs:
+        """Every candidate sentence pair, as :data:`_Pairs` rows sorted by position (the
+        rows of one position in the order added)."""
         if self._sorted is None:
             pairs = self._all_pairs()
             self._sorted = pairs[np.argsort(pairs[:, 0], kind="stable")]
-        low, high = np.searchsorted(self._sorted[:, 0], [position, position + 1])
-        return [(i, j) for i, j in self._sorted[low:high, 1:].tolist()]
+            self._pairs = [self._sorted] if self._sorted.size else []
+        return self._sorted
+
+    def only(self, kept: npt.NDArray[np.bool_]) -> Candidates:
+        """These candidates with the sentence pairs *kept* (a flag per row of
+        :meth:`pairs`) and no other: a candidate that the sentence LSH alone proposed
+        is not one without any."""
+        found = Candidates()
+        found._documents = self._documents
+        found._sorted = self.pairs()[kept]
+        found._pairs = [found._sorted] if found._sorted.size else []
+        return found
 
     def covering(self, minimum: int) -> set[int]:
         """The candidate positions proposed for a paraphrase: their sentence pairs cover at

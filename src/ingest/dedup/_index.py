@@ -48,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core import Document, OptionsError
+from ._align import aligning_rows, aligning_rows_at
 from ._bands import BandIndex, GroupedBandIndex, shared_rows
 from ._candidates import (
     SENTENCE_BITS,
@@ -210,9 +211,10 @@ class IndexStats:
             candidate sentence pairs cover fewer than ``min_candidate_sentences``
             sentences of one of the two (docs/dedup.md, "Verification").
         unverified: Candidate pairs not verified at all, because only the sentence LSH
-            proposed them and their candidate sentence pairs cover fewer than
-            ``min_candidate_sentences`` sentences of one of the two (or than the
-            shorter document has; docs/dedup.md, "Verification").
+            proposed them and their candidate sentence pairs that align cover fewer
+            than ``min_candidate_sentences`` sentences of one of the two (or than the
+            shorter document has; docs/dedup.md, "Verification"): at the default 1,
+            none of them aligns.
         sized_out: Candidate pairs whose shingle overlap was not computed, because with
             ``near`` the only kind decided on it, their sizes alone rule it out (the
             Jaccard of two sets is at most the smaller's size over the larger's).
@@ -246,9 +248,9 @@ class IndexStats:
         verification on shingle sets 4.0 s
         sentence alignment 26.0 s
         >>> IndexStats(pairs=64_812, unverified=1_457_857).summary().split(", ")[0]
-        '64,812 candidate pairs verified (1,457,857 more left out: min_candidate_sentences)'
+        '64,812 candidate pairs verified (1,457,857 more left out: too few sentences align)'
         """
-        left = f" ({self.unverified:,} more left out: min_candidate_sentences)"
+        left = f" ({self.unverified:,} more left out: too few sentences align)"
         return (
             f"{self.pairs:,} candidate pairs verified{left if self.unverified else ''}, "
             f"{self.alignments:,} of them aligned "
@@ -612,17 +614,13 @@ class DuplicateIndex:
         if features.words == 0:
             return {}
         same = self._same_text(features.exact_key)
-        slots = candidates.positions(same)
         options, chains, stats = self.options, self._chains, self.stats
         links: dict[str, Link] = {}
         unlinked: list[tuple[int, DocFeatures]] = []
         start = time.perf_counter()
         aligning = "paraphrase" in options.kinds
-        minimum = options.min_candidate_sentences
-        every_candidate = minimum <= 1
-        proposed: set[int] = set()
-        if not every_candidate:
-            slots, proposed = self._proposed(features, slots, candidates, same)
+        aligned = self._aligned(features, candidates)
+        slots, proposed = self._proposed(features, aligned.positions(same), aligned, same)
         visited = self._visited(features, slots, proposed, aligning=aligning)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
@@ -652,7 +650,7 @@ class DuplicateIndex:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
             elif "paraphrase" in kinds and aligning:
-                if every_candidate or position in proposed:
+                if position in proposed:
                     unlinked.append((position, other))
                     seen.append(len(links))
                     bounded.append(bound)
@@ -739,8 +737,6 @@ class DuplicateIndex:
         positions = np.asarray(slots, dtype=np.int64)
         if not aligning:
             bounded = np.zeros(positions.size, dtype=bool)
-        elif options.min_candidate_sentences <= 1:
-            bounded = np.ones(positions.size, dtype=bool)
         else:
             bounded = np.isin(positions, np.fromiter(proposed, dtype=np.int64))
         distinct = np.frombuffer(self._groups, dtype=np.uint32)[positions]
@@ -769,15 +765,47 @@ class DuplicateIndex:
             for k in np.flatnonzero(visit).tolist()
         ]
 
+    def _aligned(self, features: DocFeatures, candidates: Candidates) -> Candidates:
+        """*candidates* with only their sentence pairs that align
+        (:func:`~ingest.dedup._align.aligning_pairs`): with numba, read where the index
+        holds the candidates, by one compiled call; else each candidate is read. (The
+        estimates of the evidence still read every pair the sentence LSH proposed.)"""
+        pairs = candidates.pairs()
+        if not pairs.size:
+            return candidates
+        positions, places = np.unique(pairs[:, 0], return_inverse=True)
+        rows = np.stack([places.reshape(-1), pairs[:, 1], pairs[:, 2]], axis=1)
+        docs, options = self._docs, self.options
+        threshold, window = options.sentence_threshold, options.sentence_window
+        if isinstance(docs, list) or not kernels_available():
+            kept = aligning_rows(
+                features,
+                lambda place: docs[positions[place]],
+                rows,
+                threshold=threshold,
+                window=window,
+            )
+        else:
+            distinct = np.frombuffer(self._groups, dtype=np.uint32)[positions]
+            kept = aligning_rows_at(
+                features,
+                docs.spans(positions, distinct),
+                rows,
+                threshold=threshold,
+                window=window,
+                first=options.min_candidate_sentences == 1,  # one aligned pair is enough
+            )
+        return candidates.only(kept)
+
     def _proposed(
         self, features: DocFeatures, slots: list[int], candidates: Candidates, same: list[int]
     ) -> tuple[list[int], set[int]]:
-        """Under ``min_candidate_sentences`` above 1: the candidate positions of *slots*
-        (in order) that are verified at all (:func:`~ingest.dedup._verify.proposes_pair`),
-        and those proposed for ``paraphrase``
-        (:func:`~ingest.dedup._verify.proposes_paraphrase`), from the counts of the
-        sentences their pairs cover and of each document's distinct sentences, with
-        numpy: most candidates of a large corpus are left out, unread."""
+        """The candidate positions of *slots* (in order) that are verified at all
+        (:func:`~ingest.dedup._verify.proposes_pair`), and those proposed for
+        ``paraphrase`` (:func:`~ingest.dedup._verify.proposes_paraphrase`), from the
+        counts of the sentences their aligning pairs cover (:meth:`_aligned` kept
+        those) and of each document's distinct sentences, with numpy: most candidates
+        of a large corpus are left out, unread."""
         wanted = np.asarray(slots, dtype=np.int64)
         positions, counts = candidates.covered()
         covered = np.zeros_like(wanted)
@@ -787,7 +815,7 @@ class DuplicateIndex:
         groups = np.frombuffer(self._groups, dtype=np.uint32)[wanted]
         fewest = min(self.options.min_candidate_sentences, features.sentence_groups)
         enough = np.minimum(fewest, groups)
-        paraphrase = (enough <= 1) | (covered >= enough)
+        paraphrase = covered >= enough
         documents = np.fromiter(candidates.documents().union(same), dtype=np.int64)
         kept = paraphrase | np.isin(wanted, documents)
         self.stats.unverified += int(kept.size - np.count_nonzero(kept))

@@ -1230,6 +1230,191 @@ def merge_runs(
     return merged
 
 
+def aligning_rows(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    a_sets: tuple[_Hashes, _Index, _Index],
+    values: _Hashes,
+    sizes: npt.NDArray[np.integer[Any]],
+    value_starts: _Index,
+    sentence_starts: _Index,
+    sentence_ends: _Index,
+    distinct: npt.NDArray[np.uint32],
+    rows: tuple[_Index, _Index, _Index],
+    threshold: float,
+    window: int,
+    enough: int,
+) -> npt.NDArray[np.bool_]:
+    """``_align.aligning_pairs`` of document *a* with documents read where they are
+    (document ``k`` as in :func:`alignment_bounds_at`), for the candidate sentence
+    pairs *rows*: ``(k, sentence of a, sentence of k)``, sorted by ``k``. *a_sets*: its
+    sentences' terms, where each sentence's start (one more than the sentences), and
+    each sentence's group. The same flags, and no document is copied; with *enough*
+    above 0, the rows of a document after its first *enough* that align are not
+    looked at (flagged False)."""
+    places, mine, theirs = rows
+    a_values, a_offsets, a_group_of = a_sets
+    found = np.zeros(places.size, dtype=np.bool_)
+    most = 0
+    for r in range(places.size):
+        k = places[r]
+        most = max(most, sentence_ends[k] - sentence_starts[k])
+    offsets = np.empty(most + 1, dtype=np.int64)
+    group_of = np.empty(most, dtype=np.int64)
+    firsts = np.empty(most, dtype=np.int64)
+    last = -1
+    count = 0
+    aligned = 0
+    for r in range(places.size):
+        k = places[r]
+        if k == last and 0 < enough <= aligned:
+            continue
+        if k != last:  # the next document: where its sentences are, and their groups
+            last = k
+            aligned = 0
+            first, count = sentence_starts[k], sentence_ends[k] - sentence_starts[k]
+            offsets[0] = value_starts[k]
+            for s in range(count):
+                offsets[s + 1] = offsets[s] + np.int64(sizes[first + s])
+            if distinct[k] == count:
+                for s in range(count):
+                    group_of[s] = s
+            else:
+                _group_numbers(values, offsets, 0, count, group_of, firsts)
+        found[r] = _pair_aligns(
+            (a_values, a_offsets, a_group_of),
+            (values, offsets[: count + 1], group_of[:count]),
+            mine[r],
+            theirs[r],
+            threshold,
+            window,
+        )
+        aligned += found[r]
+    return found
+
+
+def _pair_aligns(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    x: tuple[_Hashes, _Index, _Index],
+    y: tuple[_Hashes, _Index, _Index],
+    i: int,
+    j: int,
+    threshold: float,
+    window: int,
+) -> bool:
+    """Whether sentence *i* of *x* and sentence *j* of *y* (each: its sentences' terms,
+    where each starts, each one's group) align as ``_align.exact_alignment`` aligns:
+    the two alone, or one of them in a run of up to *window* adjacent sentences of its
+    document (any copy of it) whose merged terms are similar to the other. Each
+    sentence of such a run shares a term with the other, so two that share none do
+    not align at all."""
+    x_values, x_offsets, _ = x
+    y_values, y_offsets, _ = y
+    x_start, x_end = x_offsets[i], x_offsets[i + 1]
+    y_start, y_end = y_offsets[j], y_offsets[j + 1]
+    common = _shared(x_values, x_start, x_end, y_values, y_start, y_end)
+    if common == 0:
+        return False
+    if _reaches(common, x_end - x_start, y_end - y_start, threshold):
+        return True
+    return _in_run(x, i, (y_values, y_start, y_end), common, threshold, window) or _in_run(
+        y, j, (x_values, x_start, x_end), common, threshold, window
+    )
+
+
+def _in_run(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    x: tuple[_Hashes, _Index, _Index],
+    i: int,
+    other: tuple[_Hashes, int, int],
+    common: int,
+    threshold: float,
+    window: int,
+) -> bool:
+    """Whether a run of 2 to *window* adjacent sentences of *x* that holds a copy of
+    sentence *i* (no group twice, as ``_align._runs``) aligns with the set *other*
+    (``values[start:end]``), with which sentence *i* shares *common* terms: each
+    sentence of the run shares a term with it, and the run's merged terms reach
+    *threshold* (``_align._merged``). A run is merged only when the sum of its
+    sentences' shared terms, and its largest sentence, leave it a chance
+    (:func:`_at_most`)."""
+    values, offsets, group_of = x
+    y_values, y_start, y_end = other
+    count, size_y = group_of.size, y_end - y_start
+    # Every run holds sentence i: it shares at most the other's terms, and has at
+    # least i's own.
+    if not _at_most(size_y, offsets[i + 1] - offsets[i], size_y, threshold):
+        return False
+    # A document's sentences are all distinct unless a group is numbered out of order
+    # (the last sentence's group is then below its number).
+    repeated = group_of[count - 1] != count - 1
+    for at in range(count) if repeated else range(i, i + 1):
+        if group_of[at] != group_of[i]:
+            continue
+        for size in range(2, window + 1):
+            for first in range(max(0, at - size + 1), min(at, count - size) + 1):
+                if repeated and not _distinct(group_of, first, size):
+                    continue
+                shared, least = 0, 0
+                for s in range(first, first + size):
+                    part = common
+                    if s != at:
+                        part = _shared(values, offsets[s], offsets[s + 1], y_values, y_start, y_end)
+                    if part == 0:
+                        shared = 0
+                        break
+                    shared += part
+                    least = max(least, offsets[s + 1] - offsets[s])
+                if (
+                    shared
+                    and _at_most(min(shared, size_y), least, size_y, threshold)
+                    and _run_reaches(values, offsets, first, size, other, threshold)
+                ):
+                    return True
+    return False
+
+
+def _run_reaches(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    values: _Hashes,
+    offsets: _Index,
+    first: int,
+    size: int,
+    other: tuple[_Hashes, int, int],
+    threshold: float,
+) -> bool:
+    """Whether the merged terms of the *size* sets from *first* (*values* from
+    *offsets*) are similar to the set *other* (``values[start:end]``) at *threshold*:
+    each term counted once, in the first set that holds it."""
+    y_values, y_start, y_end = other
+    merged, common = 0, 0
+    for s in range(first, first + size):
+        for v in range(offsets[s], offsets[s + 1]):
+            again = False
+            for t in range(first, s):
+                if _holds(values, offsets[t], offsets[t + 1], values[v]):
+                    again = True
+                    break
+            if not again:
+                merged += 1
+                if _holds(y_values, y_start, y_end, values[v]):
+                    common += 1
+    return _reaches(common, merged, y_end - y_start, threshold)
+
+
+def _holds(values: _Hashes, start: int, end: int, value: np.uint32) -> bool:
+    """Whether the sorted set ``values[start:end]`` holds *value* (a binary search)."""
+    low, high = start, end
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low < end and values[low] == value
+
+
+def _reaches(common: int, left: int, right: int, threshold: float) -> bool:
+    """Whether sets of *left* and *right* terms sharing *common* have a Jaccard
+    similarity of at least *threshold*, as ``_align._similar`` finds it."""
+    return common > 0 and common / max(left + right - common, 1) >= threshold
+
+
 _KERNELS: dict[str, Callable[..., Any]] = {
     "estimated_masks": estimated_masks,
     "share_bound_counts": share_bound_counts,
@@ -1242,6 +1427,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
     "run_bound_counts": run_bound_counts,
     "exact_masks": exact_masks,
     "merge_runs": merge_runs,
+    "aligning_rows": aligning_rows,
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
@@ -1278,6 +1464,11 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _binomial_tail,
     _runs_aligned,
     _union,
+    _holds,
+    _reaches,
+    _run_reaches,
+    _in_run,
+    _pair_aligns,
 )
 
 

@@ -19,6 +19,8 @@ import numpy.typing as npt
 
 from ._align import (
     aligned_share,
+    aligning_each,
+    aligning_pairs,
     alignment_bounds,
     alignment_bounds_at,
     beyond_chance,
@@ -336,21 +338,19 @@ def verify_each(
     links: list[Link | None] = [None] * len(others)
     if a.words == 0 or not others:
         return links
-    minimum = options.min_candidate_sentences
-    pairs: Sequence[Iterable[tuple[int, int]]] = sentence_pairs
-    kept: Sequence[int] = range(len(others))
-    # Whether each pair is proposed for the alignment (proposes_paraphrase), asked once.
-    proposed = [True] * len(others)
-    if minimum > 1:
-        # Each pair's sentence pairs read once (the Dask engine's are found when read).
-        pairs = [list(found) for found in sentence_pairs]
-        proposed = [
-            proposes_paraphrase(a, other, found, minimum)
-            for other, found in zip(others, pairs, strict=True)
-        ]
-        documented = [True] * len(others) if by_document is None else by_document
-        # proposes_pair, from the answers above.
-        kept = [k for k in kept if proposed[k] or documented[k]]
+    # Each pair's sentence pairs read once (the Dask engine's are found when read), and
+    # whether each pair is proposed for the alignment (proposes_paraphrase) asked once.
+    pairs = [list(found) for found in sentence_pairs]
+    rows = [np.array(found, dtype=np.intp).reshape(-1, 2) for found in pairs]
+    levels = options.sentence_threshold, options.sentence_window
+    aligned = aligning_each(a, others, rows, threshold=levels[0], window=levels[1])
+    proposed = [
+        _covers(a, other, found[flags], options.min_candidate_sentences)
+        for other, found, flags in zip(others, rows, aligned, strict=True)
+    ]
+    documented = [True] * len(others) if by_document is None else by_document
+    # proposes_pair, from the answers above.
+    kept = [k for k in range(len(others)) if proposed[k] or documented[k]]
     chosen = [others[k] for k in kept]
     commons, _ = set_overlaps(a, chosen, options)
     possible = set_possible(a, chosen, commons, options)
@@ -593,24 +593,37 @@ def paraphrase_bounds(
 
 
 def proposes_paraphrase(
-    a: DocFeatures, b: DocFeatures, sentence_pairs: Iterable[tuple[int, int]], minimum: int
+    a: DocFeatures,
+    b: DocFeatures,
+    sentence_pairs: Iterable[tuple[int, int]],
+    options: DedupOptions,
 ) -> bool:
-    """Whether the candidate sentence pairs ``(i in a, j in b)`` of a candidate pair cover
-    at least *minimum* distinct sentences of *a* and as many of *b* (copies of one sentence
-    count once), or all the distinct sentences of the shorter one when it has fewer: the
-    candidate rule of the sentence alignment, with *minimum* ``min_candidate_sentences``
-    (``docs/dedup.md``, "Verification").
+    """Whether the candidate sentence pairs ``(i in a, j in b)`` of a candidate pair that
+    align (:func:`~ingest.dedup._align.aligning_pairs`) cover at least
+    ``min_candidate_sentences`` distinct sentences of *a* and as many of *b* (copies of
+    one sentence count once), or all the distinct sentences of the shorter one when it
+    has fewer: the candidate rule of the sentence alignment (``docs/dedup.md``,
+    "Verification").
 
-    A paraphrase needs ``min_aligned_sentences`` aligned sentences in each document, and
-    the sentence LSH proposes the pairs that align, so with a minimum above 1 a pair whose
-    sentences collide once by chance (two pages sharing one sentence) is not aligned.
+    The sentence LSH exists to propose the pairs of sentences that align; a pair it
+    proposes that does not align is its false positive (two short sentences sharing a
+    word), and counts for nothing. A paraphrase needs ``min_aligned_sentences`` aligned
+    sentences in each document, so with a minimum above 1 a pair with one aligned
+    sentence (two pages quoting one sentence) is not aligned either.
     """
-    if minimum <= 1:
-        return True  # every candidate, those of the document LSH alone too
-    fewest = min(minimum, a.sentence_groups, b.sentence_groups)
-    if fewest <= 1:
-        return True
     pairs = np.array(list(sentence_pairs), dtype=np.intp).reshape(-1, 2)
+    levels = options.sentence_threshold, options.sentence_window
+    aligned = aligning_pairs(a, b, pairs, threshold=levels[0], window=levels[1])
+    return _covers(a, b, pairs[aligned], options.min_candidate_sentences)
+
+
+def _covers(a: DocFeatures, b: DocFeatures, pairs: npt.NDArray[np.intp], minimum: int) -> bool:
+    """Whether the sentence *pairs* ``(i in a, j in b)`` cover at least *minimum*
+    distinct sentences of each document, or all of the shorter one's when it has fewer
+    (:func:`proposes_paraphrase`, the pairs that align given)."""
+    fewest = min(minimum, a.sentence_groups, b.sentence_groups)
+    if fewest <= 0:
+        return True  # nothing to cover
     groups_a = np.unique(a.sentence_group_of[pairs[:, 0]]).size
     groups_b = np.unique(b.sentence_group_of[pairs[:, 1]]).size
     return min(groups_a, groups_b) >= fewest
@@ -620,20 +633,19 @@ def proposes_pair(
     a: DocFeatures,
     b: DocFeatures,
     sentence_pairs: Iterable[tuple[int, int]],
-    minimum: int,
+    options: DedupOptions,
     *,
     by_document: bool,
 ) -> bool:
-    """Whether a candidate pair is verified at all under ``min_candidate_sentences``
-    *minimum* (``docs/dedup.md``, "Verification"): a pair that the document LSH or the
-    exact key proposed (*by_document*) is, and with a minimum above 1 a pair that only
-    the sentence LSH proposed is when :func:`proposes_paraphrase`. Else none of its
-    kinds is tried: the pages of two stories sharing a sentence by chance, the
-    candidate pairs that grow with the square of a corpus of big families, are not
-    verified on shingle sets either. A short document inside a long one is still
-    verified: its pairs cover all the sentences it has.
+    """Whether a candidate pair is verified at all (``docs/dedup.md``, "Verification"):
+    a pair that the document LSH or the exact key proposed (*by_document*) is, and a
+    pair that only the sentence LSH proposed is when :func:`proposes_paraphrase`. Else
+    none of its kinds is tried: the pages of two stories whose sentences collide in
+    the sentence LSH by chance, the candidate pairs that grow with the square of a
+    corpus of big families, are not verified on shingle sets either. A short document
+    inside a long one is still verified: its sentences align with the long one's.
     """
-    return by_document or proposes_paraphrase(a, b, sentence_pairs, minimum)
+    return by_document or proposes_paraphrase(a, b, sentence_pairs, options)
 
 
 def verify_candidate(
@@ -647,12 +659,11 @@ def verify_candidate(
     """:func:`verify` for a pair that the LSH indexes proposed, with its candidate
     sentence pairs, and whether the document LSH (or the exact key) proposed it
     (*by_document*): none of the kinds is tried unless :func:`proposes_pair`, and
-    ``paraphrase`` only when :func:`proposes_paraphrase` (both with
-    ``options.min_candidate_sentences``). Every engine verifies its candidates this way."""
-    minimum = options.min_candidate_sentences
-    if not proposes_pair(a, b, sentence_pairs, minimum, by_document=by_document):
+    ``paraphrase`` only when :func:`proposes_paraphrase`. Every engine verifies its
+    candidates this way."""
+    proposed = proposes_paraphrase(a, b, sentence_pairs, options)
+    if not (by_document or proposed):
         return None
-    proposed = proposes_paraphrase(a, b, sentence_pairs, minimum)
     return verify(a, b, sentence_pairs, options, kinds=KINDS if proposed else _ON_SETS)
 
 
