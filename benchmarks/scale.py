@@ -1,9 +1,9 @@
 """De-duplication at scale: one process, the CLI, plain datasketch and the Dask engine.
 
 Usage: ``python benchmarks/scale.py [--corpora synthetic real] [--sizes 10000 100000]
-[--engines single spill fewer near datasketch cli cli-near dask] [--workers 2] [--memory-limit GB]
-[--file-docs 5000] [--corpus-dir DIR] [--wcxb DIR]`` (``--sizes 1000000`` for the
-million; ``--corpus-dir`` keeps the generated corpora and reuses them).
+[--engines single every spill fewer near datasketch cli cli-near dask] [--workers 2]
+[--memory-limit GB] [--file-docs 5000] [--corpus-dir DIR] [--wcxb DIR]`` (``--sizes
+1000000`` for the million; ``--corpus-dir`` keeps the generated corpora and reuses them).
 
 For each corpus and size N, N documents are written as JSONL files of
 ``--file-docs`` documents, as they are generated (the benchmark's own process
@@ -26,6 +26,9 @@ Each engine then runs in a fresh Python process from the files to the clusters:
   kind), extended with the documents of every file as they are read;
 * **spill**: the same as single with ``DuplicateIndex(spill=True)``: each
   document's arrays in a temporary file (what ``ingest dedup`` does);
+* **every**: every kind, with ``min_candidate_sentences=0``: every candidate the LSH
+  indexes propose is verified and aligned, whether its sentence pairs align or not
+  (the default before 8 December 2026);
 * **fewer**: every kind, with ``min_candidate_sentences=min_aligned_sentences``:
   a pair that only the sentence LSH proposes is verified, and any pair aligned for
   ``paraphrase``, only when the sentence LSH proposes at least that many sentences
@@ -49,8 +52,8 @@ second, peak memory (the highest sum of the resident memory of the process and
 all its children, sampled every 0.2 s: the CLI's process, Dask's scheduler,
 nannies and workers included), the clusters with duplicates, and for the
 synthetic corpus pair precision and recall against the planted clusters. For
-**single**, **spill**, **fewer** and **near** a second line gives the stages (features, candidates,
-verification on shingle sets, sentence alignment, clustering; seconds), the
+**single**, **every**, **spill**, **fewer** and **near** a second line gives the stages
+(features, candidates, verification on shingle sets, sentence alignment, clustering; seconds), the
 pairs verified and aligned, and the bytes per document of the index's arrays
 (:attr:`ingest.DuplicateIndex.nbytes`).
 """
@@ -171,10 +174,20 @@ def write_corpus(
     )
 
 
-#: What ``--engines`` takes: ingest's index with default kinds, with fewer sentences
-#: proposed, with exact + near only, and spilled; plain datasketch; the command line
-#: with default kinds and with exact + near; the Dask engine.
-ENGINES: Final = ("single", "fewer", "near", "spill", "datasketch", "cli", "cli-near", "dask")
+#: What ``--engines`` takes: ingest's index with default kinds, with every candidate
+#: aligned, with fewer sentences proposed, with exact + near only, and spilled; plain
+#: datasketch; the command line with default kinds and with exact + near; the Dask engine.
+ENGINES: Final = (
+    "single",
+    "every",
+    "fewer",
+    "near",
+    "spill",
+    "datasketch",
+    "cli",
+    "cli-near",
+    "dask",
+)
 
 #: A real-text document: a window of this many consecutive paragraphs, and up to
 #: this many word swaps.
@@ -313,6 +326,8 @@ def run_one(
             groups, stages = single(directory, DedupOptions())
         elif engine == "spill":
             groups, stages = single(directory, DedupOptions(), spill=True)
+        elif engine == "every":
+            groups, stages = single(directory, DedupOptions(min_candidate_sentences=0))
         elif engine == "fewer":
             defaults = DedupOptions()
             fewer = attrs.evolve(defaults, min_candidate_sentences=defaults.min_aligned_sentences)
@@ -356,7 +371,7 @@ def _stages_line(stages: dict[str, float]) -> str:
         f"{int(stages['pairs'])} pairs verified, {int(stages['alignments'])} aligned, "
         f"{int(stages['skipped'])} with kinds skipped, {int(stages['sized_out'])} ruled out by "
         f"their sizes, {int(stages['unproposed'])} not proposed for alignment, "
-        f"{int(stages.get('unverified', 0))} not verified (min_candidate_sentences); "
+        f"{int(stages.get('unverified', 0))} not verified (too few sentences align); "
         f"index arrays {stages['bytes_per_doc']:,.0f} bytes/doc"
     )
 

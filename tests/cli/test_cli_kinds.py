@@ -176,30 +176,34 @@ def test_candidate_sentences_keeps_the_news_duplicates_and_skips_pairs_sharing_t
         encoding="utf-8",
     )
     found = {}
-    for minimum in ("1", "3"):
+    for minimum in ("0", "1", "3"):
         out = tmp_path / f"{minimum}.jsonl"
         asked = ["--candidate-sentences", minimum]
         assert main(["dedup", *INPUTS, str(brief), "-o", str(out), "-q", *asked]) == 0
         found[minimum] = _duplicates(out)
-    assert found["1"] == {
-        "truncated_001.txt": "containment",
-        "paraphrase_of_004.txt": "paraphrase",
-        "brief.txt": "containment",
-    }
+    assert (
+        found["0"]
+        == found["1"]
+        == {
+            "truncated_001.txt": "containment",
+            "paraphrase_of_004.txt": "paraphrase",
+            "brief.txt": "containment",
+        }
+    )
     assert found["3"] == {
         "truncated_001.txt": "containment",
         "paraphrase_of_004.txt": "paraphrase",
     }
 
 
-@pytest.mark.parametrize("value", ["0", "two", "-1"])
+@pytest.mark.parametrize("value", ["two", "-1", "1.5"])
 def test_a_bad_candidate_sentences_is_a_usage_error(
     value: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["dedup", *INPUTS, "--candidate-sentences", value])
     assert exited.value.code == 2
-    assert "--candidate-sentences: expected a whole number of at least 1" in capsys.readouterr().err
+    assert "--candidate-sentences: expected a whole number of at least 0" in capsys.readouterr().err
 
 
 def test_clean_candidate_sentences_without_dedup_is_a_usage_error(

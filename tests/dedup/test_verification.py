@@ -137,6 +137,7 @@ def test_the_bounds_of_all_candidates_at_once_give_the_clusters_of_pair_by_pair(
         ("families", DedupOptions(kinds=frozenset({"exact", "near"}))),
         ("families", DedupOptions(kinds=frozenset({"near", "paraphrase"}))),
         ("families", DedupOptions(min_candidate_sentences=3)),
+        ("families", DedupOptions(min_candidate_sentences=0)),
         ("news", DedupOptions(sentence_threshold=0.5)),
         ("news", DedupOptions(kinds=frozenset({"paraphrase"}))),
     ],

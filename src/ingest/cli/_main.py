@@ -136,13 +136,14 @@ def _candidates_argument(parser: argparse.ArgumentParser) -> None:
     """``--candidate-sentences N``: ``DedupOptions.min_candidate_sentences``."""
     parser.add_argument(
         "--candidate-sentences",
-        type=_positive,
+        type=_whole,
         default=1,
         metavar="N",
         help="verify a pair that only shares sentences (not most of its text) when the "
         "sentence LSH pairs N distinct sentences of each document, or all the shorter one "
-        "has (default 1: every pair); 2 or 3 is the fast path for paraphrases in big "
-        'corpora, at some recall of reworded short texts (docs/cli.md, "Kinds of duplicate")',
+        "has, with sentences they align with (default 1; 0: every pair, whatever its "
+        "sentences); 2 or 3 is the fast path for paraphrases in big corpora, at some "
+        'recall of reworded short texts (docs/cli.md, "Kinds of duplicate")',
     )
 
 
@@ -328,6 +329,16 @@ def _positive(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
     return value
 
 

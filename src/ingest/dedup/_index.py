@@ -771,8 +771,8 @@ class DuplicateIndex:
         holds the candidates, by one compiled call; else each candidate is read. (The
         estimates of the evidence still read every pair the sentence LSH proposed.)"""
         pairs = candidates.pairs()
-        if not pairs.size:
-            return candidates
+        if not pairs.size or self.options.min_candidate_sentences == 0:
+            return candidates  # 0: every candidate, its pairs whatever they are
         positions, places = np.unique(pairs[:, 0], return_inverse=True)
         rows = np.stack([places.reshape(-1), pairs[:, 1], pairs[:, 2]], axis=1)
         docs, options = self._docs, self.options

@@ -116,12 +116,17 @@ got 1.5; it is a similarity or a share
             of its sentences shares a stem with it; all its sentences count
             as aligned. ``1`` aligns single sentences only.
         min_candidate_sentences: Minimum number of distinct sentences, of each
-            document, that the sentence LSH must propose (pair with a sentence
-            of the other) before a candidate pair is aligned for ``paraphrase``.
-            ``1`` aligns every candidate. ``min_aligned_sentences`` skips the
-            pairs of pages that share a sentence or two by chance, much faster
-            on large corpora, but misses rewrites whose aligned sentences the
-            LSH proposes too rarely (docs/scaling.md).
+            document, that the sentence LSH must pair with a sentence of the
+            other that they align with, before a candidate pair is aligned for
+            ``paraphrase`` (and, unless the document LSH proposed it, verified at
+            all). ``1``: one pair of sentences that align; a pair the LSH proposes
+            that does not align (two short sentences sharing a word) is its false
+            positive and proposes nothing. ``0`` aligns every candidate, whatever
+            its sentences: the pairs the LSH found only by such a false positive
+            too (much slower on large corpora). ``min_aligned_sentences`` skips
+            the pairs of pages that share a sentence or two by chance, faster
+            still, but misses rewrites whose aligned sentences the LSH proposes
+            too rarely (docs/dedup.md, "Verification").
     """
 
     kinds: frozenset[str] = attrs.field(
@@ -137,7 +142,7 @@ got 1.5; it is a similarity or a share
     min_aligned_sentences: int = attrs.field(default=3, validator=integer(1, 1000))
     sentence_num_perm: int = attrs.field(default=64, validator=integer(16, 1024))
     sentence_window: int = attrs.field(default=2, validator=integer(1, 4))
-    min_candidate_sentences: int = attrs.field(default=1, validator=integer(1, 1000))
+    min_candidate_sentences: int = attrs.field(default=1, validator=integer(0, 1000))
 
     def to_json(self) -> dict[str, object]:
         """The options as a JSON object (``kinds`` as a sorted list)."""

@@ -340,17 +340,22 @@ def verify_each(
         return links
     # Each pair's sentence pairs read once (the Dask engine's are found when read), and
     # whether each pair is proposed for the alignment (proposes_paraphrase) asked once.
-    pairs = [list(found) for found in sentence_pairs]
-    rows = [np.array(found, dtype=np.intp).reshape(-1, 2) for found in pairs]
-    levels = options.sentence_threshold, options.sentence_window
-    aligned = aligning_each(a, others, rows, threshold=levels[0], window=levels[1])
-    proposed = [
-        _covers(a, other, found[flags], options.min_candidate_sentences)
-        for other, found, flags in zip(others, rows, aligned, strict=True)
-    ]
-    documented = [True] * len(others) if by_document is None else by_document
-    # proposes_pair, from the answers above.
-    kept = [k for k in range(len(others)) if proposed[k] or documented[k]]
+    minimum = options.min_candidate_sentences
+    pairs: Sequence[Iterable[tuple[int, int]]] = sentence_pairs
+    kept: Sequence[int] = range(len(others))
+    proposed = [True] * len(others)  # 0: every candidate
+    if minimum > 0:
+        pairs = [list(found) for found in sentence_pairs]
+        rows = [np.array(found, dtype=np.intp).reshape(-1, 2) for found in pairs]
+        levels = options.sentence_threshold, options.sentence_window
+        aligned = aligning_each(a, others, rows, threshold=levels[0], window=levels[1])
+        proposed = [
+            _covers(a, other, found[flags], minimum)
+            for other, found, flags in zip(others, rows, aligned, strict=True)
+        ]
+        documented = [True] * len(others) if by_document is None else by_document
+        # proposes_pair, from the answers above.
+        kept = [k for k in kept if proposed[k] or documented[k]]
     chosen = [others[k] for k in kept]
     commons, _ = set_overlaps(a, chosen, options)
     possible = set_possible(a, chosen, commons, options)
@@ -611,6 +616,8 @@ def proposes_paraphrase(
     sentences in each document, so with a minimum above 1 a pair with one aligned
     sentence (two pages quoting one sentence) is not aligned either.
     """
+    if options.min_candidate_sentences == 0:
+        return True  # every candidate
     pairs = np.array(list(sentence_pairs), dtype=np.intp).reshape(-1, 2)
     levels = options.sentence_threshold, options.sentence_window
     aligned = aligning_pairs(a, b, pairs, threshold=levels[0], window=levels[1])

@@ -390,7 +390,7 @@ def verify_block(
     candidate sentence pairs of a pair, which only the pairs that get as far as the
     sentence alignment read, are found from the two documents when it asks for them:
     the pairs that their sentences' keys share (:func:`~ingest.dedup.colliding_sentences`),
-    each document's keys made once per block. With ``min_candidate_sentences`` above 1,
+    each document's keys made once per block. With ``min_candidate_sentences`` above 0,
     whether the document LSH (or the exact key) proposes a pair is found from the two
     documents too: their exact keys, or a band of their signatures, equal.
     """
@@ -423,7 +423,7 @@ def verify_block(
         proposed = [_Proposed(keys_of, sb, sa) for sa in earlier_slots]
         documented = (
             [by_document(sa, sb) for sa in earlier_slots]
-            if options.min_candidate_sentences > 1
+            if options.min_candidate_sentences > 0
             else None
         )
         verified = verify_each(b, earlier, proposed, options, by_document=documented)
