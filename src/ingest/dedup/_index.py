@@ -619,7 +619,7 @@ class DuplicateIndex:
         unlinked: list[tuple[int, DocFeatures]] = []
         start = time.perf_counter()
         aligning = "paraphrase" in options.kinds
-        aligned = self._aligned(features, candidates)
+        aligned = self._aligned(features, candidates, same)
         slots, proposed = self._proposed(features, aligned.positions(same), aligned, same)
         visited = self._visited(features, slots, proposed, aligning=aligning)
         # The number of links when a pair's kinds were last found: the same number
@@ -765,16 +765,24 @@ class DuplicateIndex:
             for k in np.flatnonzero(visit).tolist()
         ]
 
-    def _aligned(self, features: DocFeatures, candidates: Candidates) -> Candidates:
+    def _aligned(
+        self, features: DocFeatures, candidates: Candidates, same: list[int]
+    ) -> Candidates:
         """*candidates* with only their sentence pairs that align
         (:func:`~ingest.dedup._align.aligning_pairs`): with numba, read where the index
         holds the candidates, by one compiled call; else each candidate is read. (The
-        estimates of the evidence still read every pair the sentence LSH proposed.)"""
+        estimates of the evidence still read every pair the sentence LSH proposed.)
+        The candidates left without a pair, that neither the document LSH nor the
+        exact key (*same*) proposed, are not verified (``IndexStats.unverified``)."""
         pairs = candidates.pairs()
         if not pairs.size or self.options.min_candidate_sentences == 0:
             return candidates  # 0: every candidate, its pairs whatever they are
-        positions, places = np.unique(pairs[:, 0], return_inverse=True)
-        rows = np.stack([places.reshape(-1), pairs[:, 1], pairs[:, 2]], axis=1)
+        # The pairs are sorted by position: each position's place is its run's number.
+        first = np.ones(len(pairs), dtype=bool)
+        first[1:] = pairs[1:, 0] != pairs[:-1, 0]
+        positions = pairs[first, 0]
+        rows = pairs.copy()
+        rows[:, 0] = np.cumsum(first) - 1
         docs, options = self._docs, self.options
         threshold, window = options.sentence_threshold, options.sentence_window
         if isinstance(docs, list) or not kernels_available():
@@ -795,6 +803,8 @@ class DuplicateIndex:
                 window=window,
                 first=options.min_candidate_sentences == 1,  # one aligned pair is enough
             )
+        left = set(positions.tolist()).difference(pairs[kept, 0].tolist(), same)
+        self.stats.unverified += len(left - candidates.documents())
         return candidates.only(kept)
 
     def _proposed(
@@ -805,7 +815,16 @@ class DuplicateIndex:
         ``paraphrase`` (:func:`~ingest.dedup._verify.proposes_paraphrase`), from the
         counts of the sentences their aligning pairs cover (:meth:`_aligned` kept
         those) and of each document's distinct sentences, with numpy: most candidates
-        of a large corpus are left out, unread."""
+        of a large corpus are left out, unread. At 0 and 1 every slot is verified (the
+        slots are those the document LSH proposed and those with a pair that aligns),
+        found without numpy: most documents of a corpus have few candidates."""
+        minimum = self.options.min_candidate_sentences
+        if minimum == 0 or features.sentence_groups == 0:
+            return slots, set(slots)
+        if minimum == 1:
+            aligning = set(candidates.pairs()[:, 0].tolist())
+            held = self._groups  # a candidate without sentences covers its none
+            return slots, {p for p in slots if p in aligning or not held[p]}
         wanted = np.asarray(slots, dtype=np.int64)
         positions, counts = candidates.covered()
         covered = np.zeros_like(wanted)
@@ -813,8 +832,7 @@ class DuplicateIndex:
             at = np.minimum(np.searchsorted(positions, wanted), positions.size - 1)
             covered = np.where(positions[at] == wanted, counts[at], 0)
         groups = np.frombuffer(self._groups, dtype=np.uint32)[wanted]
-        fewest = min(self.options.min_candidate_sentences, features.sentence_groups)
-        enough = np.minimum(fewest, groups)
+        enough = np.minimum(min(minimum, features.sentence_groups), groups)
         paraphrase = covered >= enough
         documents = np.fromiter(candidates.documents().union(same), dtype=np.int64)
         kept = paraphrase | np.isin(wanted, documents)
