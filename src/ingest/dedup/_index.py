@@ -208,8 +208,9 @@ class IndexStats:
         skipped: Candidate pairs for which some kind was left out, because a
             chain of stronger links already joins the two (docs/dedup.md).
         unproposed: Candidate pairs not aligned for ``paraphrase`` because their
-            candidate sentence pairs cover fewer than ``min_candidate_sentences``
-            sentences of one of the two (docs/dedup.md, "Verification").
+            candidate sentence pairs that align cover fewer than
+            ``min_candidate_sentences`` sentences of one of the two (docs/dedup.md,
+            "Verification").
         unverified: Candidate pairs not verified at all, because only the sentence LSH
             proposed them and their candidate sentence pairs that align cover fewer
             than ``min_candidate_sentences`` sentences of one of the two (or than the

@@ -10,7 +10,15 @@ alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
@@ -338,44 +346,125 @@ def verify_each(
     links: list[Link | None] = [None] * len(others)
     if a.words == 0 or not others:
         return links
-    # Each pair's sentence pairs read once (the Dask engine's are found when read), and
-    # whether each pair is proposed for the alignment (proposes_paraphrase) asked once.
     minimum = options.min_candidate_sentences
-    pairs: Sequence[Iterable[tuple[int, int]]] = sentence_pairs
+    proposals = _Proposals(a, others, sentence_pairs, options)
+
+    def proposed(k: int) -> bool:  # proposes_pair
+        return by_document is None or by_document[k] or proposals.proposes(k)
+
     kept: Sequence[int] = range(len(others))
-    proposed = [True] * len(others)  # 0: every candidate
-    if minimum > 0:
-        pairs = [list(found) for found in sentence_pairs]
-        rows = [np.array(found, dtype=np.intp).reshape(-1, 2) for found in pairs]
-        levels = options.sentence_threshold, options.sentence_window
-        aligned = aligning_each(a, others, rows, threshold=levels[0], window=levels[1])
-        proposed = [
-            _covers(a, other, found[flags], minimum)
-            for other, found, flags in zip(others, rows, aligned, strict=True)
-        ]
-        documented = [True] * len(others) if by_document is None else by_document
-        # proposes_pair, from the answers above.
-        kept = [k for k in kept if proposed[k] or documented[k]]
+    if minimum > 1:
+        # Most pairs are left out unverified: every pair's proposal, at once.
+        proposals.find(range(len(others)))
+        kept = [k for k in kept if proposed(k)]
     chosen = [others[k] for k in kept]
     commons, _ = set_overlaps(a, chosen, options)
     possible = set_possible(a, chosen, commons, options)
     aligning = "paraphrase" in options.kinds
     unlinked: list[int] = []
+    # At 0 and 1 whether a pair is proposed is asked only once a kind links it: most
+    # pairs share a sentence or two by chance, no kind links them whatever their
+    # sentence pairs, and their pairs and by_document are never read. A pair not
+    # proposed is linked by no kind (proposes_pair, proposes_paraphrase).
     for k, other, common, can in zip(kept, chosen, commons.tolist(), possible, strict=True):
         if can:
             found = verify(
                 a, other, (), options, kinds=_ON_SETS, common=common, signature_of=signature_of
             )
-            if found is not None:
+            if found is not None and proposed(k):
                 links[k] = found
                 continue
-        if aligning and proposed[k]:
+        if aligning and (minimum <= 1 or proposals.proposes(k)):
             unlinked.append(k)
     bounds = paraphrase_bounds(a, [others[k] for k in unlinked], options)
     for k, bound in zip(unlinked, bounds, strict=True):
-        if bound >= options.paraphrase_threshold:  # else verify returns None, on this bound
-            links[k] = verify(a, others[k], pairs[k], options, kinds=("paraphrase",), bound=bound)
+        if bound < options.paraphrase_threshold:
+            continue  # verify would return None, on this bound
+        found = verify(
+            a, others[k], _Read(proposals, k), options, kinds=("paraphrase",), bound=bound
+        )
+        if found is not None and proposals.proposes(k):
+            links[k] = found
     return links
+
+
+def _sentence_sets(x: DocFeatures) -> set[bytes]:
+    """*x*'s sentences' stem sets, as bytes."""
+    return {part.tobytes() for part in x.sentence_hashes}
+
+
+@attrs.frozen
+class _Read:
+    """The sentence pairs of the pair *k* of *proposals*, read when iterated."""
+
+    proposals: _Proposals
+    k: int
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self.proposals.pairs(self.k))
+
+
+class _Proposals:
+    """Whether each of *others* is proposed for the alignment (:func:`proposes_paraphrase`
+    with *a*), found when first asked, each pair's *sentence_pairs* read once (the Dask
+    engine's are found when read)."""
+
+    def __init__(
+        self,
+        a: DocFeatures,
+        others: Sequence[DocFeatures],
+        sentence_pairs: Sequence[Iterable[tuple[int, int]]],
+        options: DedupOptions,
+    ) -> None:
+        self._a, self._others, self._given, self._options = a, others, sentence_pairs, options
+        self._pairs: dict[int, list[tuple[int, int]]] = {}
+        self._proposed: dict[int, bool] = {}
+        self._mine: set[bytes] | None = None
+
+    def _sentences(self) -> set[bytes]:
+        if self._mine is None:
+            self._mine = _sentence_sets(self._a)
+        return self._mine
+
+    def pairs(self, k: int) -> list[tuple[int, int]]:
+        """The sentence pairs of the pair *k*, read once."""
+        found = self._pairs.get(k)
+        if found is None:
+            found = self._pairs[k] = list(self._given[k])
+        return found
+
+    def proposes(self, k: int) -> bool:
+        """Whether the pair *k* is proposed for the alignment."""
+        proposed = self._proposed.get(k)
+        if proposed is None:
+            self.find([k])
+            proposed = self._proposed[k]
+        return proposed
+
+    def find(self, chosen: Iterable[int]) -> None:
+        """Find the proposals of the pairs *chosen* not found yet, at once
+        (:func:`~ingest.dedup._align.aligning_each`)."""
+        a, options = self._a, self._options
+        minimum = options.min_candidate_sentences
+        chosen = [k for k in chosen if k not in self._proposed]
+        if minimum == 0:  # every candidate
+            self._proposed.update(dict.fromkeys(chosen, True))
+            return
+        if minimum == 1 and chosen:
+            # Two sentences with the same stems have the same signature: the sentence LSH
+            # proposes them, and they align. The pairs of such documents are not read.
+            mine = self._sentences()
+            shared = [k for k in chosen if not mine.isdisjoint(_sentence_sets(self._others[k]))]
+            self._proposed.update(dict.fromkeys(shared, True))
+            chosen = [k for k in chosen if k not in self._proposed]
+        if not chosen:
+            return
+        rows = [np.array(self.pairs(k), dtype=np.intp).reshape(-1, 2) for k in chosen]
+        others = [self._others[k] for k in chosen]
+        levels = options.sentence_threshold, options.sentence_window
+        aligned = aligning_each(a, others, rows, threshold=levels[0], window=levels[1])
+        for k, other, found, flags in zip(chosen, others, rows, aligned, strict=True):
+            self._proposed[k] = _covers(a, other, found[flags], minimum)
 
 
 #: From this many candidates on, :func:`set_possible` rules pairs out with numpy

@@ -422,7 +422,7 @@ def verify_block(
         earlier = [features[sa] for sa in earlier_slots]
         proposed = [_Proposed(keys_of, sb, sa) for sa in earlier_slots]
         documented = (
-            [by_document(sa, sb) for sa in earlier_slots]
+            _Documented(by_document, earlier_slots, sb)
             if options.min_candidate_sentences > 0
             else None
         )
@@ -431,6 +431,21 @@ def verify_block(
             if link is not None:
                 links.append((Node(a.id, a.name, a.words), Node(b.id, b.name, b.words), link))
     return links
+
+
+class _Documented(Sequence[bool]):
+    """Whether the document LSH (or the exact key) proposed each of the *earlier* slots
+    of a block with the slot *later*, found when asked (``verify_each`` asks only of the
+    pairs that a kind links)."""
+
+    def __init__(self, ask: Callable[[int, int], bool], earlier: list[int], later: int) -> None:
+        self._ask, self._earlier, self._later = ask, earlier, later
+
+    def __len__(self) -> int:
+        return len(self._earlier)
+
+    def __getitem__(self, k: int) -> bool:  # type: ignore[override]
+        return self._ask(self._earlier[k], self._later)
 
 
 @attrs.frozen
