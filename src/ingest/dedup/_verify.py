@@ -333,7 +333,9 @@ def verify_each(
     the in-memory index does: the shingle overlaps (:func:`set_overlaps`), the kinds on
     sets ruled out (:func:`set_possible`), and the bounds of the sentence alignment
     (:func:`paraphrase_bounds`), so that only the pairs that can reach
-    ``paraphrase_threshold`` are aligned.
+    ``paraphrase_threshold`` are aligned. Under ``min_candidate_sentences`` 0 or 1,
+    whether a pair is proposed (:func:`proposes_pair`) is asked only once a kind links
+    it, so the sentence pairs of a pair that nothing links are never read.
 
     >>> from ingest import Document
     >>> from ingest.dedup import compute_features
