@@ -292,16 +292,13 @@ def aligning_pairs(
     sentence LSH proposes into the pairs it exists to find: a proposal below the
     threshold is its false positive (``docs/dedup.md``, "Verification").
 
-    >>> from ingest import Document
-    >>> from ingest.dedup._features import compute_features
-    >>> from ingest.dedup._options import DedupOptions
-    >>> a, b = compute_features(
-    ...     [
-    ...         Document("a", "Officials reviewed the deal. Talks stalled in Beijing on Monday."),
-    ...         Document("b", "Talks stalled in Beijing, officials said. Markets fell in Tokyo."),
-    ...     ],
-    ...     DedupOptions(),
-    ... )
+    >>> from ingest import DedupOptions, Document
+    >>> from ingest.dedup import compute_features
+    >>> texts = [
+    ...     "Officials reviewed the deal. Talks stalled in Beijing on Monday.",
+    ...     "Talks stalled in Beijing, officials said. Markets fell in Tokyo.",
+    ... ]
+    >>> a, b = compute_features([Document(str(k), t) for k, t in enumerate(texts)], DedupOptions())
     >>> aligning_pairs(a, b, [(1, 0), (0, 1)], threshold=0.45, window=2).tolist()
     [True, False]
     """
@@ -421,12 +418,7 @@ def aligning_rows_at(
         return found
     flags: Mask = kernel(
         _sentence_arrays(a),
-        spans.stems,
-        spans.sizes,
-        spans.value_starts,
-        spans.sentence_starts,
-        spans.sentence_ends,
-        spans.distinct,
+        *spans.sentences,
         (rows[:, 0].copy(), rows[:, 1].copy(), rows[:, 2].copy()),
         float(threshold),
         int(window),
@@ -1019,12 +1011,7 @@ def alignment_bounds_at(
     found: npt.NDArray[np.float64] = kernel(
         _share_terms(a, terms),
         _group_arrays(a, a_sets, _Lookup(a_sets)),
-        spans.stems,
-        spans.sizes,
-        spans.value_starts,
-        spans.sentence_starts,
-        spans.sentence_ends,
-        spans.distinct,
+        *spans.sentences,
         float(threshold),
         int(window),
         int(minimum),

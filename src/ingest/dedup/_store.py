@@ -105,6 +105,20 @@ class Spans:
         counts: npt.NDArray[np.int64] = self.shingle_ends - self.shingle_starts
         return counts
 
+    @property
+    def sentences(self) -> tuple[npt.NDArray[Any], ...]:
+        """What the kernels read of the documents' sentences, in their order: the stems,
+        the sentences' sizes, where each document's stems start, where its sentences
+        start and end, and how many are distinct."""
+        return (
+            self.stems,
+            self.sizes,
+            self.value_starts,
+            self.sentence_starts,
+            self.sentence_ends,
+            self.distinct,
+        )
+
     def documents(self, chosen: npt.NDArray[np.intp]) -> list[DocFeatures]:
         """The documents *chosen* (by their place in these spans), read."""
         return [self.rows[int(p)] for p in self.positions[chosen]]
