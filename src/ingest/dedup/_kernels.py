@@ -784,6 +784,45 @@ def _group_numbers(  # noqa: PLR0917 (numba: no keyword-only arguments)
     return groups
 
 
+def _placed(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    sizes: npt.NDArray[np.integer[Any]],
+    value_starts: _Index,
+    sentence_starts: _Index,
+    sentence_ends: _Index,
+    k: int,
+    offsets: _Index,
+) -> int:
+    """Write where each sentence of document ``k`` starts in the stems (and where its
+    last ends) to *offsets*, for a document read where its store holds it (the sizes
+    of its sentences from ``sentence_starts[k]``, its stems from ``value_starts[k]``);
+    returns its number of sentences."""
+    first, count = sentence_starts[k], sentence_ends[k] - sentence_starts[k]
+    offsets[0] = value_starts[k]
+    for s in range(count):
+        offsets[s + 1] = offsets[s] + np.int64(sizes[first + s])
+    return int(count)
+
+
+def _groups_of(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    values: _Hashes,
+    offsets: _Index,
+    first: int,
+    last: int,
+    distinct: int,
+    group_of: _Index,
+    firsts: _Index,
+) -> int:
+    """:func:`_group_numbers` of the sentences *first* to *last*, *distinct* of them
+    distinct (-1: not known): when all are, each sentence is its own group, numbered
+    in order, and no set is compared."""
+    if distinct != last - first:
+        return _group_numbers(values, offsets, first, last, group_of, firsts)
+    for k in range(distinct):
+        group_of[k] = k
+        firsts[k] = k
+    return distinct
+
+
 def _same_set(values: _Hashes, offsets: _Index, s: int, t: int) -> bool:
     """Whether sets *s* and *t* (*values* from *offsets*) hold the same terms."""
     size = offsets[s + 1] - offsets[s]
@@ -910,10 +949,7 @@ def _bounds_in(  # noqa: PLR0917 (numba: no keyword-only arguments)
     work = _bound_space(share_terms, a_groups, most)
     offsets = np.empty(most + 1, dtype=np.int64)
     for k in range(sentence_starts.size):
-        first, count = sentence_starts[k], sentence_ends[k] - sentence_starts[k]
-        offsets[0] = value_starts[k]
-        for s in range(count):
-            offsets[s + 1] = offsets[s] + np.int64(sizes[first + s])
+        count = _placed(sizes, value_starts, sentence_starts, sentence_ends, k, offsets)
         bounds[k] = _alignment_bound(
             work,
             share_terms,
@@ -990,13 +1026,7 @@ def _alignment_bound(  # noqa: PLR0917 (numba: no keyword-only arguments)
     )
     bound = _share_of(mine, theirs, a_sizes.size, last - first, minimum)
     if bound >= floor and a_count and a_values.size:
-        if distinct == last - first:  # each sentence its own group, numbered in order
-            groups = distinct
-            for k in range(groups):
-                group_of[k] = k
-                firsts[k] = k
-        else:
-            groups = _group_numbers(values, offsets, first, last, group_of, firsts)
+        groups = _groups_of(values, offsets, first, last, distinct, group_of, firsts)
         if groups and max(1, block // max(1, groups)) >= a_count:
             if groups == last - first:  # the groups are the sentences
                 b_values, b_starts = values, offsets[first : last + 1]
@@ -1270,15 +1300,8 @@ def aligning_rows(  # noqa: PLR0917 (numba: no keyword-only arguments)
         if k != last:  # the next document: where its sentences are, and their groups
             last = k
             aligned = 0
-            first, count = sentence_starts[k], sentence_ends[k] - sentence_starts[k]
-            offsets[0] = value_starts[k]
-            for s in range(count):
-                offsets[s + 1] = offsets[s] + np.int64(sizes[first + s])
-            if distinct[k] == count:
-                for s in range(count):
-                    group_of[s] = s
-            else:
-                _group_numbers(values, offsets, 0, count, group_of, firsts)
+            count = _placed(sizes, value_starts, sentence_starts, sentence_ends, k, offsets)
+            _groups_of(values, offsets, 0, count, int(distinct[k]), group_of, firsts)
         found[r] = _pair_aligns(
             (a_values, a_offsets, a_group_of),
             (values, offsets[: count + 1], group_of[:count]),
@@ -1456,6 +1479,8 @@ _HELPERS: tuple[Callable[..., Any], ...] = (
     _share_counts,
     _share_of,
     _group_numbers,
+    _groups_of,
+    _placed,
     _same_set,
     _group_sets,
     _bound_space,
