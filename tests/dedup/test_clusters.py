@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
+from unittest import mock
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ingest.dedup import _clusters
 from ingest.dedup._clusters import Node, cluster_links, cluster_positions
 from ingest.dedup._options import KINDS, Cluster, Evidence, Member
 from ingest.dedup._verify import Link, rank
@@ -99,6 +103,17 @@ def _roots(count: int, pairs: list[tuple[int, int]]) -> list[int]:
     return [find(x) for x in range(count)]
 
 
+def _positioned(graph: tuple[list[Node], Links]) -> tuple[list[Node], list[tuple[int, int, Link]]]:
+    """The graph's nodes, each id once, and its links by their positions."""
+    nodes, links = graph
+    first: dict[str, Node] = {}
+    for node in nodes:
+        first.setdefault(node.id, node)  # an index holds each id once
+    unique = list(first.values())
+    position = {node.id: p for p, node in enumerate(unique)}
+    return unique, [(position[a], position[b], link) for (a, b), link in links.items()]
+
+
 @given(graphs())
 def test_clusters_by_id_are_the_reference(graph: tuple[list[Node], Links]) -> None:
     nodes, links = graph
@@ -107,16 +122,44 @@ def test_clusters_by_id_are_the_reference(graph: tuple[list[Node], Links]) -> No
 
 @given(graphs())
 def test_clusters_by_position_are_the_reference(graph: tuple[list[Node], Links]) -> None:
-    nodes, links = graph
-    first: dict[str, Node] = {}
-    for node in nodes:
-        first.setdefault(node.id, node)  # an index holds each id once
-    unique = list(first.values())
-    position = {node.id: p for p, node in enumerate(unique)}
-    pairs = [(position[a], position[b]) for a, b in links]
-    by_position = [(p, q, link) for (p, q), link in zip(pairs, links.values(), strict=True)]
-    roots = _roots(len(unique), pairs)
-    assert cluster_positions(unique, roots, by_position) == _reference(nodes, links)
+    unique, by_position = _positioned(graph)
+    roots = _roots(len(unique), [(p, q) for p, q, _ in by_position])
+    assert cluster_positions(unique, roots, by_position) == _reference(*graph)
+
+
+@given(graphs(), st.sampled_from([1, 2, 4096]))
+def test_finish_gives_each_evidence_link_its_estimate(
+    graph: tuple[list[Node], Links], batch: int
+) -> None:
+    """*finish* sees the links that become evidence, with their ends (member, reached
+    from), in batches of whole clusters; what it returns is the evidence, and the
+    clusters are otherwise those it would be without it."""
+    unique, by_position = _positioned(graph)
+    roots = _roots(len(unique), [(p, q) for p, q, _ in by_position])
+    batches: list[int] = []
+
+    def finish(found: Sequence[tuple[int, int, Link]]) -> list[Link]:
+        batches.append(len(found))
+        return [attrs.evolve(link, estimated=(3 * a + b) / 100) for a, b, link in found]
+
+    with mock.patch.object(_clusters, "_FINISH_BATCH", batch):
+        finished = cluster_positions(unique, roots, by_position, finish)
+    plain = cluster_positions(unique, roots, by_position)
+    place = {node.id: p for p, node in enumerate(unique)}
+
+    def estimated(member: Member) -> Member:
+        if member.evidence is None:
+            return member
+        score = (3 * place[member.id] + place[member.evidence.matched]) / 100
+        return attrs.evolve(member, evidence=attrs.evolve(member.evidence, estimated=score))
+
+    expected = [
+        attrs.evolve(cluster, members=tuple(map(estimated, cluster.members))) for cluster in plain
+    ]
+    assert finished == expected
+    evidence = sum(len(c.members) - 1 for c in plain)
+    assert sum(batches) == evidence
+    assert all(size >= batch for size in batches[:-1])
 
 
 def test_a_link_to_no_node_is_an_error() -> None:

@@ -96,9 +96,15 @@ def cluster_links(
     return cluster_positions(kept, roots, zip(firsts, seconds, links.values(), strict=True))
 
 
-Finish: TypeAlias = Callable[[int, int, Link], Link]
-"""What :func:`cluster_positions` applies to a link that becomes evidence, given the
-positions of its two ends."""
+Finish: TypeAlias = Callable[[Sequence[tuple[int, int, Link]]], Sequence[Link]]
+"""What :func:`cluster_positions` applies to the links that become evidence, some at a
+time, each given with the positions of its two ends (the member, the one it is
+reached from): the same links, in order, finished."""
+
+#: How many evidence links :func:`cluster_positions` hands to its *finish* at once (at
+#: least; whole clusters): enough that an index computes their signatures in one
+#: batch, few enough that they cost little memory.
+_FINISH_BATCH = 4096
 
 
 def cluster_positions(
@@ -118,9 +124,11 @@ def cluster_positions(
     first, the others by id. Largest first, then by id; the singletons last, by id.
     The neighbours are arrays of positions, built for the linked nodes only: a
     singleton, half the clusters of a corpus, costs its :class:`Cluster` and
-    nothing else. *finish*, when given, is applied to each link that becomes
-    evidence, with the positions of its two ends, before it is read (an index
-    computes the estimated scores of those links only).
+    nothing else. *finish*, when given, is applied to the links that become
+    evidence, with the positions of their two ends, before they are read (an index
+    computes the estimated scores of those links only), a few thousand at a time:
+    the order Prim's algorithm takes links in reads only their kinds and exact
+    scores (:func:`~ingest.dedup._verify.rank`), which *finish* keeps.
     """
     components = np.asarray(roots, dtype=np.int64)
     order = np.argsort(components, kind="stable")
@@ -145,10 +153,16 @@ def cluster_positions(
         found,
     )
     del by_end, sorting
-    grown = []
+    grown: list[Cluster] = []
+    pending: list[_Reached] = []
+    waiting = 0
     for first, size in zip(firsts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        group = order[first : first + size].tolist()
-        grown.append(_grown(nodes, group, adjacency, finish))
+        pending.append(_reached(nodes, order[first : first + size].tolist(), adjacency))
+        waiting += size - 1
+        if waiting >= _FINISH_BATCH:
+            grown.extend(_with_evidence(nodes, pending, finish))
+            pending, waiting = [], 0
+    grown.extend(_with_evidence(nodes, pending, finish))
     grown.sort(key=lambda c: (-len(c.members), c.id))
     singles = order[firsts[sizes == 1]].tolist()
     singles.sort(key=lambda position: nodes[position].id)
@@ -178,37 +192,55 @@ class _Adjacency:
             yield other, links[k]
 
 
-def _grown(
-    nodes: Sequence[Clustered], group: list[int], adjacency: _Adjacency, finish: Finish | None
-) -> Cluster:
-    """The cluster of the nodes at *group* (positions), a connected component of the links."""
+@attrs.frozen
+class _Reached:
+    """A cluster as Prim's algorithm grows it: its representative and, for each other
+    member (by id), the link it is reached by, from the member at ``via``."""
+
+    representative: int
+    reached: list[tuple[str, int, int, Link]]  # (member id, member, via, link), by id
+
+
+def _reached(nodes: Sequence[Clustered], group: list[int], adjacency: _Adjacency) -> _Reached:
+    """How the cluster of the nodes at *group* (positions), a connected component of the
+    links, is reached from its representative."""
     ids = {position: nodes[position].id for position in group}
     representative = min(group, key=lambda p: (-nodes[p].words, ids[p]))
     # Prim's algorithm from the representative; the heap orders entries by rank, then
     # the ids of the member and of the one it is reached from (unique).
-    evidence: dict[int, Evidence | None] = {representative: None}
+    reached: dict[int, tuple[int, Link]] = {}  # member -> (reached from, by link)
     heap: list[tuple[tuple[int, float], str, str, int, int, Link]] = []
 
     def reach(member: int) -> None:
         for other, link in adjacency.of(member):
-            if other not in evidence:
+            if other not in reached and other != representative:
                 heapq.heappush(heap, (rank(link), ids[other], ids[member], other, member, link))
 
     reach(representative)
     while heap:
-        _, member_id, via_id, member, via, link = heapq.heappop(heap)
-        if member in evidence:
+        _, _, _, member, via, link = heapq.heappop(heap)
+        if member in reached:
             continue
-        if finish is not None:
-            link = finish(member, via, link)
-        evidence[member] = link.evidence(member_id, via_id)
+        reached[member] = (via, link)
         reach(member)
     rest = sorted((ids[p], p) for p in group if p != representative)
-    members = (
-        Member(ids[representative], nodes[representative].name, None),
-        *(Member(i, nodes[p].name, evidence[p]) for i, p in rest),
-    )
-    return Cluster(ids[representative], ids[representative], members)
+    return _Reached(representative, [(i, p, *reached[p]) for i, p in rest])
+
+
+def _with_evidence(
+    nodes: Sequence[Clustered], pending: list[_Reached], finish: Finish | None
+) -> Iterator[Cluster]:
+    """The clusters of *pending*, their evidence links passed through *finish* at once."""
+    found = [(p, via, link) for cluster in pending for _, p, via, link in cluster.reached]
+    links = iter(finish(found) if finish is not None and found else [f[2] for f in found])
+    for cluster in pending:
+        representative = cluster.representative
+        head = nodes[representative]
+        members = [Member(head.id, head.name, None)]
+        for member_id, p, via, _ in cluster.reached:
+            evidence = next(links).evidence(member_id, nodes[via].id)
+            members.append(Member(member_id, nodes[p].name, evidence))
+        yield Cluster(head.id, head.id, tuple(members))
 
 
 def ordered_evidence(this: str, links: dict[str, Link]) -> list[Evidence]:

@@ -57,6 +57,7 @@ __all__ = [
     "restore_sentence_signatures",
     "sentence_signatures",
     "text_key",
+    "with_signature",
     "with_signatures",
     "without_signatures",
 ]
@@ -323,17 +324,23 @@ def document_signature(features: DocFeatures, options: DedupOptions) -> Signatur
     return signature
 
 
+def with_signature(docs: Sequence[DocFeatures], options: DedupOptions) -> list[DocFeatures]:
+    """*docs* with their document signatures, computed in one pass for those without
+    (what :func:`without_signatures` left out)."""
+    unsigned = [f for f in docs if not f.signature.size]
+    if not unsigned:
+        return list(docs)
+    perms = _permutations(options.num_perm, options.seed)
+    counts = np.fromiter((f.shingles.size for f in unsigned), np.int64, len(unsigned))
+    values = np.concatenate([f.shingles for f in unsigned])
+    signed = dict(zip(map(id, unsigned), signatures_flat(values, counts, perms), strict=True))
+    return [attrs.evolve(f, signature=signed[id(f)]) if id(f) in signed else f for f in docs]
+
+
 def with_signatures(docs: Sequence[DocFeatures], options: DedupOptions) -> list[DocFeatures]:
     """*docs* with their document and sentence signatures, computed in one pass for
     those without (what :func:`without_signatures` left out)."""
-    unsigned = [f for f in docs if not f.signature.size]
-    if unsigned:
-        perms = _permutations(options.num_perm, options.seed)
-        counts = np.fromiter((f.shingles.size for f in unsigned), np.int64, len(unsigned))
-        values = np.concatenate([f.shingles for f in unsigned])
-        signed = dict(zip(map(id, unsigned), signatures_flat(values, counts, perms), strict=True))
-        docs = [attrs.evolve(f, signature=signed[id(f)]) if id(f) in signed else f for f in docs]
-    return restore_sentence_signatures(docs, options)
+    return restore_sentence_signatures(with_signature(docs, options), options)
 
 
 def sentence_signatures(features: DocFeatures, options: DedupOptions) -> Signatures:

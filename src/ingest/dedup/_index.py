@@ -64,7 +64,9 @@ from ._features import (
     DocFeatures,
     compute_features,
     document_signature,
+    restore_sentence_signatures,
     sentence_signatures,
+    with_signature,
     without_signatures,
 )
 from ._file import read_index, write_index
@@ -419,35 +421,47 @@ class DuplicateIndex:
         links = ((key >> _SHIFT, key & _LOW, link) for key, link in self._links.items())
         return cluster_positions(nodes, self._chains.roots(), links, self._finished)
 
-    def _finished(self, one: int, other: int, link: Link) -> Link:
-        """The link of the documents at positions *one* and *other* with its estimated
-        score (:func:`~ingest.dedup._verify.finish_estimate`): ``extend`` verifies
-        without it, and only the links that become evidence need it (a family's
-        members link to many earlier ones). Kept, computed once."""
-        if not math.isnan(link.estimated):
-            return link
-        earlier, later = sorted((one, other))
-        # Verified with the later document first, as _link does.
-        a, b = self._docs[later], self._docs[earlier]
+    def _finished(self, found: Sequence[tuple[int, int, Link]]) -> list[Link]:
+        """The links *found* (with the positions of their two ends) with their estimated
+        scores (:func:`~ingest.dedup._verify.finish_estimate`): ``extend`` verifies
+        without them, and only the links that become evidence need them (a family's
+        members link to many earlier ones). Kept, computed once. The signatures they
+        need are computed again in one batch, not one document at a time."""
+        ends = [sorted((one, other)) for one, other, _ in found]
+        # The ends of the links without estimates: of those on sets, the document
+        # signatures are needed; of the paraphrases, the sentence signatures.
+        on_sets: set[int] = set()
+        aligned: set[int] = set()
+        for (earlier, later), (_, _, link) in zip(ends, found, strict=True):
+            if math.isnan(link.estimated):
+                (aligned if link.kind == "paraphrase" else on_sets).update((earlier, later))
+        signed = self._signed(sorted(on_sets), sorted(aligned))
+        result = []
+        for (earlier, later), (_, _, link) in zip(ends, found, strict=True):
+            if not math.isnan(link.estimated):
+                result.append(link)
+                continue
+            # Verified with the later document first, as _link does.
+            a, b = signed[later], signed[earlier]
 
-        def sentence_pairs() -> list[tuple[int, int]]:
-            # Those the sentence LSH proposed for the pair, found again from the two.
-            keys = [
-                SentenceKeys.of(f, self.options, self._sentence_signatures_of(f)) for f in (a, b)
-            ]
-            return [(i, j) for i, j in colliding_sentences(*keys).tolist()]
+            def sentence_pairs(a: DocFeatures = a, b: DocFeatures = b) -> list[tuple[int, int]]:
+                # Those the sentence LSH proposed for the pair, found again from the two.
+                keys = [SentenceKeys.of(f, self.options, f.sentence_signatures) for f in (a, b)]
+                return [(i, j) for i, j in colliding_sentences(*keys).tolist()]
 
-        finished = finish_estimate(
-            link,
-            a,
-            b,
-            sentence_pairs,
-            self.options,
-            signature_of=self._signature_of,
-            sentence_signatures_of=self._sentence_signatures_of,
-        )
-        self._links[earlier << _SHIFT | later] = finished
-        return finished
+            finished = finish_estimate(link, a, b, sentence_pairs, self.options)
+            self._links[earlier << _SHIFT | later] = finished
+            result.append(finished)
+        return result
+
+    def _signed(self, on_sets: list[int], aligned: list[int]) -> dict[int, DocFeatures]:
+        """The documents at the positions *on_sets* with their document signatures, and
+        at *aligned* with their sentence signatures, computed again in one pass each."""
+        docs = with_signature([self._docs[p] for p in on_sets], self.options)
+        signed = dict(zip(on_sets, docs, strict=True))
+        wanted = [signed[p] if p in signed else self._docs[p] for p in aligned]
+        signed.update(zip(aligned, restore_sentence_signatures(wanted, self.options), strict=True))
+        return signed
 
     def save(self, path: str | Path) -> None:
         """Write the index to *path* (a NumPy ``.npz`` archive with a JSON header, no pickle)."""
