@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import datasketch
 import numpy as np
@@ -226,13 +227,15 @@ def test_long_sentences_are_cut() -> None:
     st.integers(1, 8),
     # Hashes in one partition (apart in their last stored bits), or spread over all.
     st.sampled_from([1 << _DROPPED_BITS, 0x9E3779B97F4A7C15]),
+    # Values of 32 bits (an index's: its pairs sorted as one key) or of 64.
+    st.sampled_from([np.int64, np.uint32]),
 )
 @settings(max_examples=60)
 def test_band_index_finds_every_value_sharing_a_band(
-    rows: list[list[int]], per_insert: int, spread: int
+    rows: list[list[int]], per_insert: int, spread: int, stored: type[np.integer[Any]]
 ) -> None:
     keys = np.array(rows, dtype=np.uint64) * np.uint64(spread)
-    index = BandIndex(bands=3)
+    index = BandIndex(bands=3, values=stored)
     for start in range(0, len(rows), per_insert):
         stop = min(start + per_insert, len(rows))
         index.insert(keys[start:stop], np.arange(start, stop) * 10)

@@ -316,9 +316,12 @@ class BandIndex:
             if low < high:
                 partition.push(flat[low:high], spread[low:high])
 
-    def query(self, keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    def query(
+        self, keys: _Keys, *, ordered: bool = True
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
         """Every ``(row of keys, value)`` such that the value shares a band hash with the row;
-        each pair once, sorted by value, then row."""
+        each pair once, sorted by value, then row (unless not *ordered*: a row of one
+        band, then, finds each value once, in any order)."""
         flat = keys.reshape(-1)
         # Needles by partition (a radix sort of a byte), in any order within one.
         partitions = (flat >> _PARTITION_SHIFT).astype(np.uint8)
@@ -336,12 +339,33 @@ class BandIndex:
                 values_out.append(values)
         rows = np.concatenate(rows_out)
         found: npt.NDArray[np.int64] = np.concatenate(values_out).astype(np.int64, copy=False)
-        # One pair per (value, row), whatever the number of bands that matched.
+        if not ordered:
+            return rows, found
+        # One pair per (value, row), whatever the number of bands that matched: sorted
+        # as one 64-bit key when values fit in 32 bits (an index's), else by two keys.
+        if np.dtype(self.values) == np.uint32:
+            keys = np.sort(_pair_keys(found, rows))  # np.unique: twice as long (numpy 2.4)
+            first = np.ones(keys.size, dtype=bool)
+            first[1:] = keys[1:] != keys[:-1]
+            return _pairs_of(keys[first])
         order = np.lexsort((rows, found))
         rows, found = rows[order], found[order]
         first = np.ones(rows.size, dtype=bool)
         first[1:] = (rows[1:] != rows[:-1]) | (found[1:] != found[:-1])
         return rows[first], found[first]
+
+
+def _pair_keys(values: npt.NDArray[np.int64], rows: npt.NDArray[np.intp]) -> _Keys:
+    """One 64-bit key per ``(value, row)`` pair that sorts as the pairs do, by value and
+    then row: the value (a ``uint32``) above the row (a query has fewer than ``2 ** 32``
+    needles)."""
+    return (values.astype(np.uint64) << np.uint64(32)) | rows.astype(np.uint64)
+
+
+def _pairs_of(keys: _Keys) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """The ``(rows, values)`` of the pairs of :func:`_pair_keys` *keys*."""
+    rows = (keys & np.uint64(0xFFFFFFFF)).astype(np.intp)
+    return rows, (keys >> np.uint64(32)).astype(np.int64)
 
 
 class GroupedBandIndex:
@@ -407,11 +431,9 @@ class GroupedBandIndex:
         """As :meth:`BandIndex.query`: every ``(row of keys, value)`` such that the value
         shares a band hash with the row; each pair once, sorted by value, then row."""
         rows, groups = self._groups.query(keys)
-        hits, values = self._members.query(self._group_keys[groups][:, None])
-        rows = rows[hits]
+        hits, values = self._members.query(self._group_keys[groups][:, None], ordered=False)
         # A value is in one group: each (row, value) pair comes once.
-        order = np.lexsort((rows, values))
-        return rows[order], values[order]
+        return _pairs_of(np.sort(_pair_keys(values, rows[hits])))
 
 
 #: Odd 64-bit multipliers of the row keys' mix (splitmix64's).
