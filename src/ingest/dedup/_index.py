@@ -818,8 +818,16 @@ class DuplicateIndex:
                 window=window,
                 first=options.min_candidate_sentences == 1,  # one aligned pair is enough
             )
-        left = set(positions.tolist()).difference(pairs[kept, 0].tolist(), same)
-        self.stats.unverified += len(left - candidates.documents())
+        # The positions left without a pair (sorted), less those proposed otherwise.
+        flagged = np.zeros(positions.size, dtype=bool)
+        flagged[rows[kept, 0]] = True
+        left = positions[~flagged]
+        proposed = candidates.documents().union(same)
+        if left.size and proposed:
+            wanted = np.fromiter(proposed, dtype=np.int64, count=len(proposed))
+            at = np.minimum(np.searchsorted(left, wanted), left.size - 1)
+            self.stats.unverified -= int(np.count_nonzero(left[at] == wanted))
+        self.stats.unverified += int(left.size)
         return candidates.only(kept)
 
     def _proposed(
