@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from unittest import mock
 
 import datasketch
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.core._text import content_stems, sentences, word_bytes, words
+from ingest.dedup import _bands
 from ingest.dedup._bands import (
     _DROPPED_BITS,
     _MERGED_BELOW,
@@ -303,6 +305,27 @@ def test_band_index_reads_keys_back_through_merges_of_large_segments(
         {(v, r) for r, bands in enumerate((keys >> kept).tolist()) for b in bands for v in filed[b]}
     )
     assert list(zip(values.tolist(), found_rows.tolist(), strict=True)) == expected
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["dropped", "exact"])
+def test_band_index_finds_the_same_pairs_compiled_or_not(
+    exact: bool,  # noqa: FBT001 -- drawn by pytest
+) -> None:
+    # Hashes from a small pool (many shared buckets), and twins one bit apart in their
+    # last bits: the compiled search (find_entries) and numpy's find the same pairs.
+    rng = np.random.default_rng(11)
+    pool = rng.integers(0, 1 << 63, size=3000, dtype=np.uint64)
+    pool = np.concatenate([pool, pool ^ np.uint64(1)])
+    keys = pool[rng.integers(0, pool.size, size=(9000, 3))]
+    index = BandIndex(bands=3, values=np.uint32, exact=exact)
+    for start, stop in itertools.pairwise([0, 50, 2000, 2100, 6000, 9000]):
+        index.insert(keys[start:stop], np.arange(start, stop))
+    asked = pool[rng.integers(0, pool.size, size=(4000, 3))]
+    found = index.query(asked)
+    with mock.patch.object(_bands, "compiled", return_value=None):
+        plain = index.query(asked)
+    assert found[0].size > 4000  # many pairs
+    assert [a.tolist() for a in found] == [a.tolist() for a in plain]
 
 
 @given(

@@ -242,6 +242,20 @@ class _Partition:
         keys = (needles & _HASH_BITS) >> _KEY_SHIFT
         shifts = np.uint64(_KEY_BITS) - np.array(self.bits, dtype=np.uint64)
         starts = np.array([0, *self.fence_ends[:-1]], dtype=np.intp)
+        kernel = compiled("find_entries")
+        if kernel is not None:  # the same pairs, in one compiled pass
+            found: tuple[npt.NDArray[np.intp], _Values] = kernel(
+                keys,
+                needles,
+                rows,
+                shifts,
+                starts,
+                self.fences,
+                self.high,
+                self.low if self.low is not None else _NO_LOW,
+                self.values,
+            )
+            return found
         # Each needle in each segment: its bucket's first and last fence.
         buckets = ((keys >> shifts[:, None]).astype(np.intp) + starts[:, None]).reshape(-1)
         first = self.fences[buckets].astype(np.intp)

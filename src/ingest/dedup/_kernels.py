@@ -19,8 +19,8 @@ pass over a document's candidates, for the index), :func:`chance_share`
 (``_chance.chance_share``: the chance level of a pair), :func:`exact_masks`
 (``_align.exact_alignment``: the aligned sentences) and :func:`estimated_masks`
 (``_align.estimated_alignment``: those the MinHash estimates align), and
-:func:`merge_runs` (``_bands``: the merge of two sorted segments of an LSH
-partition). The helpers
+:func:`merge_runs` and :func:`find_entries` (``_bands``: the merge of two
+sorted segments of an LSH partition, and a query's search of its segments). The helpers
 they call are compiled with them.
 
 A kernel is compiled on its first call, for the types of that call, and kept
@@ -1260,6 +1260,47 @@ def merge_runs(
     return merged
 
 
+def find_entries(  # noqa: PLR0917 (numba: no keyword-only arguments)
+    keys: _Keys,
+    needles: _Keys,
+    rows: _Index,
+    shifts: _Keys,
+    starts: _Index,
+    fences: _Hashes,
+    high: _Hashes,
+    low: _Hashes,
+    values: npt.NDArray[Any],
+) -> tuple[_Index, npt.NDArray[Any]]:
+    """``_bands._Partition.find``: every ``(rows[i], value)`` whose entry is filed under
+    key ``keys[i]`` (its partition's bits of ``needles[i]``) in any segment of the
+    partition: segment ``s``'s bucket of a key is ``(key >> shifts[s]) + starts[s]``,
+    its entries ``fences[b]:fences[b + 1]``, and an entry matches when its *high* is the
+    key's last 32 bits (and, if *low* has items, its *low* the needle's). The same
+    pairs, in one pass that counts them and one that writes them, with no temporary
+    array a needle."""
+    count, segments = keys.size, shifts.size
+    exact = low.size > 0
+    total = 0
+    for write in range(2):
+        if write:
+            found_rows = np.empty(total, dtype=np.int64)
+            found_values = np.empty(total, dtype=values.dtype)
+            total = 0
+        for i in range(count):
+            key = keys[i]
+            wanted = np.uint32(key & np.uint64(0xFFFFFFFF))
+            needle = np.uint32(needles[i] & np.uint64(0xFFFFFFFF))
+            for s in range(segments):
+                bucket = np.int64(key >> shifts[s]) + starts[s]
+                for e in range(fences[bucket], fences[bucket + 1]):
+                    if high[e] == wanted and (not exact or low[e] == needle):
+                        if write:
+                            found_rows[total] = rows[i]
+                            found_values[total] = values[e]
+                        total += 1
+    return found_rows, found_values
+
+
 def aligning_rows(  # noqa: PLR0917 (numba: no keyword-only arguments)
     a_sets: tuple[_Hashes, _Index, _Index],
     values: _Hashes,
@@ -1451,6 +1492,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
     "exact_masks": exact_masks,
     "merge_runs": merge_runs,
     "aligning_rows": aligning_rows,
+    "find_entries": find_entries,
 }
 #: What a kernel calls, compiled before it (numba compiles the callees it finds).
 _HELPERS: tuple[Callable[..., Any], ...] = (
