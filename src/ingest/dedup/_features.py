@@ -111,6 +111,11 @@ class DocFeatures:
         return int(self.shingles.nbytes + self.sentence_values.nbytes + self.sentence_sizes.nbytes)
 
     @property
+    def shingle_count(self) -> int:
+        """The number of shingles (what the kinds decided on sets read of their sizes)."""
+        return int(self.shingles.size)
+
+    @property
     def sentence_count(self) -> int:
         """The number of aligned sentences."""
         return int(self.sentence_sizes.size)

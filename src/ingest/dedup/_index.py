@@ -73,12 +73,14 @@ from ._file import read_index, write_index
 from ._ids import is_repeat
 from ._kernels import available as kernels_available
 from ._memory import trim_memory
-from ._options import KINDS, Cluster, DedupOptions, Evidence
+from ._options import KINDS, Cluster, DedupOptions, Evidence, Kind
 from ._signature import band_hashes
 from ._store import FeatureColumns, FeatureFile
 from ._verify import (
+    Held,
     Link,
     finish_estimate,
+    link_on_sets,
     paraphrase_bounds,
     screen_candidates,
     set_overlaps,
@@ -636,7 +638,7 @@ class DuplicateIndex:
         aligning = "paraphrase" in options.kinds
         aligned = self._aligned(features, candidates, same)
         slots, proposed = self._proposed(features, aligned.positions(same), aligned, same)
-        visited = self._visited(features, slots, proposed, aligning=aligning)
+        visited = self._visited(features, slots, proposed, aligning=aligning, held=not every)
         # The number of links when a pair's kinds were last found: the same number
         # later means no chain changed, and neither did the kinds.
         seen: list[int] = []
@@ -647,26 +649,15 @@ class DuplicateIndex:
             # matters (what chains.needed would say).
             kinds = KINDS if every or not links else chains.needed(slot, position)
             stats.skipped += len(kinds) < len(KINDS)
-            link = (
-                verify(
-                    features,
-                    other,
-                    (),
-                    options,
-                    kinds=kinds[:_ON_SETS],
-                    common=common,
-                    signature_of=self._signature_of,
-                    estimate=every,
-                )
-                if possible
-                else None  # no kind decided on sets can hold (set_possible)
-            )
+            # possible: some kind decided on sets may hold (set_possible).
+            link = self._on_sets(features, other, common, kinds, every) if possible else None
             if link is not None:
                 links[other.id] = link
                 chains.join(slot, position, link.kind)
             elif "paraphrase" in kinds and aligning:
                 if position in proposed:
-                    unlinked.append((position, other))
+                    read = other if isinstance(other, DocFeatures) else self._docs[position]
+                    unlinked.append((position, read))
                     seen.append(len(links))
                     bounded.append(bound)
                 else:
@@ -710,9 +701,40 @@ class DuplicateIndex:
         stats.verify_paraphrase += time.perf_counter() - middle
         return links
 
+    def _on_sets(
+        self,
+        features: DocFeatures,
+        other: DocFeatures | Held,
+        common: int,
+        kinds: tuple[Kind, ...],
+        every: bool,  # noqa: FBT001
+    ) -> Link | None:
+        """The link of *features* with *other* (sharing *common* shingles) of the kinds
+        of *kinds* decided on sets: ``verify``'s, with its estimate if *every*, else
+        without it (:func:`~ingest.dedup._verify.link_on_sets`: *other* need not be read)."""
+        if isinstance(other, Held):  # verify's kinds: those asked among these
+            wanted = self.options.kinds.intersection(kinds[:_ON_SETS])
+            return link_on_sets(features, other, common, wanted, self.options)
+        return verify(
+            features,
+            other,
+            (),
+            self.options,
+            kinds=kinds[:_ON_SETS],
+            common=common,
+            signature_of=self._signature_of,
+            estimate=every,
+        )
+
     def _visited(
-        self, features: DocFeatures, slots: list[int], proposed: set[int], *, aligning: bool
-    ) -> list[tuple[int, DocFeatures, int, bool, float | None]]:
+        self,
+        features: DocFeatures,
+        slots: list[int],
+        proposed: set[int],
+        *,
+        aligning: bool,
+        held: bool = False,
+    ) -> list[tuple[int, DocFeatures | Held, int, bool, float | None]]:
         """The candidates at *slots* that :meth:`_link` verifies, in order, each with its
         shingle overlap with *features*, whether a kind decided on sets could link it
         (:func:`~ingest.dedup._verify.set_possible`), and its paraphrase bound (None:
@@ -726,8 +748,10 @@ class DuplicateIndex:
         with fewer than ``_SCREEN_FROM`` candidates has them read (the screen's numpy
         calls cost more than a few reads). Their links
         are none whatever the chains say, so the clusters and evidence are those of
-        verifying every candidate (docs/dedup.md, "Verification"). Else every
-        candidate is read.
+        verifying every candidate (docs/dedup.md, "Verification"). With *held*, the
+        screen's candidates come as the :class:`~ingest.dedup._verify.Held` numbers
+        it read (what the kinds on sets need), not read (a paraphrase reads the few
+        it aligns). Else every candidate is read.
         """
         docs, options, stats = self._docs, self.options, self.stats
         if (
@@ -736,15 +760,15 @@ class DuplicateIndex:
             or (isinstance(docs, FeatureFile) and not kernels_available())
         ):
             # Each candidate read once: with spill=True a read is a cache lookup or a pread.
-            held = [(p, other) for p in slots if (other := docs[p]).id != features.id]
-            others = [other for _, other in held]
+            read = [(p, other) for p in slots if (other := docs[p]).id != features.id]
+            others = [other for _, other in read]
             commons, sized_out = set_overlaps(features, others, options)
             stats.sized_out += sized_out
             settable = set_possible(features, others, commons, options)
             return [
                 (position, other, common, possible, None)
                 for (position, other), common, possible in zip(
-                    held, commons.tolist(), settable, strict=True
+                    read, commons.tolist(), settable, strict=True
                 )
             ]
         # features.id is not indexed (_add_batch: a repeat is not linked), so no
@@ -767,17 +791,27 @@ class DuplicateIndex:
             stats.unproposed += int(np.count_nonzero(left & ~bounded))
         commons, possible = screen.commons.tolist(), screen.possible.tolist()
         bounds = screen.bounds.tolist()
+        wanted = np.flatnonzero(visit)
+        found: list[DocFeatures | Held]
+        if held:
+            ids = docs.ids
+            found = [
+                Held(ids[slots[k]], words, key, count)
+                for k, words, key, count in zip(
+                    wanted.tolist(),
+                    spans.words[wanted].tolist(),
+                    spans.exact_keys[wanted].tolist(),
+                    spans.shingle_counts[wanted].tolist(),
+                    strict=True,
+                )
+            ]
+        else:
+            found = [docs.get(slots[k]) for k in wanted.tolist()]
         # A pair a kind on sets may link has no bound yet (None): _link finds it if
         # none links it.
         return [
-            (
-                slots[k],
-                docs.get(slots[k]),
-                commons[k],
-                possible[k],
-                None if possible[k] else bounds[k],
-            )
-            for k in np.flatnonzero(visit).tolist()
+            (slots[k], other, commons[k], possible[k], None if possible[k] else bounds[k])
+            for k, other in zip(wanted.tolist(), found, strict=True)
         ]
 
     def _aligned(

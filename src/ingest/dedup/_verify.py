@@ -19,7 +19,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, Protocol, TypeAlias
 
 import attrs
 import numpy as np
@@ -46,10 +46,13 @@ if TYPE_CHECKING:
     from ._store import Spans
 
 __all__ = [
+    "Held",
     "Link",
+    "OnSets",
     "Screen",
     "SignatureOf",
     "finish_estimate",
+    "link_on_sets",
     "paraphrase_bounds",
     "proposes_pair",
     "proposes_paraphrase",
@@ -120,18 +123,65 @@ def _estimated_jaccard(
     return estimate_jaccard(signature_of(a), signature_of(b))
 
 
+class OnSets(Protocol):
+    """What the kinds decided on shingle sets read of a document: a ``DocFeatures``, or
+    the :class:`Held` numbers an index reads where it keeps them."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def words(self) -> int: ...
+    @property
+    def exact_key(self) -> int: ...
+    @property
+    def shingle_count(self) -> int: ...
+
+
+@attrs.frozen
+class Held:
+    """The :class:`OnSets` numbers of an indexed document, read without the document."""
+
+    id: str
+    words: int
+    exact_key: int
+    shingle_count: int
+
+
+def link_on_sets(
+    a: OnSets, b: OnSets, common: int, kinds: Collection[str], options: DedupOptions
+) -> Link | None:
+    """The strongest of the kinds *kinds* decided on shingle sets (``exact``, ``near``,
+    ``containment``) that *a* and *b* are, without its estimate (``nan``, but 1.0 for
+    ``exact``), given *common*, the overlap of their shingle sets (unread for two
+    documents of equal exact keys, or when neither ``near`` nor ``containment`` is
+    in *kinds*); None if none is, or either document has no words."""
+    if a.words == 0 or b.words == 0:
+        return None
+    if "exact" in kinds and a.exact_key == b.exact_key:
+        return Link("exact", 1.0, 1.0)
+    if "near" in kinds:
+        exact = jaccard_of(common, a.shingle_count, b.shingle_count)
+        if exact >= options.near_threshold:
+            return Link("near", math.nan, exact)
+    if "containment" in kinds:
+        found = _containment(a, b, common, options)
+        if found is not None:
+            return Link("containment", math.nan, found[0], found[1])
+    return None
+
+
 def _containment(
-    a: DocFeatures, b: DocFeatures, common: int, options: DedupOptions
+    a: OnSets, b: OnSets, common: int, options: DedupOptions
 ) -> tuple[float, str] | None:
     """Containment of the document with fewer shingles in the other (they share *common*):
     the exact share and the smaller's id."""
-    fewer = min(a.shingles.size, b.shingles.size)
+    fewer = min(a.shingle_count, b.shingle_count)
     if fewer == 0:
         return None
     exact = common / fewer
     if exact < options.containment_threshold:
         return None
-    small, _ = sorted((a, b), key=lambda f: (f.shingles.size, f.id))
+    small, _ = sorted((a, b), key=lambda f: (f.shingle_count, f.id))
     return exact, small.id
 
 
@@ -267,19 +317,12 @@ def _decided(
     but 1.0 for ``exact``)."""
     if a.words == 0 or b.words == 0:
         return None
-    if "exact" in kinds and a.exact_key == b.exact_key:
-        return Link("exact", 1.0, 1.0)
     # One overlap of the shingle sets serves both near and containment.
-    if common is None:
+    if common is None and not ("exact" in kinds and a.exact_key == b.exact_key):
         common = overlap(a.shingles, b.shingles) if {"near", "containment"} & kinds else 0
-    if "near" in kinds:
-        exact = jaccard_of(common, int(a.shingles.size), int(b.shingles.size))
-        if exact >= options.near_threshold:
-            return Link("near", math.nan, exact)
-    if "containment" in kinds:
-        found = _containment(a, b, common, options)
-        if found is not None:
-            return Link("containment", math.nan, found[0], found[1])
+    link = link_on_sets(a, b, common or 0, kinds, options)
+    if link is not None:
+        return link
     if "paraphrase" in kinds and a.sentence_count and b.sentence_count:
         return _paraphrase(a, b, options, bound)
     return None
