@@ -518,8 +518,7 @@ def _runs_aligned(  # noqa: PLR0917 (numba: no keyword-only arguments)
                 shared = _shared(
                     merged, 0, merged.size, other_values, other_starts[y], other_starts[y + 1]
                 )
-                union = merged.size + (other_starts[y + 1] - other_starts[y]) - shared
-                if shared > 0 and shared / max(union, 1) >= threshold:
+                if _reaches(shared, merged.size, other_starts[y + 1] - other_starts[y], threshold):
                     for k in range(size):
                         run_mask[group_of[start + k]] = True
                     other_mask[y] = True
@@ -578,8 +577,9 @@ def exact_masks(  # noqa: PLR0917 (numba: no keyword-only arguments)
     for x in range(a_count):
         for y in range(b_count):
             shared = common[x, y]
-            union = (a_starts[x + 1] - a_starts[x]) + (b_starts[y + 1] - b_starts[y]) - shared
-            if shared > 0 and shared / max(union, 1) >= threshold:
+            if _reaches(
+                shared, a_starts[x + 1] - a_starts[x], b_starts[y + 1] - b_starts[y], threshold
+            ):
                 a_mask[x] = True
                 b_mask[y] = True
     if window > 1:
